@@ -1,0 +1,131 @@
+package dev.switchboard;
+
+import dev.switchboard.auth.AuthCheck;
+import dev.switchboard.auth.AuthVerticle;
+import dev.switchboard.auth.Authenticator;
+import dev.switchboard.auth.Principal;
+import dev.switchboard.bus.Bus;
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.config.StartupException;
+import dev.switchboard.errors.GatewayError;
+import dev.switchboard.ingress.HttpIngressVerticle;
+import dev.switchboard.provider.Deployment;
+import dev.switchboard.relay.RelayCall;
+import dev.switchboard.relay.RelayResult;
+import dev.switchboard.relay.StreamRelayVerticle;
+import dev.switchboard.routing.ModelRegistry;
+import dev.switchboard.routing.PickRequest;
+import dev.switchboard.routing.Router;
+import dev.switchboard.routing.RouterVerticle;
+import dev.switchboard.spend.SpendEvent;
+import dev.switchboard.spend.SpendLedger;
+import dev.switchboard.spend.SpendLogVerticle;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.net.BindException;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * A running gateway: one Vert.x, the shared services, and every stage deployed with one instance
+ * per event loop (ingress last, so nothing is accepted before the stages can answer).
+ */
+public final class Gateway {
+
+  private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
+
+  /** How to run: where to listen and how many event loops (0 = one per core). */
+  public record Options(String host, int port, int eventLoops) {
+  }
+
+  private final Vertx vertx;
+  private final ModelRegistry registry;
+  private final SpendLedger ledger;
+  private final int port;
+
+  private Gateway(Vertx vertx, ModelRegistry registry, SpendLedger ledger, int port) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.ledger = ledger;
+    this.port = port;
+  }
+
+  public static Future<Gateway> start(GatewayConfig config, Options options) {
+    ModelRegistry registry;
+    try {
+      registry = ModelRegistry.from(config);
+    } catch (StartupException e) {
+      return Future.failedFuture(e);
+    }
+    int loops = options.eventLoops() > 0 ? options.eventLoops() : Runtime.getRuntime().availableProcessors();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+    Bus bus = new Bus(vertx);
+    bus.registerLocalCodecs(AuthCheck.class, Principal.class, PickRequest.class, Deployment.class, RelayCall.class,
+        RelayResult.class, SpendEvent.class, GatewayError.class);
+
+    Authenticator authenticator = new Authenticator(config.general().masterKey().value());
+    Router router = new Router(registry);
+    SpendLedger ledger = new SpendLedger();
+    HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
+        config.general().maxRequestSizeBytes(), registry, System.currentTimeMillis() / 1000);
+
+    reportConfig(config, authenticator);
+    return deploy(vertx, loops, () -> new AuthVerticle(bus, authenticator))
+        .compose(v -> deploy(vertx, loops, () -> new RouterVerticle(bus, router)))
+        .compose(v -> deploy(vertx, loops, () -> new StreamRelayVerticle(bus)))
+        .compose(v -> deploy(vertx, loops, () -> new SpendLogVerticle(bus, ledger)))
+        .compose(v -> deploy(vertx, loops, () -> new HttpIngressVerticle(bus, ingress)))
+        .recover(failure -> vertx.close().transform(closed -> Future.failedFuture(startupFailure(failure, options))))
+        .map(v -> new Gateway(vertx, registry, ledger, options.port()));
+  }
+
+  private static Future<String> deploy(Vertx vertx, int instances, Supplier<? extends Deployable> stage) {
+    return vertx.deployVerticle(stage, new DeploymentOptions().setInstances(instances));
+  }
+
+  private static Throwable startupFailure(Throwable failure, Options options) {
+    if (failure instanceof BindException || failure.getCause() instanceof BindException) {
+      return new StartupException("Port " + options.port() + " on " + options.host() + " is already in use. "
+          + "Find the process with `ss -ltnp 'sport = :" + options.port() + "'` (or `lsof -i :" + options.port()
+          + "`), stop it, or start Switchboard with --port N.");
+    }
+    if (failure instanceof StartupException) {
+      return failure;
+    }
+    return new StartupException("Cannot start: " + failure.getClass().getSimpleName() + ": " + failure.getMessage());
+  }
+
+  private static void reportConfig(GatewayConfig config, Authenticator authenticator) {
+    if (!config.ignoredKeys().isEmpty()) {
+      LOG.warning("Ignoring settings Switchboard does not implement yet: " + String.join(", ", config.ignoredKeys()));
+    }
+    if (authenticator.isOpen()) {
+      LOG.warning("No general_settings.master_key is set: this gateway is OPEN and anyone who can reach it may use "
+          + "every model. Set master_key (starting with sk-) before exposing it.");
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public ModelRegistry registry() {
+    return registry;
+  }
+
+  public SpendLedger ledger() {
+    return ledger;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Stops accepting, undeploys every stage and closes Vert.x. */
+  public Future<Void> close() {
+    return vertx.close();
+  }
+}

@@ -1,0 +1,10 @@
+package dev.switchboard.auth;
+
+/** {@code auth.check}: the credential the client sent (null when none), from whichever header. */
+public record AuthCheck(String credential) {
+
+  @Override
+  public String toString() {
+    return "AuthCheck[credential=" + (credential == null ? "none" : "redacted") + "]";
+  }
+}

@@ -1,0 +1,79 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.Gateway;
+import dev.switchboard.Version;
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.config.StartupException;
+import dev.switchboard.log.Logs;
+import java.io.PrintStream;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/** {@code switchboard}: start the gateway, or say in one line why it cannot start. */
+public final class Main {
+
+  /** The process should keep running: the gateway is serving. */
+  static final int RUNNING = -1;
+  static final int STARTUP_FAILED = 1;
+  static final int USAGE_ERROR = 2;
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    int code = launch(args, System.out, System.err);
+    if (code != RUNNING) {
+      System.exit(code);
+    }
+  }
+
+  /** Starts the gateway, or returns the exit code after printing why not (never a stack trace). */
+  static int launch(String[] argv, PrintStream out, PrintStream err) {
+    CliArgs args;
+    try {
+      args = CliArgs.parse(argv);
+    } catch (CliArgs.UsageException e) {
+      err.println("switchboard: " + e.getMessage());
+      return USAGE_ERROR;
+    }
+    if (args.help()) {
+      out.println(CliArgs.USAGE);
+      return 0;
+    }
+    if (args.version()) {
+      out.println("switchboard " + Version.VERSION);
+      return 0;
+    }
+    Logs.configure(args.debug());
+    try {
+      GatewayConfig config = new ConfigLoader().load(args.config());
+      Gateway gateway = Gateway.start(config, new Gateway.Options(args.host(), args.port(), 0))
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      Logger.getLogger(Main.class.getName()).info("Switchboard " + Version.VERSION + " serving "
+          + gateway.registry().modelNames().size() + " models (" + gateway.registry().deploymentCount()
+          + " deployments) from " + args.config() + " on http://" + args.host() + ":" + args.port());
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> awaitClose(gateway), "switchboard-shutdown"));
+      return RUNNING;
+    } catch (StartupException e) {
+      err.println("switchboard: " + e.getMessage());
+      return STARTUP_FAILED;
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      err.println("switchboard: " + (cause instanceof StartupException ? cause.getMessage()
+          : "cannot start: " + cause.getClass().getSimpleName() + ": " + cause.getMessage()));
+      return STARTUP_FAILED;
+    } catch (Exception e) {
+      err.println("switchboard: cannot start: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      return STARTUP_FAILED;
+    }
+  }
+
+  private static void awaitClose(Gateway gateway) {
+    try {
+      gateway.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // Exiting anyway; nothing useful left to report.
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package dev.switchboard.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads LiteLLM's {@code config.yaml}. Every problem becomes a {@link StartupException} whose one
+ * line says where (file, line and column, or the setting's path) and what to do.
+ */
+public final class ConfigLoader {
+
+  private static final String MASTER_KEY_PREFIX = "sk-";
+
+  private final Function<String, String> processEnv;
+
+  public ConfigLoader() {
+    this(System::getenv);
+  }
+
+  /** @param processEnv the process environment; tests pass their own. */
+  public ConfigLoader(Function<String, String> processEnv) {
+    this.processEnv = processEnv;
+  }
+
+  public GatewayConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new StartupException("Config file not found: " + file + " (pass an existing file with --config PATH)");
+    } catch (IOException e) {
+      throw new StartupException("Cannot read config file " + file + ": " + e.getMessage());
+    }
+    return parse(text, file.toString());
+  }
+
+  public GatewayConfig parse(String yamlText, String source) {
+    return fromYaml(readYaml(yamlText, source), source);
+  }
+
+  private static Object readYaml(String text, String source) {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    try {
+      return new Yaml(new SafeConstructor(options)).load(text);
+    } catch (MarkedYAMLException e) {
+      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      String where = mark == null ? source : source + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
+      String problem = e.getProblem() != null ? e.getProblem() : "invalid YAML";
+      throw new StartupException(where + ": YAML syntax error: " + problem.replace('\n', ' '));
+    } catch (YAMLException e) {
+      throw new StartupException(source + ": YAML error: " + String.valueOf(e.getMessage()).replace('\n', ' '));
+    }
+  }
+
+  private GatewayConfig fromYaml(Object document, String source) {
+    YamlSection root;
+    try {
+      root = YamlSection.of("", document, processEnv);
+    } catch (StartupException e) {
+      throw new StartupException(source + ": the top level must be a mapping (model_list, general_settings, ...)");
+    }
+    Map<String, String> declared = environmentVariables(root);
+    Function<String, String> env = name -> declared.containsKey(name) ? declared.get(name) : processEnv.apply(name);
+    root = YamlSection.of("", document, env);
+    root.raw("environment_variables");
+
+    List<String> ignored = new ArrayList<>();
+    List<DeploymentConfig> models = modelList(root, ignored);
+    GeneralSettings general = general(root.section("general_settings"), ignored);
+    RouterSettings router = router(root.section("router_settings"), ignored);
+    LitellmSettings litellm = litellm(root.section("litellm_settings"), ignored);
+    ignored.addAll(0, root.unread());
+    return new GatewayConfig(List.copyOf(models), general, router, litellm, List.copyOf(ignored));
+  }
+
+  private static Map<String, String> environmentVariables(YamlSection root) {
+    return root.section("environment_variables").strings();
+  }
+
+  private static List<DeploymentConfig> modelList(YamlSection root, List<String> ignored) {
+    List<Object> entries = root.list("model_list");
+    List<DeploymentConfig> out = new ArrayList<>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      YamlSection entry = root.child("model_list[" + i + "]", entries.get(i));
+      out.add(deployment(entry, ignored));
+    }
+    return out;
+  }
+
+  private static DeploymentConfig deployment(YamlSection entry, List<String> ignored) {
+    String modelName = entry.requiredString("model_name");
+    if (!entry.has("litellm_params")) {
+      throw new StartupException(entry.path("litellm_params") + " is required (with at least 'model: provider/model')");
+    }
+    YamlSection params = entry.section("litellm_params");
+    LitellmParams litellmParams = new LitellmParams(
+        params.requiredString("model"),
+        params.envString("api_base"),
+        params.envString("api_key"),
+        params.envString("api_version"),
+        params.integer("rpm"),
+        params.integer("tpm"),
+        params.number("timeout"),
+        params.number("stream_timeout"),
+        params.integer("max_retries"),
+        params.number("weight"),
+        params.integer("order"),
+        params.stringList("tags"));
+    YamlSection info = entry.section("model_info");
+    ModelInfo modelInfo = new ModelInfo(
+        info.string("id"),
+        info.string("mode"),
+        info.number("input_cost_per_token"),
+        info.number("output_cost_per_token"),
+        info.integer("max_tokens"),
+        info.integer("max_input_tokens"),
+        info.stringList("access_groups"));
+    addOnce(ignored, entry.unread());
+    addOnce(ignored, params.unread());
+    addOnce(ignored, info.unread());
+    return new DeploymentConfig(modelName, litellmParams, modelInfo);
+  }
+
+  /** Per-deployment keys are reported once as {@code model_list[].x}, not once per deployment. */
+  private static void addOnce(List<String> ignored, List<String> paths) {
+    for (String path : paths) {
+      String generic = path.replaceFirst("^model_list\\[\\d+]", "model_list[]");
+      if (!ignored.contains(generic)) {
+        ignored.add(generic);
+      }
+    }
+  }
+
+  private static GeneralSettings general(YamlSection section, List<String> ignored) {
+    EnvValue masterKey = section.envString("master_key");
+    if (masterKey.isMissingVariable()) {
+      throw new StartupException("general_settings.master_key refers to os.environ/" + masterKey.unsetVariable()
+          + ", which is not set; export it or remove master_key");
+    }
+    if (masterKey.isSet() && !masterKey.value().startsWith(MASTER_KEY_PREFIX)) {
+      throw new StartupException("general_settings.master_key must start with 'sk-' (as LiteLLM requires); "
+          + "the configured value does not");
+    }
+    EnvValue databaseUrl = section.envString("database_url");
+    Double maxSize = section.number("max_request_size_mb");
+    if (maxSize != null && maxSize <= 0) {
+      throw new StartupException("general_settings.max_request_size_mb must be greater than 0, got " + maxSize);
+    }
+    ignored.addAll(section.unread());
+    return new GeneralSettings(masterKey, databaseUrl,
+        maxSize == null ? GeneralSettings.DEFAULT_MAX_REQUEST_SIZE_MB : maxSize);
+  }
+
+  private static RouterSettings router(YamlSection section, List<String> ignored) {
+    String strategy = section.string("routing_strategy");
+    if (strategy != null && !RouterSettings.SIMPLE_SHUFFLE.equals(strategy)) {
+      ignored.add(section.path("routing_strategy") + " (" + strategy + " not implemented yet; using simple-shuffle)");
+    }
+    ignored.addAll(section.unread());
+    return new RouterSettings(RouterSettings.SIMPLE_SHUFFLE);
+  }
+
+  private static LitellmSettings litellm(YamlSection section, List<String> ignored) {
+    boolean dropParams = section.bool("drop_params", false);
+    Double requestTimeout = section.number("request_timeout");
+    if (requestTimeout != null && requestTimeout <= 0) {
+      throw new StartupException("litellm_settings.request_timeout must be greater than 0, got " + requestTimeout);
+    }
+    ignored.addAll(section.unread());
+    return new LitellmSettings(dropParams,
+        requestTimeout == null ? LitellmSettings.DEFAULT_REQUEST_TIMEOUT : requestTimeout);
+  }
+}

@@ -1,0 +1,22 @@
+package dev.switchboard.config;
+
+import java.util.List;
+
+/**
+ * LiteLLM's {@code litellm_params} of one deployment. {@code model} keeps its {@code provider/}
+ * prefix; timeouts are seconds as LiteLLM takes them (null = not given).
+ */
+public record LitellmParams(
+    String model,
+    EnvValue apiBase,
+    EnvValue apiKey,
+    EnvValue apiVersion,
+    Integer rpm,
+    Integer tpm,
+    Double timeout,
+    Double streamTimeout,
+    Integer maxRetries,
+    Double weight,
+    Integer order,
+    List<String> tags) {
+}

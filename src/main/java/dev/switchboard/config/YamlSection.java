@@ -1,0 +1,188 @@
+package dev.switchboard.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Typed, path-aware reads from one YAML mapping. Every read remembers its key, so whatever was
+ * never read is reported as ignored; every type error names the full path of the bad value.
+ */
+final class YamlSection {
+
+  private static final String ENV_PREFIX = "os.environ/";
+
+  private final String path;
+  private final Map<String, Object> values;
+  private final Function<String, String> env;
+  private final Set<String> read = new LinkedHashSet<>();
+
+  YamlSection(String path, Map<String, Object> values, Function<String, String> env) {
+    this.path = path;
+    this.values = values;
+    this.env = env;
+  }
+
+  static YamlSection of(String path, Object raw, Function<String, String> env) {
+    if (raw == null) {
+      return new YamlSection(path, Map.of(), env);
+    }
+    if (!(raw instanceof Map<?, ?> map)) {
+      throw new StartupException(path + " must be a mapping of keys to values");
+    }
+    Map<String, Object> copy = new LinkedHashMap<>();
+    map.forEach((k, v) -> copy.put(String.valueOf(k), v));
+    return new YamlSection(path, copy, env);
+  }
+
+  String path(String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  Object raw(String key) {
+    read.add(key);
+    return values.get(key);
+  }
+
+  boolean has(String key) {
+    return values.get(key) != null;
+  }
+
+  /** Keys present in the file that no read asked for, with their full paths. */
+  List<String> unread() {
+    List<String> out = new ArrayList<>();
+    for (String key : values.keySet()) {
+      if (!read.contains(key)) {
+        out.add(path(key));
+      }
+    }
+    return out;
+  }
+
+  EnvValue envString(String key) {
+    Object value = raw(key);
+    if (value == null) {
+      return EnvValue.ABSENT;
+    }
+    if (value instanceof Map || value instanceof List) {
+      throw new StartupException(path(key) + " must be a string");
+    }
+    String text = String.valueOf(value);
+    if (text.startsWith(ENV_PREFIX)) {
+      String variable = text.substring(ENV_PREFIX.length()).trim();
+      String resolved = env.apply(variable);
+      return resolved == null || resolved.isEmpty() ? EnvValue.unset(variable) : EnvValue.of(resolved);
+    }
+    return EnvValue.of(text);
+  }
+
+  /** A string that must be known at start-up: an unset {@code os.environ/} is an error here. */
+  String string(String key) {
+    EnvValue value = envString(key);
+    if (value.isMissingVariable()) {
+      throw new StartupException(path(key) + " refers to os.environ/" + value.unsetVariable()
+          + ", which is not set; export " + value.unsetVariable() + " or add it to environment_variables");
+    }
+    return value.value();
+  }
+
+  String requiredString(String key) {
+    String value = string(key);
+    if (value == null || value.isBlank()) {
+      throw new StartupException(path(key) + " is required");
+    }
+    return value;
+  }
+
+  Double number(String key) {
+    String text = string(key);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      throw new StartupException(path(key) + " must be a number, got '" + text + "'");
+    }
+  }
+
+  Integer integer(String key) {
+    Double value = number(key);
+    if (value == null) {
+      return null;
+    }
+    if (value != Math.rint(value) || Math.abs(value) > Integer.MAX_VALUE) {
+      throw new StartupException(path(key) + " must be a whole number, got " + values.get(key));
+    }
+    return value.intValue();
+  }
+
+  boolean bool(String key, boolean fallback) {
+    String text = string(key);
+    if (text == null) {
+      return fallback;
+    }
+    return switch (text.trim().toLowerCase()) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> throw new StartupException(path(key) + " must be true or false, got '" + text + "'");
+    };
+  }
+
+  List<String> stringList(String key) {
+    Object value = raw(key);
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof List<?> list)) {
+      if (value instanceof Map) {
+        throw new StartupException(path(key) + " must be a list of strings");
+      }
+      return List.of(String.valueOf(value));
+    }
+    List<String> out = new ArrayList<>(list.size());
+    for (Object item : list) {
+      if (item instanceof Map || item instanceof List) {
+        throw new StartupException(path(key) + " must be a list of strings");
+      }
+      out.add(String.valueOf(item));
+    }
+    return List.copyOf(out);
+  }
+
+  List<Object> list(String key) {
+    Object value = raw(key);
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof List<?> list)) {
+      throw new StartupException(path(key) + " must be a list");
+    }
+    return new ArrayList<>(list);
+  }
+
+  YamlSection section(String key) {
+    return of(path(key), raw(key), env);
+  }
+
+  /** A mapping found inside this one (a list item, say), reading the same environment. */
+  YamlSection child(String childPath, Object raw) {
+    return of(childPath, raw, env);
+  }
+
+  /** Every key of this mapping as a resolved string. */
+  Map<String, String> strings() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String key : values.keySet()) {
+      String value = string(key);
+      if (value != null) {
+        out.put(key, value);
+      }
+    }
+    return out;
+  }
+}

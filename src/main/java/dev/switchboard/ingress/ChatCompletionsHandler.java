@@ -1,0 +1,99 @@
+package dev.switchboard.ingress;
+
+import dev.switchboard.auth.AuthCheck;
+import dev.switchboard.auth.Credentials;
+import dev.switchboard.auth.Principal;
+import dev.switchboard.bus.Addresses;
+import dev.switchboard.bus.Bus;
+import dev.switchboard.errors.GatewayError;
+import dev.switchboard.provider.Deployment;
+import dev.switchboard.relay.RelayCall;
+import dev.switchboard.relay.RelayResult;
+import dev.switchboard.routing.PickRequest;
+import dev.switchboard.spend.SpendEvent;
+import dev.switchboard.spend.Usage;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code POST /v1/chat/completions}: parse, then auth → router → relay over the event bus, then
+ * answer and hand the outcome to spend. Each stage can answer early with an error; failures
+ * become HTTP answers in one place ({@link #finish}).
+ */
+final class ChatCompletionsHandler implements Handler<RoutingContext> {
+
+  private static final Logger LOG = Logger.getLogger(ChatCompletionsHandler.class.getName());
+
+  private final Bus bus;
+
+  ChatCompletionsHandler(Bus bus) {
+    this.bus = bus;
+  }
+
+  /** What one request has learnt so far; owned by the request's event loop. */
+  private static final class Exchange {
+    final String requestId;
+    final long startNanos = System.nanoTime();
+    final long startMillis = System.currentTimeMillis();
+    ChatRequest chat;
+    Principal principal;
+    Deployment deployment;
+
+    Exchange(String requestId) {
+      this.requestId = requestId;
+    }
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response();
+    Exchange exchange = new Exchange(RequestIds.of(ctx.request()));
+    response.putHeader(RequestIds.HEADER, exchange.requestId);
+    try {
+      exchange.chat = ChatRequest.parse(ctx.body().buffer());
+    } catch (GatewayError invalid) {
+      ErrorResponses.write(response, invalid);
+      return;
+    }
+    bus.<Principal>request(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
+        .compose(principal -> {
+          exchange.principal = principal;
+          return bus.<Deployment>request(Addresses.ROUTER_PICK, new PickRequest(exchange.chat.model(), principal));
+        })
+        .compose(deployment -> {
+          exchange.deployment = deployment;
+          response.putHeader("x-litellm-model-id", deployment.id());
+          return bus.<RelayResult>requestUnbounded(Addresses.RELAY_CALL, new RelayCall(exchange.requestId, deployment,
+              exchange.chat.body(), exchange.chat.stream(), exchange.chat.includeUsage(), response, exchange.startNanos));
+        })
+        .onComplete(outcome -> finish(exchange, response, outcome));
+  }
+
+  private void finish(Exchange exchange, HttpServerResponse response, AsyncResult<RelayResult> outcome) {
+    RelayResult result = outcome.result();
+    GatewayError error = outcome.failed() ? GatewayError.of(outcome.cause()) : result.streamError();
+    if (outcome.failed()) {
+      ErrorResponses.write(response, error);
+    } else if (result.body() != null) {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(result.body());
+    }
+    int status = error != null ? error.status() : result.clientGone() ? 499 : 200;
+    long durationNanos = System.nanoTime() - exchange.startNanos;
+    if (LOG.isLoggable(Level.FINE)) {
+      LOG.fine("request " + exchange.requestId + " model=" + exchange.chat.model() + " stream=" + exchange.chat.stream()
+          + " status=" + status + " deployment=" + (exchange.deployment == null ? "-" : exchange.deployment.id())
+          + " ms=" + durationNanos / 1_000_000.0 + (error == null ? "" : " error=" + error.code()));
+    }
+    if (exchange.principal != null) {
+      bus.send(Addresses.SPEND_RECORD, new SpendEvent(exchange.requestId, exchange.chat.model(), exchange.deployment,
+          exchange.principal.keyAlias(), result == null ? Usage.NONE : result.usage(), exchange.chat.stream(), status,
+          error == null ? (result.clientGone() ? "client_disconnected" : null) : error.type(), exchange.startMillis,
+          durationNanos, result == null ? 0 : result.firstByteNanos()));
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.switchboard.ingress;
+
+import dev.switchboard.errors.GatewayError;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** A parsed, validated {@code /v1/chat/completions} body. */
+public record ChatRequest(JsonObject body, String model, boolean stream, boolean includeUsage) {
+
+  /** @throws GatewayError 400 naming the first problem found */
+  public static ChatRequest parse(Buffer raw) {
+    JsonObject body = jsonObject(raw);
+    String model = model(body);
+    Object messages = body.getValue("messages");
+    if (messages == null) {
+      throw GatewayError.badRequest("messages", "Missing required field 'messages': a list of {role, content} objects.");
+    }
+    if (!(messages instanceof JsonArray list)) {
+      throw GatewayError.badRequest("messages", "'messages' must be a list of {role, content} objects.");
+    }
+    if (list.isEmpty()) {
+      throw GatewayError.badRequest("messages", "'messages' must contain at least one message.");
+    }
+    for (int i = 0; i < list.size(); i++) {
+      if (!(list.getValue(i) instanceof JsonObject message)) {
+        throw GatewayError.badRequest("messages[" + i + "]", "messages[" + i + "] must be an object with 'role' and 'content'.");
+      }
+      if (!(message.getValue("role") instanceof String)) {
+        throw GatewayError.badRequest("messages[" + i + "].role", "messages[" + i + "].role must be a string such as 'user'.");
+      }
+    }
+    boolean stream = flag(body, "stream", "stream");
+    boolean includeUsage = false;
+    Object options = body.getValue("stream_options");
+    if (options != null) {
+      if (!(options instanceof JsonObject streamOptions)) {
+        throw GatewayError.badRequest("stream_options", "'stream_options' must be an object.");
+      }
+      includeUsage = flag(streamOptions, "include_usage", "stream_options.include_usage");
+    }
+    return new ChatRequest(body, model, stream, includeUsage);
+  }
+
+  static JsonObject jsonObject(Buffer raw) {
+    if (raw == null || raw.length() == 0) {
+      throw GatewayError.badRequest(null, "The request body is empty; send a JSON object with 'model' and 'messages'.");
+    }
+    try {
+      return new JsonObject(raw);
+    } catch (DecodeException | ClassCastException e) {
+      throw GatewayError.badRequest(null, "The request body is not a valid JSON object: " + shortReason(e) + ".");
+    }
+  }
+
+  static String model(JsonObject body) {
+    Object model = body.getValue("model");
+    if (model == null) {
+      throw GatewayError.badRequest("model", "Missing required field 'model'; GET /v1/models lists the models you can use.");
+    }
+    if (!(model instanceof String name) || name.isBlank()) {
+      throw GatewayError.badRequest("model", "'model' must be a non-empty string naming a model from GET /v1/models.");
+    }
+    return name;
+  }
+
+  private static boolean flag(JsonObject json, String field, String path) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return false;
+    }
+    if (!(value instanceof Boolean bool)) {
+      throw GatewayError.badRequest(path, "'" + path + "' must be true or false.");
+    }
+    return bool;
+  }
+
+  /** Jackson's first sentence, without the echo of the input it appends. */
+  private static String shortReason(Exception e) {
+    String message = String.valueOf(e.getMessage());
+    int source = message.indexOf("\n at [Source");
+    if (source < 0) {
+      source = message.indexOf(" at [Source");
+    }
+    String reason = source > 0 ? message.substring(0, source) : message;
+    reason = reason.replace("Failed to decode:", "").replace('\n', ' ').trim();
+    return reason.length() > 200 ? reason.substring(0, 200) + "..." : reason;
+  }
+}

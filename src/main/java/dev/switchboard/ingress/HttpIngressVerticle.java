@@ -1,0 +1,90 @@
+package dev.switchboard.ingress;
+
+import dev.switchboard.bus.Bus;
+import dev.switchboard.errors.GatewayError;
+import dev.switchboard.routing.ModelRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The HTTP server: routes, body limits and the OpenAI error shape for anything the router itself
+ * refuses. Several instances share one port; each handles its connections on its own event loop.
+ */
+public final class HttpIngressVerticle extends VerticleBase {
+
+  private static final Logger LOG = Logger.getLogger(HttpIngressVerticle.class.getName());
+
+  /** Where and how to listen, and what the routes need. */
+  public record Settings(String host, int port, long maxBodyBytes, ModelRegistry registry, long startedEpochSeconds) {
+  }
+
+  private final Bus bus;
+  private final Settings settings;
+  private HttpServer server;
+
+  public HttpIngressVerticle(Bus bus, Settings settings) {
+    this.bus = bus;
+    this.settings = settings;
+  }
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(settings.host())
+        .setPort(settings.port())
+        .setTcpNoDelay(true)
+        .setCompressionSupported(false));
+    return server.requestHandler(router()).listen();
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    ChatCompletionsHandler chat = new ChatCompletionsHandler(bus);
+    InfoHandlers info = new InfoHandlers(bus, settings.registry(), settings.startedEpochSeconds());
+    // Checked while reading: a body over the limit is refused as soon as it is known, not buffered.
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
+
+    for (String path : new String[] {"/v1/chat/completions", "/chat/completions"}) {
+      router.post(path).handler(body).handler(chat);
+    }
+    for (String path : new String[] {"/v1/models", "/models"}) {
+      router.get(path).handler(info::models);
+    }
+    router.get("/health/liveliness").handler(info::liveness);
+    router.get("/health/liveness").handler(info::liveness);
+    router.get("/health/readiness").handler(info::readiness);
+
+    router.route().last().handler(ctx -> ErrorResponses.write(ctx.response(), GatewayError.notFound("not_found", null,
+        "No endpoint " + ctx.request().method() + " " + ctx.request().path()
+            + ". Try POST /v1/chat/completions or GET /v1/models.")));
+    router.errorHandler(413, ctx -> ErrorResponses.write(ctx.response(), new GatewayError(413,
+        "invalid_request_error", "request_too_large", null, "The request body is larger than "
+            + settings.maxBodyBytes() / (1024 * 1024.0) + " MB (general_settings.max_request_size_mb).", null)));
+    router.errorHandler(405, ctx -> ErrorResponses.write(ctx.response(), new GatewayError(405,
+        "invalid_request_error", "method_not_allowed", null,
+        "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path() + ".", null)));
+    router.errorHandler(400, ctx -> ErrorResponses.write(ctx.response(),
+        GatewayError.badRequest(null, "The request could not be read: malformed HTTP request or body.")));
+    router.errorHandler(500, this::internalError);
+    return router;
+  }
+
+  private void internalError(RoutingContext ctx) {
+    if (ctx.failure() != null) {
+      LOG.log(Level.SEVERE, "Unhandled failure on " + ctx.request().path(), ctx.failure());
+    }
+    ErrorResponses.write(ctx.response(), GatewayError.of(ctx.failure() == null ? new IllegalStateException() : ctx.failure()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

@@ -1,0 +1,58 @@
+package dev.switchboard.ingress;
+
+import dev.switchboard.Version;
+import dev.switchboard.auth.AuthCheck;
+import dev.switchboard.auth.Credentials;
+import dev.switchboard.auth.Principal;
+import dev.switchboard.bus.Addresses;
+import dev.switchboard.bus.Bus;
+import dev.switchboard.errors.GatewayError;
+import dev.switchboard.routing.ModelRegistry;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** The read-only endpoints: the model list and the health probes. */
+final class InfoHandlers {
+
+  private final Bus bus;
+  private final Buffer modelList;
+  private final Buffer liveness;
+  private final Buffer readiness;
+
+  InfoHandlers(Bus bus, ModelRegistry registry, long createdEpochSeconds) {
+    this.bus = bus;
+    JsonArray data = new JsonArray();
+    for (String name : registry.modelNames()) {
+      data.add(new JsonObject().put("id", name).put("object", "model").put("created", createdEpochSeconds)
+          .put("owned_by", "openai"));
+    }
+    this.modelList = new JsonObject().put("object", "list").put("data", data).toBuffer();
+    JsonObject health = new JsonObject().put("status", "healthy").put("version", Version.VERSION);
+    this.liveness = health.toBuffer();
+    // No database yet: said the way LiteLLM says it, so probes that read the field keep working.
+    this.readiness = health.copy().put("db", "Not connected").toBuffer();
+  }
+
+  /** {@code GET /v1/models}: OpenAI's list shape with the {@code model_name}s; needs a key. */
+  void models(RoutingContext ctx) {
+    bus.<Principal>request(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
+        .onSuccess(principal -> json(ctx, modelList))
+        .onFailure(failure -> ErrorResponses.write(ctx.response(), GatewayError.of(failure)));
+  }
+
+  /** Liveness and readiness answer without a key, for load balancers and orchestrators. */
+  void liveness(RoutingContext ctx) {
+    json(ctx, liveness);
+  }
+
+  void readiness(RoutingContext ctx) {
+    json(ctx, readiness);
+  }
+
+  private static void json(RoutingContext ctx, Buffer body) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+  }
+}

@@ -1,0 +1,34 @@
+package dev.switchboard.provider;
+
+import dev.switchboard.config.EnvValue;
+import dev.switchboard.config.ModelInfo;
+
+/**
+ * One upstream endpoint serving a model group, resolved from config and immutable. Deployments
+ * are shared by every request; secrets stay inside and never appear in {@link #toString()}.
+ *
+ * @param id             {@code model_info.id}, or a stable id derived from the list position
+ * @param modelGroup     the {@code model_name} clients ask for
+ * @param upstreamModel  the model name sent upstream (provider prefix stripped)
+ * @param apiBase        base URL without trailing slash, or an unset environment variable
+ * @param timeoutMs      idle timeout of a non-streaming call
+ * @param streamTimeoutMs idle timeout of a streaming call, between chunks and before the first
+ */
+public record Deployment(
+    String id,
+    String modelGroup,
+    Provider provider,
+    String upstreamModel,
+    EnvValue apiBase,
+    EnvValue apiKey,
+    EnvValue apiVersion,
+    double weight,
+    long timeoutMs,
+    long streamTimeoutMs,
+    ModelInfo info) {
+
+  @Override
+  public String toString() {
+    return "Deployment[" + id + " " + provider.prefix() + "/" + upstreamModel + " for " + modelGroup + "]";
+  }
+}

@@ -1,0 +1,62 @@
+package dev.switchboard.provider;
+
+import dev.switchboard.config.StartupException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The provider prefixes Switchboard knows, as LiteLLM names them. */
+public final class Providers {
+
+  private static final Map<String, Provider> KNOWN = new LinkedHashMap<>();
+
+  static {
+    add("openai", "https://api.openai.com/v1", true);
+    add("groq", "https://api.groq.com/openai/v1", true);
+    add("openrouter", "https://openrouter.ai/api/v1", true);
+    add("deepseek", "https://api.deepseek.com/v1", true);
+    add("mistral", "https://api.mistral.ai/v1", false);
+    add("together_ai", "https://api.together.xyz/v1", true);
+    add("fireworks_ai", "https://api.fireworks.ai/inference/v1", true);
+    add("perplexity", "https://api.perplexity.ai", false);
+    add("xai", "https://api.x.ai/v1", true);
+    add("deepinfra", "https://api.deepinfra.com/v1/openai", true);
+    add("cerebras", "https://api.cerebras.ai/v1", true);
+    add("nvidia_nim", "https://integrate.api.nvidia.com/v1", true);
+    add("lm_studio", "http://localhost:1234/v1", true);
+    add("hosted_vllm", null, true);
+  }
+
+  private Providers() {
+  }
+
+  private static void add(String prefix, String defaultApiBase, boolean acceptsStreamOptions) {
+    KNOWN.put(prefix, new Provider(prefix, defaultApiBase, acceptsStreamOptions));
+  }
+
+  /** The model as configured, split into its provider and the name the provider knows it by. */
+  public record ProviderModel(Provider provider, String upstreamModel) {
+  }
+
+  /**
+   * Splits {@code provider/model}. A model without a prefix is OpenAI's, as in LiteLLM.
+   *
+   * @param where the setting's path, for the error message
+   */
+  public static ProviderModel resolve(String model, String where) {
+    int slash = model.indexOf('/');
+    if (slash < 0) {
+      return new ProviderModel(KNOWN.get("openai"), model);
+    }
+    String prefix = model.substring(0, slash);
+    Provider provider = KNOWN.get(prefix);
+    if (provider == null) {
+      throw new StartupException(where + ": unknown provider '" + prefix + "' in '" + model
+          + "'; known providers: " + String.join(", ", KNOWN.keySet()));
+    }
+    String upstreamModel = model.substring(slash + 1);
+    if (upstreamModel.isBlank()) {
+      throw new StartupException(where + ": '" + model + "' names no model after the provider prefix");
+    }
+    return new ProviderModel(provider, upstreamModel);
+  }
+}

@@ -1,0 +1,92 @@
+package dev.switchboard.relay;
+
+import dev.switchboard.errors.GatewayError;
+import dev.switchboard.provider.Deployment;
+import dev.switchboard.provider.OpenAiAdapter;
+import dev.switchboard.provider.UpstreamRequest;
+import dev.switchboard.spend.Usage;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Calls a deployment for one request: builds the provider request, sends it with the deployment's
+ * timeouts, and returns the answer (non-streaming) or relays it (streaming). Every failure comes
+ * back as a {@link GatewayError} with the status the client should see.
+ */
+public final class Relay {
+
+  /** One SSE line or event from a provider may not exceed this; protects the heap. */
+  public static final int MAX_SSE_EVENT_BYTES = 1024 * 1024;
+  private static final long CONNECT_TIMEOUT_MS = 10_000;
+
+  private final HttpClient client;
+
+  public Relay(HttpClient client) {
+    this.client = client;
+  }
+
+  public Future<RelayResult> call(RelayCall call) {
+    Deployment deployment = call.deployment();
+    UpstreamRequest upstream;
+    RequestOptions options;
+    try {
+      upstream = OpenAiAdapter.chat(deployment, call.body(), call.stream());
+      options = new RequestOptions()
+          .setMethod(HttpMethod.POST)
+          .setAbsoluteURI(upstream.url())
+          .setHeaders(upstream.headers())
+          .setConnectTimeout(Math.min(CONNECT_TIMEOUT_MS, timeoutOf(call)))
+          .setIdleTimeout(timeoutOf(call));
+    } catch (GatewayError e) {
+      return Future.failedFuture(e);
+    } catch (RuntimeException badUrl) {
+      return Future.failedFuture(new GatewayError(500, "configuration_error", "invalid_api_base", null,
+          "The api_base of " + UpstreamErrors.describe(deployment) + " is not a valid http(s) URL; fix it in config.yaml.",
+          null));
+    }
+    return client.request(options)
+        .compose(request -> send(call, request, upstream))
+        .recover(failure -> Future.failedFuture(UpstreamErrors.fromException(deployment, failure, timeoutOf(call))));
+  }
+
+  private static long timeoutOf(RelayCall call) {
+    return call.stream() ? call.deployment().streamTimeoutMs() : call.deployment().timeoutMs();
+  }
+
+  private Future<RelayResult> send(RelayCall call, HttpClientRequest request, UpstreamRequest upstream) {
+    // A client that leaves stops the provider too: no tokens generated for nobody.
+    call.response().closeHandler(v -> request.reset());
+    return request.send(upstream.body()).compose(response -> {
+      if (response.statusCode() / 100 != 2) {
+        return response.body().compose(body -> Future.failedFuture(
+            UpstreamErrors.fromResponse(call.deployment(), response.statusCode(), response.headers(), body)));
+      }
+      if (call.stream()) {
+        boolean dropUsageChunks = upstream.asksForUsage() && !call.includeUsage();
+        return SseRelay.start(call, request, response, dropUsageChunks, MAX_SSE_EVENT_BYTES);
+      }
+      return answer(call, response);
+    });
+  }
+
+  private static Future<RelayResult> answer(RelayCall call, HttpClientResponse response) {
+    return response.body().compose(body -> {
+      long firstByteNanos = System.nanoTime() - call.startNanos();
+      JsonObject json;
+      try {
+        json = new JsonObject(body);
+      } catch (RuntimeException notJson) {
+        return Future.failedFuture(new GatewayError(502, "upstream_error", "upstream_invalid_response", null,
+            "The provider answered " + UpstreamErrors.describe(call.deployment())
+                + " with something that is not a JSON object. Retry, or check api_base.", null));
+      }
+      Usage usage = json.getValue("usage") instanceof JsonObject reported ? Usage.fromOpenAi(reported) : Usage.NONE;
+      return Future.succeededFuture(new RelayResult(body, usage, firstByteNanos, null, false));
+    });
+  }
+}

@@ -1,0 +1,21 @@
+package dev.switchboard.relay;
+
+import dev.switchboard.provider.Deployment;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * {@code relay.call}: send this request to this deployment. For streams the relay writes straight
+ * into {@code response} (the client's), so token bytes never cross the event bus.
+ *
+ * @param includeUsage the client asked for the usage chunk ({@code stream_options.include_usage})
+ */
+public record RelayCall(
+    String requestId,
+    Deployment deployment,
+    JsonObject body,
+    boolean stream,
+    boolean includeUsage,
+    HttpServerResponse response,
+    long startNanos) {
+}

@@ -1,0 +1,132 @@
+package dev.switchboard.routing;
+
+import dev.switchboard.config.DeploymentConfig;
+import dev.switchboard.config.EnvValue;
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.config.LitellmParams;
+import dev.switchboard.config.StartupException;
+import dev.switchboard.provider.Deployment;
+import dev.switchboard.provider.Providers;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/** The model groups of {@code model_list}, resolved once at start-up and read-only afterwards. */
+public final class ModelRegistry {
+
+  private final Map<String, ModelGroup> groups;
+  private final List<String> modelNames;
+
+  private ModelRegistry(Map<String, ModelGroup> groups) {
+    this.groups = groups;
+    this.modelNames = List.copyOf(groups.keySet());
+  }
+
+  public static ModelRegistry from(GatewayConfig config) {
+    Map<String, List<DeploymentConfig>> byName = new LinkedHashMap<>();
+    Map<DeploymentConfig, Integer> positions = new java.util.IdentityHashMap<>();
+    List<DeploymentConfig> list = config.modelList();
+    for (int i = 0; i < list.size(); i++) {
+      byName.computeIfAbsent(list.get(i).modelName(), n -> new ArrayList<>()).add(list.get(i));
+      positions.put(list.get(i), i);
+    }
+    long defaultTimeoutMs = seconds(config.litellm().requestTimeout());
+    Map<String, ModelGroup> groups = new LinkedHashMap<>();
+    byName.forEach((name, entries) -> {
+      ToDoubleFunction<LitellmParams> weight = weighting(entries);
+      List<Deployment> deployments = new ArrayList<>(entries.size());
+      for (DeploymentConfig entry : entries) {
+        deployments.add(deployment(entry, positions.get(entry), weight, defaultTimeoutMs));
+      }
+      groups.put(name, new ModelGroup(name, deployments));
+    });
+    return new ModelRegistry(groups);
+  }
+
+  /**
+   * LiteLLM's simple-shuffle: by {@code weight} when any deployment of the group has one, else by
+   * {@code rpm} or {@code tpm} when every deployment has it, else evenly.
+   */
+  private static ToDoubleFunction<LitellmParams> weighting(List<DeploymentConfig> entries) {
+    if (entries.stream().anyMatch(e -> e.params().weight() != null)) {
+      return p -> p.weight() == null ? 1 : p.weight();
+    }
+    if (entries.stream().allMatch(e -> e.params().rpm() != null)) {
+      return p -> p.rpm();
+    }
+    if (entries.stream().allMatch(e -> e.params().tpm() != null)) {
+      return p -> p.tpm();
+    }
+    return p -> 1;
+  }
+
+  private static Deployment deployment(DeploymentConfig entry, int position, ToDoubleFunction<LitellmParams> weight,
+      long defaultTimeoutMs) {
+    String where = "model_list[" + position + "].litellm_params.model";
+    LitellmParams params = entry.params();
+    Providers.ProviderModel resolved = Providers.resolve(params.model(), where);
+    EnvValue apiBase = params.apiBase();
+    if (!apiBase.isSet() && !apiBase.isMissingVariable()) {
+      if (resolved.provider().defaultApiBase() == null) {
+        throw new StartupException("model_list[" + position + "].litellm_params.api_base is required for "
+            + resolved.provider().prefix() + " deployments (e.g. http://127.0.0.1:8000/v1)");
+      }
+      apiBase = EnvValue.of(resolved.provider().defaultApiBase());
+    }
+    if (apiBase.isSet()) {
+      apiBase = EnvValue.of(stripTrailingSlash(apiBase.value()));
+    }
+    double w = weight.applyAsDouble(params);
+    if (w < 0 || Double.isNaN(w)) {
+      throw new StartupException("model_list[" + position + "].litellm_params.weight must not be negative");
+    }
+    long timeoutMs = params.timeout() == null ? defaultTimeoutMs : seconds(params.timeout());
+    long streamTimeoutMs = params.streamTimeout() == null ? timeoutMs : seconds(params.streamTimeout());
+    String id = entry.info().id() != null ? entry.info().id() : derivedId(entry, position);
+    return new Deployment(id, entry.modelName(), resolved.provider(), resolved.upstreamModel(), apiBase,
+        params.apiKey(), params.apiVersion(), w, timeoutMs, streamTimeoutMs, entry.info());
+  }
+
+  private static long seconds(double seconds) {
+    return Math.max(1, Math.round(seconds * 1000));
+  }
+
+  private static String stripTrailingSlash(String url) {
+    String out = url.trim();
+    while (out.endsWith("/")) {
+      out = out.substring(0, out.length() - 1);
+    }
+    return out;
+  }
+
+  /** Stable across restarts and nodes for the same config; never derived from the API key. */
+  private static String derivedId(DeploymentConfig entry, int position) {
+    String basis = position + "|" + entry.modelName() + "|" + entry.params().model() + "|"
+        + entry.params().apiBase().value();
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(basis.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public ModelGroup group(String modelName) {
+    return groups.get(modelName);
+  }
+
+  /** Model names in config order. */
+  public List<String> modelNames() {
+    return modelNames;
+  }
+
+  public int deploymentCount() {
+    return groups.values().stream().mapToInt(g -> g.deployments().size()).sum();
+  }
+}

@@ -1,0 +1,31 @@
+package dev.switchboard.routing;
+
+import dev.switchboard.errors.GatewayError;
+import dev.switchboard.provider.Deployment;
+import io.vertx.core.Future;
+
+/** Chooses deployments; shared by every Router instance (its state is the read-only registry). */
+public final class Router {
+
+  private final ModelRegistry registry;
+
+  public Router(ModelRegistry registry) {
+    this.registry = registry;
+  }
+
+  public Future<Deployment> pick(PickRequest request) {
+    ModelGroup group = registry.group(request.model());
+    if (group == null) {
+      return Future.failedFuture(unknownModel(request.model()));
+    }
+    return Future.succeededFuture(group.pick());
+  }
+
+  private GatewayError unknownModel(String model) {
+    String available = registry.modelNames().isEmpty()
+        ? "none are configured (add entries to model_list in config.yaml)"
+        : String.join(", ", registry.modelNames());
+    return GatewayError.notFound("model_not_found", "model",
+        "Model '" + model + "' does not exist on this gateway. Available models: " + available + ".");
+  }
+}
