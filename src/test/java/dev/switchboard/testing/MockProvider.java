@@ -1,0 +1,234 @@
+package dev.switchboard.testing;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A fake OpenAI-compatible provider on loopback. What it does for a request depends on the model
+ * name it receives (set per test with {@link #on}); by default it answers successfully. It records
+ * every request so tests can see exactly what the gateway sent upstream.
+ */
+public final class MockProvider {
+
+  /** What to do for one model. */
+  public record Behaviour(
+      int status,
+      String errorBody,
+      Map<String, String> headers,
+      long delayMs,
+      int chunks,
+      long chunkDelayMs,
+      int abortAfterChunks,
+      boolean resetBeforeAnswer,
+      long floodBytes) {
+
+    public static Behaviour ok() {
+      return new Behaviour(200, null, Map.of(), 0, 3, 0, -1, false, 0);
+    }
+
+    public static Behaviour error(int status, String body, Map<String, String> headers) {
+      return new Behaviour(status, body, headers, 0, 0, 0, -1, false, 0);
+    }
+
+    public Behaviour withDelay(long ms) {
+      return new Behaviour(status, errorBody, headers, ms, chunks, chunkDelayMs, abortAfterChunks, resetBeforeAnswer, floodBytes);
+    }
+
+    public Behaviour withChunks(int count, long delayMs) {
+      return new Behaviour(status, errorBody, headers, this.delayMs, count, delayMs, abortAfterChunks, resetBeforeAnswer, floodBytes);
+    }
+
+    public Behaviour abortingAfter(int count) {
+      return new Behaviour(status, errorBody, headers, delayMs, chunks, chunkDelayMs, count, resetBeforeAnswer, floodBytes);
+    }
+
+    public Behaviour resetting() {
+      return new Behaviour(status, errorBody, headers, delayMs, chunks, chunkDelayMs, abortAfterChunks, true, floodBytes);
+    }
+
+    /** Streams up to {@code bytes} as fast as the gateway reads, waiting whenever its write queue is full. */
+    public Behaviour flooding(long bytes) {
+      return new Behaviour(status, errorBody, headers, delayMs, chunks, chunkDelayMs, abortAfterChunks, resetBeforeAnswer, bytes);
+    }
+  }
+
+  /** One request as the provider received it. */
+  public record Received(MultiMap headers, JsonObject body) {
+  }
+
+  private final Vertx vertx;
+  private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private HttpServer server;
+
+  /** Completed when a streaming response is closed by the gateway before it ended. */
+  public volatile io.vertx.core.Promise<Void> streamClosedEarly = io.vertx.core.Promise.promise();
+  /** Bytes a flooding stream has written so far. */
+  public final java.util.concurrent.atomic.AtomicLong floodSent = new java.util.concurrent.atomic.AtomicLong();
+
+  public MockProvider(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  public Future<MockProvider> start() {
+    server = vertx.createHttpServer().requestHandler(this::handle);
+    return server.listen(0, "127.0.0.1").map(s -> this);
+  }
+
+  public Future<Void> stop() {
+    return server.close();
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** The api_base for a deployment pointing here. */
+  public String apiBase() {
+    return "http://127.0.0.1:" + port() + "/v1";
+  }
+
+  public MockProvider on(String model, Behaviour behaviour) {
+    behaviours.put(model, behaviour);
+    return this;
+  }
+
+  public List<Received> received() {
+    return received;
+  }
+
+  public Received last() {
+    return received.isEmpty() ? null : received.get(received.size() - 1);
+  }
+
+  private void handle(HttpServerRequest request) {
+    if (!request.path().equals("/v1/chat/completions")) {
+      request.response().setStatusCode(404).end("{\"error\":{\"message\":\"no such path " + request.path() + "\"}}");
+      return;
+    }
+    request.body().onSuccess(raw -> {
+      JsonObject body = new JsonObject(raw);
+      received.add(new Received(MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body));
+      String model = body.getString("model");
+      Behaviour behaviour = behaviours.getOrDefault(model, Behaviour.ok());
+      if (behaviour.resetBeforeAnswer()) {
+        request.connection().close();
+        return;
+      }
+      Runnable answer = () -> answer(request.response(), body, model, behaviour);
+      if (behaviour.delayMs() > 0) {
+        vertx.setTimer(behaviour.delayMs(), id -> answer.run());
+      } else {
+        answer.run();
+      }
+    });
+  }
+
+  private void answer(HttpServerResponse response, JsonObject body, String model, Behaviour behaviour) {
+    if (response.closed()) {
+      return;
+    }
+    behaviour.headers().forEach(response::putHeader);
+    if (behaviour.status() != 200) {
+      response.setStatusCode(behaviour.status()).putHeader("content-type", "application/json")
+          .end(behaviour.errorBody() == null ? "" : behaviour.errorBody());
+      return;
+    }
+    if (Boolean.TRUE.equals(body.getValue("stream"))) {
+      stream(response, body, model, behaviour);
+      return;
+    }
+    response.putHeader("content-type", "application/json").end(completion(model).encode());
+  }
+
+  public static JsonObject completion(String model) {
+    return new JsonObject()
+        .put("id", "chatcmpl-mock")
+        .put("object", "chat.completion")
+        .put("created", 1_700_000_000L)
+        .put("model", model)
+        .put("choices", new JsonArray().add(new JsonObject()
+            .put("index", 0)
+            .put("message", new JsonObject().put("role", "assistant").put("content", "Hello from " + model))
+            .put("finish_reason", "stop")))
+        .put("usage", new JsonObject().put("prompt_tokens", 10).put("completion_tokens", 5).put("total_tokens", 15));
+  }
+
+  public static String chunk(String model, int index, String text) {
+    return new JsonObject()
+        .put("id", "chatcmpl-mock")
+        .put("object", "chat.completion.chunk")
+        .put("created", 1_700_000_000L)
+        .put("model", model)
+        .put("choices", new JsonArray().add(new JsonObject()
+            .put("index", 0)
+            .put("delta", new JsonObject().put("content", text))
+            .putNull("finish_reason")))
+        .encode();
+  }
+
+  private void stream(HttpServerResponse response, JsonObject body, String model, Behaviour behaviour) {
+    response.setChunked(true).putHeader("content-type", "text/event-stream");
+    response.closeHandler(v -> streamClosedEarly.tryComplete());
+    if (behaviour.floodBytes() > 0) {
+      flood(response, model, behaviour.floodBytes());
+      return;
+    }
+    boolean wantsUsage = body.getValue("stream_options") instanceof JsonObject options
+        && Boolean.TRUE.equals(options.getValue("include_usage"));
+    sendChunk(response, model, behaviour, wantsUsage, 0);
+  }
+
+  private void sendChunk(HttpServerResponse response, String model, Behaviour behaviour, boolean wantsUsage, int index) {
+    if (response.closed()) {
+      return;
+    }
+    if (index == behaviour.abortAfterChunks()) {
+      response.reset();
+      return;
+    }
+    if (index == behaviour.chunks()) {
+      if (wantsUsage) {
+        response.write("data: " + new JsonObject().put("id", "chatcmpl-mock").put("object", "chat.completion.chunk")
+            .put("model", model).put("choices", new JsonArray())
+            .put("usage", new JsonObject().put("prompt_tokens", 10).put("completion_tokens", behaviour.chunks())
+                .put("total_tokens", 10 + behaviour.chunks())).encode() + "\r\n\r\n");
+      }
+      response.end("data: [DONE]\n\n");
+      return;
+    }
+    response.write("data: " + chunk(model, index, "tok" + index + " ") + "\n\n");
+    if (behaviour.chunkDelayMs() > 0) {
+      vertx.setTimer(behaviour.chunkDelayMs(), id -> sendChunk(response, model, behaviour, wantsUsage, index + 1));
+    } else {
+      sendChunk(response, model, behaviour, wantsUsage, index + 1);
+    }
+  }
+
+  private void flood(HttpServerResponse response, String model, long limit) {
+    Buffer event = Buffer.buffer("data: " + chunk(model, 0, "x".repeat(8000)) + "\n\n");
+    while (floodSent.get() < limit && !response.closed()) {
+      if (response.writeQueueFull()) {
+        // Continue only when the gateway reads again: a gateway without back-pressure drains it all.
+        response.drainHandler(v -> flood(response, model, limit));
+        return;
+      }
+      response.write(event);
+      floodSent.addAndGet(event.length());
+    }
+    if (!response.closed()) {
+      response.end("data: [DONE]\n\n");
+    }
+  }
+}
