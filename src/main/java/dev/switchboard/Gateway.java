@@ -23,6 +23,7 @@ import dev.switchboard.spend.SpendLogVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.net.BindException;
@@ -73,13 +74,23 @@ public final class Gateway {
         config.general().maxRequestSizeBytes(), registry, System.currentTimeMillis() / 1000);
 
     reportConfig(config, authenticator);
-    return deploy(vertx, loops, () -> new AuthVerticle(bus, authenticator))
+    // Completed off any Vert.x context: after a failed start this Vert.x is closing and its event
+    // loops can no longer run callbacks.
+    Promise<Gateway> started = Promise.promise();
+    deploy(vertx, loops, () -> new AuthVerticle(bus, authenticator))
         .compose(v -> deploy(vertx, loops, () -> new RouterVerticle(bus, router)))
         .compose(v -> deploy(vertx, loops, () -> new StreamRelayVerticle(bus)))
         .compose(v -> deploy(vertx, loops, () -> new SpendLogVerticle(bus, ledger)))
         .compose(v -> deploy(vertx, loops, () -> new HttpIngressVerticle(bus, ingress)))
-        .recover(failure -> vertx.close().transform(closed -> Future.failedFuture(startupFailure(failure, options))))
-        .map(v -> new Gateway(vertx, registry, ledger, options.port()));
+        .onComplete(deployed -> {
+          if (deployed.succeeded()) {
+            started.complete(new Gateway(vertx, registry, ledger, options.port()));
+          } else {
+            started.fail(startupFailure(deployed.cause(), options));
+            vertx.close();
+          }
+        });
+    return started.future();
   }
 
   private static Future<String> deploy(Vertx vertx, int instances, Supplier<? extends Deployable> stage) {

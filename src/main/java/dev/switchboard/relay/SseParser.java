@@ -62,9 +62,10 @@ public final class SseParser {
     }
   }
 
-  /** End of stream: an event not closed by a blank line still counts. */
+  /** End of stream: as the SSE standard says, an event not closed by a blank line is dropped. */
   public void end() {
-    dispatch();
+    data.setLength(0);
+    hasData = false;
   }
 
   private void dispatch() {

@@ -120,12 +120,7 @@ final class SseRelay {
     if (finished) {
       return;
     }
-    try {
-      events.end();
-    } catch (RuntimeException e) {
-      fail(e);
-      return;
-    }
+    events.end();
     if (!sawDone) {
       write(DONE.copy());
     }

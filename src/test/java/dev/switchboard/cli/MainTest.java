@@ -1,0 +1,104 @@
+package dev.switchboard.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line in-process: exit codes and the one-line start-up errors. */
+class MainTest {
+
+  @TempDir
+  Path dir;
+
+  private record Run(int code, String out, String err) {
+  }
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.launch(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private Path config(String yaml) throws IOException {
+    return Files.writeString(dir.resolve("config.yaml"), yaml);
+  }
+
+  /** Exactly one line, starting with the program name, and nothing that looks like a stack trace. */
+  private static String oneLine(Run run) {
+    assertEquals(1, run.err().lines().count(), "one line: " + run.err());
+    assertTrue(run.err().startsWith("switchboard: "), run.err());
+    assertFalse(run.err().contains("Exception") || run.err().contains("\tat "), run.err());
+    return run.err();
+  }
+
+  @Test
+  void help_and_version_exit_zero() {
+    Run help = run("--help");
+    assertEquals(0, help.code());
+    assertTrue(help.out().contains("--config PATH") && help.out().contains("--port N") && help.out().contains("--host"));
+    Run version = run("--version");
+    assertEquals(0, version.code());
+    assertTrue(version.out().matches("switchboard \\d+\\.\\d+\\.\\d+.*\\R"), version.out());
+  }
+
+  @Test
+  void an_unknown_option_is_a_usage_error() {
+    Run run = run("--frobnicate");
+    assertEquals(Main.USAGE_ERROR, run.code());
+    assertTrue(oneLine(run).contains("--frobnicate"));
+    assertEquals(Main.USAGE_ERROR, run("--port", "seventy").code());
+  }
+
+  @Test
+  void a_missing_config_file_is_one_line_and_exit_one() {
+    Run run = run("--config", dir.resolve("nope.yaml").toString());
+    assertEquals(Main.STARTUP_FAILED, run.code());
+    assertTrue(oneLine(run).contains("Config file not found"));
+  }
+
+  @Test
+  void a_yaml_syntax_error_gives_line_and_column() throws IOException {
+    Run run = run("--config", config("model_list:\n  - model_name: a\n    litellm_params: [unclosed\n").toString());
+    assertEquals(Main.STARTUP_FAILED, run.code());
+    assertTrue(oneLine(run).matches("switchboard: .*config\\.yaml:\\d+:\\d+: YAML syntax error: .*\\R"), run.err());
+  }
+
+  @Test
+  void a_master_key_without_sk_prefix_is_refused() throws IOException {
+    Run run = run("--config", config("general_settings: {master_key: letmein}\n").toString());
+    assertEquals(Main.STARTUP_FAILED, run.code());
+    assertTrue(oneLine(run).contains("master_key must start with 'sk-'"));
+    assertFalse(run.err().contains("letmein"));
+  }
+
+  @Test
+  void an_unknown_provider_is_refused_with_the_known_ones() throws IOException {
+    Run run = run("--config", config("model_list:\n  - {model_name: a, litellm_params: {model: nosuch/x}}\n").toString());
+    assertEquals(Main.STARTUP_FAILED, run.code());
+    assertTrue(oneLine(run).contains("known providers: openai"));
+  }
+
+  @Test
+  void a_port_in_use_names_the_port_and_how_to_find_the_process() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      String port = String.valueOf(taken.getLocalPort());
+      Run run = run("--config", config("model_list: []\n").toString(), "--host", "127.0.0.1", "--port", port);
+      assertEquals(Main.STARTUP_FAILED, run.code());
+      String line = oneLine(run);
+      assertTrue(line.contains("Port " + port + " on 127.0.0.1 is already in use") && line.contains("ss -ltnp"), line);
+    }
+  }
+}

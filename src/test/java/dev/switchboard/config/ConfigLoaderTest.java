@@ -1,0 +1,183 @@
+package dev.switchboard.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+  private static GatewayConfig parse(String yaml, Map<String, String> env) {
+    return new ConfigLoader(env::get).parse(yaml, "config.yaml");
+  }
+
+  private static String failure(String yaml) {
+    return assertThrows(StartupException.class, () -> parse(yaml, Map.of())).getMessage();
+  }
+
+  @Test
+  void every_documented_litellm_key_is_read() {
+    GatewayConfig config = parse("""
+        model_list:
+          - model_name: gpt-4o
+            litellm_params:
+              model: azure-less/ignored-by-loader
+              api_base: https://example.invalid/v1
+              api_key: os.environ/OPENAI_KEY
+              api_version: "2024-06-01"
+              rpm: 100
+              tpm: 20000
+              timeout: 30
+              stream_timeout: 12.5
+              max_retries: 2
+              weight: 3
+              order: 1
+              tags: [fast, cheap]
+            model_info:
+              id: dep-1
+              mode: chat
+              input_cost_per_token: 0.000001
+              output_cost_per_token: 0.000002
+              max_tokens: 4096
+              max_input_tokens: 128000
+              access_groups: [beta]
+        router_settings: {routing_strategy: simple-shuffle}
+        litellm_settings: {drop_params: true, request_timeout: 45}
+        general_settings: {master_key: sk-1234, database_url: "postgresql://u:p@h/db", max_request_size_mb: 2}
+        """, Map.of("OPENAI_KEY", "sk-from-env"));
+    DeploymentConfig deployment = config.modelList().get(0);
+    LitellmParams p = deployment.params();
+    assertEquals("gpt-4o", deployment.modelName());
+    assertEquals("https://example.invalid/v1", p.apiBase().value());
+    assertEquals("sk-from-env", p.apiKey().value());
+    assertEquals("2024-06-01", p.apiVersion().value());
+    assertEquals(100, p.rpm());
+    assertEquals(20000, p.tpm());
+    assertEquals(30.0, p.timeout());
+    assertEquals(12.5, p.streamTimeout());
+    assertEquals(2, p.maxRetries());
+    assertEquals(3.0, p.weight());
+    assertEquals(1, p.order());
+    assertEquals(List.of("fast", "cheap"), p.tags());
+    ModelInfo info = deployment.info();
+    assertEquals("dep-1", info.id());
+    assertEquals("chat", info.mode());
+    assertEquals(0.000001, info.inputCostPerToken());
+    assertEquals(0.000002, info.outputCostPerToken());
+    assertEquals(4096, info.maxTokens());
+    assertEquals(128000, info.maxInputTokens());
+    assertEquals(List.of("beta"), info.accessGroups());
+    assertTrue(config.litellm().dropParams());
+    assertEquals(45.0, config.litellm().requestTimeout());
+    assertEquals("sk-1234", config.general().masterKey().value());
+    assertEquals(2 * 1024 * 1024, config.general().maxRequestSizeBytes());
+    assertEquals(List.of(), config.ignoredKeys());
+  }
+
+  @Test
+  void environment_variables_feed_os_environ_references() {
+    GatewayConfig config = parse("""
+        environment_variables: {MY_KEY: sk-declared}
+        model_list:
+          - model_name: m
+            litellm_params: {model: openai/x, api_key: os.environ/MY_KEY}
+        """, Map.of());
+    assertEquals("sk-declared", config.modelList().get(0).params().apiKey().value());
+  }
+
+  @Test
+  void a_deployment_with_an_unset_variable_still_loads_and_knows_the_variable() {
+    GatewayConfig config = parse("""
+        model_list:
+          - model_name: m
+            litellm_params: {model: openai/x, api_key: os.environ/NOT_SET_ANYWHERE}
+        """, Map.of());
+    EnvValue key = config.modelList().get(0).params().apiKey();
+    assertNull(key.value());
+    assertEquals("NOT_SET_ANYWHERE", key.unsetVariable());
+  }
+
+  @Test
+  void unimplemented_keys_are_listed_once_not_fatal() {
+    GatewayConfig config = parse("""
+        model_list:
+          - model_name: a
+            litellm_params: {model: openai/x, organization: org-1}
+            model_info: {base_model: gpt-4}
+          - model_name: b
+            litellm_params: {model: openai/y, organization: org-2}
+        litellm_settings: {success_callback: [langfuse], drop_params: true}
+        router_settings: {redis_host: localhost, routing_strategy: least-busy}
+        general_settings: {alerting: [slack]}
+        guardrails: []
+        """, Map.of());
+    List<String> ignored = config.ignoredKeys();
+    assertTrue(ignored.contains("guardrails"), ignored.toString());
+    assertTrue(ignored.contains("model_list[].litellm_params.organization"), ignored.toString());
+    assertEquals(1, ignored.stream().filter(k -> k.contains("organization")).count(), "listed once: " + ignored);
+    assertTrue(ignored.contains("model_list[].model_info.base_model"), ignored.toString());
+    assertTrue(ignored.contains("litellm_settings.success_callback"), ignored.toString());
+    assertTrue(ignored.contains("router_settings.redis_host"), ignored.toString());
+    assertTrue(ignored.stream().anyMatch(k -> k.startsWith("router_settings.routing_strategy (least-busy")), ignored.toString());
+    assertTrue(ignored.contains("general_settings.alerting"), ignored.toString());
+  }
+
+  @Test
+  void a_yaml_syntax_error_names_line_and_column() {
+    String message = failure("model_list:\n  - model_name: a\n    litellm_params: {model: openai/x\n");
+    assertTrue(message.matches("config\\.yaml:\\d+:\\d+: YAML syntax error: .*"), message);
+    String tabs = failure("general_settings:\n  master_key: sk-1\n bad: [\n");
+    assertTrue(tabs.startsWith("config.yaml:"), tabs);
+  }
+
+  @Test
+  void a_duplicate_key_is_an_error_with_its_position() {
+    String message = failure("general_settings: {master_key: sk-1}\ngeneral_settings: {master_key: sk-2}\n");
+    assertTrue(message.startsWith("config.yaml:2:"), message);
+  }
+
+  @Test
+  void a_master_key_without_sk_prefix_is_refused_without_printing_it() {
+    String message = failure("general_settings: {master_key: my-secret-master}\n");
+    assertTrue(message.contains("must start with 'sk-'"), message);
+    assertFalse(message.contains("my-secret-master"), message);
+  }
+
+  @Test
+  void an_unset_master_key_variable_is_a_startup_error_naming_it() {
+    String message = failure("general_settings: {master_key: os.environ/UNSET_MASTER_KEY_VAR}\n");
+    assertTrue(message.contains("UNSET_MASTER_KEY_VAR"), message);
+  }
+
+  @Test
+  void wrong_types_name_the_setting() {
+    assertEquals("model_list[0].litellm_params.rpm must be a number, got 'lots'",
+        failure("model_list:\n  - {model_name: a, litellm_params: {model: openai/x, rpm: lots}}\n"));
+    assertEquals("model_list[0].model_name is required",
+        failure("model_list:\n  - {litellm_params: {model: openai/x}}\n"));
+    assertTrue(failure("model_list:\n  - {model_name: a}\n").contains("litellm_params is required"));
+    assertEquals("model_list must be a list", failure("model_list: {a: 1}\n"));
+    assertTrue(failure("litellm_settings: {drop_params: maybe}\n").contains("drop_params must be true or false"));
+  }
+
+  @Test
+  void a_missing_file_says_which_and_how_to_fix() {
+    String message = assertThrows(StartupException.class,
+        () -> new ConfigLoader().load(Path.of("does/not/exist.yaml"))).getMessage();
+    assertTrue(message.contains("does/not/exist.yaml") && message.contains("--config"), message);
+  }
+
+  @Test
+  void an_empty_file_is_an_empty_gateway() {
+    GatewayConfig config = parse("", Map.of());
+    assertTrue(config.modelList().isEmpty());
+    assertFalse(config.general().masterKey().isSet());
+    assertEquals(10 * 1024 * 1024, config.general().maxRequestSizeBytes());
+  }
+}
