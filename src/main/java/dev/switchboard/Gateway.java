@@ -27,6 +27,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.net.BindException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -46,12 +48,14 @@ public final class Gateway {
   private final ModelRegistry registry;
   private final SpendLedger ledger;
   private final int port;
+  private final List<String> stages;
 
-  private Gateway(Vertx vertx, ModelRegistry registry, SpendLedger ledger, int port) {
+  private Gateway(Vertx vertx, ModelRegistry registry, SpendLedger ledger, int port, List<String> stages) {
     this.vertx = vertx;
     this.registry = registry;
     this.ledger = ledger;
     this.port = port;
+    this.stages = stages;
   }
 
   public static Future<Gateway> start(GatewayConfig config, Options options) {
@@ -77,14 +81,15 @@ public final class Gateway {
     // Completed off any Vert.x context: after a failed start this Vert.x is closing and its event
     // loops can no longer run callbacks.
     Promise<Gateway> started = Promise.promise();
-    deploy(vertx, loops, () -> new AuthVerticle(bus, authenticator))
-        .compose(v -> deploy(vertx, loops, () -> new RouterVerticle(bus, router)))
-        .compose(v -> deploy(vertx, loops, () -> new StreamRelayVerticle(bus)))
-        .compose(v -> deploy(vertx, loops, () -> new SpendLogVerticle(bus, ledger)))
-        .compose(v -> deploy(vertx, loops, () -> new HttpIngressVerticle(bus, ingress)))
+    List<String> stages = new ArrayList<>();
+    deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
+        .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))
+        .compose(v -> deploy(vertx, loops, stages, () -> new StreamRelayVerticle(bus)))
+        .compose(v -> deploy(vertx, loops, stages, () -> new SpendLogVerticle(bus, ledger)))
+        .compose(v -> deploy(vertx, loops, stages, () -> new HttpIngressVerticle(bus, ingress)))
         .onComplete(deployed -> {
           if (deployed.succeeded()) {
-            started.complete(new Gateway(vertx, registry, ledger, options.port()));
+            started.complete(new Gateway(vertx, registry, ledger, options.port(), List.copyOf(stages)));
           } else {
             started.fail(startupFailure(deployed.cause(), options));
             vertx.close();
@@ -93,8 +98,9 @@ public final class Gateway {
     return started.future();
   }
 
-  private static Future<String> deploy(Vertx vertx, int instances, Supplier<? extends Deployable> stage) {
-    return vertx.deployVerticle(stage, new DeploymentOptions().setInstances(instances));
+  private static Future<String> deploy(Vertx vertx, int instances, List<String> stages,
+      Supplier<? extends Deployable> stage) {
+    return vertx.deployVerticle(stage, new DeploymentOptions().setInstances(instances)).onSuccess(stages::add);
   }
 
   private static Throwable startupFailure(Throwable failure, Options options) {
@@ -135,8 +141,16 @@ public final class Gateway {
     return vertx;
   }
 
-  /** Stops accepting, undeploys every stage and closes Vert.x. */
+  /**
+   * Undeploys the stages in reverse order (ingress first, so nothing new arrives while the stages
+   * behind it are still there to finish what is in flight), then closes Vert.x.
+   */
   public Future<Void> close() {
-    return vertx.close();
+    Future<Void> undeployed = Future.succeededFuture();
+    for (int i = stages.size() - 1; i >= 0; i--) {
+      String stage = stages.get(i);
+      undeployed = undeployed.compose(v -> vertx.undeploy(stage));
+    }
+    return undeployed.eventually(() -> vertx.close());
   }
 }

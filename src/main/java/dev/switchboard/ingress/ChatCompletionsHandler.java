@@ -76,6 +76,9 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
   private void finish(Exchange exchange, HttpServerResponse response, AsyncResult<RelayResult> outcome) {
     RelayResult result = outcome.result();
+    if (outcome.failed() && !(outcome.cause() instanceof GatewayError)) {
+      LOG.log(Level.SEVERE, "Request " + exchange.requestId + " failed inside the gateway", outcome.cause());
+    }
     GatewayError error = outcome.failed() ? GatewayError.of(outcome.cause()) : result.streamError();
     if (outcome.failed()) {
       ErrorResponses.write(response, error);

@@ -12,6 +12,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.logging.LogManager;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +22,12 @@ class MainTest {
 
   @TempDir
   Path dir;
+
+  /** launch() sets up the gateway's console logging; give the other tests theirs back. */
+  @AfterAll
+  static void restoreTestLogging() throws IOException {
+    LogManager.getLogManager().readConfiguration();
+  }
 
   private record Run(int code, String out, String err) {
   }

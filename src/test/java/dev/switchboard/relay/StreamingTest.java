@@ -156,7 +156,7 @@ class StreamingTest {
 
   @Test
   void a_client_that_leaves_stops_the_upstream_stream(VertxTestContext ctx) {
-    stream("endless", false).onComplete(ctx.succeeding(response -> response.handler(first -> {
+    stream("endless", false).onComplete(ctx.succeeding(response -> response.exceptionHandler(closed -> { }).handler(first -> {
       response.handler(null);
       response.request().connection().close();
     })));
@@ -173,7 +173,7 @@ class StreamingTest {
     AtomicLong stableTicks = new AtomicLong();
     stream("flood", false)
         .compose(response -> {
-          response.pause();
+          response.exceptionHandler(closed -> { }).pause();
           return Awaits.until(vertx, () -> {
             long now = mock.floodSent.get();
             stableTicks.set(now == lastSeen.getAndSet(now) && now > 0 ? stableTicks.get() + 1 : 0);
