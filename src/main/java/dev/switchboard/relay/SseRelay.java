@@ -1,7 +1,6 @@
 package dev.switchboard.relay;
 
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.spend.Usage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -9,8 +8,6 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.parsetools.RecordParser;
 
 /**
@@ -20,21 +17,15 @@ import io.vertx.core.parsetools.RecordParser;
  */
 final class SseRelay {
 
-  private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
-  private static final Buffer DATA = Buffer.buffer("data: ");
-  private static final Buffer EVENT_END = Buffer.buffer("\n\n");
-
   private final RelayCall call;
   private final HttpClientRequest upstreamRequest;
   private final HttpServerResponse client;
-  private final boolean dropUsageChunks;
+  private final StreamFramer framer;
   private final Promise<RelayResult> result = Promise.promise();
   private final RecordParser lines;
   private final SseParser events;
 
-  private Usage usage = Usage.NONE;
   private long firstByteNanos;
-  private boolean sawDone;
   private boolean finished;
 
   private SseRelay(RelayCall call, HttpClientRequest upstreamRequest, HttpClientResponse upstream,
@@ -42,7 +33,7 @@ final class SseRelay {
     this.call = call;
     this.upstreamRequest = upstreamRequest;
     this.client = call.response();
-    this.dropUsageChunks = dropUsageChunks;
+    this.framer = new StreamFramer(dropUsageChunks);
     this.events = new SseParser(maxLineBytes, this::onEvent);
     this.lines = RecordParser.newDelimited("\n", upstream).maxRecordSize(maxLineBytes);
   }
@@ -77,31 +68,12 @@ final class SseRelay {
   }
 
   private void onEvent(String data) {
-    if (finished || sawDone) {
+    if (finished) {
       return;
     }
-    if ("[DONE]".equals(data)) {
-      sawDone = true;
-      write(DONE.copy());
-      return;
-    }
-    if (data.contains("\"usage\"")) {
-      JsonObject chunk = parse(data);
-      if (chunk != null && chunk.getValue("usage") instanceof JsonObject reported) {
-        usage = Usage.fromOpenAi(reported);
-        if (dropUsageChunks && chunk.getValue("choices") instanceof JsonArray choices && choices.isEmpty()) {
-          return;
-        }
-      }
-    }
-    write(Buffer.buffer(data.length() + 8).appendBuffer(DATA).appendString(data).appendBuffer(EVENT_END));
-  }
-
-  private static JsonObject parse(String data) {
-    try {
-      return new JsonObject(data);
-    } catch (RuntimeException notJson) {
-      return null;
+    Buffer bytes = framer.frame(data);
+    if (bytes != null) {
+      write(bytes);
     }
   }
 
@@ -121,12 +93,13 @@ final class SseRelay {
       return;
     }
     events.end();
-    if (!sawDone) {
-      write(DONE.copy());
+    Buffer done = framer.end();
+    if (done != null) {
+      write(done);
     }
     finished = true;
     client.end();
-    result.complete(new RelayResult(null, usage, firstByteNanos, null, false));
+    result.complete(new RelayResult(null, framer.usage(), firstByteNanos, null, false));
   }
 
   /**
@@ -149,10 +122,10 @@ final class SseRelay {
       return;
     }
     if (!client.closed()) {
-      client.write(Buffer.buffer().appendBuffer(DATA).appendString(error.toJson().encode()).appendBuffer(EVENT_END));
+      client.write(StreamFramer.errorEvent(error));
       client.end();
     }
-    result.complete(new RelayResult(null, usage, firstByteNanos, error, false));
+    result.complete(new RelayResult(null, framer.usage(), firstByteNanos, error, false));
   }
 
   /** Our parser's bound, or RecordParser's, which signals an over-long line this way. */
@@ -167,6 +140,6 @@ final class SseRelay {
     }
     finished = true;
     upstreamRequest.reset();
-    result.complete(new RelayResult(null, usage, firstByteNanos, null, true));
+    result.complete(new RelayResult(null, framer.usage(), firstByteNanos, null, true));
   }
 }
