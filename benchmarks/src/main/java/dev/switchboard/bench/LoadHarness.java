@@ -66,13 +66,14 @@ public final class LoadHarness {
 
   static final class Options {
     int concurrency = 64;
-    double maxWarmupS = 4;
+    double gatewayWarmupS = 15;
+    double maxWarmupS = 3;
     double maxDurationS = 8;
     long maxRequests = 2_000_000;
     int[] rates = {500, 2000};
     double rateWarmupS = 2;
     double rateDurationS = 10;
-    int streamRate = 50;
+    int streamRate = 100;
     double streamWarmupS = 2;
     double streamDurationS = 10;
     int streamChunks = 20;
@@ -87,18 +88,21 @@ public final class LoadHarness {
     Path report;
     Path gatewayLog;
     boolean help;
+    java.util.Set<String> phases = new java.util.LinkedHashSet<>(List.of("max", "open", "stream"));
 
     static final String USAGE = String.join(System.lineSeparator(),
         "Usage: java -cp benchmarks/target/benchmarks.jar dev.switchboard.bench.LoadHarness [options]",
         "",
         "  --concurrency N        connections of the closed-loop max-throughput run (default 64)",
-        "  --max-warmup S         warm-up seconds before each max-throughput run (default 4)",
+        "  --gateway-warmup S     JIT warm-up through the gateway first, closed loop, 1 caller in 4",
+        "                         streaming (default 15; the gateway's JIT shares its one core)",
+        "  --max-warmup S         warm-up seconds before each max-throughput run (default 3)",
         "  --max-duration S       measured seconds of each max-throughput run (default 8)",
         "  --max-requests N       cap on requests sent by each max-throughput run (default 2000000)",
         "  --rates R1,R2          open-loop fixed rates in requests/s (default 500,2000)",
         "  --rate-warmup S        warm-up seconds at each rate, not recorded (default 2)",
         "  --rate-duration S      measured seconds at each rate (default 10)",
-        "  --stream-rate R        streams/s of the streaming run (default 50)",
+        "  --stream-rate R        streams/s of the streaming run (default 100)",
         "  --stream-warmup S      (default 2)   --stream-duration S   (default 10)",
         "  --stream-chunks N      content chunks per mock stream (default 20)",
         "  --chunk-interval-ms N  mock delay between stream chunks, 0 = all at once (default 5)",
@@ -110,6 +114,7 @@ public final class LoadHarness {
         "  --open                 no master_key in the gateway config (default: master_key set, auth on)",
         "  --max-total S          hard limit for the whole run, then exit (default 300)",
         "  --report PATH          JSON report (default: <jar dir>/load-report.json)",
+        "  --phases LIST          which runs, of max,open,stream (default: all three)",
         "  --help");
 
     static Options parse(String[] args) {
@@ -134,6 +139,7 @@ public final class LoadHarness {
             switch (a) {
               case "--concurrency" -> o.concurrency = positive(a, Integer.parseInt(value));
               case "--max-warmup" -> o.maxWarmupS = Double.parseDouble(value);
+              case "--gateway-warmup" -> o.gatewayWarmupS = Double.parseDouble(value);
               case "--max-duration" -> o.maxDurationS = positive(a, Double.parseDouble(value));
               case "--max-requests" -> o.maxRequests = positive(a, Long.parseLong(value));
               case "--rates" -> o.rates = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
@@ -151,6 +157,15 @@ public final class LoadHarness {
               case "--harness-loops" -> o.harnessLoops = Integer.parseInt(value);
               case "--max-total" -> o.maxTotalS = positive(a, Double.parseDouble(value));
               case "--report" -> o.report = Path.of(value);
+              case "--phases" -> {
+                o.phases.clear();
+                for (String phase : value.split(",")) {
+                  if (!List.of("max", "open", "stream").contains(phase.trim())) {
+                    throw new IllegalArgumentException("--phases takes max, open and/or stream");
+                  }
+                  o.phases.add(phase.trim());
+                }
+              }
               default -> throw new IllegalArgumentException("unknown option " + a + "; try --help");
             }
           }
@@ -171,7 +186,7 @@ public final class LoadHarness {
 
     JsonObject toJson() {
       return new JsonObject()
-          .put("concurrency", concurrency).put("max_warmup_s", maxWarmupS).put("max_duration_s", maxDurationS)
+          .put("concurrency", concurrency).put("gateway_warmup_s", gatewayWarmupS).put("max_warmup_s", maxWarmupS).put("max_duration_s", maxDurationS)
           .put("max_requests", maxRequests).put("rates", new JsonArray(Arrays.stream(rates).boxed().toList()))
           .put("rate_warmup_s", rateWarmupS).put("rate_duration_s", rateDurationS)
           .put("stream_rate", streamRate).put("stream_warmup_s", streamWarmupS)
@@ -271,6 +286,7 @@ public final class LoadHarness {
   private Target viaGateway;
   private Buffer plainBody;
   private Buffer streamBody;
+  private final List<Phase> phases = new ArrayList<>();
 
   private LoadHarness(Options options) {
     this.o = options;
@@ -342,55 +358,71 @@ public final class LoadHarness {
     JsonObject env = environment(gatewayPid, gatewayLog);
     report.put("environment", env).put("options", o.toJson());
 
+    // JIT warm-up of the gateway (and of this harness): C2 shares the gateway's single core and
+    // needs ~15 s of load before per-request CPU settles; measuring earlier over-states it ~2x.
+    if (o.gatewayWarmupS > 0) {
+      log("gateway JIT warm-up: %.0f s closed loop, %d connections, 1 in 4 streaming", o.gatewayWarmupS,
+          o.concurrency);
+      Phase warm = closedLoop(viaGateway, gatewayPid, 0, o.gatewayWarmupS, 4);
+      log("  warm-up: %s", warm.summary());
+      report.put("gateway_warmup", warm.toJson());
+    }
+
     // (a)+(b) closed-loop max throughput
-    log("max throughput, closed loop, %d connections: %.0f s warm-up + %.0f s each", o.concurrency, o.maxWarmupS,
-        o.maxDurationS);
-    Phase maxDirect = closedLoop(direct, gatewayPid);
-    log("  direct : %s", maxDirect.summary());
-    Phase maxGateway = closedLoop(viaGateway, gatewayPid);
-    log("  gateway: %s", maxGateway.summary());
-    report.put("max_throughput", new JsonObject()
-        .put("concurrency", o.concurrency)
-        .put("direct", maxDirect.toJson())
-        .put("gateway", maxGateway.toJson())
-        .put("ratio_gateway_to_direct", round(maxGateway.rps() / maxDirect.rps(), 3))
-        .put("gateway_cpu_us_per_request", round(maxGateway.gatewayCpuUsPerRequest(), 1)));
+    Phase maxDirect = null;
+    Phase maxGateway = null;
+    if (o.phases.contains("max")) {
+      log("max throughput, closed loop, %d connections: %.0f s warm-up + %.0f s each", o.concurrency, o.maxWarmupS,
+          o.maxDurationS);
+      maxDirect = closedLoop(direct, gatewayPid, o.maxWarmupS, o.maxDurationS, 0);
+      log("  direct : %s", maxDirect.summary());
+      maxGateway = closedLoop(viaGateway, gatewayPid, o.maxWarmupS, o.maxDurationS, 0);
+      log("  gateway: %s", maxGateway.summary());
+      report.put("max_throughput", new JsonObject()
+          .put("concurrency", o.concurrency)
+          .put("direct", maxDirect.toJson())
+          .put("gateway", maxGateway.toJson())
+          .put("ratio_gateway_to_direct", round(maxGateway.rps() / maxDirect.rps(), 3))
+          .put("gateway_cpu_us_per_request", round(maxGateway.gatewayCpuUsPerRequest(), 1)));
+    }
 
     // (c) open loop at fixed rates
-    JsonArray openLoop = new JsonArray();
     List<Phase[]> fixed = new ArrayList<>();
-    for (int rate : o.rates) {
-      log("open loop at %d req/s: %.0f s warm-up + %.0f s each", rate, o.rateWarmupS, o.rateDurationS);
-      Phase d = openLoop(direct, rate, o.rateWarmupS, o.rateDurationS, false, gatewayPid);
-      log("  direct : %s", d.summary());
-      Phase g = openLoop(viaGateway, rate, o.rateWarmupS, o.rateDurationS, false, gatewayPid);
-      log("  gateway: %s", g.summary());
-      fixed.add(new Phase[] {d, g});
-      openLoop.add(new JsonObject().put("rate", rate).put("direct", d.toJson()).put("gateway", g.toJson())
-          .put("added_p50_us", round(us(g.latency.getValueAtPercentile(50)) - us(d.latency.getValueAtPercentile(50)), 1))
-          .put("added_p99_us", round(us(g.latency.getValueAtPercentile(99)) - us(d.latency.getValueAtPercentile(99)), 1))
-          .put("added_p999_us",
-              round(us(g.latency.getValueAtPercentile(99.9)) - us(d.latency.getValueAtPercentile(99.9)), 1)));
+    if (o.phases.contains("open")) {
+      JsonArray openLoop = new JsonArray();
+      for (int rate : o.rates) {
+        log("open loop at %d req/s: %.0f s warm-up + %.0f s each", rate, o.rateWarmupS, o.rateDurationS);
+        Phase d = openLoop(direct, rate, o.rateWarmupS, o.rateDurationS, false, gatewayPid);
+        log("  direct : %s", d.summary());
+        Phase g = openLoop(viaGateway, rate, o.rateWarmupS, o.rateDurationS, false, gatewayPid);
+        log("  gateway: %s", g.summary());
+        fixed.add(new Phase[] {d, g});
+        openLoop.add(new JsonObject().put("rate", rate).put("direct", d.toJson()).put("gateway", g.toJson())
+            .put("added_p50_us", added(d.latency, g.latency, 50))
+            .put("added_p99_us", added(d.latency, g.latency, 99))
+            .put("added_p999_us", added(d.latency, g.latency, 99.9)));
+      }
+      report.put("open_loop", openLoop);
     }
-    report.put("open_loop", openLoop);
 
     // (d) streaming time to first token
-    log("streaming at %d streams/s (%d content chunks, %d ms apart): %.0f s warm-up + %.0f s each", o.streamRate,
-        o.streamChunks, o.chunkIntervalMs, o.streamWarmupS, o.streamDurationS);
-    Phase sDirect = openLoop(direct, o.streamRate, o.streamWarmupS, o.streamDurationS, true, gatewayPid);
-    log("  direct : %s", sDirect.summary());
-    Phase sGateway = openLoop(viaGateway, o.streamRate, o.streamWarmupS, o.streamDurationS, true, gatewayPid);
-    log("  gateway: %s", sGateway.summary());
-    report.put("streaming", new JsonObject()
-        .put("rate", o.streamRate).put("content_chunks", o.streamChunks).put("chunk_interval_ms", o.chunkIntervalMs)
-        .put("direct", sDirect.toJson()).put("gateway", sGateway.toJson())
-        .put("added_ttft_p50_us", round(us(sGateway.latency.getValueAtPercentile(50))
-            - us(sDirect.latency.getValueAtPercentile(50)), 1))
-        .put("added_ttft_p99_us", round(us(sGateway.latency.getValueAtPercentile(99))
-            - us(sDirect.latency.getValueAtPercentile(99)), 1))
-        .put("added_stream_total_p50_us", round(us(sGateway.total.getValueAtPercentile(50))
-            - us(sDirect.total.getValueAtPercentile(50)), 1)));
-
+    Phase sDirect = null;
+    Phase sGateway = null;
+    if (o.phases.contains("stream")) {
+      log("streaming at %d streams/s (%d content chunks, %d ms apart): %.0f s warm-up + %.0f s each", o.streamRate,
+          o.streamChunks, o.chunkIntervalMs, o.streamWarmupS, o.streamDurationS);
+      sDirect = openLoop(direct, o.streamRate, o.streamWarmupS, o.streamDurationS, true, gatewayPid);
+      log("  direct : %s", sDirect.summary());
+      sGateway = openLoop(viaGateway, o.streamRate, o.streamWarmupS, o.streamDurationS, true, gatewayPid);
+      log("  gateway: %s", sGateway.summary());
+      report.put("streaming", new JsonObject()
+          .put("rate", o.streamRate).put("content_chunks", o.streamChunks)
+          .put("chunk_interval_ms", o.chunkIntervalMs)
+          .put("direct", sDirect.toJson()).put("gateway", sGateway.toJson())
+          .put("added_ttft_p50_us", added(sDirect.latency, sGateway.latency, 50))
+          .put("added_ttft_p99_us", added(sDirect.latency, sGateway.latency, 99))
+          .put("added_stream_total_p50_us", added(sDirect.total, sGateway.total, 50)));
+    }
     // (e) memory after the load
     Thread.sleep(2000);
     long rssAfterKb = procStatusKb(gatewayPid, "VmRSS");
@@ -608,7 +640,11 @@ public final class LoadHarness {
     long incomplete;
     double seconds;
     double gatewayCpuS;
+    double gatewayUserS;
+    double gatewaySysS;
     double harnessCpuS;
+    double otherCpuS;
+    double stealS;
     double targetRate;
     double meanPacerLagUs;
     String firstError;
@@ -616,6 +652,7 @@ public final class LoadHarness {
     Phase(String target, String kind) {
       this.target = target;
       this.kind = kind;
+      phases.add(this);
     }
 
     double rps() {
@@ -623,7 +660,11 @@ public final class LoadHarness {
     }
 
     double gatewayCpuUsPerRequest() {
-      return ok > 0 && "gateway".equals(target) ? gatewayCpuS * 1e6 / ok : 0;
+      return perRequestUs(gatewayCpuS);
+    }
+
+    double perRequestUs(double cpuSeconds) {
+      return ok > 0 && "gateway".equals(target) ? cpuSeconds * 1e6 / ok : 0;
     }
 
     String summary() {
@@ -636,6 +677,10 @@ public final class LoadHarness {
             gatewayCpuUsPerRequest());
       }
       s += String.format(Locale.ROOT, ", harness CPU %.0f%%", 100 * harnessCpuS / seconds);
+      if (otherCpuS / seconds > 0.05 || stealS / seconds > 0.05) {
+        s += String.format(Locale.ROOT, " (NOISE: other processes %.0f%%, steal %.0f%% of a core)",
+            100 * otherCpuS / seconds, 100 * stealS / seconds);
+      }
       if (errors + incomplete > 0) {
         s += " ERRORS " + errors + " incomplete " + incomplete + " (" + firstError + ")";
       }
@@ -646,7 +691,9 @@ public final class LoadHarness {
       JsonObject json = new JsonObject().put("ok", ok).put("errors", errors).put("incomplete", incomplete)
           .put("seconds", round(seconds, 3)).put("achieved_rps", round(rps(), 1))
           .put(("stream".equals(kind) ? "ttft" : "latency") + "_us", percentiles(latency))
-          .put("harness_cpu_pct", round(100 * harnessCpuS / seconds, 1));
+          .put("harness_cpu_pct", round(100 * harnessCpuS / seconds, 1))
+          .put("other_processes_cpu_pct", round(100 * otherCpuS / seconds, 1))
+          .put("steal_pct", round(100 * stealS / seconds, 1));
       if (total != null) {
         json.put("stream_total_us", percentiles(total));
       }
@@ -655,7 +702,9 @@ public final class LoadHarness {
       }
       if ("gateway".equals(target)) {
         json.put("gateway_cpu_pct", round(100 * gatewayCpuS / seconds, 1))
-            .put("gateway_cpu_us_per_request", round(gatewayCpuUsPerRequest(), 1));
+            .put("gateway_cpu_us_per_request", round(gatewayCpuUsPerRequest(), 1))
+            .put("gateway_user_us_per_request", round(perRequestUs(gatewayUserS), 1))
+            .put("gateway_sys_us_per_request", round(perRequestUs(gatewaySysS), 1));
       }
       if (firstError != null) {
         json.put("first_error", firstError);
@@ -664,8 +713,12 @@ public final class LoadHarness {
     }
   }
 
-  /** Closed loop: {@code concurrency} callers, each sending the next request when the last answers. */
-  private Phase closedLoop(Target target, long gatewayPid) throws Exception {
+  /**
+   * Closed loop: {@code concurrency} callers, each sending the next request when the last answers;
+   * with {@code streamEvery} > 0, every streamEvery-th caller makes streaming calls instead.
+   */
+  private Phase closedLoop(Target target, long gatewayPid, double warmupS, double durationS, int streamEvery)
+      throws Exception {
     Phase phase = new Phase(target.name(), "closed");
     Recorder recorder = new Recorder(3);
     AtomicLong errors = new AtomicLong();
@@ -673,18 +726,25 @@ public final class LoadHarness {
     AtomicLong lastDone = new AtomicLong();
     String[] firstError = new String[1];
     long start = System.nanoTime();
-    long measureStart = start + (long) (o.maxWarmupS * 1e9);
-    long end = measureStart + (long) (o.maxDurationS * 1e9);
+    long measureStart = start + (long) (warmupS * 1e9);
+    long end = measureStart + (long) (durationS * 1e9);
     CountDownLatch finished = new CountDownLatch(o.concurrency);
 
     class Caller {
+      final boolean streaming;
+
+      Caller(boolean streaming) {
+        this.streaming = streaming;
+      }
+
       void next() {
         long now = System.nanoTime();
         if (now >= end || sent.incrementAndGet() > o.maxRequests) {
           finished.countDown();
           return;
         }
-        call(target).onComplete(result -> {
+        Future<?> answer = streaming ? stream(target) : call(target);
+        answer.onComplete(result -> {
           long done = System.nanoTime();
           if (done >= measureStart && done <= end) {
             lastDone.accumulateAndGet(done, Math::max);
@@ -700,7 +760,7 @@ public final class LoadHarness {
       }
     }
     for (int i = 0; i < o.concurrency; i++) {
-      Caller caller = new Caller();
+      Caller caller = new Caller(streamEvery > 0 && i % streamEvery == streamEvery - 1);
       contexts.get(i % contexts.size()).runOnContext(v -> caller.next());
     }
     sleepUntil(measureStart);
@@ -810,13 +870,42 @@ public final class LoadHarness {
   }
 
   private void setCpu(Phase phase, long[] before, long[] after) {
-    phase.gatewayCpuS = (double) (after[0] - before[0]) / clockTicks;
-    phase.harnessCpuS = (double) (after[1] - before[1]) / clockTicks;
+    phase.gatewayUserS = (double) (after[0] - before[0]) / clockTicks;
+    phase.gatewaySysS = (double) (after[1] - before[1]) / clockTicks;
+    phase.gatewayCpuS = phase.gatewayUserS + phase.gatewaySysS;
+    phase.harnessCpuS = (double) (after[2] + after[3] - before[2] - before[3]) / clockTicks;
+    double machineBusyS = (double) (after[4] - before[4]) / clockTicks;
+    phase.otherCpuS = Math.max(0, machineBusyS - phase.gatewayCpuS - phase.harnessCpuS);
+    phase.stealS = (double) (after[5] - before[5]) / clockTicks;
   }
 
-  /** [gateway utime+stime, harness utime+stime] in clock ticks. */
+  /**
+   * [gateway utime, gateway stime, harness utime, harness stime, machine busy, machine steal] in
+   * clock ticks; busy less the two processes is what anything else on the machine used.
+   */
   private long[] cpuTicks(long gatewayPid) {
-    return new long[] {processTicks(Long.toString(gatewayPid)), processTicks("self")};
+    long[] gateway = processTicks(Long.toString(gatewayPid));
+    long[] self = processTicks("self");
+    long[] machine = machineTicks();
+    return new long[] {gateway[0], gateway[1], self[0], self[1], machine[0], machine[1]};
+  }
+
+  /** [busy, steal] of all CPUs from /proc/stat's "cpu" line, in clock ticks. */
+  private static long[] machineTicks() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+        if (line.startsWith("cpu ")) {
+          String[] f = line.trim().split("\\s+");
+          // user nice system idle iowait irq softirq steal ...
+          long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+              + Long.parseLong(f[7]);
+          return new long[] {busy, f.length > 8 ? Long.parseLong(f[8]) : 0};
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not on Linux
+    }
+    return new long[2];
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -894,50 +983,71 @@ public final class LoadHarness {
     JsonObject logSummary = report.getJsonObject("gateway_log");
     StringBuilder out = new StringBuilder();
     out.append("\n==================== Switchboard load report ====================\n");
-    out.append(String.format(Locale.ROOT, "pinning : harness on CPUs %s (%s), gateway on CPUs %s (%d event loop thread%s)%n",
+    out.append(String.format(Locale.ROOT, "pinning : harness on CPUs %s (%s, %d event loop%s incl. the mock), "
+            + "gateway on CPUs %s (%d event loop thread%s)%n",
         env.getString("harness_cpus_allowed"), env.getBoolean("harness_pinned") ? "taskset" : "NOT pinned",
+        env.getInteger("harness_event_loops"), env.getInteger("harness_event_loops") == 1 ? "" : "s",
         env.getString("gateway_cpus_allowed"), env.getInteger("gateway_event_loop_threads"),
         env.getInteger("gateway_event_loop_threads") == 1 ? "" : "s"));
     out.append(String.format(Locale.ROOT, "gateway : JVM defaults + %s -> GC %s; auth %s; SWITCHBOARD_LOG=WARNING%n",
-        o.gatewayJvmOpts.isEmpty() ? "no extra flags" : String.join(" ", o.gatewayJvmOpts), env.getString("gateway_gc"),
-        o.open ? "off (open)" : "on (master_key)"));
-    out.append(String.format(Locale.ROOT, "%n(a) max throughput, closed loop, %d connections, %.0f s measured%n",
-        o.concurrency, o.maxDurationS));
-    out.append(String.format(Locale.ROOT, "    direct  %8.0f req/s   p50 %7.0f µs  p99 %7.0f µs   harness CPU %3.0f%%%n",
-        maxDirect.rps(), us(maxDirect.latency.getValueAtPercentile(50)), us(maxDirect.latency.getValueAtPercentile(99)),
-        100 * maxDirect.harnessCpuS / maxDirect.seconds));
-    out.append(String.format(Locale.ROOT, "    gateway %8.0f req/s   p50 %7.0f µs  p99 %7.0f µs   harness CPU %3.0f%%, gateway CPU %3.0f%%%n",
-        maxGateway.rps(), us(maxGateway.latency.getValueAtPercentile(50)),
-        us(maxGateway.latency.getValueAtPercentile(99)), 100 * maxGateway.harnessCpuS / maxGateway.seconds,
-        100 * maxGateway.gatewayCpuS / maxGateway.seconds));
-    out.append(String.format(Locale.ROOT, "    ratio gateway/direct = %.2f%n", maxGateway.rps() / maxDirect.rps()));
-    out.append(String.format(Locale.ROOT, "(b) gateway CPU per request at max throughput = %.1f µs (utime+stime, %d ticks/s)%n",
-        maxGateway.gatewayCpuUsPerRequest(), clockTicks));
-    out.append("(c) open loop, latency from intended send time (µs)\n");
-    out.append("      rate      target   p50      p99     p99.9   errors  gw CPU µs/req\n");
-    for (Phase[] pair : fixed) {
-      for (Phase p : pair) {
-        out.append(String.format(Locale.ROOT, "    %6.0f/s   %-7s %7.0f  %7.0f  %7.0f  %6d  %s%n", p.targetRate, p.target,
-            us(p.latency.getValueAtPercentile(50)), us(p.latency.getValueAtPercentile(99)),
-            us(p.latency.getValueAtPercentile(99.9)), p.errors + p.incomplete,
-            "gateway".equals(p.target) ? String.format(Locale.ROOT, "%.1f", p.gatewayCpuUsPerRequest()) : ""));
+        o.gatewayJvmOpts.isEmpty() ? "no extra flags" : String.join(" ", o.gatewayJvmOpts),
+        env.getString("gateway_gc"), o.open ? "off (open)" : "on (master_key)"));
+    if (maxDirect != null) {
+      out.append(String.format(Locale.ROOT, "%n(a) max throughput, closed loop, %d connections, %.0f s measured%n",
+          o.concurrency, o.maxDurationS));
+      for (Phase p : List.of(maxDirect, maxGateway)) {
+        out.append(String.format(Locale.ROOT, "    %-7s %8.0f req/s   p50 %7.0f µs  p99 %7.0f µs   harness CPU %3.0f%%%s%s%n",
+            p.target, p.rps(), us(p.latency.getValueAtPercentile(50)), us(p.latency.getValueAtPercentile(99)),
+            100 * p.harnessCpuS / p.seconds, "gateway".equals(p.target)
+                ? String.format(Locale.ROOT, ", gateway CPU %3.0f%%", 100 * p.gatewayCpuS / p.seconds) : "",
+            p.errors + p.incomplete > 0 ? "   ERRORS " + (p.errors + p.incomplete) : ""));
       }
-      out.append(String.format(Locale.ROOT, "    %6.0f/s   ADDED   %7.0f  %7.0f  %7.0f%n", pair[0].targetRate,
-          us(pair[1].latency.getValueAtPercentile(50)) - us(pair[0].latency.getValueAtPercentile(50)),
-          us(pair[1].latency.getValueAtPercentile(99)) - us(pair[0].latency.getValueAtPercentile(99)),
-          us(pair[1].latency.getValueAtPercentile(99.9)) - us(pair[0].latency.getValueAtPercentile(99.9))));
+      out.append(String.format(Locale.ROOT, "    ratio gateway/direct = %.2f%n", maxGateway.rps() / maxDirect.rps()));
+      out.append(String.format(Locale.ROOT,
+          "(b) gateway CPU per request at max throughput = %.1f µs (user %.1f + sys %.1f; utime+stime, %d ticks/s)%n",
+          maxGateway.gatewayCpuUsPerRequest(), maxGateway.perRequestUs(maxGateway.gatewayUserS),
+          maxGateway.perRequestUs(maxGateway.gatewaySysS), clockTicks));
     }
-    out.append(String.format(Locale.ROOT, "(d) streaming at %d/s, %d chunks %d ms apart: TTFT from intended send (µs)%n",
-        o.streamRate, o.streamChunks, o.chunkIntervalMs));
-    for (Phase p : List.of(sDirect, sGateway)) {
-      out.append(String.format(Locale.ROOT, "    %-7s TTFT p50 %6.0f  p99 %6.0f  p99.9 %6.0f   whole stream p50 %7.0f   errors %d%n",
-          p.target, us(p.latency.getValueAtPercentile(50)), us(p.latency.getValueAtPercentile(99)),
-          us(p.latency.getValueAtPercentile(99.9)), us(p.total.getValueAtPercentile(50)), p.errors + p.incomplete));
+    if (!fixed.isEmpty()) {
+      out.append("(c) open loop, latency from intended send time (µs)\n");
+      out.append("      rate    target      p50      p99    p99.9  errors  pacer lag  gw CPU µs/req\n");
+      for (Phase[] pair : fixed) {
+        for (Phase p : pair) {
+          out.append(String.format(Locale.ROOT, "    %6.0f/s  %-7s  %7.0f  %7.0f  %7.0f  %6d  %9.0f  %s%n",
+              p.targetRate, p.target, us(p.latency.getValueAtPercentile(50)), us(p.latency.getValueAtPercentile(99)),
+              us(p.latency.getValueAtPercentile(99.9)), p.errors + p.incomplete, p.meanPacerLagUs,
+              "gateway".equals(p.target) ? String.format(Locale.ROOT, "%.1f", p.gatewayCpuUsPerRequest()) : ""));
+        }
+        out.append(String.format(Locale.ROOT, "    %6.0f/s  ADDED    %7.0f  %7.0f  %7.0f%n", pair[0].targetRate,
+            added(pair[0].latency, pair[1].latency, 50), added(pair[0].latency, pair[1].latency, 99),
+            added(pair[0].latency, pair[1].latency, 99.9)));
+      }
     }
-    out.append(String.format(Locale.ROOT, "    ADDED   TTFT p50 %6.0f  p99 %6.0f%n",
-        us(sGateway.latency.getValueAtPercentile(50)) - us(sDirect.latency.getValueAtPercentile(50)),
-        us(sGateway.latency.getValueAtPercentile(99)) - us(sDirect.latency.getValueAtPercentile(99))));
-    out.append(String.format(Locale.ROOT, "(e) gateway RSS: idle after start %.1f MB, idle after load %.1f MB, peak %.1f MB%n",
+    if (sDirect != null) {
+      out.append(String.format(Locale.ROOT,
+          "(d) streaming at %d/s, %d content chunks %d ms apart: TTFT from intended send (µs)%n",
+          o.streamRate, o.streamChunks, o.chunkIntervalMs));
+      for (Phase p : List.of(sDirect, sGateway)) {
+        out.append(String.format(Locale.ROOT,
+            "    %-7s TTFT p50 %6.0f  p99 %6.0f  p99.9 %6.0f   whole stream p50 %7.0f   errors %d%s%n",
+            p.target, us(p.latency.getValueAtPercentile(50)), us(p.latency.getValueAtPercentile(99)),
+            us(p.latency.getValueAtPercentile(99.9)), us(p.total.getValueAtPercentile(50)), p.errors + p.incomplete,
+            "gateway".equals(p.target)
+                ? String.format(Locale.ROOT, "   gw CPU %.0f µs/stream", p.gatewayCpuUsPerRequest()) : ""));
+      }
+      out.append(String.format(Locale.ROOT, "    ADDED   TTFT p50 %6.0f  p99 %6.0f%n",
+          added(sDirect.latency, sGateway.latency, 50), added(sDirect.latency, sGateway.latency, 99)));
+    }
+    double other = 0;
+    double steal = 0;
+    for (Phase p : phases) {
+      other = Math.max(other, 100 * p.otherCpuS / p.seconds);
+      steal = Math.max(steal, 100 * p.stealS / p.seconds);
+    }
+    out.append(String.format(Locale.ROOT, "noise   : other processes used at most %.0f%% of a core and the hypervisor "
+        + "stole at most %.0f%% during any run%s%n", other, steal, other > 5 || steal > 5 ? "  <- figures disturbed" : ""));
+    out.append(String.format(Locale.ROOT,
+        "(e) gateway RSS: idle after start %.1f MB, idle after load %.1f MB, peak %.1f MB%n",
         mem.getLong("idle_rss_after_start_kb") / 1024.0, mem.getLong("idle_rss_after_load_kb") / 1024.0,
         mem.getLong("peak_rss_kb") / 1024.0));
     out.append(String.format(Locale.ROOT, "gateway log: %d lines, %d warnings, %d errors (%s)%n",
@@ -985,6 +1095,10 @@ public final class LoadHarness {
     }
   }
 
+  private static double added(Histogram direct, Histogram gateway, double percentile) {
+    return round(us(gateway.getValueAtPercentile(percentile)) - us(direct.getValueAtPercentile(percentile)), 1);
+  }
+
   static double us(long nanos) {
     return nanos / 1000.0;
   }
@@ -1015,15 +1129,15 @@ public final class LoadHarness {
     }
   }
 
-  /** utime + stime of a process (all its threads), in clock ticks. */
-  private static long processTicks(String pid) {
+  /** [utime, stime] of a process (all its threads), in clock ticks. */
+  private static long[] processTicks(String pid) {
     try {
       String stat = Files.readString(Path.of("/proc", pid, "stat"));
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       // fields[0] is field 3 (state); utime is field 14, stime field 15
-      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
     } catch (IOException | RuntimeException e) {
-      return 0;
+      return new long[2];
     }
   }
 

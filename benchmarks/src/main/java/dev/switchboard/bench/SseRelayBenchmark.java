@@ -2,13 +2,13 @@ package dev.switchboard.bench;
 
 import dev.switchboard.relay.Relay;
 import dev.switchboard.relay.SseParser;
+import dev.switchboard.relay.StreamFramer;
 import dev.switchboard.spend.Usage;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.parsetools.RecordParser;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,10 +23,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The streaming relay's per-event work on one whole OpenAI stream: a RecordParser on "\n" feeds
- * the gateway's {@link SseParser}, and each event is re-framed into a {@code data: ...\n\n}
- * Buffer exactly as relay/SseRelay does (SseRelay is package-private, so its onEvent is mirrored
- * here line for line: [DONE] copy, the "usage" substring test and JSON parse, the re-frame).
+ * The streaming relay's per-event work on one whole OpenAI stream, as relay/SseRelay does it: a
+ * RecordParser on "\n" feeds the gateway's {@link SseParser}, and the gateway's {@link
+ * StreamFramer} re-frames each event into a {@code data: ...\n\n} Buffer (and parses the chunks
+ * that mention usage). Only the socket writes are left out.
  *
  * <p>The stream has {@link #CHUNK_EVENTS} chunk events (role, content, finish, usage) and
  * [DONE]. Time is per stream; divide by {@link #EVENTS} for per event.
@@ -43,10 +43,6 @@ public class SseRelayBenchmark {
   public static final int CHUNK_EVENTS = 50;
   /** ...and [DONE]. */
   public static final int EVENTS = CHUNK_EVENTS + 1;
-
-  private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
-  private static final Buffer DATA = Buffer.buffer("data: ");
-  private static final Buffer EVENT_END = Buffer.buffer("\n\n");
 
   /**
    * true: every chunk carries {@code "usage":null}, as OpenAI sends when stream_options.include_usage
@@ -75,76 +71,36 @@ public class SseRelayBenchmark {
     } else {
       input = frames;
     }
-    Relayed check = new Relayed(null, true);
-    relay(check);
-    if (check.events != EVENTS || check.usage.totalTokens() <= 0) {
-      throw new IllegalStateException("relayed " + check.events + " events, usage " + check.usage);
+    int[] written = new int[1];
+    Usage usage = relay(new StreamFramer(true), bytes -> written[0]++);
+    // every event but the usage-only chunk (dropped: the client did not ask for usage) is written
+    if (written[0] != EVENTS - 1 || usage.totalTokens() <= 0) {
+      throw new IllegalStateException("wrote " + written[0] + " events, usage " + usage);
     }
   }
 
-  /** The state SseRelay keeps per stream, minus the sockets. */
-  static final class Relayed {
-    final Blackhole blackhole;
-    final boolean dropUsageChunks;
-    Usage usage = Usage.NONE;
-    boolean sawDone;
-    int events;
-
-    Relayed(Blackhole blackhole, boolean dropUsageChunks) {
-      this.blackhole = blackhole;
-      this.dropUsageChunks = dropUsageChunks;
-    }
-
-    void onEvent(String data) {
-      events++;
-      if (sawDone) {
-        return;
+  private Usage relay(StreamFramer framer, Consumer<Buffer> client) {
+    SseParser events = new SseParser(Relay.MAX_SSE_EVENT_BYTES, data -> {
+      Buffer bytes = framer.frame(data);
+      if (bytes != null) {
+        client.accept(bytes);
       }
-      if ("[DONE]".equals(data)) {
-        sawDone = true;
-        write(DONE.copy());
-        return;
-      }
-      if (data.contains("\"usage\"")) {
-        JsonObject chunk = parse(data);
-        if (chunk != null && chunk.getValue("usage") instanceof JsonObject reported) {
-          usage = Usage.fromOpenAi(reported);
-          if (dropUsageChunks && chunk.getValue("choices") instanceof JsonArray choices && choices.isEmpty()) {
-            return;
-          }
-        }
-      }
-      write(Buffer.buffer(data.length() + 8).appendBuffer(DATA).appendString(data).appendBuffer(EVENT_END));
-    }
-
-    private static JsonObject parse(String data) {
-      try {
-        return new JsonObject(data);
-      } catch (RuntimeException notJson) {
-        return null;
-      }
-    }
-
-    private void write(Buffer bytes) {
-      if (blackhole != null) {
-        blackhole.consume(bytes);
-      }
-    }
-  }
-
-  private Usage relay(Relayed relayed) {
-    SseParser events = new SseParser(Relay.MAX_SSE_EVENT_BYTES, relayed::onEvent);
+    });
     RecordParser lines = RecordParser.newDelimited("\n", events::line).maxRecordSize(Relay.MAX_SSE_EVENT_BYTES);
     for (int i = 0; i < input.size(); i++) {
       lines.handle(input.get(i));
     }
     events.end();
-    return relayed.usage;
+    Buffer done = framer.end();
+    if (done != null) {
+      client.accept(done);
+    }
+    return framer.usage();
   }
 
   /** One whole stream, the client not asking for usage (the gateway drops the usage-only chunk). */
   @Benchmark
   public Usage relayStream(Blackhole blackhole) {
-    return relay(new Relayed(blackhole, true));
+    return relay(new StreamFramer(true), blackhole::consume);
   }
 }
