@@ -38,8 +38,9 @@ public final class StreamFramer {
       sawDone = true;
       return DONE.copy();
     }
-    // Only the chunks that mention usage are parsed; the rest pass through as they came.
-    if (data.contains("\"usage\"")) {
+    // Only a chunk that carries a usage object is parsed; the rest (with OpenAI's "usage":null on
+    // every chunk once include_usage is set) pass through as they came.
+    if (carriesUsageObject(data)) {
       JsonObject chunk = parse(data);
       if (chunk != null && chunk.getValue("usage") instanceof JsonObject reported) {
         usage = Usage.fromOpenAi(reported);
@@ -67,6 +68,27 @@ public final class StreamFramer {
 
   public Usage usage() {
     return usage;
+  }
+
+  static boolean carriesUsageObject(String data) {
+    int at = data.indexOf("\"usage\"");
+    while (at >= 0) {
+      int i = at + "\"usage\"".length();
+      while (i < data.length() && Character.isWhitespace(data.charAt(i))) {
+        i++;
+      }
+      if (i < data.length() && data.charAt(i) == ':') {
+        i++;
+        while (i < data.length() && Character.isWhitespace(data.charAt(i))) {
+          i++;
+        }
+        if (i < data.length() && data.charAt(i) == '{') {
+          return true;
+        }
+      }
+      at = data.indexOf("\"usage\"", at + 1);
+    }
+    return false;
   }
 
   private static JsonObject parse(String data) {
