@@ -253,6 +253,31 @@ class ChatCompletionsTest {
     });
   }
 
+  /** No Content-Length and the body never ends: only a limit checked while reading can answer. */
+  @Test
+  void a_chunked_body_is_refused_once_it_passes_the_limit_while_still_arriving(Vertx vertx, VertxTestContext ctx) {
+    io.vertx.core.http.HttpClient raw = vertx.createHttpClient();
+    raw.request(io.vertx.core.http.HttpMethod.POST, gateway.port(), "127.0.0.1", "/v1/chat/completions")
+        .compose(request -> {
+          request.setChunked(true).putHeader("Authorization", "Bearer " + MASTER_KEY)
+              .putHeader("content-type", "application/json");
+          Buffer piece = Buffer.buffer("x".repeat(4096));
+          for (int i = 0; i < 4; i++) {
+            request.write(piece);
+          }
+          return request.response();
+        })
+        .compose(response -> response.body().map(body -> {
+          ctx.verify(() -> {
+            assertEquals(413, response.statusCode());
+            assertTrue(body.toString().contains("request_too_large"), body.toString());
+          });
+          return body;
+        }))
+        .eventually(raw::close)
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
   @Test
   void an_upstream_4xx_keeps_its_status_and_message(VertxTestContext ctx) {
     expect(ctx, post("/v1/chat/completions").sendJsonObject(chat("picky")), response -> {
