@@ -66,15 +66,14 @@ public final class ConfigLoader {
   }
 
   private GatewayConfig fromYaml(Object document, String source) {
-    YamlSection root;
-    try {
-      root = YamlSection.of("", document, processEnv);
-    } catch (StartupException e) {
+    if (document != null && !(document instanceof Map)) {
       throw new StartupException(source + ": the top level must be a mapping (model_list, general_settings, ...)");
     }
-    Map<String, String> declared = environmentVariables(root);
+    // environment_variables are seen by every os.environ/ reference, before the process environment.
+    Object declaredRaw = document == null ? null : ((Map<?, ?>) document).get("environment_variables");
+    Map<String, String> declared = YamlSection.of("environment_variables", declaredRaw, processEnv).strings();
     Function<String, String> env = name -> declared.containsKey(name) ? declared.get(name) : processEnv.apply(name);
-    root = YamlSection.of("", document, env);
+    YamlSection root = YamlSection.of("", document, env);
     root.raw("environment_variables");
 
     List<String> ignored = new ArrayList<>();
@@ -84,10 +83,6 @@ public final class ConfigLoader {
     LitellmSettings litellm = litellm(root.section("litellm_settings"), ignored);
     ignored.addAll(0, root.unread());
     return new GatewayConfig(List.copyOf(models), general, router, litellm, List.copyOf(ignored));
-  }
-
-  private static Map<String, String> environmentVariables(YamlSection root) {
-    return root.section("environment_variables").strings();
   }
 
   private static List<DeploymentConfig> modelList(YamlSection root, List<String> ignored) {

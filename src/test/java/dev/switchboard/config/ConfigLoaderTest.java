@@ -163,6 +163,7 @@ class ConfigLoaderTest {
         failure("model_list:\n  - {litellm_params: {model: openai/x}}\n"));
     assertTrue(failure("model_list:\n  - {model_name: a}\n").contains("litellm_params is required"));
     assertEquals("model_list must be a list", failure("model_list: {a: 1}\n"));
+    assertTrue(failure("- just\n- a list\n").contains("the top level must be a mapping"));
     assertTrue(failure("litellm_settings: {drop_params: maybe}\n").contains("drop_params must be true or false"));
   }
 
