@@ -7,6 +7,7 @@ import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.provider.Deployment;
+import dev.switchboard.provider.Operation;
 import dev.switchboard.relay.RelayCall;
 import dev.switchboard.relay.RelayResult;
 import dev.switchboard.routing.PickRequest;
@@ -68,7 +69,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         .compose(deployment -> {
           exchange.deployment = deployment;
           response.putHeader("x-litellm-model-id", deployment.id());
-          return bus.<RelayResult>requestUnbounded(Addresses.RELAY_CALL, new RelayCall(exchange.requestId, deployment,
+          return bus.<RelayResult>requestUnbounded(Addresses.RELAY_CALL, new RelayCall(exchange.requestId, Operation.CHAT, deployment,
               exchange.chat.body(), exchange.chat.stream(), exchange.chat.includeUsage(), response, exchange.startNanos));
         })
         .onComplete(outcome -> finish(exchange, response, outcome));

@@ -27,6 +27,11 @@ public record Deployment(
     long streamTimeoutMs,
     ModelInfo info) {
 
+  /** How errors name this deployment: model group, id and provider model, never a secret. */
+  public String describe() {
+    return "model '" + modelGroup + "' (deployment " + id + ", " + provider.prefix() + "/" + upstreamModel + ")";
+  }
+
   @Override
   public String toString() {
     return "Deployment[" + id + " " + provider.prefix() + "/" + upstreamModel + " for " + modelGroup + "]";

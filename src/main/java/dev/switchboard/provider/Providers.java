@@ -4,33 +4,34 @@ import dev.switchboard.config.StartupException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The provider prefixes Switchboard knows, as LiteLLM names them. */
+/** The provider prefixes Switchboard knows, as LiteLLM names them, each with its wire-format adapter. */
 public final class Providers {
 
   private static final Map<String, Provider> KNOWN = new LinkedHashMap<>();
 
   static {
-    add("openai", "https://api.openai.com/v1", true);
-    add("groq", "https://api.groq.com/openai/v1", true);
-    add("openrouter", "https://openrouter.ai/api/v1", true);
-    add("deepseek", "https://api.deepseek.com/v1", true);
-    add("mistral", "https://api.mistral.ai/v1", false);
-    add("together_ai", "https://api.together.xyz/v1", true);
-    add("fireworks_ai", "https://api.fireworks.ai/inference/v1", true);
-    add("perplexity", "https://api.perplexity.ai", false);
-    add("xai", "https://api.x.ai/v1", true);
-    add("deepinfra", "https://api.deepinfra.com/v1/openai", true);
-    add("cerebras", "https://api.cerebras.ai/v1", true);
-    add("nvidia_nim", "https://integrate.api.nvidia.com/v1", true);
-    add("lm_studio", "http://localhost:1234/v1", true);
-    add("hosted_vllm", null, true);
+    add("openai", "https://api.openai.com/v1", true, OpenAiAdapter.INSTANCE);
+    add("groq", "https://api.groq.com/openai/v1", true, OpenAiAdapter.INSTANCE);
+    add("openrouter", "https://openrouter.ai/api/v1", true, OpenAiAdapter.INSTANCE);
+    add("deepseek", "https://api.deepseek.com/v1", true, OpenAiAdapter.INSTANCE);
+    add("mistral", "https://api.mistral.ai/v1", false, OpenAiAdapter.INSTANCE);
+    add("together_ai", "https://api.together.xyz/v1", true, OpenAiAdapter.INSTANCE);
+    add("fireworks_ai", "https://api.fireworks.ai/inference/v1", true, OpenAiAdapter.INSTANCE);
+    add("perplexity", "https://api.perplexity.ai", false, OpenAiAdapter.INSTANCE);
+    add("xai", "https://api.x.ai/v1", true, OpenAiAdapter.INSTANCE);
+    add("deepinfra", "https://api.deepinfra.com/v1/openai", true, OpenAiAdapter.INSTANCE);
+    add("cerebras", "https://api.cerebras.ai/v1", true, OpenAiAdapter.INSTANCE);
+    add("nvidia_nim", "https://integrate.api.nvidia.com/v1", true, OpenAiAdapter.INSTANCE);
+    add("lm_studio", "http://localhost:1234/v1", true, OpenAiAdapter.INSTANCE);
+    add("hosted_vllm", null, true, OpenAiAdapter.INSTANCE);
+    add("azure", null, true, AzureAdapter.INSTANCE);
   }
 
   private Providers() {
   }
 
-  private static void add(String prefix, String defaultApiBase, boolean acceptsStreamOptions) {
-    KNOWN.put(prefix, new Provider(prefix, defaultApiBase, acceptsStreamOptions));
+  private static void add(String prefix, String defaultApiBase, boolean acceptsStreamOptions, ProviderAdapter adapter) {
+    KNOWN.put(prefix, new Provider(prefix, defaultApiBase, acceptsStreamOptions, adapter));
   }
 
   /** The model as configured, split into its provider and the name the provider knows it by. */

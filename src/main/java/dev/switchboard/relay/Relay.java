@@ -2,16 +2,15 @@ package dev.switchboard.relay;
 
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.provider.Deployment;
-import dev.switchboard.provider.OpenAiAdapter;
+import dev.switchboard.provider.Answer;
+import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.provider.UpstreamRequest;
-import dev.switchboard.spend.Usage;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonObject;
 
 /**
  * Calls a deployment for one request: builds the provider request, sends it with the deployment's
@@ -35,7 +34,7 @@ public final class Relay {
     UpstreamRequest upstream;
     RequestOptions options;
     try {
-      upstream = OpenAiAdapter.chat(deployment, call.body(), call.stream());
+      upstream = deployment.provider().adapter().request(call.operation(), deployment, call.body(), call.stream());
       options = new RequestOptions()
           .setMethod(HttpMethod.POST)
           .setAbsoluteURI(upstream.url())
@@ -46,7 +45,7 @@ public final class Relay {
       return Future.failedFuture(e);
     } catch (RuntimeException badUrl) {
       return Future.failedFuture(new GatewayError(500, "configuration_error", "invalid_api_base", null,
-          "The api_base of " + UpstreamErrors.describe(deployment) + " is not a valid http(s) URL; fix it in config.yaml.",
+          "The api_base of " + deployment.describe() + " is not a valid http(s) URL; fix it in config.yaml.",
           null));
     }
     return client.request(options)
@@ -67,26 +66,19 @@ public final class Relay {
             UpstreamErrors.fromResponse(call.deployment(), response.statusCode(), response.headers(), body)));
       }
       if (call.stream()) {
-        boolean dropUsageChunks = upstream.asksForUsage() && !call.includeUsage();
-        return SseRelay.start(call, request, response, dropUsageChunks, MAX_SSE_EVENT_BYTES);
+        StreamTranslator translator = call.deployment().provider().adapter()
+            .stream(call.operation(), call.deployment(), upstream, call.includeUsage());
+        return SseRelay.start(call, request, response, translator, MAX_SSE_EVENT_BYTES);
       }
       return answer(call, response);
     });
   }
 
   private static Future<RelayResult> answer(RelayCall call, HttpClientResponse response) {
-    return response.body().compose(body -> {
+    return response.body().map(body -> {
       long firstByteNanos = System.nanoTime() - call.startNanos();
-      JsonObject json;
-      try {
-        json = new JsonObject(body);
-      } catch (RuntimeException notJson) {
-        return Future.failedFuture(new GatewayError(502, "upstream_error", "upstream_invalid_response", null,
-            "The provider answered " + UpstreamErrors.describe(call.deployment())
-                + " with something that is not a JSON object. Retry, or check api_base.", null));
-      }
-      Usage usage = json.getValue("usage") instanceof JsonObject reported ? Usage.fromOpenAi(reported) : Usage.NONE;
-      return Future.succeededFuture(new RelayResult(body, usage, firstByteNanos, null, false));
+      Answer answer = call.deployment().provider().adapter().answer(call.operation(), call.deployment(), body);
+      return new RelayResult(answer.body(), answer.usage(), firstByteNanos, null, false);
     });
   }
 }

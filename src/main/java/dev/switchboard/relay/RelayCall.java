@@ -1,6 +1,7 @@
 package dev.switchboard.relay;
 
 import dev.switchboard.provider.Deployment;
+import dev.switchboard.provider.Operation;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
@@ -12,6 +13,7 @@ import io.vertx.core.json.JsonObject;
  */
 public record RelayCall(
     String requestId,
+    Operation operation,
     Deployment deployment,
     JsonObject body,
     boolean stream,

@@ -1,6 +1,7 @@
 package dev.switchboard.relay;
 
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.provider.StreamTranslator;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -29,22 +30,18 @@ final class SseRelay {
   private boolean finished;
 
   private SseRelay(RelayCall call, HttpClientRequest upstreamRequest, HttpClientResponse upstream,
-      boolean dropUsageChunks, int maxLineBytes) {
+      StreamTranslator translator, int maxLineBytes) {
     this.call = call;
     this.upstreamRequest = upstreamRequest;
     this.client = call.response();
-    this.framer = new StreamFramer(dropUsageChunks);
+    this.framer = new StreamFramer(translator);
     this.events = new SseParser(maxLineBytes, this::onEvent);
     this.lines = RecordParser.newDelimited("\n", upstream).maxRecordSize(maxLineBytes);
   }
 
-  /**
-   * @param dropUsageChunks the gateway asked for usage the client did not: keep it for spend, do
-   *                        not forward the usage-only chunk
-   */
   static Future<RelayResult> start(RelayCall call, HttpClientRequest upstreamRequest, HttpClientResponse upstream,
-      boolean dropUsageChunks, int maxLineBytes) {
-    SseRelay relay = new SseRelay(call, upstreamRequest, upstream, dropUsageChunks, maxLineBytes);
+      StreamTranslator translator, int maxLineBytes) {
+    SseRelay relay = new SseRelay(call, upstreamRequest, upstream, translator, maxLineBytes);
     relay.begin();
     return relay.result.future();
   }
@@ -115,7 +112,7 @@ final class SseRelay {
     GatewayError error = isTooLarge(failure)
         ? new GatewayError(502, "upstream_error", "upstream_event_too_large", null,
             "The provider sent a stream event larger than the gateway's limit for "
-                + UpstreamErrors.describe(call.deployment()) + "; the stream was stopped.", null)
+                + call.deployment().describe() + "; the stream was stopped.", null)
         : UpstreamErrors.fromException(call.deployment(), failure, call.deployment().streamTimeoutMs());
     if (!client.headWritten()) {
       result.fail(error);

@@ -34,7 +34,7 @@ final class UpstreamErrors {
       detail = body.getString(0, Math.min(body.length(), MAX_MESSAGE));
     }
     detail = detail == null ? "no details given" : sanitize(deployment, detail);
-    String who = describe(deployment);
+    String who = deployment.describe();
     if (status == 429) {
       String retryAfter = retryAfter(headers);
       return new GatewayError(429, "rate_limit_error", "rate_limit_exceeded", null,
@@ -60,7 +60,7 @@ final class UpstreamErrors {
     if (failure instanceof GatewayError error) {
       return error;
     }
-    String who = describe(deployment);
+    String who = deployment.describe();
     if (failure instanceof TimeoutException) {
       return new GatewayError(408, "timeout", "timeout", null,
           "The provider did not answer " + who + " within " + (timeoutMs / 1000.0) + " s. Retry, or raise "
@@ -115,11 +115,6 @@ final class UpstreamErrors {
     } catch (RuntimeException notJson) {
       return null;
     }
-  }
-
-  static String describe(Deployment deployment) {
-    return "model '" + deployment.modelGroup() + "' (deployment " + deployment.id() + ", "
-        + deployment.provider().prefix() + "/" + deployment.upstreamModel() + ")";
   }
 
   /** Null stays null. Removes the deployment's key, anything shaped like an API key or a key hash, and bounds the length. */

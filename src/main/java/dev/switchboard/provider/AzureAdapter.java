@@ -1,0 +1,56 @@
+package dev.switchboard.provider;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Azure OpenAI: OpenAI's wire format at {@code {api_base}/openai/deployments/{deployment}/...}
+ * with {@code ?api-version=} and the key in an {@code api-key} header.
+ */
+final class AzureAdapter implements ProviderAdapter {
+
+  static final AzureAdapter INSTANCE = new AzureAdapter();
+  /** Azure's current GA version, used when the deployment gives no {@code api_version}. */
+  static final String DEFAULT_API_VERSION = "2024-10-21";
+
+  private AzureAdapter() {
+  }
+
+  @Override
+  public UpstreamRequest request(Operation operation, Deployment deployment, JsonObject body, boolean stream) {
+    String apiBase = DeploymentValues.require(deployment, deployment.apiBase(), "api_base");
+    String apiKey = DeploymentValues.require(deployment, deployment.apiKey(), "api_key");
+    String version = DeploymentValues.require(deployment, deployment.apiVersion(), "api_version");
+    OpenAiBodies.Prepared prepared = OpenAiBodies.prepare(deployment, body, stream);
+    MultiMap headers = OpenAiAdapter.headers(stream);
+    if (apiKey != null) {
+      headers.set("api-key", apiKey);
+    }
+    String url = apiBase + "/openai/deployments/" + encode(deployment.upstreamModel()) + operation.openAiPath()
+        + "?api-version=" + encode(version == null ? DEFAULT_API_VERSION : version);
+    return new UpstreamRequest(url, headers, prepared.body().toBuffer(), prepared.asksForUsage());
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public Answer answer(Operation operation, Deployment deployment, Buffer body) {
+    return OpenAiAdapter.INSTANCE.answer(operation, deployment, body);
+  }
+
+  @Override
+  public StreamTranslator stream(Operation operation, Deployment deployment, UpstreamRequest request,
+      boolean clientWantsUsage) {
+    return OpenAiAdapter.INSTANCE.stream(operation, deployment, request, clientWantsUsage);
+  }
+
+  @Override
+  public boolean supports(Operation operation) {
+    return true;
+  }
+}

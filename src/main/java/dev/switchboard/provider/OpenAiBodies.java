@@ -1,0 +1,42 @@
+package dev.switchboard.provider;
+
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Set;
+
+/** The OpenAI-format request body a provider receives: the client's, minus what is the gateway's. */
+final class OpenAiBodies {
+
+  /**
+   * Fields LiteLLM clients send for the gateway itself. Providers reject unknown fields, and some
+   * of these carry secrets, so none is ever forwarded.
+   */
+  static final Set<String> GATEWAY_ONLY_FIELDS = Set.of(
+      "metadata", "litellm_metadata", "fallbacks", "context_window_fallbacks", "content_policy_fallbacks",
+      "num_retries", "max_retries", "timeout", "mock_response", "mock_tool_calls", "mock_testing_fallbacks",
+      "mock_timeout", "tags", "caching", "cache", "no-log", "guardrails", "api_key", "api_base", "base_url",
+      "api_version", "litellm_call_id", "litellm_logging_obj", "proxy_server_request", "secret_fields",
+      "drop_params", "additional_drop_params", "model_list", "user_api_key", "litellm_trace_id");
+
+  /** The body to send, and whether the gateway added a usage request the client did not make. */
+  record Prepared(JsonObject body, boolean asksForUsage) {
+  }
+
+  private OpenAiBodies() {
+  }
+
+  static Prepared prepare(Deployment deployment, JsonObject clientBody, boolean stream) {
+    JsonObject body = new JsonObject(new LinkedHashMap<>(clientBody.getMap()));
+    for (String field : GATEWAY_ONLY_FIELDS) {
+      body.remove(field);
+    }
+    body.put("model", deployment.upstreamModel());
+    boolean asksForUsage = false;
+    if (stream && deployment.provider().acceptsStreamOptions()) {
+      JsonObject options = body.getValue("stream_options") instanceof JsonObject given ? given.copy() : new JsonObject();
+      asksForUsage = !Boolean.TRUE.equals(options.getValue("include_usage"));
+      body.put("stream_options", options.put("include_usage", true));
+    }
+    return new Prepared(body, asksForUsage);
+  }
+}

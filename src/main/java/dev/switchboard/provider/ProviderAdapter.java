@@ -1,0 +1,27 @@
+package dev.switchboard.provider;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+/** One provider wire format: how an OpenAI-shaped request goes out and how the answer comes back. */
+public interface ProviderAdapter {
+
+  /**
+   * @param body the client's OpenAI-shaped body; never modified (retries may reuse it)
+   * @throws dev.switchboard.errors.GatewayError when the request cannot be sent as configured
+   */
+  UpstreamRequest request(Operation operation, Deployment deployment, JsonObject body, boolean stream);
+
+  /**
+   * The non-streaming answer in OpenAI's shape.
+   *
+   * @throws dev.switchboard.errors.GatewayError 502 when the provider's answer cannot be read
+   */
+  Answer answer(Operation operation, Deployment deployment, Buffer body);
+
+  /** @param clientWantsUsage the client asked for the usage chunk ({@code stream_options.include_usage}) */
+  StreamTranslator stream(Operation operation, Deployment deployment, UpstreamRequest request, boolean clientWantsUsage);
+
+  /** Whether this provider can do {@code operation} at all. */
+  boolean supports(Operation operation);
+}

@@ -1,0 +1,18 @@
+package dev.switchboard.provider;
+
+import dev.switchboard.spend.Usage;
+import java.util.function.Consumer;
+
+/**
+ * Turns one provider stream into OpenAI chunks, event by event. One instance per stream, used on
+ * the stream's event loop. What it emits are the {@code data:} payloads the client receives,
+ * {@code [DONE]} included; framing them as SSE is the relay's job.
+ */
+public interface StreamTranslator {
+
+  /** Handles one upstream event's data; emits zero or more OpenAI chunk payloads. */
+  void onEvent(String data, Consumer<String> emit);
+
+  /** The usage the provider reported so far (zero when it reported none). */
+  Usage usage();
+}
