@@ -2,6 +2,7 @@ package dev.switchboard.ingress;
 
 import dev.switchboard.bus.Bus;
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.provider.Operation;
 import dev.switchboard.routing.ModelRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -46,13 +47,14 @@ public final class HttpIngressVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
-    ChatCompletionsHandler chat = new ChatCompletionsHandler(bus);
     InfoHandlers info = new InfoHandlers(bus, settings.registry(), settings.startedEpochSeconds());
     // Checked while reading: a body over the limit is refused as soon as it is known, not buffered.
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
 
-    for (String path : new String[] {"/v1/chat/completions", "/chat/completions"}) {
-      router.post(path).handler(body).handler(chat);
+    for (Operation operation : Operation.values()) {
+      ModelCallHandler handler = new ModelCallHandler(bus, operation);
+      router.post("/v1" + operation.openAiPath()).handler(body).handler(handler);
+      router.post(operation.openAiPath()).handler(body).handler(handler);
     }
     for (String path : new String[] {"/v1/models", "/models"}) {
       router.get(path).handler(info::models);

@@ -64,7 +64,7 @@ public final class MockProvider {
   }
 
   /** One request as the provider received it. */
-  public record Received(MultiMap headers, JsonObject body) {
+  public record Received(String uri, MultiMap headers, JsonObject body) {
   }
 
   private final Vertx vertx;
@@ -113,14 +113,32 @@ public final class MockProvider {
   }
 
   private void handle(HttpServerRequest request) {
-    if (!request.path().equals("/v1/chat/completions")) {
-      request.response().setStatusCode(404).end("{\"error\":{\"message\":\"no such path " + request.path() + "\"}}");
-      return;
-    }
+    String path = request.path();
+    // OpenAI's paths, and Azure's /openai/deployments/{name}/... shape where the name is the model.
+    String azurePrefix = "/openai/deployments/";
+    String operation = path.startsWith("/v1/") ? path.substring(3)
+        : path.startsWith(azurePrefix) ? path.substring(path.indexOf('/', azurePrefix.length())) : path;
     request.body().onSuccess(raw -> {
       JsonObject body = new JsonObject(raw);
-      received.add(new Received(MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body));
-      String model = body.getString("model");
+      received.add(new Received(request.uri(), MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body));
+      String model = path.startsWith(azurePrefix)
+          ? path.substring(azurePrefix.length(), path.indexOf('/', azurePrefix.length()))
+          : body.getString("model");
+      switch (operation) {
+        case "/chat/completions" -> { }
+        case "/embeddings" -> {
+          request.response().putHeader("content-type", "application/json").end(embeddings(model, body).encode());
+          return;
+        }
+        case "/completions" -> {
+          request.response().putHeader("content-type", "application/json").end(textCompletion(model).encode());
+          return;
+        }
+        default -> {
+          request.response().setStatusCode(404).end("{\"error\":{\"message\":\"no such path " + path + "\"}}");
+          return;
+        }
+      }
       Behaviour behaviour = behaviours.getOrDefault(model, Behaviour.ok());
       if (behaviour.resetBeforeAnswer()) {
         request.connection().close();
@@ -163,6 +181,27 @@ public final class MockProvider {
             .put("message", new JsonObject().put("role", "assistant").put("content", "Hello from " + model))
             .put("finish_reason", "stop")))
         .put("usage", new JsonObject().put("prompt_tokens", 10).put("completion_tokens", 5).put("total_tokens", 15));
+  }
+
+  /** One two-number embedding per input, and usage of one token per input. */
+  static JsonObject embeddings(String model, JsonObject body) {
+    Object input = body.getValue("input");
+    int count = input instanceof JsonArray list ? list.size() : 1;
+    JsonArray data = new JsonArray();
+    for (int i = 0; i < count; i++) {
+      data.add(new JsonObject().put("object", "embedding").put("index", i)
+          .put("embedding", new JsonArray().add(0.5 + i).add(-0.25)));
+    }
+    return new JsonObject().put("object", "list").put("data", data).put("model", model)
+        .put("usage", new JsonObject().put("prompt_tokens", count).put("total_tokens", count));
+  }
+
+  static JsonObject textCompletion(String model) {
+    return new JsonObject().put("id", "cmpl-mock").put("object", "text_completion").put("created", 1_700_000_000L)
+        .put("model", model)
+        .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("text", "completed by " + model)
+            .put("finish_reason", "stop")))
+        .put("usage", new JsonObject().put("prompt_tokens", 4).put("completion_tokens", 3).put("total_tokens", 7));
   }
 
   public static String chunk(String model, int index, String text) {

@@ -1,6 +1,7 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.ingress.ChatRequest;
+import dev.switchboard.ingress.ModelRequest;
+import dev.switchboard.provider.Operation;
 import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,14 +33,14 @@ public class ChatRequestBenchmark {
   @Setup
   public void setUp() {
     body = Buffer.buffer(Payloads.chatBody("gpt-4o-mini", stream, stream));
-    ChatRequest check = ChatRequest.parse(body);
+    ModelRequest check = ModelRequest.parse(Operation.CHAT, body);
     if (check.stream() != stream) {
       throw new IllegalStateException("unexpected parse result");
     }
   }
 
   @Benchmark
-  public ChatRequest parse() {
-    return ChatRequest.parse(body);
+  public ModelRequest parse() {
+    return ModelRequest.parse(Operation.CHAT, body);
   }
 }

@@ -22,18 +22,20 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * {@code POST /v1/chat/completions}: parse, then auth → router → relay over the event bus, then
- * answer and hand the outcome to spend. Each stage can answer early with an error; failures
+ * {@code POST /v1/chat/completions}, {@code /v1/completions}, {@code /v1/embeddings}: parse, then
+ * auth → router → relay over the event bus, then answer and hand the outcome to spend. Each stage can answer early with an error; failures
  * become HTTP answers in one place ({@link #finish}).
  */
-final class ChatCompletionsHandler implements Handler<RoutingContext> {
+final class ModelCallHandler implements Handler<RoutingContext> {
 
-  private static final Logger LOG = Logger.getLogger(ChatCompletionsHandler.class.getName());
+  private static final Logger LOG = Logger.getLogger(ModelCallHandler.class.getName());
 
   private final Bus bus;
+  private final Operation operation;
 
-  ChatCompletionsHandler(Bus bus) {
+  ModelCallHandler(Bus bus, Operation operation) {
     this.bus = bus;
+    this.operation = operation;
   }
 
   /** What one request has learnt so far; owned by the request's event loop. */
@@ -41,7 +43,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     final String requestId;
     final long startNanos = System.nanoTime();
     final long startMillis = System.currentTimeMillis();
-    ChatRequest chat;
+    ModelRequest call;
     Principal principal;
     Deployment deployment;
 
@@ -56,7 +58,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     Exchange exchange = new Exchange(RequestIds.of(ctx.request()));
     response.putHeader(RequestIds.HEADER, exchange.requestId);
     try {
-      exchange.chat = ChatRequest.parse(ctx.body().buffer());
+      exchange.call = ModelRequest.parse(operation, ctx.body().buffer());
     } catch (GatewayError invalid) {
       ErrorResponses.write(response, invalid);
       return;
@@ -64,13 +66,13 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     bus.<Principal>request(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
         .compose(principal -> {
           exchange.principal = principal;
-          return bus.<Deployment>request(Addresses.ROUTER_PICK, new PickRequest(exchange.chat.model(), principal));
+          return bus.<Deployment>request(Addresses.ROUTER_PICK, new PickRequest(exchange.call.model(), principal));
         })
         .compose(deployment -> {
           exchange.deployment = deployment;
           response.putHeader("x-litellm-model-id", deployment.id());
-          return bus.<RelayResult>requestUnbounded(Addresses.RELAY_CALL, new RelayCall(exchange.requestId, Operation.CHAT, deployment,
-              exchange.chat.body(), exchange.chat.stream(), exchange.chat.includeUsage(), response, exchange.startNanos));
+          return bus.<RelayResult>requestUnbounded(Addresses.RELAY_CALL, new RelayCall(exchange.requestId, operation, deployment,
+              exchange.call.body(), exchange.call.stream(), exchange.call.includeUsage(), response, exchange.startNanos));
         })
         .onComplete(outcome -> finish(exchange, response, outcome));
   }
@@ -89,13 +91,13 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     int status = error != null ? error.status() : result.clientGone() ? 499 : 200;
     long durationNanos = System.nanoTime() - exchange.startNanos;
     if (LOG.isLoggable(Level.FINE)) {
-      LOG.fine("request " + exchange.requestId + " model=" + exchange.chat.model() + " stream=" + exchange.chat.stream()
+      LOG.fine("request " + exchange.requestId + " model=" + exchange.call.model() + " stream=" + exchange.call.stream()
           + " status=" + status + " deployment=" + (exchange.deployment == null ? "-" : exchange.deployment.id())
           + " ms=" + durationNanos / 1_000_000.0 + (error == null ? "" : " error=" + error.code()));
     }
     if (exchange.principal != null) {
-      bus.send(Addresses.SPEND_RECORD, new SpendEvent(exchange.requestId, exchange.chat.model(), exchange.deployment,
-          exchange.principal.keyAlias(), result == null ? Usage.NONE : result.usage(), exchange.chat.stream(), status,
+      bus.send(Addresses.SPEND_RECORD, new SpendEvent(exchange.requestId, exchange.call.model(), exchange.deployment,
+          exchange.principal.keyAlias(), result == null ? Usage.NONE : result.usage(), exchange.call.stream(), status,
           error == null ? (result.clientGone() ? "client_disconnected" : null) : error.type(), exchange.startMillis,
           durationNanos, result == null ? 0 : result.firstByteNanos()));
     }

@@ -1,18 +1,40 @@
 package dev.switchboard.ingress;
 
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.provider.Operation;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** A parsed, validated {@code /v1/chat/completions} body. */
-public record ChatRequest(JsonObject body, String model, boolean stream, boolean includeUsage) {
+/** A parsed, validated body of a model call: chat, text completion or embeddings. */
+public record ModelRequest(Operation operation, JsonObject body, String model, boolean stream, boolean includeUsage) {
 
   /** @throws GatewayError 400 naming the first problem found */
-  public static ChatRequest parse(Buffer raw) {
+  public static ModelRequest parse(Operation operation, Buffer raw) {
     JsonObject body = jsonObject(raw);
     String model = model(body);
+    switch (operation) {
+      case CHAT -> messages(body);
+      case COMPLETION -> required(body, "prompt", "a string or a list of strings");
+      case EMBEDDING -> required(body, "input", "a string or a list of strings or token ids");
+    }
+    if (operation == Operation.EMBEDDING) {
+      return new ModelRequest(operation, body, model, false, false);
+    }
+    boolean stream = flag(body, "stream", "stream");
+    boolean includeUsage = false;
+    Object options = body.getValue("stream_options");
+    if (options != null) {
+      if (!(options instanceof JsonObject streamOptions)) {
+        throw GatewayError.badRequest("stream_options", "'stream_options' must be an object.");
+      }
+      includeUsage = flag(streamOptions, "include_usage", "stream_options.include_usage");
+    }
+    return new ModelRequest(operation, body, model, stream, includeUsage);
+  }
+
+  private static void messages(JsonObject body) {
     Object messages = body.getValue("messages");
     if (messages == null) {
       throw GatewayError.badRequest("messages", "Missing required field 'messages': a list of {role, content} objects.");
@@ -31,16 +53,18 @@ public record ChatRequest(JsonObject body, String model, boolean stream, boolean
         throw GatewayError.badRequest("messages[" + i + "].role", "messages[" + i + "].role must be a string such as 'user'.");
       }
     }
-    boolean stream = flag(body, "stream", "stream");
-    boolean includeUsage = false;
-    Object options = body.getValue("stream_options");
-    if (options != null) {
-      if (!(options instanceof JsonObject streamOptions)) {
-        throw GatewayError.badRequest("stream_options", "'stream_options' must be an object.");
-      }
-      includeUsage = flag(streamOptions, "include_usage", "stream_options.include_usage");
+  }
+
+  /** A prompt or input: a non-empty string or a non-empty list (of strings or token ids). */
+  private static void required(JsonObject body, String field, String shape) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      throw GatewayError.badRequest(field, "Missing required field '" + field + "': " + shape + ".");
     }
-    return new ChatRequest(body, model, stream, includeUsage);
+    boolean empty = value instanceof String text ? text.isEmpty() : value instanceof JsonArray list && list.isEmpty();
+    if (!(value instanceof String || value instanceof JsonArray) || empty) {
+      throw GatewayError.badRequest(field, "'" + field + "' must be " + shape + ", not empty.");
+    }
   }
 
   static JsonObject jsonObject(Buffer raw) {
