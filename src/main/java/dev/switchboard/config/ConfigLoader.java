@@ -113,7 +113,8 @@ public final class ConfigLoader {
         params.integer("max_retries"),
         params.number("weight"),
         params.integer("order"),
-        params.stringList("tags"));
+        params.stringList("tags"),
+        params.bool("drop_params", null));
     YamlSection info = entry.section("model_info");
     ModelInfo modelInfo = new ModelInfo(
         info.string("id"),

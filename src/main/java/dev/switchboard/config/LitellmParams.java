@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * LiteLLM's {@code litellm_params} of one deployment. {@code model} keeps its {@code provider/}
- * prefix; timeouts are seconds as LiteLLM takes them (null = not given).
+ * prefix; timeouts are seconds as LiteLLM takes them (null = not given); {@code dropParams}
+ * overrides {@code litellm_settings.drop_params} for this deployment.
  */
 public record LitellmParams(
     String model,
@@ -18,5 +19,6 @@ public record LitellmParams(
     Integer maxRetries,
     Double weight,
     Integer order,
-    List<String> tags) {
+    List<String> tags,
+    Boolean dropParams) {
 }

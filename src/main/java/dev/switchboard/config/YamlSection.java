@@ -121,7 +121,7 @@ final class YamlSection {
     return value.intValue();
   }
 
-  boolean bool(String key, boolean fallback) {
+  Boolean bool(String key, Boolean fallback) {
     String text = string(key);
     if (text == null) {
       return fallback;

@@ -13,6 +13,7 @@ import dev.switchboard.config.ModelInfo;
  * @param apiBase        base URL without trailing slash, or an unset environment variable
  * @param timeoutMs      idle timeout of a non-streaming call
  * @param streamTimeoutMs idle timeout of a streaming call, between chunks and before the first
+ * @param dropParams     parameters the provider cannot take are dropped instead of refused
  */
 public record Deployment(
     String id,
@@ -25,6 +26,7 @@ public record Deployment(
     double weight,
     long timeoutMs,
     long streamTimeoutMs,
+    boolean dropParams,
     ModelInfo info) {
 
   /** How errors name this deployment: model group, id and provider model, never a secret. */

@@ -33,6 +33,11 @@ public final class Relay {
     Deployment deployment = call.deployment();
     UpstreamRequest upstream;
     RequestOptions options;
+    if (!deployment.provider().adapter().supports(call.operation())) {
+      return Future.failedFuture(GatewayError.badRequest("model", "Model '" + deployment.modelGroup()
+          + "' is served by " + deployment.provider().prefix() + ", which has no " + call.operation().openAiPath()
+          + " endpoint. Use a model whose provider offers it."));
+    }
     try {
       upstream = deployment.provider().adapter().request(call.operation(), deployment, call.body(), call.stream());
       options = new RequestOptions()

@@ -37,12 +37,13 @@ public final class ModelRegistry {
       positions.put(list.get(i), i);
     }
     long defaultTimeoutMs = seconds(config.litellm().requestTimeout());
+    boolean defaultDropParams = config.litellm().dropParams();
     Map<String, ModelGroup> groups = new LinkedHashMap<>();
     byName.forEach((name, entries) -> {
       ToDoubleFunction<LitellmParams> weight = weighting(entries);
       List<Deployment> deployments = new ArrayList<>(entries.size());
       for (DeploymentConfig entry : entries) {
-        deployments.add(deployment(entry, positions.get(entry), weight, defaultTimeoutMs));
+        deployments.add(deployment(entry, positions.get(entry), weight, defaultTimeoutMs, defaultDropParams));
       }
       groups.put(name, new ModelGroup(name, deployments));
     });
@@ -67,7 +68,7 @@ public final class ModelRegistry {
   }
 
   private static Deployment deployment(DeploymentConfig entry, int position, ToDoubleFunction<LitellmParams> weight,
-      long defaultTimeoutMs) {
+      long defaultTimeoutMs, boolean defaultDropParams) {
     String where = "model_list[" + position + "].litellm_params.model";
     LitellmParams params = entry.params();
     Providers.ProviderModel resolved = Providers.resolve(params.model(), where);
@@ -88,9 +89,10 @@ public final class ModelRegistry {
     }
     long timeoutMs = params.timeout() == null ? defaultTimeoutMs : seconds(params.timeout());
     long streamTimeoutMs = params.streamTimeout() == null ? timeoutMs : seconds(params.streamTimeout());
+    boolean dropParams = params.dropParams() == null ? defaultDropParams : params.dropParams();
     String id = entry.info().id() != null ? entry.info().id() : derivedId(entry, position);
     return new Deployment(id, entry.modelName(), resolved.provider(), resolved.upstreamModel(), apiBase,
-        params.apiKey(), params.apiVersion(), w, timeoutMs, streamTimeoutMs, entry.info());
+        params.apiKey(), params.apiVersion(), w, timeoutMs, streamTimeoutMs, dropParams, entry.info());
   }
 
   private static long seconds(double seconds) {

@@ -126,6 +126,10 @@ public final class MockProvider {
           : body.getString("model");
       switch (operation) {
         case "/chat/completions" -> { }
+        case "/messages" -> {
+          AnthropicWire.answer(request.response(), body, model);
+          return;
+        }
         case "/embeddings" -> {
           request.response().putHeader("content-type", "application/json").end(embeddings(model, body).encode());
           return;

@@ -1,0 +1,138 @@
+package dev.switchboard.provider;
+
+import dev.switchboard.errors.GatewayError;
+import dev.switchboard.spend.Usage;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Anthropic's stream events as OpenAI chunks: text deltas become content deltas, each tool_use
+ * block becomes a tool call with its own OpenAI {@code index} whose argument fragments
+ * ({@code input_json_delta}) follow as they arrive. Nothing is accumulated, so a tool call's
+ * arguments cost no memory however long they grow.
+ */
+final class AnthropicStream implements StreamTranslator {
+
+  private static final int MAX_ERROR_MESSAGE = 500;
+
+  private final Deployment deployment;
+  private final boolean clientWantsUsage;
+  private final long created = System.currentTimeMillis() / 1000;
+  private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
+  private String id = "chatcmpl-anthropic";
+  private String model;
+  private JsonObject usageSoFar = new JsonObject();
+
+  AnthropicStream(Deployment deployment, boolean clientWantsUsage) {
+    this.deployment = deployment;
+    this.clientWantsUsage = clientWantsUsage;
+    this.model = deployment.upstreamModel();
+  }
+
+  @Override
+  public void onEvent(String data, Consumer<String> emit) {
+    JsonObject event = Json.objectOrNull(data);
+    if (event == null) {
+      throw new GatewayError(502, "upstream_error", "upstream_invalid_response", null,
+          "The provider sent a stream event that is not JSON for " + deployment.describe() + ".", null);
+    }
+    switch (String.valueOf(event.getString("type"))) {
+      case "message_start" -> {
+        JsonObject message = event.getJsonObject("message", new JsonObject());
+        id = message.getString("id", id);
+        model = message.getString("model", model);
+        mergeUsage(message.getJsonObject("usage"));
+        emit.accept(chunk(new JsonObject().put("role", "assistant").put("content", ""), null));
+      }
+      case "content_block_start" -> blockStart(event, emit);
+      case "content_block_delta" -> blockDelta(event, emit);
+      case "message_delta" -> {
+        mergeUsage(event.getJsonObject("usage"));
+        String stopReason = event.getJsonObject("delta", new JsonObject()).getString("stop_reason");
+        emit.accept(chunk(new JsonObject(), AnthropicAdapter.finishReason(stopReason)));
+      }
+      case "message_stop" -> {
+        if (clientWantsUsage) {
+          emit.accept(new JsonObject().put("id", id).put("object", "chat.completion.chunk").put("created", created)
+              .put("model", model).put("choices", new JsonArray())
+              .put("usage", AnthropicAdapter.openAiUsage(usage())).encode());
+        }
+        emit.accept("[DONE]");
+      }
+      case "error" -> throw streamError(event.getJsonObject("error", new JsonObject()));
+      default -> { } // ping, content_block_stop: nothing for the client
+    }
+  }
+
+  private void blockStart(JsonObject event, Consumer<String> emit) {
+    JsonObject block = event.getJsonObject("content_block", new JsonObject());
+    if ("tool_use".equals(block.getString("type"))) {
+      int toolIndex = toolIndexByBlock.size();
+      toolIndexByBlock.put(event.getInteger("index", 0), toolIndex);
+      JsonObject call = new JsonObject().put("index", toolIndex).put("id", block.getString("id")).put("type", "function")
+          .put("function", new JsonObject().put("name", block.getString("name")).put("arguments", ""));
+      emit.accept(chunk(new JsonObject().put("tool_calls", new JsonArray().add(call)), null));
+    } else if ("text".equals(block.getString("type")) && !block.getString("text", "").isEmpty()) {
+      emit.accept(chunk(new JsonObject().put("content", block.getString("text")), null));
+    }
+  }
+
+  private void blockDelta(JsonObject event, Consumer<String> emit) {
+    JsonObject delta = event.getJsonObject("delta", new JsonObject());
+    switch (String.valueOf(delta.getString("type"))) {
+      case "text_delta" -> emit.accept(chunk(new JsonObject().put("content", delta.getString("text", "")), null));
+      case "thinking_delta" ->
+          emit.accept(chunk(new JsonObject().put("reasoning_content", delta.getString("thinking", "")), null));
+      case "input_json_delta" -> {
+        Integer toolIndex = toolIndexByBlock.get(event.getInteger("index", 0));
+        if (toolIndex != null) {
+          JsonObject call = new JsonObject().put("index", toolIndex)
+              .put("function", new JsonObject().put("arguments", delta.getString("partial_json", "")));
+          emit.accept(chunk(new JsonObject().put("tool_calls", new JsonArray().add(call)), null));
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private String chunk(JsonObject delta, String finishReason) {
+    return new JsonObject()
+        .put("id", id)
+        .put("object", "chat.completion.chunk")
+        .put("created", created)
+        .put("model", model)
+        .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("delta", delta)
+            .put("finish_reason", finishReason)))
+        .encode();
+  }
+
+  /** message_start carries the input counts, message_delta the output count: keep the latest of each. */
+  private void mergeUsage(JsonObject usage) {
+    if (usage != null) {
+      usage.forEach(field -> {
+        if (field.getValue() instanceof Number) {
+          usageSoFar.put(field.getKey(), field.getValue());
+        }
+      });
+    }
+  }
+
+  @Override
+  public Usage usage() {
+    return AnthropicAdapter.usage(usageSoFar);
+  }
+
+  private GatewayError streamError(JsonObject error) {
+    String message = String.valueOf(error.getString("message", "no details given"));
+    if (message.length() > MAX_ERROR_MESSAGE) {
+      message = message.substring(0, MAX_ERROR_MESSAGE) + "...";
+    }
+    boolean overloaded = "overloaded_error".equals(error.getString("type"));
+    return new GatewayError(overloaded ? 503 : 502, overloaded ? "service_unavailable" : "upstream_error",
+        String.valueOf(error.getString("type", "upstream_error")), null,
+        "The provider failed mid-stream for " + deployment.describe() + ": " + message, null);
+  }
+}

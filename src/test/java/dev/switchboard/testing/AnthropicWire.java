@@ -1,0 +1,81 @@
+package dev.switchboard.testing;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Anthropic's Messages API as the mock provider speaks it: a text answer, or a tool_use when the
+ * request offers tools; streamed with Anthropic's real event sequence.
+ */
+final class AnthropicWire {
+
+  static final JsonObject TOOL_INPUT = new JsonObject().put("city", "Paris").put("unit", "celsius");
+
+  private AnthropicWire() {
+  }
+
+  static void answer(HttpServerResponse response, JsonObject request, String model) {
+    boolean tools = request.getValue("tools") instanceof JsonArray list && !list.isEmpty();
+    if (Boolean.TRUE.equals(request.getValue("stream"))) {
+      stream(response, model, tools);
+      return;
+    }
+    JsonArray content = new JsonArray();
+    if (tools) {
+      content.add(new JsonObject().put("type", "text").put("text", "Let me check."))
+          .add(new JsonObject().put("type", "tool_use").put("id", "toolu_01").put("name", toolName(request))
+              .put("input", TOOL_INPUT));
+    } else {
+      content.add(new JsonObject().put("type", "text").put("text", "Hello from " + model));
+    }
+    response.putHeader("content-type", "application/json").end(new JsonObject()
+        .put("id", "msg_01").put("type", "message").put("role", "assistant").put("model", model)
+        .put("content", content).put("stop_reason", tools ? "tool_use" : "end_turn")
+        .put("usage", new JsonObject().put("input_tokens", 12).put("output_tokens", 6)
+            .put("cache_read_input_tokens", 4).put("cache_creation_input_tokens", 0))
+        .encode());
+  }
+
+  private static String toolName(JsonObject request) {
+    return request.getJsonArray("tools").getJsonObject(0).getString("name");
+  }
+
+  private static void stream(HttpServerResponse response, String model, boolean tools) {
+    response.setChunked(true).putHeader("content-type", "text/event-stream");
+    event(response, "message_start", new JsonObject().put("message", new JsonObject().put("id", "msg_02")
+        .put("type", "message").put("role", "assistant").put("model", model).put("content", new JsonArray())
+        .put("usage", new JsonObject().put("input_tokens", 20).put("output_tokens", 1))));
+    event(response, "ping", new JsonObject());
+    event(response, "content_block_start", new JsonObject().put("index", 0)
+        .put("content_block", new JsonObject().put("type", "text").put("text", "")));
+    for (String piece : new String[] {"Hel", "lo"}) {
+      event(response, "content_block_delta", new JsonObject().put("index", 0)
+          .put("delta", new JsonObject().put("type", "text_delta").put("text", piece)));
+    }
+    event(response, "content_block_stop", new JsonObject().put("index", 0));
+    if (tools) {
+      for (int call = 0; call < 2; call++) {
+        int block = call + 1;
+        event(response, "content_block_start", new JsonObject().put("index", block)
+            .put("content_block", new JsonObject().put("type", "tool_use").put("id", "toolu_0" + block)
+                .put("name", "get_weather").put("input", new JsonObject())));
+        String arguments = TOOL_INPUT.encode();
+        for (int at = 0; at < arguments.length(); at += 7) {
+          event(response, "content_block_delta", new JsonObject().put("index", block).put("delta", new JsonObject()
+              .put("type", "input_json_delta").put("partial_json", arguments.substring(at, Math.min(at + 7, arguments.length())))));
+        }
+        event(response, "content_block_stop", new JsonObject().put("index", block));
+      }
+    }
+    event(response, "message_delta", new JsonObject()
+        .put("delta", new JsonObject().put("stop_reason", tools ? "tool_use" : "end_turn"))
+        .put("usage", new JsonObject().put("output_tokens", 9)));
+    event(response, "message_stop", new JsonObject());
+    response.end();
+  }
+
+  private static void event(HttpServerResponse response, String type, JsonObject data) {
+    response.write("event: " + type + "\ndata: " + data.put("type", type).encode() + "\n\n");
+  }
+}
