@@ -49,7 +49,7 @@ final class OpenAiAdapter implements ProviderAdapter {
   @Override
   public StreamTranslator stream(Operation operation, Deployment deployment, UpstreamRequest request,
       boolean clientWantsUsage) {
-    return new OpenAiStream(request.asksForUsage() && !clientWantsUsage);
+    return new OpenAiStream(deployment, request.asksForUsage() && !clientWantsUsage);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.errors.GatewayError;
 import dev.switchboard.spend.Usage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,15 +16,23 @@ public final class OpenAiStream implements StreamTranslator {
 
   private static final String USAGE_FIELD = "\"usage\"";
 
+  private final Deployment deployment;
   private final boolean dropUsageChunks;
   private Usage usage = Usage.NONE;
 
-  public OpenAiStream(boolean dropUsageChunks) {
+  public OpenAiStream(Deployment deployment, boolean dropUsageChunks) {
+    this.deployment = deployment;
     this.dropUsageChunks = dropUsageChunks;
   }
 
   @Override
   public void onEvent(String data, Consumer<String> emit) {
+    if (!looksLikeJsonObject(data) && !"[DONE]".equals(data)) {
+      // A cut or garbled chunk would break the client's parser; stop the stream with a clear error.
+      throw new GatewayError(502, "upstream_error", "upstream_invalid_response", null,
+          "The provider sent a stream chunk that is not a JSON object for " + deployment.describe()
+              + "; the stream was stopped.", null);
+    }
     if (carriesUsageObject(data)) {
       JsonObject chunk = Json.objectOrNull(data);
       if (chunk != null && chunk.getValue("usage") instanceof JsonObject reported) {
@@ -39,6 +48,19 @@ public final class OpenAiStream implements StreamTranslator {
   @Override
   public Usage usage() {
     return usage;
+  }
+
+  /** A cheap shape check (braces at both ends) instead of parsing every chunk. */
+  static boolean looksLikeJsonObject(String data) {
+    int first = 0;
+    int last = data.length() - 1;
+    while (first <= last && Character.isWhitespace(data.charAt(first))) {
+      first++;
+    }
+    while (last >= first && Character.isWhitespace(data.charAt(last))) {
+      last--;
+    }
+    return first < last && data.charAt(first) == '{' && data.charAt(last) == '}';
   }
 
   static boolean carriesUsageObject(String data) {

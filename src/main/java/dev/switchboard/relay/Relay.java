@@ -6,6 +6,7 @@ import dev.switchboard.provider.Answer;
 import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.provider.UpstreamRequest;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -23,9 +24,11 @@ public final class Relay {
   public static final int MAX_SSE_EVENT_BYTES = 1024 * 1024;
   private static final long CONNECT_TIMEOUT_MS = 10_000;
 
+  private final Vertx vertx;
   private final HttpClient client;
 
-  public Relay(HttpClient client) {
+  public Relay(Vertx vertx, HttpClient client) {
+    this.vertx = vertx;
     this.client = client;
   }
 
@@ -73,8 +76,10 @@ public final class Relay {
       if (call.stream()) {
         StreamTranslator translator = call.deployment().provider().adapter()
             .stream(call.operation(), call.deployment(), upstream, call.includeUsage());
-        return SseRelay.start(call, request, response, translator, MAX_SSE_EVENT_BYTES);
+        return SseRelay.start(vertx, call, request, response, translator, MAX_SSE_EVENT_BYTES);
       }
+      // Vert.x's idle timeout stops at the response headers; re-arm it for the body.
+      request.idleTimeout(timeoutOf(call));
       return answer(call, response);
     });
   }

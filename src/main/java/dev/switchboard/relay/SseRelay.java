@@ -4,12 +4,14 @@ import dev.switchboard.errors.GatewayError;
 import dev.switchboard.provider.StreamTranslator;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.parsetools.RecordParser;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Relays one upstream SSE stream into the client's response, event by event, at the pace the
@@ -26,11 +28,16 @@ final class SseRelay {
   private final RecordParser lines;
   private final SseParser events;
 
+  private final Vertx vertx;
   private long firstByteNanos;
   private boolean finished;
+  private long idleCheckTimer = -1;
+  private long lastActivityNanos;
+  private boolean pausedByClient;
 
-  private SseRelay(RelayCall call, HttpClientRequest upstreamRequest, HttpClientResponse upstream,
+  private SseRelay(Vertx vertx, RelayCall call, HttpClientRequest upstreamRequest, HttpClientResponse upstream,
       StreamTranslator translator, int maxLineBytes) {
+    this.vertx = vertx;
     this.call = call;
     this.upstreamRequest = upstreamRequest;
     this.client = call.response();
@@ -39,9 +46,9 @@ final class SseRelay {
     this.lines = RecordParser.newDelimited("\n", upstream).maxRecordSize(maxLineBytes);
   }
 
-  static Future<RelayResult> start(RelayCall call, HttpClientRequest upstreamRequest, HttpClientResponse upstream,
-      StreamTranslator translator, int maxLineBytes) {
-    SseRelay relay = new SseRelay(call, upstreamRequest, upstream, translator, maxLineBytes);
+  static Future<RelayResult> start(Vertx vertx, RelayCall call, HttpClientRequest upstreamRequest,
+      HttpClientResponse upstream, StreamTranslator translator, int maxLineBytes) {
+    SseRelay relay = new SseRelay(vertx, call, upstreamRequest, upstream, translator, maxLineBytes);
     relay.begin();
     return relay.result.future();
   }
@@ -53,7 +60,11 @@ final class SseRelay {
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
         .putHeader("x-accel-buffering", "no");
     client.closeHandler(v -> clientGone());
+    long idleLimitMs = call.deployment().streamTimeoutMs();
+    lastActivityNanos = System.nanoTime();
+    idleCheckTimer = vertx.setPeriodic(Math.max(50, Math.min(1000, idleLimitMs / 4)), id -> checkIdle(idleLimitMs));
     lines.handler(line -> {
+      lastActivityNanos = System.nanoTime();
       try {
         events.line(line);
       } catch (RuntimeException e) {
@@ -62,6 +73,16 @@ final class SseRelay {
     });
     lines.exceptionHandler(this::fail);
     lines.endHandler(v -> complete());
+  }
+
+  /**
+   * stream_timeout counts the provider's silence, not ours: while the client's back-pressure
+   * holds the upstream paused, the clock does not run.
+   */
+  private void checkIdle(long idleLimitMs) {
+    if (!pausedByClient && System.nanoTime() - lastActivityNanos > idleLimitMs * 1_000_000) {
+      fail(new TimeoutException("no stream data for " + idleLimitMs + " ms"));
+    }
   }
 
   private void onEvent(String data) {
@@ -80,8 +101,13 @@ final class SseRelay {
     }
     client.write(bytes);
     if (client.writeQueueFull()) {
+      pausedByClient = true;
       lines.pause();
-      client.drainHandler(v -> lines.resume());
+      client.drainHandler(v -> {
+        pausedByClient = false;
+        lastActivityNanos = System.nanoTime();
+        lines.resume();
+      });
     }
   }
 
@@ -94,7 +120,7 @@ final class SseRelay {
     if (done != null) {
       write(done);
     }
-    finished = true;
+    finish();
     client.end();
     result.complete(new RelayResult(null, framer.usage(), firstByteNanos, null, false));
   }
@@ -107,7 +133,7 @@ final class SseRelay {
     if (finished) {
       return;
     }
-    finished = true;
+    finish();
     upstreamRequest.reset();
     GatewayError error = isTooLarge(failure)
         ? new GatewayError(502, "upstream_error", "upstream_event_too_large", null,
@@ -125,6 +151,11 @@ final class SseRelay {
     result.complete(new RelayResult(null, framer.usage(), firstByteNanos, error, false));
   }
 
+  private void finish() {
+    finished = true;
+    vertx.cancelTimer(idleCheckTimer);
+  }
+
   /** Our parser's bound, or RecordParser's, which signals an over-long line this way. */
   private static boolean isTooLarge(Throwable failure) {
     return failure instanceof SseParser.EventTooLargeException
@@ -135,7 +166,7 @@ final class SseRelay {
     if (finished) {
       return;
     }
-    finished = true;
+    finish();
     upstreamRequest.reset();
     result.complete(new RelayResult(null, framer.usage(), firstByteNanos, null, true));
   }

@@ -1,7 +1,6 @@
 package dev.switchboard.relay;
 
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.provider.OpenAiStream;
 import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.spend.Usage;
 import io.vertx.core.buffer.Buffer;
@@ -22,11 +21,6 @@ public final class StreamFramer {
 
   public StreamFramer(StreamTranslator translator) {
     this.translator = translator;
-  }
-
-  /** An OpenAI-format stream; {@code dropUsageChunks} as in {@link OpenAiStream}. */
-  public StreamFramer(boolean dropUsageChunks) {
-    this(new OpenAiStream(dropUsageChunks));
   }
 
   /** The bytes to send for one upstream event's data, or null to send nothing. */

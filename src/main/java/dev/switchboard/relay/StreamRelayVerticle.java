@@ -30,7 +30,7 @@ public final class StreamRelayVerticle extends VerticleBase {
     client = vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setVerifyHost(true),
         new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_HOST).setMaxWaitQueueSize(MAX_WAITING_REQUESTS));
-    Relay relay = new Relay(client);
+    Relay relay = new Relay(vertx, client);
     return bus.serve(Addresses.RELAY_CALL, relay::call);
   }
 

@@ -45,6 +45,8 @@ class StreamingTest {
         .on("aborting", Behaviour.ok().withChunks(10, 0).abortingAfter(2))
         .on("endless", Behaviour.ok().withChunks(100_000, 20))
         .on("flood", Behaviour.ok().flooding(FLOOD_BYTES))
+        .on("stalling", Behaviour.ok().withChunks(3, 10_000))
+        .on("garbled", Behaviour.ok().withChunks(5, 0).garblingAt(2))
         .on("limited", Behaviour.error(429, "{\"error\":{\"message\":\"slow down\"}}", java.util.Map.of("retry-after", "3")));
     client = vertx.createHttpClient();
     mock.start()
@@ -54,6 +56,8 @@ class StreamingTest {
               - {model_name: aborting, litellm_params: {model: openai/aborting, api_base: %1$s, api_key: sk-up}}
               - {model_name: endless, litellm_params: {model: openai/endless, api_base: %1$s, api_key: sk-up}}
               - {model_name: flood, litellm_params: {model: openai/flood, api_base: %1$s, api_key: sk-up}}
+              - {model_name: stalling, litellm_params: {model: openai/stalling, api_base: %1$s, api_key: sk-up, stream_timeout: 0.3}}
+              - {model_name: garbled, litellm_params: {model: openai/garbled, api_base: %1$s, api_key: sk-up}}
               - {model_name: limited, litellm_params: {model: openai/limited, api_base: %1$s, api_key: sk-up}}
             """.formatted(mock.apiBase())))
         .onComplete(ctx.succeeding(g -> {
@@ -140,6 +144,28 @@ class StreamingTest {
       JsonObject error = new JsonObject(events.get(2)).getJsonObject("error");
       assertEquals("upstream_error", error.getString("type"));
       assertFalse(body.toString().contains("[DONE]"), "a broken stream must not look complete");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void a_stream_idle_past_stream_timeout_ends_with_a_timeout_event(VertxTestContext ctx) {
+    stream("stalling", false).compose(HttpClientResponse::body).onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+      List<String> events = events(body);
+      assertEquals(2, events.size(), body.toString());
+      assertEquals("timeout", new JsonObject(events.get(1)).getJsonObject("error").getString("type"));
+      assertFalse(body.toString().contains("[DONE]"));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void a_garbled_chunk_ends_the_stream_with_an_error_event(VertxTestContext ctx) {
+    stream("garbled", false).compose(HttpClientResponse::body).onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+      List<String> events = events(body);
+      assertEquals(3, events.size(), body.toString());
+      assertEquals("upstream_invalid_response", new JsonObject(events.get(2)).getJsonObject("error").getString("code"));
+      assertFalse(body.toString().contains("[DONE]"));
       ctx.completeNow();
     })));
   }

@@ -31,35 +31,41 @@ public final class MockProvider {
       long chunkDelayMs,
       int abortAfterChunks,
       boolean resetBeforeAnswer,
-      long floodBytes) {
+      long floodBytes,
+      int garbleAt) {
 
     public static Behaviour ok() {
-      return new Behaviour(200, null, Map.of(), 0, 3, 0, -1, false, 0);
+      return new Behaviour(200, null, Map.of(), 0, 3, 0, -1, false, 0, -1);
     }
 
     public static Behaviour error(int status, String body, Map<String, String> headers) {
-      return new Behaviour(status, body, headers, 0, 0, 0, -1, false, 0);
+      return new Behaviour(status, body, headers, 0, 0, 0, -1, false, 0, -1);
     }
 
     public Behaviour withDelay(long ms) {
-      return new Behaviour(status, errorBody, headers, ms, chunks, chunkDelayMs, abortAfterChunks, resetBeforeAnswer, floodBytes);
+      return new Behaviour(status, errorBody, headers, ms, chunks, chunkDelayMs, abortAfterChunks, resetBeforeAnswer, floodBytes, garbleAt);
     }
 
     public Behaviour withChunks(int count, long delayMs) {
-      return new Behaviour(status, errorBody, headers, this.delayMs, count, delayMs, abortAfterChunks, resetBeforeAnswer, floodBytes);
+      return new Behaviour(status, errorBody, headers, this.delayMs, count, delayMs, abortAfterChunks, resetBeforeAnswer, floodBytes, garbleAt);
     }
 
     public Behaviour abortingAfter(int count) {
-      return new Behaviour(status, errorBody, headers, delayMs, chunks, chunkDelayMs, count, resetBeforeAnswer, floodBytes);
+      return new Behaviour(status, errorBody, headers, delayMs, chunks, chunkDelayMs, count, resetBeforeAnswer, floodBytes, garbleAt);
     }
 
     public Behaviour resetting() {
-      return new Behaviour(status, errorBody, headers, delayMs, chunks, chunkDelayMs, abortAfterChunks, true, floodBytes);
+      return new Behaviour(status, errorBody, headers, delayMs, chunks, chunkDelayMs, abortAfterChunks, true, floodBytes, garbleAt);
+    }
+
+    /** Sends a chunk of broken JSON at position {@code index} of the stream. */
+    public Behaviour garblingAt(int index) {
+      return new Behaviour(status, errorBody, headers, delayMs, chunks, chunkDelayMs, abortAfterChunks, resetBeforeAnswer, floodBytes, index);
     }
 
     /** Streams up to {@code bytes} as fast as the gateway reads, waiting whenever its write queue is full. */
     public Behaviour flooding(long bytes) {
-      return new Behaviour(status, errorBody, headers, delayMs, chunks, chunkDelayMs, abortAfterChunks, resetBeforeAnswer, bytes);
+      return new Behaviour(status, errorBody, headers, delayMs, chunks, chunkDelayMs, abortAfterChunks, resetBeforeAnswer, bytes, garbleAt);
     }
   }
 
@@ -251,7 +257,8 @@ public final class MockProvider {
       response.end("data: [DONE]\n\n");
       return;
     }
-    response.write("data: " + chunk(model, index, "tok" + index + " ") + "\n\n");
+    String chunk = chunk(model, index, "tok" + index + " ");
+    response.write("data: " + (index == behaviour.garbleAt() ? chunk.substring(0, chunk.length() / 2) : chunk) + "\n\n");
     if (behaviour.chunkDelayMs() > 0) {
       vertx.setTimer(behaviour.chunkDelayMs(), id -> sendChunk(response, model, behaviour, wantsUsage, index + 1));
     } else {

@@ -1,6 +1,10 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.provider.Deployment;
+import dev.switchboard.provider.OpenAiStream;
 import dev.switchboard.relay.Relay;
+import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.relay.SseParser;
 import dev.switchboard.relay.StreamFramer;
 import dev.switchboard.spend.Usage;
@@ -39,6 +43,12 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 1)
 public class SseRelayBenchmark {
 
+  /** The deployment the stream is attributed to in error messages; built from config as the gateway does. */
+  private static final Deployment DEPLOYMENT = ModelRegistry.from(new ConfigLoader(name -> null)
+      .parse("model_list: [{model_name: bench, litellm_params: {model: openai/bench}}]", "bench"))
+      .group("bench").deployments().get(0);
+
+
   /** role chunk + 47 content chunks + finish chunk + usage chunk. */
   public static final int CHUNK_EVENTS = 50;
   /** ...and [DONE]. */
@@ -72,7 +82,7 @@ public class SseRelayBenchmark {
       input = frames;
     }
     int[] written = new int[1];
-    Usage usage = relay(new StreamFramer(true), bytes -> written[0]++);
+    Usage usage = relay(new StreamFramer(new OpenAiStream(DEPLOYMENT, true)), bytes -> written[0]++);
     // every event but the usage-only chunk (dropped: the client did not ask for usage) is written
     if (written[0] != EVENTS - 1 || usage.totalTokens() <= 0) {
       throw new IllegalStateException("wrote " + written[0] + " events, usage " + usage);
@@ -101,6 +111,6 @@ public class SseRelayBenchmark {
   /** One whole stream, the client not asking for usage (the gateway drops the usage-only chunk). */
   @Benchmark
   public Usage relayStream(Blackhole blackhole) {
-    return relay(new StreamFramer(true), blackhole::consume);
+    return relay(new StreamFramer(new OpenAiStream(DEPLOYMENT, true)), blackhole::consume);
   }
 }
