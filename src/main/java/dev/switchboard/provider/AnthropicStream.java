@@ -120,6 +120,12 @@ final class AnthropicStream implements StreamTranslator {
     }
   }
 
+  /** Anthropic always reports usage on message_start and message_delta: no estimate needed. */
+  @Override
+  public long streamedChars() {
+    return 0;
+  }
+
   @Override
   public Usage usage() {
     return AnthropicAdapter.usage(usageSoFar);

@@ -19,6 +19,7 @@ public final class OpenAiStream implements StreamTranslator {
   private final Deployment deployment;
   private final boolean dropUsageChunks;
   private Usage usage = Usage.NONE;
+  private long streamedChars;
 
   public OpenAiStream(Deployment deployment, boolean dropUsageChunks) {
     this.deployment = deployment;
@@ -42,12 +43,19 @@ public final class OpenAiStream implements StreamTranslator {
         }
       }
     }
+    streamedChars += JsonStrings.valueLength(data, "\"content\"") + JsonStrings.valueLength(data, "\"arguments\"")
+        + JsonStrings.valueLength(data, "\"text\"");
     emit.accept(data);
   }
 
   @Override
   public Usage usage() {
     return usage;
+  }
+
+  @Override
+  public long streamedChars() {
+    return streamedChars;
   }
 
   /** A cheap shape check (braces at both ends) instead of parsing every chunk. */

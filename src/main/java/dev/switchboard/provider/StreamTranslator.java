@@ -15,4 +15,7 @@ public interface StreamTranslator {
 
   /** The usage the provider reported so far (zero when it reported none). */
   Usage usage();
+
+  /** Characters of answer text (content and tool arguments) streamed so far, for an estimate. */
+  long streamedChars();
 }

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Calls a deployment for one request: builds the provider request, sends it with the deployment's
@@ -78,14 +79,19 @@ public final class Relay {
             .stream(call.operation(), call.deployment(), upstream, call.includeUsage());
         return SseRelay.start(vertx, call, request, response, translator, MAX_SSE_EVENT_BYTES);
       }
-      // Vert.x's idle timeout stops at the response headers; re-arm it for the body.
-      request.idleTimeout(timeoutOf(call));
-      return answer(call, response);
+      return answer(call, request, response);
     });
   }
 
-  private static Future<RelayResult> answer(RelayCall call, HttpClientResponse response) {
-    return response.body().map(body -> {
+  /**
+   * Vert.x's request timeout stops at the response headers, so the body gets a deadline of its own,
+   * cancelled as soon as it is read (a timer left behind per request would pile up for minutes).
+   */
+  private Future<RelayResult> answer(RelayCall call, HttpClientRequest request, HttpClientResponse response) {
+    long timeoutMs = timeoutOf(call);
+    long deadline = vertx.setTimer(timeoutMs, id -> request.reset(0, new TimeoutException(
+        "no complete answer within " + timeoutMs + " ms")));
+    return response.body().onComplete(done -> vertx.cancelTimer(deadline)).map(body -> {
       long firstByteNanos = System.nanoTime() - call.startNanos();
       Answer answer = call.deployment().provider().adapter().answer(call.operation(), call.deployment(), body);
       return new RelayResult(answer.body(), answer.usage(), firstByteNanos, null, false);

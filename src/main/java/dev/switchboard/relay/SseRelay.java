@@ -2,6 +2,8 @@ package dev.switchboard.relay;
 
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.provider.StreamTranslator;
+import dev.switchboard.spend.Usage;
+import dev.switchboard.spend.UsageEstimate;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -122,7 +124,7 @@ final class SseRelay {
     }
     finish();
     client.end();
-    result.complete(new RelayResult(null, framer.usage(), firstByteNanos, null, false));
+    result.complete(new RelayResult(null, usage(), firstByteNanos, null, false));
   }
 
   /**
@@ -148,7 +150,13 @@ final class SseRelay {
       client.write(StreamFramer.errorEvent(error));
       client.end();
     }
-    result.complete(new RelayResult(null, framer.usage(), firstByteNanos, error, false));
+    result.complete(new RelayResult(null, usage(), firstByteNanos, error, false));
+  }
+
+  /** The provider's usage, or an estimate from what was streamed when it reported none. */
+  private Usage usage() {
+    Usage reported = framer.usage();
+    return reported.totalTokens() > 0 ? reported : UsageEstimate.of(call.body(), framer.streamedChars());
   }
 
   private void finish() {
@@ -168,6 +176,6 @@ final class SseRelay {
     }
     finish();
     upstreamRequest.reset();
-    result.complete(new RelayResult(null, framer.usage(), firstByteNanos, null, true));
+    result.complete(new RelayResult(null, usage(), firstByteNanos, null, true));
   }
 }

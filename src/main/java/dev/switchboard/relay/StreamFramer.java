@@ -62,4 +62,8 @@ public final class StreamFramer {
   public Usage usage() {
     return translator.usage();
   }
+
+  public long streamedChars() {
+    return translator.streamedChars();
+  }
 }

@@ -61,7 +61,7 @@ final class UpstreamErrors {
       return error;
     }
     String who = deployment.describe();
-    if (failure instanceof TimeoutException) {
+    if (isTimeout(failure)) {
       return new GatewayError(408, "timeout", "timeout", null,
           "The provider did not answer " + who + " within " + (timeoutMs / 1000.0) + " s. Retry, or raise "
               + "timeout / stream_timeout in the deployment's litellm_params.", null);
@@ -79,6 +79,16 @@ final class UpstreamErrors {
     return new GatewayError(502, "upstream_error", "upstream_connection_error", null,
         "The connection to the provider for " + who + " failed before the answer was complete ("
             + failure.getClass().getSimpleName() + "). Retry.", null);
+  }
+
+  /** A timeout, or a reset whose cause was one (how the relay's own deadlines end a request). */
+  private static boolean isTimeout(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Seconds to wait, from {@code Retry-After} or {@code retry-after-ms}, or null. */

@@ -54,7 +54,8 @@ class ChatCompletionsTest {
             + ". Key hash " + KEY_HASH + ". Authorization: Bearer " + UPSTREAM_KEY + "\",\"type\":\"invalid_request_error\"}}",
             Map.of()))
         .on("upstream-slow", Behaviour.ok().withDelay(5_000))
-        .on("upstream-reset", Behaviour.ok().resetting());
+        .on("upstream-reset", Behaviour.ok().resetting())
+        .on("upstream-stall", Behaviour.ok().withChunks(1, 10_000));
     client = WebClient.create(vertx);
     mock.start()
         .compose(m -> TestGateway.start(config(mock.apiBase(), TestGateway.freePort())))
@@ -89,6 +90,8 @@ class ChatCompletionsTest {
             litellm_params: {model: openai/upstream-401, api_base: %1$s, api_key: %2$s}
           - model_name: slow
             litellm_params: {model: openai/upstream-slow, api_base: %1$s, api_key: %2$s, timeout: 0.3}
+          - model_name: stalling
+            litellm_params: {model: openai/upstream-stall, api_base: %1$s, api_key: %2$s, timeout: 0.3}
           - model_name: resetting
             litellm_params: {model: openai/upstream-reset, api_base: %1$s, api_key: %2$s}
           - model_name: offline
@@ -330,6 +333,14 @@ class ChatCompletionsTest {
   }
 
   @Test
+  void a_provider_that_stalls_mid_answer_is_408(VertxTestContext ctx) {
+    expect(ctx, post("/v1/chat/completions").sendJsonObject(chat("stalling")), response -> {
+      assertEquals(408, response.statusCode(), response.bodyAsString());
+      assertEquals("timeout", error(response).getString("type"));
+    });
+  }
+
+  @Test
   void upstream_error_bodies_are_scrubbed_of_keys_and_hashes(VertxTestContext ctx) {
     expect(ctx, post("/v1/chat/completions").sendJsonObject(chat("leaky")), response -> {
       assertEquals(401, response.statusCode());
@@ -361,7 +372,7 @@ class ChatCompletionsTest {
             JsonObject list = ((HttpResponse<Buffer>) all.resultAt(i)).bodyAsJsonObject();
             assertEquals("list", list.getString("object"));
             JsonArray data = list.getJsonArray("data");
-            assertEquals(10, data.size());
+            assertEquals(11, data.size());
             assertEquals("chat", data.getJsonObject(0).getString("id"));
             assertEquals("model", data.getJsonObject(0).getString("object"));
           }

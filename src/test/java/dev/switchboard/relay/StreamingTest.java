@@ -57,6 +57,7 @@ class StreamingTest {
               - {model_name: endless, litellm_params: {model: openai/endless, api_base: %1$s, api_key: sk-up}}
               - {model_name: flood, litellm_params: {model: openai/flood, api_base: %1$s, api_key: sk-up}}
               - {model_name: stalling, litellm_params: {model: openai/stalling, api_base: %1$s, api_key: sk-up, stream_timeout: 0.3}}
+              - {model_name: no-usage, litellm_params: {model: mistral/five, api_base: %1$s, api_key: sk-up}}
               - {model_name: garbled, litellm_params: {model: openai/garbled, api_base: %1$s, api_key: sk-up}}
               - {model_name: limited, litellm_params: {model: openai/limited, api_base: %1$s, api_key: sk-up}}
             """.formatted(mock.apiBase())))
@@ -119,6 +120,23 @@ class StreamingTest {
         })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           assertEquals(5, gateway.ledger().totals("five").completionTokens(), "usage read from the stream");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void a_stream_without_reported_usage_is_counted_by_estimate(Vertx vertx, VertxTestContext ctx) {
+    stream("no-usage", false)
+        .compose(HttpClientResponse::body)
+        .compose(body -> {
+          ctx.verify(() -> assertFalse(mock.last().body().containsKey("stream_options"),
+              "this provider is not sent stream_options"));
+          return Awaits.until(vertx, () -> gateway.ledger().totals("no-usage").requests() == 1, 5_000);
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          // Five chunks of "tokN " are 25 characters: 7 tokens at 4 characters a token; "Hi" is 1.
+          assertEquals(7, gateway.ledger().totals("no-usage").completionTokens());
+          assertEquals(1, gateway.ledger().totals("no-usage").promptTokens());
           ctx.completeNow();
         })));
   }

@@ -177,7 +177,18 @@ public final class MockProvider {
       stream(response, body, model, behaviour);
       return;
     }
-    response.putHeader("content-type", "application/json").end(completion(model).encode());
+    String answer = completion(model).encode();
+    if (behaviour.chunkDelayMs() > 0) {
+      // Headers and half the body now, the rest later: a provider that stalls mid-answer.
+      response.setChunked(true).putHeader("content-type", "application/json").write(answer.substring(0, 20));
+      vertx.setTimer(behaviour.chunkDelayMs(), id -> {
+        if (!response.closed()) {
+          response.end(answer.substring(20));
+        }
+      });
+      return;
+    }
+    response.putHeader("content-type", "application/json").end(answer);
   }
 
   public static JsonObject completion(String model) {
