@@ -53,8 +53,8 @@ public final class HttpIngressVerticle extends VerticleBase {
 
     for (Operation operation : Operation.values()) {
       ModelCallHandler handler = new ModelCallHandler(bus, operation);
-      router.post("/v1" + operation.openAiPath()).handler(body).handler(handler);
-      router.post(operation.openAiPath()).handler(body).handler(handler);
+      router.post("/v1" + operation.path()).handler(body).handler(handler);
+      router.post(operation.path()).handler(body).handler(handler);
     }
     for (String path : new String[] {"/v1/models", "/models"}) {
       router.get(path).handler(info::models);

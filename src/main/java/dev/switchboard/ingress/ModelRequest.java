@@ -7,7 +7,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** A parsed, validated body of a model call: chat, text completion or embeddings. */
+/** A parsed, validated body of a model call: chat, text completion, embeddings, or Anthropic messages. */
 public record ModelRequest(Operation operation, JsonObject body, String model, boolean stream, boolean includeUsage) {
 
   /** @throws GatewayError 400 naming the first problem found */
@@ -16,6 +16,12 @@ public record ModelRequest(Operation operation, JsonObject body, String model, b
     String model = model(body);
     switch (operation) {
       case CHAT -> messages(body);
+      case MESSAGES -> {
+        messages(body);
+        if (!(body.getValue("max_tokens") instanceof Number max) || max.longValue() < 1) {
+          throw GatewayError.badRequest("max_tokens", "'max_tokens' is required by the Messages API: a whole number of at least 1.");
+        }
+      }
       case COMPLETION -> required(body, "prompt", "a string or a list of strings");
       case EMBEDDING -> required(body, "input", "a string or a list of strings or token ids");
     }
@@ -24,7 +30,7 @@ public record ModelRequest(Operation operation, JsonObject body, String model, b
     }
     boolean stream = flag(body, "stream", "stream");
     boolean includeUsage = false;
-    Object options = body.getValue("stream_options");
+    Object options = operation == Operation.MESSAGES ? null : body.getValue("stream_options");
     if (options != null) {
       if (!(options instanceof JsonObject streamOptions)) {
         throw GatewayError.badRequest("stream_options", "'stream_options' must be an object.");

@@ -28,8 +28,9 @@ final class AnthropicAdapter implements ProviderAdapter {
     if (apiKey != null) {
       headers.set("x-api-key", apiKey);
     }
-    return new UpstreamRequest(messagesUrl(apiBase), headers,
-        AnthropicRequests.messagesBody(deployment, body, stream).toBuffer(), false);
+    JsonObject messages = operation == Operation.MESSAGES
+        ? AnthropicRequests.passthrough(deployment, body) : AnthropicRequests.messagesBody(deployment, body, stream);
+    return new UpstreamRequest(messagesUrl(apiBase), headers, messages.toBuffer(), false);
   }
 
   static String messagesUrl(String apiBase) {
@@ -45,6 +46,9 @@ final class AnthropicAdapter implements ProviderAdapter {
     if (message == null || !(message.getValue("content") instanceof JsonArray content)) {
       throw new GatewayError(502, "upstream_error", "upstream_invalid_response", null,
           "The provider answered " + deployment.describe() + " with something that is not an Anthropic message.", null);
+    }
+    if (operation == Operation.MESSAGES) {
+      return new Answer(body, usage(message.getJsonObject("usage")));
     }
     StringBuilder text = new StringBuilder();
     JsonArray toolCalls = new JsonArray();
@@ -115,11 +119,12 @@ final class AnthropicAdapter implements ProviderAdapter {
   @Override
   public StreamTranslator stream(Operation operation, Deployment deployment, UpstreamRequest request,
       boolean clientWantsUsage) {
-    return new AnthropicStream(deployment, clientWantsUsage);
+    return operation == Operation.MESSAGES
+        ? new AnthropicPassthroughStream() : new AnthropicStream(deployment, clientWantsUsage);
   }
 
   @Override
   public boolean supports(Operation operation) {
-    return operation == Operation.CHAT;
+    return operation == Operation.CHAT || operation == Operation.MESSAGES;
   }
 }

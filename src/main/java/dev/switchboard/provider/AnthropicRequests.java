@@ -87,6 +87,20 @@ final class AnthropicRequests {
     return out;
   }
 
+  /** An Anthropic-format request for Anthropic: as the client sent it, for this deployment's model. */
+  static JsonObject passthrough(Deployment deployment, JsonObject anthropic) {
+    JsonObject body = new JsonObject(new java.util.LinkedHashMap<>(anthropic.getMap()));
+    Object metadata = body.getValue("metadata");
+    for (String field : OpenAiBodies.GATEWAY_ONLY_FIELDS) {
+      body.remove(field);
+    }
+    // Anthropic's own metadata is user_id alone; anything else in it was meant for the gateway.
+    if (metadata instanceof JsonObject given && given.getValue("user_id") != null) {
+      body.put("metadata", new JsonObject().put("user_id", given.getValue("user_id")));
+    }
+    return body.put("model", deployment.upstreamModel());
+  }
+
   /** Anything not translated is dropped with drop_params, else refused by name (as LiteLLM does). */
   private static void rejectUnsupported(Deployment deployment, JsonObject openAi) {
     if (deployment.dropParams()) {

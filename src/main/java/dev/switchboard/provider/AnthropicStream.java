@@ -24,7 +24,7 @@ final class AnthropicStream implements StreamTranslator {
   private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
   private String id = "chatcmpl-anthropic";
   private String model;
-  private JsonObject usageSoFar = new JsonObject();
+  private final AnthropicUsageTally tally = new AnthropicUsageTally();
 
   AnthropicStream(Deployment deployment, boolean clientWantsUsage) {
     this.deployment = deployment;
@@ -44,13 +44,13 @@ final class AnthropicStream implements StreamTranslator {
         JsonObject message = event.getJsonObject("message", new JsonObject());
         id = message.getString("id", id);
         model = message.getString("model", model);
-        mergeUsage(message.getJsonObject("usage"));
+        tally.merge(message.getJsonObject("usage"));
         emit.accept(chunk(new JsonObject().put("role", "assistant").put("content", ""), null));
       }
       case "content_block_start" -> blockStart(event, emit);
       case "content_block_delta" -> blockDelta(event, emit);
       case "message_delta" -> {
-        mergeUsage(event.getJsonObject("usage"));
+        tally.merge(event.getJsonObject("usage"));
         String stopReason = event.getJsonObject("delta", new JsonObject()).getString("stop_reason");
         emit.accept(chunk(new JsonObject(), AnthropicAdapter.finishReason(stopReason)));
       }
@@ -109,17 +109,6 @@ final class AnthropicStream implements StreamTranslator {
         .encode();
   }
 
-  /** message_start carries the input counts, message_delta the output count: keep the latest of each. */
-  private void mergeUsage(JsonObject usage) {
-    if (usage != null) {
-      usage.forEach(field -> {
-        if (field.getValue() instanceof Number) {
-          usageSoFar.put(field.getKey(), field.getValue());
-        }
-      });
-    }
-  }
-
   /** Anthropic always reports usage on message_start and message_delta: no estimate needed. */
   @Override
   public long streamedChars() {
@@ -128,7 +117,7 @@ final class AnthropicStream implements StreamTranslator {
 
   @Override
   public Usage usage() {
-    return AnthropicAdapter.usage(usageSoFar);
+    return tally.usage();
   }
 
   private GatewayError streamError(JsonObject error) {

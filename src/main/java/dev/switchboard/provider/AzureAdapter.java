@@ -24,12 +24,12 @@ final class AzureAdapter implements ProviderAdapter {
     String apiBase = DeploymentValues.require(deployment, deployment.apiBase(), "api_base");
     String apiKey = DeploymentValues.require(deployment, deployment.apiKey(), "api_key");
     String version = DeploymentValues.require(deployment, deployment.apiVersion(), "api_version");
-    OpenAiBodies.Prepared prepared = OpenAiBodies.prepare(deployment, body, stream);
+    OpenAiBodies.Prepared prepared = OpenAiBodies.prepare(operation, deployment, body, stream);
     MultiMap headers = OpenAiAdapter.headers(stream);
     if (apiKey != null) {
       headers.set("api-key", apiKey);
     }
-    String url = apiBase + "/openai/deployments/" + encode(deployment.upstreamModel()) + operation.openAiPath()
+    String url = apiBase + "/openai/deployments/" + encode(deployment.upstreamModel()) + prepared.upstreamOperation().path()
         + "?api-version=" + encode(version == null ? DEFAULT_API_VERSION : version);
     return new UpstreamRequest(url, headers, prepared.body().toBuffer(), prepared.asksForUsage());
   }

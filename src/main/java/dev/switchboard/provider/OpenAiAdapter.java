@@ -19,12 +19,12 @@ final class OpenAiAdapter implements ProviderAdapter {
   public UpstreamRequest request(Operation operation, Deployment deployment, JsonObject body, boolean stream) {
     String apiBase = DeploymentValues.require(deployment, deployment.apiBase(), "api_base");
     String apiKey = DeploymentValues.require(deployment, deployment.apiKey(), "api_key");
-    OpenAiBodies.Prepared prepared = OpenAiBodies.prepare(deployment, body, stream);
+    OpenAiBodies.Prepared prepared = OpenAiBodies.prepare(operation, deployment, body, stream);
     MultiMap headers = headers(stream);
     if (apiKey != null) {
       headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey);
     }
-    return new UpstreamRequest(apiBase + operation.openAiPath(), headers, prepared.body().toBuffer(),
+    return new UpstreamRequest(apiBase + prepared.upstreamOperation().path(), headers, prepared.body().toBuffer(),
         prepared.asksForUsage());
   }
 
@@ -43,12 +43,18 @@ final class OpenAiAdapter implements ProviderAdapter {
               + " with something that is not a JSON object. Retry, or check api_base.", null);
     }
     Usage usage = json.getValue("usage") instanceof JsonObject reported ? Usage.fromOpenAi(reported) : Usage.NONE;
+    if (operation == Operation.MESSAGES) {
+      return new Answer(MessagesBridge.toAnthropicMessage(json, usage, deployment.modelGroup()).toBuffer(), usage);
+    }
     return new Answer(body, usage);
   }
 
   @Override
   public StreamTranslator stream(Operation operation, Deployment deployment, UpstreamRequest request,
       boolean clientWantsUsage) {
+    if (operation == Operation.MESSAGES) {
+      return new OpenAiToAnthropicStream(deployment);
+    }
     return new OpenAiStream(deployment, request.asksForUsage() && !clientWantsUsage);
   }
 

@@ -18,15 +18,20 @@ final class OpenAiBodies {
       "api_version", "litellm_call_id", "litellm_logging_obj", "proxy_server_request", "secret_fields",
       "drop_params", "additional_drop_params", "model_list", "user_api_key", "litellm_trace_id");
 
-  /** The body to send, and whether the gateway added a usage request the client did not make. */
-  record Prepared(JsonObject body, boolean asksForUsage) {
+  /**
+   * The body to send, the operation the provider is asked for (chat, for an Anthropic-format
+   * client), and whether the gateway added a usage request the client did not make.
+   */
+  record Prepared(JsonObject body, Operation upstreamOperation, boolean asksForUsage) {
   }
 
   private OpenAiBodies() {
   }
 
-  static Prepared prepare(Deployment deployment, JsonObject clientBody, boolean stream) {
-    JsonObject body = new JsonObject(new LinkedHashMap<>(clientBody.getMap()));
+  static Prepared prepare(Operation operation, Deployment deployment, JsonObject clientBody, boolean stream) {
+    boolean bridged = operation == Operation.MESSAGES;
+    JsonObject body = bridged ? MessagesBridge.toOpenAiChat(clientBody)
+        : new JsonObject(new LinkedHashMap<>(clientBody.getMap()));
     for (String field : GATEWAY_ONLY_FIELDS) {
       body.remove(field);
     }
@@ -37,6 +42,6 @@ final class OpenAiBodies {
       asksForUsage = !Boolean.TRUE.equals(options.getValue("include_usage"));
       body.put("stream_options", options.put("include_usage", true));
     }
-    return new Prepared(body, asksForUsage);
+    return new Prepared(body, bridged ? Operation.CHAT : operation, asksForUsage);
   }
 }

@@ -1,18 +1,22 @@
 package dev.switchboard.provider;
 
-/** What a client asks of a model, with the path OpenAI gives it under the API base. */
+/**
+ * What a client asks of a model, with its path under the API base. MESSAGES is Anthropic's chat,
+ * in Anthropic's format, as Claude Code and the Anthropic SDKs send it.
+ */
 public enum Operation {
   CHAT("/chat/completions"),
   COMPLETION("/completions"),
-  EMBEDDING("/embeddings");
+  EMBEDDING("/embeddings"),
+  MESSAGES("/messages");
 
-  private final String openAiPath;
+  private final String path;
 
-  Operation(String openAiPath) {
-    this.openAiPath = openAiPath;
+  Operation(String path) {
+    this.path = path;
   }
 
-  public String openAiPath() {
-    return openAiPath;
+  public String path() {
+    return path;
   }
 }

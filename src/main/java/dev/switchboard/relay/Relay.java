@@ -39,7 +39,7 @@ public final class Relay {
     RequestOptions options;
     if (!deployment.provider().adapter().supports(call.operation())) {
       return Future.failedFuture(GatewayError.badRequest("model", "Model '" + deployment.modelGroup()
-          + "' is served by " + deployment.provider().prefix() + ", which has no " + call.operation().openAiPath()
+          + "' is served by " + deployment.provider().prefix() + ", which has no " + call.operation().path()
           + " endpoint. Use a model whose provider offers it."));
     }
     try {

@@ -43,7 +43,7 @@ final class SseRelay {
     this.call = call;
     this.upstreamRequest = upstreamRequest;
     this.client = call.response();
-    this.framer = new StreamFramer(translator);
+    this.framer = new StreamFramer(translator, call.operation());
     this.events = new SseParser(maxLineBytes, this::onEvent);
     this.lines = RecordParser.newDelimited("\n", upstream).maxRecordSize(maxLineBytes);
   }
@@ -147,7 +147,7 @@ final class SseRelay {
       return;
     }
     if (!client.closed()) {
-      client.write(StreamFramer.errorEvent(error));
+      client.write(framer.errorEvent(error));
       client.end();
     }
     result.complete(new RelayResult(null, usage(), firstByteNanos, error, false));

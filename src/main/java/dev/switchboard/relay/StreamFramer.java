@@ -1,13 +1,16 @@
 package dev.switchboard.relay;
 
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.provider.Operation;
 import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.spend.Usage;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 
 /**
- * Frames what a stream's translator emits as SSE for the client ({@code data: ...\n\n}), and makes
- * sure the stream ends with exactly one {@code [DONE]}. Pure and per stream.
+ * Frames what a stream's translator emits as SSE for the client: {@code data: ...\n\n} ending with
+ * exactly one {@code [DONE]} for OpenAI clients; {@code event: <type>\ndata: ...\n\n} for
+ * Anthropic clients, whose SDKs dispatch on the event name. Pure and per stream.
  */
 public final class StreamFramer {
 
@@ -15,12 +18,17 @@ public final class StreamFramer {
   private static final Buffer DATA = Buffer.buffer("data: ");
   private static final Buffer EVENT_END = Buffer.buffer("\n\n");
 
+  private static final Buffer EVENT = Buffer.buffer("event: ");
+  private static final String TYPE_FIRST = "{\"type\":\"";
+
   private final StreamTranslator translator;
+  private final boolean anthropicEvents;
   private Buffer pending;
   private boolean sawDone;
 
-  public StreamFramer(StreamTranslator translator) {
+  public StreamFramer(StreamTranslator translator, Operation operation) {
     this.translator = translator;
+    this.anthropicEvents = operation == Operation.MESSAGES;
   }
 
   /** The bytes to send for one upstream event's data, or null to send nothing. */
@@ -37,16 +45,35 @@ public final class StreamFramer {
     if (sawDone) {
       return;
     }
-    sawDone = DONE.equals(chunk);
     if (pending == null) {
-      pending = Buffer.buffer(chunk.length() + 8);
+      pending = Buffer.buffer(chunk.length() + 32);
+    }
+    if (anthropicEvents) {
+      pending.appendBuffer(EVENT).appendString(eventType(chunk)).appendString("\n");
+    } else {
+      sawDone = DONE.equals(chunk);
     }
     pending.appendBuffer(DATA).appendString(chunk).appendBuffer(EVENT_END);
   }
 
-  /** The closing {@code [DONE]} when the provider did not send one, else null. */
+  /** Anthropic's events carry their type first (ours and Anthropic's alike); parse only if not. */
+  private static String eventType(String event) {
+    if (event.startsWith(TYPE_FIRST)) {
+      int end = event.indexOf('"', TYPE_FIRST.length());
+      if (end > 0) {
+        return event.substring(TYPE_FIRST.length(), end);
+      }
+    }
+    try {
+      return String.valueOf(new JsonObject(event).getString("type"));
+    } catch (RuntimeException notJson) {
+      return "error";
+    }
+  }
+
+  /** The closing {@code [DONE]} of an OpenAI stream when the provider did not send one, else null. */
   public Buffer end() {
-    if (sawDone) {
+    if (sawDone || anthropicEvents) {
       return null;
     }
     pending = null;
@@ -55,7 +82,13 @@ public final class StreamFramer {
   }
 
   /** The event that tells a client mid-stream that the stream failed (no [DONE] follows). */
-  public static Buffer errorEvent(GatewayError error) {
+  public Buffer errorEvent(GatewayError error) {
+    if (anthropicEvents) {
+      JsonObject event = new JsonObject().put("type", "error").put("error",
+          new JsonObject().put("type", error.type()).put("message", error.getMessage()));
+      return Buffer.buffer().appendBuffer(EVENT).appendString("error\n").appendBuffer(DATA)
+          .appendString(event.encode()).appendBuffer(EVENT_END);
+    }
     return Buffer.buffer().appendBuffer(DATA).appendString(error.toJson().encode()).appendBuffer(EVENT_END);
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.OpenAiStream;
+import dev.switchboard.provider.Operation;
 import dev.switchboard.routing.ModelRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class StreamFramerTest {
 
   @Test
   void the_usage_chunk_is_read_and_held_back_when_only_the_gateway_asked() {
-    StreamFramer framer = new StreamFramer(new OpenAiStream(DEPLOYMENT, true));
+    StreamFramer framer = new StreamFramer(new OpenAiStream(DEPLOYMENT, true), Operation.CHAT);
     assertEquals("data: {\"a\":1}\n\n", framer.frame("{\"a\":1}").toString());
     assertNull(framer.frame(USAGE_CHUNK));
     assertEquals(7, framer.usage().totalTokens());
@@ -29,14 +30,14 @@ class StreamFramerTest {
 
   @Test
   void a_garbled_chunk_stops_the_stream() {
-    StreamFramer framer = new StreamFramer(new OpenAiStream(DEPLOYMENT, false));
+    StreamFramer framer = new StreamFramer(new OpenAiStream(DEPLOYMENT, false), Operation.CHAT);
     org.junit.jupiter.api.Assertions.assertThrows(dev.switchboard.errors.GatewayError.class,
         () -> framer.frame("{\"id\":\"x\",\"choices\":[{\"del"));
   }
 
   @Test
   void the_usage_chunk_is_forwarded_when_the_client_asked_and_done_is_added_when_missing() {
-    StreamFramer framer = new StreamFramer(new OpenAiStream(DEPLOYMENT, false));
+    StreamFramer framer = new StreamFramer(new OpenAiStream(DEPLOYMENT, false), Operation.CHAT);
     assertEquals("data: " + USAGE_CHUNK + "\n\n", framer.frame(USAGE_CHUNK).toString());
     assertEquals(3, framer.usage().promptTokens());
     assertEquals("data: [DONE]\n\n", framer.end().toString());

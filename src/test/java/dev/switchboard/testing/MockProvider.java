@@ -247,7 +247,33 @@ public final class MockProvider {
     }
     boolean wantsUsage = body.getValue("stream_options") instanceof JsonObject options
         && Boolean.TRUE.equals(options.getValue("include_usage"));
+    if (TOOL_CALLER.equals(model)) {
+      streamToolCall(response, model);
+      return;
+    }
     sendChunk(response, model, behaviour, wantsUsage, 0);
+  }
+
+  /** The model whose streams answer with one tool call, its arguments in three fragments. */
+  public static final String TOOL_CALLER = "tool-caller";
+
+  private static void streamToolCall(HttpServerResponse response, String model) {
+    JsonObject first = new JsonObject().put("index", 0).put("id", "call_9").put("type", "function")
+        .put("function", new JsonObject().put("name", "get_weather").put("arguments", ""));
+    response.write("data: " + toolChunk(model, first, null) + "\n\n");
+    for (String fragment : new String[] {"{\"city\"", ":\"Par", "is\"}"}) {
+      JsonObject next = new JsonObject().put("index", 0).put("function", new JsonObject().put("arguments", fragment));
+      response.write("data: " + toolChunk(model, next, null) + "\n\n");
+    }
+    response.write("data: " + toolChunk(model, null, "tool_calls") + "\n\n");
+    response.end("data: [DONE]\n\n");
+  }
+
+  private static String toolChunk(String model, JsonObject call, String finishReason) {
+    JsonObject delta = call == null ? new JsonObject() : new JsonObject().put("tool_calls", new JsonArray().add(call));
+    return new JsonObject().put("id", "chatcmpl-tools").put("object", "chat.completion.chunk").put("created", 1L)
+        .put("model", model).put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("delta", delta)
+            .put("finish_reason", finishReason))).encode();
   }
 
   private void sendChunk(HttpServerResponse response, String model, Behaviour behaviour, boolean wantsUsage, int index) {

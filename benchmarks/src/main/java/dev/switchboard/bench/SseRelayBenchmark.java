@@ -3,6 +3,7 @@ package dev.switchboard.bench;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.OpenAiStream;
+import dev.switchboard.provider.Operation;
 import dev.switchboard.relay.Relay;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.relay.SseParser;
@@ -82,7 +83,7 @@ public class SseRelayBenchmark {
       input = frames;
     }
     int[] written = new int[1];
-    Usage usage = relay(new StreamFramer(new OpenAiStream(DEPLOYMENT, true)), bytes -> written[0]++);
+    Usage usage = relay(new StreamFramer(new OpenAiStream(DEPLOYMENT, true), Operation.CHAT), bytes -> written[0]++);
     // every event but the usage-only chunk (dropped: the client did not ask for usage) is written
     if (written[0] != EVENTS - 1 || usage.totalTokens() <= 0) {
       throw new IllegalStateException("wrote " + written[0] + " events, usage " + usage);
@@ -111,6 +112,6 @@ public class SseRelayBenchmark {
   /** One whole stream, the client not asking for usage (the gateway drops the usage-only chunk). */
   @Benchmark
   public Usage relayStream(Blackhole blackhole) {
-    return relay(new StreamFramer(new OpenAiStream(DEPLOYMENT, true)), blackhole::consume);
+    return relay(new StreamFramer(new OpenAiStream(DEPLOYMENT, true), Operation.CHAT), blackhole::consume);
   }
 }

@@ -1,0 +1,213 @@
+package dev.switchboard.provider;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.Gateway;
+import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.TestGateway;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code POST /v1/messages}: native to Anthropic deployments, translated both ways for OpenAI ones. */
+@ExtendWith(VertxExtension.class)
+class MessagesEndpointTest {
+
+  private MockProvider mock;
+  private Gateway gateway;
+  private WebClient client;
+
+  @BeforeEach
+  void start(Vertx vertx, VertxTestContext ctx) {
+    mock = new MockProvider(vertx);
+    client = WebClient.create(vertx);
+    mock.start()
+        .compose(m -> TestGateway.start("""
+            model_list:
+              - model_name: claude
+                litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant-secret}
+              - model_name: gpt
+                litellm_params: {model: openai/gpt-x, api_base: "%2$s", api_key: sk-up}
+              - model_name: gpt-tools
+                litellm_params: {model: openai/%3$s, api_base: "%2$s", api_key: sk-up}
+            """.formatted(mock.port(), mock.apiBase(), MockProvider.TOOL_CALLER)))
+        .onComplete(ctx.succeeding(g -> {
+          gateway = g;
+          ctx.completeNow();
+        }));
+  }
+
+  @AfterEach
+  void stop(VertxTestContext ctx) {
+    client.close();
+    Future.join(gateway.close(), mock.stop()).onComplete(ctx.succeedingThenComplete());
+  }
+
+  private Future<HttpResponse<Buffer>> messages(JsonObject body) {
+    return client.post(gateway.port(), "127.0.0.1", "/v1/messages").putHeader("anthropic-version", "2023-06-01")
+        .sendJsonObject(body);
+  }
+
+  private static JsonObject request(String model) {
+    return new JsonObject().put("model", model).put("max_tokens", 256).put("system", "Be brief.")
+        .put("metadata", new JsonObject().put("user_id", "u-1").put("tags", new JsonArray().add("gateway-only")))
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+  }
+
+  /** Each SSE event as {event name, data object}. */
+  private static List<String[]> events(String body) {
+    List<String[]> out = new ArrayList<>();
+    for (String block : body.split("\n\n")) {
+      String event = null;
+      String data = null;
+      for (String line : block.split("\n")) {
+        if (line.startsWith("event: ")) {
+          event = line.substring(7);
+        } else if (line.startsWith("data: ")) {
+          data = line.substring(6);
+        }
+      }
+      if (data != null) {
+        out.add(new String[] {event, data});
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void an_anthropic_deployment_gets_the_request_as_sent(Vertx vertx, VertxTestContext ctx) {
+    messages(request("claude"))
+        .compose(response -> {
+          ctx.verify(() -> {
+            assertEquals(200, response.statusCode(), response.bodyAsString());
+            assertEquals("Hello from claude-sonnet-4-5",
+                response.bodyAsJsonObject().getJsonArray("content").getJsonObject(0).getString("text"));
+            JsonObject upstream = mock.last().body();
+            assertEquals("/v1/messages", mock.last().uri());
+            assertEquals("claude-sonnet-4-5", upstream.getString("model"));
+            assertEquals("Be brief.", upstream.getString("system"));
+            assertEquals(256, upstream.getInteger("max_tokens"));
+            assertEquals(new JsonObject().put("user_id", "u-1"), upstream.getJsonObject("metadata"));
+            assertEquals("sk-ant-secret", mock.last().headers().get("x-api-key"));
+          });
+          return Awaits.until(vertx, () -> gateway.ledger().totals("claude").requests() == 1, 5_000);
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertEquals(16, gateway.ledger().totals("claude").promptTokens());
+          assertEquals(6, gateway.ledger().totals("claude").completionTokens());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void an_anthropic_stream_passes_through_with_its_event_names(VertxTestContext ctx) {
+    messages(request("claude").put("stream", true)).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+      List<String[]> events = events(response.bodyAsString());
+      assertEquals("message_start", events.get(0)[0]);
+      assertEquals("message_stop", events.get(events.size() - 1)[0]);
+      for (String[] event : events) {
+        assertEquals(event[0], new JsonObject(event[1]).getString("type"), "event name matches its data");
+      }
+      assertFalse(response.bodyAsString().contains("[DONE]"), "Anthropic streams have no [DONE]");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void an_openai_deployment_is_translated_both_ways(VertxTestContext ctx) {
+    JsonObject body = request("gpt").put("tools", new JsonArray().add(new JsonObject().put("name", "get_weather")
+        .put("description", "Weather").put("input_schema", new JsonObject().put("type", "object"))))
+        .put("tool_choice", new JsonObject().put("type", "any")).put("stop_sequences", new JsonArray().add("END"));
+    messages(body).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+      assertEquals(200, response.statusCode(), response.bodyAsString());
+      JsonObject upstream = mock.last().body();
+      assertEquals("/v1/chat/completions", mock.last().uri());
+      JsonArray sent = upstream.getJsonArray("messages");
+      assertEquals(new JsonObject().put("role", "system").put("content", "Be brief."), sent.getJsonObject(0));
+      assertEquals(new JsonObject().put("role", "user").put("content", "Hi"), sent.getJsonObject(1));
+      assertEquals("get_weather", upstream.getJsonArray("tools").getJsonObject(0).getJsonObject("function").getString("name"));
+      assertEquals("required", upstream.getString("tool_choice"));
+      assertEquals(new JsonArray().add("END"), upstream.getJsonArray("stop"));
+      assertEquals("u-1", upstream.getString("user"));
+      JsonObject message = response.bodyAsJsonObject();
+      assertEquals("message", message.getString("type"));
+      assertEquals("Hello from gpt-x", message.getJsonArray("content").getJsonObject(0).getString("text"));
+      assertEquals("end_turn", message.getString("stop_reason"));
+      assertEquals(10, message.getJsonObject("usage").getInteger("input_tokens"));
+      assertEquals(5, message.getJsonObject("usage").getInteger("output_tokens"));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void an_openai_stream_becomes_anthropic_events(VertxTestContext ctx) {
+    messages(request("gpt").put("stream", true)).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+      List<String[]> events = events(response.bodyAsString());
+      List<String> names = events.stream().map(e -> e[0]).toList();
+      assertEquals(List.of("message_start", "content_block_start", "content_block_delta", "content_block_delta",
+          "content_block_delta", "content_block_stop", "message_delta", "message_stop"), names);
+      StringBuilder text = new StringBuilder();
+      for (String[] event : events) {
+        JsonObject data = new JsonObject(event[1]);
+        assertEquals(event[0], data.getString("type"));
+        if ("content_block_delta".equals(event[0])) {
+          text.append(data.getJsonObject("delta").getString("text"));
+        }
+      }
+      assertEquals("tok0 tok1 tok2 ", text.toString());
+      JsonObject delta = new JsonObject(events.get(6)[1]);
+      assertEquals("end_turn", delta.getJsonObject("delta").getString("stop_reason"));
+      assertEquals(3, delta.getJsonObject("usage").getInteger("output_tokens"));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void streamed_openai_tool_calls_become_a_tool_use_block(VertxTestContext ctx) {
+    messages(request("gpt-tools").put("stream", true)).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+      List<String[]> events = events(response.bodyAsString());
+      JsonObject start = new JsonObject(events.get(1)[1]);
+      assertEquals("content_block_start", start.getString("type"));
+      assertEquals(new JsonObject().put("type", "tool_use").put("id", "call_9").put("name", "get_weather")
+          .put("input", new JsonObject()), start.getJsonObject("content_block"));
+      StringBuilder arguments = new StringBuilder();
+      for (String[] event : events) {
+        JsonObject data = new JsonObject(event[1]);
+        if ("content_block_delta".equals(event[0])) {
+          assertEquals("input_json_delta", data.getJsonObject("delta").getString("type"));
+          arguments.append(data.getJsonObject("delta").getString("partial_json"));
+        }
+      }
+      assertEquals(new JsonObject().put("city", "Paris"), new JsonObject(arguments.toString()));
+      assertEquals("tool_use", new JsonObject(events.get(events.size() - 2)[1]).getJsonObject("delta").getString("stop_reason"));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void max_tokens_is_required(VertxTestContext ctx) {
+    JsonObject body = request("gpt");
+    body.remove("max_tokens");
+    messages(body).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+      assertEquals(400, response.statusCode());
+      assertEquals("max_tokens", response.bodyAsJsonObject().getJsonObject("error").getString("param"));
+      assertTrue(mock.received().isEmpty());
+      ctx.completeNow();
+    })));
+  }
+}
