@@ -114,7 +114,8 @@ public final class ConfigLoader {
         params.number("weight"),
         params.integer("order"),
         params.stringList("tags"),
-        params.bool("drop_params", null));
+        params.bool("drop_params", null),
+        batch(params));
     YamlSection info = entry.section("model_info");
     ModelInfo modelInfo = new ModelInfo(
         info.string("id"),
@@ -128,6 +129,22 @@ public final class ConfigLoader {
     addOnce(ignored, params.unread());
     addOnce(ignored, info.unread());
     return new DeploymentConfig(modelName, litellmParams, modelInfo);
+  }
+
+  private static BatchSettings batch(YamlSection params) {
+    if (!params.has("batch")) {
+      params.raw("batch");
+      return null;
+    }
+    YamlSection batch = params.section("batch");
+    Integer size = batch.integer("max_batch_size");
+    Integer timeout = batch.integer("batch_timeout_ms");
+    if ((size != null && size < 1) || (timeout != null && timeout < 0)) {
+      throw new StartupException(batch.path("max_batch_size") + " must be at least 1 and "
+          + batch.path("batch_timeout_ms") + " at least 0");
+    }
+    return new BatchSettings(size == null ? BatchSettings.DEFAULT_MAX_BATCH_SIZE : size,
+        timeout == null ? BatchSettings.DEFAULT_BATCH_TIMEOUT_MS : timeout);
   }
 
   /** Per-deployment keys are reported once as {@code model_list[].x}, not once per deployment. */

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * LiteLLM's {@code litellm_params} of one deployment. {@code model} keeps its {@code provider/}
  * prefix; timeouts are seconds as LiteLLM takes them (null = not given); {@code dropParams}
- * overrides {@code litellm_settings.drop_params} for this deployment.
+ * overrides {@code litellm_settings.drop_params} for this deployment; {@code batch} is null
+ * unless embedding micro-batching is turned on.
  */
 public record LitellmParams(
     String model,
@@ -20,5 +21,6 @@ public record LitellmParams(
     Double weight,
     Integer order,
     List<String> tags,
-    Boolean dropParams) {
+    Boolean dropParams,
+    BatchSettings batch) {
 }

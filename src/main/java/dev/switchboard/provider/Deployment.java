@@ -1,5 +1,6 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.config.BatchSettings;
 import dev.switchboard.config.EnvValue;
 import dev.switchboard.config.ModelInfo;
 
@@ -14,6 +15,7 @@ import dev.switchboard.config.ModelInfo;
  * @param timeoutMs      idle timeout of a non-streaming call
  * @param streamTimeoutMs idle timeout of a streaming call, between chunks and before the first
  * @param dropParams     parameters the provider cannot take are dropped instead of refused
+ * @param batch          embedding micro-batching, or null when off
  */
 public record Deployment(
     String id,
@@ -27,6 +29,7 @@ public record Deployment(
     long timeoutMs,
     long streamTimeoutMs,
     boolean dropParams,
+    BatchSettings batch,
     ModelInfo info) {
 
   /** How errors name this deployment: model group, id and provider model, never a secret. */

@@ -3,6 +3,7 @@ package dev.switchboard.relay;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.Answer;
+import dev.switchboard.provider.Operation;
 import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.provider.UpstreamRequest;
 import io.vertx.core.Future;
@@ -27,13 +28,23 @@ public final class Relay {
 
   private final Vertx vertx;
   private final HttpClient client;
+  private final EmbeddingBatcher batcher;
 
   public Relay(Vertx vertx, HttpClient client) {
     this.vertx = vertx;
     this.client = client;
+    this.batcher = new EmbeddingBatcher(vertx, this::direct);
   }
 
   public Future<RelayResult> call(RelayCall call) {
+    if (call.operation() == Operation.EMBEDDING && call.deployment().batch() != null) {
+      return batcher.submit(call);
+    }
+    return direct(call);
+  }
+
+  /** One call to the provider, as it is. */
+  private Future<RelayResult> direct(RelayCall call) {
     Deployment deployment = call.deployment();
     UpstreamRequest upstream;
     RequestOptions options;
@@ -67,8 +78,11 @@ public final class Relay {
   }
 
   private Future<RelayResult> send(RelayCall call, HttpClientRequest request, UpstreamRequest upstream) {
-    // A client that leaves stops the provider too: no tokens generated for nobody.
-    call.response().closeHandler(v -> request.reset());
+    // A client that leaves stops the provider too: no tokens generated for nobody. (A merged
+    // embedding batch has no single client.)
+    if (call.response() != null) {
+      call.response().closeHandler(v -> request.reset());
+    }
     return request.send(upstream.body()).compose(response -> {
       if (response.statusCode() / 100 != 2) {
         return response.body().compose(body -> Future.failedFuture(

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
  * into {@code response} (the client's), so token bytes never cross the event bus.
  *
  * @param includeUsage the client asked for the usage chunk ({@code stream_options.include_usage})
+ * @param response     the client's response; null for a call made on behalf of several clients
  */
 public record RelayCall(
     String requestId,

@@ -137,6 +137,10 @@ public final class MockProvider {
           return;
         }
         case "/embeddings" -> {
+          if (String.valueOf(body.getValue("input")).contains("fail")) {
+            request.response().setStatusCode(500).end("{\"error\":{\"message\":\"embedding batch failed\"}}");
+            return;
+          }
           request.response().putHeader("content-type", "application/json").end(embeddings(model, body).encode());
           return;
         }
@@ -204,17 +208,24 @@ public final class MockProvider {
         .put("usage", new JsonObject().put("prompt_tokens", 10).put("completion_tokens", 5).put("total_tokens", 15));
   }
 
-  /** One two-number embedding per input, and usage of one token per input. */
+  /**
+   * One embedding per input, [input length, index], so a caller can tell its own from another's;
+   * usage of one token per two characters.
+   */
   static JsonObject embeddings(String model, JsonObject body) {
     Object input = body.getValue("input");
-    int count = input instanceof JsonArray list ? list.size() : 1;
+    JsonArray inputs = input instanceof JsonArray list ? list : new JsonArray().add(input);
     JsonArray data = new JsonArray();
-    for (int i = 0; i < count; i++) {
+    int tokens = 0;
+    // Returned in reverse order: OpenAI's data carries an index, and callers must use it.
+    for (int i = inputs.size() - 1; i >= 0; i--) {
+      String text = String.valueOf(inputs.getValue(i));
+      tokens += Math.max(1, text.length() / 2);
       data.add(new JsonObject().put("object", "embedding").put("index", i)
-          .put("embedding", new JsonArray().add(0.5 + i).add(-0.25)));
+          .put("embedding", new JsonArray().add(text.length()).add(i)));
     }
     return new JsonObject().put("object", "list").put("data", data).put("model", model)
-        .put("usage", new JsonObject().put("prompt_tokens", count).put("total_tokens", count));
+        .put("usage", new JsonObject().put("prompt_tokens", tokens).put("total_tokens", tokens));
   }
 
   static JsonObject textCompletion(String model) {

@@ -21,8 +21,13 @@ public final class TestGateway {
 
   /** @param env the process environment the config's {@code os.environ/} references see */
   public static Future<Gateway> start(String yaml, Map<String, String> env) {
+    return start(yaml, env, 2);
+  }
+
+  /** @param eventLoops how many event loops (one makes per-loop behaviour deterministic) */
+  public static Future<Gateway> start(String yaml, Map<String, String> env, int eventLoops) {
     GatewayConfig config = new ConfigLoader(env::get).parse(yaml, "test-config.yaml");
-    return Gateway.start(config, new Gateway.Options("127.0.0.1", freePort(), 2));
+    return Gateway.start(config, new Gateway.Options("127.0.0.1", freePort(), eventLoops));
   }
 
   public static int freePort() {
