@@ -71,8 +71,9 @@ final class ModelCallHandler implements Handler<RoutingContext> {
         .compose(deployment -> {
           exchange.deployment = deployment;
           response.putHeader("x-litellm-model-id", deployment.id());
-          return bus.<RelayResult>requestUnbounded(Addresses.RELAY_CALL, new RelayCall(exchange.requestId, operation, deployment,
-              exchange.call.body(), exchange.call.stream(), exchange.call.includeUsage(), response, exchange.startNanos));
+          RelayCall call = new RelayCall(exchange.requestId, operation, deployment, exchange.call.body(),
+              exchange.call.stream(), exchange.call.includeUsage(), response, ctx.request().headers(), exchange.startNanos);
+          return bus.<RelayResult>requestUnbounded(Addresses.RELAY_CALL, call);
         })
         .onComplete(outcome -> finish(exchange, response, outcome));
   }

@@ -16,17 +16,24 @@ final class AnthropicAdapter implements ProviderAdapter {
 
   static final AnthropicAdapter INSTANCE = new AnthropicAdapter();
   static final String API_VERSION = "2023-06-01";
+  static final String BETA_HEADER = "anthropic-beta";
 
   private AnthropicAdapter() {
   }
 
   @Override
-  public UpstreamRequest request(Operation operation, Deployment deployment, JsonObject body, boolean stream) {
+  public UpstreamRequest request(Operation operation, Deployment deployment, JsonObject body, boolean stream,
+      MultiMap clientHeaders) {
     String apiBase = DeploymentValues.require(deployment, deployment.apiBase(), "api_base");
     String apiKey = DeploymentValues.require(deployment, deployment.apiKey(), "api_key");
     MultiMap headers = OpenAiAdapter.headers(stream).set("anthropic-version", API_VERSION);
     if (apiKey != null) {
       headers.set("x-api-key", apiKey);
+    }
+    // Beta features (prompt caching, extended thinking...) are asked for by header; Claude Code relies on it.
+    String beta = clientHeaders == null ? null : clientHeaders.get(BETA_HEADER);
+    if (beta != null) {
+      headers.set(BETA_HEADER, beta);
     }
     JsonObject messages = operation == Operation.MESSAGES
         ? AnthropicRequests.passthrough(deployment, body) : AnthropicRequests.messagesBody(deployment, body, stream);

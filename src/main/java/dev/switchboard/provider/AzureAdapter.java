@@ -20,7 +20,8 @@ final class AzureAdapter implements ProviderAdapter {
   }
 
   @Override
-  public UpstreamRequest request(Operation operation, Deployment deployment, JsonObject body, boolean stream) {
+  public UpstreamRequest request(Operation operation, Deployment deployment, JsonObject body, boolean stream,
+      MultiMap clientHeaders) {
     String apiBase = DeploymentValues.require(deployment, deployment.apiBase(), "api_base");
     String apiKey = DeploymentValues.require(deployment, deployment.apiKey(), "api_key");
     String version = DeploymentValues.require(deployment, deployment.apiVersion(), "api_version");

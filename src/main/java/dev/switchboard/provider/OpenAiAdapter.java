@@ -16,7 +16,8 @@ final class OpenAiAdapter implements ProviderAdapter {
   }
 
   @Override
-  public UpstreamRequest request(Operation operation, Deployment deployment, JsonObject body, boolean stream) {
+  public UpstreamRequest request(Operation operation, Deployment deployment, JsonObject body, boolean stream,
+      MultiMap clientHeaders) {
     String apiBase = DeploymentValues.require(deployment, deployment.apiBase(), "api_base");
     String apiKey = DeploymentValues.require(deployment, deployment.apiKey(), "api_key");
     OpenAiBodies.Prepared prepared = OpenAiBodies.prepare(operation, deployment, body, stream);

@@ -1,5 +1,6 @@
 package dev.switchboard.provider;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -7,10 +8,12 @@ import io.vertx.core.json.JsonObject;
 public interface ProviderAdapter {
 
   /**
-   * @param body the client's OpenAI-shaped body; never modified (retries may reuse it)
+   * @param body the client's body (OpenAI-shaped, or Anthropic's for MESSAGES); never modified
+   * @param clientHeaders the client's request headers, for the few a provider honours (anthropic-beta)
    * @throws dev.switchboard.errors.GatewayError when the request cannot be sent as configured
    */
-  UpstreamRequest request(Operation operation, Deployment deployment, JsonObject body, boolean stream);
+  UpstreamRequest request(Operation operation, Deployment deployment, JsonObject body, boolean stream,
+      MultiMap clientHeaders);
 
   /**
    * The non-streaming answer in OpenAI's shape.

@@ -2,6 +2,7 @@ package dev.switchboard.relay;
 
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.Operation;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
@@ -11,6 +12,7 @@ import io.vertx.core.json.JsonObject;
  *
  * @param includeUsage the client asked for the usage chunk ({@code stream_options.include_usage})
  * @param response     the client's response; null for a call made on behalf of several clients
+ * @param clientHeaders the client's request headers (a provider adapter may honour a few)
  */
 public record RelayCall(
     String requestId,
@@ -20,5 +22,6 @@ public record RelayCall(
     boolean stream,
     boolean includeUsage,
     HttpServerResponse response,
+    MultiMap clientHeaders,
     long startNanos) {
 }

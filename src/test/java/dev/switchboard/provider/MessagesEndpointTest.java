@@ -60,7 +60,7 @@ class MessagesEndpointTest {
 
   private Future<HttpResponse<Buffer>> messages(JsonObject body) {
     return client.post(gateway.port(), "127.0.0.1", "/v1/messages").putHeader("anthropic-version", "2023-06-01")
-        .sendJsonObject(body);
+        .putHeader("anthropic-beta", "prompt-caching-2024-07-31").sendJsonObject(body);
   }
 
   private static JsonObject request(String model) {
@@ -104,6 +104,7 @@ class MessagesEndpointTest {
             assertEquals(256, upstream.getInteger("max_tokens"));
             assertEquals(new JsonObject().put("user_id", "u-1"), upstream.getJsonObject("metadata"));
             assertEquals("sk-ant-secret", mock.last().headers().get("x-api-key"));
+            assertEquals("prompt-caching-2024-07-31", mock.last().headers().get("anthropic-beta"));
           });
           return Awaits.until(vertx, () -> gateway.ledger().totals("claude").requests() == 1, 5_000);
         })
