@@ -192,8 +192,9 @@ public final class ConfigLoader {
     if (requestTimeout != null && requestTimeout <= 0) {
       throw new StartupException("litellm_settings.request_timeout must be greater than 0, got " + requestTimeout);
     }
+    boolean sslVerify = section.bool("ssl_verify", true);
     ignored.addAll(section.unread());
     return new LitellmSettings(dropParams,
-        requestTimeout == null ? LitellmSettings.DEFAULT_REQUEST_TIMEOUT : requestTimeout);
+        requestTimeout == null ? LitellmSettings.DEFAULT_REQUEST_TIMEOUT : requestTimeout, sslVerify);
   }
 }

@@ -27,12 +27,15 @@ public final class Relay {
   private static final long CONNECT_TIMEOUT_MS = 10_000;
 
   private final Vertx vertx;
-  private final HttpClient client;
+  private final HttpClient plain;
+  private final HttpClient tls;
   private final EmbeddingBatcher batcher;
 
-  public Relay(Vertx vertx, HttpClient client) {
+  /** @param tls the client for https providers (HTTP/2 where offered), {@code plain} for http ones */
+  public Relay(Vertx vertx, HttpClient plain, HttpClient tls) {
     this.vertx = vertx;
-    this.client = client;
+    this.plain = plain;
+    this.tls = tls;
     this.batcher = new EmbeddingBatcher(vertx, this::direct);
   }
 
@@ -69,6 +72,7 @@ public final class Relay {
           "The api_base of " + deployment.describe() + " is not a valid http(s) URL; fix it in config.yaml.",
           null));
     }
+    HttpClient client = upstream.url().startsWith("https:") ? tls : plain;
     return client.request(options)
         .compose(request -> send(call, request, upstream))
         .recover(failure -> Future.failedFuture(UpstreamErrors.fromException(deployment, failure, timeoutOf(call))));

@@ -6,36 +6,48 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 
 /**
- * Serves {@code relay.call} on its event loop with an HTTP client of its own, so upstream
- * connections live on the loop of the requests that use them.
+ * Serves {@code relay.call} on its event loop with HTTP clients of its own, so upstream
+ * connections live on the loop of the requests that use them: HTTP/2 over TLS where the provider
+ * offers it (ALPN, else HTTP/1.1), plain HTTP/1.1 otherwise (no h2c upgrade: local servers such
+ * as vLLM and Ollama do not all survive one).
  */
 public final class StreamRelayVerticle extends VerticleBase {
 
   /** Streams hold a connection for their whole life: size the pool for many, bound the queue. */
   static final int MAX_CONNECTIONS_PER_HOST = 1000;
+  /** HTTP/2 connections multiplex ~100 streams each (the usual server limit). */
+  static final int MAX_HTTP2_CONNECTIONS_PER_HOST = 32;
   static final int MAX_WAITING_REQUESTS = 10_000;
 
   private final Bus bus;
-  private HttpClient client;
+  private final boolean sslVerify;
+  private HttpClient plain;
+  private HttpClient tls;
 
-  public StreamRelayVerticle(Bus bus) {
+  /** @param sslVerify false trusts any provider certificate ({@code litellm_settings.ssl_verify}) */
+  public StreamRelayVerticle(Bus bus, boolean sslVerify) {
     this.bus = bus;
+    this.sslVerify = sslVerify;
   }
 
   @Override
   public Future<?> start() {
-    client = vertx.createHttpClient(
-        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setVerifyHost(true),
-        new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_HOST).setMaxWaitQueueSize(MAX_WAITING_REQUESTS));
-    Relay relay = new Relay(vertx, client);
+    PoolOptions pool = new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_HOST)
+        .setHttp2MaxSize(MAX_HTTP2_CONNECTIONS_PER_HOST).setMaxWaitQueueSize(MAX_WAITING_REQUESTS);
+    plain = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true), pool);
+    tls = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+        .setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true)
+        .setVerifyHost(sslVerify).setTrustAll(!sslVerify), pool);
+    Relay relay = new Relay(vertx, plain, tls);
     return bus.serve(Addresses.RELAY_CALL, relay::call);
   }
 
   @Override
   public Future<?> stop() {
-    return client == null ? Future.succeededFuture() : client.close();
+    return plain == null ? Future.succeededFuture() : Future.join(plain.close(), tls.close());
   }
 }

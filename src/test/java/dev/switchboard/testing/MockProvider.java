@@ -70,7 +70,7 @@ public final class MockProvider {
   }
 
   /** One request as the provider received it. */
-  public record Received(String uri, MultiMap headers, JsonObject body) {
+  public record Received(String uri, io.vertx.core.http.HttpVersion version, MultiMap headers, JsonObject body) {
   }
 
   private final Vertx vertx;
@@ -89,6 +89,14 @@ public final class MockProvider {
 
   public Future<MockProvider> start() {
     server = vertx.createHttpServer().requestHandler(this::handle);
+    return server.listen(0, "127.0.0.1").map(s -> this);
+  }
+
+  /** Over TLS with a self-signed certificate, offering HTTP/2 and HTTP/1.1 by ALPN, as public providers do. */
+  public Future<MockProvider> startTls() {
+    server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSsl(true).setUseAlpn(true)
+        .setKeyCertOptions(io.vertx.core.net.SelfSignedCertificate.create().keyCertOptions()))
+        .requestHandler(this::handle);
     return server.listen(0, "127.0.0.1").map(s -> this);
   }
 
@@ -126,7 +134,7 @@ public final class MockProvider {
         : path.startsWith(azurePrefix) ? path.substring(path.indexOf('/', azurePrefix.length())) : path;
     request.body().onSuccess(raw -> {
       JsonObject body = new JsonObject(raw);
-      received.add(new Received(request.uri(), MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body));
+      received.add(new Received(request.uri(), request.version(), MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body));
       String model = path.startsWith(azurePrefix)
           ? path.substring(azurePrefix.length(), path.indexOf('/', azurePrefix.length()))
           : body.getString("model");
