@@ -84,7 +84,7 @@ public final class Gateway {
     List<String> stages = new ArrayList<>();
     deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
         .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))
-        .compose(v -> deploy(vertx, loops, stages, () -> new StreamRelayVerticle(bus, config.litellm().sslVerify())))
+        .compose(v -> deploy(vertx, loops, stages, () -> new StreamRelayVerticle(bus, config.litellm())))
         .compose(v -> deploy(vertx, loops, stages, () -> new SpendLogVerticle(bus, ledger)))
         .compose(v -> deploy(vertx, loops, stages, () -> new HttpIngressVerticle(bus, ingress)))
         .onComplete(deployed -> {

@@ -193,8 +193,13 @@ public final class ConfigLoader {
       throw new StartupException("litellm_settings.request_timeout must be greater than 0, got " + requestTimeout);
     }
     boolean sslVerify = section.bool("ssl_verify", true);
+    Integer maxBuffer = section.integer("max_tool_call_buffer_bytes");
+    if (maxBuffer != null && maxBuffer < 1024) {
+      throw new StartupException("litellm_settings.max_tool_call_buffer_bytes must be at least 1024, got " + maxBuffer);
+    }
     ignored.addAll(section.unread());
     return new LitellmSettings(dropParams,
-        requestTimeout == null ? LitellmSettings.DEFAULT_REQUEST_TIMEOUT : requestTimeout, sslVerify);
+        requestTimeout == null ? LitellmSettings.DEFAULT_REQUEST_TIMEOUT : requestTimeout, sslVerify,
+        maxBuffer == null ? LitellmSettings.DEFAULT_MAX_TOOL_CALL_BUFFER_BYTES : maxBuffer);
   }
 }

@@ -2,9 +2,13 @@ package dev.switchboard.config;
 
 /**
  * The implemented part of {@code litellm_settings}; {@code requestTimeout} in seconds;
- * {@code sslVerify} false accepts any provider certificate (self-signed test servers only).
+ * {@code sslVerify} false accepts any provider certificate (self-signed test servers only);
+ * {@code maxToolCallBufferBytes} is the most the gateway holds of one stream event, such as a
+ * tool-call argument fragment (arguments themselves are relayed, never accumulated).
  */
-public record LitellmSettings(boolean dropParams, double requestTimeout, boolean sslVerify) {
+public record LitellmSettings(boolean dropParams, double requestTimeout, boolean sslVerify, int maxToolCallBufferBytes) {
+
+  public static final int DEFAULT_MAX_TOOL_CALL_BUFFER_BYTES = 1024 * 1024;
 
   /** LiteLLM's own default request timeout. */
   public static final double DEFAULT_REQUEST_TIMEOUT = 600;

@@ -22,18 +22,21 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Relay {
 
-  /** One SSE line or event from a provider may not exceed this; protects the heap. */
-  public static final int MAX_SSE_EVENT_BYTES = 1024 * 1024;
   private static final long CONNECT_TIMEOUT_MS = 10_000;
 
   private final Vertx vertx;
   private final HttpClient plain;
   private final HttpClient tls;
   private final EmbeddingBatcher batcher;
+  private final int maxEventBytes;
 
-  /** @param tls the client for https providers (HTTP/2 where offered), {@code plain} for http ones */
-  public Relay(Vertx vertx, HttpClient plain, HttpClient tls) {
+  /**
+   * @param tls           the client for https providers (HTTP/2 where offered), {@code plain} for http ones
+   * @param maxEventBytes one SSE line or event from a provider may not exceed this; protects the heap
+   */
+  public Relay(Vertx vertx, HttpClient plain, HttpClient tls, int maxEventBytes) {
     this.vertx = vertx;
+    this.maxEventBytes = maxEventBytes;
     this.plain = plain;
     this.tls = tls;
     this.batcher = new EmbeddingBatcher(vertx, this::direct);
@@ -96,7 +99,7 @@ public final class Relay {
       if (call.stream()) {
         StreamTranslator translator = call.deployment().provider().adapter()
             .stream(call.operation(), call.deployment(), upstream, call.includeUsage());
-        return SseRelay.start(vertx, call, request, response, translator, MAX_SSE_EVENT_BYTES);
+        return SseRelay.start(vertx, call, request, response, translator, maxEventBytes);
       }
       return answer(call, request, response);
     });

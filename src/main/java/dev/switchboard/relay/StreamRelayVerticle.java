@@ -2,6 +2,7 @@ package dev.switchboard.relay;
 
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
+import dev.switchboard.config.LitellmSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
@@ -24,14 +25,14 @@ public final class StreamRelayVerticle extends VerticleBase {
   static final int MAX_WAITING_REQUESTS = 10_000;
 
   private final Bus bus;
-  private final boolean sslVerify;
+  private final LitellmSettings settings;
   private HttpClient plain;
   private HttpClient tls;
 
-  /** @param sslVerify false trusts any provider certificate ({@code litellm_settings.ssl_verify}) */
-  public StreamRelayVerticle(Bus bus, boolean sslVerify) {
+  /** @param settings ssl_verify and the bound on one stream event */
+  public StreamRelayVerticle(Bus bus, LitellmSettings settings) {
     this.bus = bus;
-    this.sslVerify = sslVerify;
+    this.settings = settings;
   }
 
   @Override
@@ -41,8 +42,8 @@ public final class StreamRelayVerticle extends VerticleBase {
     plain = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true), pool);
     tls = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
         .setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true)
-        .setVerifyHost(sslVerify).setTrustAll(!sslVerify), pool);
-    Relay relay = new Relay(vertx, plain, tls);
+        .setVerifyHost(settings.sslVerify()).setTrustAll(!settings.sslVerify()), pool);
+    Relay relay = new Relay(vertx, plain, tls, settings.maxToolCallBufferBytes());
     return bus.serve(Addresses.RELAY_CALL, relay::call);
   }
 

@@ -8,14 +8,23 @@ import io.vertx.core.json.JsonObject;
  * Anthropic's Messages API as the mock provider speaks it: a text answer, or a tool_use when the
  * request offers tools; streamed with Anthropic's real event sequence.
  */
-final class AnthropicWire {
+public final class AnthropicWire {
 
   static final JsonObject TOOL_INPUT = new JsonObject().put("city", "Paris").put("unit", "celsius");
 
   private AnthropicWire() {
   }
 
+  /** The model whose stream is one tool call with {@link #HUGE_ARGUMENT_BYTES} of arguments. */
+  public static final String HUGE_TOOL = "huge-tool";
+  public static final int HUGE_ARGUMENT_BYTES = 50 * 1024 * 1024;
+  private static final int FRAGMENT_BYTES = 8 * 1024;
+
   static void answer(HttpServerResponse response, JsonObject request, String model) {
+    if (HUGE_TOOL.equals(model)) {
+      hugeToolCall(response, model);
+      return;
+    }
     boolean tools = request.getValue("tools") instanceof JsonArray list && !list.isEmpty();
     if (Boolean.TRUE.equals(request.getValue("stream"))) {
       stream(response, model, tools);
@@ -73,6 +82,38 @@ final class AnthropicWire {
         .put("usage", new JsonObject().put("output_tokens", 9)));
     event(response, "message_stop", new JsonObject());
     response.end();
+  }
+
+  /** A 50 MB tool call in 8 KB fragments, written as fast as the gateway reads and no faster. */
+  private static void hugeToolCall(HttpServerResponse response, String model) {
+    response.setChunked(true).putHeader("content-type", "text/event-stream");
+    event(response, "message_start", new JsonObject().put("message", new JsonObject().put("id", "msg_huge")
+        .put("model", model).put("usage", new JsonObject().put("input_tokens", 5).put("output_tokens", 1))));
+    event(response, "content_block_start", new JsonObject().put("index", 0).put("content_block",
+        new JsonObject().put("type", "tool_use").put("id", "toolu_huge").put("name", "store").put("input", new JsonObject())));
+    String fragment = "x".repeat(FRAGMENT_BYTES);
+    writeFragments(response, fragment, HUGE_ARGUMENT_BYTES / FRAGMENT_BYTES);
+  }
+
+  private static void writeFragments(HttpServerResponse response, String fragment, int left) {
+    int remaining = left;
+    while (remaining > 0 && !response.closed()) {
+      if (response.writeQueueFull()) {
+        int resumeWith = remaining;
+        response.drainHandler(v -> writeFragments(response, fragment, resumeWith));
+        return;
+      }
+      event(response, "content_block_delta", new JsonObject().put("index", 0)
+          .put("delta", new JsonObject().put("type", "input_json_delta").put("partial_json", fragment)));
+      remaining--;
+    }
+    if (!response.closed()) {
+      event(response, "content_block_stop", new JsonObject().put("index", 0));
+      event(response, "message_delta", new JsonObject().put("delta", new JsonObject().put("stop_reason", "tool_use"))
+          .put("usage", new JsonObject().put("output_tokens", HUGE_ARGUMENT_BYTES / 4)));
+      event(response, "message_stop", new JsonObject());
+      response.end();
+    }
   }
 
   private static void event(HttpServerResponse response, String type, JsonObject data) {

@@ -1,10 +1,10 @@
 package dev.switchboard.bench;
 
 import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.LitellmSettings;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.OpenAiStream;
 import dev.switchboard.provider.Operation;
-import dev.switchboard.relay.Relay;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.relay.SseParser;
 import dev.switchboard.relay.StreamFramer;
@@ -91,13 +91,13 @@ public class SseRelayBenchmark {
   }
 
   private Usage relay(StreamFramer framer, Consumer<Buffer> client) {
-    SseParser events = new SseParser(Relay.MAX_SSE_EVENT_BYTES, data -> {
+    SseParser events = new SseParser(LitellmSettings.DEFAULT_MAX_TOOL_CALL_BUFFER_BYTES, data -> {
       Buffer bytes = framer.frame(data);
       if (bytes != null) {
         client.accept(bytes);
       }
     });
-    RecordParser lines = RecordParser.newDelimited("\n", events::line).maxRecordSize(Relay.MAX_SSE_EVENT_BYTES);
+    RecordParser lines = RecordParser.newDelimited("\n", events::line).maxRecordSize(LitellmSettings.DEFAULT_MAX_TOOL_CALL_BUFFER_BYTES);
     for (int i = 0; i < input.size(); i++) {
       lines.handle(input.get(i));
     }

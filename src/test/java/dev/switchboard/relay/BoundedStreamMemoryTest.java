@@ -1,0 +1,175 @@
+package dev.switchboard.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.testing.AnthropicWire;
+import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.TestGateway;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.parsetools.RecordParser;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tool-call arguments are relayed, never accumulated: 50 MB of streamed arguments pass through a
+ * gateway whose whole heap is capped at 48 MB (its own JVM), and one event past the configured cap
+ * ends the stream with a clear error instead of growing a buffer.
+ */
+@ExtendWith(VertxExtension.class)
+class BoundedStreamMemoryTest {
+
+  private static final String HEAP_CAP = "-Xmx48m";
+
+  @TempDir
+  Path dir;
+
+  private Process gatewayProcess;
+  private MockProvider mock;
+  private HttpClient client;
+
+  @AfterEach
+  void stop(VertxTestContext ctx) {
+    if (gatewayProcess != null) {
+      gatewayProcess.destroyForcibly();
+    }
+    if (client != null) {
+      client.close();
+    }
+    (mock == null ? Future.succeededFuture() : mock.stop()).onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** The gateway as operators run it, in a JVM of its own with a small heap. */
+  private int startGatewayProcess(String yaml) throws IOException {
+    Path config = Files.writeString(dir.resolve("config.yaml"), yaml);
+    int port = TestGateway.freePort();
+    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    ProcessBuilder builder = new ProcessBuilder(java, HEAP_CAP, "-XX:+ExitOnOutOfMemoryError",
+        "-cp", System.getProperty("java.class.path"), "dev.switchboard.cli.Main",
+        "--config", config.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port))
+        .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile());
+    builder.environment().put("SWITCHBOARD_LOG", "WARNING");
+    gatewayProcess = builder.start();
+    return port;
+  }
+
+  private Future<Void> ready(Vertx vertx, int port) {
+    Promise<Void> ready = Promise.promise();
+    long deadline = System.currentTimeMillis() + 30_000;
+    vertx.setPeriodic(100, id -> client.request(HttpMethod.GET, port, "127.0.0.1", "/health/readiness")
+        .compose(request -> request.send()).onComplete(answer -> {
+          if (answer.succeeded() && answer.result().statusCode() == 200) {
+            vertx.cancelTimer(id);
+            ready.tryComplete();
+          } else if (System.currentTimeMillis() > deadline || !gatewayProcess.isAlive()) {
+            vertx.cancelTimer(id);
+            ready.tryFail("the gateway process did not become ready");
+          }
+        }));
+    return ready.future();
+  }
+
+  @Test
+  void fifty_megabytes_of_tool_arguments_stream_through_a_48_mb_heap(Vertx vertx, VertxTestContext ctx) throws IOException {
+    client = vertx.createHttpClient();
+    mock = new MockProvider(vertx);
+    AtomicLong argumentChars = new AtomicLong();
+    AtomicReference<String> finishReason = new AtomicReference<>();
+    AtomicLong done = new AtomicLong();
+    int[] port = new int[1];
+    mock.start()
+        .compose(m -> {
+          try {
+            port[0] = startGatewayProcess("""
+                model_list:
+                  - model_name: huge
+                    litellm_params: {model: anthropic/%s, api_base: "http://127.0.0.1:%d", api_key: sk-ant}
+                """.formatted(AnthropicWire.HUGE_TOOL, mock.port()));
+          } catch (IOException e) {
+            return Future.failedFuture(e);
+          }
+          return ready(vertx, port[0]);
+        })
+        .compose(v -> client.request(HttpMethod.POST, port[0], "127.0.0.1", "/v1/chat/completions"))
+        .compose(request -> request.putHeader("content-type", "application/json").send(new JsonObject()
+            .put("model", "huge").put("stream", true)
+            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "store it")))
+            .toBuffer()))
+        .compose(response -> readChunks(response, argumentChars, finishReason, done))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertTrue(gatewayProcess.isAlive(), "the gateway survived with its 48 MB heap");
+          assertEquals(AnthropicWire.HUGE_ARGUMENT_BYTES, argumentChars.get(), "every argument byte arrived");
+          assertEquals("tool_calls", finishReason.get());
+          assertEquals(1, done.get());
+          ctx.completeNow();
+        })));
+  }
+
+  private static Future<Void> readChunks(HttpClientResponse response, AtomicLong argumentChars,
+      AtomicReference<String> finishReason, AtomicLong done) {
+    Promise<Void> finished = Promise.promise();
+    RecordParser lines = RecordParser.newDelimited("\n\n", response);
+    lines.handler(event -> {
+      String data = event.toString().substring("data: ".length());
+      if ("[DONE]".equals(data)) {
+        done.incrementAndGet();
+        return;
+      }
+      JsonObject choice = new JsonObject(data).getJsonArray("choices").getJsonObject(0);
+      if (choice.getString("finish_reason") != null) {
+        finishReason.set(choice.getString("finish_reason"));
+      }
+      JsonArray calls = choice.getJsonObject("delta").getJsonArray("tool_calls");
+      if (calls != null) {
+        argumentChars.addAndGet(calls.getJsonObject(0).getJsonObject("function").getString("arguments", "").length());
+      }
+    });
+    lines.exceptionHandler(finished::tryFail);
+    lines.endHandler(v -> finished.tryComplete());
+    return finished.future();
+  }
+
+  @Test
+  void one_event_past_the_cap_ends_the_stream_with_an_error(Vertx vertx, VertxTestContext ctx) {
+    mock = new MockProvider(vertx);
+    client = vertx.createHttpClient();
+    mock.start()
+        .compose(m -> TestGateway.start("""
+            model_list:
+              - model_name: huge
+                litellm_params: {model: anthropic/%s, api_base: "http://127.0.0.1:%d", api_key: sk-ant}
+            litellm_settings: {max_tool_call_buffer_bytes: 4096}
+            """.formatted(AnthropicWire.HUGE_TOOL, mock.port())))
+        .compose(gateway -> client.request(HttpMethod.POST, gateway.port(), "127.0.0.1", "/v1/chat/completions")
+            .compose(request -> request.putHeader("content-type", "application/json").send(new JsonObject()
+                .put("model", "huge").put("stream", true)
+                .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "x")))
+                .toBuffer()))
+            .compose(HttpClientResponse::body)
+            .eventually(gateway::close))
+        .onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+          String text = body.toString();
+          assertTrue(text.contains("upstream_event_too_large"), text.length() > 2000 ? text.substring(text.length() - 2000) : text);
+          assertTrue(!text.contains("[DONE]"));
+          ctx.completeNow();
+        })));
+  }
+}
