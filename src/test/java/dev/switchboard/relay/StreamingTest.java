@@ -199,12 +199,18 @@ class StreamingTest {
   }
 
   @Test
-  void a_client_that_leaves_stops_the_upstream_stream(VertxTestContext ctx) {
+  void a_client_that_leaves_stops_the_upstream_stream_within_a_second(Vertx vertx, VertxTestContext ctx) {
+    long[] leftAt = new long[1];
     stream("endless", false).onComplete(ctx.succeeding(response -> response.exceptionHandler(closed -> { }).handler(first -> {
       response.handler(null);
+      leftAt[0] = System.nanoTime();
       response.request().connection().close();
     })));
-    mock.streamClosedEarly.future().onComplete(ctx.succeedingThenComplete());
+    mock.streamClosedEarly.future().onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      long millis = (System.nanoTime() - leftAt[0]) / 1_000_000;
+      assertTrue(millis < 1000, "the provider's stream was reset " + millis + " ms after the client left");
+      ctx.completeNow();
+    })));
   }
 
   /**
