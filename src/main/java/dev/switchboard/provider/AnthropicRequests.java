@@ -41,14 +41,14 @@ final class AnthropicRequests {
           if (!system.isEmpty()) {
             system.append("\n\n");
           }
-          system.append(text(message.getValue("content")));
+          system.append(ContentText.of(message.getValue("content")));
         }
         case "user" -> append(messages, "user", userContent(message.getValue("content"), i));
         case "assistant" -> append(messages, "assistant", assistantContent(message));
         case "tool" -> append(messages, "user", new JsonArray().add(new JsonObject()
             .put("type", "tool_result")
             .put("tool_use_id", message.getString("tool_call_id"))
-            .put("content", text(message.getValue("content")))));
+            .put("content", ContentText.of(message.getValue("content")))));
         default -> throw GatewayError.badRequest("messages[" + i + "].role",
             "messages[" + i + "].role '" + role + "' is not one of system, developer, user, assistant, tool.");
       }
@@ -166,7 +166,7 @@ final class AnthropicRequests {
 
   private static JsonArray assistantContent(JsonObject message) {
     JsonArray blocks = new JsonArray();
-    String text = text(message.getValue("content"));
+    String text = ContentText.of(message.getValue("content"));
     if (!text.isEmpty()) {
       blocks.add(textBlock(text));
     }
@@ -221,22 +221,6 @@ final class AnthropicRequests {
       case "none" -> new JsonObject().put("type", "none");
       default -> new JsonObject().put("type", "auto");
     };
-  }
-
-  /** The text of an OpenAI content value: a string, or the text parts of a list. */
-  static String text(Object content) {
-    if (content instanceof String text) {
-      return text;
-    }
-    StringBuilder out = new StringBuilder();
-    if (content instanceof JsonArray parts) {
-      for (Object part : parts) {
-        if (part instanceof JsonObject object && "text".equals(object.getString("type"))) {
-          out.append(object.getString("text", ""));
-        }
-      }
-    }
-    return out.toString();
   }
 
   private static JsonObject textBlock(String text) {

@@ -18,7 +18,7 @@ final class MessagesBridge {
   static JsonObject toOpenAiChat(JsonObject anthropic) {
     JsonObject chat = new JsonObject().put("model", anthropic.getString("model"));
     JsonArray messages = new JsonArray();
-    String system = systemText(anthropic.getValue("system"));
+    String system = ContentText.of(anthropic.getValue("system"));
     if (!system.isEmpty()) {
       messages.add(new JsonObject().put("role", "system").put("content", system));
     }
@@ -71,28 +71,6 @@ final class MessagesBridge {
     };
   }
 
-  private static String systemText(Object system) {
-    if (system instanceof String text) {
-      return text;
-    }
-    return blocksText(system);
-  }
-
-  private static String blocksText(Object content) {
-    if (content instanceof String text) {
-      return text;
-    }
-    StringBuilder out = new StringBuilder();
-    if (content instanceof JsonArray blocks) {
-      for (Object block : blocks) {
-        if (block instanceof JsonObject object && "text".equals(object.getString("type"))) {
-          out.append(object.getString("text", ""));
-        }
-      }
-    }
-    return out.toString();
-  }
-
   /** Tool results become OpenAI tool messages; the rest of a user turn stays one user message. */
   private static void addUserMessages(JsonArray messages, Object content) {
     if (content instanceof String text) {
@@ -105,7 +83,7 @@ final class MessagesBridge {
         JsonObject block = (JsonObject) item;
         switch (String.valueOf(block.getString("type"))) {
           case "tool_result" -> messages.add(new JsonObject().put("role", "tool")
-              .put("tool_call_id", block.getString("tool_use_id")).put("content", blocksText(block.getValue("content"))));
+              .put("tool_call_id", block.getString("tool_use_id")).put("content", ContentText.of(block.getValue("content"))));
           case "text" -> parts.add(new JsonObject().put("type", "text").put("text", block.getString("text", "")));
           case "image" -> parts.add(new JsonObject().put("type", "image_url")
               .put("image_url", new JsonObject().put("url", imageUrl(block.getJsonObject("source", new JsonObject())))));
@@ -161,7 +139,7 @@ final class MessagesBridge {
     JsonObject choice = choices.getJsonObject(0);
     JsonObject message = choice.getJsonObject("message", new JsonObject());
     JsonArray content = new JsonArray();
-    String text = AnthropicRequests.text(message.getValue("content"));
+    String text = ContentText.of(message.getValue("content"));
     if (!text.isEmpty()) {
       content.add(new JsonObject().put("type", "text").put("text", text));
     }

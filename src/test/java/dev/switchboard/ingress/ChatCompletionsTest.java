@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.Gateway;
 import dev.switchboard.spend.SpendLedger;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.GatewayUnderTest;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
 import dev.switchboard.testing.TestGateway;
@@ -37,39 +38,38 @@ class ChatCompletionsTest {
   static final String UPSTREAM_KEY = "sk-upstream-secret-key-1234567890";
   static final String KEY_HASH = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
+  private GatewayUnderTest sut;
   private MockProvider mock;
   private Gateway gateway;
   private WebClient client;
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    mock = new MockProvider(vertx)
-        .on("upstream-429", Behaviour.error(429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}",
-            Map.of("retry-after", "7")))
-        .on("upstream-500", Behaviour.error(500, "{\"error\":{\"message\":\"boom\"}}", Map.of()))
-        .on("upstream-400", Behaviour.error(400,
-            "{\"error\":{\"message\":\"Unrecognized request argument supplied: foo\",\"type\":\"invalid_request_error\",\"param\":\"foo\",\"code\":null}}",
-            Map.of()))
-        .on("upstream-401", Behaviour.error(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + UPSTREAM_KEY
-            + ". Key hash " + KEY_HASH + ". Authorization: Bearer " + UPSTREAM_KEY + "\",\"type\":\"invalid_request_error\"}}",
-            Map.of()))
-        .on("upstream-slow", Behaviour.ok().withDelay(5_000))
-        .on("upstream-reset", Behaviour.ok().resetting())
-        .on("upstream-stall", Behaviour.ok().withChunks(1, 10_000));
-    client = WebClient.create(vertx);
-    mock.start()
-        .compose(m -> TestGateway.start(config(mock.apiBase(), TestGateway.freePort())))
-        .onComplete(ctx.succeeding(g -> {
-          gateway = g;
+    GatewayUnderTest.start(vertx, new MockProvider(vertx)
+            .on("upstream-429", Behaviour.error(429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}",
+                Map.of("retry-after", "7")))
+            .on("upstream-500", Behaviour.error(500, "{\"error\":{\"message\":\"boom\"}}", Map.of()))
+            .on("upstream-400", Behaviour.error(400,
+                "{\"error\":{\"message\":\"Unrecognized request argument supplied: foo\",\"type\":\"invalid_request_error\",\"param\":\"foo\",\"code\":null}}",
+                Map.of()))
+            .on("upstream-401", Behaviour.error(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + UPSTREAM_KEY
+                + ". Key hash " + KEY_HASH + ". Authorization: Bearer " + UPSTREAM_KEY + "\",\"type\":\"invalid_request_error\"}}",
+                Map.of()))
+            .on("upstream-slow", Behaviour.ok().withDelay(5_000))
+            .on("upstream-reset", Behaviour.ok().resetting())
+            .on("upstream-stall", Behaviour.ok().withChunks(1, 10_000)), m -> config(m.apiBase(), TestGateway.freePort()))
+        .onComplete(ctx.succeeding(started -> {
+          sut = started;
+          mock = started.mock();
+          gateway = started.gateway();
+          client = started.client();
           ctx.completeNow();
         }));
   }
 
   @AfterEach
   void stop(VertxTestContext ctx) {
-    client.close();
-    Future.join(gateway == null ? Future.succeededFuture() : gateway.close(), mock.stop())
-        .onComplete(ctx.succeedingThenComplete());
+    sut.close().onComplete(ctx.succeedingThenComplete());
   }
 
   static String config(String apiBase, int closedPort) {

@@ -16,8 +16,8 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import dev.switchboard.Gateway;
+import dev.switchboard.testing.GatewayUnderTest;
 import dev.switchboard.testing.MockProvider;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -43,32 +43,32 @@ class AnthropicTest {
           .put("parameters", new JsonObject().put("type", "object")
               .put("properties", new JsonObject().put("city", new JsonObject().put("type", "string")))));
 
+  private GatewayUnderTest sut;
   private MockProvider mock;
   private Gateway gateway;
   private WebClient client;
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    mock = new MockProvider(vertx);
-    client = WebClient.create(vertx);
-    mock.start()
-        .compose(m -> TestGateway.start("""
+    GatewayUnderTest.start(vertx, new MockProvider(vertx), m -> """
             model_list:
               - model_name: claude
                 litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant-secret}
               - model_name: claude-lenient
                 litellm_params: {model: anthropic/claude-haiku-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant-secret, drop_params: true}
-            """.formatted(mock.port())))
-        .onComplete(ctx.succeeding(g -> {
-          gateway = g;
+            """.formatted(m.port()))
+        .onComplete(ctx.succeeding(started -> {
+          sut = started;
+          mock = started.mock();
+          gateway = started.gateway();
+          client = started.client();
           ctx.completeNow();
         }));
   }
 
   @AfterEach
   void stop(VertxTestContext ctx) {
-    client.close();
-    Future.join(gateway.close(), mock.stop()).onComplete(ctx.succeedingThenComplete());
+    sut.close().onComplete(ctx.succeedingThenComplete());
   }
 
   private Future<HttpResponse<Buffer>> chat(JsonObject body) {

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.GatewayUnderTest;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -27,16 +27,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class AzureEmbeddingsCompletionsTest {
 
+  private GatewayUnderTest sut;
   private MockProvider mock;
   private Gateway gateway;
   private WebClient client;
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    mock = new MockProvider(vertx).on("gpt4o-prod", Behaviour.ok().withChunks(3, 0));
-    client = WebClient.create(vertx);
-    mock.start()
-        .compose(m -> TestGateway.start("""
+    GatewayUnderTest.start(vertx, new MockProvider(vertx).on("gpt4o-prod", Behaviour.ok().withChunks(3, 0)), m -> """
             model_list:
               - model_name: azure-chat
                 litellm_params: {model: azure/gpt4o-prod, api_base: "http://127.0.0.1:%1$d/", api_key: azure-secret, api_version: "2024-06-01"}
@@ -47,17 +45,19 @@ class AzureEmbeddingsCompletionsTest {
                 model_info: {input_cost_per_token: 0.5}
               - model_name: instruct
                 litellm_params: {model: openai/gpt-3.5-turbo-instruct, api_base: "%2$s", api_key: sk-up}
-            """.formatted(mock.port(), mock.apiBase())))
-        .onComplete(ctx.succeeding(g -> {
-          gateway = g;
+            """.formatted(m.port(), m.apiBase()))
+        .onComplete(ctx.succeeding(started -> {
+          sut = started;
+          mock = started.mock();
+          gateway = started.gateway();
+          client = started.client();
           ctx.completeNow();
         }));
   }
 
   @AfterEach
   void stop(VertxTestContext ctx) {
-    client.close();
-    Future.join(gateway.close(), mock.stop()).onComplete(ctx.succeedingThenComplete());
+    sut.close().onComplete(ctx.succeedingThenComplete());
   }
 
   private Future<HttpResponse<Buffer>> post(String path, JsonObject body) {

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.GatewayUnderTest;
 import dev.switchboard.testing.MockProvider;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -28,16 +28,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class MessagesEndpointTest {
 
+  private GatewayUnderTest sut;
   private MockProvider mock;
   private Gateway gateway;
   private WebClient client;
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    mock = new MockProvider(vertx);
-    client = WebClient.create(vertx);
-    mock.start()
-        .compose(m -> TestGateway.start("""
+    GatewayUnderTest.start(vertx, new MockProvider(vertx), m -> """
             model_list:
               - model_name: claude
                 litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant-secret}
@@ -45,17 +43,19 @@ class MessagesEndpointTest {
                 litellm_params: {model: openai/gpt-x, api_base: "%2$s", api_key: sk-up}
               - model_name: gpt-tools
                 litellm_params: {model: openai/%3$s, api_base: "%2$s", api_key: sk-up}
-            """.formatted(mock.port(), mock.apiBase(), MockProvider.TOOL_CALLER)))
-        .onComplete(ctx.succeeding(g -> {
-          gateway = g;
+            """.formatted(m.port(), m.apiBase(), MockProvider.TOOL_CALLER))
+        .onComplete(ctx.succeeding(started -> {
+          sut = started;
+          mock = started.mock();
+          gateway = started.gateway();
+          client = started.client();
           ctx.completeNow();
         }));
   }
 
   @AfterEach
   void stop(VertxTestContext ctx) {
-    client.close();
-    Future.join(gateway.close(), mock.stop()).onComplete(ctx.succeedingThenComplete());
+    sut.close().onComplete(ctx.succeedingThenComplete());
   }
 
   private Future<HttpResponse<Buffer>> messages(JsonObject body) {

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.GatewayUnderTest;
 import dev.switchboard.testing.MockProvider;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,7 +18,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,16 +27,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class EmbeddingBatchingTest {
 
+  private GatewayUnderTest sut;
   private MockProvider mock;
   private Gateway gateway;
   private WebClient client;
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    mock = new MockProvider(vertx);
-    client = WebClient.create(vertx);
-    mock.start()
-        .compose(m -> TestGateway.start("""
+    GatewayUnderTest.start(vertx, new MockProvider(vertx), m -> """
             model_list:
               - model_name: embed
                 litellm_params:
@@ -45,17 +42,19 @@ class EmbeddingBatchingTest {
                   api_base: "%s"
                   api_key: sk-up
                   batch: {max_batch_size: 4, batch_timeout_ms: 200}
-            """.formatted(mock.apiBase()), Map.of(), 1))
-        .onComplete(ctx.succeeding(g -> {
-          gateway = g;
+            """.formatted(m.apiBase()), 1)
+        .onComplete(ctx.succeeding(started -> {
+          sut = started;
+          mock = started.mock();
+          gateway = started.gateway();
+          client = started.client();
           ctx.completeNow();
         }));
   }
 
   @AfterEach
   void stop(VertxTestContext ctx) {
-    client.close();
-    Future.join(gateway.close(), mock.stop()).onComplete(ctx.succeedingThenComplete());
+    sut.close().onComplete(ctx.succeedingThenComplete());
   }
 
   private Future<HttpResponse<Buffer>> embed(Object input) {
