@@ -2,13 +2,17 @@ package dev.switchboard;
 
 import dev.switchboard.auth.AuthCheck;
 import dev.switchboard.auth.AuthVerticle;
+import dev.switchboard.auth.KeyForgotten;
 import dev.switchboard.auth.Authenticator;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.config.GeneralSettings;
 import dev.switchboard.config.StartupException;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.ingress.HttpIngressVerticle;
+import dev.switchboard.keys.KeyRoutes;
+import dev.switchboard.keys.KeyStore;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.relay.RelayCall;
 import dev.switchboard.relay.RelayResult;
@@ -20,6 +24,7 @@ import dev.switchboard.routing.RouterVerticle;
 import dev.switchboard.spend.SpendEvent;
 import dev.switchboard.spend.SpendLedger;
 import dev.switchboard.spend.SpendLogVerticle;
+import dev.switchboard.store.Database;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -27,8 +32,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.net.BindException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -49,8 +56,11 @@ public final class Gateway {
   private final SpendLedger ledger;
   private final int port;
   private final List<String> stages;
+  private final Database database;
 
-  private Gateway(Vertx vertx, ModelRegistry registry, SpendLedger ledger, int port, List<String> stages) {
+  private Gateway(Vertx vertx, ModelRegistry registry, SpendLedger ledger, int port, List<String> stages,
+      Database database) {
+    this.database = database;
     this.vertx = vertx;
     this.registry = registry;
     this.ledger = ledger;
@@ -69,33 +79,48 @@ public final class Gateway {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
     Bus bus = new Bus(vertx);
     bus.registerLocalCodecs(AuthCheck.class, Principal.class, PickRequest.class, Deployment.class, RelayCall.class,
-        RelayResult.class, SpendEvent.class, GatewayError.class);
+        RelayResult.class, SpendEvent.class, GatewayError.class, KeyForgotten.class);
 
-    Authenticator authenticator = new Authenticator(config.general().masterKey().value());
     Router router = new Router(registry);
     SpendLedger ledger = new SpendLedger();
-    HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
-        config.general().maxRequestSizeBytes(), registry, System.currentTimeMillis() / 1000);
-
-    reportConfig(config, authenticator);
     // Completed off any Vert.x context: after a failed start this Vert.x is closing and its event
     // loops can no longer run callbacks.
     Promise<Gateway> started = Promise.promise();
     List<String> stages = new ArrayList<>();
-    deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
-        .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))
-        .compose(v -> deploy(vertx, loops, stages, () -> new StreamRelayVerticle(bus, config.litellm())))
-        .compose(v -> deploy(vertx, loops, stages, () -> new SpendLogVerticle(bus, ledger)))
-        .compose(v -> deploy(vertx, loops, stages, () -> new HttpIngressVerticle(bus, ingress)))
+    AtomicReference<Database> database = new AtomicReference<>();
+    openDatabase(vertx, config.general())
+        .compose(db -> {
+          database.set(db);
+          KeyStore keys = db == null ? null : new KeyStore(db.pool());
+          Authenticator authenticator = new Authenticator(config.general().masterKey().value(), keys);
+          reportConfig(config, authenticator, db == null);
+          HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
+              config.general().maxRequestSizeBytes(), registry, System.currentTimeMillis() / 1000,
+              keys == null ? null : new KeyRoutes(bus, keys));
+          return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
+              .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))
+              .compose(v -> deploy(vertx, loops, stages, () -> new StreamRelayVerticle(bus, config.litellm())))
+              .compose(v -> deploy(vertx, loops, stages, () -> new SpendLogVerticle(bus, ledger)))
+              .compose(v -> deploy(vertx, loops, stages, () -> new HttpIngressVerticle(bus, ingress)));
+        })
         .onComplete(deployed -> {
           if (deployed.succeeded()) {
-            started.complete(new Gateway(vertx, registry, ledger, options.port(), List.copyOf(stages)));
+            started.complete(new Gateway(vertx, registry, ledger, options.port(), List.copyOf(stages), database.get()));
           } else {
             started.fail(startupFailure(deployed.cause(), options));
-            vertx.close();
+            Database db = database.get();
+            (db == null ? Future.<Void>succeededFuture() : db.close(vertx)).onComplete(closed -> vertx.close());
           }
         });
     return started.future();
+  }
+
+  /** The configured or embedded Postgres, or null when the gateway runs without one. */
+  private static Future<Database> openDatabase(Vertx vertx, GeneralSettings general) {
+    if (general.withoutDatabase()) {
+      return Future.succeededFuture(null);
+    }
+    return Database.open(vertx, general.databaseUrl(), Path.of(general.embeddedDatabaseDir()));
   }
 
   private static Future<String> deploy(Vertx vertx, int instances, List<String> stages,
@@ -115,7 +140,10 @@ public final class Gateway {
     return new StartupException("Cannot start: " + failure.getClass().getSimpleName() + ": " + failure.getMessage());
   }
 
-  private static void reportConfig(GatewayConfig config, Authenticator authenticator) {
+  private static void reportConfig(GatewayConfig config, Authenticator authenticator, boolean withoutDatabase) {
+    if (withoutDatabase) {
+      LOG.info("Running without a database (database_url: none): virtual keys are off, the master key alone is accepted.");
+    }
     if (!config.ignoredKeys().isEmpty()) {
       LOG.warning("Ignoring settings Switchboard does not implement yet: " + String.join(", ", config.ignoredKeys()));
     }
@@ -143,7 +171,7 @@ public final class Gateway {
 
   /**
    * Undeploys the stages in reverse order (ingress first, so nothing new arrives while the stages
-   * behind it are still there to finish what is in flight), then closes Vert.x.
+   * behind it are still there to finish what is in flight), then closes the database and Vert.x.
    */
   public Future<Void> close() {
     Future<Void> undeployed = Future.succeededFuture();
@@ -151,6 +179,8 @@ public final class Gateway {
       String stage = stages.get(i);
       undeployed = undeployed.compose(v -> vertx.undeploy(stage));
     }
-    return undeployed.eventually(() -> vertx.close());
+    return undeployed
+        .eventually(() -> database == null ? Future.succeededFuture() : database.close(vertx))
+        .eventually(() -> vertx.close());
   }
 }

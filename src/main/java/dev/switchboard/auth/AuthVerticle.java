@@ -18,6 +18,8 @@ public final class AuthVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return bus.serve(Addresses.AUTH_CHECK, authenticator::check);
+    return Future.all(
+        bus.serve(Addresses.AUTH_CHECK, authenticator::check),
+        bus.consume(Addresses.AUTH_FORGET, (KeyForgotten event) -> authenticator.forget(event.tokenHash())));
   }
 }

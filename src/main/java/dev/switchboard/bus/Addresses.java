@@ -4,6 +4,8 @@ package dev.switchboard.bus;
 public final class Addresses {
 
   public static final String AUTH_CHECK = "sb.auth.check";
+  /** Published: a key changed or is gone, every key cache drops it. */
+  public static final String AUTH_FORGET = "sb.auth.forget";
   public static final String ROUTER_PICK = "sb.router.pick";
   public static final String RELAY_CALL = "sb.relay.call";
   public static final String SPEND_RECORD = "sb.spend.record";

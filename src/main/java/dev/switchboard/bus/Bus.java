@@ -103,6 +103,11 @@ public final class Bus {
     eventBus.send(target(address), message, LOCAL);
   }
 
+  /** To every consumer of {@code address} (every instance of a stage). */
+  public void publish(String address, Object message) {
+    eventBus.publish(address, message, LOCAL);
+  }
+
   private String target(String address) {
     Map<Thread, String> byLoop = loopAddresses.get(address);
     return byLoop == null ? address : byLoop.getOrDefault(Thread.currentThread(), address);

@@ -157,7 +157,7 @@ public final class ConfigLoader {
     }
   }
 
-  private static GeneralSettings general(YamlSection section, List<String> ignored) {
+  private GeneralSettings general(YamlSection section, List<String> ignored) {
     EnvValue masterKey = section.envString("master_key");
     if (masterKey.isMissingVariable()) {
       throw new StartupException("general_settings.master_key refers to os.environ/" + masterKey.unsetVariable()
@@ -167,14 +167,19 @@ public final class ConfigLoader {
       throw new StartupException("general_settings.master_key must start with 'sk-' (as LiteLLM requires); "
           + "the configured value does not");
     }
-    EnvValue databaseUrl = section.envString("database_url");
+    String databaseUrl = section.string("database_url");
+    if (databaseUrl == null || databaseUrl.isBlank()) {
+      databaseUrl = processEnv.apply("DATABASE_URL");
+    }
+    String embeddedDir = section.string("embedded_database_dir");
     Double maxSize = section.number("max_request_size_mb");
     if (maxSize != null && maxSize <= 0) {
       throw new StartupException("general_settings.max_request_size_mb must be greater than 0, got " + maxSize);
     }
     ignored.addAll(section.unread());
-    return new GeneralSettings(masterKey, databaseUrl,
-        maxSize == null ? GeneralSettings.DEFAULT_MAX_REQUEST_SIZE_MB : maxSize);
+    return new GeneralSettings(masterKey, databaseUrl == null || databaseUrl.isBlank() ? null : databaseUrl.trim(),
+        maxSize == null ? GeneralSettings.DEFAULT_MAX_REQUEST_SIZE_MB : maxSize,
+        embeddedDir == null ? GeneralSettings.DEFAULT_EMBEDDED_DATABASE_DIR : embeddedDir);
   }
 
   private static RouterSettings router(YamlSection section, List<String> ignored) {

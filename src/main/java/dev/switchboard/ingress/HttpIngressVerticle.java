@@ -1,7 +1,9 @@
 package dev.switchboard.ingress;
 
 import dev.switchboard.bus.Bus;
+import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.keys.KeyRoutes;
 import dev.switchboard.provider.Operation;
 import dev.switchboard.routing.ModelRegistry;
 import io.vertx.core.Future;
@@ -23,7 +25,9 @@ public final class HttpIngressVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(HttpIngressVerticle.class.getName());
 
   /** Where and how to listen, and what the routes need. */
-  public record Settings(String host, int port, long maxBodyBytes, ModelRegistry registry, long startedEpochSeconds) {
+  /** @param keyRoutes the key-management API, or null when the gateway runs without a database */
+  public record Settings(String host, int port, long maxBodyBytes, ModelRegistry registry, long startedEpochSeconds,
+      KeyRoutes keyRoutes) {
   }
 
   private final Bus bus;
@@ -58,6 +62,13 @@ public final class HttpIngressVerticle extends VerticleBase {
     }
     for (String path : new String[] {"/v1/models", "/models"}) {
       router.get(path).handler(info::models);
+    }
+    if (settings.keyRoutes() != null) {
+      settings.keyRoutes().mount(router, body);
+    } else {
+      router.route("/key/*").handler(ctx -> ErrorResponses.write(ctx.response(), new GatewayError(503,
+          "service_unavailable", "no_database", null, "Virtual keys need a database, and this gateway runs with "
+              + "general_settings.database_url: none. Remove it (embedded database) or point it at Postgres.", null)));
     }
     router.get("/health/liveliness").handler(info::liveness);
     router.get("/health/liveness").handler(info::liveness);

@@ -6,6 +6,7 @@ import dev.switchboard.auth.Credentials;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
+import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.routing.ModelRegistry;
 import io.vertx.core.buffer.Buffer;
@@ -18,28 +19,42 @@ import io.vertx.ext.web.RoutingContext;
 final class InfoHandlers {
 
   private final Bus bus;
+  private final ModelRegistry registry;
+  private final long createdEpochSeconds;
   private final Buffer modelList;
   private final Buffer liveness;
   private final Buffer readiness;
 
   InfoHandlers(Bus bus, ModelRegistry registry, long createdEpochSeconds) {
     this.bus = bus;
-    JsonArray data = new JsonArray();
-    for (String name : registry.modelNames()) {
-      data.add(new JsonObject().put("id", name).put("object", "model").put("created", createdEpochSeconds)
-          .put("owned_by", "openai"));
-    }
-    this.modelList = new JsonObject().put("object", "list").put("data", data).toBuffer();
+    this.registry = registry;
+    this.createdEpochSeconds = createdEpochSeconds;
+    this.modelList = modelList(Principal.MASTER);
     JsonObject health = new JsonObject().put("status", "healthy").put("version", Version.VERSION);
     this.liveness = health.toBuffer();
     // No database yet: said the way LiteLLM says it, so probes that read the field keep working.
     this.readiness = health.copy().put("db", "Not connected").toBuffer();
   }
 
-  /** {@code GET /v1/models}: OpenAI's list shape with the {@code model_name}s; needs a key. */
+  /** OpenAI's list shape with the {@code model_name}s this caller may use. */
+  private Buffer modelList(Principal principal) {
+    JsonArray data = new JsonArray();
+    for (String name : registry.modelNames()) {
+      if (principal.allows(name)) {
+        data.add(new JsonObject().put("id", name).put("object", "model").put("created", createdEpochSeconds)
+            .put("owned_by", "openai"));
+      }
+    }
+    return new JsonObject().put("object", "list").put("data", data).toBuffer();
+  }
+
+  /**
+   * {@code GET /v1/models}: only the models the calling key may use (LiteLLM lists them all);
+   * the full list, built once, for keys without limits.
+   */
   void models(RoutingContext ctx) {
     bus.<Principal>request(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
-        .onSuccess(principal -> json(ctx, modelList))
+        .onSuccess(principal -> json(ctx, principal.allowedModels().isEmpty() ? modelList : modelList(principal)))
         .onFailure(failure -> ErrorResponses.write(ctx.response(), GatewayError.of(failure)));
   }
 

@@ -18,6 +18,11 @@ public final class Router {
     if (group == null) {
       return Future.failedFuture(unknownModel(request.model()));
     }
+    if (!request.principal().allows(request.model())) {
+      return Future.failedFuture(new GatewayError(403, "permission_error", "model_not_allowed", "model",
+          "This key may not use model '" + request.model() + "'. It may use: "
+              + String.join(", ", request.principal().allowedModels()) + ".", null));
+    }
     return Future.succeededFuture(group.pick());
   }
 

@@ -103,7 +103,8 @@ class MainTest {
   void a_port_in_use_names_the_port_and_how_to_find_the_process() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
       String port = String.valueOf(taken.getLocalPort());
-      Run run = run("--config", config("model_list: []\n").toString(), "--host", "127.0.0.1", "--port", port);
+      Run run = run("--config", config("model_list: []\ngeneral_settings: {database_url: none}\n").toString(),
+          "--host", "127.0.0.1", "--port", port);
       assertEquals(Main.STARTUP_FAILED, run.code());
       String line = oneLine(run);
       assertTrue(line.contains("Port " + port + " on 127.0.0.1 is already in use") && line.contains("ss -ltnp"), line);

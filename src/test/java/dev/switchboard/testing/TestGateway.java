@@ -3,6 +3,7 @@ package dev.switchboard.testing;
 import dev.switchboard.Gateway;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.config.GeneralSettings;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,8 +27,20 @@ public final class TestGateway {
 
   /** @param eventLoops how many event loops (one makes per-loop behaviour deterministic) */
   public static Future<Gateway> start(String yaml, Map<String, String> env, int eventLoops) {
-    GatewayConfig config = new ConfigLoader(env::get).parse(yaml, "test-config.yaml");
+    GatewayConfig config = withoutDatabaseUnlessGiven(new ConfigLoader(env::get).parse(yaml, "test-config.yaml"));
     return Gateway.start(config, new Gateway.Options("127.0.0.1", freePort(), eventLoops));
+  }
+
+  /** Tests that are not about keys run stateless, instead of each starting a database. */
+  private static GatewayConfig withoutDatabaseUnlessGiven(GatewayConfig config) {
+    GeneralSettings general = config.general();
+    boolean asked = general.databaseUrl() != null
+        || !GeneralSettings.DEFAULT_EMBEDDED_DATABASE_DIR.equals(general.embeddedDatabaseDir());
+    if (asked) {
+      return config;
+    }
+    return new GatewayConfig(config.modelList(), new GeneralSettings(general.masterKey(), "none",
+        general.maxRequestSizeMb(), general.embeddedDatabaseDir()), config.router(), config.litellm(), config.ignoredKeys());
   }
 
   public static int freePort() {

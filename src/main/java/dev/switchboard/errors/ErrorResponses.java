@@ -1,6 +1,5 @@
-package dev.switchboard.ingress;
+package dev.switchboard.errors;
 
-import dev.switchboard.errors.GatewayError;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 

@@ -1,0 +1,44 @@
+package dev.switchboard.auth;
+
+import dev.switchboard.keys.VirtualKey;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Recently seen virtual keys by hash, so a request costs a map lookup, not a database round trip.
+ * Bounded in size and age; an update, block or delete removes the key at once (see {@code forget}).
+ */
+final class KeyCache {
+
+  static final long TTL_NANOS = 60_000_000_000L;
+  static final int MAX_ENTRIES = 100_000;
+
+  private record Entry(VirtualKey key, long loadedAtNanos) {
+  }
+
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+  VirtualKey get(String tokenHash) {
+    Entry entry = entries.get(tokenHash);
+    if (entry == null) {
+      return null;
+    }
+    if (System.nanoTime() - entry.loadedAtNanos() > TTL_NANOS) {
+      entries.remove(tokenHash, entry);
+      return null;
+    }
+    return entry.key();
+  }
+
+  void put(VirtualKey key) {
+    if (entries.size() >= MAX_ENTRIES) {
+      // Rare and cheap to refill: simpler than an LRU and keeps the bound hard.
+      entries.clear();
+    }
+    entries.put(key.tokenHash(), new Entry(key, System.nanoTime()));
+  }
+
+  void forget(String tokenHash) {
+    entries.remove(tokenHash);
+  }
+}

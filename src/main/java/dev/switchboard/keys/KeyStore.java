@@ -1,0 +1,148 @@
+package dev.switchboard.keys;
+
+import dev.switchboard.errors.GatewayError;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Virtual keys in Postgres, by their hash. The one place that speaks SQL about keys. */
+public final class KeyStore {
+
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private final Pool pool;
+
+  public KeyStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Inserts a key with the given columns (which include token_hash and key_name). */
+  Future<VirtualKey> insert(Map<String, Object> columns) {
+    List<String> names = new ArrayList<>(columns.keySet());
+    StringBuilder placeholders = new StringBuilder();
+    for (int i = 1; i <= names.size(); i++) {
+      placeholders.append(i == 1 ? "" : ", ").append('$').append(i);
+    }
+    String sql = "INSERT INTO virtual_keys (" + String.join(", ", names) + ") VALUES (" + placeholders + ") RETURNING *";
+    return pool.preparedQuery(sql).execute(Tuple.wrap(new ArrayList<>(columns.values())))
+        .recover(KeyStore::explain)
+        .map(rows -> read(rows.iterator().next()));
+  }
+
+  /** The key with this hash, or null. */
+  public Future<VirtualKey> find(String tokenHash) {
+    return one("SELECT * FROM virtual_keys WHERE token_hash = $1", tokenHash);
+  }
+
+  Future<VirtualKey> findByAlias(String alias) {
+    return one("SELECT * FROM virtual_keys WHERE key_alias = $1", alias);
+  }
+
+  /** Applies the given columns; the updated key, or null when there is none with this hash. */
+  Future<VirtualKey> update(String tokenHash, Map<String, Object> columns) {
+    if (columns.isEmpty()) {
+      return find(tokenHash);
+    }
+    List<Object> values = new ArrayList<>(columns.values());
+    StringBuilder set = new StringBuilder();
+    int i = 1;
+    for (String name : columns.keySet()) {
+      set.append(name).append(" = $").append(i++).append(", ");
+    }
+    values.add(tokenHash);
+    String sql = "UPDATE virtual_keys SET " + set + "updated_at = now() WHERE token_hash = $" + i + " RETURNING *";
+    return pool.preparedQuery(sql).execute(Tuple.wrap(values)).recover(KeyStore::explain).map(KeyStore::firstOrNull);
+  }
+
+  /** Deletes by hash or alias; what was deleted (hash and display name). */
+  Future<List<Deleted>> delete(List<String> tokenHashes, List<String> aliases) {
+    return pool.preparedQuery("DELETE FROM virtual_keys WHERE token_hash = ANY($1) OR key_alias = ANY($2) "
+            + "RETURNING token_hash, key_name")
+        .execute(Tuple.tuple().addArrayOfString(tokenHashes.toArray(new String[0]))
+            .addArrayOfString(aliases.toArray(new String[0])))
+        .map(rows -> {
+          List<Deleted> deleted = new ArrayList<>();
+          rows.forEach(row -> deleted.add(new Deleted(row.getString(0), row.getString(1))));
+          return deleted;
+        });
+  }
+
+  /** One deleted key. */
+  record Deleted(String tokenHash, String keyName) {
+  }
+
+  /** One page of keys, newest first, with the total count. */
+  Future<Page> list(int page, int size) {
+    return pool.preparedQuery("SELECT *, count(*) OVER () AS total FROM virtual_keys ORDER BY created_at DESC, key_name "
+            + "LIMIT $1 OFFSET $2")
+        .execute(Tuple.of(size, (page - 1) * size))
+        .map(rows -> {
+          List<VirtualKey> keys = new ArrayList<>();
+          long total = 0;
+          for (Row row : rows) {
+            keys.add(read(row));
+            total = row.getLong("total");
+          }
+          return new Page(keys, total);
+        });
+  }
+
+  /** A page of {@link #list}. */
+  record Page(List<VirtualKey> keys, long total) {
+  }
+
+  private Future<VirtualKey> one(String sql, String value) {
+    return pool.preparedQuery(sql).execute(Tuple.of(value)).map(KeyStore::firstOrNull);
+  }
+
+  private static VirtualKey firstOrNull(RowSet<Row> rows) {
+    return rows.size() == 0 ? null : read(rows.iterator().next());
+  }
+
+  /** A taken alias is the caller's mistake; say so instead of a 500. */
+  private static <T> Future<T> explain(Throwable failure) {
+    if (failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
+      return Future.failedFuture(GatewayError.badRequest("key_alias", "A key with this key_alias already exists; choose another alias."));
+    }
+    return Future.failedFuture(failure);
+  }
+
+  private static VirtualKey read(Row row) {
+    OffsetDateTime expires = row.getOffsetDateTime("expires");
+    OffsetDateTime created = row.getOffsetDateTime("created_at");
+    return new VirtualKey(
+        row.getString("token_hash"),
+        row.getString("key_name"),
+        row.getString("key_alias"),
+        List.of(row.getArrayOfStrings("models")),
+        row.getString("user_id"),
+        row.getString("team_id"),
+        expires == null ? null : expires.toInstant(),
+        row.getBoolean("blocked"),
+        row.getDouble("max_budget"),
+        row.getString("budget_duration"),
+        row.getInteger("rpm_limit"),
+        row.getInteger("tpm_limit"),
+        row.getInteger("max_parallel_requests"),
+        json(row, "model_rpm_limit"),
+        json(row, "model_tpm_limit"),
+        json(row, "metadata"),
+        Arrays.asList(row.getArrayOfStrings("tags")),
+        row.getDouble("spend"),
+        created == null ? null : created.toInstant());
+  }
+
+  private static JsonObject json(Row row, String column) {
+    Object value = row.getValue(column);
+    return value instanceof JsonObject object ? object : new JsonObject();
+  }
+}

@@ -1,0 +1,70 @@
+package dev.switchboard.keys;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A virtual key as stored: never the key itself, only its hash (which never leaves the gateway
+ * either: {@link #toJson()} leaves it out).
+ *
+ * @param models empty = every model of the gateway
+ */
+public record VirtualKey(
+    String tokenHash,
+    String keyName,
+    String keyAlias,
+    List<String> models,
+    String userId,
+    String teamId,
+    Instant expires,
+    boolean blocked,
+    Double maxBudget,
+    String budgetDuration,
+    Integer rpmLimit,
+    Integer tpmLimit,
+    Integer maxParallelRequests,
+    JsonObject modelRpmLimit,
+    JsonObject modelTpmLimit,
+    JsonObject metadata,
+    List<String> tags,
+    double spend,
+    Instant createdAt) {
+
+  public boolean expiredAt(Instant now) {
+    return expires != null && !now.isBefore(expires);
+  }
+
+  public boolean allows(String model) {
+    return models.isEmpty() || models.contains(model);
+  }
+
+  /** LiteLLM's field names; no secret and no hash. */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("key_name", keyName)
+        .put("key_alias", keyAlias)
+        .put("models", new JsonArray(models))
+        .put("user_id", userId)
+        .put("team_id", teamId)
+        .put("expires", expires == null ? null : expires.toString())
+        .put("blocked", blocked)
+        .put("max_budget", maxBudget)
+        .put("budget_duration", budgetDuration)
+        .put("rpm_limit", rpmLimit)
+        .put("tpm_limit", tpmLimit)
+        .put("max_parallel_requests", maxParallelRequests)
+        .put("model_rpm_limit", modelRpmLimit)
+        .put("model_tpm_limit", modelTpmLimit)
+        .put("metadata", metadata)
+        .put("tags", new JsonArray(tags))
+        .put("spend", spend)
+        .put("created_at", createdAt == null ? null : createdAt.toString());
+  }
+
+  @Override
+  public String toString() {
+    return "VirtualKey[" + keyName + (keyAlias == null ? "" : " " + keyAlias) + "]";
+  }
+}

@@ -1,0 +1,106 @@
+package dev.switchboard.store;
+
+import dev.switchboard.config.StartupException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.logging.Logger;
+
+/**
+ * The gateway's Postgres: the server at {@code database_url}, or, without one, an embedded
+ * PostgreSQL (real binaries shipped in the jar) in a local data directory, so keys survive a
+ * restart on a fresh machine with nothing set up. Owns the connection pool; schema migrations run
+ * before it is handed out.
+ */
+public final class Database {
+
+  private static final Logger LOG = Logger.getLogger(Database.class.getName());
+  static final int POOL_SIZE = 8;
+
+  private final Pool pool;
+  private final EmbeddedPostgres embedded;
+
+  private Database(Pool pool, EmbeddedPostgres embedded) {
+    this.pool = pool;
+    this.embedded = embedded;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /**
+   * @param databaseUrl a {@code postgresql://} URL, or null for the embedded server in {@code embeddedDir}
+   */
+  public static Future<Database> open(Vertx vertx, String databaseUrl, Path embeddedDir) {
+    Future<Database> opened = databaseUrl == null ? embedded(vertx, embeddedDir) : external(vertx, databaseUrl);
+    return opened.compose(database -> Migrations.apply(database.pool)
+        .map(applied -> {
+          if (applied > 0) {
+            LOG.info("Applied " + applied + " database migration(s)");
+          }
+          return database;
+        })
+        .recover(failure -> database.close(vertx).transform(closed -> Future.failedFuture(
+            new StartupException("Cannot prepare the database schema: " + failure.getMessage())))));
+  }
+
+  private static Future<Database> external(Vertx vertx, String url) {
+    PgConnectOptions options;
+    try {
+      options = PgConnectOptions.fromUri(url);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new StartupException(
+          "general_settings.database_url is not a valid postgresql://user:password@host:port/database URL"));
+    }
+    Pool pool = pool(vertx, options);
+    // Fail at start, in one line, rather than on the first request.
+    return pool.query("SELECT 1").execute()
+        .map(ok -> new Database(pool, null))
+        .recover(failure -> pool.close().transform(closed -> Future.failedFuture(new StartupException(
+            "Cannot connect to the database at " + options.getHost() + ":" + options.getPort() + "/"
+                + options.getDatabase() + " (" + failure.getMessage() + "); check general_settings.database_url "
+                + "or DATABASE_URL, or remove it to use the embedded database"))));
+  }
+
+  private static Future<Database> embedded(Vertx vertx, Path dataDir) {
+    return vertx.executeBlocking(() -> {
+      try {
+        return EmbeddedPostgres.builder()
+            .setDataDirectory(dataDir.toAbsolutePath())
+            .setCleanDataDirectory(false)
+            .setServerConfig("listen_addresses", "127.0.0.1")
+            .start();
+      } catch (IOException | RuntimeException e) {
+        throw new StartupException("Cannot start the embedded database in " + dataDir.toAbsolutePath() + " ("
+            + e.getMessage() + "); set general_settings.database_url to use your own Postgres");
+      }
+    }).map(server -> {
+      LOG.info("Embedded PostgreSQL on 127.0.0.1:" + server.getPort() + ", data in " + dataDir.toAbsolutePath());
+      PgConnectOptions options = new PgConnectOptions().setHost("127.0.0.1").setPort(server.getPort())
+          .setDatabase("postgres").setUser("postgres");
+      return new Database(pool(vertx, options), server);
+    });
+  }
+
+  private static Pool pool(Vertx vertx, PgConnectOptions options) {
+    return PgBuilder.pool().with(new PoolOptions().setMaxSize(POOL_SIZE)).connectingTo(options).using(vertx).build();
+  }
+
+  public Future<Void> close(Vertx vertx) {
+    Future<Void> closed = pool.close();
+    if (embedded == null) {
+      return closed;
+    }
+    return closed.eventually(() -> vertx.executeBlocking(() -> {
+      embedded.close();
+      return null;
+    })).mapEmpty();
+  }
+}

@@ -1,0 +1,199 @@
+package dev.switchboard.keys;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.testing.GatewayUnderTest;
+import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The key lifecycle over HTTP against the embedded Postgres. */
+@ExtendWith(VertxExtension.class)
+class VirtualKeysTest {
+
+  static final String MASTER = "sk-master-keys-test";
+
+  private GatewayUnderTest sut;
+  private WebClient client;
+  private int port;
+
+  @BeforeEach
+  void start(Vertx vertx, VertxTestContext ctx) {
+    String databaseUrl = TestDatabase.newDatabaseUrl();
+    GatewayUnderTest.start(vertx, new MockProvider(vertx), m -> """
+            model_list:
+              - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}}
+              - {model_name: secret-model, litellm_params: {model: openai/secret, api_base: "%1$s", api_key: sk-up}}
+            general_settings: {master_key: %2$s, database_url: "%3$s"}
+            """.formatted(m.apiBase(), MASTER, databaseUrl))
+        .onComplete(ctx.succeeding(started -> {
+          sut = started;
+          client = started.client();
+          port = started.gateway().port();
+          ctx.completeNow();
+        }));
+  }
+
+  @AfterEach
+  void stop(VertxTestContext ctx) {
+    sut.close().onComplete(ctx.succeedingThenComplete());
+  }
+
+  private Future<HttpResponse<Buffer>> admin(String path, JsonObject body) {
+    return client.post(port, "127.0.0.1", path).putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body);
+  }
+
+  private Future<HttpResponse<Buffer>> chat(String key, String model) {
+    return client.post(port, "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
+        .sendJsonObject(new JsonObject().put("model", model)
+            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"))));
+  }
+
+  private Future<String> generate(JsonObject body) {
+    return admin("/key/generate", body).map(response -> {
+      assertEquals(200, response.statusCode(), response.bodyAsString());
+      return response.bodyAsJsonObject().getString("key");
+    });
+  }
+
+  /** Checks a response and passes the key along the chain. */
+  private static Future<String> expect(VertxTestContext ctx, Future<HttpResponse<Buffer>> call, String key,
+      Consumer<HttpResponse<Buffer>> check) {
+    return call.map(response -> {
+      ctx.verify(() -> check.accept(response));
+      return key;
+    });
+  }
+
+  private static Consumer<HttpResponse<Buffer>> status(int expected, String inBody) {
+    return response -> {
+      assertEquals(expected, response.statusCode(), response.bodyAsString());
+      assertTrue(response.bodyAsString().contains(inBody), response.bodyAsString());
+    };
+  }
+
+  @Test
+  void the_whole_lifecycle(VertxTestContext ctx) {
+    generate(new JsonObject().put("models", new JsonArray().add("chat")).put("key_alias", "team-a")
+            .put("metadata", new JsonObject().put("owner", "ana")))
+        .compose(key -> {
+          ctx.verify(() -> assertTrue(key.startsWith("sk-") && key.length() >= 35, key));
+          return expect(ctx, chat(key, "chat"), key, status(200, "Hello from chat"));
+        })
+        .compose(key -> expect(ctx, chat(key, "secret-model"), key, status(403, "It may use: chat.")))
+        .compose(key -> expect(ctx, client.get(port, "127.0.0.1", "/v1/models").putHeader("x-api-key", key).send(), key,
+            response -> assertEquals(List.of("chat"), response.bodyAsJsonObject().getJsonArray("data").stream()
+                .map(model -> ((JsonObject) model).getString("id")).toList())))
+        .compose(key -> expect(ctx, client.get(port, "127.0.0.1", "/key/info").addQueryParam("key", key)
+            .putHeader("Authorization", "Bearer " + MASTER).send(), key, response -> {
+              JsonObject info = response.bodyAsJsonObject().getJsonObject("info");
+              assertEquals("team-a", info.getString("key_alias"));
+              assertEquals("ana", info.getJsonObject("metadata").getString("owner"));
+              assertFalse(response.bodyAsString().contains(key), "the key's value is shown once, at generation");
+              assertFalse(response.bodyAsString().contains(KeySecrets.hash(key)), "hashes never leave the gateway");
+            }))
+        .compose(key -> expect(ctx, admin("/key/update", new JsonObject().put("key", key)
+            .put("models", new JsonArray().add("chat").add("secret-model"))), key, status(200, "secret-model")))
+        .compose(key -> expect(ctx, chat(key, "secret-model"), key, status(200, "Hello from secret")))
+        .compose(key -> expect(ctx, admin("/key/block", new JsonObject().put("key", key)), key, status(200, "\"blocked\":true")))
+        .compose(key -> expect(ctx, chat(key, "chat"), key, status(401, "blocked")))
+        .compose(key -> expect(ctx, admin("/key/unblock", new JsonObject().put("key", key)), key, status(200, "\"blocked\":false")))
+        .compose(key -> expect(ctx, chat(key, "chat"), key, status(200, "Hello")))
+        .compose(key -> expect(ctx, client.post(port, "127.0.0.1", "/key/generate").putHeader("x-api-key", key)
+            .sendJsonObject(new JsonObject()), key, status(403, "master key")))
+        .compose(key -> expect(ctx, client.get(port, "127.0.0.1", "/key/list").putHeader("Authorization", "Bearer " + MASTER)
+            .send(), key, response -> {
+              assertEquals(1, response.bodyAsJsonObject().getInteger("total_count"));
+              assertTrue(response.bodyAsString().contains("team-a"));
+              assertFalse(response.bodyAsString().contains(key) || response.bodyAsString().contains(KeySecrets.hash(key)));
+            }))
+        .compose(key -> expect(ctx, admin("/key/delete", new JsonObject().put("keys", new JsonArray().add(key))), key,
+            status(200, KeySecrets.displayName(key))))
+        .compose(key -> expect(ctx, chat(key, "chat"), key, status(401, "Invalid API key")))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void an_expired_key_is_refused_with_the_reason(VertxTestContext ctx) {
+    generate(new JsonObject().put("duration", "1h"))
+        .compose(key -> expect(ctx, chat(key, "chat"), key, status(200, "Hello")))
+        .compose(key -> expect(ctx, admin("/key/update", new JsonObject().put("key", key).put("expires", "2020-01-01T00:00:00Z")),
+            key, status(200, "2020-01-01")))
+        .compose(key -> expect(ctx, chat(key, "chat"), key, status(401, "expired at 2020-01-01")))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void bad_key_settings_are_400_naming_the_field(VertxTestContext ctx) {
+    Future.all(
+            admin("/key/generate", new JsonObject().put("rpm_limit", "lots")),
+            admin("/key/generate", new JsonObject().put("duration", "forever")),
+            admin("/key/generate", new JsonObject().put("models", "chat")),
+            admin("/key/update", new JsonObject().put("key", "sk-does-not-exist")))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          String[] params = {"rpm_limit", "duration", "models", "key"};
+          int[] statuses = {400, 400, 400, 404};
+          for (int i = 0; i < params.length; i++) {
+            HttpResponse<Buffer> response = all.resultAt(i);
+            assertEquals(statuses[i], response.statusCode(), response.bodyAsString());
+            assertEquals(params[i], response.bodyAsJsonObject().getJsonObject("error").getString("param"));
+          }
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void a_taken_alias_is_400(VertxTestContext ctx) {
+    generate(new JsonObject().put("key_alias", "dup"))
+        .compose(first -> admin("/key/generate", new JsonObject().put("key_alias", "dup")))
+        .onComplete(ctx.succeeding(second -> ctx.verify(() -> {
+          assertEquals(400, second.statusCode());
+          assertEquals("key_alias", second.bodyAsJsonObject().getJsonObject("error").getString("param"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void concurrent_generation_gives_distinct_keys_that_all_work(VertxTestContext ctx) {
+    List<Future<String>> generated = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      generated.add(generate(new JsonObject()));
+    }
+    Future.all(generated)
+        .compose(all -> {
+          List<Future<HttpResponse<Buffer>>> uses = new ArrayList<>();
+          Set<String> distinct = new HashSet<>();
+          for (Future<String> key : generated) {
+            distinct.add(key.result());
+            uses.add(chat(key.result(), "chat"));
+          }
+          ctx.verify(() -> assertEquals(20, distinct.size()));
+          return Future.all(uses).map(done -> uses);
+        })
+        .onComplete(ctx.succeeding(uses -> ctx.verify(() -> {
+          for (Future<HttpResponse<Buffer>> use : uses) {
+            assertEquals(200, use.result().statusCode());
+          }
+          ctx.completeNow();
+        })));
+  }
+}
