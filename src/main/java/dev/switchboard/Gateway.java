@@ -35,6 +35,7 @@ import java.net.BindException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -47,7 +48,7 @@ public final class Gateway {
 
   private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
 
-  /** How to run: where to listen and how many event loops (0 = one per core). */
+  /** How to run: where to listen (port 0 = any free port) and how many event loops (0 = one per core). */
   public record Options(String host, int port, int eventLoops) {
   }
 
@@ -88,6 +89,7 @@ public final class Gateway {
     Promise<Gateway> started = Promise.promise();
     List<String> stages = new ArrayList<>();
     AtomicReference<Database> database = new AtomicReference<>();
+    AtomicInteger boundPort = new AtomicInteger();
     openDatabase(vertx, config.general())
         .compose(db -> {
           database.set(db);
@@ -95,7 +97,7 @@ public final class Gateway {
           Authenticator authenticator = new Authenticator(config.general().masterKey().value(), keys);
           reportConfig(config, authenticator, db == null);
           HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
-              config.general().maxRequestSizeBytes(), registry, System.currentTimeMillis() / 1000,
+              boundPort, config.general().maxRequestSizeBytes(), registry, System.currentTimeMillis() / 1000,
               keys == null ? null : new KeyRoutes(bus, keys));
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))
@@ -105,7 +107,7 @@ public final class Gateway {
         })
         .onComplete(deployed -> {
           if (deployed.succeeded()) {
-            started.complete(new Gateway(vertx, registry, ledger, options.port(), List.copyOf(stages), database.get()));
+            started.complete(new Gateway(vertx, registry, ledger, boundPort.get(), List.copyOf(stages), database.get()));
           } else {
             started.fail(startupFailure(deployed.cause(), options));
             Database db = database.get();

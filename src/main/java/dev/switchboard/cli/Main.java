@@ -52,7 +52,7 @@ public final class Main {
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       Logger.getLogger(Main.class.getName()).info("Switchboard " + Version.VERSION + " serving "
           + gateway.registry().modelNames().size() + " models (" + gateway.registry().deploymentCount()
-          + " deployments) from " + args.config() + " on http://" + args.host() + ":" + args.port());
+          + " deployments) from " + args.config() + " on http://" + args.host() + ":" + gateway.port());
       Runtime.getRuntime().addShutdownHook(new Thread(() -> awaitClose(gateway), "switchboard-shutdown"));
       return RUNNING;
     } catch (StartupException e) {

@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -25,9 +26,13 @@ public final class HttpIngressVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(HttpIngressVerticle.class.getName());
 
   /** Where and how to listen, and what the routes need. */
-  /** @param keyRoutes the key-management API, or null when the gateway runs without a database */
-  public record Settings(String host, int port, long maxBodyBytes, ModelRegistry registry, long startedEpochSeconds,
-      KeyRoutes keyRoutes) {
+  /**
+   * @param port      0 for a random free port, shared by every instance
+   * @param boundPort where the port actually bound is told
+   * @param keyRoutes the key-management API, or null when the gateway runs without a database
+   */
+  public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, ModelRegistry registry,
+      long startedEpochSeconds, KeyRoutes keyRoutes) {
   }
 
   private final Bus bus;
@@ -41,12 +46,13 @@ public final class HttpIngressVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // Vert.x shares a server among instances by port; -1 is its "random, but shared" port.
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(settings.host())
-        .setPort(settings.port())
+        .setPort(settings.port() == 0 ? -1 : settings.port())
         .setTcpNoDelay(true)
         .setCompressionSupported(false));
-    return server.requestHandler(router()).listen();
+    return server.requestHandler(router()).listen().onSuccess(bound -> settings.boundPort().set(bound.actualPort()));
   }
 
   private Router router() {

@@ -102,6 +102,7 @@ class BoundedStreamMemoryTest {
                 model_list:
                   - model_name: huge
                     litellm_params: {model: anthropic/%s, api_base: "http://127.0.0.1:%d", api_key: sk-ant}
+                general_settings: {database_url: none}
                 """.formatted(AnthropicWire.HUGE_TOOL, mock.port()));
           } catch (IOException e) {
             return Future.failedFuture(e);

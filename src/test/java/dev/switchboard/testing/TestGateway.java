@@ -10,7 +10,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.util.Map;
 
-/** Starts a real gateway on a free loopback port from YAML text. */
+/** Starts a real gateway on a free loopback port (chosen as it binds, so no other process can take it first). */
 public final class TestGateway {
 
   private TestGateway() {
@@ -28,7 +28,7 @@ public final class TestGateway {
   /** @param eventLoops how many event loops (one makes per-loop behaviour deterministic) */
   public static Future<Gateway> start(String yaml, Map<String, String> env, int eventLoops) {
     GatewayConfig config = withoutDatabaseUnlessGiven(new ConfigLoader(env::get).parse(yaml, "test-config.yaml"));
-    return Gateway.start(config, new Gateway.Options("127.0.0.1", freePort(), eventLoops));
+    return Gateway.start(config, new Gateway.Options("127.0.0.1", 0, eventLoops));
   }
 
   /** Tests that are not about keys run stateless, instead of each starting a database. */
