@@ -57,7 +57,8 @@ public final class HttpIngressVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
-    InfoHandlers info = new InfoHandlers(bus, settings.registry(), settings.startedEpochSeconds());
+    InfoHandlers info = new InfoHandlers(bus, settings.registry(), settings.startedEpochSeconds(),
+        settings.keyRoutes() != null);
     // Checked while reading: a body over the limit is refused as soon as it is known, not buffered.
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
 

@@ -25,15 +25,17 @@ final class InfoHandlers {
   private final Buffer liveness;
   private final Buffer readiness;
 
-  InfoHandlers(Bus bus, ModelRegistry registry, long createdEpochSeconds) {
+  /** @param withDatabase whether the gateway has its Postgres (readiness says so, as LiteLLM's does) */
+  InfoHandlers(Bus bus, ModelRegistry registry, long createdEpochSeconds, boolean withDatabase) {
     this.bus = bus;
     this.registry = registry;
     this.createdEpochSeconds = createdEpochSeconds;
     this.modelList = modelList(Principal.MASTER);
     JsonObject health = new JsonObject().put("status", "healthy").put("version", Version.VERSION);
     this.liveness = health.toBuffer();
-    // No database yet: said the way LiteLLM says it, so probes that read the field keep working.
-    this.readiness = health.copy().put("db", "Not connected").toBuffer();
+    // Said the way LiteLLM says it, so probes that read the field keep working. The pool was
+    // proven at start; a lost database shows in the requests that need it.
+    this.readiness = health.copy().put("db", withDatabase ? "connected" : "Not connected").toBuffer();
   }
 
   /** OpenAI's list shape with the {@code model_name}s this caller may use. */

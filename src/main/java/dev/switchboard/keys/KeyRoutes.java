@@ -56,8 +56,7 @@ public final class KeyRoutes {
   /** Runs {@code action} for the master key only, and writes its JSON answer or its error. */
   private Handler<RoutingContext> admin(Function<RoutingContext, Future<JsonObject>> action) {
     return ctx -> bus.<Principal>request(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
-        .compose(principal -> principal.master() ? action.apply(ctx) : Future.failedFuture(new GatewayError(403,
-            "permission_error", "admin_only", null, "Key management needs the master key; this key is not allowed here.", null)))
+        .compose(principal -> principal.master() ? action.apply(ctx) : Future.failedFuture(notAdmin(principal)))
         .onComplete(outcome -> {
           if (outcome.succeeded()) {
             ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(outcome.result().toBuffer());
@@ -68,6 +67,13 @@ public final class KeyRoutes {
             ErrorResponses.write(ctx.response(), GatewayError.of(outcome.cause()));
           }
         });
+  }
+
+  private static GatewayError notAdmin(Principal principal) {
+    String message = principal == Principal.OPEN
+        ? "Key management needs general_settings.master_key, and this gateway has none: set one (sk-...) and restart."
+        : "Key management needs the master key; this key is not allowed here.";
+    return new GatewayError(403, "permission_error", "admin_only", null, message, null);
   }
 
   private Future<JsonObject> generate(RoutingContext ctx) {

@@ -35,6 +35,8 @@ public final class Logs {
     Logger.getLogger(ROOT).setLevel(level);
     // Netty and Vert.x internals only speak up when something is wrong.
     Logger.getLogger("io.netty").setLevel(Level.WARNING);
+    // The embedded database narrates every start (initdb, postmaster); its warnings still show.
+    Logger.getLogger("io.zonky").setLevel(Level.WARNING);
   }
 
   private static Level levelFromEnv() {

@@ -133,6 +133,14 @@ class VirtualKeysTest {
   }
 
   @Test
+  void readiness_reports_the_database(VertxTestContext ctx) {
+    client.get(port, "127.0.0.1", "/health/readiness").send().onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+      assertEquals("connected", response.bodyAsJsonObject().getString("db"));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
   void an_expired_key_is_refused_with_the_reason(VertxTestContext ctx) {
     generate(new JsonObject().put("duration", "1h"))
         .compose(key -> expect(ctx, chat(key, "chat"), key, status(200, "Hello")))
