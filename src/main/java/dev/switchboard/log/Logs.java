@@ -17,6 +17,8 @@ import java.util.logging.Logger;
 public final class Logs {
 
   public static final String ROOT = "dev.switchboard";
+  /** java.util.logging keeps loggers weakly: a level set on one nobody holds is lost at the next GC. */
+  private static final java.util.List<Logger> CONFIGURED = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private Logs() {
   }
@@ -32,11 +34,17 @@ public final class Logs {
     console.setFormatter(new OneLineFormatter());
     root.addHandler(console);
     root.setLevel(Level.INFO);
-    Logger.getLogger(ROOT).setLevel(level);
-    // Netty and Vert.x internals only speak up when something is wrong.
-    Logger.getLogger("io.netty").setLevel(Level.WARNING);
+    hold(ROOT, level);
+    // Netty internals only speak up when something is wrong.
+    hold("io.netty", Level.WARNING);
     // The embedded database narrates every start (initdb, postmaster); its warnings still show.
-    Logger.getLogger("io.zonky").setLevel(Level.WARNING);
+    hold("io.zonky", Level.WARNING);
+  }
+
+  private static void hold(String name, Level level) {
+    Logger logger = Logger.getLogger(name);
+    logger.setLevel(level);
+    CONFIGURED.add(logger);
   }
 
   private static Level levelFromEnv() {
