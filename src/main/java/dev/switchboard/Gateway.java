@@ -94,7 +94,7 @@ public final class Gateway {
         .compose(db -> {
           database.set(db);
           KeyStore keys = db == null ? null : new KeyStore(db.pool());
-          Authenticator authenticator = new Authenticator(config.general().masterKey().value(), keys);
+          Authenticator authenticator = new Authenticator(config.general().masterKey().value(), keys, registry::expand);
           reportConfig(config, authenticator, db == null);
           HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
               boundPort, config.general().maxRequestSizeBytes(), registry, System.currentTimeMillis() / 1000,

@@ -8,6 +8,9 @@ import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Decides who a credential belongs to: the master key (compared in constant time), or a virtual
@@ -18,15 +21,18 @@ public final class Authenticator {
 
   private final byte[] masterKeyDigest;
   private final KeyStore keys;
+  private final Function<List<String>, Set<String>> grants;
   private final KeyCache cache = new KeyCache();
 
   /**
    * @param masterKey the configured master key, or null for an open gateway
    * @param keys      the virtual keys, or null when the gateway runs without a database
+   * @param grants    the model names a key's models list grants (null = all), e.g. the registry's expansion
    */
-  public Authenticator(String masterKey, KeyStore keys) {
+  public Authenticator(String masterKey, KeyStore keys, Function<List<String>, Set<String>> grants) {
     this.masterKeyDigest = masterKey == null ? null : sha256(masterKey);
     this.keys = keys;
+    this.grants = grants;
   }
 
   public boolean isOpen() {
@@ -61,7 +67,7 @@ public final class Authenticator {
     });
   }
 
-  private static Future<Principal> decide(VirtualKey key) {
+  private Future<Principal> decide(VirtualKey key) {
     if (key == null) {
       return Future.failedFuture(invalid());
     }
@@ -72,7 +78,7 @@ public final class Authenticator {
       return Future.failedFuture(GatewayError.unauthorized("This key expired at " + key.expires()
           + ". Ask an admin for a new key or to extend it with POST /key/update."));
     }
-    return Future.succeededFuture(Principal.of(key));
+    return Future.succeededFuture(Principal.of(key, grants.apply(key.models())));
   }
 
   private static GatewayError invalid() {

@@ -2,27 +2,29 @@ package dev.switchboard.auth;
 
 import dev.switchboard.keys.VirtualKey;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Who is calling: the master key, anyone (a gateway without a master key), or a virtual key.
  * Users and teams join this record with their issue.
  */
-public record Principal(String keyAlias, boolean master, VirtualKey key) {
+public record Principal(String keyAlias, boolean master, VirtualKey key, Set<String> models) {
 
-  public static final Principal MASTER = new Principal("master", true, null);
+  public static final Principal MASTER = new Principal("master", true, null, null);
   /** The caller of a gateway with no master key configured. */
-  public static final Principal OPEN = new Principal("open", false, null);
+  public static final Principal OPEN = new Principal("open", false, null, null);
 
-  static Principal of(VirtualKey key) {
-    return new Principal(key.keyAlias() != null ? key.keyAlias() : key.keyName(), false, key);
+  /** @param models the model names the key may use (access groups expanded), or null for all */
+  static Principal of(VirtualKey key, Set<String> models) {
+    return new Principal(key.keyAlias() != null ? key.keyAlias() : key.keyName(), false, key, models);
   }
 
   public boolean allows(String model) {
-    return key == null || key.allows(model);
+    return models == null || models.contains(model);
   }
 
-  /** The models this caller is limited to; empty when it may use them all. */
+  /** The models this caller is limited to, sorted; empty when it may use them all. */
   public List<String> allowedModels() {
-    return key == null ? List.of() : key.models();
+    return models == null ? List.of() : models.stream().sorted().toList();
   }
 }

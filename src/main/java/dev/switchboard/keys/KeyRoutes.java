@@ -26,8 +26,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * LiteLLM's key-management API, master key only: generate, info, update, delete, block,
- * unblock, list. A key is named by its value in requests; responses never carry a key's hash,
+ * LiteLLM's key-management API, master key only: generate, info, update, delete, regenerate,
+ * block, unblock, list. A key is named by its value in requests; responses never carry a key's hash,
  * and only {@code /key/generate} ever shows a key's value, once.
  */
 public final class KeyRoutes {
@@ -48,6 +48,7 @@ public final class KeyRoutes {
     router.get("/key/info").handler(admin(this::info));
     router.post("/key/update").handler(body).handler(admin(this::update));
     router.post("/key/delete").handler(body).handler(admin(this::delete));
+    router.post("/key/regenerate").handler(body).handler(admin(this::regenerate));
     router.post("/key/block").handler(body).handler(admin(ctx -> setBlocked(ctx, true)));
     router.post("/key/unblock").handler(body).handler(admin(ctx -> setBlocked(ctx, false)));
     router.get("/key/list").handler(admin(this::list));
@@ -100,6 +101,17 @@ public final class KeyRoutes {
     String hash = KeySecrets.hash(keyParam(body));
     Map<String, Object> columns = KeyFields.parse(body, Instant.now());
     return existing(store.update(hash, columns)).map(updated -> forgotten(updated).toJson());
+  }
+
+  /** A new value for an existing key, settings kept; the old value stops working at once. */
+  private Future<JsonObject> regenerate(RoutingContext ctx) {
+    String oldHash = KeySecrets.hash(keyParam(body(ctx)));
+    String key = KeySecrets.newKey();
+    return existing(store.replaceSecret(oldHash, KeySecrets.hash(key), KeySecrets.displayName(key)))
+        .map(renewed -> {
+          bus.publish(Addresses.AUTH_FORGET, new KeyForgotten(oldHash));
+          return renewed.toJson().put("key", key);
+        });
   }
 
   private Future<JsonObject> setBlocked(RoutingContext ctx, boolean blocked) {

@@ -63,6 +63,13 @@ public final class KeyStore {
     return pool.preparedQuery(sql).execute(Tuple.wrap(values)).recover(KeyStore::explain).map(KeyStore::firstOrNull);
   }
 
+  /** Gives the key a new value (hash and display name), keeping everything else; null when there is none. */
+  Future<VirtualKey> replaceSecret(String oldHash, String newHash, String newName) {
+    return pool.preparedQuery("UPDATE virtual_keys SET token_hash = $1, key_name = $2, updated_at = now() "
+            + "WHERE token_hash = $3 RETURNING *")
+        .execute(Tuple.of(newHash, newName, oldHash)).map(KeyStore::firstOrNull);
+  }
+
   /** Deletes by hash or alias; what was deleted (hash and display name). */
   Future<List<Deleted>> delete(List<String> tokenHashes, List<String> aliases) {
     return pool.preparedQuery("DELETE FROM virtual_keys WHERE token_hash = ANY($1) OR key_alias = ANY($2) "

@@ -9,7 +9,7 @@ import java.util.List;
  * A virtual key as stored: never the key itself, only its hash (which never leaves the gateway
  * either: {@link #toJson()} leaves it out).
  *
- * @param models empty = every model of the gateway
+ * @param models model names and access groups it may use; empty = every model of the gateway
  */
 public record VirtualKey(
     String tokenHash,
@@ -34,10 +34,6 @@ public record VirtualKey(
 
   public boolean expiredAt(Instant now) {
     return expires != null && !now.isBefore(expires);
-  }
-
-  public boolean allows(String model) {
-    return models.isEmpty() || models.contains(model);
   }
 
   /** LiteLLM's field names; no secret and no hash. */

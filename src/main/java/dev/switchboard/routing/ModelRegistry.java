@@ -13,6 +13,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
@@ -20,12 +22,21 @@ import java.util.function.ToDoubleFunction;
 /** The model groups of {@code model_list}, resolved once at start-up and read-only afterwards. */
 public final class ModelRegistry {
 
+  /** LiteLLM's name for "every model of the gateway" in a key's models. */
+  public static final String ALL_PROXY_MODELS = "all-proxy-models";
+
   private final Map<String, ModelGroup> groups;
   private final List<String> modelNames;
+  private final Map<String, Set<String>> accessGroups;
 
   private ModelRegistry(Map<String, ModelGroup> groups) {
     this.groups = groups;
     this.modelNames = List.copyOf(groups.keySet());
+    Map<String, Set<String>> byAccessGroup = new LinkedHashMap<>();
+    groups.forEach((name, group) -> group.deployments().forEach(deployment ->
+        deployment.info().accessGroups().forEach(access ->
+            byAccessGroup.computeIfAbsent(access, a -> new LinkedHashSet<>()).add(name))));
+    this.accessGroups = Map.copyOf(byAccessGroup);
   }
 
   public static ModelRegistry from(GatewayConfig config) {
@@ -121,6 +132,25 @@ public final class ModelRegistry {
 
   public ModelGroup group(String modelName) {
     return groups.get(modelName);
+  }
+
+  /**
+   * The model names a key's {@code models} list grants: model names as they are, access groups
+   * ({@code model_info.access_groups}) as their models, {@code all-proxy-models} as every model
+   * (then null: no limit). Unknown names grant nothing.
+   */
+  public Set<String> expand(List<String> granted) {
+    if (granted.isEmpty() || granted.contains(ALL_PROXY_MODELS)) {
+      return null;
+    }
+    Set<String> models = new LinkedHashSet<>();
+    for (String name : granted) {
+      if (groups.containsKey(name)) {
+        models.add(name);
+      }
+      models.addAll(accessGroups.getOrDefault(name, Set.of()));
+    }
+    return Set.copyOf(models);
   }
 
   /** Model names in config order. */

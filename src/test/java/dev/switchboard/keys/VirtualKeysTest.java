@@ -42,7 +42,7 @@ class VirtualKeysTest {
     GatewayUnderTest.start(vertx, new MockProvider(vertx), m -> """
             model_list:
               - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}}
-              - {model_name: secret-model, litellm_params: {model: openai/secret, api_base: "%1$s", api_key: sk-up}}
+              - {model_name: secret-model, litellm_params: {model: openai/secret, api_base: "%1$s", api_key: sk-up}, model_info: {access_groups: [beta]}}
             general_settings: {master_key: %2$s, database_url: "%3$s"}
             """.formatted(m.apiBase(), MASTER, databaseUrl))
         .onComplete(ctx.succeeding(started -> {
@@ -130,6 +130,54 @@ class VirtualKeysTest {
             status(200, KeySecrets.displayName(key))))
         .compose(key -> expect(ctx, chat(key, "chat"), key, status(401, "Invalid API key")))
         .onComplete(ctx.succeedingThenComplete());
+  }
+
+  private Future<List<String>> models(String key) {
+    return client.get(port, "127.0.0.1", "/v1/models").putHeader("x-api-key", key).send()
+        .map(response -> response.bodyAsJsonObject().getJsonArray("data").stream()
+            .map(model -> ((JsonObject) model).getString("id")).toList());
+  }
+
+  @Test
+  void access_groups_and_all_proxy_models_grant_models_but_are_never_listed(VertxTestContext ctx) {
+    Future.all(generate(new JsonObject().put("models", new JsonArray().add("beta"))),
+            generate(new JsonObject().put("models", new JsonArray().add("all-proxy-models"))))
+        .compose(keys -> {
+          String beta = keys.resultAt(0);
+          String all = keys.resultAt(1);
+          return Future.all(models(beta), models(all), chat(beta, "secret-model"), chat(beta, "chat"));
+        })
+        .onComplete(ctx.succeeding(results -> ctx.verify(() -> {
+          assertEquals(List.of("secret-model"), results.resultAt(0));
+          assertEquals(List.of("chat", "secret-model"), results.resultAt(1));
+          assertEquals(200, ((HttpResponse<Buffer>) results.resultAt(2)).statusCode());
+          assertEquals(403, ((HttpResponse<Buffer>) results.resultAt(3)).statusCode());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void regenerate_gives_a_new_value_and_the_old_one_stops_working(VertxTestContext ctx) {
+    String[] keys = new String[2];
+    generate(new JsonObject().put("key_alias", "rotating"))
+        .compose(old -> {
+          keys[0] = old;
+          return expect(ctx, chat(old, "chat"), old, status(200, "Hello"));
+        })
+        .compose(old -> admin("/key/regenerate", new JsonObject().put("key", old)))
+        .compose(renewed -> {
+          keys[1] = renewed.bodyAsJsonObject().getString("key");
+          ctx.verify(() -> {
+            assertEquals("rotating", renewed.bodyAsJsonObject().getString("key_alias"));
+            assertFalse(keys[1].equals(keys[0]));
+          });
+          return Future.all(chat(keys[0], "chat"), chat(keys[1], "chat"));
+        })
+        .onComplete(ctx.succeeding(uses -> ctx.verify(() -> {
+          assertEquals(401, ((HttpResponse<Buffer>) uses.resultAt(0)).statusCode());
+          assertEquals(200, ((HttpResponse<Buffer>) uses.resultAt(1)).statusCode());
+          ctx.completeNow();
+        })));
   }
 
   @Test
