@@ -1,21 +1,21 @@
 package dev.switchboard.keys;
 
 import dev.switchboard.errors.GatewayError;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The settable fields of a key in a {@code /key/generate} or {@code /key/update} body, validated
- * and mapped to their columns. Each bad value is a 400 that names the field.
+ * The settable fields of a key in a {@code /key/generate} or {@code /key/update} body: the
+ * declared ones, plus {@code duration} / {@code expires}, which become the expiry time.
  */
 final class KeyFields {
 
@@ -24,30 +24,32 @@ final class KeyFields {
   private KeyFields() {
   }
 
+  private static final Map<String, Fields.Kind> DECLARED = declared();
+
+  private static Map<String, Fields.Kind> declared() {
+    Map<String, Fields.Kind> fields = new LinkedHashMap<>();
+    fields.put("models", Fields.Kind.STRINGS);
+    fields.put("tags", Fields.Kind.STRINGS);
+    fields.put("key_alias", Fields.Kind.TEXT);
+    fields.put("user_id", Fields.Kind.TEXT);
+    fields.put("team_id", Fields.Kind.TEXT);
+    fields.put("budget_duration", Fields.Kind.TEXT);
+    fields.put("max_budget", Fields.Kind.NUMBER);
+    fields.put("rpm_limit", Fields.Kind.WHOLE);
+    fields.put("tpm_limit", Fields.Kind.WHOLE);
+    fields.put("max_parallel_requests", Fields.Kind.WHOLE);
+    fields.put("model_rpm_limit", Fields.Kind.OBJECT);
+    fields.put("model_tpm_limit", Fields.Kind.OBJECT);
+    fields.put("metadata", Fields.Kind.OBJECT);
+    fields.put("blocked", Fields.Kind.FLAG);
+    return Collections.unmodifiableMap(fields);
+  }
+
   /** Column → value, in a stable order, only for the fields present in {@code body}. */
   static Map<String, Object> parse(JsonObject body, Instant now) {
-    Map<String, Object> columns = new LinkedHashMap<>();
-    strings(body, "models", columns);
-    strings(body, "tags", columns);
-    text(body, "key_alias", columns);
-    text(body, "user_id", columns);
-    text(body, "team_id", columns);
-    text(body, "budget_duration", columns);
+    Map<String, Object> columns = Fields.parse(body, DECLARED);
     if (body.getValue("budget_duration") instanceof String period) {
       duration(period, "budget_duration");
-    }
-    number(body, "max_budget", columns);
-    whole(body, "rpm_limit", columns);
-    whole(body, "tpm_limit", columns);
-    whole(body, "max_parallel_requests", columns);
-    object(body, "model_rpm_limit", columns);
-    object(body, "model_tpm_limit", columns);
-    object(body, "metadata", columns);
-    if (body.containsKey("blocked")) {
-      if (!(body.getValue("blocked") instanceof Boolean blocked)) {
-        throw GatewayError.badRequest("blocked", "'blocked' must be true or false.");
-      }
-      columns.put("blocked", blocked);
     }
     if (body.containsKey("duration")) {
       Object duration = body.getValue("duration");
@@ -83,59 +85,4 @@ final class KeyFields {
     };
   }
 
-  private static void strings(JsonObject body, String field, Map<String, Object> columns) {
-    if (!body.containsKey(field)) {
-      return;
-    }
-    Object value = body.getValue(field);
-    if (!(value instanceof JsonArray list) || list.stream().anyMatch(item -> !(item instanceof String))) {
-      throw GatewayError.badRequest(field, "'" + field + "' must be a list of strings.");
-    }
-    columns.put(field, list.getList().toArray(new String[0]));
-  }
-
-  private static void text(JsonObject body, String field, Map<String, Object> columns) {
-    if (!body.containsKey(field)) {
-      return;
-    }
-    Object value = body.getValue(field);
-    if (value != null && !(value instanceof String)) {
-      throw GatewayError.badRequest(field, "'" + field + "' must be a string.");
-    }
-    columns.put(field, value);
-  }
-
-  private static void number(JsonObject body, String field, Map<String, Object> columns) {
-    if (!body.containsKey(field)) {
-      return;
-    }
-    Object value = body.getValue(field);
-    if (value != null && (!(value instanceof Number n) || n.doubleValue() < 0)) {
-      throw GatewayError.badRequest(field, "'" + field + "' must be a number of at least 0.");
-    }
-    columns.put(field, value == null ? null : ((Number) value).doubleValue());
-  }
-
-  private static void whole(JsonObject body, String field, Map<String, Object> columns) {
-    if (!body.containsKey(field)) {
-      return;
-    }
-    Object value = body.getValue(field);
-    if (value != null && (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 0
-        || n.longValue() > Integer.MAX_VALUE)) {
-      throw GatewayError.badRequest(field, "'" + field + "' must be a whole number of at least 0.");
-    }
-    columns.put(field, value == null ? null : ((Number) value).intValue());
-  }
-
-  private static void object(JsonObject body, String field, Map<String, Object> columns) {
-    if (!body.containsKey(field)) {
-      return;
-    }
-    Object value = body.getValue(field);
-    if (value != null && !(value instanceof JsonObject)) {
-      throw GatewayError.badRequest(field, "'" + field + "' must be an object.");
-    }
-    columns.put(field, value == null ? new JsonObject() : value);
-  }
 }

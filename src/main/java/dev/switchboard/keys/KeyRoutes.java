@@ -1,16 +1,10 @@
 package dev.switchboard.keys;
 
-import dev.switchboard.auth.AuthCheck;
-import dev.switchboard.auth.Credentials;
 import dev.switchboard.auth.KeyForgotten;
-import dev.switchboard.auth.Principal;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
-import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -21,9 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * LiteLLM's key-management API, master key only: generate, info, update, delete, regenerate,
@@ -31,9 +22,6 @@ import java.util.logging.Logger;
  * and only {@code /key/generate} ever shows a key's value, once.
  */
 public final class KeyRoutes {
-
-  private static final Logger LOG = Logger.getLogger(KeyRoutes.class.getName());
-  private static final int MAX_PAGE_SIZE = 100;
 
   private final Bus bus;
   private final KeyStore store;
@@ -44,41 +32,18 @@ public final class KeyRoutes {
   }
 
   public void mount(Router router, BodyHandler body) {
-    router.post("/key/generate").handler(body).handler(admin(this::generate));
-    router.get("/key/info").handler(admin(this::info));
-    router.post("/key/update").handler(body).handler(admin(this::update));
-    router.post("/key/delete").handler(body).handler(admin(this::delete));
-    router.post("/key/regenerate").handler(body).handler(admin(this::regenerate));
-    router.post("/key/block").handler(body).handler(admin(ctx -> setBlocked(ctx, true)));
-    router.post("/key/unblock").handler(body).handler(admin(ctx -> setBlocked(ctx, false)));
-    router.get("/key/list").handler(admin(this::list));
-  }
-
-  /** Runs {@code action} for the master key only, and writes its JSON answer or its error. */
-  private Handler<RoutingContext> admin(Function<RoutingContext, Future<JsonObject>> action) {
-    return ctx -> bus.<Principal>request(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
-        .compose(principal -> principal.master() ? action.apply(ctx) : Future.failedFuture(notAdmin(principal)))
-        .onComplete(outcome -> {
-          if (outcome.succeeded()) {
-            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(outcome.result().toBuffer());
-          } else {
-            if (!(outcome.cause() instanceof GatewayError)) {
-              LOG.log(Level.SEVERE, "Key management request " + ctx.request().path() + " failed", outcome.cause());
-            }
-            ErrorResponses.write(ctx.response(), GatewayError.of(outcome.cause()));
-          }
-        });
-  }
-
-  private static GatewayError notAdmin(Principal principal) {
-    String message = principal == Principal.OPEN
-        ? "Key management needs general_settings.master_key, and this gateway has none: set one (sk-...) and restart."
-        : "Key management needs the master key; this key is not allowed here.";
-    return new GatewayError(403, "permission_error", "admin_only", null, message, null);
+    router.post("/key/generate").handler(body).handler(Admin.route(bus, this::generate));
+    router.get("/key/info").handler(Admin.route(bus, this::info));
+    router.post("/key/update").handler(body).handler(Admin.route(bus, this::update));
+    router.post("/key/delete").handler(body).handler(Admin.route(bus, this::delete));
+    router.post("/key/regenerate").handler(body).handler(Admin.route(bus, this::regenerate));
+    router.post("/key/block").handler(body).handler(Admin.route(bus, ctx -> setBlocked(ctx, true)));
+    router.post("/key/unblock").handler(body).handler(Admin.route(bus, ctx -> setBlocked(ctx, false)));
+    router.get("/key/list").handler(Admin.route(bus, this::list));
   }
 
   private Future<JsonObject> generate(RoutingContext ctx) {
-    JsonObject body = body(ctx);
+    JsonObject body = Admin.body(ctx);
     Map<String, Object> columns = KeyFields.parse(body, Instant.now());
     String key = KeySecrets.newKey();
     Map<String, Object> row = new LinkedHashMap<>();
@@ -97,7 +62,7 @@ public final class KeyRoutes {
   }
 
   private Future<JsonObject> update(RoutingContext ctx) {
-    JsonObject body = body(ctx);
+    JsonObject body = Admin.body(ctx);
     String hash = KeySecrets.hash(keyParam(body));
     Map<String, Object> columns = KeyFields.parse(body, Instant.now());
     return existing(store.update(hash, columns)).map(updated -> forgotten(updated).toJson());
@@ -105,7 +70,7 @@ public final class KeyRoutes {
 
   /** A new value for an existing key, settings kept; the old value stops working at once. */
   private Future<JsonObject> regenerate(RoutingContext ctx) {
-    String oldHash = KeySecrets.hash(keyParam(body(ctx)));
+    String oldHash = KeySecrets.hash(keyParam(Admin.body(ctx)));
     String key = KeySecrets.newKey();
     return existing(store.replaceSecret(oldHash, KeySecrets.hash(key), KeySecrets.displayName(key)))
         .map(renewed -> {
@@ -115,17 +80,17 @@ public final class KeyRoutes {
   }
 
   private Future<JsonObject> setBlocked(RoutingContext ctx, boolean blocked) {
-    String hash = KeySecrets.hash(keyParam(body(ctx)));
+    String hash = KeySecrets.hash(keyParam(Admin.body(ctx)));
     return existing(store.update(hash, Map.of("blocked", blocked))).map(updated -> forgotten(updated).toJson());
   }
 
   private Future<JsonObject> delete(RoutingContext ctx) {
-    JsonObject body = body(ctx);
+    JsonObject body = Admin.body(ctx);
     List<String> hashes = new ArrayList<>();
-    for (String key : strings(body, "keys")) {
+    for (String key : Admin.strings(body, "keys")) {
       hashes.add(KeySecrets.hash(key));
     }
-    List<String> aliases = strings(body, "key_aliases");
+    List<String> aliases = Admin.strings(body, "key_aliases");
     if (hashes.isEmpty() && aliases.isEmpty()) {
       return Future.failedFuture(GatewayError.badRequest("keys", "Name the keys to delete: {\"keys\": [\"sk-...\"]} or {\"key_aliases\": [...]}."));
     }
@@ -140,8 +105,8 @@ public final class KeyRoutes {
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
-    int page = positive(ctx.request().getParam("page"), 1, "page");
-    int size = Math.min(MAX_PAGE_SIZE, positive(ctx.request().getParam("size"), 10, "size"));
+    int page = Admin.positive(ctx, "page", 1);
+    int size = Math.min(Admin.MAX_PAGE_SIZE, Admin.positive(ctx, "size", 10));
     return store.list(page, size).map(result -> {
       JsonArray keys = new JsonArray();
       result.keys().forEach(key -> keys.add(key.toJson()));
@@ -157,51 +122,11 @@ public final class KeyRoutes {
   }
 
   private static Future<VirtualKey> existing(Future<VirtualKey> lookup) {
-    return lookup.compose(key -> key != null ? Future.succeededFuture(key)
-        : Future.failedFuture(GatewayError.notFound("key_not_found", "key", "No such key (it may have been deleted).")));
-  }
-
-  private static JsonObject body(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().length() == 0) {
-      return new JsonObject();
-    }
-    try {
-      return ctx.body().asJsonObject();
-    } catch (RuntimeException e) {
-      throw GatewayError.badRequest(null, "The request body is not a valid JSON object.");
-    }
+    return lookup.compose(key -> key != null ? Future.succeededFuture(key) : Future.failedFuture(Admin.notFound("key", "key")));
   }
 
   private static String keyParam(JsonObject body) {
-    if (!(body.getValue("key") instanceof String key) || key.isBlank()) {
-      throw GatewayError.badRequest("key", "Name the key: {\"key\": \"sk-...\"}.");
-    }
-    return key;
+    return Admin.requiredText(body, "key", "sk-...");
   }
 
-  private static List<String> strings(JsonObject body, String field) {
-    Object value = body.getValue(field);
-    if (value == null) {
-      return List.of();
-    }
-    if (!(value instanceof JsonArray list) || list.stream().anyMatch(item -> !(item instanceof String))) {
-      throw GatewayError.badRequest(field, "'" + field + "' must be a list of strings.");
-    }
-    return list.getList();
-  }
-
-  private static int positive(String text, int fallback, String name) {
-    if (text == null) {
-      return fallback;
-    }
-    try {
-      int value = Integer.parseInt(text);
-      if (value < 1) {
-        throw new NumberFormatException();
-      }
-      return value;
-    } catch (NumberFormatException e) {
-      throw GatewayError.badRequest(name, "'" + name + "' must be a whole number of at least 1.");
-    }
-  }
 }

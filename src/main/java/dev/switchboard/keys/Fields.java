@@ -1,0 +1,84 @@
+package dev.switchboard.keys;
+
+import dev.switchboard.errors.GatewayError;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The settable fields of an admin request body (keys, users, teams), each declared with its kind,
+ * validated and mapped to its column. Each bad value is a 400 that names the field.
+ */
+final class Fields {
+
+  /** What a field holds, and so how it is checked and stored. */
+  enum Kind { TEXT, STRINGS, NUMBER, WHOLE, OBJECT, LIST, FLAG }
+
+  private Fields() {
+  }
+
+  /** Column → value, in declaration order, for the declared fields present in {@code body}. */
+  static Map<String, Object> parse(JsonObject body, Map<String, Kind> declared) {
+    Map<String, Object> columns = new LinkedHashMap<>();
+    declared.forEach((field, kind) -> {
+      if (body.containsKey(field)) {
+        columns.put(field, value(field, kind, body.getValue(field)));
+      }
+    });
+    return columns;
+  }
+
+  private static Object value(String field, Kind kind, Object value) {
+    switch (kind) {
+      case TEXT -> {
+        if (value != null && !(value instanceof String)) {
+          throw bad(field, "a string");
+        }
+        return value;
+      }
+      case STRINGS -> {
+        if (!(value instanceof JsonArray list) || list.stream().anyMatch(item -> !(item instanceof String))) {
+          throw bad(field, "a list of strings");
+        }
+        return list.getList().toArray(new String[0]);
+      }
+      case NUMBER -> {
+        if (value != null && (!(value instanceof Number n) || n.doubleValue() < 0)) {
+          throw bad(field, "a number of at least 0");
+        }
+        return value == null ? null : ((Number) value).doubleValue();
+      }
+      case WHOLE -> {
+        if (value != null && (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+            || n.longValue() < 0 || n.longValue() > Integer.MAX_VALUE)) {
+          throw bad(field, "a whole number of at least 0");
+        }
+        return value == null ? null : ((Number) value).intValue();
+      }
+      case OBJECT -> {
+        if (value != null && !(value instanceof JsonObject)) {
+          throw bad(field, "an object");
+        }
+        return value == null ? new JsonObject() : value;
+      }
+      case LIST -> {
+        if (!(value instanceof JsonArray)) {
+          throw bad(field, "a list");
+        }
+        return value;
+      }
+      case FLAG -> {
+        if (!(value instanceof Boolean)) {
+          throw bad(field, "true or false");
+        }
+        return value;
+      }
+      default -> throw new IllegalStateException(kind.name());
+    }
+  }
+
+  private static GatewayError bad(String field, String shape) {
+    return GatewayError.badRequest(field, "'" + field + "' must be " + shape + ".");
+  }
+}
