@@ -98,7 +98,7 @@ public final class Gateway {
           reportConfig(config, authenticator, db == null);
           HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
               boundPort, config.general().maxRequestSizeBytes(), registry, System.currentTimeMillis() / 1000,
-              keys == null ? null : new KeyRoutes(bus, keys));
+              db == null ? null : new KeyRoutes(bus, keys), db == null ? null : db.pool());
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))
               .compose(v -> deploy(vertx, loops, stages, () -> new StreamRelayVerticle(bus, config.litellm())))

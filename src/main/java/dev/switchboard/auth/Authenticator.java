@@ -74,11 +74,15 @@ public final class Authenticator {
     if (key.blocked()) {
       return Future.failedFuture(GatewayError.unauthorized("This key is blocked. An admin can unblock it with POST /key/unblock."));
     }
+    if (key.teamBlocked()) {
+      return Future.failedFuture(GatewayError.unauthorized("This key's team " + key.teamId()
+          + " is blocked. An admin can unblock it with POST /team/update {\"team_id\": ..., \"blocked\": false}."));
+    }
     if (key.expiredAt(Instant.now())) {
       return Future.failedFuture(GatewayError.unauthorized("This key expired at " + key.expires()
           + ". Ask an admin for a new key or to extend it with POST /key/update."));
     }
-    return Future.succeededFuture(Principal.of(key, grants.apply(key.models())));
+    return Future.succeededFuture(Principal.of(key, ModelAccess.effective(key, grants)));
   }
 
   private static GatewayError invalid() {
@@ -86,7 +90,7 @@ public final class Authenticator {
         + " is not valid for this gateway (wrong, or deleted).");
   }
 
-  /** A key changed or is gone: the next request reads it again. */
+  /** A key changed or is gone (null: any key may have): the next request reads it again. */
   public void forget(String tokenHash) {
     cache.forget(tokenHash);
   }

@@ -38,7 +38,12 @@ final class KeyCache {
     entries.put(key.tokenHash(), new Entry(key, System.nanoTime()));
   }
 
+  /** @param tokenHash the key to drop, or null for all of them */
   void forget(String tokenHash) {
-    entries.remove(tokenHash);
+    if (tokenHash == null) {
+      entries.clear();
+    } else {
+      entries.remove(tokenHash);
+    }
   }
 }

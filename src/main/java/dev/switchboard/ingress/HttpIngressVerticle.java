@@ -3,6 +3,7 @@ package dev.switchboard.ingress;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.keys.DirectoryRoutes;
 import dev.switchboard.keys.KeyRoutes;
 import dev.switchboard.provider.Operation;
 import dev.switchboard.routing.ModelRegistry;
@@ -13,6 +14,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -30,9 +32,10 @@ public final class HttpIngressVerticle extends VerticleBase {
    * @param port      0 for a random free port, shared by every instance
    * @param boundPort where the port actually bound is told
    * @param keyRoutes the key-management API, or null when the gateway runs without a database
+   * @param pool      the database for the user and team APIs, or null without one
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, ModelRegistry registry,
-      long startedEpochSeconds, KeyRoutes keyRoutes) {
+      long startedEpochSeconds, KeyRoutes keyRoutes, Pool pool) {
   }
 
   private final Bus bus;
@@ -72,10 +75,13 @@ public final class HttpIngressVerticle extends VerticleBase {
     }
     if (settings.keyRoutes() != null) {
       settings.keyRoutes().mount(router, body);
+      new DirectoryRoutes(bus, settings.pool(), settings.keyRoutes()).mount(router, body);
     } else {
-      router.route("/key/*").handler(ctx -> ErrorResponses.write(ctx.response(), new GatewayError(503,
-          "service_unavailable", "no_database", null, "Virtual keys need a database, and this gateway runs with "
-              + "general_settings.database_url: none. Remove it (embedded database) or point it at Postgres.", null)));
+      for (String admin : new String[] {"/key/*", "/user/*", "/team/*"}) {
+        router.route(admin).handler(ctx -> ErrorResponses.write(ctx.response(), new GatewayError(503,
+            "service_unavailable", "no_database", null, "Keys, users and teams need a database, and this gateway runs "
+                + "with general_settings.database_url: none. Remove it (embedded database) or point it at Postgres.", null)));
+      }
     }
     router.get("/health/liveliness").handler(info::liveness);
     router.get("/health/liveness").handler(info::liveness);

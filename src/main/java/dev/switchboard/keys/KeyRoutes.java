@@ -43,8 +43,11 @@ public final class KeyRoutes {
   }
 
   private Future<JsonObject> generate(RoutingContext ctx) {
-    JsonObject body = Admin.body(ctx);
-    Map<String, Object> columns = KeyFields.parse(body, Instant.now());
+    return create(KeyFields.parse(Admin.body(ctx), Instant.now()));
+  }
+
+  /** A new key with these settings; its value is in the answer, once. */
+  Future<JsonObject> create(Map<String, Object> columns) {
     String key = KeySecrets.newKey();
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("token_hash", KeySecrets.hash(key));

@@ -38,9 +38,11 @@ public final class KeyStore {
         .map(rows -> read(rows.iterator().next()));
   }
 
-  /** The key with this hash, or null. */
+  /** The key with this hash and what its team and user allow, or null. */
   public Future<VirtualKey> find(String tokenHash) {
-    return one("SELECT * FROM virtual_keys WHERE token_hash = $1", tokenHash);
+    return one("SELECT k.*, t.models AS team_models, t.blocked AS team_blocked, u.models AS user_models "
+        + "FROM virtual_keys k LEFT JOIN teams t ON t.team_id = k.team_id LEFT JOIN users u ON u.user_id = k.user_id "
+        + "WHERE k.token_hash = $1", tokenHash);
   }
 
   Future<VirtualKey> findByAlias(String alias) {
@@ -145,7 +147,19 @@ public final class KeyStore {
         json(row, "metadata"),
         Arrays.asList(row.getArrayOfStrings("tags")),
         row.getDouble("spend"),
-        created == null ? null : created.toInstant());
+        created == null ? null : created.toInstant(),
+        optionalStrings(row, "team_models"),
+        optionalStrings(row, "user_models"),
+        row.getColumnIndex("team_blocked") >= 0 && Boolean.TRUE.equals(row.getBoolean("team_blocked")));
+  }
+
+  /** A joined column: null when the query did not join it or there was no row to join. */
+  private static List<String> optionalStrings(Row row, String column) {
+    if (row.getColumnIndex(column) < 0) {
+      return null;
+    }
+    String[] values = row.getArrayOfStrings(column);
+    return values == null ? null : List.of(values);
   }
 
   private static JsonObject json(Row row, String column) {

@@ -9,7 +9,10 @@ import java.util.List;
  * A virtual key as stored: never the key itself, only its hash (which never leaves the gateway
  * either: {@link #toJson()} leaves it out).
  *
- * @param models model names and access groups it may use; empty = every model of the gateway
+ * @param models      model names and access groups it may use; empty = every model of the gateway
+ * @param teamModels  its team's models, null when it has no team (read when authenticating only)
+ * @param userModels  its user's models, null when it has no user (read when authenticating only)
+ * @param teamBlocked its team is blocked
  */
 public record VirtualKey(
     String tokenHash,
@@ -30,7 +33,10 @@ public record VirtualKey(
     JsonObject metadata,
     List<String> tags,
     double spend,
-    Instant createdAt) {
+    Instant createdAt,
+    List<String> teamModels,
+    List<String> userModels,
+    boolean teamBlocked) {
 
   public boolean expiredAt(Instant now) {
     return expires != null && !now.isBefore(expires);

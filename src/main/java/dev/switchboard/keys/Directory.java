@@ -1,0 +1,124 @@
+package dev.switchboard.keys;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Users or teams in Postgres: one table, rows by id, as JSON with LiteLLM's field names (the
+ * column names). Column names only ever come from a {@link Fields} declaration, never from input.
+ */
+final class Directory {
+
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private final Pool pool;
+  private final String table;
+  private final String idColumn;
+
+  Directory(Pool pool, String table, String idColumn) {
+    this.pool = pool;
+    this.table = table;
+    this.idColumn = idColumn;
+  }
+
+  String idColumn() {
+    return idColumn;
+  }
+
+  /** A new row; a 400 when the id is taken. */
+  Future<JsonObject> insert(Map<String, Object> columns) {
+    List<String> names = new ArrayList<>(columns.keySet());
+    StringBuilder placeholders = new StringBuilder();
+    for (int i = 1; i <= names.size(); i++) {
+      placeholders.append(i == 1 ? "" : ", ").append('$').append(i);
+    }
+    return pool.preparedQuery("INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES (" + placeholders
+            + ") RETURNING *")
+        .execute(Tuple.wrap(new ArrayList<>(columns.values())))
+        .recover(failure -> failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
+            ? Future.failedFuture(dev.switchboard.errors.GatewayError.badRequest(idColumn,
+                "'" + idColumn + "' " + columns.get(idColumn) + " already exists."))
+            : Future.failedFuture(failure))
+        .map(Directory::firstOrNull);
+  }
+
+  Future<JsonObject> find(String id) {
+    return pool.preparedQuery("SELECT * FROM " + table + " WHERE " + idColumn + " = $1").execute(Tuple.of(id))
+        .map(Directory::firstOrNull);
+  }
+
+  /** The updated row, or null when there is none with this id. */
+  Future<JsonObject> update(String id, Map<String, Object> columns) {
+    if (columns.isEmpty()) {
+      return find(id);
+    }
+    List<Object> values = new ArrayList<>(columns.values());
+    StringBuilder set = new StringBuilder();
+    int i = 1;
+    for (String name : columns.keySet()) {
+      set.append(name).append(" = $").append(i++).append(", ");
+    }
+    values.add(id);
+    return pool.preparedQuery("UPDATE " + table + " SET " + set + "updated_at = now() WHERE " + idColumn + " = $" + i
+            + " RETURNING *")
+        .execute(Tuple.wrap(values)).map(Directory::firstOrNull);
+  }
+
+  /** The ids actually deleted. */
+  Future<List<String>> delete(List<String> ids) {
+    return pool.preparedQuery("DELETE FROM " + table + " WHERE " + idColumn + " = ANY($1) RETURNING " + idColumn)
+        .execute(Tuple.tuple().addArrayOfString(ids.toArray(new String[0])))
+        .map(rows -> {
+          List<String> deleted = new ArrayList<>();
+          rows.forEach(row -> deleted.add(row.getString(0)));
+          return deleted;
+        });
+  }
+
+  Future<JsonObject> list(int page, int size) {
+    return pool.preparedQuery("SELECT *, count(*) OVER () AS total FROM " + table + " ORDER BY created_at DESC, "
+            + idColumn + " LIMIT $1 OFFSET $2")
+        .execute(Tuple.of(size, (page - 1) * size))
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          long total = 0;
+          for (Row row : rows) {
+            JsonObject item = json(row);
+            total = item.getLong("total");
+            item.remove("total");
+            items.add(item);
+          }
+          return new JsonObject().put("items", items).put("total_count", total).put("current_page", page)
+              .put("total_pages", (total + size - 1) / size);
+        });
+  }
+
+  private static JsonObject firstOrNull(RowSet<Row> rows) {
+    return rows.size() == 0 ? null : json(rows.iterator().next());
+  }
+
+  /** Every column, with arrays as lists and times as ISO-8601 strings. */
+  static JsonObject json(Row row) {
+    JsonObject out = new JsonObject();
+    for (int i = 0; i < row.size(); i++) {
+      Object value = row.getValue(i);
+      if (value instanceof Object[] array) {
+        value = new JsonArray(List.of(array));
+      } else if (value instanceof OffsetDateTime time) {
+        value = time.toInstant().toString();
+      }
+      out.put(row.getColumnName(i), value);
+    }
+    return out;
+  }
+}
