@@ -401,6 +401,14 @@ class ChatCompletionsTest {
   }
 
   @Test
+  void without_a_database_key_management_says_why_it_is_off(VertxTestContext ctx) {
+    expect(ctx, post("/key/generate").sendJsonObject(new JsonObject()), response -> {
+      assertEquals(503, response.statusCode());
+      assertTrue(error(response).getString("message").contains("database_url: none"));
+    });
+  }
+
+  @Test
   void an_unknown_endpoint_is_a_json_404(VertxTestContext ctx) {
     expect(ctx, post("/v1/nothing-here").sendJsonObject(new JsonObject()), response -> {
       assertEquals(404, response.statusCode());
