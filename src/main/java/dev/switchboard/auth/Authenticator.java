@@ -1,13 +1,13 @@
 package dev.switchboard.auth;
 
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.keys.KeySecrets;
 import dev.switchboard.keys.KeyStore;
 import dev.switchboard.keys.VirtualKey;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -48,29 +48,32 @@ public final class Authenticator {
       return Future.failedFuture(GatewayError.unauthorized(
           "Missing API key. Send it as " + Credentials.ACCEPTED_HEADERS + "."));
     }
-    if (MessageDigest.isEqual(masterKeyDigest, sha256(credential))) {
+    byte[] digest = sha256(credential);
+    if (MessageDigest.isEqual(masterKeyDigest, digest)) {
       return Future.succeededFuture(Principal.MASTER);
     }
     if (keys == null || !credential.startsWith("sk-")) {
       return Future.failedFuture(invalid());
     }
-    String hash = KeySecrets.hash(credential);
-    VirtualKey cached = cache.get(hash);
+    // Keys are stored by the hex of the same digest: one hash per request serves both checks.
+    String hash = HexFormat.of().formatHex(digest);
+    Principal cached = cache.get(hash);
     if (cached != null) {
-      return decide(cached);
+      return admit(cached);
     }
     return keys.find(hash).compose(found -> {
-      if (found != null) {
-        cache.put(found);
+      if (found == null) {
+        return Future.failedFuture(invalid());
       }
-      return decide(found);
+      Principal principal = Principal.of(found, ModelAccess.effective(found, grants));
+      cache.put(principal);
+      return admit(principal);
     });
   }
 
-  private Future<Principal> decide(VirtualKey key) {
-    if (key == null) {
-      return Future.failedFuture(invalid());
-    }
+  /** Blocked and expired are checked on every request: the time passes, the cache does not. */
+  private static Future<Principal> admit(Principal principal) {
+    VirtualKey key = principal.key();
     if (key.blocked()) {
       return Future.failedFuture(GatewayError.unauthorized("This key is blocked. An admin can unblock it with POST /key/unblock."));
     }
@@ -82,7 +85,7 @@ public final class Authenticator {
       return Future.failedFuture(GatewayError.unauthorized("This key expired at " + key.expires()
           + ". Ask an admin for a new key or to extend it with POST /key/update."));
     }
-    return Future.succeededFuture(Principal.of(key, ModelAccess.effective(key, grants)));
+    return Future.succeededFuture(principal);
   }
 
   private static GatewayError invalid() {

@@ -1,24 +1,24 @@
 package dev.switchboard.auth;
 
-import dev.switchboard.keys.VirtualKey;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Recently seen virtual keys by hash, so a request costs a map lookup, not a database round trip.
- * Bounded in size and age; an update, block or delete removes the key at once (see {@code forget}).
+ * Recently seen virtual keys by hash, as ready principals (models already worked out), so a
+ * request costs a map lookup, not a database round trip. Bounded in size and age; an update,
+ * block or delete removes the key at once (see {@code forget}).
  */
 final class KeyCache {
 
   static final long TTL_NANOS = 60_000_000_000L;
   static final int MAX_ENTRIES = 100_000;
 
-  private record Entry(VirtualKey key, long loadedAtNanos) {
+  private record Entry(Principal principal, long loadedAtNanos) {
   }
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-  VirtualKey get(String tokenHash) {
+  Principal get(String tokenHash) {
     Entry entry = entries.get(tokenHash);
     if (entry == null) {
       return null;
@@ -27,15 +27,15 @@ final class KeyCache {
       entries.remove(tokenHash, entry);
       return null;
     }
-    return entry.key();
+    return entry.principal();
   }
 
-  void put(VirtualKey key) {
+  void put(Principal principal) {
     if (entries.size() >= MAX_ENTRIES) {
       // Rare and cheap to refill: simpler than an LRU and keeps the bound hard.
       entries.clear();
     }
-    entries.put(key.tokenHash(), new Entry(key, System.nanoTime()));
+    entries.put(principal.key().tokenHash(), new Entry(principal, System.nanoTime()));
   }
 
   /** @param tokenHash the key to drop, or null for all of them */
