@@ -91,8 +91,32 @@ class VirtualKeysTest {
     };
   }
 
+  /** Everything logged while a test runs, at every level, to check no secret is among it. */
+  private static final class LogCapture extends java.util.logging.Handler {
+    final StringBuilder text = new StringBuilder();
+
+    @Override
+    public synchronized void publish(java.util.logging.LogRecord record) {
+      text.append(new java.util.logging.SimpleFormatter().format(record)).append('\n');
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+    }
+  }
+
   @Test
   void the_whole_lifecycle(VertxTestContext ctx) {
+    LogCapture logs = new LogCapture();
+    logs.setLevel(java.util.logging.Level.ALL);
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    java.util.logging.Level before = java.util.logging.Logger.getLogger("dev.switchboard").getLevel();
+    java.util.logging.Logger.getLogger("dev.switchboard").setLevel(java.util.logging.Level.ALL);
+    root.addHandler(logs);
     generate(new JsonObject().put("models", new JsonArray().add("chat")).put("key_alias", "team-a")
             .put("metadata", new JsonObject().put("owner", "ana")))
         .compose(key -> {
@@ -129,7 +153,17 @@ class VirtualKeysTest {
         .compose(key -> expect(ctx, admin("/key/delete", new JsonObject().put("keys", new JsonArray().add(key))), key,
             status(200, KeySecrets.displayName(key))))
         .compose(key -> expect(ctx, chat(key, "chat"), key, status(401, "Invalid API key")))
-        .onComplete(ctx.succeedingThenComplete());
+        .onComplete(ctx.succeeding(key -> {
+          root.removeHandler(logs);
+          java.util.logging.Logger.getLogger("dev.switchboard").setLevel(before);
+          ctx.verify(() -> {
+            assertTrue(logs.text.length() > 0, "the gateway logged something to check");
+            assertFalse(logs.text.toString().contains(key), "a key value in the logs");
+            assertFalse(logs.text.toString().contains(KeySecrets.hash(key)), "a key hash in the logs");
+            assertFalse(logs.text.toString().contains(MASTER), "the master key in the logs");
+          });
+          ctx.completeNow();
+        }));
   }
 
   private Future<List<String>> models(String key) {
