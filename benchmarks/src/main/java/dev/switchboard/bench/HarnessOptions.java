@@ -12,7 +12,7 @@ import java.util.Set;
 /** The load harness's command line: every knob of a run, its default, and its --help text. */
 final class HarnessOptions {
 
-  private static final List<String> PHASES = List.of("max", "open", "stream");
+  private static final List<String> PHASES = List.of("max", "open", "stream", "streams");
 
   int concurrency = 64;
   // With the gateway pinned to one core, C2 still competes with the requests after 15 s; after
@@ -29,6 +29,10 @@ final class HarnessOptions {
   double streamDurationS = 10;
   int streamChunks = 20;
   int chunkIntervalMs = 5;
+  int streams = 1000;
+  int streamsChunks = 100;
+  int streamsIntervalMs = 50;
+  int streamsRampMs = 1000;
   boolean pin = true;
   String harnessCpus = "1";
   String gatewayCpus = "0";
@@ -56,6 +60,10 @@ final class HarnessOptions {
       "  --stream-warmup S      (default 2)   --stream-duration S   (default 10)",
       "  --stream-chunks N      content chunks per mock stream (default 20)",
       "  --chunk-interval-ms N  mock delay between stream chunks, 0 = all at once (default 5)",
+      "  --streams N            streams open at once in the concurrent-streams run (default 1000)",
+      "  --streams-chunks N     content chunks of each of those streams (default 100)",
+      "  --streams-interval-ms N  mock delay between their chunks (default 50)",
+      "  --streams-ramp-ms N    start the N streams evenly over this long (default 1000)",
       "  --no-pin               do not pin anything with taskset",
       "  --harness-cpus LIST    taskset CPU list for this harness (default 1)",
       "  --gateway-cpus LIST    taskset CPU list for the gateway JVM (default 0)",
@@ -64,7 +72,7 @@ final class HarnessOptions {
       "  --open                 no master_key in the gateway config (default: master_key set, auth on)",
       "  --max-total S          hard limit for the whole run, then exit (default 300)",
       "  --report PATH          JSON report (default: <jar dir>/load-report.json)",
-      "  --phases LIST          which runs, of max,open,stream (default: all three)",
+      "  --phases LIST          which runs, of max,open,stream,streams (default: all four)",
       "  --help");
 
   static HarnessOptions parse(String[] args) {
@@ -112,6 +120,10 @@ final class HarnessOptions {
       case "--stream-duration" -> streamDurationS = positive(option, Double.parseDouble(value));
       case "--stream-chunks" -> streamChunks = positive(option, Integer.parseInt(value));
       case "--chunk-interval-ms" -> chunkIntervalMs = Integer.parseInt(value);
+      case "--streams" -> streams = positive(option, Integer.parseInt(value));
+      case "--streams-chunks" -> streamsChunks = positive(option, Integer.parseInt(value));
+      case "--streams-interval-ms" -> streamsIntervalMs = positive(option, Integer.parseInt(value));
+      case "--streams-ramp-ms" -> streamsRampMs = positive(option, Integer.parseInt(value));
       case "--harness-cpus" -> harnessCpus = value;
       case "--gateway-cpus" -> gatewayCpus = value;
       case "--gateway-jvm-opt" -> gatewayJvmOpts.add(value);
@@ -122,7 +134,7 @@ final class HarnessOptions {
         phases.clear();
         for (String phase : value.split(",")) {
           if (!PHASES.contains(phase.trim())) {
-            throw new IllegalArgumentException("--phases takes max, open and/or stream");
+            throw new IllegalArgumentException("--phases takes max, open, stream and/or streams");
           }
           phases.add(phase.trim());
         }
@@ -146,7 +158,8 @@ final class HarnessOptions {
         .put("rate_warmup_s", rateWarmupS).put("rate_duration_s", rateDurationS)
         .put("stream_rate", streamRate).put("stream_warmup_s", streamWarmupS)
         .put("stream_duration_s", streamDurationS).put("stream_chunks", streamChunks)
-        .put("chunk_interval_ms", chunkIntervalMs).put("master_key", !open)
+        .put("chunk_interval_ms", chunkIntervalMs).put("streams", streams).put("streams_chunks", streamsChunks)
+        .put("streams_interval_ms", streamsIntervalMs).put("streams_ramp_ms", streamsRampMs).put("master_key", !open)
         .put("gateway_jvm_opts", new JsonArray(gatewayJvmOpts));
   }
 }

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -20,7 +21,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The harness's calling side: its event loops, one keep-alive connection pool per target, and the
- * two kinds of call (plain and streaming), each checked for a whole, well-formed answer.
+ * three kinds of call (plain, streaming, and the paced streams of the concurrent-streams phase),
+ * each checked for a whole, well-formed answer.
  */
 final class LoadClient {
 
@@ -35,6 +37,7 @@ final class LoadClient {
   private final int poolSize;
   private final Buffer plainBody = Buffer.buffer(Payloads.chatBody("bench", false, false));
   private final Buffer streamBody = Buffer.buffer(Payloads.chatBody("bench", true, true));
+  private final Buffer pacedBody = Buffer.buffer(Payloads.chatBody(MockUpstream.PACED_MODEL, true, true));
 
   private LoadClient(Vertx vertx, List<Context> loops, int poolSize) {
     this.vertx = vertx;
@@ -65,10 +68,15 @@ final class LoadClient {
   }
 
   Target target(String name, int port, String bearerKey) {
+    return target(name, port, bearerKey, poolSize);
+  }
+
+  /** A target with a pool of its own size: one HTTP/1.1 connection per call it must hold open at once. */
+  Target target(String name, int port, String bearerKey, int connections) {
     HttpClientAgent client = vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setPipelining(false)
             .setDefaultHost(Loopback.HOST),
-        new PoolOptions().setHttp1MaxSize(poolSize).setMaxWaitQueueSize(-1));
+        new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.CONTENT_TYPE, "application/json")
         .set(HttpHeaders.AUTHORIZATION, "Bearer " + bearerKey);
     return new Target(name, client, port, headers);
@@ -94,8 +102,7 @@ final class LoadClient {
         .compose(request -> request.send(streamBody))
         .compose(response -> {
           if (response.statusCode() != 200) {
-            return response.body().compose(body -> Future.failedFuture(
-                "status " + response.statusCode() + ": " + truncate(body.toString())));
+            return refused(response);
           }
           Promise<long[]> done = Promise.promise();
           long[] times = new long[2];
@@ -123,7 +130,20 @@ final class LoadClient {
         });
   }
 
-  private static String truncate(String text) {
+  /** A paced, stamped stream (model {@link MockUpstream#PACED_MODEL}), read event by event. */
+  Future<PacedStream.Result> pacedStream(Target target, PacedStream.Observer observer) {
+    return target.client().request(post(target))
+        .compose(request -> request.send(pacedBody))
+        .compose(response -> response.statusCode() == 200 ? PacedStream.read(response, observer) : refused(response));
+  }
+
+  /** A call answered with another status than 200 fails with that status and the body, which says why. */
+  private static <T> Future<T> refused(HttpClientResponse response) {
+    return response.body().compose(body -> Future.failedFuture(
+        "status " + response.statusCode() + ": " + truncate(body.toString())));
+  }
+
+  static String truncate(String text) {
     return text.length() > 200 ? text.substring(0, 200) + "..." : text;
   }
 }

@@ -16,12 +16,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * End-to-end load harness: a fast mock OpenAI upstream in this JVM, the gateway as a separate JVM
- * (cli.Main on a generated LiteLLM config), and bounded closed-loop, open-loop and streaming runs
- * against the mock directly and through the gateway. Prints a report and writes it as JSON.
+ * (cli.Main on a generated LiteLLM config), and bounded closed-loop, open-loop, streaming and
+ * concurrent-streams runs against the mock directly and through the gateway. Prints a report and
+ * writes it as JSON.
  *
  * <p>This class is the run's order of events; {@link HarnessOptions} (the command line),
  * {@link Pinning}, {@link MockUpstream}, {@link GatewayProcess}, {@link LoadClient},
- * {@link LoadRunner} and {@link Report} do the work.
+ * {@link LoadRunner}, {@link ConcurrentStreams} and {@link Report} do the work.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.switchboard.bench.LoadHarness --help}
  */
@@ -74,8 +75,8 @@ public final class LoadHarness {
     LoadClient client = await(LoadClient.deploy(vertx, loops, o.concurrency));
 
     int mockPort = Loopback.freePort();
-    await(vertx.deployVerticle(() -> new MockUpstream(mockPort, o.streamChunks, o.chunkIntervalMs),
-        new DeploymentOptions().setInstances(loops)));
+    await(vertx.deployVerticle(() -> new MockUpstream(mockPort, o.streamChunks, o.chunkIntervalMs, o.streamsChunks,
+        o.streamsIntervalMs), new DeploymentOptions().setInstances(loops)));
     log("mock upstream on http://%s:%d (%d event loop%s)", Loopback.HOST, mockPort, loops, loops == 1 ? "" : "s");
 
     int gatewayPort = Loopback.freePort();
@@ -146,6 +147,13 @@ public final class LoadHarness {
       report.streaming(sDirect, sGateway);
     }
 
+    // (f) many paced streams open at once: added TTFT and chunk gaps, the gateway's memory per stream
+    if (o.phases.contains("streams")) {
+      log("%d concurrent streams (%d content chunks, %d ms apart), started over %d ms; two rounds each way, "
+          + "the first opens the connections", o.streams, o.streamsChunks, o.streamsIntervalMs, o.streamsRampMs);
+      report.concurrentStreams(new ConcurrentStreams(o, client, runner, gateway).run(mockPort, gatewayPort));
+    }
+
     // (e) memory once the load has stopped
     Thread.sleep(2000);
     report.gatewayMemoryAndThreads(rssStartKb, gateway);
@@ -201,11 +209,11 @@ public final class LoadHarness {
     }
   }
 
-  private static void log(String format, Object... args) {
+  static void log(String format, Object... args) {
     System.out.printf(Locale.ROOT, "[harness] " + format + "%n", args);
   }
 
-  private static <T> T await(Future<T> future) throws Exception {
+  static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 }

@@ -136,46 +136,40 @@ final class LoadRunner {
     long measureStart = base + (long) (warmCount * interval);
     long[] lagSum = new long[1];
 
-    Thread pacer = new Thread(() -> {
-      for (long i = 0; i < count; i++) {
-        long intended = base + (long) (i * interval);
-        sleepUntil(intended);
-        boolean measured = i >= warmCount;
-        if (measured) {
-          lagSum[0] += System.nanoTime() - intended;
-        }
-        outstanding.incrementAndGet();
-        client.loop(i).runOnContext(v -> {
-          if (streaming) {
-            client.stream(target).onComplete(result -> {
-              if (measured) {
-                if (result.succeeded()) {
-                  recorder.recordValue(Math.max(0, result.result()[0] - intended));
-                  totals.recordValue(Math.max(0, result.result()[1] - intended));
-                } else {
-                  errors.add(result);
-                }
-              }
-              outstanding.decrementAndGet();
-            });
-          } else {
-            client.call(target).onComplete(result -> {
-              long done = System.nanoTime();
-              if (measured) {
-                if (result.succeeded()) {
-                  recorder.recordValue(Math.max(0, done - intended));
-                } else {
-                  errors.add(result);
-                }
-              }
-              outstanding.decrementAndGet();
-            });
-          }
-        });
+    Thread pacer = startPacer(base, interval, count, (i, intended, lag) -> {
+      boolean measured = i >= warmCount;
+      if (measured) {
+        lagSum[0] += lag;
       }
-    }, "harness-pacer");
-    pacer.setDaemon(true);
-    pacer.start();
+      outstanding.incrementAndGet();
+      client.loop(i).runOnContext(v -> {
+        if (streaming) {
+          client.stream(target).onComplete(result -> {
+            if (measured) {
+              if (result.succeeded()) {
+                recorder.recordValue(Math.max(0, result.result()[0] - intended));
+                totals.recordValue(Math.max(0, result.result()[1] - intended));
+              } else {
+                errors.add(result);
+              }
+            }
+            outstanding.decrementAndGet();
+          });
+        } else {
+          client.call(target).onComplete(result -> {
+            long done = System.nanoTime();
+            if (measured) {
+              if (result.succeeded()) {
+                recorder.recordValue(Math.max(0, done - intended));
+              } else {
+                errors.add(result);
+              }
+            }
+            outstanding.decrementAndGet();
+          });
+        }
+      });
+    });
     sleepUntil(measureStart);
     CpuTicks cpu0 = CpuTicks.read(gatewayPid);
     long wall0 = System.nanoTime();
@@ -198,13 +192,36 @@ final class LoadRunner {
     return phase;
   }
 
-  private Phase started(Phase phase) {
+  /** Adds a run to {@link #ran()}: every measured run, whoever ran it, counts for the noise line. */
+  Phase started(Phase phase) {
     ran.add(phase);
     return phase;
   }
 
+  /** What a pacer does at each send time: call {@code i}, when it was due, how late the pacer woke. */
+  interface Send {
+    void at(long i, long intendedNanos, long lagNanos);
+  }
+
+  /**
+   * Starts a daemon thread that calls {@code send} at base + i × interval for each i below count,
+   * whatever the answers do; it ends after the last send.
+   */
+  static Thread startPacer(long base, double intervalNanos, long count, Send send) {
+    Thread pacer = new Thread(() -> {
+      for (long i = 0; i < count; i++) {
+        long intended = base + (long) (i * intervalNanos);
+        sleepUntil(intended);
+        send.at(i, intended, System.nanoTime() - intended);
+      }
+    }, "harness-pacer");
+    pacer.setDaemon(true);
+    pacer.start();
+    return pacer;
+  }
+
   /** Parks until a System.nanoTime() deadline; parkNanos may wake early, so it loops. */
-  private static void sleepUntil(long deadlineNanos) {
+  static void sleepUntil(long deadlineNanos) {
     long remaining;
     while ((remaining = deadlineNanos - System.nanoTime()) > 0) {
       LockSupport.parkNanos(remaining);

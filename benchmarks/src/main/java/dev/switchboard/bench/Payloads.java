@@ -92,12 +92,45 @@ public final class Payloads {
     return events;
   }
 
+  /** What starts the content of a stamped event; the mock's send time (System.nanoTime) follows. */
+  static final String STAMP = "\"content\":\"t=";
+
+  /**
+   * One event of a paced stream, its content stamped with the time the mock sent it: index 0 is
+   * the role chunk, the rest content chunks. The harness's client reads the stamp back (same JVM,
+   * same clock) to tell the delay it saw from the delay the mock's schedule made.
+   */
+  static String stampedEvent(String model, int index, long sentNanos) {
+    String delta = index == 0 ? "{\"role\":\"assistant\"," + STAMP + sentNanos + "\",\"refusal\":null}"
+        : "{" + STAMP + sentNanos + WORDS[(index - 1) % WORDS.length] + "\"}";
+    return chunkPrefix(model) + "[{\"index\":0,\"delta\":" + delta + ",\"logprobs\":null,\"finish_reason\":null}]"
+        + ",\"usage\":null}";
+  }
+
+  /** The send time stamped into an event by {@link #stampedEvent}, or -1 when it has none. */
+  static long stampOf(String event) {
+    int at = event.indexOf(STAMP);
+    if (at < 0) {
+      return -1;
+    }
+    long nanos = 0;
+    int digits = 0;
+    for (int i = at + STAMP.length(); i < event.length() && Character.isDigit(event.charAt(i)); i++, digits++) {
+      nanos = nanos * 10 + (event.charAt(i) - '0');
+    }
+    return digits > 0 ? nanos : -1;
+  }
+
   /** Each event framed as the wire has it: {@code data: ...\n\n}. */
   public static List<Buffer> framed(List<String> events) {
     List<Buffer> frames = new ArrayList<>(events.size());
     for (String event : events) {
-      frames.add(Buffer.buffer("data: " + event + "\n\n"));
+      frames.add(framed(event));
     }
     return frames;
+  }
+
+  static Buffer framed(String event) {
+    return Buffer.buffer("data: " + event + "\n\n");
   }
 }

@@ -12,7 +12,7 @@ import org.HdrHistogram.Histogram;
 final class Phase {
 
   final String target;
-  /** "closed", "open" or "stream"; a stream's latency is its time to first token. */
+  /** "closed", "open", "stream" or "streams" (concurrent); a stream's latency is its time to first token. */
   final String kind;
   Histogram latency;
   /** Streams only: until the end of the stream. */
@@ -35,6 +35,10 @@ final class Phase {
   Phase(String target, String kind) {
     this.target = target;
     this.kind = kind;
+  }
+
+  boolean streams() {
+    return kind.startsWith("stream");
   }
 
   boolean viaGateway() {
@@ -77,7 +81,7 @@ final class Phase {
   /** One line for the progress log. */
   String summary() {
     String s = String.format(Locale.ROOT, "%d ok in %.1f s = %.0f req/s, %s p50 %.0f p99 %.0f p99.9 %.0f µs",
-        ok, seconds, rps(), "stream".equals(kind) ? "TTFT" : "latency",
+        ok, seconds, rps(), streams() ? "TTFT" : "latency",
         us(latency.getValueAtPercentile(50)), us(latency.getValueAtPercentile(99)),
         us(latency.getValueAtPercentile(99.9)));
     if (viaGateway()) {
@@ -98,7 +102,7 @@ final class Phase {
   JsonObject toJson() {
     JsonObject json = new JsonObject().put("ok", ok).put("errors", errors).put("incomplete", incomplete)
         .put("seconds", round(seconds, 3)).put("achieved_rps", round(rps(), 1))
-        .put(("stream".equals(kind) ? "ttft" : "latency") + "_us", percentiles(latency))
+        .put((streams() ? "ttft" : "latency") + "_us", percentiles(latency))
         .put("harness_cpu_pct", round(100 * harnessCpuS / seconds, 1))
         .put("other_processes_cpu_pct", round(otherCpuPct(), 1))
         .put("steal_pct", round(stealPct(), 1));

@@ -32,6 +32,7 @@ final class Report {
   private Pair max;
   private final List<Pair> openLoop = new ArrayList<>();
   private Pair streaming;
+  private ConcurrentStreams.Result streams;
 
   Report(HarnessOptions options, GatewayProcess gateway, int harnessEventLoops) throws IOException {
     this.o = options;
@@ -91,6 +92,31 @@ final class Report {
         .put("added_stream_total_p50_us", added(direct.total, gateway.total, 50)));
   }
 
+  /** (f): the measured round each way; the first rounds (connections opening) in full in the JSON only. */
+  void concurrentStreams(ConcurrentStreams.Result r) {
+    streams = r;
+    StreamsRound d = r.direct();
+    StreamsRound g = r.gateway();
+    Double heapGrowth = r.heapGrowthMibPer1000();
+    JsonObject memory = new JsonObject()
+        .put("rss_idle_before_kb", r.rssIdleBeforeKb()).put("rss_peak_kb", r.rssPeakKb())
+        .put("rss_after_kb", r.rssAfterKb()).put("rss_growth_mib_per_1000_streams", round(r.rssGrowthMibPer1000(), 1))
+        .put("heap_after_gc_before_kb", r.heapBeforeKb()).put("heap_after_gc_peak_kb", r.heapPeakKb())
+        .put("heap_growth_mib_per_1000_streams", heapGrowth == null ? null : round(heapGrowth, 1));
+    json.put("concurrent_streams", new JsonObject()
+        .put("streams", r.streams()).put("seconds", round(r.seconds(), 1)).put("content_chunks", o.streamsChunks)
+        .put("chunk_interval_ms", o.streamsIntervalMs).put("ramp_ms", o.streamsRampMs)
+        .put("direct", d.toJson()).put("gateway", g.toJson())
+        .put("added_ttft_p50_us", added(d.phase.latency, g.phase.latency, 50))
+        .put("added_ttft_p99_us", added(d.phase.latency, g.phase.latency, 99))
+        .put("added_worst_gap_p50_us", added(d.worstAddedGap, g.worstAddedGap, 50))
+        .put("added_worst_gap_p99_us", added(d.worstAddedGap, g.worstAddedGap, 99))
+        .put("gateway_cpu_us_per_chunk", round(g.gatewayCpuUsPerChunk(o.streamsChunks), 2))
+        .put("gateway_memory", memory)
+        .put("first_round", new JsonObject().put("direct", r.directFirst().toJson())
+            .put("gateway", r.gatewayFirst().toJson())));
+  }
+
   /** RSS idle after start, idle after the load, the peak; and the gateway's threads at the end. */
   void gatewayMemoryAndThreads(long rssStartKb, GatewayProcess gateway) {
     json.put("gateway_memory", new JsonObject().put("idle_rss_after_start_kb", rssStartKb)
@@ -131,6 +157,9 @@ final class Report {
     }
     if (streaming != null) {
       printStreaming(out);
+    }
+    if (streams != null) {
+      printConcurrentStreams(out);
     }
     double other = 0;
     double steal = 0;
@@ -201,5 +230,46 @@ final class Report {
         added(streaming.direct().latency, streaming.gateway().latency, 50),
         added(streaming.direct().latency, streaming.gateway().latency, 99)));
   }
-}
 
+  private void printConcurrentStreams(StringBuilder out) {
+    ConcurrentStreams.Result r = streams;
+    out.append(String.format(Locale.ROOT, "(f) %d concurrent streams, %d content chunks %d ms apart, started over %d ms, "
+        + "connections already open (µs)%n", r.streams(), o.streamsChunks, o.streamsIntervalMs, o.streamsRampMs));
+    out.append("             TTFT p50      p99   worst added gap p50      p99      max   chunk delay p99   open  errors\n");
+    for (StreamsRound round : List.of(r.direct(), r.gateway())) {
+      Phase p = round.phase;
+      out.append(String.format(Locale.ROOT, "    %-7s  %8.0f %8.0f   %19.0f %8.0f %8.0f   %15.0f %6d  %6d%n", p.target,
+          us(p.latency.getValueAtPercentile(50)), us(p.latency.getValueAtPercentile(99)),
+          us(round.worstAddedGap.getValueAtPercentile(50)), us(round.worstAddedGap.getValueAtPercentile(99)),
+          us(round.worstAddedGap.getMaxValue()), us(round.chunkDelay.getValueAtPercentile(99)), round.maxOpen(),
+          p.errors + p.incomplete));
+    }
+    StreamsRound d = r.direct();
+    StreamsRound g = r.gateway();
+    out.append(String.format(Locale.ROOT, "    ADDED    %8.0f %8.0f   %19.0f %8.0f   (targets: added TTFT <= 1000, "
+            + "gateway worst gap p99 <= 5000)%n", added(d.phase.latency, g.phase.latency, 50),
+        added(d.phase.latency, g.phase.latency, 99), added(d.worstAddedGap, g.worstAddedGap, 50),
+        added(d.worstAddedGap, g.worstAddedGap, 99)));
+    out.append(String.format(Locale.ROOT, "    gateway CPU %.1f µs per chunk; in the round %d GCs, max pause %.1f ms%n",
+        g.gatewayCpuUsPerChunk(o.streamsChunks), g.gc.collections(), g.gc.maxPauseMs()));
+    out.append(String.format(Locale.ROOT, "    gateway RSS idle before %.1f MiB, peak %.1f MiB, 2 s after %.1f MiB: "
+            + "%+.1f MiB per 1000 streams (target <= 50)%n", r.rssIdleBeforeKb() / 1024.0, r.rssPeakKb() / 1024.0,
+        r.rssAfterKb() / 1024.0, r.rssGrowthMibPer1000()));
+    Double heapGrowth = r.heapGrowthMibPer1000();
+    out.append(heapGrowth == null ? "    gateway heap after GC: the GC log has no collection before the rounds "
+        + "or none during them\n"
+        : String.format(Locale.ROOT, "    gateway heap after GC %.1f MiB before, at most %.1f MiB during: %+.1f MiB "
+            + "per 1000 streams (an upper bound)%n", r.heapBeforeKb() / 1024.0, r.heapPeakKb() / 1024.0, heapGrowth));
+    Phase firstDirect = r.directFirst().phase;
+    Phase firstGateway = r.gatewayFirst().phase;
+    out.append(String.format(Locale.ROOT, "    first round (opens the connections, not above): TTFT p50/p99 direct %.0f/%.0f, "
+            + "gateway %.0f/%.0f; gateway GC max pause %.1f ms%n", us(firstDirect.latency.getValueAtPercentile(50)),
+        us(firstDirect.latency.getValueAtPercentile(99)), us(firstGateway.latency.getValueAtPercentile(50)),
+        us(firstGateway.latency.getValueAtPercentile(99)), r.gatewayFirst().gc.maxPauseMs()));
+    for (StreamsRound round : List.of(r.directFirst(), r.direct(), r.gatewayFirst(), r.gateway())) {
+      round.failures().forEach((message, count) -> out.append(String.format(Locale.ROOT,
+          "    FAILED %s (%s round): %d x %s%n", round.phase.target, round.measured ? "measured" : "first", count,
+          message)));
+    }
+  }
+}
