@@ -92,6 +92,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void database_url_falls_back_to_the_DATABASE_URL_variable_and_none_means_stateless() {
+    GatewayConfig fromEnv = parse("model_list: []\n", Map.of("DATABASE_URL", "postgresql://u@h:5432/db"));
+    assertEquals("postgresql://u@h:5432/db", fromEnv.general().databaseUrl());
+    assertFalse(fromEnv.general().withoutDatabase());
+    GatewayConfig stateless = parse("general_settings: {database_url: none}\n", Map.of("DATABASE_URL", "postgresql://x"));
+    assertTrue(stateless.general().withoutDatabase());
+    assertNull(parse("model_list: []\n", Map.of()).general().databaseUrl(), "no URL: the embedded database");
+  }
+
+  @Test
   void a_deployment_with_an_unset_variable_still_loads_and_knows_the_variable() {
     GatewayConfig config = parse("""
         model_list:
