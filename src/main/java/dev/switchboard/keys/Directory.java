@@ -37,13 +37,7 @@ final class Directory {
 
   /** A new row; a 400 when the id is taken. */
   Future<JsonObject> insert(Map<String, Object> columns) {
-    List<String> names = new ArrayList<>(columns.keySet());
-    StringBuilder placeholders = new StringBuilder();
-    for (int i = 1; i <= names.size(); i++) {
-      placeholders.append(i == 1 ? "" : ", ").append('$').append(i);
-    }
-    return pool.preparedQuery("INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES (" + placeholders
-            + ") RETURNING *")
+    return pool.preparedQuery(SqlText.insert(table, columns.keySet()))
         .execute(Tuple.wrap(new ArrayList<>(columns.values())))
         .recover(failure -> failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
             ? Future.failedFuture(dev.switchboard.errors.GatewayError.badRequest(idColumn,
@@ -63,14 +57,8 @@ final class Directory {
       return find(id);
     }
     List<Object> values = new ArrayList<>(columns.values());
-    StringBuilder set = new StringBuilder();
-    int i = 1;
-    for (String name : columns.keySet()) {
-      set.append(name).append(" = $").append(i++).append(", ");
-    }
     values.add(id);
-    return pool.preparedQuery("UPDATE " + table + " SET " + set + "updated_at = now() WHERE " + idColumn + " = $" + i
-            + " RETURNING *")
+    return pool.preparedQuery(SqlText.update(table, columns.keySet(), idColumn))
         .execute(Tuple.wrap(values)).map(Directory::firstOrNull);
   }
 

@@ -27,13 +27,8 @@ public final class KeyStore {
 
   /** Inserts a key with the given columns (which include token_hash and key_name). */
   Future<VirtualKey> insert(Map<String, Object> columns) {
-    List<String> names = new ArrayList<>(columns.keySet());
-    StringBuilder placeholders = new StringBuilder();
-    for (int i = 1; i <= names.size(); i++) {
-      placeholders.append(i == 1 ? "" : ", ").append('$').append(i);
-    }
-    String sql = "INSERT INTO virtual_keys (" + String.join(", ", names) + ") VALUES (" + placeholders + ") RETURNING *";
-    return pool.preparedQuery(sql).execute(Tuple.wrap(new ArrayList<>(columns.values())))
+    return pool.preparedQuery(SqlText.insert("virtual_keys", columns.keySet()))
+        .execute(Tuple.wrap(new ArrayList<>(columns.values())))
         .recover(KeyStore::explain)
         .map(rows -> read(rows.iterator().next()));
   }
@@ -55,14 +50,9 @@ public final class KeyStore {
       return find(tokenHash);
     }
     List<Object> values = new ArrayList<>(columns.values());
-    StringBuilder set = new StringBuilder();
-    int i = 1;
-    for (String name : columns.keySet()) {
-      set.append(name).append(" = $").append(i++).append(", ");
-    }
     values.add(tokenHash);
-    String sql = "UPDATE virtual_keys SET " + set + "updated_at = now() WHERE token_hash = $" + i + " RETURNING *";
-    return pool.preparedQuery(sql).execute(Tuple.wrap(values)).recover(KeyStore::explain).map(KeyStore::firstOrNull);
+    return pool.preparedQuery(SqlText.update("virtual_keys", columns.keySet(), "token_hash"))
+        .execute(Tuple.wrap(values)).recover(KeyStore::explain).map(KeyStore::firstOrNull);
   }
 
   /** Gives the key a new value (hash and display name), keeping everything else; null when there is none. */

@@ -1,0 +1,32 @@
+package dev.switchboard.keys;
+
+import java.util.Collection;
+
+/**
+ * The INSERT and UPDATE statements for a set of columns. Column names only ever come from a
+ * {@link Fields} declaration or the code itself, never from a request, so they can be spliced in.
+ */
+final class SqlText {
+
+  private SqlText() {
+  }
+
+  /** {@code INSERT ... VALUES ($1..$n) RETURNING *}, values in the order of {@code columns}. */
+  static String insert(String table, Collection<String> columns) {
+    StringBuilder placeholders = new StringBuilder();
+    for (int i = 1; i <= columns.size(); i++) {
+      placeholders.append(i == 1 ? "" : ", ").append('$').append(i);
+    }
+    return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + placeholders + ") RETURNING *";
+  }
+
+  /** {@code UPDATE ... SET c1 = $1.., updated_at = now() WHERE id = $n+1 RETURNING *}: the id comes last. */
+  static String update(String table, Collection<String> columns, String idColumn) {
+    StringBuilder set = new StringBuilder();
+    int i = 1;
+    for (String name : columns) {
+      set.append(name).append(" = $").append(i++).append(", ");
+    }
+    return "UPDATE " + table + " SET " + set + "updated_at = now() WHERE " + idColumn + " = $" + i + " RETURNING *";
+  }
+}
