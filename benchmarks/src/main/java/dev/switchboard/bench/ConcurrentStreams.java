@@ -65,7 +65,7 @@ final class ConcurrentStreams {
 
   Result run(int mockPort, int gatewayPort) throws Exception {
     long start = System.nanoTime();
-    Target direct = client.target("direct", mockPort, MockUpstream.API_KEY, o.streams);
+    Target direct = client.target("direct", mockPort, MockUpstream.API_KEY, o.streams, o.upstreamH2);
     StreamsRound directFirst = round(direct, false);
     StreamsRound directMeasured = round(direct, true);
     // Its N idle connections (and the mock's N) would only crowd the harness in the gateway's rounds.

@@ -39,6 +39,8 @@ final class HarnessOptions {
   List<String> gatewayJvmOpts = new ArrayList<>();
   int harnessLoops = 0;
   boolean open = false;
+  /** The mock serves TLS with HTTP/2 (ALPN), as public providers do; the gateway then multiplexes its streams. */
+  boolean upstreamH2 = false;
   double maxTotalS = 300;
   Path report;
   boolean help;
@@ -70,6 +72,7 @@ final class HarnessOptions {
       "  --gateway-jvm-opt OPT  extra JVM option for the gateway (repeatable), e.g. -XX:+UseParallelGC",
       "  --harness-loops N      event loops of the harness Vert.x (default: available processors)",
       "  --open                 no master_key in the gateway config (default: master_key set, auth on)",
+      "  --upstream-h2          the mock speaks TLS + HTTP/2 like public providers (default: plain HTTP/1.1)",
       "  --max-total S          hard limit for the whole run, then exit (default 300)",
       "  --report PATH          JSON report (default: <jar dir>/load-report.json)",
       "  --phases LIST          which runs, of max,open,stream,streams (default: all four)",
@@ -89,6 +92,7 @@ final class HarnessOptions {
         case "--help", "-h" -> o.help = true;
         case "--no-pin" -> o.pin = false;
         case "--open" -> o.open = true;
+        case "--upstream-h2" -> o.upstreamH2 = true;
         default -> {
           String value = v != null ? v : (i + 1 < args.length ? args[++i] : null);
           if (value == null) {
@@ -159,7 +163,7 @@ final class HarnessOptions {
         .put("stream_rate", streamRate).put("stream_warmup_s", streamWarmupS)
         .put("stream_duration_s", streamDurationS).put("stream_chunks", streamChunks)
         .put("chunk_interval_ms", chunkIntervalMs).put("streams", streams).put("streams_chunks", streamsChunks)
-        .put("streams_interval_ms", streamsIntervalMs).put("streams_ramp_ms", streamsRampMs).put("master_key", !open)
+        .put("streams_interval_ms", streamsIntervalMs).put("streams_ramp_ms", streamsRampMs).put("master_key", !open).put("upstream_h2", upstreamH2)
         .put("gateway_jvm_opts", new JsonArray(gatewayJvmOpts));
   }
 }

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -73,10 +74,19 @@ final class LoadClient {
 
   /** A target with a pool of its own size: one HTTP/1.1 connection per call it must hold open at once. */
   Target target(String name, int port, String bearerKey, int connections) {
-    HttpClientAgent client = vertx.createHttpClient(
-        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setPipelining(false)
-            .setDefaultHost(Loopback.HOST),
-        new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+    return target(name, port, bearerKey, connections, false);
+  }
+
+  /** @param tlsWithHttp2 the target speaks TLS (any certificate) and HTTP/2 by ALPN, like the --upstream-h2 mock */
+  Target target(String name, int port, String bearerKey, int connections, boolean tlsWithHttp2) {
+    HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setPipelining(false)
+        .setDefaultHost(Loopback.HOST);
+    if (tlsWithHttp2) {
+      options.setSsl(true).setTrustAll(true).setVerifyHost(false).setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2);
+    }
+    HttpClientAgent client = vertx.createHttpClient(options,
+        new PoolOptions().setHttp1MaxSize(connections).setHttp2MaxSize(Math.max(1, connections / 50))
+            .setMaxWaitQueueSize(-1));
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.CONTENT_TYPE, "application/json")
         .set(HttpHeaders.AUTHORIZATION, "Bearer " + bearerKey);
     return new Target(name, client, port, headers);

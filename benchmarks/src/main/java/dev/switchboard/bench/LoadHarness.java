@@ -76,17 +76,18 @@ public final class LoadHarness {
 
     int mockPort = Loopback.freePort();
     await(vertx.deployVerticle(() -> new MockUpstream(mockPort, o.streamChunks, o.chunkIntervalMs, o.streamsChunks,
-        o.streamsIntervalMs), new DeploymentOptions().setInstances(loops)));
-    log("mock upstream on http://%s:%d (%d event loop%s)", Loopback.HOST, mockPort, loops, loops == 1 ? "" : "s");
+        o.streamsIntervalMs, o.upstreamH2), new DeploymentOptions().setInstances(loops)));
+    log("mock upstream on %s://%s:%d (%d event loop%s)", o.upstreamH2 ? "https (HTTP/2)" : "http", Loopback.HOST, mockPort,
+        loops, loops == 1 ? "" : "s");
 
     int gatewayPort = Loopback.freePort();
     Path config = Files.createTempFile("switchboard-bench-", ".yaml");
     config.toFile().deleteOnExit();
-    Files.writeString(config, GatewayProcess.config(mockPort, !o.open));
+    Files.writeString(config, GatewayProcess.config(mockPort, !o.open, o.upstreamH2));
     GatewayProcess gateway = GatewayProcess.start(o, config, gatewayPort, gatewayLog);
     log("gateway: %s", gateway.commandLine());
 
-    Target direct = client.target("direct", mockPort, MockUpstream.API_KEY);
+    Target direct = client.target("direct", mockPort, MockUpstream.API_KEY, o.concurrency, o.upstreamH2);
     Target viaGateway = client.target("gateway", gatewayPort, GatewayProcess.MASTER_KEY);
 
     long readyMs = gateway.awaitReady(vertx, gatewayPort);

@@ -20,6 +20,10 @@ import java.util.List;
  */
 final class MockUpstream extends VerticleBase {
 
+  /** One certificate for every instance: they share the port. */
+  private static final io.vertx.core.net.SelfSignedCertificate SELF_SIGNED = io.vertx.core.net.SelfSignedCertificate.create();
+  private final boolean tlsWithHttp2;
+
   /** The upstream key the gateway's config and the direct calls send; the mock does not check it. */
   static final String API_KEY = "sk-bench";
   /** The model whose streams are paced and stamped (the gateway's config routes it here too). */
@@ -36,7 +40,8 @@ final class MockUpstream extends VerticleBase {
   private final Buffer pacedEnd = Buffer.buffer();
   private HttpServer server;
 
-  MockUpstream(int port, int chunks, int intervalMs, int pacedChunks, int pacedIntervalMs) {
+  MockUpstream(int port, int chunks, int intervalMs, int pacedChunks, int pacedIntervalMs, boolean tlsWithHttp2) {
+    this.tlsWithHttp2 = tlsWithHttp2;
     this.port = port;
     this.interval = intervalMs;
     this.plainStream = Payloads.framed(Payloads.streamEvents("bench", chunks, false, false));
@@ -49,8 +54,12 @@ final class MockUpstream extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(Loopback.HOST).setPort(port)
-        .setTcpNoDelay(true).setCompressionSupported(false));
+    HttpServerOptions options = new HttpServerOptions().setHost(Loopback.HOST).setPort(port)
+        .setTcpNoDelay(true).setCompressionSupported(false);
+    if (tlsWithHttp2) {
+      options.setSsl(true).setUseAlpn(true).setKeyCertOptions(SELF_SIGNED.keyCertOptions());
+    }
+    server = vertx.createHttpServer(options);
     return server.requestHandler(this::handle).listen();
   }
 
