@@ -11,6 +11,7 @@ import dev.switchboard.config.GeneralSettings;
 import dev.switchboard.config.StartupException;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.ingress.HttpIngressVerticle;
+import dev.switchboard.keys.DirectoryRoutes;
 import dev.switchboard.keys.KeyRoutes;
 import dev.switchboard.keys.KeyStore;
 import dev.switchboard.provider.Deployment;
@@ -94,11 +95,12 @@ public final class Gateway {
         .compose(db -> {
           database.set(db);
           KeyStore keys = db == null ? null : new KeyStore(db.pool());
+          KeyRoutes keyRoutes = db == null ? null : new KeyRoutes(bus, keys);
           Authenticator authenticator = new Authenticator(config.general().masterKey().value(), keys, registry::expand);
           reportConfig(config, authenticator, db == null);
           HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
               boundPort, config.general().maxRequestSizeBytes(), registry, System.currentTimeMillis() / 1000,
-              db == null ? null : new KeyRoutes(bus, keys), db == null ? null : db.pool());
+              keyRoutes, db == null ? null : new DirectoryRoutes(bus, db.pool(), keyRoutes));
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))
               .compose(v -> deploy(vertx, loops, stages, () -> new StreamRelayVerticle(bus, config.litellm())))

@@ -14,7 +14,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.sqlclient.Pool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -31,11 +30,11 @@ public final class HttpIngressVerticle extends VerticleBase {
   /**
    * @param port      0 for a random free port, shared by every instance
    * @param boundPort where the port actually bound is told
-   * @param keyRoutes the key-management API, or null when the gateway runs without a database
-   * @param pool      the database for the user and team APIs, or null without one
+   * @param keyRoutes       the key-management API, or null when the gateway runs without a database
+   * @param directoryRoutes the user and team APIs, or null without a database
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, ModelRegistry registry,
-      long startedEpochSeconds, KeyRoutes keyRoutes, Pool pool) {
+      long startedEpochSeconds, KeyRoutes keyRoutes, DirectoryRoutes directoryRoutes) {
   }
 
   private final Bus bus;
@@ -75,7 +74,7 @@ public final class HttpIngressVerticle extends VerticleBase {
     }
     if (settings.keyRoutes() != null) {
       settings.keyRoutes().mount(router, body);
-      new DirectoryRoutes(bus, settings.pool(), settings.keyRoutes()).mount(router, body);
+      settings.directoryRoutes().mount(router, body);
     } else {
       for (String admin : new String[] {"/key/*", "/user/*", "/team/*"}) {
         router.route(admin).handler(ctx -> ErrorResponses.write(ctx.response(), new GatewayError(503,
