@@ -1,9 +1,9 @@
 package dev.switchboard.keys;
 
+import dev.switchboard.errors.GatewayError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -18,8 +18,6 @@ import java.util.Map;
  * column names). Column names only ever come from a {@link Fields} declaration, never from input.
  */
 final class Directory {
-
-  private static final String UNIQUE_VIOLATION = "23505";
 
   private final Pool pool;
   private final String table;
@@ -39,10 +37,8 @@ final class Directory {
   Future<JsonObject> insert(Map<String, Object> columns) {
     return pool.preparedQuery(SqlText.insert(table, columns.keySet()))
         .execute(Tuple.wrap(new ArrayList<>(columns.values())))
-        .recover(failure -> failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
-            ? Future.failedFuture(dev.switchboard.errors.GatewayError.badRequest(idColumn,
-                "'" + idColumn + "' " + columns.get(idColumn) + " already exists."))
-            : Future.failedFuture(failure))
+        .recover(failure -> SqlText.explain(failure, GatewayError.badRequest(idColumn,
+            "'" + idColumn + "' " + columns.get(idColumn) + " already exists.")))
         .map(Directory::firstOrNull);
   }
 

@@ -3,6 +3,7 @@ package dev.switchboard.keys;
 import dev.switchboard.auth.KeyForgotten;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
+import dev.switchboard.errors.GatewayError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -61,7 +62,7 @@ public final class DirectoryRoutes {
     router.get(prefix + "/info").handler(Admin.route(bus, ctx -> {
       String wanted = ctx.request().getParam(id);
       if (wanted == null || wanted.isBlank()) {
-        return Future.failedFuture(dev.switchboard.errors.GatewayError.badRequest(id, "Pass ?" + id + "=..."));
+        return Future.failedFuture(GatewayError.badRequest(id, "Pass ?" + id + "=..."));
       }
       return existing(directory.find(wanted), what, id);
     }));
@@ -73,7 +74,7 @@ public final class DirectoryRoutes {
     router.post(prefix + "/delete").handler(body).handler(Admin.route(bus, ctx -> {
       List<String> ids = Admin.strings(Admin.body(ctx), id + "s");
       if (ids.isEmpty()) {
-        return Future.failedFuture(dev.switchboard.errors.GatewayError.badRequest(id + "s",
+        return Future.failedFuture(GatewayError.badRequest(id + "s",
             "Name what to delete: {\"" + id + "s\": [...]}."));
       }
       return directory.delete(ids).map(deleted -> keysMayHaveChanged(new JsonObject().put("deleted", new JsonArray(deleted))));
@@ -106,7 +107,7 @@ public final class DirectoryRoutes {
     JsonArray added = given instanceof JsonArray list ? list : new JsonArray().add(given);
     for (Object member : added) {
       if (!(member instanceof JsonObject object) || !(object.getValue("user_id") instanceof String)) {
-        return Future.failedFuture(dev.switchboard.errors.GatewayError.badRequest("member",
+        return Future.failedFuture(GatewayError.badRequest("member",
             "'member' must be {\"user_id\": \"...\", \"role\": \"user\"} or a list of them."));
       }
     }

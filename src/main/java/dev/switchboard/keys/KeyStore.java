@@ -3,7 +3,6 @@ package dev.switchboard.keys;
 import dev.switchboard.errors.GatewayError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -16,8 +15,6 @@ import java.util.Map;
 
 /** Virtual keys in Postgres, by their hash. The one place that speaks SQL about keys. */
 public final class KeyStore {
-
-  private static final String UNIQUE_VIOLATION = "23505";
 
   private final Pool pool;
 
@@ -107,12 +104,9 @@ public final class KeyStore {
     return rows.size() == 0 ? null : read(rows.iterator().next());
   }
 
-  /** A taken alias is the caller's mistake; say so instead of a 500. */
   private static <T> Future<T> explain(Throwable failure) {
-    if (failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
-      return Future.failedFuture(GatewayError.badRequest("key_alias", "A key with this key_alias already exists; choose another alias."));
-    }
-    return Future.failedFuture(failure);
+    return SqlText.explain(failure,
+        GatewayError.badRequest("key_alias", "A key with this key_alias already exists; choose another alias."));
   }
 
   private static VirtualKey read(Row row) {

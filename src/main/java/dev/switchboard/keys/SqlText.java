@@ -1,12 +1,18 @@
 package dev.switchboard.keys;
 
+import dev.switchboard.errors.GatewayError;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
 import java.util.Collection;
 
 /**
- * The INSERT and UPDATE statements for a set of columns. Column names only ever come from a
- * {@link Fields} declaration or the code itself, never from a request, so they can be spliced in.
+ * The INSERT and UPDATE statements for a set of columns, and what their failures mean. Column
+ * names only ever come from a {@link Fields} declaration or the code itself, never from a request,
+ * so they can be spliced in.
  */
 final class SqlText {
+
+  private static final String UNIQUE_VIOLATION = "23505";
 
   private SqlText() {
   }
@@ -28,5 +34,13 @@ final class SqlText {
       set.append(name).append(" = $").append(i++).append(", ");
     }
     return "UPDATE " + table + " SET " + set + "updated_at = now() WHERE " + idColumn + " = $" + i + " RETURNING *";
+  }
+
+  /** A taken unique value (an alias, an id) is the caller's mistake: {@code taken}, not a 500. */
+  static <T> Future<T> explain(Throwable failure, GatewayError taken) {
+    if (failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
+      return Future.failedFuture(taken);
+    }
+    return Future.failedFuture(failure);
   }
 }

@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.Gateway;
 import dev.switchboard.spend.SpendLedger;
 import dev.switchboard.testing.Awaits;
-import dev.switchboard.testing.GatewayUnderTest;
+import dev.switchboard.testing.GatewayTestBase;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
 import dev.switchboard.testing.TestGateway;
@@ -20,32 +19,22 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Non-streaming chat, errors, auth, models and health, through the real server and a mock provider. */
-@ExtendWith(VertxExtension.class)
-class ChatCompletionsTest {
+class ChatCompletionsTest extends GatewayTestBase {
 
   static final String MASTER_KEY = "sk-master-test-0123456789";
   static final String UPSTREAM_KEY = "sk-upstream-secret-key-1234567890";
   static final String KEY_HASH = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
-  private GatewayUnderTest sut;
-  private MockProvider mock;
-  private Gateway gateway;
-  private WebClient client;
-
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    GatewayUnderTest.start(vertx, new MockProvider(vertx)
+    startGateway(vertx, ctx, new MockProvider(vertx)
             .on("upstream-429", Behaviour.error(429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}",
                 Map.of("retry-after", "7")))
             .on("upstream-500", Behaviour.error(500, "{\"error\":{\"message\":\"boom\"}}", Map.of()))
@@ -57,19 +46,7 @@ class ChatCompletionsTest {
                 Map.of()))
             .on("upstream-slow", Behaviour.ok().withDelay(5_000))
             .on("upstream-reset", Behaviour.ok().resetting())
-            .on("upstream-stall", Behaviour.ok().withChunks(1, 10_000)), m -> config(m.apiBase(), TestGateway.freePort()))
-        .onComplete(ctx.succeeding(started -> {
-          sut = started;
-          mock = started.mock();
-          gateway = started.gateway();
-          client = started.client();
-          ctx.completeNow();
-        }));
-  }
-
-  @AfterEach
-  void stop(VertxTestContext ctx) {
-    sut.close().onComplete(ctx.succeedingThenComplete());
+            .on("upstream-stall", Behaviour.ok().withChunks(1, 10_000)), m -> config(m.apiBase(), TestGateway.freePort()));
   }
 
   static String config(String apiBase, int closedPort) {

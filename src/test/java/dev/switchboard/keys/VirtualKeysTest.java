@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.testing.GatewayUnderTest;
+import dev.switchboard.testing.GatewayTestBase;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
@@ -13,49 +13,29 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The key lifecycle over HTTP against the embedded Postgres. */
-@ExtendWith(VertxExtension.class)
-class VirtualKeysTest {
+class VirtualKeysTest extends GatewayTestBase {
 
   static final String MASTER = "sk-master-keys-test";
-
-  private GatewayUnderTest sut;
-  private WebClient client;
-  private int port;
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
     String databaseUrl = TestDatabase.newDatabaseUrl();
-    GatewayUnderTest.start(vertx, new MockProvider(vertx), m -> """
+    startGateway(vertx, ctx, new MockProvider(vertx), m -> """
             model_list:
               - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}}
               - {model_name: secret-model, litellm_params: {model: openai/secret, api_base: "%1$s", api_key: sk-up}, model_info: {access_groups: [beta]}}
             general_settings: {master_key: %2$s, database_url: "%3$s"}
-            """.formatted(m.apiBase(), MASTER, databaseUrl))
-        .onComplete(ctx.succeeding(started -> {
-          sut = started;
-          client = started.client();
-          port = started.gateway().port();
-          ctx.completeNow();
-        }));
-  }
-
-  @AfterEach
-  void stop(VertxTestContext ctx) {
-    sut.close().onComplete(ctx.succeedingThenComplete());
+            """.formatted(m.apiBase(), MASTER, databaseUrl));
   }
 
   private Future<HttpResponse<Buffer>> admin(String path, JsonObject body) {

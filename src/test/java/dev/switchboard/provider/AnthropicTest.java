@@ -15,8 +15,7 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
-import dev.switchboard.Gateway;
-import dev.switchboard.testing.GatewayUnderTest;
+import dev.switchboard.testing.GatewayTestBase;
 import dev.switchboard.testing.MockProvider;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,51 +23,29 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** OpenAI chat in, Anthropic's Messages API out, and back, against a mock speaking Anthropic's wire format. */
-@ExtendWith(VertxExtension.class)
-class AnthropicTest {
+class AnthropicTest extends GatewayTestBase {
 
   private static final JsonObject WEATHER_TOOL = new JsonObject().put("type", "function").put("function",
       new JsonObject().put("name", "get_weather").put("description", "Weather in a city")
           .put("parameters", new JsonObject().put("type", "object")
               .put("properties", new JsonObject().put("city", new JsonObject().put("type", "string")))));
 
-  private GatewayUnderTest sut;
-  private MockProvider mock;
-  private Gateway gateway;
-  private WebClient client;
-
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    GatewayUnderTest.start(vertx, new MockProvider(vertx), m -> """
+    startGateway(vertx, ctx, new MockProvider(vertx), m -> """
             model_list:
               - model_name: claude
                 litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant-secret}
               - model_name: claude-lenient
                 litellm_params: {model: anthropic/claude-haiku-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant-secret, drop_params: true}
-            """.formatted(m.port()))
-        .onComplete(ctx.succeeding(started -> {
-          sut = started;
-          mock = started.mock();
-          gateway = started.gateway();
-          client = started.client();
-          ctx.completeNow();
-        }));
-  }
-
-  @AfterEach
-  void stop(VertxTestContext ctx) {
-    sut.close().onComplete(ctx.succeedingThenComplete());
+            """.formatted(m.port()));
   }
 
   private Future<HttpResponse<Buffer>> chat(JsonObject body) {

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
-import dev.switchboard.testing.GatewayUnderTest;
+import dev.switchboard.testing.GatewayTestBase;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
 import io.vertx.core.Future;
@@ -15,26 +14,16 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Azure's URL shape and header, and the embeddings and legacy completions endpoints. */
-@ExtendWith(VertxExtension.class)
-class AzureEmbeddingsCompletionsTest {
-
-  private GatewayUnderTest sut;
-  private MockProvider mock;
-  private Gateway gateway;
-  private WebClient client;
+class AzureEmbeddingsCompletionsTest extends GatewayTestBase {
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    GatewayUnderTest.start(vertx, new MockProvider(vertx).on("gpt4o-prod", Behaviour.ok().withChunks(3, 0)), m -> """
+    startGateway(vertx, ctx, new MockProvider(vertx).on("gpt4o-prod", Behaviour.ok().withChunks(3, 0)), m -> """
             model_list:
               - model_name: azure-chat
                 litellm_params: {model: azure/gpt4o-prod, api_base: "http://127.0.0.1:%1$d/", api_key: azure-secret, api_version: "2024-06-01"}
@@ -45,19 +34,7 @@ class AzureEmbeddingsCompletionsTest {
                 model_info: {input_cost_per_token: 0.5}
               - model_name: instruct
                 litellm_params: {model: openai/gpt-3.5-turbo-instruct, api_base: "%2$s", api_key: sk-up}
-            """.formatted(m.port(), m.apiBase()))
-        .onComplete(ctx.succeeding(started -> {
-          sut = started;
-          mock = started.mock();
-          gateway = started.gateway();
-          client = started.client();
-          ctx.completeNow();
-        }));
-  }
-
-  @AfterEach
-  void stop(VertxTestContext ctx) {
-    sut.close().onComplete(ctx.succeedingThenComplete());
+            """.formatted(m.port(), m.apiBase()));
   }
 
   private Future<HttpResponse<Buffer>> post(String path, JsonObject body) {

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
-import dev.switchboard.testing.GatewayUnderTest;
+import dev.switchboard.testing.GatewayTestBase;
 import dev.switchboard.testing.MockProvider;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,28 +13,18 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code POST /v1/messages}: native to Anthropic deployments, translated both ways for OpenAI ones. */
-@ExtendWith(VertxExtension.class)
-class MessagesEndpointTest {
-
-  private GatewayUnderTest sut;
-  private MockProvider mock;
-  private Gateway gateway;
-  private WebClient client;
+class MessagesEndpointTest extends GatewayTestBase {
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    GatewayUnderTest.start(vertx, new MockProvider(vertx), m -> """
+    startGateway(vertx, ctx, new MockProvider(vertx), m -> """
             model_list:
               - model_name: claude
                 litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant-secret}
@@ -43,19 +32,7 @@ class MessagesEndpointTest {
                 litellm_params: {model: openai/gpt-x, api_base: "%2$s", api_key: sk-up}
               - model_name: gpt-tools
                 litellm_params: {model: openai/%3$s, api_base: "%2$s", api_key: sk-up}
-            """.formatted(m.port(), m.apiBase(), MockProvider.TOOL_CALLER))
-        .onComplete(ctx.succeeding(started -> {
-          sut = started;
-          mock = started.mock();
-          gateway = started.gateway();
-          client = started.client();
-          ctx.completeNow();
-        }));
-  }
-
-  @AfterEach
-  void stop(VertxTestContext ctx) {
-    sut.close().onComplete(ctx.succeedingThenComplete());
+            """.formatted(m.port(), m.apiBase(), MockProvider.TOOL_CALLER));
   }
 
   private Future<HttpResponse<Buffer>> messages(JsonObject body) {

@@ -3,9 +3,8 @@ package dev.switchboard.relay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
-import dev.switchboard.testing.GatewayUnderTest;
+import dev.switchboard.testing.GatewayTestBase;
 import dev.switchboard.testing.MockProvider;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,28 +12,18 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Concurrent embedding requests merged into fewer upstream calls, each caller answered with its own. */
-@ExtendWith(VertxExtension.class)
-class EmbeddingBatchingTest {
-
-  private GatewayUnderTest sut;
-  private MockProvider mock;
-  private Gateway gateway;
-  private WebClient client;
+class EmbeddingBatchingTest extends GatewayTestBase {
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    GatewayUnderTest.start(vertx, new MockProvider(vertx), m -> """
+    startGateway(vertx, ctx, new MockProvider(vertx), m -> """
             model_list:
               - model_name: embed
                 litellm_params:
@@ -42,19 +31,7 @@ class EmbeddingBatchingTest {
                   api_base: "%s"
                   api_key: sk-up
                   batch: {max_batch_size: 4, batch_timeout_ms: 200}
-            """.formatted(m.apiBase()), 1)
-        .onComplete(ctx.succeeding(started -> {
-          sut = started;
-          mock = started.mock();
-          gateway = started.gateway();
-          client = started.client();
-          ctx.completeNow();
-        }));
-  }
-
-  @AfterEach
-  void stop(VertxTestContext ctx) {
-    sut.close().onComplete(ctx.succeedingThenComplete());
+            """.formatted(m.apiBase()), 1);
   }
 
   private Future<HttpResponse<Buffer>> embed(Object input) {
