@@ -32,10 +32,16 @@ public final class KeyStore {
 
   /** The key with this hash and what its team and user allow, or null. */
   public Future<VirtualKey> find(String tokenHash) {
-    return one("SELECT k.*, t.models AS team_models, t.blocked AS team_blocked, u.models AS user_models "
+    return one("SELECT k.*, t.models AS team_models, t.blocked AS team_blocked, u.models AS user_models, "
+        + JOINED_QUOTA.replace("$", "t") + ", " + JOINED_QUOTA.replace("$", "u") + " "
         + "FROM virtual_keys k LEFT JOIN teams t ON t.team_id = k.team_id LEFT JOIN users u ON u.user_id = k.user_id "
         + "WHERE k.token_hash = $1", tokenHash);
   }
+
+  /** A team's (t) or user's (u) limits, as columns prefixed with its letter. */
+  private static final String JOINED_QUOTA = "$.rpm_limit AS $_rpm_limit, $.tpm_limit AS $_tpm_limit, "
+      + "$.max_parallel_requests AS $_max_parallel_requests, $.max_budget AS $_max_budget, "
+      + "$.budget_duration AS $_budget_duration";
 
   Future<VirtualKey> findByAlias(String alias) {
     return one("SELECT * FROM virtual_keys WHERE key_alias = $1", alias);
@@ -134,7 +140,19 @@ public final class KeyStore {
         created == null ? null : created.toInstant(),
         optionalStrings(row, "team_models"),
         optionalStrings(row, "user_models"),
-        row.getColumnIndex("team_blocked") >= 0 && Boolean.TRUE.equals(row.getBoolean("team_blocked")));
+        row.getColumnIndex("team_blocked") >= 0 && Boolean.TRUE.equals(row.getBoolean("team_blocked")),
+        joinedQuota(row, "t", row.getString("team_id"), "team_models"),
+        joinedQuota(row, "u", row.getString("user_id"), "user_models"));
+  }
+
+  /** A joined team's or user's quota; null when not joined or when the row does not exist. */
+  private static Quota joinedQuota(Row row, String prefix, String id, String presenceColumn) {
+    if (id == null || row.getColumnIndex(prefix + "_rpm_limit") < 0 || row.getValue(presenceColumn) == null) {
+      return null;
+    }
+    return new Quota(id, row.getInteger(prefix + "_rpm_limit"), row.getInteger(prefix + "_tpm_limit"),
+        row.getInteger(prefix + "_max_parallel_requests"), row.getDouble(prefix + "_max_budget"),
+        row.getString(prefix + "_budget_duration"));
   }
 
   /** A joined column: null when the query did not join it or there was no row to join. */

@@ -13,6 +13,8 @@ import java.util.List;
  * @param teamModels  its team's models, null when it has no team (read when authenticating only)
  * @param userModels  its user's models, null when it has no user (read when authenticating only)
  * @param teamBlocked its team is blocked
+ * @param teamQuota   its team's limits and budget, null when it has no team (read when authenticating only)
+ * @param userQuota   its user's limits and budget, null when it has no user (read when authenticating only)
  */
 public record VirtualKey(
     String tokenHash,
@@ -36,7 +38,15 @@ public record VirtualKey(
     Instant createdAt,
     List<String> teamModels,
     List<String> userModels,
-    boolean teamBlocked) {
+    boolean teamBlocked,
+    Quota teamQuota,
+    Quota userQuota) {
+
+  /** The key's own limits and budget. */
+  public Quota quota() {
+    return new Quota(keyAlias != null ? keyAlias : keyName, rpmLimit, tpmLimit, maxParallelRequests, maxBudget,
+        budgetDuration);
+  }
 
   public boolean expiredAt(Instant now) {
     return expires != null && !now.isBefore(expires);
