@@ -22,7 +22,11 @@ import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.routing.PickRequest;
 import dev.switchboard.routing.Router;
 import dev.switchboard.routing.RouterVerticle;
+import dev.switchboard.spend.Accounting;
+import dev.switchboard.spend.BudgetCheck;
+import dev.switchboard.spend.Reservation;
 import dev.switchboard.spend.SpendEvent;
+import dev.switchboard.spend.SpendRoutes;
 import dev.switchboard.spend.SpendLedger;
 import dev.switchboard.spend.SpendLogVerticle;
 import dev.switchboard.store.Database;
@@ -30,6 +34,7 @@ import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.net.BindException;
@@ -81,7 +86,7 @@ public final class Gateway {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
     Bus bus = new Bus(vertx);
     bus.registerLocalCodecs(AuthCheck.class, Principal.class, PickRequest.class, Deployment.class, RelayCall.class,
-        RelayResult.class, SpendEvent.class, GatewayError.class, KeyForgotten.class);
+        RelayResult.class, SpendEvent.class, GatewayError.class, KeyForgotten.class, BudgetCheck.class, Reservation.class);
 
     Router router = new Router(registry);
     SpendLedger ledger = new SpendLedger();
@@ -98,13 +103,20 @@ public final class Gateway {
           KeyRoutes keyRoutes = db == null ? null : new KeyRoutes(bus, keys);
           Authenticator authenticator = new Authenticator(config.general().masterKey().value(), keys, registry::expand);
           reportConfig(config, authenticator, db == null);
+          // A shared reservation outlives a dead gateway by at most the longest request, plus a minute.
+          Accounting accounting = Accounting.create(config.spend(), db == null ? null : db.pool(),
+              config.litellm().requestTimeout() + 60);
           HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
               boundPort, config.general().maxRequestSizeBytes(), registry, System.currentTimeMillis() / 1000,
-              keyRoutes, db == null ? null : new DirectoryRoutes(bus, db.pool(), keyRoutes));
+              keyRoutes, db == null ? null : new DirectoryRoutes(bus, db.pool(), keyRoutes), accounting.prices(),
+              db == null ? null : new SpendRoutes(bus, db.pool(), config.spend()));
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))
               .compose(v -> deploy(vertx, loops, stages, () -> new StreamRelayVerticle(bus, config.litellm())))
-              .compose(v -> deploy(vertx, loops, stages, () -> new SpendLogVerticle(bus, ledger)))
+              .compose(v -> accounting.writer() == null ? Future.succeededFuture()
+                  : vertx.deployVerticle(accounting.writer(), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+                      .onSuccess(stages::add))
+              .compose(v -> deploy(vertx, loops, stages, () -> new SpendLogVerticle(bus, ledger, accounting)))
               .compose(v -> deploy(vertx, loops, stages, () -> new HttpIngressVerticle(bus, ingress)));
         })
         .onComplete(deployed -> {

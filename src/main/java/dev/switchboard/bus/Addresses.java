@@ -8,6 +8,8 @@ public final class Addresses {
   public static final String AUTH_FORGET = "sb.auth.forget";
   public static final String ROUTER_PICK = "sb.router.pick";
   public static final String RELAY_CALL = "sb.relay.call";
+  /** Reserves a request's estimated cost against its budgets, or refuses it. */
+  public static final String BUDGET_RESERVE = "sb.budget.reserve";
   public static final String SPEND_RECORD = "sb.spend.record";
 
   private Addresses() {

@@ -78,11 +78,18 @@ public final class ConfigLoader {
 
     List<String> ignored = new ArrayList<>();
     List<DeploymentConfig> models = modelList(root, ignored);
-    GeneralSettings general = general(root.section("general_settings"), ignored);
+    YamlSection generalSection = root.section("general_settings");
+    YamlSection litellmSection = root.section("litellm_settings");
+    // Read first, so the sections below do not report these keys as ignored.
+    String url = generalSection.string("database_url");
+    url = url == null || url.isBlank() ? processEnv.apply("DATABASE_URL") : url;
+    boolean externalDatabase = url != null && !url.isBlank() && !url.trim().equalsIgnoreCase(GeneralSettings.NO_DATABASE);
+    SpendSettings spend = SpendSettingsReader.read(generalSection, litellmSection, externalDatabase);
+    GeneralSettings general = general(generalSection, ignored);
     RouterSettings router = router(root.section("router_settings"), ignored);
-    LitellmSettings litellm = litellm(root.section("litellm_settings"), ignored);
+    LitellmSettings litellm = litellm(litellmSection, ignored);
     ignored.addAll(0, root.unread());
-    return new GatewayConfig(List.copyOf(models), general, router, litellm, List.copyOf(ignored));
+    return new GatewayConfig(List.copyOf(models), general, router, litellm, spend, List.copyOf(ignored));
   }
 
   private static List<DeploymentConfig> modelList(YamlSection root, List<String> ignored) {
@@ -122,8 +129,11 @@ public final class ConfigLoader {
         info.string("mode"),
         info.number("input_cost_per_token"),
         info.number("output_cost_per_token"),
+        info.number("cache_read_input_token_cost"),
         info.integer("max_tokens"),
         info.integer("max_input_tokens"),
+        info.integer("max_output_tokens"),
+        info.string("base_model"),
         info.stringList("access_groups"));
     addOnce(ignored, entry.unread());
     addOnce(ignored, params.unread());

@@ -11,5 +11,6 @@ public record GatewayConfig(
     GeneralSettings general,
     RouterSettings router,
     LitellmSettings litellm,
+    SpendSettings spend,
     List<String> ignoredKeys) {
 }

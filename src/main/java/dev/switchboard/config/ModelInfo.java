@@ -2,15 +2,21 @@ package dev.switchboard.config;
 
 import java.util.List;
 
-/** LiteLLM's {@code model_info} block of one deployment. Prices are USD per token; null = not given. */
+/**
+ * LiteLLM's {@code model_info} block of one deployment. Prices are USD per token; null = not given
+ * (the shipped price table is consulted then, by {@code base_model} or the deployment's model).
+ */
 public record ModelInfo(
     String id,
     String mode,
     Double inputCostPerToken,
     Double outputCostPerToken,
+    Double cacheReadInputTokenCost,
     Integer maxTokens,
     Integer maxInputTokens,
+    Integer maxOutputTokens,
+    String baseModel,
     List<String> accessGroups) {
 
-  public static final ModelInfo EMPTY = new ModelInfo(null, null, null, null, null, null, List.of());
+  public static final ModelInfo EMPTY = new ModelInfo(null, null, null, null, null, null, null, null, null, List.of());
 }

@@ -7,6 +7,8 @@ import dev.switchboard.keys.DirectoryRoutes;
 import dev.switchboard.keys.KeyRoutes;
 import dev.switchboard.provider.Operation;
 import dev.switchboard.routing.ModelRegistry;
+import dev.switchboard.spend.PriceBook;
+import dev.switchboard.spend.SpendRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -32,9 +34,11 @@ public final class HttpIngressVerticle extends VerticleBase {
    * @param boundPort where the port actually bound is told
    * @param keyRoutes       the key-management API, or null when the gateway runs without a database
    * @param directoryRoutes the user and team APIs, or null without a database
+   * @param spendRoutes     the spend reports, or null without a database
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, ModelRegistry registry,
-      long startedEpochSeconds, KeyRoutes keyRoutes, DirectoryRoutes directoryRoutes) {
+      long startedEpochSeconds, KeyRoutes keyRoutes, DirectoryRoutes directoryRoutes, PriceBook prices,
+      SpendRoutes spendRoutes) {
   }
 
   private final Bus bus;
@@ -65,7 +69,7 @@ public final class HttpIngressVerticle extends VerticleBase {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
 
     for (Operation operation : Operation.values()) {
-      ModelCallHandler handler = new ModelCallHandler(bus, operation);
+      ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.prices());
       router.post("/v1" + operation.path()).handler(body).handler(handler);
       router.post(operation.path()).handler(body).handler(handler);
     }
@@ -75,8 +79,9 @@ public final class HttpIngressVerticle extends VerticleBase {
     if (settings.keyRoutes() != null) {
       settings.keyRoutes().mount(router, body);
       settings.directoryRoutes().mount(router, body);
+      settings.spendRoutes().mount(router);
     } else {
-      for (String admin : new String[] {"/key/*", "/user/*", "/team/*"}) {
+      for (String admin : new String[] {"/key/*", "/user/*", "/team/*", "/spend/*", "/global/spend*"}) {
         router.route(admin).handler(ctx -> ErrorResponses.write(ctx.response(), new GatewayError(503,
             "service_unavailable", "no_database", null, "Keys, users and teams need a database, and this gateway runs "
                 + "with general_settings.database_url: none. Remove it (embedded database) or point it at Postgres.", null)));

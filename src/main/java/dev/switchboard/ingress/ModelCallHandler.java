@@ -12,31 +12,43 @@ import dev.switchboard.provider.Operation;
 import dev.switchboard.relay.RelayCall;
 import dev.switchboard.relay.RelayResult;
 import dev.switchboard.routing.PickRequest;
+import dev.switchboard.spend.BudgetCheck;
+import dev.switchboard.spend.PriceBook;
+import dev.switchboard.spend.Reservation;
 import dev.switchboard.spend.SpendEvent;
 import dev.switchboard.spend.Usage;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * {@code POST /v1/chat/completions}, {@code /v1/completions}, {@code /v1/embeddings}: parse, then
- * auth → router → relay over the event bus, then answer and hand the outcome to spend. Each stage can answer early with an error; failures
+ * auth → router → budget → relay over the event bus, then answer and hand the outcome to spend. Each stage can answer early with an error; failures
  * become HTTP answers in one place ({@link #finish}).
  */
 final class ModelCallHandler implements Handler<RoutingContext> {
 
   private static final Logger LOG = Logger.getLogger(ModelCallHandler.class.getName());
 
+  /** LiteLLM's header: what the request cost, in USD. */
+  static final String COST_HEADER = "x-litellm-response-cost";
+
   private final Bus bus;
   private final Operation operation;
+  private final PriceBook prices;
 
-  ModelCallHandler(Bus bus, Operation operation) {
+  ModelCallHandler(Bus bus, Operation operation, PriceBook prices) {
     this.bus = bus;
     this.operation = operation;
+    this.prices = prices;
   }
 
   /** What one request has learnt so far; owned by the request's event loop. */
@@ -47,6 +59,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     ModelRequest call;
     Principal principal;
     Deployment deployment;
+    Reservation reservation;
 
     Exchange(String requestId) {
       this.requestId = requestId;
@@ -72,6 +85,12 @@ final class ModelCallHandler implements Handler<RoutingContext> {
         .compose(deployment -> {
           exchange.deployment = deployment;
           response.putHeader("x-litellm-model-id", deployment.id());
+          return bus.<Reservation>request(Addresses.BUDGET_RESERVE, new BudgetCheck(exchange.requestId,
+              exchange.principal, deployment, exchange.call.body(), exchange.startMillis));
+        })
+        .compose(reservation -> {
+          exchange.reservation = reservation;
+          Deployment deployment = exchange.deployment;
           RelayCall call = new RelayCall(exchange.requestId, operation, deployment, exchange.call.body(),
               exchange.call.stream(), exchange.call.includeUsage(), response, ctx.request().headers(), exchange.startNanos);
           return bus.<RelayResult>requestUnbounded(Addresses.RELAY_CALL, call);
@@ -85,6 +104,10 @@ final class ModelCallHandler implements Handler<RoutingContext> {
       LOG.log(Level.SEVERE, "Request " + exchange.requestId + " failed inside the gateway", outcome.cause());
     }
     GatewayError error = outcome.failed() ? GatewayError.of(outcome.cause()) : result.streamError();
+    Usage usage = result == null ? Usage.NONE : result.usage();
+    if (!response.headWritten()) {
+      response.putHeader(COST_HEADER, Double.toString(prices.of(exchange.deployment).cost(usage)));
+    }
     if (outcome.failed()) {
       ErrorResponses.write(response, error);
     } else if (result.body() != null) {
@@ -97,11 +120,28 @@ final class ModelCallHandler implements Handler<RoutingContext> {
           + " status=" + status + " deployment=" + (exchange.deployment == null ? "-" : exchange.deployment.id())
           + " ms=" + durationNanos / 1_000_000.0 + (error == null ? "" : " error=" + error.code()));
     }
-    if (exchange.principal != null) {
-      bus.send(Addresses.SPEND_RECORD, new SpendEvent(exchange.requestId, exchange.call.model(), exchange.deployment,
-          exchange.principal.keyAlias(), result == null ? Usage.NONE : result.usage(), exchange.call.stream(), status,
-          error == null ? (result.clientGone() ? "client_disconnected" : null) : error.type(), exchange.startMillis,
-          durationNanos, result == null ? 0 : result.firstByteNanos()));
+    if (exchange.principal == null) {
+      return; // not authenticated: nothing is charged, and a flood of bad keys must not fill spend_logs
     }
+    JsonObject body = exchange.call.body();
+    bus.send(Addresses.SPEND_RECORD, new SpendEvent(exchange.requestId, exchange.call.model(), exchange.deployment,
+        exchange.principal, exchange.reservation, usage, exchange.call.stream(), status,
+        error == null ? (result.clientGone() ? "client_disconnected" : null) : error.type(), exchange.startMillis,
+        durationNanos, result == null ? 0 : result.firstByteNanos(), tags(body),
+        body.getValue("user") instanceof String user ? user : null));
+  }
+
+  /** {@code metadata.tags}, the strings among them. */
+  private static List<String> tags(JsonObject body) {
+    if (body.getValue("metadata") instanceof JsonObject metadata && metadata.getValue("tags") instanceof JsonArray tags) {
+      List<String> out = new ArrayList<>(tags.size());
+      tags.forEach(tag -> {
+        if (tag instanceof String text) {
+          out.add(text);
+        }
+      });
+      return out;
+    }
+    return List.of();
   }
 }

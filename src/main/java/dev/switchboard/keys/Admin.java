@@ -19,7 +19,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** What every admin route shares: master key only, JSON in, JSON (or an OpenAI-shaped error) out. */
-final class Admin {
+public final class Admin {
 
   private static final Logger LOG = Logger.getLogger(Admin.class.getName());
   static final int MAX_PAGE_SIZE = 100;
@@ -28,12 +28,14 @@ final class Admin {
   }
 
   /** Runs {@code action} for the master key only, and writes its JSON answer or its error. */
-  static Handler<RoutingContext> route(Bus bus, Function<RoutingContext, Future<JsonObject>> action) {
+  public static Handler<RoutingContext> route(Bus bus, Function<RoutingContext, Future<?>> action) {
     return ctx -> bus.<Principal>request(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
         .compose(principal -> principal.master() ? action.apply(ctx) : Future.failedFuture(notAdmin(principal)))
         .onComplete(outcome -> {
           if (outcome.succeeded()) {
-            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(outcome.result().toBuffer());
+            Object answer = outcome.result();
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(answer instanceof JsonArray list ? list.toBuffer() : ((JsonObject) answer).toBuffer());
             return;
           }
           if (!(outcome.cause() instanceof GatewayError)) {

@@ -1,21 +1,30 @@
 package dev.switchboard.spend;
 
+import dev.switchboard.auth.Principal;
 import dev.switchboard.provider.Deployment;
+import java.util.List;
 
 /**
- * {@code spend.record}: what one request used and how it ended. {@code deployment} is null when
- * the request failed before a deployment was chosen; {@code errorType} is null on success.
+ * {@code spend.record}: what one request used and how it ended. {@code principal} is null when
+ * the caller was not authenticated, {@code deployment} when none was chosen, {@code reservation}
+ * when no budget was reserved; {@code errorType} is null on success.
+ *
+ * @param tags    {@code metadata.tags} of the request
+ * @param endUser the request's {@code user} field (the caller's own end user)
  */
 public record SpendEvent(
     String requestId,
     String model,
     Deployment deployment,
-    String keyAlias,
+    Principal principal,
+    Reservation reservation,
     Usage usage,
     boolean stream,
     int status,
     String errorType,
     long startEpochMillis,
     long durationNanos,
-    long timeToFirstByteNanos) {
+    long timeToFirstByteNanos,
+    List<String> tags,
+    String endUser) {
 }

@@ -1,17 +1,22 @@
 package dev.switchboard.spend;
 
+import dev.switchboard.auth.Principal;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
+import dev.switchboard.keys.VirtualKey;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Consumes {@code spend.record} off the request path: prices the usage, adds it to the shared
- * ledger and logs one structured line per request (logger {@code dev.switchboard.spend}).
+ * The accounting stage, one instance per event loop: serves {@code budget.reserve}, and consumes
+ * {@code spend.record} off the request path: prices the usage, settles the request's reservation,
+ * adds it to the in-memory totals, hands the row to the spend writer and logs one line (logger
+ * {@code dev.switchboard.spend}).
  */
 public final class SpendLogVerticle extends VerticleBase {
 
@@ -19,23 +24,55 @@ public final class SpendLogVerticle extends VerticleBase {
 
   private final Bus bus;
   private final SpendLedger ledger;
+  private final Accounting accounting;
 
-  public SpendLogVerticle(Bus bus, SpendLedger ledger) {
+  public SpendLogVerticle(Bus bus, SpendLedger ledger, Accounting accounting) {
     this.bus = bus;
     this.ledger = ledger;
+    this.accounting = accounting;
   }
 
   @Override
   public Future<?> start() {
-    return bus.consume(Addresses.SPEND_RECORD, this::record);
+    return Future.all(
+        bus.serve(Addresses.BUDGET_RESERVE, (BudgetCheck check) -> accounting.budgets().reserve(check)),
+        bus.consume(Addresses.SPEND_RECORD, this::record));
   }
 
   void record(SpendEvent event) {
-    double cost = CostCalculator.cost(event.deployment(), event.usage());
+    double cost = accounting.prices().of(event.deployment()).cost(event.usage());
+    String group = event.deployment() == null ? null : event.deployment().modelGroup();
+    accounting.budgets().settle(event.reservation(), group, event.usage(), cost);
     ledger.add(event.model() == null ? "" : event.model(), event.usage(), cost, event.errorType() != null);
+    SpendRow row = row(event, cost);
+    if (accounting.writer() != null) {
+      accounting.writer().offer(accounting.settings().disableSpendLogs() ? row.withoutDetail() : row);
+    }
     if (LOG.isLoggable(Level.INFO)) {
       LOG.info(line(event, cost).encode());
     }
+  }
+
+  private SpendRow row(SpendEvent event, double cost) {
+    Principal principal = event.principal();
+    VirtualKey key = principal == null ? null : principal.key();
+    List<Charge> charges = event.reservation() != null ? event.reservation().charges()
+        : accounting.budgets().chargesOf(principal, event.startEpochMillis());
+    long endMillis = event.startEpochMillis() + event.durationNanos() / 1_000_000;
+    return new SpendRow(event.requestId(),
+        key == null ? null : key.tokenHash(),
+        key == null ? null : key.keyName(),
+        principal == null ? null : principal.keyAlias(),
+        key == null ? null : key.userId(),
+        key == null ? null : key.teamId(),
+        event.model(),
+        event.deployment() == null ? null : event.deployment().id(),
+        event.deployment() == null ? null : event.deployment().upstreamModel(),
+        event.deployment() == null ? null : event.deployment().provider().prefix(),
+        event.usage().promptTokens(), event.usage().completionTokens(), event.usage().cachedTokens(),
+        event.usage().totalTokens(), cost, event.startEpochMillis(), endMillis,
+        event.timeToFirstByteNanos() > 0 ? event.timeToFirstByteNanos() / 1_000_000.0 : null,
+        event.status(), event.errorType(), event.stream(), event.tags(), event.endUser(), charges);
   }
 
   private static JsonObject line(SpendEvent event, double cost) {
@@ -43,7 +80,7 @@ public final class SpendLogVerticle extends VerticleBase {
         .put("event", "spend")
         .put("request_id", event.requestId())
         .put("model", event.model())
-        .put("key_alias", event.keyAlias())
+        .put("key_alias", event.principal() == null ? null : event.principal().keyAlias())
         .put("status", event.status())
         .put("stream", event.stream())
         .put("prompt_tokens", event.usage().promptTokens())

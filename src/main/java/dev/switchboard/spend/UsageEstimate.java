@@ -25,7 +25,7 @@ public final class UsageEstimate {
     return (chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN;
   }
 
-  /** The characters of the prompt: message texts and tool-call arguments, or a completion prompt. */
+  /** The characters of the prompt: message texts and tool-call arguments, a completion prompt, or embedding input. */
   static long promptChars(JsonObject body) {
     long chars = 0;
     if (body.getValue("messages") instanceof JsonArray messages) {
@@ -39,6 +39,7 @@ public final class UsageEstimate {
       }
     }
     chars += textChars(body.getValue("prompt"));
+    chars += textChars(body.getValue("input"));
     return chars;
   }
 

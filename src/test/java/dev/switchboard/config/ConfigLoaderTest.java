@@ -119,7 +119,7 @@ class ConfigLoaderTest {
         model_list:
           - model_name: a
             litellm_params: {model: openai/x, organization: org-1}
-            model_info: {base_model: gpt-4}
+            model_info: {supports_vision: true}
           - model_name: b
             litellm_params: {model: openai/y, organization: org-2}
         litellm_settings: {success_callback: [langfuse], drop_params: true}
@@ -131,7 +131,7 @@ class ConfigLoaderTest {
     assertTrue(ignored.contains("guardrails"), ignored.toString());
     assertTrue(ignored.contains("model_list[].litellm_params.organization"), ignored.toString());
     assertEquals(1, ignored.stream().filter(k -> k.contains("organization")).count(), "listed once: " + ignored);
-    assertTrue(ignored.contains("model_list[].model_info.base_model"), ignored.toString());
+    assertTrue(ignored.contains("model_list[].model_info.supports_vision"), ignored.toString());
     assertTrue(ignored.contains("litellm_settings.success_callback"), ignored.toString());
     assertTrue(ignored.contains("router_settings.redis_host"), ignored.toString());
     assertTrue(ignored.stream().anyMatch(k -> k.startsWith("router_settings.routing_strategy (least-busy")), ignored.toString());

@@ -4,10 +4,12 @@ import dev.switchboard.Gateway;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.GeneralSettings;
+import dev.switchboard.config.SpendSettings;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.util.Map;
 
 /** Starts a real gateway on a free loopback port (chosen as it binds, so no other process can take it first). */
@@ -27,7 +29,7 @@ public final class TestGateway {
 
   /** @param eventLoops how many event loops (one makes per-loop behaviour deterministic) */
   public static Future<Gateway> start(String yaml, Map<String, String> env, int eventLoops) {
-    GatewayConfig config = withoutDatabaseUnlessGiven(new ConfigLoader(env::get).parse(yaml, "test-config.yaml"));
+    GatewayConfig config = withOwnSpool(withoutDatabaseUnlessGiven(new ConfigLoader(env::get).parse(yaml, "test-config.yaml")));
     return Gateway.start(config, new Gateway.Options("127.0.0.1", 0, eventLoops));
   }
 
@@ -40,7 +42,22 @@ public final class TestGateway {
       return config;
     }
     return new GatewayConfig(config.modelList(), new GeneralSettings(general.masterKey(), "none",
-        general.maxRequestSizeMb(), general.embeddedDatabaseDir()), config.router(), config.litellm(), config.ignoredKeys());
+        general.maxRequestSizeMb(), general.embeddedDatabaseDir()), config.router(), config.litellm(), config.spend(),
+        config.ignoredKeys());
+  }
+
+  /** Each test gateway spools into its own temporary directory unless the test names one. */
+  private static GatewayConfig withOwnSpool(GatewayConfig config) {
+    if (!SpendSettings.DEFAULT_SPOOL_DIR.equals(config.spend().spoolDir())) {
+      return config;
+    }
+    try {
+      String dir = Files.createTempDirectory("switchboard-spool").toString();
+      return new GatewayConfig(config.modelList(), config.general(), config.router(), config.litellm(),
+          config.spend().withSpoolDir(dir), config.ignoredKeys());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public static int freePort() {

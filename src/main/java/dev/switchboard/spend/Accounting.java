@@ -1,0 +1,35 @@
+package dev.switchboard.spend;
+
+import dev.switchboard.config.SpendSettings;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * The gateway's accounting services, one of each, shared by every SpendLog instance: prices,
+ * budgets and (with a database) the spend writer.
+ *
+ * @param writer null when the gateway runs without a database
+ */
+public record Accounting(SpendSettings settings, PriceBook prices, Budgets budgets, SpendWriter writer) {
+
+  /**
+   * @param pool              the database, or null without one (budgets then live in memory only)
+   * @param reservationTtlSec how long a shared reservation outlives a gateway that died holding it
+   */
+  public static Accounting create(SpendSettings settings, Pool pool, double reservationTtlSec) {
+    PriceBook prices = PriceBook.shipped();
+    boolean shared = pool != null && settings.sharedReservations();
+    BudgetLedger ledger = shared ? new PostgresBudgetLedger(pool, reservationTtlSec)
+        : new MemoryBudgetLedger(pool == null ? charge -> Future.succeededFuture(0.0) : charge -> recorded(pool, charge));
+    SpendWriter writer = pool == null ? null : new SpendWriter(pool, java.nio.file.Path.of(settings.spoolDir()),
+        settings.batchSize(), settings.batchWriteSeconds(), shared);
+    return new Accounting(settings, prices, new Budgets(settings, prices, ledger), writer);
+  }
+
+  private static Future<Double> recorded(Pool pool, Charge charge) {
+    return pool.preparedQuery("SELECT spend FROM budget_spend WHERE holder = $1 AND period_start = $2")
+        .execute(Tuple.of(charge.holder(), PostgresBudgetLedger.at(charge.periodStartMillis())))
+        .map(rows -> rows.size() == 0 ? 0.0 : rows.iterator().next().getDouble(0));
+  }
+}

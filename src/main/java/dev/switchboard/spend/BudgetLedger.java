@@ -1,0 +1,22 @@
+package dev.switchboard.spend;
+
+import io.vertx.core.Future;
+
+/** Where spend per period and open reservations are kept: this gateway's memory, or Postgres. */
+interface BudgetLedger {
+
+  /**
+   * Reserves {@code reservation.amount()} against every hold, or against none.
+   *
+   * @param headroom the worst-case cost that must still fit (strict mode), or 0
+   * @return null when admitted, otherwise the first hold that refused and what it had spent
+   */
+  Future<Refusal> reserve(Reservation reservation, double headroom, boolean strict);
+
+  /** The request ended and cost {@code cost}: release the reservation and count the cost. */
+  void settle(Reservation reservation, double cost);
+
+  /** A hold that refused a request, with its spend and open reservations at that moment. */
+  record Refusal(Hold hold, double spend, double reserved) {
+  }
+}

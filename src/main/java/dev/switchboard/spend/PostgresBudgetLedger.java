@@ -1,0 +1,66 @@
+package dev.switchboard.spend;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * Budgets shared by every gateway on one database: each reservation is a row per holder in
+ * {@code budget_reservations}, booked by {@code budget_reserve()} in one round trip under row
+ * locks, owned by its request and expiring on its own if its gateway dies. Settling happens in
+ * Postgres when the spend writer writes the request's row (the same transaction adds the cost and
+ * deletes the reservation), so nothing is settled here.
+ */
+final class PostgresBudgetLedger implements BudgetLedger {
+
+  private final Pool pool;
+  private final double ttlSeconds;
+
+  /** @param ttlSeconds how long a reservation outlives a gateway that died holding it */
+  PostgresBudgetLedger(Pool pool, double ttlSeconds) {
+    this.pool = pool;
+    this.ttlSeconds = ttlSeconds;
+  }
+
+  @Override
+  public Future<Refusal> reserve(Reservation reservation, double headroom, boolean strict) {
+    List<Hold> holds = reservation.holds();
+    String[] holders = new String[holds.size()];
+    OffsetDateTime[] periods = new OffsetDateTime[holds.size()];
+    Double[] limits = new Double[holds.size()];
+    for (int i = 0; i < holds.size(); i++) {
+      holders[i] = holds.get(i).charge().holder();
+      periods[i] = at(holds.get(i).charge().periodStartMillis());
+      limits[i] = holds.get(i).maxBudget();
+    }
+    Tuple args = Tuple.tuple().addString(reservation.requestId()).addArrayOfString(holders)
+        .addArrayOfOffsetDateTime(periods).addArrayOfDouble(limits).addDouble(reservation.amount())
+        .addDouble(headroom).addBoolean(strict).addDouble(ttlSeconds);
+    return pool.preparedQuery("SELECT holder, spend, reserved, admitted FROM budget_reserve($1, $2, $3, $4, $5, $6, $7, $8)")
+        .execute(args)
+        .map(rows -> {
+          for (Row row : rows) {
+            if (!row.getBoolean("admitted")) {
+              Hold hold = holds.stream().filter(h -> h.charge().holder().equals(row.getString("holder"))).findFirst()
+                  .orElse(holds.get(0));
+              return new Refusal(hold, row.getDouble("spend"), row.getDouble("reserved"));
+            }
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void settle(Reservation reservation, double cost) {
+    // Settled by SpendWriter with the request's spend row, in one transaction.
+  }
+
+  static OffsetDateTime at(long epochMillis) {
+    return Instant.ofEpochMilli(epochMillis).atOffset(ZoneOffset.UTC);
+  }
+}

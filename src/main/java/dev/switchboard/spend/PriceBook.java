@@ -1,0 +1,116 @@
+package dev.switchboard.spend;
+
+import dev.switchboard.config.ModelInfo;
+import dev.switchboard.provider.Deployment;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Prices per deployment: {@code model_info} when it names them, otherwise the shipped table
+ * ({@code prices/prices.yaml}). Resolved once per deployment; an unknown model costs 0 and is
+ * named in one warning. Thread-safe; one per gateway.
+ */
+public final class PriceBook {
+
+  private static final Logger LOG = Logger.getLogger(PriceBook.class.getName());
+  private static final double PER_MILLION = 1_000_000.0;
+
+  private final Map<String, Price> table;
+  private final Map<String, Price> byDeployment = new ConcurrentHashMap<>();
+
+  PriceBook(Map<String, Price> table) {
+    this.table = table;
+  }
+
+  /** The shipped table. */
+  public static PriceBook shipped() {
+    return new PriceBook(SHIPPED);
+  }
+
+  private static final Map<String, Price> SHIPPED = load();
+
+  public Price of(Deployment deployment) {
+    if (deployment == null) {
+      return Price.UNKNOWN;
+    }
+    return byDeployment.computeIfAbsent(deployment.id(), id -> resolve(deployment));
+  }
+
+  private Price resolve(Deployment deployment) {
+    ModelInfo info = deployment.info();
+    String model = info.baseModel() != null ? info.baseModel()
+        : deployment.provider().prefix() + "/" + deployment.upstreamModel();
+    Price listed = lookup(model);
+    if (info.inputCostPerToken() == null && info.outputCostPerToken() == null && listed == null) {
+      LOG.warning("No price for " + model + " (model '" + deployment.modelGroup() + "', deployment " + deployment.id()
+          + "): its requests cost 0. Set model_info.input_cost_per_token and output_cost_per_token, or "
+          + "model_info.base_model to a model in the price table.");
+      return Price.UNKNOWN;
+    }
+    Price base = listed == null ? Price.UNKNOWN : listed;
+    double input = info.inputCostPerToken() != null ? info.inputCostPerToken() : base.input();
+    double output = info.outputCostPerToken() != null ? info.outputCostPerToken() : base.output();
+    double cached = info.cacheReadInputTokenCost() != null ? info.cacheReadInputTokenCost()
+        : info.inputCostPerToken() != null ? input : base.cachedInput();
+    int maxInput = info.maxInputTokens() != null ? info.maxInputTokens() : base.maxInput();
+    int maxOutput = info.maxOutputTokens() != null ? info.maxOutputTokens()
+        : info.maxTokens() != null ? info.maxTokens() : base.maxOutput();
+    return new Price(input, output, cached, maxInput, maxOutput, true);
+  }
+
+  /** As written, without the provider prefix, by its last segment; each also without a date suffix. */
+  Price lookup(String model) {
+    List<String> names = new ArrayList<>();
+    names.add(model);
+    int slash = model.indexOf('/');
+    if (slash >= 0) {
+      names.add(model.substring(slash + 1));
+      names.add(model.substring(model.lastIndexOf('/') + 1));
+    }
+    for (String name : List.copyOf(names)) {
+      names.add(name.replaceFirst("(-\\d{4}-\\d{2}-\\d{2}|-\\d{8}|-latest)$", ""));
+    }
+    for (String name : names) {
+      Price price = table.get(name);
+      if (price != null) {
+        return price;
+      }
+    }
+    return null;
+  }
+
+  private static Map<String, Price> load() {
+    try (InputStream in = PriceBook.class.getResourceAsStream("/prices/prices.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("prices/prices.yaml is missing from the jar");
+      }
+      Map<?, ?> root = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+      Map<String, Price> prices = new HashMap<>();
+      ((Map<?, ?>) root.get("models")).forEach((name, raw) -> prices.put(String.valueOf(name), price((Map<?, ?>) raw)));
+      return Map.copyOf(prices);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Price price(Map<?, ?> entry) {
+    double input = number(entry, "input") / PER_MILLION;
+    double cached = entry.containsKey("cached_input") ? number(entry, "cached_input") / PER_MILLION : input;
+    return new Price(input, number(entry, "output") / PER_MILLION, cached, (int) number(entry, "max_input"),
+        (int) number(entry, "max_output"), true);
+  }
+
+  private static double number(Map<?, ?> entry, String field) {
+    return entry.get(field) instanceof Number n ? n.doubleValue() : 0;
+  }
+}
