@@ -64,10 +64,12 @@ public final class Gateway {
   private final int port;
   private final List<String> stages;
   private final Database database;
+  private final Accounting accounting;
 
   private Gateway(Vertx vertx, ModelRegistry registry, SpendLedger ledger, int port, List<String> stages,
-      Database database) {
+      Database database, Accounting accounting) {
     this.database = database;
+    this.accounting = accounting;
     this.vertx = vertx;
     this.registry = registry;
     this.ledger = ledger;
@@ -95,6 +97,7 @@ public final class Gateway {
     Promise<Gateway> started = Promise.promise();
     List<String> stages = new ArrayList<>();
     AtomicReference<Database> database = new AtomicReference<>();
+    AtomicReference<Accounting> accounts = new AtomicReference<>();
     AtomicInteger boundPort = new AtomicInteger();
     openDatabase(vertx, config.general())
         .compose(db -> {
@@ -106,6 +109,7 @@ public final class Gateway {
           // A shared reservation outlives a dead gateway by at most the longest request, plus a minute.
           Accounting accounting = Accounting.create(config.spend(), db == null ? null : db.pool(),
               config.litellm().requestTimeout() + 60);
+          accounts.set(accounting);
           HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
               boundPort, config.general().maxRequestSizeBytes(), registry, System.currentTimeMillis() / 1000,
               keyRoutes, db == null ? null : new DirectoryRoutes(bus, db.pool(), keyRoutes), accounting.prices(),
@@ -121,7 +125,8 @@ public final class Gateway {
         })
         .onComplete(deployed -> {
           if (deployed.succeeded()) {
-            started.complete(new Gateway(vertx, registry, ledger, boundPort.get(), List.copyOf(stages), database.get()));
+            started.complete(new Gateway(vertx, registry, ledger, boundPort.get(), List.copyOf(stages), database.get(),
+                accounts.get()));
           } else {
             started.fail(startupFailure(deployed.cause(), options));
             Database db = database.get();
@@ -179,6 +184,11 @@ public final class Gateway {
 
   public SpendLedger ledger() {
     return ledger;
+  }
+
+  /** Prices, budgets and the spend writer of this gateway. */
+  public Accounting accounting() {
+    return accounting;
   }
 
   public Vertx vertx() {

@@ -1,0 +1,86 @@
+package dev.switchboard.spend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.config.ModelInfo;
+import dev.switchboard.config.EnvValue;
+import dev.switchboard.provider.Deployment;
+import dev.switchboard.provider.Providers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+/** Prices come from model_info, else from the shipped table; an unknown model costs 0 and is named once. */
+class PriceBookTest {
+
+  private static Deployment deployment(String id, String model, ModelInfo info) {
+    Providers.ProviderModel resolved = Providers.resolve(model, "test");
+    return new Deployment(id, "group-" + id, resolved.provider(), resolved.upstreamModel(), EnvValue.ABSENT,
+        EnvValue.ABSENT, EnvValue.ABSENT, 1, 1000, 1000, false, null, info);
+  }
+
+  private static ModelInfo info(Double input, Double output, String baseModel) {
+    return new ModelInfo(null, null, input, output, null, null, null, null, baseModel, List.of());
+  }
+
+  @Test
+  void the_shipped_table_prices_providers_models_by_name_prefix_and_dated_version() {
+    PriceBook book = PriceBook.shipped();
+    Price mini = book.of(deployment("a", "openai/gpt-4o-mini-2024-07-18", ModelInfo.EMPTY));
+    assertEquals(0.15e-6, mini.input(), 1e-15);
+    assertEquals(0.60e-6, mini.output(), 1e-15);
+    assertEquals(128000, mini.maxInput());
+    Price sonnet = book.of(deployment("b", "anthropic/claude-sonnet-4-20250514", ModelInfo.EMPTY));
+    assertEquals(3e-6, sonnet.input(), 1e-15);
+    assertEquals(0.3e-6, sonnet.cachedInput(), 1e-15);
+    assertTrue(book.of(deployment("c", "groq/llama-3.3-70b-versatile", ModelInfo.EMPTY)).known());
+    assertTrue(book.of(deployment("d", "openai/text-embedding-3-small", ModelInfo.EMPTY)).known());
+    Price azure = book.of(deployment("e", "azure/my-prod-deployment", info(null, null, "gpt-4.1")));
+    assertEquals(2e-6, azure.input(), 1e-15);
+  }
+
+  @Test
+  void model_info_prices_win_and_cached_tokens_cost_the_cached_price() {
+    PriceBook book = PriceBook.shipped();
+    Price custom = book.of(deployment("f", "openai/gpt-4o", info(1e-6, 2e-6, null)));
+    assertEquals(10 * 1e-6 + 5 * 2e-6, custom.cost(new Usage(10, 5, 15, 0)), 1e-15);
+    Price listed = book.of(deployment("g", "openai/gpt-4o", ModelInfo.EMPTY));
+    // 100 prompt tokens of which 40 cached: 60 at 2.50/M, 40 at 1.25/M, 10 out at 10/M.
+    assertEquals((60 * 2.5 + 40 * 1.25 + 10 * 10) / 1e6, listed.cost(new Usage(100, 10, 110, 40)), 1e-15);
+  }
+
+  @Test
+  void an_unknown_model_costs_nothing_and_is_named_in_one_warning() {
+    List<String> warnings = new ArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        warnings.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    Logger logger = Logger.getLogger(PriceBook.class.getName());
+    logger.addHandler(capture);
+    try {
+      PriceBook book = PriceBook.shipped();
+      Deployment unknown = deployment("h", "hosted_vllm/my-finetune", ModelInfo.EMPTY);
+      assertFalse(book.of(unknown).known());
+      assertEquals(0, book.of(unknown).cost(new Usage(1000, 1000, 2000, 0)));
+      assertEquals(1, warnings.stream().filter(w -> w.contains("hosted_vllm/my-finetune")).count(), warnings.toString());
+    } finally {
+      logger.removeHandler(capture);
+    }
+  }
+}
