@@ -24,7 +24,7 @@ final class SpendSql {
   private static final String INSERT = "INSERT INTO spend_logs (request_id, api_key, key_name, key_alias, user_id, "
       + "team_id, model_group, model_id, model, provider, prompt_tokens, completion_tokens, cached_tokens, total_tokens, "
       + "spend, start_time, end_time, ttft_ms, status, error_type, stream, request_tags, end_user) VALUES "
-      + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22::jsonb, $23) "
+      + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) "
       + "ON CONFLICT (request_id) DO NOTHING RETURNING request_id";
 
   private SpendSql() {
@@ -41,7 +41,7 @@ final class SpendSql {
           .addDouble(row.spend()).addOffsetDateTime(PostgresBudgetLedger.at(row.startMillis()))
           .addOffsetDateTime(PostgresBudgetLedger.at(row.endMillis())).addDouble(row.ttftMs())
           .addInteger(row.status()).addString(row.errorType()).addBoolean(row.stream())
-          .addString(new JsonArray(new ArrayList<>(row.tags())).encode()).addString(row.endUser()));
+          .addValue(new JsonArray(new ArrayList<>(row.tags()))).addString(row.endUser()));
     }
     return tx.preparedQuery(INSERT).executeBatch(inserts)
         .compose(result -> {

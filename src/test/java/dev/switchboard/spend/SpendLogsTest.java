@@ -1,0 +1,195 @@
+package dev.switchboard.spend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.GatewayTestBase;
+import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxTestContext;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/** Every request leaves a row in spend_logs, and the spend endpoints report them as LiteLLM does. */
+class SpendLogsTest extends GatewayTestBase {
+
+  private static final String MASTER = "sk-master-spendlogs";
+
+  private void start(Vertx vertx, VertxTestContext ctx, String extraGeneral) {
+    String url = TestDatabase.newDatabaseUrl();
+    startGateway(vertx, ctx, new MockProvider(vertx).on("broken",
+        MockProvider.Behaviour.error(500, "{\"error\":{\"message\":\"boom\"}}", java.util.Map.of())), m -> """
+        model_list:
+          - model_name: chat
+            litellm_params: {model: openai/gpt-4o-mini, api_base: "%1$s", api_key: sk-up}
+          - model_name: broken
+            litellm_params: {model: openai/broken, api_base: "%1$s", api_key: sk-up}
+            model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
+        general_settings: {master_key: %2$s, database_url: "%3$s", proxy_batch_write_at: 0.05%4$s}
+        """.formatted(m.apiBase(), MASTER, url, extraGeneral));
+  }
+
+  private Future<JsonObject> admin(String path, JsonObject body) {
+    return client.post(port, "127.0.0.1", path).putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body)
+        .map(response -> {
+          assertEquals(200, response.statusCode(), path + ": " + response.bodyAsString());
+          return response.bodyAsJsonObject();
+        });
+  }
+
+  private HttpRequest<Buffer> get(String path) {
+    return client.get(port, "127.0.0.1", path).putHeader("Authorization", "Bearer " + MASTER);
+  }
+
+  private Future<HttpResponse<Buffer>> chat(String key, String model) {
+    return client.post(port, "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
+        .sendJsonObject(new JsonObject().put("model", model).put("user", "end-user-7")
+            .put("metadata", new JsonObject().put("tags", new JsonArray().add("prod").add("search")))
+            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"))));
+  }
+
+  /** Rows are recorded after the answer is sent, so wait for the count, not for an empty queue. */
+  private Future<Void> written(Vertx vertx, int rows) {
+    return Awaits.until(vertx, () -> gateway.accounting().writer().writtenRows() >= rows, 10_000);
+  }
+
+  @Test
+  void rows_carry_who_what_and_cost_and_the_reports_filter_and_group_them(Vertx vertx, VertxTestContext ctx) throws InterruptedException {
+    VertxTestContext started = new VertxTestContext();
+    start(vertx, started, "");
+    assertTrue(started.awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS));
+    String[] key = new String[1];
+    String[] requestId = new String[1];
+    // gpt-4o-mini from the price table: 10 prompt tokens at $0.15/M, 5 output at $0.60/M.
+    double chatCost = (10 * 0.15 + 5 * 0.60) / 1e6;
+    admin("/team/new", new JsonObject().put("team_id", "t-spend"))
+        .compose(team -> admin("/user/new", new JsonObject().put("user_id", "u-spend")))
+        .compose(user -> admin("/key/generate", new JsonObject().put("team_id", "t-spend").put("user_id", "u-spend")
+            .put("key_alias", "spender")))
+        .compose(generated -> {
+          key[0] = generated.getString("key");
+          return chat(key[0], "chat");
+        })
+        .compose(ok -> {
+          ctx.verify(() -> {
+            assertEquals(200, ok.statusCode());
+            assertEquals(chatCost, Double.parseDouble(ok.getHeader("x-litellm-response-cost")), 1e-15);
+          });
+          requestId[0] = ok.getHeader("x-litellm-call-id");
+          return chat(key[0], "broken");
+        })
+        .compose(failed -> {
+          ctx.verify(() -> {
+            assertEquals(502, failed.statusCode());
+            assertEquals(0.0, Double.parseDouble(failed.getHeader("x-litellm-response-cost")));
+          });
+          return chat(MASTER, "chat");
+        })
+        .compose(v -> written(vertx, 3))
+        .compose(v -> get("/spend/logs").addQueryParam("api_key", key[0]).send())
+        .compose(logs -> {
+          ctx.verify(() -> {
+            JsonArray rows = logs.bodyAsJsonArray();
+            assertEquals(2, rows.size(), "the key's success and its failure: " + rows);
+            JsonObject failure = rows.stream().map(JsonObject.class::cast)
+                .filter(r -> "broken".equals(r.getString("model_group"))).findFirst().orElseThrow();
+            assertEquals("failure", failure.getString("status"));
+            assertEquals(502, failure.getInteger("status_code"));
+            JsonObject success = rows.stream().map(JsonObject.class::cast)
+                .filter(r -> "chat".equals(r.getString("model_group"))).findFirst().orElseThrow();
+            assertEquals(requestId[0], success.getString("request_id"));
+            assertEquals("spender", success.getString("key_alias"));
+            assertEquals("u-spend", success.getString("user"));
+            assertEquals("t-spend", success.getString("team_id"));
+            assertEquals("gpt-4o-mini", success.getString("model"));
+            assertEquals("openai", success.getString("custom_llm_provider"));
+            assertEquals(15, success.getLong("total_tokens"));
+            assertEquals(chatCost, success.getDouble("spend"), 1e-15);
+            assertEquals(new JsonArray().add("prod").add("search"), success.getJsonArray("request_tags"));
+            assertEquals("end-user-7", success.getString("end_user"));
+            assertFalse(logs.bodyAsString().contains(dev.switchboard.keys.KeySecrets.hash(key[0])), "no key hash");
+          });
+          return Future.all(get("/spend/logs").addQueryParam("request_id", requestId[0]).send(),
+              get("/spend/logs").addQueryParam("team_id", "nobody").send(),
+              get("/spend/logs").addQueryParam("start_date", "2001-01-01").addQueryParam("end_date", "2001-01-02").send(),
+              get("/spend/logs").addQueryParam("start_date", "yesterday").send());
+        })
+        .compose(filtered -> {
+          ctx.verify(() -> {
+            assertEquals(1, filtered.<HttpResponse<Buffer>>resultAt(0).bodyAsJsonArray().size());
+            assertEquals(0, filtered.<HttpResponse<Buffer>>resultAt(1).bodyAsJsonArray().size());
+            assertEquals(0, filtered.<HttpResponse<Buffer>>resultAt(2).bodyAsJsonArray().size());
+            HttpResponse<Buffer> bad = filtered.resultAt(3);
+            assertEquals(400, bad.statusCode());
+            assertEquals("start_date", bad.bodyAsJsonObject().getJsonObject("error").getString("param"));
+          });
+          return Future.all(get("/global/spend").send(), get("/global/spend/report").send(),
+              get("/global/spend/report").addQueryParam("group_by", "model").send(),
+              get("/key/info").addQueryParam("key", key[0]).send(), get("/team/info").addQueryParam("team_id", "t-spend").send(),
+              get("/user/info").addQueryParam("user_id", "u-spend").send());
+        })
+        .onComplete(ctx.succeeding(reports -> ctx.verify(() -> {
+          assertEquals(2 * chatCost, reports.<HttpResponse<Buffer>>resultAt(0).bodyAsJsonObject().getDouble("spend"), 1e-15);
+          JsonArray byTeam = reports.<HttpResponse<Buffer>>resultAt(1).bodyAsJsonArray();
+          assertEquals(1, byTeam.size(), byTeam.encode());
+          JsonObject today = byTeam.getJsonObject(0);
+          assertEquals(LocalDate.now(ZoneOffset.UTC).toString(), today.getString("group_by_day"));
+          JsonObject team = today.getJsonArray("teams").stream().map(JsonObject.class::cast)
+              .filter(t -> "t-spend".equals(t.getString("team_name"))).findFirst().orElseThrow();
+          assertEquals(chatCost, team.getDouble("total_spend"), 1e-15);
+          assertEquals(2, team.getLong("requests"));
+          JsonArray byModel = reports.<HttpResponse<Buffer>>resultAt(2).bodyAsJsonArray().getJsonObject(0).getJsonArray("models");
+          assertEquals(2, byModel.size(), byModel.encode());
+          assertEquals(chatCost, spend(reports.resultAt(3), "info"), 1e-15);
+          assertEquals(chatCost, spend(reports.resultAt(4), null), 1e-15);
+          assertEquals(chatCost, spend(reports.resultAt(5), null), 1e-15);
+          ctx.completeNow();
+        })));
+  }
+
+  /** The {@code spend} of an info answer, at its top level or under {@code field}, wherever LiteLLM puts it. */
+  private static double spend(HttpResponse<Buffer> info, String field) {
+    JsonObject body = info.bodyAsJsonObject();
+    assertEquals(200, info.statusCode(), body.encode());
+    JsonObject holder = field != null ? body.getJsonObject(field)
+        : body.containsKey("spend") ? body : body.getJsonObject(body.containsKey("team_info") ? "team_info" : "user_info");
+    assertTrue(holder != null && holder.containsKey("spend"), body.encode());
+    return holder.getDouble("spend");
+  }
+
+  @Test
+  void without_row_level_logs_rows_keep_only_cost_and_budgets_still_count(Vertx vertx, VertxTestContext ctx)
+      throws InterruptedException {
+    VertxTestContext started = new VertxTestContext();
+    start(vertx, started, ", disable_spend_logs: true, budget_reservations: memory");
+    assertTrue(started.awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS));
+    String[] key = new String[1];
+    admin("/key/generate", new JsonObject().put("key_alias", "quiet").put("max_budget", 0.000001))
+        .compose(generated -> {
+          key[0] = generated.getString("key");
+          return chat(key[0], "chat");
+        })
+        .compose(first -> written(vertx, 1))
+        .compose(v -> Future.all(chat(key[0], "chat"), get("/spend/logs").send()))
+        .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
+          HttpResponse<Buffer> second = both.resultAt(0);
+          assertEquals(400, second.statusCode(), "the budget still counts: " + second.bodyAsString());
+          JsonObject row = both.<HttpResponse<Buffer>>resultAt(1).bodyAsJsonArray().getJsonObject(0);
+          assertTrue(row.getDouble("spend") > 0);
+          assertNull(row.getString("key_alias"), "no detail: " + row);
+          assertNull(row.getString("model_group"), "no detail: " + row);
+          ctx.completeNow();
+        })));
+  }
+}
