@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,10 +22,17 @@ import java.util.TreeMap;
  */
 final class SpendSql {
 
+  /** One statement per batch: the rows as column arrays, unnested. */
   private static final String INSERT = "INSERT INTO spend_logs (request_id, api_key, key_name, key_alias, user_id, "
       + "team_id, model_group, model_id, model, provider, prompt_tokens, completion_tokens, cached_tokens, total_tokens, "
-      + "spend, start_time, end_time, ttft_ms, status, error_type, stream, request_tags, end_user) VALUES "
-      + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) "
+      + "spend, start_time, end_time, ttft_ms, status, error_type, stream, request_tags, end_user) "
+      + "SELECT r.id, r.key, r.key_name, r.alias, r.usr, r.team, r.grp, r.model_id, r.model, r.provider, r.prompt, "
+      + "r.completion, r.cached, r.total, r.spend, r.start_time, r.end_time, r.ttft, r.status, r.error, r.stream, "
+      + "r.tags::jsonb, r.end_user FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
+      + "$7::text[], $8::text[], $9::text[], $10::text[], $11::int8[], $12::int8[], $13::int8[], $14::int8[], "
+      + "$15::float8[], $16::timestamptz[], $17::timestamptz[], $18::float8[], $19::int4[], $20::text[], $21::bool[], "
+      + "$22::text[], $23::text[]) AS r(id, key, key_name, alias, usr, team, grp, model_id, model, provider, prompt, "
+      + "completion, cached, total, spend, start_time, end_time, ttft, status, error, stream, tags, end_user) "
       + "ON CONFLICT (request_id) DO NOTHING RETURNING request_id";
 
   private SpendSql() {
@@ -32,18 +40,7 @@ final class SpendSql {
 
   /** @return how many rows were new */
   static Future<Integer> write(SqlConnection tx, List<SpendRow> rows, boolean deleteReservations) {
-    List<Tuple> inserts = new ArrayList<>(rows.size());
-    for (SpendRow row : rows) {
-      inserts.add(Tuple.tuple().addString(row.requestId()).addString(row.apiKey()).addString(row.keyName())
-          .addString(row.keyAlias()).addString(row.userId()).addString(row.teamId()).addString(row.modelGroup())
-          .addString(row.modelId()).addString(row.model()).addString(row.provider()).addLong(row.promptTokens())
-          .addLong(row.completionTokens()).addLong(row.cachedTokens()).addLong(row.totalTokens())
-          .addDouble(row.spend()).addOffsetDateTime(PostgresBudgetLedger.at(row.startMillis()))
-          .addOffsetDateTime(PostgresBudgetLedger.at(row.endMillis())).addDouble(row.ttftMs())
-          .addInteger(row.status()).addString(row.errorType()).addBoolean(row.stream())
-          .addValue(new JsonArray(new ArrayList<>(row.tags()))).addString(row.endUser()));
-    }
-    return tx.preparedQuery(INSERT).executeBatch(inserts)
+    return tx.preparedQuery(INSERT).execute(columns(rows))
         .compose(result -> {
           Set<String> inserted = insertedIds(result);
           List<SpendRow> counted = rows.stream().filter(r -> inserted.contains(r.requestId()) && r.spend() != 0).toList();
@@ -55,12 +52,52 @@ final class SpendSql {
 
   private static Set<String> insertedIds(RowSet<Row> result) {
     Set<String> ids = new HashSet<>();
-    for (RowSet<Row> part = result; part != null; part = part.next()) {
-      for (Row row : part) {
-        ids.add(row.getString(0));
-      }
+    for (Row row : result) {
+      ids.add(row.getString(0));
     }
     return ids;
+  }
+
+  /** The batch as 23 column arrays, in INSERT's order. */
+  private static Tuple columns(List<SpendRow> rows) {
+    int n = rows.size();
+    String[][] text = new String[12][n];
+    Long[][] counts = new Long[4][n];
+    Double[] spend = new Double[n];
+    Double[] ttft = new Double[n];
+    OffsetDateTime[] start = new OffsetDateTime[n];
+    OffsetDateTime[] end = new OffsetDateTime[n];
+    Integer[] status = new Integer[n];
+    Boolean[] stream = new Boolean[n];
+    for (int i = 0; i < n; i++) {
+      SpendRow r = rows.get(i);
+      String[] values = {r.requestId(), r.apiKey(), r.keyName(), r.keyAlias(), r.userId(), r.teamId(), r.modelGroup(),
+          r.modelId(), r.model(), r.provider(), r.errorType(), r.endUser()};
+      for (int c = 0; c < values.length; c++) {
+        text[c][i] = values[c];
+      }
+      counts[0][i] = r.promptTokens();
+      counts[1][i] = r.completionTokens();
+      counts[2][i] = r.cachedTokens();
+      counts[3][i] = r.totalTokens();
+      spend[i] = r.spend();
+      start[i] = PostgresBudgetLedger.at(r.startMillis());
+      end[i] = PostgresBudgetLedger.at(r.endMillis());
+      ttft[i] = r.ttftMs();
+      status[i] = r.status();
+      stream[i] = r.stream();
+    }
+    String[] tags = rows.stream().map(r -> new JsonArray(new ArrayList<>(r.tags())).encode()).toArray(String[]::new);
+    Tuple tuple = Tuple.tuple();
+    for (int c = 0; c < 10; c++) {
+      tuple.addArrayOfString(text[c]);
+    }
+    for (Long[] column : counts) {
+      tuple.addArrayOfLong(column);
+    }
+    return tuple.addArrayOfDouble(spend).addArrayOfOffsetDateTime(start).addArrayOfOffsetDateTime(end)
+        .addArrayOfDouble(ttft).addArrayOfInteger(status).addArrayOfString(text[10]).addArrayOfBoolean(stream)
+        .addArrayOfString(tags).addArrayOfString(text[11]);
   }
 
   private static Future<Void> addSpend(SqlConnection tx, List<SpendRow> rows) {
