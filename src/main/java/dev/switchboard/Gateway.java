@@ -15,6 +15,11 @@ import dev.switchboard.keys.DirectoryRoutes;
 import dev.switchboard.keys.KeyRoutes;
 import dev.switchboard.keys.KeyStore;
 import dev.switchboard.provider.Deployment;
+import dev.switchboard.ratelimit.Acquire;
+import dev.switchboard.ratelimit.Permit;
+import dev.switchboard.ratelimit.RateLimitVerticle;
+import dev.switchboard.ratelimit.RateLimiter;
+import dev.switchboard.ratelimit.Release;
 import dev.switchboard.relay.RelayCall;
 import dev.switchboard.relay.RelayResult;
 import dev.switchboard.relay.StreamRelayVerticle;
@@ -56,12 +61,14 @@ public final class Gateway {
   private final Vertx vertx;
   private final ModelRegistry registry;
   private final SpendLedger ledger;
+  private final RateLimiter limiter;
   private final int port;
   private final List<String> stages;
   private final Database database;
 
-  private Gateway(Vertx vertx, ModelRegistry registry, SpendLedger ledger, int port, List<String> stages,
-      Database database) {
+  private Gateway(Vertx vertx, ModelRegistry registry, SpendLedger ledger, RateLimiter limiter, int port,
+      List<String> stages, Database database) {
+    this.limiter = limiter;
     this.database = database;
     this.vertx = vertx;
     this.registry = registry;
@@ -81,9 +88,11 @@ public final class Gateway {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
     Bus bus = new Bus(vertx);
     bus.registerLocalCodecs(AuthCheck.class, Principal.class, PickRequest.class, Deployment.class, RelayCall.class,
-        RelayResult.class, SpendEvent.class, GatewayError.class, KeyForgotten.class);
+        RelayResult.class, SpendEvent.class, GatewayError.class, KeyForgotten.class, Acquire.class, Permit.class,
+        Release.class);
 
-    Router router = new Router(registry);
+    RateLimiter limiter = RateLimiter.create(vertx, config, registry);
+    Router router = new Router(registry, limiter.gate());
     SpendLedger ledger = new SpendLedger();
     // Completed off any Vert.x context: after a failed start this Vert.x is closing and its event
     // loops can no longer run callbacks.
@@ -102,6 +111,7 @@ public final class Gateway {
               boundPort, config.general().maxRequestSizeBytes(), registry, System.currentTimeMillis() / 1000,
               keyRoutes, db == null ? null : new DirectoryRoutes(bus, db.pool(), keyRoutes));
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
+              .compose(v -> deploy(vertx, loops, stages, () -> new RateLimitVerticle(bus, limiter)))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))
               .compose(v -> deploy(vertx, loops, stages, () -> new StreamRelayVerticle(bus, config.litellm())))
               .compose(v -> deploy(vertx, loops, stages, () -> new SpendLogVerticle(bus, ledger)))
@@ -109,11 +119,13 @@ public final class Gateway {
         })
         .onComplete(deployed -> {
           if (deployed.succeeded()) {
-            started.complete(new Gateway(vertx, registry, ledger, boundPort.get(), List.copyOf(stages), database.get()));
+            started.complete(new Gateway(vertx, registry, ledger, limiter, boundPort.get(), List.copyOf(stages),
+                database.get()));
           } else {
             started.fail(startupFailure(deployed.cause(), options));
             Database db = database.get();
-            (db == null ? Future.<Void>succeededFuture() : db.close(vertx)).onComplete(closed -> vertx.close());
+            limiter.close().eventually(() -> db == null ? Future.<Void>succeededFuture() : db.close(vertx))
+                .onComplete(closed -> vertx.close());
           }
         });
     return started.future();
@@ -169,6 +181,11 @@ public final class Gateway {
     return ledger;
   }
 
+  /** Rate limits, fair queues and their counters. */
+  public RateLimiter rateLimits() {
+    return limiter;
+  }
+
   public Vertx vertx() {
     return vertx;
   }
@@ -184,6 +201,7 @@ public final class Gateway {
       undeployed = undeployed.compose(v -> vertx.undeploy(stage));
     }
     return undeployed
+        .eventually(limiter::close)
         .eventually(() -> database == null ? Future.succeededFuture() : database.close(vertx))
         .eventually(() -> vertx.close());
   }

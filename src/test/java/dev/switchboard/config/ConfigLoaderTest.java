@@ -123,7 +123,7 @@ class ConfigLoaderTest {
           - model_name: b
             litellm_params: {model: openai/y, organization: org-2}
         litellm_settings: {success_callback: [langfuse], drop_params: true}
-        router_settings: {redis_host: localhost, routing_strategy: least-busy}
+        router_settings: {enable_pre_call_checks: true, routing_strategy: least-busy}
         general_settings: {alerting: [slack]}
         guardrails: []
         """, Map.of());
@@ -133,7 +133,7 @@ class ConfigLoaderTest {
     assertEquals(1, ignored.stream().filter(k -> k.contains("organization")).count(), "listed once: " + ignored);
     assertTrue(ignored.contains("model_list[].model_info.base_model"), ignored.toString());
     assertTrue(ignored.contains("litellm_settings.success_callback"), ignored.toString());
-    assertTrue(ignored.contains("router_settings.redis_host"), ignored.toString());
+    assertTrue(ignored.contains("router_settings.enable_pre_call_checks"), ignored.toString());
     assertTrue(ignored.stream().anyMatch(k -> k.startsWith("router_settings.routing_strategy (least-busy")), ignored.toString());
     assertTrue(ignored.contains("general_settings.alerting"), ignored.toString());
   }

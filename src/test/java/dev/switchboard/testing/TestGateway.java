@@ -40,7 +40,8 @@ public final class TestGateway {
       return config;
     }
     return new GatewayConfig(config.modelList(), new GeneralSettings(general.masterKey(), "none",
-        general.maxRequestSizeMb(), general.embeddedDatabaseDir()), config.router(), config.litellm(), config.ignoredKeys());
+        general.maxRequestSizeMb(), general.embeddedDatabaseDir(), general.maxParallelRequests(),
+        general.globalMaxParallelRequests()), config.router(), config.litellm(), config.ignoredKeys());
   }
 
   public static int freePort() {
