@@ -98,14 +98,21 @@ final class DrrQueue<W> {
     }
   }
 
-  /** Puts back what {@link #next()} returned but could not be served after all: first in line again. */
+  /**
+   * Puts back what {@link #next()} returned but could not be served after all: first in line
+   * again, its tenant at the head of the ring with the credit it spent, so the next turn is
+   * still its own (otherwise a tenant put back after every try would lose every turn).
+   */
   void putBack(String tenant, int priority, W item) {
     Tenant<W> t = tenants.get(tenant);
+    ArrayDeque<Tenant<W>> ring = rings.computeIfAbsent(priority, p -> new ArrayDeque<>());
     if (t == null) {
       t = new Tenant<>(tenant, 1, priority);
       tenants.put(tenant, t);
-      rings.computeIfAbsent(priority, p -> new ArrayDeque<>()).addFirst(t);
+    } else {
+      ring.remove(t);
     }
+    ring.addFirst(t);
     t.waiting.addFirst(item);
     t.credit += 1;
     size++;

@@ -84,6 +84,30 @@ class DrrQueueTest {
   }
 
   @Test
+  void a_tenant_put_back_after_every_try_keeps_its_turn() {
+    // The gateway takes the next request, finds no free slot, and puts it back; then one slot frees.
+    DrrQueue<String> queue = new DrrQueue<>();
+    for (int i = 0; i < 50; i++) {
+      queue.add("A", 1, 0, "a");
+    }
+    for (int i = 0; i < 3; i++) {
+      queue.add("B", 1, 0, "b");
+    }
+    int aServed = 0;
+    int bServed = 0;
+    while (bServed < 3) {
+      if (queue.next().equals("a")) {
+        aServed++;
+      } else {
+        bServed++;
+      }
+      String unlucky = queue.next();
+      queue.putBack(unlucky.equals("a") ? "A" : "B", 0, unlucky);
+    }
+    assertTrue(aServed <= 3, "A served " + aServed + " times while B's three waited");
+  }
+
+  @Test
   void removed_and_put_back_requests_keep_the_counts_right() {
     DrrQueue<String> queue = new DrrQueue<>();
     queue.add("A", 1, 0, "a1");
