@@ -234,7 +234,7 @@ final class RedisCounters {
   /** Runs the scripts pipelined; when Redis lost them (restarted), loads them by sending them whole. */
   private Future<List<Response>> run(List<Request> scripts) {
     return redis.batch(scripts).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(failure -> {
-      if (failure.getMessage() == null || !failure.getMessage().startsWith("NOSCRIPT")) {
+      if (failure.getMessage() == null || !failure.getMessage().contains("NOSCRIPT")) {
         return Future.failedFuture(failure);
       }
       return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(ACQUIRE))
