@@ -139,11 +139,14 @@ public final class RateLimiter {
         proxyCounted);
   }
 
-  /** Gives back what a granted permit holds, correcting its token estimate by the actual usage. */
-  public void release(Release release) {
+  /**
+   * Gives back what a granted permit holds, correcting its token estimate by the actual usage;
+   * completes when the counters (in Redis: Redis's) have it, never with a failure.
+   */
+  public Future<Void> release(Release release) {
     Permit permit = release.permit();
     if (permit == null || !permit.granted()) {
-      return;
+      return Future.succeededFuture();
     }
     long now = clock.getAsLong();
     long actual = release.usage() == null ? 0 : release.usage().totalTokens();
@@ -156,15 +159,15 @@ public final class RateLimiter {
     if (!permit.inRedis()) {
       local.release(permit.scopes(), permit.window(), now, permit.estimatedTokens(), actual);
       inFlight.decrementAndGet();
-      return;
+      return Future.succeededFuture();
     }
     PendingRelease toSend = new PendingRelease(permit.scopes(), permit.window(), now, permit.estimatedTokens(), actual);
     if (redisDown.get()) {
       keepForLater(toSend);
       inFlight.decrementAndGet();
-      return;
+      return Future.succeededFuture();
     }
-    send(toSend).onComplete(sent -> inFlight.decrementAndGet());
+    return send(toSend).andThen(sent -> inFlight.decrementAndGet()).otherwiseEmpty();
   }
 
   private Future<Void> send(PendingRelease release) {
