@@ -191,4 +191,26 @@ class ConfigLoaderTest {
     assertFalse(config.general().masterKey().isSet());
     assertEquals(10 * 1024 * 1024, config.general().maxRequestSizeBytes());
   }
+
+  @Test
+  void rate_limit_settings_are_read_with_redis_from_the_config_or_the_environment() {
+    GatewayConfig config = parse("""
+        model_list:
+          - {model_name: a, litellm_params: {model: openai/x, rpm: 10, tpm: 1000, max_parallel_requests: 2}}
+        router_settings: {redis_host: 127.0.0.1, redis_password: "p@ss", queue_max_length: 5, queue_timeout: 2.5}
+        general_settings: {max_parallel_requests: 50, global_max_parallel_requests: 20}
+        """, Map.of("REDIS_PORT", "6380"));
+    assertEquals(2, config.modelList().get(0).params().maxParallelRequests());
+    assertEquals("redis://:p%40ss@127.0.0.1:6380", config.router().redis().connectionString());
+    assertEquals("127.0.0.1:6380", config.router().redis().describe());
+    assertEquals(5, config.router().queueMaxLength());
+    assertEquals(2.5, config.router().queueTimeoutSeconds());
+    assertEquals(20, config.general().proxyMaxParallelRequests());
+    assertTrue(config.ignoredKeys().isEmpty(), config.ignoredKeys().toString());
+    GatewayConfig fromEnv = parse("model_list: []\n", Map.of("REDIS_HOST", "cache", "REDIS_PASSWORD", "x"));
+    assertEquals("redis://:x@cache:6379", fromEnv.router().redis().connectionString());
+    assertEquals(null, parse("model_list: []\n", Map.of()).router().redis());
+    assertEquals("redis://***@host:1", parse("router_settings: {redis_url: 'redis://u:secret@host:1'}\n", Map.of())
+        .router().redis().describe(), "the password never in logs");
+  }
 }
