@@ -15,6 +15,11 @@ import dev.switchboard.keys.DirectoryRoutes;
 import dev.switchboard.keys.KeyRoutes;
 import dev.switchboard.keys.KeyStore;
 import dev.switchboard.provider.Deployment;
+import dev.switchboard.ratelimit.Acquire;
+import dev.switchboard.ratelimit.Permit;
+import dev.switchboard.ratelimit.RateLimitVerticle;
+import dev.switchboard.ratelimit.RateLimiter;
+import dev.switchboard.ratelimit.Release;
 import dev.switchboard.relay.RelayCall;
 import dev.switchboard.relay.RelayResult;
 import dev.switchboard.relay.StreamRelayVerticle;
@@ -61,13 +66,15 @@ public final class Gateway {
   private final Vertx vertx;
   private final ModelRegistry registry;
   private final SpendLedger ledger;
+  private final RateLimiter limiter;
   private final int port;
   private final List<String> stages;
   private final Database database;
   private final Accounting accounting;
 
-  private Gateway(Vertx vertx, ModelRegistry registry, SpendLedger ledger, int port, List<String> stages,
-      Database database, Accounting accounting) {
+  private Gateway(Vertx vertx, ModelRegistry registry, SpendLedger ledger, RateLimiter limiter, int port,
+      List<String> stages, Database database, Accounting accounting) {
+    this.limiter = limiter;
     this.database = database;
     this.accounting = accounting;
     this.vertx = vertx;
@@ -88,9 +95,11 @@ public final class Gateway {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
     Bus bus = new Bus(vertx);
     bus.registerLocalCodecs(AuthCheck.class, Principal.class, PickRequest.class, Deployment.class, RelayCall.class,
-        RelayResult.class, SpendEvent.class, GatewayError.class, KeyForgotten.class, BudgetCheck.class, Reservation.class);
+        RelayResult.class, SpendEvent.class, GatewayError.class, KeyForgotten.class, Acquire.class, Permit.class,
+        Release.class, BudgetCheck.class, Reservation.class);
 
-    Router router = new Router(registry);
+    RateLimiter limiter = RateLimiter.create(vertx, config, registry);
+    Router router = new Router(registry, limiter.gate());
     SpendLedger ledger = new SpendLedger();
     // Completed off any Vert.x context: after a failed start this Vert.x is closing and its event
     // loops can no longer run callbacks.
@@ -115,6 +124,7 @@ public final class Gateway {
               keyRoutes, db == null ? null : new DirectoryRoutes(bus, db.pool(), keyRoutes), accounting.prices(),
               db == null ? null : new SpendRoutes(bus, db.pool(), config.spend()));
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
+              .compose(v -> deploy(vertx, loops, stages, () -> new RateLimitVerticle(bus, limiter)))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))
               .compose(v -> deploy(vertx, loops, stages, () -> new StreamRelayVerticle(bus, config.litellm())))
               .compose(v -> accounting.writer() == null ? Future.succeededFuture()
@@ -125,12 +135,13 @@ public final class Gateway {
         })
         .onComplete(deployed -> {
           if (deployed.succeeded()) {
-            started.complete(new Gateway(vertx, registry, ledger, boundPort.get(), List.copyOf(stages), database.get(),
-                accounts.get()));
+            started.complete(new Gateway(vertx, registry, ledger, limiter, boundPort.get(), List.copyOf(stages),
+                database.get(), accounts.get()));
           } else {
             started.fail(startupFailure(deployed.cause(), options));
             Database db = database.get();
-            (db == null ? Future.<Void>succeededFuture() : db.close(vertx)).onComplete(closed -> vertx.close());
+            limiter.close().eventually(() -> db == null ? Future.<Void>succeededFuture() : db.close(vertx))
+                .onComplete(closed -> vertx.close());
           }
         });
     return started.future();
@@ -191,6 +202,11 @@ public final class Gateway {
     return accounting;
   }
 
+  /** Rate limits, fair queues and their counters. */
+  public RateLimiter rateLimits() {
+    return limiter;
+  }
+
   public Vertx vertx() {
     return vertx;
   }
@@ -206,6 +222,7 @@ public final class Gateway {
       undeployed = undeployed.compose(v -> vertx.undeploy(stage));
     }
     return undeployed
+        .eventually(limiter::close)
         .eventually(() -> database == null ? Future.succeededFuture() : database.close(vertx))
         .eventually(() -> vertx.close());
   }

@@ -6,6 +6,9 @@ public final class Addresses {
   public static final String AUTH_CHECK = "sb.auth.check";
   /** Published: a key changed or is gone, every key cache drops it. */
   public static final String AUTH_FORGET = "sb.auth.forget";
+  public static final String RATELIMIT_ACQUIRE = "sb.ratelimit.acquire";
+  /** Sent: a request holding a permit has ended. */
+  public static final String RATELIMIT_RELEASE = "sb.ratelimit.release";
   public static final String ROUTER_PICK = "sb.router.pick";
   public static final String RELAY_CALL = "sb.relay.call";
   /** Reserves a request's estimated cost against its budgets, or refuses it. */

@@ -115,6 +115,7 @@ public final class ConfigLoader {
         params.envString("api_version"),
         params.integer("rpm"),
         params.integer("tpm"),
+        positive(params, "max_parallel_requests"),
         params.number("timeout"),
         params.number("stream_timeout"),
         params.integer("max_retries"),
@@ -183,22 +184,74 @@ public final class ConfigLoader {
     }
     String embeddedDir = section.string("embedded_database_dir");
     Double maxSize = section.number("max_request_size_mb");
+    Integer maxParallel = positive(section, "max_parallel_requests");
+    Integer globalMaxParallel = positive(section, "global_max_parallel_requests");
     if (maxSize != null && maxSize <= 0) {
       throw new StartupException("general_settings.max_request_size_mb must be greater than 0, got " + maxSize);
     }
     ignored.addAll(section.unread());
     return new GeneralSettings(masterKey, databaseUrl == null || databaseUrl.isBlank() ? null : databaseUrl.trim(),
         maxSize == null ? GeneralSettings.DEFAULT_MAX_REQUEST_SIZE_MB : maxSize,
-        embeddedDir == null ? GeneralSettings.DEFAULT_EMBEDDED_DATABASE_DIR : embeddedDir);
+        embeddedDir == null ? GeneralSettings.DEFAULT_EMBEDDED_DATABASE_DIR : embeddedDir, maxParallel, globalMaxParallel);
   }
 
-  private static RouterSettings router(YamlSection section, List<String> ignored) {
+  private static Integer positive(YamlSection section, String key) {
+    Integer value = section.integer(key);
+    if (value != null && value < 1) {
+      throw new StartupException(section.path(key) + " must be at least 1, got " + value);
+    }
+    return value;
+  }
+
+  private RouterSettings router(YamlSection section, List<String> ignored) {
     String strategy = section.string("routing_strategy");
     if (strategy != null && !RouterSettings.SIMPLE_SHUFFLE.equals(strategy)) {
       ignored.add(section.path("routing_strategy") + " (" + strategy + " not implemented yet; using simple-shuffle)");
     }
+    RedisSettings redis = redis(section);
+    Integer queueMaxLength = section.integer("queue_max_length");
+    if (queueMaxLength != null && queueMaxLength < 0) {
+      throw new StartupException(section.path("queue_max_length") + " must not be negative, got " + queueMaxLength);
+    }
+    Double queueTimeout = section.number("queue_timeout");
+    if (queueTimeout != null && queueTimeout <= 0) {
+      throw new StartupException(section.path("queue_timeout") + " must be greater than 0, got " + queueTimeout);
+    }
     ignored.addAll(section.unread());
-    return new RouterSettings(RouterSettings.SIMPLE_SHUFFLE);
+    return new RouterSettings(RouterSettings.SIMPLE_SHUFFLE, redis,
+        queueMaxLength == null ? RouterSettings.DEFAULT_QUEUE_MAX_LENGTH : queueMaxLength,
+        queueTimeout == null ? RouterSettings.DEFAULT_QUEUE_TIMEOUT_SECONDS : queueTimeout);
+  }
+
+  /** {@code redis_url}, else {@code redis_host} (or REDIS_HOST) with port and password; null when neither is set. */
+  private RedisSettings redis(YamlSection section) {
+    String url = section.string("redis_url");
+    String host = orEnv(section.string("redis_host"), "REDIS_HOST");
+    String portText = orEnv(section.string("redis_port"), "REDIS_PORT");
+    String password = orEnv(section.string("redis_password"), "REDIS_PASSWORD");
+    if (url != null && !url.isBlank()) {
+      if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+        throw new StartupException(section.path("redis_url") + " must start with redis:// or rediss://");
+      }
+      return new RedisSettings(url.trim(), null, 0, null);
+    }
+    if (host == null || host.isBlank()) {
+      return null;
+    }
+    int port = RedisSettings.DEFAULT_PORT;
+    if (portText != null && !portText.isBlank()) {
+      try {
+        port = Integer.parseInt(portText.trim());
+      } catch (NumberFormatException e) {
+        throw new StartupException(section.path("redis_port") + " (or REDIS_PORT) must be a port number, got '"
+            + portText + "'");
+      }
+    }
+    return new RedisSettings(null, host.trim(), port, password == null || password.isEmpty() ? null : password);
+  }
+
+  private String orEnv(String configured, String variable) {
+    return configured != null ? configured : processEnv.apply(variable);
   }
 
   private static LitellmSettings litellm(YamlSection section, List<String> ignored) {

@@ -6,8 +6,11 @@ package dev.switchboard.config;
  * @param databaseUrl         {@code database_url} (or {@code DATABASE_URL}); null for the embedded
  *                            database, {@code none} to run without one (master key only)
  * @param embeddedDatabaseDir where the embedded database keeps its data
+ * @param maxParallelRequests {@code max_parallel_requests}: requests in flight through this gateway at once, or null
+ * @param globalMaxParallelRequests {@code global_max_parallel_requests}: the same; when both are set the smaller holds
  */
-public record GeneralSettings(EnvValue masterKey, String databaseUrl, double maxRequestSizeMb, String embeddedDatabaseDir) {
+public record GeneralSettings(EnvValue masterKey, String databaseUrl, double maxRequestSizeMb, String embeddedDatabaseDir,
+    Integer maxParallelRequests, Integer globalMaxParallelRequests) {
 
   public static final double DEFAULT_MAX_REQUEST_SIZE_MB = 10;
   public static final String DEFAULT_EMBEDDED_DATABASE_DIR = "data/postgres";
@@ -15,6 +18,13 @@ public record GeneralSettings(EnvValue masterKey, String databaseUrl, double max
 
   public long maxRequestSizeBytes() {
     return (long) (maxRequestSizeMb * 1024 * 1024);
+  }
+
+  /** The proxy-wide limit on requests in flight, or 0 for none. */
+  public int proxyMaxParallelRequests() {
+    int a = maxParallelRequests == null ? Integer.MAX_VALUE : maxParallelRequests;
+    int b = globalMaxParallelRequests == null ? Integer.MAX_VALUE : globalMaxParallelRequests;
+    return Math.min(a, b) == Integer.MAX_VALUE ? 0 : Math.min(a, b);
   }
 
   /** Stateless: no database, virtual keys off, the master key alone. */

@@ -6,7 +6,8 @@ import java.util.List;
  * LiteLLM's {@code litellm_params} of one deployment. {@code model} keeps its {@code provider/}
  * prefix; timeouts are seconds as LiteLLM takes them (null = not given); {@code dropParams}
  * overrides {@code litellm_settings.drop_params} for this deployment; {@code batch} is null
- * unless embedding micro-batching is turned on.
+ * unless embedding micro-batching is turned on. {@code rpm}, {@code tpm} and
+ * {@code maxParallelRequests} bound what the gateway sends this deployment (null = no bound).
  */
 public record LitellmParams(
     String model,
@@ -15,6 +16,7 @@ public record LitellmParams(
     EnvValue apiVersion,
     Integer rpm,
     Integer tpm,
+    Integer maxParallelRequests,
     Double timeout,
     Double streamTimeout,
     Integer maxRetries,

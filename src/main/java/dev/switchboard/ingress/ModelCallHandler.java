@@ -9,6 +9,9 @@ import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.Operation;
+import dev.switchboard.ratelimit.Acquire;
+import dev.switchboard.ratelimit.Permit;
+import dev.switchboard.ratelimit.Release;
 import dev.switchboard.relay.RelayCall;
 import dev.switchboard.relay.RelayResult;
 import dev.switchboard.routing.PickRequest;
@@ -18,6 +21,7 @@ import dev.switchboard.spend.Reservation;
 import dev.switchboard.spend.SpendEvent;
 import dev.switchboard.spend.Usage;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -31,7 +35,8 @@ import java.util.logging.Logger;
 
 /**
  * {@code POST /v1/chat/completions}, {@code /v1/completions}, {@code /v1/embeddings}: parse, then
- * auth → router → budget → relay over the event bus, then answer and hand the outcome to spend. Each stage can answer early with an error; failures
+ * auth → rate limit → router → budget → relay over the event bus, then answer and hand the outcome to
+ * spend. Each stage can answer early with an error; failures
  * become HTTP answers in one place ({@link #finish}).
  */
 final class ModelCallHandler implements Handler<RoutingContext> {
@@ -58,6 +63,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     final long startMillis = System.currentTimeMillis();
     ModelRequest call;
     Principal principal;
+    Permit permit;
     Deployment deployment;
     Reservation reservation;
 
@@ -80,7 +86,18 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     bus.<Principal>request(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
         .compose(principal -> {
           exchange.principal = principal;
-          return bus.<Deployment>request(Addresses.ROUTER_PICK, new PickRequest(exchange.call.model(), principal));
+          return bus.<Permit>request(Addresses.RATELIMIT_ACQUIRE, new Acquire(principal, exchange.call.model(),
+              exchange.call.body()));
+        })
+        .compose(permit -> {
+          permit.headers().forEach(response::putHeader);
+          if (!permit.granted()) {
+            return Future.failedFuture(permit.denial());
+          }
+          exchange.permit = permit;
+          // Unbounded: a saturated model group's fair queue bounds the wait itself (queue_timeout).
+          return bus.<Deployment>requestUnbounded(Addresses.ROUTER_PICK,
+              new PickRequest(exchange.call.model(), exchange.principal, permit.estimatedTokens()));
         })
         .compose(deployment -> {
           exchange.deployment = deployment;
@@ -100,6 +117,11 @@ final class ModelCallHandler implements Handler<RoutingContext> {
 
   private void finish(Exchange exchange, HttpServerResponse response, AsyncResult<RelayResult> outcome) {
     RelayResult result = outcome.result();
+    if (exchange.permit != null) {
+      // Before answering, so the caller's next request already sees this one's slot and tokens given back.
+      bus.send(Addresses.RATELIMIT_RELEASE, new Release(exchange.permit, exchange.deployment,
+          result == null ? Usage.NONE : result.usage()));
+    }
     if (outcome.failed() && !(outcome.cause() instanceof GatewayError)) {
       LOG.log(Level.SEVERE, "Request " + exchange.requestId + " failed inside the gateway", outcome.cause());
     }

@@ -32,7 +32,8 @@ public final class KeyStore {
 
   /** The key with this hash and what its team and user allow, or null. */
   public Future<VirtualKey> find(String tokenHash) {
-    return one("SELECT k.*, t.models AS team_models, t.blocked AS team_blocked, u.models AS user_models, "
+    return one("SELECT k.*, t.models AS team_models, t.blocked AS team_blocked, t.metadata AS team_metadata, "
+        + "u.models AS user_models, "
         + JOINED_QUOTA.replace("$", "t") + ", " + JOINED_QUOTA.replace("$", "u") + " "
         + "FROM virtual_keys k LEFT JOIN teams t ON t.team_id = k.team_id LEFT JOIN users u ON u.user_id = k.user_id "
         + "WHERE k.token_hash = $1", tokenHash);
@@ -142,7 +143,8 @@ public final class KeyStore {
         optionalStrings(row, "user_models"),
         row.getColumnIndex("team_blocked") >= 0 && Boolean.TRUE.equals(row.getBoolean("team_blocked")),
         joinedQuota(row, "t", row.getString("team_id"), "team_models"),
-        joinedQuota(row, "u", row.getString("user_id"), "user_models"));
+        joinedQuota(row, "u", row.getString("user_id"), "user_models"),
+        row.getColumnIndex("team_metadata") >= 0 && row.getValue("team_metadata") instanceof JsonObject team ? team : null);
   }
 
   /** A joined team's or user's quota; null when not joined or when the row does not exist. */

@@ -15,6 +15,7 @@ import java.util.List;
  * @param teamBlocked its team is blocked
  * @param teamQuota   its team's limits and budget, null when it has no team (read when authenticating only)
  * @param userQuota   its user's limits and budget, null when it has no user (read when authenticating only)
+ * @param teamMetadata its team's metadata, null when it has no team (read when authenticating only)
  */
 public record VirtualKey(
     String tokenHash,
@@ -40,7 +41,8 @@ public record VirtualKey(
     List<String> userModels,
     boolean teamBlocked,
     Quota teamQuota,
-    Quota userQuota) {
+    Quota userQuota,
+    JsonObject teamMetadata) {
 
   /** The key's own limits and budget. */
   public Quota quota() {

@@ -16,6 +16,9 @@ import dev.switchboard.config.ModelInfo;
  * @param streamTimeoutMs idle timeout of a streaming call, between chunks and before the first
  * @param dropParams     parameters the provider cannot take are dropped instead of refused
  * @param batch          embedding micro-batching, or null when off
+ * @param rpm            requests per minute the gateway may send it, or null for no bound
+ * @param tpm            tokens per minute the gateway may send it, or null for no bound
+ * @param maxParallelRequests requests it may have in flight at once, or null for no bound
  */
 public record Deployment(
     String id,
@@ -30,7 +33,15 @@ public record Deployment(
     long streamTimeoutMs,
     boolean dropParams,
     BatchSettings batch,
-    ModelInfo info) {
+    ModelInfo info,
+    Integer rpm,
+    Integer tpm,
+    Integer maxParallelRequests) {
+
+  /** Some rpm, tpm or parallel bound applies to it. */
+  public boolean limited() {
+    return rpm != null || tpm != null || maxParallelRequests != null;
+  }
 
   /** How errors name this deployment: model group, id and provider model, never a secret. */
   public String describe() {

@@ -3,6 +3,7 @@ package dev.switchboard.routing;
 import dev.switchboard.provider.Deployment;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 /** The deployments behind one model name, with LiteLLM's weighted {@code simple-shuffle}. */
 public final class ModelGroup {
@@ -32,16 +33,68 @@ public final class ModelGroup {
 
   /** A deployment drawn with probability proportional to its weight. */
   public Deployment pick() {
-    if (deployments.size() == 1) {
-      return deployments.get(0);
+    return pick(deployment -> true);
+  }
+
+  /**
+   * A deployment drawn by weight among those that {@code take} accepts, or null when it accepts
+   * none. {@code take} may claim the deployment (a slot under its limits): it is asked about each
+   * deployment at most once, in the drawn order, and the first one it accepts is returned.
+   */
+  public Deployment pick(Predicate<Deployment> take) {
+    int n = deployments.size();
+    if (n == 1) {
+      Deployment only = deployments.get(0);
+      return take.test(only) ? only : null;
     }
-    double total = cumulativeWeights[cumulativeWeights.length - 1];
-    double draw = ThreadLocalRandom.current().nextDouble(total);
-    for (int i = 0; i < cumulativeWeights.length; i++) {
-      if (draw < cumulativeWeights[i]) {
-        return deployments.get(i);
+    boolean[] refused = null;
+    double total = cumulativeWeights[n - 1];
+    for (int attempt = 0; attempt < n; attempt++) {
+      int index = draw(refused, total);
+      if (index < 0) {
+        return null;
       }
+      Deployment candidate = deployments.get(index);
+      if (take.test(candidate)) {
+        return candidate;
+      }
+      if (refused == null) {
+        refused = new boolean[n];
+      }
+      refused[index] = true;
+      total -= weightOf(index);
     }
-    return deployments.get(deployments.size() - 1);
+    return null;
+  }
+
+  /** An index drawn by weight among those not refused; -1 when no weight is left. */
+  private int draw(boolean[] refused, double total) {
+    if (total <= 0) {
+      // Zero weights (or all positive-weight deployments refused): the first one left, in order.
+      for (int i = 0; i < deployments.size(); i++) {
+        if (refused == null || !refused[i]) {
+          return i;
+        }
+      }
+      return -1;
+    }
+    double draw = ThreadLocalRandom.current().nextDouble(total);
+    int last = -1;
+    for (int i = 0; i < cumulativeWeights.length; i++) {
+      if (refused != null && refused[i]) {
+        continue;
+      }
+      last = i;
+      double weight = weightOf(i);
+      if (draw < weight) {
+        return i;
+      }
+      draw -= weight;
+    }
+    return last;
+  }
+
+  private double weightOf(int index) {
+    return cumulativeWeights[index] - (index == 0 ? 0 : cumulativeWeights[index - 1]);
   }
 }

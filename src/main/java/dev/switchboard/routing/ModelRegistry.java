@@ -103,7 +103,8 @@ public final class ModelRegistry {
     boolean dropParams = params.dropParams() == null ? defaultDropParams : params.dropParams();
     String id = entry.info().id() != null ? entry.info().id() : derivedId(entry, position);
     return new Deployment(id, entry.modelName(), resolved.provider(), resolved.upstreamModel(), apiBase,
-        params.apiKey(), params.apiVersion(), w, timeoutMs, streamTimeoutMs, dropParams, params.batch(), entry.info());
+        params.apiKey(), params.apiVersion(), w, timeoutMs, streamTimeoutMs, dropParams, params.batch(), entry.info(),
+        params.rpm(), params.tpm(), params.maxParallelRequests());
   }
 
   private static long seconds(double seconds) {

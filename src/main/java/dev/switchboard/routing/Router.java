@@ -4,13 +4,23 @@ import dev.switchboard.errors.GatewayError;
 import dev.switchboard.provider.Deployment;
 import io.vertx.core.Future;
 
-/** Chooses deployments; shared by every Router instance (its state is the read-only registry). */
+/**
+ * Chooses deployments; shared by every Router instance. Its own state is the read-only registry;
+ * which deployments have room (rpm, tpm, parallel) is the gate's to say, and a saturated group's
+ * requests wait in the gate's fair queue.
+ */
 public final class Router {
 
   private final ModelRegistry registry;
+  private final DeploymentGate gate;
 
   public Router(ModelRegistry registry) {
+    this(registry, DeploymentGate.UNBOUNDED);
+  }
+
+  public Router(ModelRegistry registry, DeploymentGate gate) {
     this.registry = registry;
+    this.gate = gate;
   }
 
   public Future<Deployment> pick(PickRequest request) {
@@ -23,7 +33,7 @@ public final class Router {
           "This key may not use model '" + request.model() + "'. It may use: "
               + String.join(", ", request.principal().allowedModels()) + ".", null));
     }
-    return Future.succeededFuture(group.pick());
+    return gate.admit(group, request);
   }
 
   private GatewayError unknownModel(String model) {

@@ -123,7 +123,7 @@ class ConfigLoaderTest {
           - model_name: b
             litellm_params: {model: openai/y, organization: org-2}
         litellm_settings: {success_callback: [langfuse], drop_params: true}
-        router_settings: {redis_host: localhost, routing_strategy: least-busy}
+        router_settings: {enable_pre_call_checks: true, routing_strategy: least-busy}
         general_settings: {alerting: [slack]}
         guardrails: []
         """, Map.of());
@@ -133,7 +133,7 @@ class ConfigLoaderTest {
     assertEquals(1, ignored.stream().filter(k -> k.contains("organization")).count(), "listed once: " + ignored);
     assertTrue(ignored.contains("model_list[].model_info.supports_vision"), ignored.toString());
     assertTrue(ignored.contains("litellm_settings.success_callback"), ignored.toString());
-    assertTrue(ignored.contains("router_settings.redis_host"), ignored.toString());
+    assertTrue(ignored.contains("router_settings.enable_pre_call_checks"), ignored.toString());
     assertTrue(ignored.stream().anyMatch(k -> k.startsWith("router_settings.routing_strategy (least-busy")), ignored.toString());
     assertTrue(ignored.contains("general_settings.alerting"), ignored.toString());
   }
@@ -190,5 +190,27 @@ class ConfigLoaderTest {
     assertTrue(config.modelList().isEmpty());
     assertFalse(config.general().masterKey().isSet());
     assertEquals(10 * 1024 * 1024, config.general().maxRequestSizeBytes());
+  }
+
+  @Test
+  void rate_limit_settings_are_read_with_redis_from_the_config_or_the_environment() {
+    GatewayConfig config = parse("""
+        model_list:
+          - {model_name: a, litellm_params: {model: openai/x, rpm: 10, tpm: 1000, max_parallel_requests: 2}}
+        router_settings: {redis_host: 127.0.0.1, redis_password: "p@ss", queue_max_length: 5, queue_timeout: 2.5}
+        general_settings: {max_parallel_requests: 50, global_max_parallel_requests: 20}
+        """, Map.of("REDIS_PORT", "6380"));
+    assertEquals(2, config.modelList().get(0).params().maxParallelRequests());
+    assertEquals("redis://:p%40ss@127.0.0.1:6380", config.router().redis().connectionString());
+    assertEquals("127.0.0.1:6380", config.router().redis().describe());
+    assertEquals(5, config.router().queueMaxLength());
+    assertEquals(2.5, config.router().queueTimeoutSeconds());
+    assertEquals(20, config.general().proxyMaxParallelRequests());
+    assertTrue(config.ignoredKeys().isEmpty(), config.ignoredKeys().toString());
+    GatewayConfig fromEnv = parse("model_list: []\n", Map.of("REDIS_HOST", "cache", "REDIS_PASSWORD", "x"));
+    assertEquals("redis://:x@cache:6379", fromEnv.router().redis().connectionString());
+    assertEquals(null, parse("model_list: []\n", Map.of()).router().redis());
+    assertEquals("redis://***@host:1", parse("router_settings: {redis_url: 'redis://u:secret@host:1'}\n", Map.of())
+        .router().redis().describe(), "the password never in logs");
   }
 }

@@ -76,6 +76,8 @@ public final class MockProvider {
   private final Vertx vertx;
   private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  /** Models whose answers are held back until {@link #releaseHeld}: requests stay in flight as long as a test needs. */
+  private final Map<String, List<Runnable>> held = new ConcurrentHashMap<>();
   private HttpServer server;
 
   /** Completed when a streaming response is closed by the gateway before it ended. */
@@ -116,6 +118,20 @@ public final class MockProvider {
   public MockProvider on(String model, Behaviour behaviour) {
     behaviours.put(model, behaviour);
     return this;
+  }
+
+  /** Holds every answer for {@code model} (received and recorded, not answered) until {@link #releaseHeld}. */
+  public MockProvider hold(String model) {
+    held.put(model, new CopyOnWriteArrayList<>());
+    return this;
+  }
+
+  /** Answers what was held for {@code model}, and answers its later requests at once. */
+  public void releaseHeld(String model) {
+    List<Runnable> waiting = held.remove(model);
+    if (waiting != null) {
+      waiting.forEach(Runnable::run);
+    }
   }
 
   public List<Received> received() {
@@ -167,6 +183,11 @@ public final class MockProvider {
         return;
       }
       Runnable answer = () -> answer(request.response(), body, model, behaviour);
+      List<Runnable> holding = held.get(model);
+      if (holding != null) {
+        holding.add(() -> vertx.runOnContext(v -> answer.run()));
+        return;
+      }
       if (behaviour.delayMs() > 0) {
         vertx.setTimer(behaviour.delayMs(), id -> answer.run());
       } else {

@@ -42,8 +42,8 @@ public final class TestGateway {
       return config;
     }
     return new GatewayConfig(config.modelList(), new GeneralSettings(general.masterKey(), "none",
-        general.maxRequestSizeMb(), general.embeddedDatabaseDir()), config.router(), config.litellm(), config.spend(),
-        config.ignoredKeys());
+        general.maxRequestSizeMb(), general.embeddedDatabaseDir(), general.maxParallelRequests(),
+        general.globalMaxParallelRequests()), config.router(), config.litellm(), config.spend(), config.ignoredKeys());
   }
 
   /** Each test gateway spools into its own temporary directory unless the test names one. */

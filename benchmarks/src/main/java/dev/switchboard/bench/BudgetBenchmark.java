@@ -75,11 +75,11 @@ public class BudgetBenchmark {
     Quota team = new Quota("t1", null, null, null, 1e9, "7d");
     VirtualKey key = new VirtualKey("f".repeat(64), "sk-...bench", "bench", List.of(), "u1", "t1", null, false, 1e9,
         "1mo", null, null, null, new JsonObject(), new JsonObject(), new JsonObject(), List.of(), 0, null, null, null,
-        false, team, user);
+        false, team, user, new JsonObject());
     principal = new Principal("bench", false, key, null);
     Providers.ProviderModel model = Providers.resolve("openai/gpt-4o-mini", "bench");
     deployment = new Deployment("d1", "bench", model.provider(), model.upstreamModel(), EnvValue.ABSENT, EnvValue.ABSENT,
-        EnvValue.ABSENT, 1, 600_000, 600_000, false, null, ModelInfo.EMPTY);
+        EnvValue.ABSENT, 1, 600_000, 600_000, false, null, ModelInfo.EMPTY, null, null, null);
     body = new JsonObject().put("model", "bench").put("max_tokens", 64).put("messages", new JsonArray()
         .add(new JsonObject().put("role", "user").put("content", "Say hello to the benchmark, briefly.")));
     // The first reservation of each holder reads its spend from Postgres; later ones do not.

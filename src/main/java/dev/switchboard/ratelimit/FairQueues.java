@@ -1,0 +1,279 @@
+package dev.switchboard.ratelimit;
+
+import dev.switchboard.auth.Principal;
+import dev.switchboard.keys.VirtualKey;
+import dev.switchboard.provider.Deployment;
+import dev.switchboard.routing.DeploymentGate;
+import dev.switchboard.routing.ModelGroup;
+import dev.switchboard.routing.ModelRegistry;
+import dev.switchboard.routing.PickRequest;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The deployments' rpm, tpm and parallel bounds, and the fair queue in front of each model group.
+ * A request takes a slot on a deployment with room, chosen by the group's weighted pick among
+ * those that have room; when every deployment of the group is saturated it waits in its tenant's
+ * queue (the key's, or the team's when the key has one), served by {@link DrrQueue} as slots free
+ * up, until {@code router_settings.queue_timeout} (then 429). Thread-safe: one per gateway.
+ *
+ * <p>Tenants set their share in their {@code metadata} (the team's for a key with a team):
+ * {@code fair_queue_weight} (default 1) and {@code fair_queue_priority} (default 0; a higher
+ * priority is served first).
+ */
+public final class FairQueues implements DeploymentGate {
+
+  public static final String WEIGHT_FIELD = "fair_queue_weight";
+  public static final String PRIORITY_FIELD = "fair_queue_priority";
+
+  private final Vertx vertx;
+  private final ModelRegistry registry;
+  private final LongSupplier clock;
+  private final int maxLength;
+  private final long timeoutMs;
+  private final LocalCounters counters = new LocalCounters();
+  private final Map<String, Scope> scopes = new HashMap<>();
+  private final java.util.Set<String> limitedGroups = new java.util.HashSet<>();
+  private final Map<String, GroupQueue> queues = new ConcurrentHashMap<>();
+  private final AtomicInteger depth = new AtomicInteger();
+  private final AtomicLong served = new AtomicLong();
+  private final AtomicLong waitNanos = new AtomicLong();
+  private final AtomicLong maxWaitNanos = new AtomicLong();
+  private final AtomicLong timedOut = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+
+  /** A waiting request. */
+  private static final class Waiter {
+    final Promise<Deployment> promise = Promise.promise();
+    final Context context = Vertx.currentContext();
+    final long tokens;
+    final String tenant;
+    final int priority;
+    final long since = System.nanoTime();
+    long timer = -1;
+
+    Waiter(long tokens, String tenant, int priority) {
+      this.tokens = tokens;
+      this.tenant = tenant;
+      this.priority = priority;
+    }
+  }
+
+  /** One model group's queue; its monitor guards the queue and the taking of its deployments' slots. */
+  private static final class GroupQueue {
+    final DrrQueue<Waiter> waiting = new DrrQueue<>();
+    long wakeTimer = -1;
+  }
+
+  public FairQueues(Vertx vertx, ModelRegistry registry, LongSupplier clock, int maxLength, long timeoutMs) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.clock = clock;
+    this.maxLength = maxLength;
+    this.timeoutMs = timeoutMs;
+    for (String name : registry.modelNames()) {
+      for (Deployment d : registry.group(name).deployments()) {
+        if (d.limited()) {
+          limitedGroups.add(name);
+          scopes.put(d.id(), new Scope("d:" + d.id(), "d:" + d.id(), null, "deployment " + d.id(),
+              Scope.Field.DEPLOYMENT, positive(d.rpm()), positive(d.tpm()), positive(d.maxParallelRequests())));
+        }
+      }
+    }
+  }
+
+  @Override
+  public Future<Deployment> admit(ModelGroup group, PickRequest request) {
+    if (!limitedGroups.contains(group.name())) {
+      return Future.succeededFuture(group.pick());
+    }
+    GroupQueue queue = queues.computeIfAbsent(group.name(), name -> new GroupQueue());
+    long now = clock.getAsLong();
+    long tokens = request.estimatedTokens();
+    Waiter waiter;
+    synchronized (queue) {
+      if (queue.waiting.isEmpty()) {
+        Deployment picked = group.pick(d -> take(d, now, tokens));
+        if (picked != null) {
+          return Future.succeededFuture(picked);
+        }
+      }
+      Tenant tenant = Tenant.of(request.principal());
+      int waiting = queue.waiting.length(tenant.id);
+      if (waiting >= maxLength) {
+        rejected.incrementAndGet();
+        return Future.failedFuture(Denials.queueFull(group.name(), waiting, retryMs(group, now)));
+      }
+      waiter = new Waiter(tokens, tenant.id, tenant.priority);
+      queue.waiting.add(tenant.id, tenant.weight, tenant.priority, waiter);
+      depth.incrementAndGet();
+      waiter.timer = vertx.setTimer(timeoutMs, id -> expire(group, queue, waiter));
+      wakeAtWindowEnd(group, queue, now);
+    }
+    return waiter.promise.future();
+  }
+
+  /** A request that held a slot on {@code deployment} has ended: give the slot back and serve who waits. */
+  void released(Deployment deployment, long admittedWindow, long estimate, long actual) {
+    Scope scope = scopes.get(deployment.id());
+    if (scope == null) {
+      return;
+    }
+    counters.release(java.util.List.of(scope), admittedWindow, clock.getAsLong(), estimate, actual);
+    ModelGroup group = registry.group(deployment.modelGroup());
+    if (group != null) {
+      dispatch(group);
+    }
+  }
+
+  /** Serves waiting requests of {@code group} while its deployments have room. */
+  void dispatch(ModelGroup group) {
+    GroupQueue queue = queues.get(group.name());
+    if (queue == null) {
+      return;
+    }
+    long now = clock.getAsLong();
+    synchronized (queue) {
+      while (!queue.waiting.isEmpty()) {
+        Waiter next = queue.waiting.next();
+        Deployment picked = group.pick(d -> take(d, now, next.tokens));
+        if (picked == null) {
+          queue.waiting.putBack(next.tenant, next.priority, next);
+          break;
+        }
+        depth.decrementAndGet();
+        vertx.cancelTimer(next.timer);
+        long waited = System.nanoTime() - next.since;
+        served.incrementAndGet();
+        waitNanos.addAndGet(waited);
+        maxWaitNanos.accumulateAndGet(waited, Math::max);
+        complete(next, picked);
+      }
+      wakeAtWindowEnd(group, queue, now);
+    }
+  }
+
+  private void expire(ModelGroup group, GroupQueue queue, Waiter waiter) {
+    synchronized (queue) {
+      if (!queue.waiting.remove(waiter.tenant, waiter)) {
+        return;
+      }
+    }
+    depth.decrementAndGet();
+    timedOut.incrementAndGet();
+    long now = clock.getAsLong();
+    waiter.promise.fail(Denials.queueTimeout(group.name(), (System.nanoTime() - waiter.since) / 1_000_000,
+        retryMs(group, now)));
+  }
+
+  private static void complete(Waiter waiter, Deployment deployment) {
+    if (waiter.context != null) {
+      waiter.context.runOnContext(v -> waiter.promise.complete(deployment));
+    } else {
+      waiter.promise.complete(deployment);
+    }
+  }
+
+  /** Slots bounded per minute free up when the window ends, with no release to announce it. */
+  private void wakeAtWindowEnd(ModelGroup group, GroupQueue queue, long now) {
+    if (queue.waiting.isEmpty() || queue.wakeTimer >= 0) {
+      return;
+    }
+    queue.wakeTimer = vertx.setTimer(Windows.untilEnd(now) + 1, id -> {
+      synchronized (queue) {
+        queue.wakeTimer = -1;
+      }
+      dispatch(group);
+    });
+  }
+
+  private boolean take(Deployment deployment, long now, long tokens) {
+    Scope scope = scopes.get(deployment.id());
+    return scope == null || counters.tryTake(scope, now, tokens);
+  }
+
+  /** When to retry: at the window's end when rpm or tpm bound every deployment, else in a second. */
+  private long retryMs(ModelGroup group, long now) {
+    for (Deployment d : group.deployments()) {
+      Scope scope = scopes.get(d.id());
+      if (scope == null || counters.hasRoom(withoutParallel(scope), now, 0)) {
+        return Windows.PARALLEL_RETRY_MS;
+      }
+    }
+    return Windows.untilEnd(now);
+  }
+
+  private static Scope withoutParallel(Scope s) {
+    return new Scope(s.id(), s.redisTag(), s.model(), s.holder(), s.field(), s.rpm(), s.tpm(), 0);
+  }
+
+  private static long positive(Integer value) {
+    return value == null || value <= 0 ? 0 : value;
+  }
+
+  /** Requests waiting now, over every model group (for metrics). */
+  public int queueDepth() {
+    return depth.get();
+  }
+
+  /** Requests waiting now for one model group. */
+  public int queueDepth(String model) {
+    GroupQueue queue = queues.get(model);
+    if (queue == null) {
+      return 0;
+    }
+    synchronized (queue) {
+      return queue.waiting.size();
+    }
+  }
+
+  /** Requests that waited and were then served. */
+  public long servedAfterWaiting() {
+    return served.get();
+  }
+
+  /** Total time the served requests waited, in nanoseconds (mean = this / servedAfterWaiting). */
+  public long totalWaitNanos() {
+    return waitNanos.get();
+  }
+
+  public long maxWaitNanos() {
+    return maxWaitNanos.get();
+  }
+
+  /** Requests that waited until queue_timeout and got a 429. */
+  public long timedOut() {
+    return timedOut.get();
+  }
+
+  /** Requests turned away because their tenant's queue was full. */
+  public long rejectedQueueFull() {
+    return rejected.get();
+  }
+
+  /** Who waits in which queue and with what share: the team when the key has one, else the key. */
+  record Tenant(String id, double weight, int priority) {
+
+    static Tenant of(Principal principal) {
+      VirtualKey key = principal.key();
+      if (key == null) {
+        return new Tenant("caller:" + principal.keyAlias(), 1, 0);
+      }
+      boolean team = key.teamId() != null;
+      JsonObject metadata = team ? key.teamMetadata() : key.metadata();
+      double weight = metadata != null && metadata.getValue(WEIGHT_FIELD) instanceof Number n ? n.doubleValue() : 1;
+      int priority = metadata != null && metadata.getValue(PRIORITY_FIELD) instanceof Number n ? n.intValue() : 0;
+      String id = (team ? "team:" + key.teamId() : "key:" + key.tokenHash()) + "|" + priority;
+      return new Tenant(id, weight <= 0 ? 1 : weight, priority);
+    }
+  }
+}

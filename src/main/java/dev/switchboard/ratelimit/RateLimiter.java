@@ -1,0 +1,251 @@
+package dev.switchboard.ratelimit;
+
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.config.RedisSettings;
+import dev.switchboard.routing.DeploymentGate;
+import dev.switchboard.routing.ModelRegistry;
+import dev.switchboard.spend.UsageEstimate;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+
+/**
+ * Every rate-limit decision of one gateway, shared by all RateLimit instances (so a limit is never
+ * split across event loops): the proxy-wide parallel limit, the key/user/team limits (in memory, or
+ * in Redis when configured), and the deployments' bounds with their fair queue ({@link FairQueues}).
+ * When Redis cannot be reached it counts in memory, says so once, and goes back to Redis when a
+ * probe finds it again; a Redis failure never fails a request.
+ */
+public final class RateLimiter {
+
+  private static final Logger LOG = Logger.getLogger(RateLimiter.class.getName());
+  private static final long PROBE_EVERY_MS = 1000;
+  private static final int MAX_PENDING_RELEASES = 100_000;
+
+  /** A release that could not reach Redis, replayed when it is back. */
+  private record PendingRelease(List<Scope> scopes, long window, long nowMs, long estimate, long actual) {
+  }
+
+  private final Vertx vertx;
+  private final LongSupplier clock;
+  private final int proxyMaxParallel;
+  private final LocalCounters local = new LocalCounters();
+  private final FairQueues queues;
+  private final Redis redisClient;
+  private final RedisCounters redis;
+  private final String redisWhere;
+  private final AtomicInteger proxyInFlight = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicBoolean redisDown = new AtomicBoolean();
+  private final AtomicLong redisFallbacks = new AtomicLong();
+  private final AtomicLong redisOutages = new AtomicLong();
+  private final Queue<PendingRelease> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger pendingCount = new AtomicInteger();
+  private volatile long probeTimer = -1;
+
+  public RateLimiter(Vertx vertx, ModelRegistry registry, LongSupplier clock, int proxyMaxParallel,
+      RedisSettings redisSettings, int queueMaxLength, long queueTimeoutMs) {
+    this.vertx = vertx;
+    this.clock = clock;
+    this.proxyMaxParallel = proxyMaxParallel;
+    this.queues = new FairQueues(vertx, registry, clock, queueMaxLength, queueTimeoutMs);
+    if (redisSettings == null) {
+      this.redisClient = null;
+      this.redis = null;
+      this.redisWhere = null;
+    } else {
+      this.redisClient = Redis.createClient(vertx, new RedisOptions()
+          .setConnectionString(redisSettings.connectionString())
+          .setMaxPoolSize(8)
+          .setMaxPoolWaiting(8192)
+          .setNetClientOptions(new NetClientOptions().setConnectTimeout(1000).setTcpNoDelay(true)));
+      this.redis = new RedisCounters(redisClient);
+      this.redisWhere = redisSettings.describe();
+    }
+  }
+
+  public static RateLimiter create(Vertx vertx, GatewayConfig config, ModelRegistry registry) {
+    return new RateLimiter(vertx, registry, System::currentTimeMillis, config.general().proxyMaxParallelRequests(),
+        config.router().redis(), config.router().queueMaxLength(),
+        Math.max(1, Math.round(config.router().queueTimeoutSeconds() * 1000)));
+  }
+
+  /** The deployments' bounds and fair queue, for the Router. */
+  public DeploymentGate gate() {
+    return queues;
+  }
+
+  public FairQueues queues() {
+    return queues;
+  }
+
+  public Future<Permit> acquire(Acquire request) {
+    long now = clock.getAsLong();
+    long estimate = estimate(request.body());
+    boolean proxyCounted = proxyMaxParallel > 0;
+    if (proxyCounted && proxyInFlight.incrementAndGet() > proxyMaxParallel) {
+      proxyInFlight.decrementAndGet();
+      return Future.succeededFuture(Permit.denied(Denials.proxyParallel(proxyMaxParallel),
+          Map.of(RateLimitHeaders.RETRY_AFTER_MS, Long.toString(Windows.PARALLEL_RETRY_MS))));
+    }
+    List<Scope> scopes = Scopes.of(request.principal(), request.model());
+    if (scopes.isEmpty()) {
+      return Future.succeededFuture(permit(Decision.UNLIMITED, scopes, now, estimate, false, proxyCounted));
+    }
+    if (redis == null || redisDown.get()) {
+      if (redis != null) {
+        redisFallbacks.incrementAndGet();
+      }
+      return Future.succeededFuture(permit(local.acquire(scopes, now, estimate), scopes, now, estimate, false,
+          proxyCounted));
+    }
+    List<Scope> tagged = Scopes.withRedisTags(scopes);
+    Decision known = redis.knownDenial(tagged, now);
+    if (known != null) {
+      return Future.succeededFuture(permit(known, tagged, now, estimate, true, proxyCounted));
+    }
+    return redis.acquire(tagged, now, estimate)
+        .map(decision -> permit(decision, tagged, now, estimate, true, proxyCounted))
+        .recover(failure -> {
+          redisFailed(failure);
+          redisFallbacks.incrementAndGet();
+          return Future.succeededFuture(permit(local.acquire(scopes, now, estimate), scopes, now, estimate, false,
+              proxyCounted));
+        });
+  }
+
+  private Permit permit(Decision decision, List<Scope> scopes, long now, long estimate, boolean inRedis,
+      boolean proxyCounted) {
+    if (!decision.granted()) {
+      if (proxyCounted) {
+        proxyInFlight.decrementAndGet();
+      }
+      return Permit.denied(Denials.of(decision), RateLimitHeaders.denied(decision));
+    }
+    inFlight.incrementAndGet();
+    return new Permit(null, RateLimitHeaders.of(decision, now), estimate, scopes, Windows.of(now), inRedis,
+        proxyCounted);
+  }
+
+  /**
+   * Gives back what a granted permit holds, correcting its token estimate by the actual usage;
+   * completes when the counters (in Redis: Redis's) have it, never with a failure.
+   */
+  public Future<Void> release(Release release) {
+    Permit permit = release.permit();
+    if (permit == null || !permit.granted()) {
+      return Future.succeededFuture();
+    }
+    long now = clock.getAsLong();
+    long actual = release.usage() == null ? 0 : release.usage().totalTokens();
+    if (permit.proxyCounted()) {
+      proxyInFlight.decrementAndGet();
+    }
+    if (release.deployment() != null) {
+      queues.released(release.deployment(), permit.window(), permit.estimatedTokens(), actual);
+    }
+    if (!permit.inRedis()) {
+      local.release(permit.scopes(), permit.window(), now, permit.estimatedTokens(), actual);
+      inFlight.decrementAndGet();
+      return Future.succeededFuture();
+    }
+    PendingRelease toSend = new PendingRelease(permit.scopes(), permit.window(), now, permit.estimatedTokens(), actual);
+    if (redisDown.get()) {
+      keepForLater(toSend);
+      inFlight.decrementAndGet();
+      return Future.succeededFuture();
+    }
+    return send(toSend).andThen(sent -> inFlight.decrementAndGet()).otherwiseEmpty();
+  }
+
+  private Future<Void> send(PendingRelease release) {
+    return redis.release(release.scopes(), release.window(), release.nowMs(), release.estimate(), release.actual())
+        .onFailure(failure -> {
+          redisFailed(failure);
+          keepForLater(release);
+        });
+  }
+
+  private void keepForLater(PendingRelease release) {
+    if (pendingCount.incrementAndGet() <= MAX_PENDING_RELEASES) {
+      pending.add(release);
+    } else {
+      pendingCount.decrementAndGet();
+    }
+  }
+
+  /** Counts in memory from now on, says so once per outage, and probes Redis until it answers. */
+  private void redisFailed(Throwable failure) {
+    if (!redisDown.compareAndSet(false, true)) {
+      return;
+    }
+    redisOutages.incrementAndGet();
+    LOG.warning("Redis at " + redisWhere + " is unreachable (" + failure.getClass().getSimpleName() + ": "
+        + failure.getMessage() + "). Rate limits are counted in this gateway's memory until it is back, so each "
+        + "gateway enforces them alone meanwhile. Checking again every second.");
+    probeTimer = vertx.setPeriodic(PROBE_EVERY_MS, id -> redis.ping().onSuccess(pong -> recovered(id)));
+  }
+
+  private void recovered(long timer) {
+    vertx.cancelTimer(timer);
+    if (!redisDown.compareAndSet(true, false)) {
+      return;
+    }
+    probeTimer = -1;
+    LOG.info("Redis at " + redisWhere + " is reachable again: rate limits are shared through it again.");
+    PendingRelease release;
+    while ((release = pending.poll()) != null) {
+      pendingCount.decrementAndGet();
+      send(release);
+    }
+  }
+
+  private static long estimate(JsonObject body) {
+    return body == null ? 0 : UsageEstimate.of(body, 0).promptTokens();
+  }
+
+  /** Granted permits not yet released (in-memory and Redis releases both done). */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Requests in flight counted against the proxy-wide parallel limit. */
+  public int proxyInFlight() {
+    return proxyInFlight.get();
+  }
+
+  /** Decisions made in memory because Redis could not be reached (for metrics). */
+  public long redisFallbacks() {
+    return redisFallbacks.get();
+  }
+
+  /** Times Redis became unreachable. */
+  public long redisOutages() {
+    return redisOutages.get();
+  }
+
+  /** Redis is configured and currently answering. */
+  public boolean redisAvailable() {
+    return redis != null && !redisDown.get();
+  }
+
+  public Future<Void> close() {
+    long timer = probeTimer;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    return redisClient == null ? Future.succeededFuture() : redisClient.close();
+  }
+}

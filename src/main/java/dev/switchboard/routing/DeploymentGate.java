@@ -1,0 +1,17 @@
+package dev.switchboard.routing;
+
+import dev.switchboard.provider.Deployment;
+import io.vertx.core.Future;
+
+/**
+ * Lets a request through to one deployment of a group: at once when one has room under its rpm,
+ * tpm and parallel bounds, later (or never) when all are saturated. The rate-limit stage
+ * provides the real one; {@link #UNBOUNDED} picks at once, ignoring bounds.
+ */
+public interface DeploymentGate {
+
+  DeploymentGate UNBOUNDED = (group, request) -> Future.succeededFuture(group.pick(deployment -> true));
+
+  /** A deployment of {@code group} whose slot is now taken for this request, or a failure (429). */
+  Future<Deployment> admit(ModelGroup group, PickRequest request);
+}
