@@ -57,7 +57,10 @@ public final class HttpIngressVerticle extends VerticleBase {
         .setHost(settings.host())
         .setPort(settings.port() == 0 ? -1 : settings.port())
         .setTcpNoDelay(true)
-        .setCompressionSupported(false));
+        .setCompressionSupported(false)
+        // Every response is written on its connection's event loop, so writes go straight to the
+        // channel: no cross-thread write queue per connection (a 4 KB array each, measured).
+        .setStrictThreadMode(true));
     return server.requestHandler(router()).listen().onSuccess(bound -> settings.boundPort().set(bound.actualPort()));
   }
 

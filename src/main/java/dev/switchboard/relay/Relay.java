@@ -8,12 +8,14 @@ import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.provider.UpstreamRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Calls a deployment for one request: builds the provider request, sends it with the deployment's
@@ -76,8 +78,12 @@ public final class Relay {
           null));
     }
     HttpClient client = upstream.url().startsWith("https:") ? tls : plain;
+    // The stage below lives as long as the stream, and so does all it holds: it hands the body
+    // over once instead of holding it, and keeps the request as sent without its body.
+    AtomicReference<Buffer> body = new AtomicReference<>(upstream.body());
+    UpstreamRequest sent = new UpstreamRequest(upstream.url(), upstream.headers(), null, upstream.asksForUsage());
     return client.request(options)
-        .compose(request -> send(call, request, upstream))
+        .compose(request -> send(call, request, body.getAndSet(null)).compose(response -> receive(call, response, sent)))
         .recover(failure -> Future.failedFuture(UpstreamErrors.fromException(deployment, failure, timeoutOf(call))));
   }
 
@@ -85,24 +91,28 @@ public final class Relay {
     return call.stream() ? call.deployment().streamTimeoutMs() : call.deployment().timeoutMs();
   }
 
-  private Future<RelayResult> send(RelayCall call, HttpClientRequest request, UpstreamRequest upstream) {
+  private static Future<HttpClientResponse> send(RelayCall call, HttpClientRequest request, Buffer body) {
     // A client that leaves stops the provider too: no tokens generated for nobody. (A merged
     // embedding batch has no single client.)
     if (call.response() != null) {
       call.response().closeHandler(v -> request.reset());
     }
-    return request.send(upstream.body()).compose(response -> {
-      if (response.statusCode() / 100 != 2) {
-        return response.body().compose(body -> Future.failedFuture(
-            UpstreamErrors.fromResponse(call.deployment(), response.statusCode(), response.headers(), body)));
-      }
-      if (call.stream()) {
-        StreamTranslator translator = call.deployment().provider().adapter()
-            .stream(call.operation(), call.deployment(), upstream, call.includeUsage());
-        return SseRelay.start(vertx, call, request, response, translator, maxEventBytes);
-      }
-      return answer(call, request, response);
-    });
+    return request.send(body);
+  }
+
+  /** @param upstream the request as sent, without its body */
+  private Future<RelayResult> receive(RelayCall call, HttpClientResponse response, UpstreamRequest upstream) {
+    HttpClientRequest request = response.request();
+    if (response.statusCode() / 100 != 2) {
+      return response.body().compose(body -> Future.failedFuture(
+          UpstreamErrors.fromResponse(call.deployment(), response.statusCode(), response.headers(), body)));
+    }
+    if (call.stream()) {
+      StreamTranslator translator = call.deployment().provider().adapter()
+          .stream(call.operation(), call.deployment(), upstream, call.includeUsage());
+      return SseRelay.start(vertx, call, request, response, translator, maxEventBytes);
+    }
+    return answer(call, request, response);
   }
 
   /**
