@@ -2,10 +2,10 @@ package dev.switchboard;
 
 import dev.switchboard.auth.AuthCheck;
 import dev.switchboard.auth.AuthVerticle;
-import dev.switchboard.auth.KeyForgotten;
 import dev.switchboard.auth.Authenticator;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.bus.Bus;
+import dev.switchboard.cluster.ClusterNode;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.GeneralSettings;
 import dev.switchboard.config.StartupException;
@@ -92,10 +92,15 @@ public final class Gateway {
       return Future.failedFuture(e);
     }
     int loops = options.eventLoops() > 0 ? options.eventLoops() : Runtime.getRuntime().availableProcessors();
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+    return ClusterNode.vertx(config.cluster(), new VertxOptions().setEventLoopPoolSize(loops))
+        .compose(vertx -> startOn(vertx, loops, registry, config, options));
+  }
+
+  private static Future<Gateway> startOn(Vertx vertx, int loops, ModelRegistry registry, GatewayConfig config,
+      Options options) {
     Bus bus = new Bus(vertx);
     bus.registerLocalCodecs(AuthCheck.class, Principal.class, PickRequest.class, Deployment.class, RelayCall.class,
-        RelayResult.class, SpendEvent.class, GatewayError.class, KeyForgotten.class, Acquire.class, Permit.class,
+        RelayResult.class, SpendEvent.class, GatewayError.class, Acquire.class, Permit.class,
         Release.class, BudgetCheck.class, Reservation.class);
 
     RateLimiter limiter = RateLimiter.create(vertx, config, registry);

@@ -4,7 +4,7 @@ package dev.switchboard.bus;
 public final class Addresses {
 
   public static final String AUTH_CHECK = "sb.auth.check";
-  /** Published: a key changed or is gone, every key cache drops it. */
+  /** Announced to every node: a key changed or is gone, every key cache drops it. */
   public static final String AUTH_FORGET = "sb.auth.forget";
   public static final String RATELIMIT_ACQUIRE = "sb.ratelimit.acquire";
   /** Sent: a request holding a permit has ended. */

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -103,9 +104,29 @@ public final class Bus {
     eventBus.send(target(address), message, LOCAL);
   }
 
-  /** To every consumer of {@code address} (every instance of a stage). */
+  /** To every consumer of {@code address} (every instance of a stage) on this node. */
   public void publish(String address, Object message) {
     eventBus.publish(address, message, LOCAL);
+  }
+
+  /**
+   * To every instance that {@link #hear}s {@code address}, on every node of the cluster (this node
+   * alone when not clustered). For the rare news every node must agree on: a key revoked, a
+   * deployment cooled down, a config reloaded. JSON, so it can cross nodes.
+   */
+  public void announce(String address, JsonObject news) {
+    eventBus.publish(address, news);
+  }
+
+  /** Receives {@link #announce}ments on {@code address} from every node. */
+  public Future<Void> hear(String address, Consumer<JsonObject> handler) {
+    return eventBus.<JsonObject>consumer(address, message -> {
+      try {
+        handler.accept(message.body());
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "Listener of " + address + " failed", e);
+      }
+    }).completion();
   }
 
   private String target(String address) {

@@ -48,6 +48,9 @@ public final class Main {
     Logs.configure(args.debug());
     try {
       GatewayConfig config = new ConfigLoader().load(args.config());
+      if (args.cluster()) {
+        config = config.withCluster(true);
+      }
       Gateway gateway = Gateway.start(config, new Gateway.Options(args.host(), args.port(), 0))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       Logger.getLogger(Main.class.getName()).info("Switchboard " + Version.VERSION + " serving "

@@ -85,11 +85,12 @@ public final class ConfigLoader {
     url = url == null || url.isBlank() ? processEnv.apply("DATABASE_URL") : url;
     boolean externalDatabase = url != null && !url.isBlank() && !url.trim().equalsIgnoreCase(GeneralSettings.NO_DATABASE);
     SpendSettings spend = SpendSettingsReader.read(generalSection, litellmSection, externalDatabase);
+    ClusterSettings cluster = ClusterSettingsReader.read(generalSection, processEnv);
     GeneralSettings general = general(generalSection, ignored);
     RouterSettings router = router(root.section("router_settings"), ignored);
     LitellmSettings litellm = litellm(litellmSection, ignored);
     ignored.addAll(0, root.unread());
-    return new GatewayConfig(List.copyOf(models), general, router, litellm, spend, List.copyOf(ignored));
+    return new GatewayConfig(List.copyOf(models), general, router, litellm, spend, cluster, List.copyOf(ignored));
   }
 
   private static List<DeploymentConfig> modelList(YamlSection root, List<String> ignored) {
