@@ -4,6 +4,7 @@ import dev.switchboard.auth.AuthCheck;
 import dev.switchboard.auth.AuthVerticle;
 import dev.switchboard.auth.Authenticator;
 import dev.switchboard.auth.Principal;
+import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.cluster.ClusterNode;
 import dev.switchboard.config.GatewayConfig;
@@ -71,9 +72,13 @@ public final class Gateway {
   private final List<String> stages;
   private final Database database;
   private final Accounting accounting;
+  private final Bus bus;
+  /** The longest a stopping gateway waits for its last spend records to be handled. */
+  private static final long SETTLE_MS = 5_000;
 
-  private Gateway(Vertx vertx, ModelRegistry registry, SpendLedger ledger, RateLimiter limiter, int port,
+  private Gateway(Vertx vertx, Bus bus, ModelRegistry registry, SpendLedger ledger, RateLimiter limiter, int port,
       List<String> stages, Database database, Accounting accounting) {
+    this.bus = bus;
     this.limiter = limiter;
     this.database = database;
     this.accounting = accounting;
@@ -127,7 +132,7 @@ public final class Gateway {
           HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
               boundPort, config.general().maxRequestSizeBytes(), registry, System.currentTimeMillis() / 1000,
               keyRoutes, db == null ? null : new DirectoryRoutes(bus, db.pool(), keyRoutes), accounting.prices(),
-              db == null ? null : new SpendRoutes(bus, db.pool(), config.spend()));
+              db == null ? null : new SpendRoutes(bus, db.pool(), config.spend()), config.general().gracefulShutdownSeconds());
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RateLimitVerticle(bus, limiter)))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))
@@ -140,7 +145,7 @@ public final class Gateway {
         })
         .onComplete(deployed -> {
           if (deployed.succeeded()) {
-            started.complete(new Gateway(vertx, registry, ledger, limiter, boundPort.get(), List.copyOf(stages),
+            started.complete(new Gateway(vertx, bus, registry, ledger, limiter, boundPort.get(), List.copyOf(stages),
                 database.get(), accounts.get()));
           } else {
             started.fail(startupFailure(deployed.cause(), options));
@@ -225,6 +230,12 @@ public final class Gateway {
     for (int i = stages.size() - 1; i >= 0; i--) {
       String stage = stages.get(i);
       undeployed = undeployed.compose(v -> vertx.undeploy(stage));
+      if (i == stages.size() - 1) {
+        // Ingress has let its last requests finish: their releases and spend records must be
+        // handled before the stages that consume them stop.
+        undeployed = undeployed.compose(v -> bus.settled(Addresses.RATELIMIT_RELEASE, SETTLE_MS))
+            .compose(v -> bus.settled(Addresses.SPEND_RECORD, SETTLE_MS));
+      }
     }
     return undeployed
         .eventually(limiter::close)

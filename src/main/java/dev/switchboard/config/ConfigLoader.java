@@ -190,10 +190,15 @@ public final class ConfigLoader {
     if (maxSize != null && maxSize <= 0) {
       throw new StartupException("general_settings.max_request_size_mb must be greater than 0, got " + maxSize);
     }
+    Double drain = section.number("graceful_shutdown_seconds");
+    if (drain != null && drain < 0) {
+      throw new StartupException("general_settings.graceful_shutdown_seconds must be 0 or more, got " + drain);
+    }
     ignored.addAll(section.unread());
     return new GeneralSettings(masterKey, databaseUrl == null || databaseUrl.isBlank() ? null : databaseUrl.trim(),
         maxSize == null ? GeneralSettings.DEFAULT_MAX_REQUEST_SIZE_MB : maxSize,
-        embeddedDir == null ? GeneralSettings.DEFAULT_EMBEDDED_DATABASE_DIR : embeddedDir, maxParallel, globalMaxParallel);
+        embeddedDir == null ? GeneralSettings.DEFAULT_EMBEDDED_DATABASE_DIR : embeddedDir, maxParallel, globalMaxParallel,
+        drain == null ? GeneralSettings.DEFAULT_GRACEFUL_SHUTDOWN_SECONDS : drain);
   }
 
   private static Integer positive(YamlSection section, String key) {

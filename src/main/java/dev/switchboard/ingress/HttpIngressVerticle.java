@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -35,10 +36,11 @@ public final class HttpIngressVerticle extends VerticleBase {
    * @param keyRoutes       the key-management API, or null when the gateway runs without a database
    * @param directoryRoutes the user and team APIs, or null without a database
    * @param spendRoutes     the spend reports, or null without a database
+   * @param drainSeconds    on stop, how long requests and streams in flight may take to finish
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, ModelRegistry registry,
       long startedEpochSeconds, KeyRoutes keyRoutes, DirectoryRoutes directoryRoutes, PriceBook prices,
-      SpendRoutes spendRoutes) {
+      SpendRoutes spendRoutes, double drainSeconds) {
   }
 
   private final Bus bus;
@@ -116,8 +118,10 @@ public final class HttpIngressVerticle extends VerticleBase {
     ErrorResponses.write(ctx.response(), GatewayError.of(ctx.failure() == null ? new IllegalStateException() : ctx.failure()));
   }
 
+  /** Stops accepting, lets what is in flight finish (up to the drain time), then closes what is left. */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(Math.round(settings.drainSeconds() * 1000), TimeUnit.MILLISECONDS);
   }
 }
