@@ -162,7 +162,7 @@ public final class Gateway {
     if (general.withoutDatabase()) {
       return Future.succeededFuture(null);
     }
-    return Database.open(vertx, general.databaseUrl(), Path.of(general.embeddedDatabaseDir()));
+    return Database.open(vertx, general.databaseUrl(), Path.of(general.embeddedDatabaseDir()), general.databasePoolSize());
   }
 
   private static Future<String> deploy(Vertx vertx, int instances, List<String> stages,

@@ -191,6 +191,10 @@ public final class ConfigLoader {
       throw new StartupException("general_settings.max_request_size_mb must be greater than 0, got " + maxSize);
     }
     Double drain = section.number("graceful_shutdown_seconds");
+    Integer poolSize = section.integer("database_connection_pool_limit");
+    if (poolSize != null && poolSize < 1) {
+      throw new StartupException("general_settings.database_connection_pool_limit must be at least 1, got " + poolSize);
+    }
     if (drain != null && drain < 0) {
       throw new StartupException("general_settings.graceful_shutdown_seconds must be 0 or more, got " + drain);
     }
@@ -198,7 +202,8 @@ public final class ConfigLoader {
     return new GeneralSettings(masterKey, databaseUrl == null || databaseUrl.isBlank() ? null : databaseUrl.trim(),
         maxSize == null ? GeneralSettings.DEFAULT_MAX_REQUEST_SIZE_MB : maxSize,
         embeddedDir == null ? GeneralSettings.DEFAULT_EMBEDDED_DATABASE_DIR : embeddedDir, maxParallel, globalMaxParallel,
-        drain == null ? GeneralSettings.DEFAULT_GRACEFUL_SHUTDOWN_SECONDS : drain);
+        drain == null ? GeneralSettings.DEFAULT_GRACEFUL_SHUTDOWN_SECONDS : drain,
+        poolSize == null ? GeneralSettings.DEFAULT_DATABASE_POOL_SIZE : poolSize);
   }
 
   private static Integer positive(YamlSection section, String key) {

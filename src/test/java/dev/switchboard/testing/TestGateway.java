@@ -43,7 +43,8 @@ public final class TestGateway {
     }
     return new GatewayConfig(config.modelList(), new GeneralSettings(general.masterKey(), "none",
         general.maxRequestSizeMb(), general.embeddedDatabaseDir(), general.maxParallelRequests(),
-        general.globalMaxParallelRequests(), general.gracefulShutdownSeconds()), config.router(), config.litellm(), config.spend(), config.cluster(),
+        general.globalMaxParallelRequests(), general.gracefulShutdownSeconds(),
+        general.databasePoolSize()), config.router(), config.litellm(), config.spend(), config.cluster(),
         config.ignoredKeys());
   }
 
