@@ -77,6 +77,9 @@ final class GatewayProcess {
     command.addAll(o.gatewayJvmOpts);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.switchboard.cli.Main",
         "--config", config.toString(), "--host", Loopback.HOST, "--port", Integer.toString(port)));
+    if (o.cluster) {
+      command.add("--cluster");
+    }
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(logFile.toFile());
     // WARNING: no per-request spend log lines competing for the gateway's core.
