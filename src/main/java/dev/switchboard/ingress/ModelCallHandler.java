@@ -44,7 +44,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
   private static final Logger LOG = Logger.getLogger(ModelCallHandler.class.getName());
 
   /** LiteLLM's header: what the request cost, in USD. */
-  static final String COST_HEADER = "x-litellm-response-cost";
+  static final String COST_HEADER = RelayCall.COST_HEADER;
 
   private final Bus bus;
   private final Operation operation;
@@ -109,7 +109,8 @@ final class ModelCallHandler implements Handler<RoutingContext> {
           exchange.reservation = reservation;
           Deployment deployment = exchange.deployment;
           RelayCall call = new RelayCall(exchange.requestId, operation, deployment, exchange.call.body(),
-              exchange.call.stream(), exchange.call.includeUsage(), response, ctx.request().headers(), exchange.startNanos);
+              exchange.call.stream(), exchange.call.includeUsage(), response, ctx.request().headers(), exchange.startNanos,
+              usage -> prices.of(deployment).cost(usage));
           return bus.<RelayResult>requestUnbounded(Addresses.RELAY_CALL, call);
         })
         .onComplete(outcome -> finish(exchange, response, outcome));

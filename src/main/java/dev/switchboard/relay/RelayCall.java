@@ -5,6 +5,8 @@ import dev.switchboard.provider.Operation;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import dev.switchboard.spend.Usage;
+import java.util.function.ToDoubleFunction;
 
 /**
  * {@code relay.call}: send this request to this deployment. For streams the relay writes straight
@@ -13,6 +15,7 @@ import io.vertx.core.json.JsonObject;
  * @param includeUsage the client asked for the usage chunk ({@code stream_options.include_usage})
  * @param response     the client's response; null for a call made on behalf of several clients
  * @param clientHeaders the client's request headers (a provider adapter may honour a few)
+ * @param costOf       what a usage costs, for the {@code x-litellm-response-cost} trailer of a stream; may be null
  */
 public record RelayCall(
     String requestId,
@@ -23,5 +26,9 @@ public record RelayCall(
     boolean includeUsage,
     HttpServerResponse response,
     MultiMap clientHeaders,
-    long startNanos) {
+    long startNanos,
+    ToDoubleFunction<Usage> costOf) {
+
+  /** LiteLLM's cost header; a stream's cost is known at its end, so it comes as a trailer there. */
+  public static final String COST_HEADER = "x-litellm-response-cost";
 }

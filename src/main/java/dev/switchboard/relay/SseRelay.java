@@ -145,8 +145,12 @@ final class SseRelay {
       write(done);
     }
     finish();
+    Usage usage = usage();
+    if (call.costOf() != null && client.isChunked()) {
+      client.putTrailer(RelayCall.COST_HEADER, Double.toString(call.costOf().applyAsDouble(usage)));
+    }
     client.end();
-    result.complete(new RelayResult(null, usage(), firstByteNanos, null, false));
+    result.complete(new RelayResult(null, usage, firstByteNanos, null, false));
   }
 
   /**

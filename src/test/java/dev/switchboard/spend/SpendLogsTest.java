@@ -169,7 +169,7 @@ class SpendLogsTest extends GatewayTestBase {
   }
 
   @Test
-  void a_streamed_answer_is_charged_for_its_tokens(Vertx vertx, VertxTestContext ctx) throws InterruptedException {
+  void a_streamed_answer_is_charged_for_its_tokens_and_ends_with_its_cost(Vertx vertx, VertxTestContext ctx) throws InterruptedException {
     VertxTestContext started = new VertxTestContext();
     start(vertx, started, "");
     assertTrue(started.awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS));
@@ -177,7 +177,11 @@ class SpendLogsTest extends GatewayTestBase {
         .sendJsonObject(new JsonObject().put("model", "chat").put("stream", true)
             .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"))))
         .compose(streamed -> {
-          ctx.verify(() -> assertTrue(streamed.bodyAsString().contains("[DONE]")));
+          ctx.verify(() -> {
+            assertTrue(streamed.bodyAsString().contains("[DONE]"));
+            // A stream's cost is known at its end: it comes as a trailer.
+            assertTrue(Double.parseDouble(streamed.trailers().get("x-litellm-response-cost")) > 0, streamed.trailers().toString());
+          });
           return written(vertx, 1);
         })
         .compose(v -> get("/spend/logs").send())
