@@ -12,5 +12,7 @@ public record GatewayConfig(
     RouterSettings router,
     LitellmSettings litellm,
     SpendSettings spend,
-    List<String> ignoredKeys) {
+    List<String> ignoredKeys,
+    ObservabilitySettings observability,
+    ConfigSource source) {
 }

@@ -43,7 +43,8 @@ public final class TestGateway {
     }
     return new GatewayConfig(config.modelList(), new GeneralSettings(general.masterKey(), "none",
         general.maxRequestSizeMb(), general.embeddedDatabaseDir(), general.maxParallelRequests(),
-        general.globalMaxParallelRequests()), config.router(), config.litellm(), config.spend(), config.ignoredKeys());
+        general.globalMaxParallelRequests()), config.router(), config.litellm(), config.spend(), config.ignoredKeys(),
+        config.observability(), config.source());
   }
 
   /** Each test gateway spools into its own temporary directory unless the test names one. */
@@ -54,7 +55,7 @@ public final class TestGateway {
     try {
       String dir = Files.createTempDirectory("switchboard-spool").toString();
       return new GatewayConfig(config.modelList(), config.general(), config.router(), config.litellm(),
-          config.spend().withSpoolDir(dir), config.ignoredKeys());
+          config.spend().withSpoolDir(dir), config.ignoredKeys(), config.observability(), config.source());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
