@@ -50,7 +50,7 @@ public final class Logs {
     }
     Handler console = new ConsoleHandler();
     console.setLevel(Level.ALL);
-    console.setFormatter(json ? new JsonFormatter() : new TextFormatter());
+    console.setFormatter(formatter(json));
     root.addHandler(console);
     root.setLevel(Level.INFO);
     CONFIGURED.clear();
@@ -60,6 +60,11 @@ public final class Logs {
     hold("io.vertx", detailed ? Level.FINE : Level.INFO);
     // The embedded database narrates every start (initdb, postmaster); its warnings still show.
     hold("io.zonky", Level.WARNING);
+  }
+
+  /** The line format: JSON objects or plain text. */
+  public static Formatter formatter(boolean json) {
+    return json ? new JsonFormatter() : new TextFormatter();
   }
 
   /** The level {@code SWITCHBOARD_LOG} / {@code LITELLM_LOG} ask for, INFO when neither is set. */

@@ -16,7 +16,7 @@ public final class Redactor {
       "(?<key>\\bsk-[A-Za-z0-9_\\-]{4,})"
           + "|(?i:(?<bearer>\\bbearer\\s+)[^\\s\"',;]+)"
           + "|(?i:(?<field>\\b(?:api[_-]?key|x-api-key|password|passwd|secret|token|master[_-]?key|authorization)"
-          + "[\"']?\\s*[:=]\\s*[\"']?)(?!\\*\\*\\*)[^\\s\"',;&}]+)"
+          + "[\"']?\\s*[:=]\\s*[\"']?(?:bearer\\s+)?)(?!\\*\\*\\*)[^\\s\"',;&}]+)"
           + "|(?<userinfo>://[^/\\s:@]*:)[^@\\s/]+@");
 
   private Redactor() {
