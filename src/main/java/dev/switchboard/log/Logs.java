@@ -58,6 +58,9 @@ public final class Logs {
     // Netty internals only speak up when something is wrong, unless asked for everything.
     hold("io.netty", detailed ? Level.FINE : Level.WARNING);
     hold("io.vertx", detailed ? Level.FINE : Level.INFO);
+    // Vert.x registers an event-bus gauge once per handler, and every stage has a handler per event
+    // loop on one address: Micrometer keeps the first and warns about the rest, which is expected.
+    hold("io.micrometer.core.instrument.MeterRegistry", Level.SEVERE);
     // The embedded database narrates every start (initdb, postmaster); its warnings still show.
     hold("io.zonky", Level.WARNING);
   }

@@ -7,7 +7,8 @@ import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.spend.SpendEvent;
 import dev.switchboard.spend.SpendWriter;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,8 +17,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,7 +44,7 @@ public final class Metrics {
   private final String registryName = "switchboard-" + REGISTRIES.incrementAndGet();
   private final DeploymentMetrics deployments;
   private final RequestMetrics requests;
-  private final DistributionSummary redisLatency;
+  private final Timer redisLatency;
   private final Counter redisFails;
   private final Map<String, AtomicLong> remainingBudgets = new ConcurrentHashMap<>();
   private final LabelValues aliases = new LabelValues(MAX_LABEL_VALUES);
@@ -50,15 +54,20 @@ public final class Metrics {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.deployments = new DeploymentMetrics(registry, models, aliases, teams);
     this.requests = new RequestMetrics(registry, Set.copyOf(models.modelNames()), aliases, teams, deployments);
-    this.redisLatency = DistributionSummary.builder("litellm_redis_latency")
+    this.redisLatency = Timer.builder("litellm_redis_latency")
         .description("Latency of Redis calls (rate-limit scripts, probes), seconds")
-        .serviceLevelObjectives(RequestMetrics.LATENCY_BUCKETS).register(registry);
+        .serviceLevelObjectives(RequestMetrics.durations(RequestMetrics.LATENCY_BUCKETS)).register(registry);
     this.redisFails = Counter.builder("litellm_redis_fails").description("Failed Redis calls").register(registry);
   }
 
   /** Vert.x with its metrics going into this registry. */
   public VertxBuilder vertxBuilder(VertxOptions options) {
-    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setRegistryName(registryName));
+    // Event-bus meters per address: the gateway's addresses are a fixed set (stage x event loop),
+    // and without the label every handler would register the same unlabelled gauge again.
+    Set<Label> labels = EnumSet.copyOf(MicrometerMetricsOptions.DEFAULT_LABELS);
+    labels.add(Label.EB_ADDRESS);
+    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setRegistryName(registryName)
+        .setLabels(labels));
     return io.vertx.core.Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
   }
 
@@ -84,7 +93,7 @@ public final class Metrics {
 
   /** One Redis call took {@code nanos}, and failed or not. */
   public void redisCall(long nanos, boolean failed) {
-    redisLatency.record(nanos / 1e9);
+    redisLatency.record(nanos, TimeUnit.NANOSECONDS);
     if (failed) {
       redisFails.increment();
     }
@@ -137,9 +146,22 @@ public final class Metrics {
     }
   }
 
+  /**
+   * LiteLLM's latency histograms are in seconds without a {@code _seconds} suffix, and dashboards
+   * query them by those names; the Prometheus client appends the unit to every Timer's name, so it
+   * is taken off again here.
+   */
+  private static final List<String> UNSUFFIXED = List.of("litellm_request_total_latency_metric",
+      "litellm_llm_api_latency_metric", "litellm_llm_api_time_to_first_token_metric", "litellm_overhead_latency_metric",
+      "litellm_redis_latency");
+
   /** Everything, in the Prometheus text format. */
   public String scrape() {
-    return registry.scrape();
+    String text = registry.scrape();
+    for (String name : UNSUFFIXED) {
+      text = text.replace(name + "_seconds", name);
+    }
+    return text;
   }
 
   public MeterRegistry registry() {

@@ -4,7 +4,9 @@ import dev.switchboard.auth.Principal;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.spend.SpendEvent;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.Map;
@@ -26,7 +28,7 @@ final class RequestMetrics {
       3.5, 4.0, 4.5, 5.0, 5.5, 6.0, 6.5, 7.0, 7.5, 8.0, 8.5, 9.0, 9.5, 10.0, 15.0, 20.0, 25.0, 30.0, 60.0, 120.0,
       180.0, 240.0, 300.0};
   /** Finer buckets for the gateway's own time, which is well under a millisecond. */
-  static final double[] OVERHEAD_BUCKETS = {0.00005, 0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0025, 0.005, 0.01,
+  static final double[] OVERHEAD_BUCKETS = {0.00001, 0.000025, 0.00005, 0.000075, 0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0025, 0.005, 0.01,
       0.025, 0.05, 0.1, 0.5, 1.0};
   static final String UNKNOWN_MODEL = "unknown";
 
@@ -36,10 +38,10 @@ final class RequestMetrics {
   /** Every meter of one label combination, found with one map lookup per request. */
   private final class Series {
     final Tags tags;
-    final DistributionSummary total;
-    final DistributionSummary api;
-    final DistributionSummary ttft;
-    final DistributionSummary overhead;
+    final Timer total;
+    final Timer api;
+    final Timer ttft;
+    final Timer overhead;
     final Counter input;
     final Counter output;
     final Counter tokens;
@@ -63,8 +65,8 @@ final class RequestMetrics {
       spend = counter("litellm_spend_metric", "Spend in USD");
     }
 
-    private DistributionSummary latency(String name, String help, double[] buckets) {
-      return DistributionSummary.builder(name).description(help).tags(tags).serviceLevelObjectives(buckets)
+    private Timer latency(String name, String help, double[] buckets) {
+      return Timer.builder(name).description(help).tags(tags).serviceLevelObjectives(durations(buckets))
           .register(registry);
     }
 
@@ -83,6 +85,18 @@ final class RequestMetrics {
           .description("Requests the gateway answered with an error").tags(tags)
           .tags("exception_status", Integer.toString(status), "exception_class", errorClass).register(registry));
     }
+  }
+
+  /**
+   * Micrometer's fixed-bucket histograms count whole units, so sub-second buckets need a Timer (nanoseconds
+   * inside, seconds on /metrics); {@link Metrics} keeps its name free of the {@code _seconds} suffix.
+   */
+  static Duration[] durations(double[] seconds) {
+    Duration[] out = new Duration[seconds.length];
+    for (int i = 0; i < seconds.length; i++) {
+      out[i] = Duration.ofNanos(Math.round(seconds[i] * 1e9));
+    }
+    return out;
   }
 
   private final MeterRegistry registry;
@@ -113,13 +127,13 @@ final class RequestMetrics {
     if (failed) {
       s.failure(event.status(), event.errorType() == null ? "" : event.errorType()).increment();
     }
-    s.total.record(event.durationNanos() / 1e9);
+    s.total.record(event.durationNanos(), TimeUnit.NANOSECONDS);
     if (event.providerNanos() > 0) {
-      s.api.record(event.providerNanos() / 1e9);
-      s.overhead.record(Math.max(0, event.durationNanos() - event.providerNanos()) / 1e9);
+      s.api.record(event.providerNanos(), TimeUnit.NANOSECONDS);
+      s.overhead.record(Math.max(0, event.durationNanos() - event.providerNanos()), TimeUnit.NANOSECONDS);
     }
     if (event.stream() && event.timeToFirstByteNanos() > 0) {
-      s.ttft.record(event.timeToFirstByteNanos() / 1e9);
+      s.ttft.record(event.timeToFirstByteNanos(), TimeUnit.NANOSECONDS);
     }
     s.input.increment(event.usage().promptTokens());
     s.output.increment(event.usage().completionTokens());
