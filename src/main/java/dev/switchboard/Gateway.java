@@ -10,6 +10,8 @@ import dev.switchboard.cluster.ClusterNode;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.GeneralSettings;
 import dev.switchboard.config.StartupException;
+import dev.switchboard.doctor.Doctor;
+import dev.switchboard.metrics.Metrics;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.ingress.HttpIngressVerticle;
 import dev.switchboard.keys.DirectoryRoutes;
@@ -73,12 +75,14 @@ public final class Gateway {
   private final Database database;
   private final Accounting accounting;
   private final Bus bus;
+  private final Metrics metrics;
   /** The longest a stopping gateway waits for its last spend records to be handled. */
   private static final long SETTLE_MS = 5_000;
 
   private Gateway(Vertx vertx, Bus bus, ModelRegistry registry, SpendLedger ledger, RateLimiter limiter, int port,
-      List<String> stages, Database database, Accounting accounting) {
+      List<String> stages, Database database, Accounting accounting, Metrics metrics) {
     this.bus = bus;
+    this.metrics = metrics;
     this.limiter = limiter;
     this.database = database;
     this.accounting = accounting;
@@ -97,18 +101,20 @@ public final class Gateway {
       return Future.failedFuture(e);
     }
     int loops = options.eventLoops() > 0 ? options.eventLoops() : Runtime.getRuntime().availableProcessors();
-    return ClusterNode.vertx(config.cluster(), new VertxOptions().setEventLoopPoolSize(loops))
-        .compose(vertx -> startOn(vertx, loops, registry, config, options));
+    Metrics metrics = new Metrics(registry);
+    return ClusterNode.vertx(config.cluster(), new VertxOptions().setEventLoopPoolSize(loops), metrics::vertxBuilder)
+        .compose(vertx -> startOn(vertx, loops, registry, config, options, metrics));
   }
 
   private static Future<Gateway> startOn(Vertx vertx, int loops, ModelRegistry registry, GatewayConfig config,
-      Options options) {
+      Options options, Metrics metrics) {
     Bus bus = new Bus(vertx);
     bus.registerLocalCodecs(AuthCheck.class, Principal.class, PickRequest.class, Deployment.class, RelayCall.class,
         RelayResult.class, SpendEvent.class, GatewayError.class, Acquire.class, Permit.class,
         Release.class, BudgetCheck.class, Reservation.class);
 
     RateLimiter limiter = RateLimiter.create(vertx, config, registry);
+    limiter.observeRedis(metrics::redisCall);
     Router router = new Router(registry, limiter.gate());
     SpendLedger ledger = new SpendLedger();
     // Completed off any Vert.x context: after a failed start this Vert.x is closing and its event
@@ -129,24 +135,27 @@ public final class Gateway {
           Accounting accounting = Accounting.create(config.spend(), db == null ? null : db.pool(),
               config.litellm().requestTimeout() + 60);
           accounts.set(accounting);
+          metrics.watch(limiter, accounting.writer());
           HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
               boundPort, config.general().maxRequestSizeBytes(), registry, System.currentTimeMillis() / 1000,
               keyRoutes, db == null ? null : new DirectoryRoutes(bus, db.pool(), keyRoutes), accounting.prices(),
-              db == null ? null : new SpendRoutes(bus, db.pool(), config.spend()), config.general().gracefulShutdownSeconds());
+              db == null ? null : new SpendRoutes(bus, db.pool(), config.spend()), metrics,
+              config.observability().metricsAuth(), new Doctor(vertx, config.source(), db == null ? null : db.pool()),
+              config.general().gracefulShutdownSeconds());
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RateLimitVerticle(bus, limiter)))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))
-              .compose(v -> deploy(vertx, loops, stages, () -> new StreamRelayVerticle(bus, config.litellm())))
+              .compose(v -> deploy(vertx, loops, stages, () -> new StreamRelayVerticle(bus, config.litellm(), metrics::providerHeaders)))
               .compose(v -> accounting.writer() == null ? Future.succeededFuture()
                   : vertx.deployVerticle(accounting.writer(), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
                       .onSuccess(stages::add))
-              .compose(v -> deploy(vertx, loops, stages, () -> new SpendLogVerticle(bus, ledger, accounting)))
+              .compose(v -> deploy(vertx, loops, stages, () -> new SpendLogVerticle(bus, ledger, accounting, metrics)))
               .compose(v -> deploy(vertx, loops, stages, () -> new HttpIngressVerticle(bus, ingress)));
         })
         .onComplete(deployed -> {
           if (deployed.succeeded()) {
             started.complete(new Gateway(vertx, bus, registry, ledger, limiter, boundPort.get(), List.copyOf(stages),
-                database.get(), accounts.get()));
+                database.get(), accounts.get(), metrics));
           } else {
             started.fail(startupFailure(deployed.cause(), options));
             Database db = database.get();
@@ -210,6 +219,11 @@ public final class Gateway {
   /** Prices, budgets and the spend writer of this gateway. */
   public Accounting accounting() {
     return accounting;
+  }
+
+  /** This gateway's meters; the router reports deployment health through {@link Metrics#router()}. */
+  public Metrics metrics() {
+    return metrics;
   }
 
   /** Rate limits, fair queues and their counters. */

@@ -2,19 +2,35 @@ package dev.switchboard.cli;
 
 import java.nio.file.Path;
 
-/** The command line, as LiteLLM's proxy takes it. */
-record CliArgs(Path config, String host, int port, boolean debug, boolean help, boolean version, boolean cluster) {
+/**
+ * The command line, as LiteLLM's proxy takes it, plus {@code doctor}.
+ *
+ * @param doctor        {@code switchboard doctor}: check the config and what it points at, then exit
+ * @param offline       doctor: do not probe the providers
+ * @param json          doctor: print the report as JSON
+ * @param detailedDebug {@code --detailed_debug}: Vert.x and Netty at DEBUG too
+ * @param cluster       {@code --cluster}: join the other gateways
+ */
+record CliArgs(Path config, String host, int port, boolean debug, boolean help, boolean version, boolean jsonLogs,
+    boolean detailedDebug, boolean doctor, boolean offline, boolean json, boolean cluster) {
 
   static final String USAGE = String.join(System.lineSeparator(),
-      "Usage: switchboard [--config PATH] [--port N] [--host HOST] [--cluster] [--debug] [--version] [--help]",
+      "Usage: switchboard [--config PATH] [--port N] [--host HOST] [--cluster] [--debug] [--json-logs] [--version] [--help]",
+      "       switchboard doctor [--config PATH] [--port N] [--host HOST] [--offline] [--json]",
       "",
-      "  --config PATH   LiteLLM config.yaml to serve (default: conf/config.yaml)",
-      "  --port N        port to listen on (default: 4000)",
-      "  --host HOST     address to bind (default: 0.0.0.0)",
-      "  --cluster       join the other gateways of general_settings.cluster (Hazelcast; also SWITCHBOARD_CLUSTER=true)",
-      "  --debug         log every request (also --detailed_debug)",
-      "  --version       print the version and exit",
-      "  --help          print this help and exit",
+      "  --config PATH     LiteLLM config.yaml to serve (default: conf/config.yaml)",
+      "  --port N          port to listen on (default: 4000)",
+      "  --host HOST       address to bind (default: 0.0.0.0)",
+      "  --cluster         join the other gateways of general_settings.cluster (Hazelcast; also SWITCHBOARD_CLUSTER=true)",
+      "  --debug           log every request at DEBUG",
+      "  --detailed_debug  --debug, and Vert.x and Netty at DEBUG too",
+      "  --json-logs       one JSON object per log line (also litellm_settings.json_logs: true)",
+      "  --version         print the version and exit",
+      "  --help            print this help and exit",
+      "",
+      "doctor checks the config, env variables, master key, port, database, Redis and every deployment",
+      "(address and key, with a model-list request; --offline skips that) and prints OK/WARN/FAIL with",
+      "the fix for each. Exit code 0 when nothing FAILs.",
       "",
       "Environment: SWITCHBOARD_LOG or LITELLM_LOG = DEBUG | INFO | WARNING | ERROR");
 
@@ -32,8 +48,13 @@ record CliArgs(Path config, String host, int port, boolean debug, boolean help, 
     boolean debug = false;
     boolean help = false;
     boolean version = false;
+    boolean jsonLogs = false;
+    boolean detailed = false;
+    boolean doctor = args.length > 0 && "doctor".equals(args[0]);
+    boolean offline = false;
+    boolean json = false;
     boolean cluster = false;
-    for (int i = 0; i < args.length; i++) {
+    for (int i = doctor ? 1 : 0; i < args.length; i++) {
       String arg = args[i];
       String inlineValue = null;
       int equals = arg.indexOf('=');
@@ -45,14 +66,28 @@ record CliArgs(Path config, String host, int port, boolean debug, boolean help, 
         case "--config", "-c" -> config = Path.of(inlineValue != null ? inlineValue : value(args, ++i, arg));
         case "--host" -> host = inlineValue != null ? inlineValue : value(args, ++i, arg);
         case "--port", "-p" -> port = port(inlineValue != null ? inlineValue : value(args, ++i, arg));
-        case "--debug", "--detailed_debug" -> debug = true;
+        case "--debug" -> debug = true;
+        case "--detailed_debug", "--detailed-debug" -> {
+          debug = true;
+          detailed = true;
+        }
+        case "--json-logs", "--json_logs" -> jsonLogs = true;
+        case "--offline" -> offline = doctorOnly(doctor, arg);
+        case "--json" -> json = doctorOnly(doctor, arg);
         case "--help", "-h" -> help = true;
         case "--version", "-v" -> version = true;
         case "--cluster" -> cluster = true;
         default -> throw new UsageException("Unknown option '" + arg + "'; run switchboard --help for the options.");
       }
     }
-    return new CliArgs(config, host, port, debug, help, version, cluster);
+    return new CliArgs(config, host, port, debug, help, version, jsonLogs, detailed, doctor, offline, json, cluster);
+  }
+
+  private static boolean doctorOnly(boolean doctor, String option) {
+    if (!doctor) {
+      throw new UsageException("Option " + option + " belongs to `switchboard doctor`.");
+    }
+    return true;
   }
 
   private static String value(String[] args, int index, String option) {

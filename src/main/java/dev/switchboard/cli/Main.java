@@ -8,6 +8,7 @@ import dev.switchboard.config.StartupException;
 import dev.switchboard.log.Logs;
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** {@code switchboard}: start the gateway, or say in one line why it cannot start. */
@@ -45,11 +46,18 @@ public final class Main {
       out.println("switchboard " + Version.VERSION);
       return 0;
     }
-    Logs.configure(args.debug());
+    Level level = args.debug() ? Level.FINE : Logs.levelFromEnv();
+    Logs.configure(level, args.jsonLogs(), args.detailedDebug());
+    if (args.doctor()) {
+      return DoctorCommand.run(args, out, err);
+    }
     try {
       GatewayConfig config = new ConfigLoader().load(args.config());
       if (args.cluster()) {
         config = config.withCluster(true);
+      }
+      if (config.observability().jsonLogs() && !args.jsonLogs()) {
+        Logs.configure(level, true, args.detailedDebug());
       }
       Gateway gateway = Gateway.start(config, new Gateway.Options(args.host(), args.port(), 0))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -7,11 +7,13 @@ import dev.switchboard.config.ClusterSettings;
 import dev.switchboard.config.StartupException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -28,8 +30,14 @@ public final class ClusterNode {
   }
 
   public static Future<Vertx> vertx(ClusterSettings settings, VertxOptions options) {
+    return vertx(settings, options, o -> Vertx.builder().with(o));
+  }
+
+  /** @param builder a Vert.x builder for these options (with metrics, say) */
+  public static Future<Vertx> vertx(ClusterSettings settings, VertxOptions options,
+      Function<VertxOptions, VertxBuilder> builder) {
     if (!settings.enabled()) {
-      return Future.succeededFuture(Vertx.vertx(options));
+      return Future.succeededFuture(builder.apply(options).build());
     }
     String address;
     try {
@@ -39,7 +47,7 @@ public final class ClusterNode {
           + "' does not resolve; set it (or SWITCHBOARD_CLUSTER_HOST) to this node's address"));
     }
     options.getEventBusOptions().setHost(address).setPort(0);
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast(settings, address)))
+    return builder.apply(options).withClusterManager(new HazelcastClusterManager(hazelcast(settings, address)))
         .buildClustered()
         .onSuccess(vertx -> LOG.info("Joined cluster '" + settings.name() + "' as " + address + " ("
             + (settings.multicast() ? "multicast" : "members " + String.join(", ", settings.members())) + ")"))

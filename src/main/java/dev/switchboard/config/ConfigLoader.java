@@ -47,7 +47,7 @@ public final class ConfigLoader {
   }
 
   public GatewayConfig parse(String yamlText, String source) {
-    return fromYaml(readYaml(yamlText, source), source);
+    return fromYaml(readYaml(yamlText, source), new ConfigSource(source, yamlText, processEnv));
   }
 
   private static Object readYaml(String text, String source) {
@@ -65,7 +65,13 @@ public final class ConfigLoader {
     }
   }
 
-  private GatewayConfig fromYaml(Object document, String source) {
+  /** The YAML document, or a StartupException naming the line and column of a syntax error. */
+  public static Object document(String yamlText, String source) {
+    return readYaml(yamlText, source);
+  }
+
+  private GatewayConfig fromYaml(Object document, ConfigSource origin) {
+    String source = origin.name();
     if (document != null && !(document instanceof Map)) {
       throw new StartupException(source + ": the top level must be a mapping (model_list, general_settings, ...)");
     }
@@ -86,11 +92,15 @@ public final class ConfigLoader {
     boolean externalDatabase = url != null && !url.isBlank() && !url.trim().equalsIgnoreCase(GeneralSettings.NO_DATABASE);
     SpendSettings spend = SpendSettingsReader.read(generalSection, litellmSection, externalDatabase);
     ClusterSettings cluster = ClusterSettingsReader.read(generalSection, processEnv);
+    ObservabilitySettings observability = new ObservabilitySettings(
+        generalSection.bool("metrics_auth", false) || litellmSection.bool("require_auth_for_metrics_endpoint", false),
+        litellmSection.bool("json_logs", false));
     GeneralSettings general = general(generalSection, ignored);
     RouterSettings router = router(root.section("router_settings"), ignored);
     LitellmSettings litellm = litellm(litellmSection, ignored);
     ignored.addAll(0, root.unread());
-    return new GatewayConfig(List.copyOf(models), general, router, litellm, spend, cluster, List.copyOf(ignored));
+    return new GatewayConfig(List.copyOf(models), general, router, litellm, spend, cluster, List.copyOf(ignored),
+        observability, origin);
   }
 
   private static List<DeploymentConfig> modelList(YamlSection root, List<String> ignored) {

@@ -13,10 +13,13 @@ public record GatewayConfig(
     LitellmSettings litellm,
     SpendSettings spend,
     ClusterSettings cluster,
-    List<String> ignoredKeys) {
+    List<String> ignoredKeys,
+    ObservabilitySettings observability,
+    ConfigSource source) {
 
   /** The same configuration, clustered or not (the {@code --cluster} flag). */
   public GatewayConfig withCluster(boolean on) {
-    return new GatewayConfig(modelList, general, router, litellm, spend, cluster.enabled(on), ignoredKeys);
+    return new GatewayConfig(modelList, general, router, litellm, spend, cluster.enabled(on), ignoredKeys, observability,
+        source);
   }
 }

@@ -5,6 +5,9 @@ import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.keys.DirectoryRoutes;
 import dev.switchboard.keys.KeyRoutes;
+import dev.switchboard.log.Logs;
+import dev.switchboard.metrics.Metrics;
+import dev.switchboard.doctor.Doctor;
 import dev.switchboard.provider.Operation;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.spend.PriceBook;
@@ -36,11 +39,13 @@ public final class HttpIngressVerticle extends VerticleBase {
    * @param keyRoutes       the key-management API, or null when the gateway runs without a database
    * @param directoryRoutes the user and team APIs, or null without a database
    * @param spendRoutes     the spend reports, or null without a database
+   * @param metricsAuth     GET /metrics asks for the master key
+   * @param doctor          the checks behind GET /health/doctor
    * @param drainSeconds    on stop, how long requests and streams in flight may take to finish
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, ModelRegistry registry,
       long startedEpochSeconds, KeyRoutes keyRoutes, DirectoryRoutes directoryRoutes, PriceBook prices,
-      SpendRoutes spendRoutes, double drainSeconds) {
+      SpendRoutes spendRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor, double drainSeconds) {
   }
 
   private final Bus bus;
@@ -68,13 +73,15 @@ public final class HttpIngressVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
+    // Every request gets its id first, so every answer (errors included) and log line can carry it.
+    router.route().handler(RequestIds::assign);
     InfoHandlers info = new InfoHandlers(bus, settings.registry(), settings.startedEpochSeconds(),
         settings.keyRoutes() != null);
     // Checked while reading: a body over the limit is refused as soon as it is known, not buffered.
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
 
     for (Operation operation : Operation.values()) {
-      ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.prices());
+      ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.prices(), settings.metrics());
       router.post("/v1" + operation.path()).handler(body).handler(handler);
       router.post(operation.path()).handler(body).handler(handler);
     }
@@ -95,6 +102,9 @@ public final class HttpIngressVerticle extends VerticleBase {
     router.get("/health/liveliness").handler(info::liveness);
     router.get("/health/liveness").handler(info::liveness);
     router.get("/health/readiness").handler(info::readiness);
+    router.get("/metrics").handler(new MetricsHandler(bus, settings.metrics(), settings.metricsAuth()));
+    router.get("/metrics/").handler(new MetricsHandler(bus, settings.metrics(), settings.metricsAuth()));
+    router.get("/health/doctor").handler(new DoctorHandler(bus, settings.doctor()));
 
     router.route().last().handler(ctx -> ErrorResponses.write(ctx.response(), GatewayError.notFound("not_found", null,
         "No endpoint " + ctx.request().method() + " " + ctx.request().path()
@@ -113,7 +123,7 @@ public final class HttpIngressVerticle extends VerticleBase {
 
   private void internalError(RoutingContext ctx) {
     if (ctx.failure() != null) {
-      LOG.log(Level.SEVERE, "Unhandled failure on " + ctx.request().path(), ctx.failure());
+      Logs.request(LOG, Level.SEVERE, RequestIds.of(ctx), "Unhandled failure on " + ctx.request().path(), ctx.failure());
     }
     ErrorResponses.write(ctx.response(), GatewayError.of(ctx.failure() == null ? new IllegalStateException() : ctx.failure()));
   }

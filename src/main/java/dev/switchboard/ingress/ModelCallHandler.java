@@ -7,6 +7,8 @@ import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.log.Logs;
+import dev.switchboard.metrics.Metrics;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.Operation;
 import dev.switchboard.ratelimit.Acquire;
@@ -49,11 +51,13 @@ final class ModelCallHandler implements Handler<RoutingContext> {
   private final Bus bus;
   private final Operation operation;
   private final PriceBook prices;
+  private final Metrics metrics;
 
-  ModelCallHandler(Bus bus, Operation operation, PriceBook prices) {
+  ModelCallHandler(Bus bus, Operation operation, PriceBook prices, Metrics metrics) {
     this.bus = bus;
     this.operation = operation;
     this.prices = prices;
+    this.metrics = metrics;
   }
 
   /** What one request has learnt so far; owned by the request's event loop. */
@@ -66,6 +70,8 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     Permit permit;
     Deployment deployment;
     Reservation reservation;
+    long relayStartNanos;
+    long providerNanos;
 
     Exchange(String requestId) {
       this.requestId = requestId;
@@ -75,12 +81,12 @@ final class ModelCallHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerResponse response = ctx.response();
-    Exchange exchange = new Exchange(RequestIds.of(ctx.request()));
-    response.putHeader(RequestIds.HEADER, exchange.requestId);
+    Exchange exchange = new Exchange(RequestIds.of(ctx));
     try {
       exchange.call = ModelRequest.parse(operation, ctx.body().buffer());
     } catch (GatewayError invalid) {
       ErrorResponses.write(response, invalid);
+      metrics.rejected(null, invalid.status(), invalid.type());
       return;
     }
     bus.<Principal>request(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
@@ -111,7 +117,9 @@ final class ModelCallHandler implements Handler<RoutingContext> {
           RelayCall call = new RelayCall(exchange.requestId, operation, deployment, exchange.call.body(),
               exchange.call.stream(), exchange.call.includeUsage(), response, ctx.request().headers(), exchange.startNanos,
               usage -> prices.of(deployment).cost(usage));
-          return bus.<RelayResult>requestUnbounded(Addresses.RELAY_CALL, call);
+          exchange.relayStartNanos = System.nanoTime();
+          return bus.<RelayResult>requestUnbounded(Addresses.RELAY_CALL, call)
+              .onComplete(relayed -> exchange.providerNanos = System.nanoTime() - exchange.relayStartNanos);
         })
         .onComplete(outcome -> finish(exchange, response, outcome));
   }
@@ -124,7 +132,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
           result == null ? Usage.NONE : result.usage()));
     }
     if (outcome.failed() && !(outcome.cause() instanceof GatewayError)) {
-      LOG.log(Level.SEVERE, "Request " + exchange.requestId + " failed inside the gateway", outcome.cause());
+      Logs.request(LOG, Level.SEVERE, exchange.requestId, "Request failed inside the gateway", outcome.cause());
     }
     GatewayError error = outcome.failed() ? GatewayError.of(outcome.cause()) : result.streamError();
     Usage usage = result == null ? Usage.NONE : result.usage();
@@ -139,18 +147,20 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     int status = error != null ? error.status() : result.clientGone() ? 499 : 200;
     long durationNanos = System.nanoTime() - exchange.startNanos;
     if (LOG.isLoggable(Level.FINE)) {
-      LOG.fine("request " + exchange.requestId + " model=" + exchange.call.model() + " stream=" + exchange.call.stream()
+      Logs.request(LOG, Level.FINE, exchange.requestId, "model=" + exchange.call.model() + " stream=" + exchange.call.stream()
           + " status=" + status + " deployment=" + (exchange.deployment == null ? "-" : exchange.deployment.id())
-          + " ms=" + durationNanos / 1_000_000.0 + (error == null ? "" : " error=" + error.code()));
+          + " ms=" + durationNanos / 1_000_000.0 + (error == null ? "" : " error=" + error.code()), null);
     }
     if (exchange.principal == null) {
-      return; // not authenticated: nothing is charged, and a flood of bad keys must not fill spend_logs
+      // Not authenticated: nothing is charged, and a flood of bad keys must not fill spend_logs.
+      metrics.rejected(exchange.call.model(), status, error == null ? null : error.type());
+      return;
     }
     JsonObject body = exchange.call.body();
     bus.send(Addresses.SPEND_RECORD, new SpendEvent(exchange.requestId, exchange.call.model(), exchange.deployment,
         exchange.principal, exchange.reservation, usage, exchange.call.stream(), status,
         error == null ? (result.clientGone() ? "client_disconnected" : null) : error.type(), exchange.startMillis,
-        durationNanos, result == null ? 0 : result.firstByteNanos(), tags(body),
+        durationNanos, result == null ? 0 : result.firstByteNanos(), exchange.providerNanos, tags(body),
         body.getValue("user") instanceof String user ? user : null));
   }
 

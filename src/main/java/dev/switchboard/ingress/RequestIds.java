@@ -1,16 +1,35 @@
 package dev.switchboard.ingress;
 
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
-/** The request id: the client's {@code x-litellm-call-id} when it is sane, else a fresh random UUID. */
+/**
+ * The request id: the client's {@code x-litellm-call-id} when it is sane, else a fresh random
+ * UUID. Every request gets one as it arrives ({@link #assign}), echoed in the response header and
+ * found again by the handlers with {@link #of(RoutingContext)}.
+ */
 final class RequestIds {
 
   static final String HEADER = "x-litellm-call-id";
+  private static final String KEY = "switchboard.request_id";
   private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
 
   private RequestIds() {
+  }
+
+  /** The first handler of every route: gives the request its id. */
+  static void assign(RoutingContext ctx) {
+    String id = of(ctx.request());
+    ctx.put(KEY, id);
+    ctx.response().putHeader(HEADER, id);
+    ctx.next();
+  }
+
+  static String of(RoutingContext ctx) {
+    String id = ctx.get(KEY);
+    return id != null ? id : of(ctx.request());
   }
 
   static String of(HttpServerRequest request) {

@@ -236,6 +236,13 @@ public final class RateLimiter {
     return redisOutages.get();
   }
 
+  /** Tells {@code timer} how long each Redis call takes (for /metrics); set once at start. */
+  public void observeRedis(RedisTimer timer) {
+    if (redis != null) {
+      redis.observe(timer);
+    }
+  }
+
   /** Redis is configured and currently answering. */
   public boolean redisAvailable() {
     return redis != null && !redisDown.get();

@@ -97,6 +97,8 @@ final class RedisCounters {
   /** Last counts seen per window key: {window, count}. */
   private final Map<String, long[]> seen = new ConcurrentHashMap<>();
 
+  private volatile RedisTimer timer = RedisTimer.NONE;
+
   RedisCounters(Redis redis) {
     this.redis = redis;
   }
@@ -227,20 +229,30 @@ final class RedisCounters {
     return scripts.isEmpty() ? Future.succeededFuture() : run(scripts).mapEmpty();
   }
 
+  void observe(RedisTimer timer) {
+    this.timer = timer;
+  }
+
+  private <T> Future<T> timed(long startNanos, Future<T> call) {
+    return call.andThen(done -> timer.call(System.nanoTime() - startNanos, done.failed()));
+  }
+
   Future<Void> ping() {
-    return redis.send(Request.cmd(Command.PING)).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).mapEmpty();
+    long start = System.nanoTime();
+    return timed(start, redis.send(Request.cmd(Command.PING)).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).mapEmpty());
   }
 
   /** Runs the scripts pipelined; when Redis lost them (restarted), loads them by sending them whole. */
   private Future<List<Response>> run(List<Request> scripts) {
-    return redis.batch(scripts).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(failure -> {
+    long start = System.nanoTime();
+    return timed(start, redis.batch(scripts).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(failure -> {
       if (failure.getMessage() == null || !failure.getMessage().contains("NOSCRIPT")) {
         return Future.failedFuture(failure);
       }
       return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(ACQUIRE))
           .compose(loaded -> redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(ADJUST)))
           .compose(loaded -> redis.batch(scripts)).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-    });
+    }));
   }
 
   private void remember(Scope scope, Scope.Limit limit, long window, long count) {

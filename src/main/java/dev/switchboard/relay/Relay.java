@@ -7,6 +7,7 @@ import dev.switchboard.provider.Operation;
 import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.provider.UpstreamRequest;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -16,6 +17,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 
 /**
  * Calls a deployment for one request: builds the provider request, sends it with the deployment's
@@ -31,13 +33,17 @@ public final class Relay {
   private final HttpClient tls;
   private final EmbeddingBatcher batcher;
   private final int maxEventBytes;
+  private final BiConsumer<Deployment, MultiMap> providerHeaders;
 
   /**
-   * @param tls           the client for https providers (HTTP/2 where offered), {@code plain} for http ones
-   * @param maxEventBytes one SSE line or event from a provider may not exceed this; protects the heap
+   * @param tls             the client for https providers (HTTP/2 where offered), {@code plain} for http ones
+   * @param maxEventBytes   one SSE line or event from a provider may not exceed this; protects the heap
+   * @param providerHeaders told the headers of every successful provider answer (its remaining rate limits)
    */
-  public Relay(Vertx vertx, HttpClient plain, HttpClient tls, int maxEventBytes) {
+  public Relay(Vertx vertx, HttpClient plain, HttpClient tls, int maxEventBytes,
+      BiConsumer<Deployment, MultiMap> providerHeaders) {
     this.vertx = vertx;
+    this.providerHeaders = providerHeaders;
     this.maxEventBytes = maxEventBytes;
     this.plain = plain;
     this.tls = tls;
@@ -107,6 +113,7 @@ public final class Relay {
       return response.body().compose(body -> Future.failedFuture(
           UpstreamErrors.fromResponse(call.deployment(), response.statusCode(), response.headers(), body)));
     }
+    providerHeaders.accept(call.deployment(), response.headers());
     if (call.stream()) {
       StreamTranslator translator = call.deployment().provider().adapter()
           .stream(call.operation(), call.deployment(), upstream, call.includeUsage());

@@ -3,12 +3,15 @@ package dev.switchboard.relay;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.config.LitellmSettings;
+import dev.switchboard.provider.Deployment;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import java.util.function.BiConsumer;
 
 /**
  * Serves {@code relay.call} on its event loop with HTTP clients of its own, so upstream
@@ -29,13 +32,18 @@ public final class StreamRelayVerticle extends VerticleBase {
 
   private final Bus bus;
   private final LitellmSettings settings;
+  private final BiConsumer<Deployment, MultiMap> providerHeaders;
   private HttpClient plain;
   private HttpClient tls;
 
-  /** @param settings ssl_verify and the bound on one stream event */
-  public StreamRelayVerticle(Bus bus, LitellmSettings settings) {
+  /**
+   * @param settings        ssl_verify and the bound on one stream event
+   * @param providerHeaders told the headers of every successful provider answer (for /metrics)
+   */
+  public StreamRelayVerticle(Bus bus, LitellmSettings settings, BiConsumer<Deployment, MultiMap> providerHeaders) {
     this.bus = bus;
     this.settings = settings;
+    this.providerHeaders = providerHeaders;
   }
 
   @Override
@@ -46,7 +54,7 @@ public final class StreamRelayVerticle extends VerticleBase {
     tls = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
         .setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true)
         .setVerifyHost(settings.sslVerify()).setTrustAll(!settings.sslVerify()), pool);
-    Relay relay = new Relay(vertx, plain, tls, settings.maxToolCallBufferBytes());
+    Relay relay = new Relay(vertx, plain, tls, settings.maxToolCallBufferBytes(), providerHeaders);
     return bus.serve(Addresses.RELAY_CALL, relay::call);
   }
 

@@ -16,6 +16,11 @@ interface BudgetLedger {
   /** The request ended and cost {@code cost}: release the reservation and count the cost. */
   void settle(Reservation reservation, double cost);
 
+  /** The spend this ledger knows for the charge's holder in the charge's period, or null when it does not keep it. */
+  default Double spent(Charge charge) {
+    return null;
+  }
+
   /** A hold that refused a request, with its spend and open reservations at that moment. */
   record Refusal(Hold hold, double spend, double reserved) {
   }

@@ -67,6 +67,31 @@ public final class Budgets {
     }
   }
 
+  /** Told what is left of a key's or team's budget. */
+  public interface Remaining {
+    /** @param holder {@code key} or {@code team}; @param name the key's alias or the team's id */
+    void left(String holder, String name, double remaining);
+  }
+
+  /**
+   * What is left of the key's and team's budgets that {@code reservation} held, where the ledger
+   * keeps spend in memory (the Postgres ledger keeps it in the database: nothing is told).
+   */
+  public void remaining(Reservation reservation, Principal principal, Remaining sink) {
+    if (reservation == null || principal == null) {
+      return;
+    }
+    for (Hold hold : reservation.holds()) {
+      String holder = hold.charge().holder();
+      Double spent = holder.startsWith("key:") || holder.startsWith("team:") ? ledger.spent(hold.charge()) : null;
+      if (spent != null) {
+        boolean key = holder.startsWith("key:");
+        sink.left(key ? "key" : "team", key ? principal.keyAlias() : holder.substring("team:".length()),
+            hold.maxBudget() - spent);
+      }
+    }
+  }
+
   /** The charges of a request that was never reserved (it failed before): its cost still counts. */
   public List<Charge> chargesOf(Principal principal, long startEpochMillis) {
     List<Charge> charges = new ArrayList<>(4);

@@ -85,6 +85,18 @@ final class MemoryBudgetLedger implements BudgetLedger {
     }
   }
 
+  @Override
+  public Double spent(Charge charge) {
+    Future<Counter> future = counters.get(charge.holder());
+    if (future == null || !future.succeeded()) {
+      return null;
+    }
+    synchronized (lock) {
+      Counter counter = future.result();
+      return counter.periodStartMillis == charge.periodStartMillis() ? counter.spend : null;
+    }
+  }
+
   /** The holder's counter for this period; a new period starts from what Postgres has recorded for it. */
   private Future<Counter> counter(Charge charge) {
     Future<Counter> current = counters.get(charge.holder());

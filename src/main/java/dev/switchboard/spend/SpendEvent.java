@@ -9,6 +9,7 @@ import java.util.List;
  * the caller was not authenticated, {@code deployment} when none was chosen, {@code reservation}
  * when no budget was reserved; {@code errorType} is null on success.
  *
+ * @param providerNanos how long the relay stage took (the provider call, with its translation), 0 when it was not reached
  * @param tags    {@code metadata.tags} of the request
  * @param endUser the request's {@code user} field (the caller's own end user)
  */
@@ -25,6 +26,7 @@ public record SpendEvent(
     long startEpochMillis,
     long durationNanos,
     long timeToFirstByteNanos,
+    long providerNanos,
     List<String> tags,
     String endUser) {
 }

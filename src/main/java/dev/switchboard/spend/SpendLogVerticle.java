@@ -4,6 +4,8 @@ import dev.switchboard.auth.Principal;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.keys.VirtualKey;
+import dev.switchboard.log.Logs;
+import dev.switchboard.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -25,11 +27,14 @@ public final class SpendLogVerticle extends VerticleBase {
   private final Bus bus;
   private final SpendLedger ledger;
   private final Accounting accounting;
+  private final Metrics metrics;
 
-  public SpendLogVerticle(Bus bus, SpendLedger ledger, Accounting accounting) {
+  /** @param metrics where each request's outcome is counted (the one place request metrics come from) */
+  public SpendLogVerticle(Bus bus, SpendLedger ledger, Accounting accounting, Metrics metrics) {
     this.bus = bus;
     this.ledger = ledger;
     this.accounting = accounting;
+    this.metrics = metrics;
   }
 
   @Override
@@ -44,12 +49,14 @@ public final class SpendLogVerticle extends VerticleBase {
     String group = event.deployment() == null ? null : event.deployment().modelGroup();
     accounting.budgets().settle(event.reservation(), group, event.usage(), cost);
     ledger.add(event.model() == null ? "" : event.model(), event.usage(), cost, event.errorType() != null);
+    metrics.request(event, cost);
+    accounting.budgets().remaining(event.reservation(), event.principal(), metrics::remainingBudget);
     SpendRow row = row(event, cost);
     if (accounting.writer() != null) {
       accounting.writer().offer(accounting.settings().disableSpendLogs() ? row.withoutDetail() : row);
     }
     if (LOG.isLoggable(Level.INFO)) {
-      LOG.info(line(event, cost).encode());
+      Logs.event(LOG, Level.INFO, event.requestId(), "spend", line(event, cost));
     }
   }
 
@@ -78,7 +85,6 @@ public final class SpendLogVerticle extends VerticleBase {
   private static JsonObject line(SpendEvent event, double cost) {
     JsonObject line = new JsonObject()
         .put("event", "spend")
-        .put("request_id", event.requestId())
         .put("model", event.model())
         .put("key_alias", event.principal() == null ? null : event.principal().keyAlias())
         .put("status", event.status())

@@ -35,6 +35,11 @@ public final class Database {
     return pool;
   }
 
+  /** The schema version this build migrates to. */
+  public static int latestSchemaVersion() {
+    return Migrations.version(Migrations.FILES.get(Migrations.FILES.size() - 1));
+  }
+
   /**
    * @param databaseUrl a {@code postgresql://} URL, or null for the embedded server in {@code embeddedDir}
    */

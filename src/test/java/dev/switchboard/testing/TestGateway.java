@@ -45,7 +45,7 @@ public final class TestGateway {
         general.maxRequestSizeMb(), general.embeddedDatabaseDir(), general.maxParallelRequests(),
         general.globalMaxParallelRequests(), general.gracefulShutdownSeconds(),
         general.databasePoolSize()), config.router(), config.litellm(), config.spend(), config.cluster(),
-        config.ignoredKeys());
+        config.ignoredKeys(), config.observability(), config.source());
   }
 
   /** Each test gateway spools into its own temporary directory unless the test names one. */
@@ -56,7 +56,8 @@ public final class TestGateway {
     try {
       String dir = Files.createTempDirectory("switchboard-spool").toString();
       return new GatewayConfig(config.modelList(), config.general(), config.router(), config.litellm(),
-          config.spend().withSpoolDir(dir), config.cluster(), config.ignoredKeys());
+          config.spend().withSpoolDir(dir), config.cluster(), config.ignoredKeys(), config.observability(),
+          config.source());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

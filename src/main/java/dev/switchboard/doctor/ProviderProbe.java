@@ -1,0 +1,113 @@
+package dev.switchboard.doctor;
+
+import dev.switchboard.provider.Deployment;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Asks each deployment's provider for its model list: the cheapest call that proves the api_base
+ * resolves and answers and that the key is accepted (no tokens are spent). One probe per distinct
+ * address and key, however many deployments share them.
+ */
+final class ProviderProbe {
+
+  static final long TIMEOUT_MS = 5_000;
+  private static final String ANTHROPIC_VERSION = "2023-06-01";
+  private static final String AZURE_API_VERSION = "2024-10-21";
+
+  private record Target(String url, String header, String key) {
+  }
+
+  private final HttpClient client;
+  private final Map<Target, Future<HttpClientResponse>> probes = new ConcurrentHashMap<>();
+
+  ProviderProbe(HttpClient client) {
+    this.client = client;
+  }
+
+  Future<Check> check(Deployment deployment) {
+    String name = "deployment " + deployment.modelGroup() + " (" + deployment.id() + ")";
+    if (deployment.apiBase().isMissingVariable()) {
+      return Future.succeededFuture(Check.fail(name, "api_base is os.environ/" + deployment.apiBase().unsetVariable()
+          + ", which is not set: not probed", "export " + deployment.apiBase().unsetVariable()));
+    }
+    if (deployment.apiKey().isMissingVariable()) {
+      return Future.succeededFuture(Check.fail(name, "api_key is os.environ/" + deployment.apiKey().unsetVariable()
+          + ", which is not set: every call to it fails", "export " + deployment.apiKey().unsetVariable()));
+    }
+    Target target = target(deployment);
+    long start = System.nanoTime();
+    return probes.computeIfAbsent(target, this::send)
+        .map(response -> verdict(name, deployment, response.statusCode(), (System.nanoTime() - start) / 1_000_000))
+        .otherwise(failure -> unreachable(name, deployment, failure));
+  }
+
+  private Future<HttpClientResponse> send(Target target) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(target.url())
+        .setConnectTimeout(TIMEOUT_MS).setIdleTimeout(TIMEOUT_MS);
+    if (target.key() != null) {
+      options.putHeader(target.header(), target.key());
+    }
+    if (target.header().equals("x-api-key")) {
+      options.putHeader("anthropic-version", ANTHROPIC_VERSION);
+    }
+    return client.request(options).compose(request -> request.send())
+        .compose(response -> response.body().map(body -> response));
+  }
+
+  private static Target target(Deployment deployment) {
+    String base = deployment.apiBase().value();
+    String key = deployment.apiKey().value();
+    return switch (deployment.provider().prefix()) {
+      case "anthropic" -> new Target(base + "/v1/models", "x-api-key", key);
+      case "azure" -> new Target(base + "/openai/models?api-version=" + (deployment.apiVersion().isSet()
+          ? deployment.apiVersion().value() : AZURE_API_VERSION), "api-key", key);
+      default -> new Target(base + "/models", "authorization", key == null ? null : "Bearer " + key);
+    };
+  }
+
+  private static Check verdict(String name, Deployment deployment, int status, long ms) {
+    String where = address(deployment);
+    if (status / 100 == 2) {
+      return Check.ok(name, where + " answers and accepts the key (HTTP " + status + ", " + ms + " ms)");
+    }
+    if (status == 401 || status == 403) {
+      return Check.fail(name, where + " rejects the key (HTTP " + status + ")",
+          "check this deployment's litellm_params.api_key (and the variable it names) for " + where);
+    }
+    if (status == 404 || status == 405) {
+      return Check.warn(name, where + " answers, but has no model list to check the key with (HTTP " + status + ")",
+          "check that api_base ends where the provider's API starts (often .../v1)");
+    }
+    return Check.warn(name, where + " answers HTTP " + status + " to a model-list request",
+        "the provider may be degraded; calls to it may fail");
+  }
+
+  private static Check unreachable(String name, Deployment deployment, Throwable failure) {
+    String where = address(deployment);
+    Throwable cause = failure.getCause() != null && failure instanceof io.vertx.core.VertxException ? failure.getCause() : failure;
+    if (cause instanceof UnknownHostException) {
+      return Check.fail(name, "the host of " + where + " does not resolve", "check the spelling of api_base and DNS");
+    }
+    if (cause instanceof ConnectException) {
+      return Check.fail(name, "nothing answers at " + where + " (" + cause.getMessage() + ")",
+          "start the provider, or fix api_base (host and port)");
+    }
+    return Check.fail(name, where + " did not answer within " + TIMEOUT_MS + " ms (" + cause.getClass().getSimpleName()
+        + ": " + cause.getMessage() + ")", "check the network path to the provider and api_base");
+  }
+
+  /** A deployment's api_base as shown: without credentials or query. */
+  private static String address(Deployment deployment) {
+    String clean = deployment.apiBase().value().replaceFirst("//[^@/]*@", "//");
+    int query = clean.indexOf('?');
+    return query < 0 ? clean : clean.substring(0, query);
+  }
+}

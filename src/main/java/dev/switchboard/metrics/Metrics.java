@@ -1,0 +1,170 @@
+package dev.switchboard.metrics;
+
+import dev.switchboard.provider.Deployment;
+import dev.switchboard.ratelimit.FairQueues;
+import dev.switchboard.ratelimit.RateLimiter;
+import dev.switchboard.routing.ModelRegistry;
+import dev.switchboard.spend.SpendEvent;
+import dev.switchboard.spend.SpendWriter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.MultiMap;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A gateway's meters, in one Prometheus registry of its own (two gateways in one JVM never share
+ * one): Vert.x's HTTP server and client, pool and event-bus meters, the request and deployment
+ * meters under LiteLLM's names, and Switchboard's own (rate-limit queue, spend spool, Redis).
+ * Thread-safe; one per gateway.
+ */
+public final class Metrics {
+
+  /** Distinct key aliases / teams shown as labels before the rest are counted as {@code other}. */
+  static final int MAX_LABEL_VALUES = 1000;
+  private static final AtomicInteger REGISTRIES = new AtomicInteger();
+
+  private final PrometheusMeterRegistry registry;
+  private final String registryName = "switchboard-" + REGISTRIES.incrementAndGet();
+  private final DeploymentMetrics deployments;
+  private final RequestMetrics requests;
+  private final Timer redisLatency;
+  private final Counter redisFails;
+  private final Map<String, AtomicLong> remainingBudgets = new ConcurrentHashMap<>();
+  private final LabelValues aliases = new LabelValues(MAX_LABEL_VALUES);
+  private final LabelValues teams = new LabelValues(MAX_LABEL_VALUES);
+
+  public Metrics(ModelRegistry models) {
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.deployments = new DeploymentMetrics(registry, models, aliases, teams);
+    this.requests = new RequestMetrics(registry, Set.copyOf(models.modelNames()), aliases, teams, deployments);
+    this.redisLatency = Timer.builder("litellm_redis_latency")
+        .description("Latency of Redis calls (rate-limit scripts, probes), seconds")
+        .serviceLevelObjectives(RequestMetrics.durations(RequestMetrics.LATENCY_BUCKETS)).register(registry);
+    this.redisFails = Counter.builder("litellm_redis_fails").description("Failed Redis calls").register(registry);
+  }
+
+  /** Vert.x with its metrics going into this registry. */
+  public VertxBuilder vertxBuilder(VertxOptions options) {
+    // Event-bus meters per address: the gateway's addresses are a fixed set (stage x event loop),
+    // and without the label every handler would register the same unlabelled gauge again.
+    Set<Label> labels = EnumSet.copyOf(MicrometerMetricsOptions.DEFAULT_LABELS);
+    labels.add(Label.EB_ADDRESS);
+    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setRegistryName(registryName)
+        .setLabels(labels));
+    return io.vertx.core.Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+  }
+
+  /** The interface the router reports deployment health, cooldowns, fallbacks and breakers through. */
+  public RouterMetrics router() {
+    return deployments;
+  }
+
+  /** One request's outcome, from the spend stage. */
+  public void request(SpendEvent event, double cost) {
+    requests.record(event, cost);
+  }
+
+  /** A request refused before it had an authenticated caller. */
+  public void rejected(String requestedModel, int status, String errorClass) {
+    requests.rejected(requestedModel, status, errorClass);
+  }
+
+  /** The provider's rate-limit headers on an answer from {@code deployment}. */
+  public void providerHeaders(Deployment deployment, MultiMap headers) {
+    deployments.providerHeaders(deployment, headers);
+  }
+
+  /** One Redis call took {@code nanos}, and failed or not. */
+  public void redisCall(long nanos, boolean failed) {
+    redisLatency.record(nanos, TimeUnit.NANOSECONDS);
+    if (failed) {
+      redisFails.increment();
+    }
+  }
+
+  /**
+   * What is left of a budget after a request: {@code holder} is {@code key} (named by its alias) or
+   * {@code team} (by its id); LiteLLM's {@code litellm_remaining_api_key_budget_metric} and
+   * {@code litellm_remaining_team_budget_metric}.
+   */
+  public void remainingBudget(String holder, String name, double remaining) {
+    boolean key = "key".equals(holder);
+    String label = (key ? aliases : teams).of(name);
+    AtomicLong bits = remainingBudgets.computeIfAbsent(holder + "|" + label, id -> {
+      AtomicLong fresh = new AtomicLong();
+      Gauge.builder(key ? "litellm_remaining_api_key_budget_metric" : "litellm_remaining_team_budget_metric", fresh,
+          b -> Double.longBitsToDouble(b.get())).description("Budget left in the current period, USD")
+          .tags(key ? "api_key_alias" : "team", label).register(registry);
+      return fresh;
+    });
+    bits.set(Double.doubleToLongBits(remaining));
+  }
+
+  /** Switchboard's own gauges: rate-limit queue and in-flight requests, spend spool, Redis. */
+  public void watch(RateLimiter limiter, SpendWriter writer) {
+    FairQueues queues = limiter.queues();
+    Gauge.builder("switchboard_ratelimit_queue_depth", queues, FairQueues::queueDepth)
+        .description("Requests waiting in the fair queues for a saturated model group").register(registry);
+    FunctionCounter.builder("switchboard_ratelimit_queue_wait_seconds", queues, q -> q.totalWaitNanos() / 1e9)
+        .description("Total time requests waited in the fair queues").register(registry);
+    FunctionCounter.builder("switchboard_ratelimit_queue_served", queues, FairQueues::servedAfterWaiting)
+        .description("Requests served after waiting in a fair queue").register(registry);
+    Gauge.builder("switchboard_ratelimit_queue_max_wait_seconds", queues, q -> q.maxWaitNanos() / 1e9)
+        .description("Longest wait in a fair queue so far").register(registry);
+    FunctionCounter.builder("switchboard_ratelimit_queue_timeouts", queues, FairQueues::timedOut)
+        .description("Requests refused after waiting queue_timeout").register(registry);
+    FunctionCounter.builder("switchboard_ratelimit_queue_full", queues, FairQueues::rejectedQueueFull)
+        .description("Requests refused because their tenant's queue was full").register(registry);
+    Gauge.builder("switchboard_requests_in_flight", limiter, RateLimiter::inFlight)
+        .description("Requests holding a rate-limit permit").register(registry);
+    FunctionCounter.builder("switchboard_redis_fallbacks", limiter, RateLimiter::redisFallbacks)
+        .description("Rate-limit decisions made in memory because Redis was unreachable").register(registry);
+    Gauge.builder("switchboard_redis_available", limiter, l -> l.redisAvailable() ? 1 : 0)
+        .description("1 when Redis is configured and answering").register(registry);
+    if (writer != null) {
+      Gauge.builder("switchboard_spend_spool_rows", writer, SpendWriter::pendingRows)
+          .description("Spend rows spooled on disk, not yet in Postgres").register(registry);
+      FunctionCounter.builder("switchboard_spend_rows_written", writer, SpendWriter::writtenRows)
+          .description("Spend rows written to Postgres").register(registry);
+    }
+  }
+
+  /**
+   * LiteLLM's latency histograms are in seconds without a {@code _seconds} suffix, and dashboards
+   * query them by those names; the Prometheus client appends the unit to every Timer's name, so it
+   * is taken off again here.
+   */
+  private static final List<String> UNSUFFIXED = List.of("litellm_request_total_latency_metric",
+      "litellm_llm_api_latency_metric", "litellm_llm_api_time_to_first_token_metric", "litellm_overhead_latency_metric",
+      "litellm_redis_latency");
+
+  /** Everything, in the Prometheus text format. */
+  public String scrape() {
+    String text = registry.scrape();
+    for (String name : UNSUFFIXED) {
+      text = text.replace(name + "_seconds", name);
+    }
+    return text;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+}

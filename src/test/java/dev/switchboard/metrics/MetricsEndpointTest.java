@@ -1,0 +1,183 @@
+package dev.switchboard.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.provider.Deployment;
+import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.GatewayTestBase;
+import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.MockProvider.Behaviour;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxTestContext;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** GET /metrics after real traffic: LiteLLM's names and labels, Vert.x's meters, bounded and secret-free labels. */
+class MetricsEndpointTest extends GatewayTestBase {
+
+  static final String MASTER = "sk-metrics-master-0123456789";
+  static final String UPSTREAM_KEY = "sk-upstream-metrics-secret-42";
+
+  @BeforeEach
+  void start(Vertx vertx, VertxTestContext ctx) {
+    startGateway(vertx, ctx, new MockProvider(vertx)
+        .on("broken", Behaviour.error(500, "{\"error\":{\"message\":\"boom\"}}", Map.of())), m -> """
+        model_list:
+          - model_name: chat
+            litellm_params: {model: openai/upstream-ok, api_base: "%1$s", api_key: %2$s}
+            model_info: {id: chat-1, input_cost_per_token: 0.001, output_cost_per_token: 0.002}
+          - model_name: broken
+            litellm_params: {model: openai/broken, api_base: "%1$s", api_key: %2$s}
+            model_info: {id: broken-1}
+        general_settings: {master_key: %3$s}
+        """.formatted(m.apiBase(), UPSTREAM_KEY, MASTER));
+  }
+
+  private Future<HttpResponse<Buffer>> chat(String key, String model, String requestId) {
+    var request = client.post(port, "127.0.0.1", "/v1/chat/completions");
+    if (key != null) {
+      request.putHeader("Authorization", "Bearer " + key);
+    }
+    if (requestId != null) {
+      request.putHeader("x-litellm-call-id", requestId);
+    }
+    return request.sendJsonObject(new JsonObject().put("model", model)
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hello"))));
+  }
+
+  private Future<Scrape> scrape(String key) {
+    var request = client.get(port, "127.0.0.1", "/metrics");
+    if (key != null) {
+      request.putHeader("Authorization", "Bearer " + key);
+    }
+    return request.send().map(response -> {
+      assertEquals(200, response.statusCode(), response.bodyAsString());
+      assertTrue(response.getHeader("content-type").startsWith("text/plain"));
+      return new Scrape(response.bodyAsString());
+    });
+  }
+
+  /** The spend stage counts requests after answering them: wait until it has seen {@code n}. */
+  private Future<Void> counted(Vertx vertx, double n) {
+    return Awaits.until(vertx, () -> new Scrape(gateway.metrics().scrape())
+        .value("litellm_proxy_total_requests_metric_total") >= n, 10_000);
+  }
+
+  @Test
+  void counters_and_histograms_after_traffic_carry_litellm_names_and_labels(Vertx vertx, VertxTestContext ctx) {
+    chat(MASTER, "chat", null)
+        .compose(r -> chat(MASTER, "chat", null))
+        .compose(r -> chat(MASTER, "broken", null))
+        .compose(r -> chat(MASTER, "no-such-model", null))
+        .compose(r -> chat("sk-wrong-key-000000", "chat", null))
+        .compose(r -> counted(vertx, 5))
+        .compose(v -> scrape(null))
+        .onComplete(ctx.succeeding(s -> ctx.verify(() -> {
+          String ok = "requested_model=\"chat\"";
+          assertEquals(2, s.value("litellm_proxy_total_requests_metric_total", ok, "status_code=\"200\"",
+              "status_class=\"2xx\"", "api_key_alias=\"master\"", "model=\"openai/upstream-ok\""));
+          assertEquals(1, s.value("litellm_proxy_failed_requests_metric_total", "requested_model=\"broken\"",
+              "exception_status=\"502\"", "exception_class=\"upstream_error\""));
+          assertEquals(1, s.value("litellm_proxy_failed_requests_metric_total", "requested_model=\"unknown\"",
+              "exception_status=\"404\""));
+          assertEquals(1, s.value("litellm_proxy_failed_requests_metric_total", "exception_status=\"401\""));
+          // Histograms in LiteLLM's buckets (seconds), one observation per request.
+          assertEquals(2, s.value("litellm_request_total_latency_metric_count", ok));
+          assertEquals(2, s.value("litellm_request_total_latency_metric_bucket", ok, "le=\"300.0\""));
+          assertEquals(2, s.value("litellm_llm_api_latency_metric_count", ok));
+          assertEquals(2, s.value("litellm_overhead_latency_metric_count", ok));
+          assertTrue(s.value("litellm_overhead_latency_metric_sum", ok) < s.value("litellm_request_total_latency_metric_sum", ok));
+          assertFalse(s.lines("litellm_llm_api_time_to_first_token_metric_count", ok).isEmpty());
+          // Tokens and spend (the mock reports usage; model_info prices it).
+          assertTrue(s.value("litellm_input_tokens_total", ok) > 0);
+          assertTrue(s.value("litellm_output_tokens_total", ok) > 0);
+          assertEquals(s.value("litellm_input_tokens_total", ok) + s.value("litellm_output_tokens_total", ok),
+              s.value("litellm_total_tokens_total", ok));
+          assertTrue(s.value("litellm_spend_metric_total", ok) > 0);
+          // Per deployment: success / failure responses and state.
+          assertEquals(2, s.value("litellm_deployment_success_responses_total", "model_id=\"chat-1\"",
+              "api_provider=\"openai\"", "litellm_model_name=\"openai/upstream-ok\""));
+          assertEquals(1, s.value("litellm_deployment_failure_responses_total", "model_id=\"broken-1\"",
+              "exception_status=\"502\""));
+          assertEquals(1, s.lines("litellm_deployment_state", "model_id=\"chat-1\"").size());
+          assertEquals(0, s.value("litellm_deployment_state", "model_id=\"chat-1\""));
+          // Switchboard's own, and Vert.x's HTTP server and event-bus meters.
+          assertFalse(s.lines("switchboard_ratelimit_queue_depth").isEmpty());
+          assertFalse(s.lines("switchboard_circuit_breaker_state", "model_id=\"broken-1\"").isEmpty());
+          assertTrue(s.text().contains("vertx_http_server_requests_total"), "Vert.x HTTP server metrics");
+          assertTrue(s.text().contains("vertx_eventbus_"), "Vert.x event-bus metrics");
+          assertTrue(s.text().contains("vertx_http_client_"), "Vert.x HTTP client metrics");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void no_secret_request_id_or_client_chosen_name_becomes_a_label(Vertx vertx, VertxTestContext ctx) {
+    chat(MASTER, "chat", "req-unique-4711")
+        .compose(r -> chat(MASTER, "made-up-model-8c1f", "req-unique-4712"))
+        .compose(r -> chat("sk-attacker-key-9999", "made-up-model-99ab", null))
+        .compose(r -> counted(vertx, 3))
+        .compose(v -> scrape(null))
+        .onComplete(ctx.succeeding(s -> ctx.verify(() -> {
+          for (String forbidden : new String[] {MASTER, UPSTREAM_KEY, "sk-attacker", "req-unique-47", "made-up-model"}) {
+            assertFalse(s.text().contains(forbidden), forbidden + " appears in /metrics");
+          }
+          // Every label value of the gateway's series comes from config, the key store or a small fixed set.
+          Matcher labels = Pattern.compile("(requested_model|model_id|api_key_alias|team)=\"([^\"]*)\"").matcher(s.text());
+          while (labels.find()) {
+            assertTrue(labels.group(2).matches("chat|broken|chat-1|broken-1|master|unknown|other|"), labels.group());
+          }
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void the_router_interface_shows_cooldowns_fallbacks_breakers_and_state(VertxTestContext ctx) {
+    RouterMetrics router = gateway.metrics().router();
+    Deployment broken = gateway.registry().group("broken").deployments().get(0);
+    router.deploymentState(broken, RouterMetrics.DeploymentState.OUTAGE);
+    router.cooledDown(broken, 500);
+    router.breakerState(broken, RouterMetrics.BreakerState.OPEN);
+    router.fallback("broken", "chat", true, 502, "upstream_error", "master", null);
+    router.fallback("broken", "chat", false, 502, "upstream_error", "master", null);
+    scrape(null).onComplete(ctx.succeeding(s -> ctx.verify(() -> {
+      assertEquals(2, s.value("litellm_deployment_state", "model_id=\"broken-1\""));
+      assertEquals(1, s.value("litellm_deployment_cooled_down_total", "model_id=\"broken-1\"", "exception_status=\"500\""));
+      assertEquals(2, s.value("switchboard_circuit_breaker_state", "model_id=\"broken-1\""));
+      assertEquals(1, s.value("litellm_deployment_successful_fallbacks_total", "requested_model=\"broken\"",
+          "fallback_model=\"chat\""));
+      assertEquals(1, s.value("litellm_deployment_failed_fallbacks_total", "fallback_model=\"chat\""));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void provider_rate_limit_headers_and_budgets_become_gauges(VertxTestContext ctx) {
+    Deployment chat = gateway.registry().group("chat").deployments().get(0);
+    io.vertx.core.MultiMap headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap()
+        .add("x-ratelimit-remaining-requests", "499").add("x-ratelimit-remaining-tokens", "149000");
+    gateway.metrics().providerHeaders(chat, headers);
+    gateway.metrics().remainingBudget("key", "search-bot", 7.5);
+    gateway.metrics().remainingBudget("team", "search", 42);
+    gateway.metrics().redisCall(2_000_000, true);
+    scrape(null).onComplete(ctx.succeeding(s -> ctx.verify(() -> {
+      assertEquals(499, s.value("litellm_remaining_requests_metric", "model_group=\"chat\"", "model_id=\"chat-1\""));
+      assertEquals(149000, s.value("litellm_remaining_tokens", "model_group=\"chat\""));
+      assertEquals(7.5, s.value("litellm_remaining_api_key_budget_metric", "api_key_alias=\"search-bot\""));
+      assertEquals(42, s.value("litellm_remaining_team_budget_metric", "team=\"search\""));
+      assertEquals(1, s.value("litellm_redis_latency_count"));
+      assertEquals(1, s.value("litellm_redis_fails_total"));
+      ctx.completeNow();
+    })));
+  }
+}
