@@ -3,6 +3,7 @@ package dev.switchboard.relay;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.Operation;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
@@ -13,6 +14,8 @@ import io.vertx.core.json.JsonObject;
  * @param includeUsage the client asked for the usage chunk ({@code stream_options.include_usage})
  * @param response     the client's response; null for a call made on behalf of several clients
  * @param clientHeaders the client's request headers (a provider adapter may honour a few)
+ * @param responded    completed with the provider's status when its response headers arrive (the moment a
+ *                     circuit breaker stops guarding a stream), or null when nobody asks
  */
 public record RelayCall(
     String requestId,
@@ -23,5 +26,11 @@ public record RelayCall(
     boolean includeUsage,
     HttpServerResponse response,
     MultiMap clientHeaders,
-    long startNanos) {
+    long startNanos,
+    Promise<Integer> responded) {
+
+  public RelayCall(String requestId, Operation operation, Deployment deployment, JsonObject body, boolean stream,
+      boolean includeUsage, HttpServerResponse response, MultiMap clientHeaders, long startNanos) {
+    this(requestId, operation, deployment, body, stream, includeUsage, response, clientHeaders, startNanos, null);
+  }
 }
