@@ -23,12 +23,16 @@ import dev.switchboard.ratelimit.Release;
 import dev.switchboard.relay.RelayCall;
 import dev.switchboard.relay.RelayResult;
 import dev.switchboard.relay.StreamRelayVerticle;
+import dev.switchboard.routing.Cooldown;
+import dev.switchboard.routing.HealthCheckVerticle;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.routing.PickRequest;
 import dev.switchboard.routing.Router;
 import dev.switchboard.routing.RouterVerticle;
+import dev.switchboard.routing.Routing;
 import dev.switchboard.spend.Accounting;
 import dev.switchboard.spend.BudgetCheck;
+import dev.switchboard.spend.PriceBook;
 import dev.switchboard.spend.Reservation;
 import dev.switchboard.spend.SpendEvent;
 import dev.switchboard.spend.SpendRoutes;
@@ -71,9 +75,11 @@ public final class Gateway {
   private final List<String> stages;
   private final Database database;
   private final Accounting accounting;
+  private final Routing routing;
 
   private Gateway(Vertx vertx, ModelRegistry registry, SpendLedger ledger, RateLimiter limiter, int port,
-      List<String> stages, Database database, Accounting accounting) {
+      List<String> stages, Database database, Accounting accounting, Routing routing) {
+    this.routing = routing;
     this.limiter = limiter;
     this.database = database;
     this.accounting = accounting;
@@ -96,10 +102,12 @@ public final class Gateway {
     Bus bus = new Bus(vertx);
     bus.registerLocalCodecs(AuthCheck.class, Principal.class, PickRequest.class, Deployment.class, RelayCall.class,
         RelayResult.class, SpendEvent.class, GatewayError.class, KeyForgotten.class, Acquire.class, Permit.class,
-        Release.class, BudgetCheck.class, Reservation.class);
+        Release.class, BudgetCheck.class, Reservation.class, Cooldown.class);
 
     RateLimiter limiter = RateLimiter.create(vertx, config, registry);
-    Router router = new Router(registry, limiter.gate());
+    PriceBook prices = PriceBook.shipped();
+    Routing routing = new Routing(vertx, bus, registry, config, limiter.gate(), prices);
+    Router router = routing.router();
     SpendLedger ledger = new SpendLedger();
     // Completed off any Vert.x context: after a failed start this Vert.x is closing and its event
     // loops can no longer run callbacks.
@@ -116,13 +124,14 @@ public final class Gateway {
           Authenticator authenticator = new Authenticator(config.general().masterKey().value(), keys, registry::expand);
           reportConfig(config, authenticator, db == null);
           // A shared reservation outlives a dead gateway by at most the longest request, plus a minute.
-          Accounting accounting = Accounting.create(config.spend(), db == null ? null : db.pool(),
+          Accounting accounting = Accounting.create(config.spend(), prices, db == null ? null : db.pool(),
               config.litellm().requestTimeout() + 60);
           accounts.set(accounting);
           HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
               boundPort, config.general().maxRequestSizeBytes(), registry, System.currentTimeMillis() / 1000,
               keyRoutes, db == null ? null : new DirectoryRoutes(bus, db.pool(), keyRoutes), accounting.prices(),
-              db == null ? null : new SpendRoutes(bus, db.pool(), config.spend()));
+              db == null ? null : new SpendRoutes(bus, db.pool(), config.spend()), routing,
+              () -> config.router().redis() == null ? null : limiter.redisAvailable() ? "connected" : "unavailable");
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RateLimitVerticle(bus, limiter)))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))
@@ -131,12 +140,15 @@ public final class Gateway {
                   : vertx.deployVerticle(accounting.writer(), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
                       .onSuccess(stages::add))
               .compose(v -> deploy(vertx, loops, stages, () -> new SpendLogVerticle(bus, ledger, accounting)))
+              .compose(v -> !config.router().routing().backgroundHealthChecks() ? Future.succeededFuture()
+                  : deploy(vertx, 1, stages, () -> new HealthCheckVerticle(routing.health(),
+                      config.router().routing().healthCheckIntervalSeconds())))
               .compose(v -> deploy(vertx, loops, stages, () -> new HttpIngressVerticle(bus, ingress)));
         })
         .onComplete(deployed -> {
           if (deployed.succeeded()) {
             started.complete(new Gateway(vertx, registry, ledger, limiter, boundPort.get(), List.copyOf(stages),
-                database.get(), accounts.get()));
+                database.get(), accounts.get(), routing));
           } else {
             started.fail(startupFailure(deployed.cause(), options));
             Database db = database.get();
@@ -200,6 +212,11 @@ public final class Gateway {
   /** Prices, budgets and the spend writer of this gateway. */
   public Accounting accounting() {
     return accounting;
+  }
+
+  /** Deployment states, the router, the attempt loop and health checks. */
+  public Routing routing() {
+    return routing;
   }
 
   /** Rate limits, fair queues and their counters. */

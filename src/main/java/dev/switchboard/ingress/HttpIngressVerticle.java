@@ -7,6 +7,7 @@ import dev.switchboard.keys.DirectoryRoutes;
 import dev.switchboard.keys.KeyRoutes;
 import dev.switchboard.provider.Operation;
 import dev.switchboard.routing.ModelRegistry;
+import dev.switchboard.routing.Routing;
 import dev.switchboard.spend.PriceBook;
 import dev.switchboard.spend.SpendRoutes;
 import io.vertx.core.Future;
@@ -17,6 +18,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,10 +37,12 @@ public final class HttpIngressVerticle extends VerticleBase {
    * @param keyRoutes       the key-management API, or null when the gateway runs without a database
    * @param directoryRoutes the user and team APIs, or null without a database
    * @param spendRoutes     the spend reports, or null without a database
+   * @param routing         the attempt loop, the router's admin routes and health
+   * @param redisStatus     Redis as readiness reports it: connected, unavailable, or null when not configured
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, ModelRegistry registry,
       long startedEpochSeconds, KeyRoutes keyRoutes, DirectoryRoutes directoryRoutes, PriceBook prices,
-      SpendRoutes spendRoutes) {
+      SpendRoutes spendRoutes, Routing routing, Supplier<String> redisStatus) {
   }
 
   private final Bus bus;
@@ -64,12 +68,12 @@ public final class HttpIngressVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     InfoHandlers info = new InfoHandlers(bus, settings.registry(), settings.startedEpochSeconds(),
-        settings.keyRoutes() != null);
+        settings.keyRoutes() != null, settings.routing().states(), settings.redisStatus());
     // Checked while reading: a body over the limit is refused as soon as it is known, not buffered.
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
 
     for (Operation operation : Operation.values()) {
-      ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.prices());
+      ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.prices(), settings.routing().calls());
       router.post("/v1" + operation.path()).handler(body).handler(handler);
       router.post(operation.path()).handler(body).handler(handler);
     }
@@ -87,6 +91,7 @@ public final class HttpIngressVerticle extends VerticleBase {
                 + "with general_settings.database_url: none. Remove it (embedded database) or point it at Postgres.", null)));
       }
     }
+    settings.routing().routes().mount(router);
     router.get("/health/liveliness").handler(info::liveness);
     router.get("/health/liveness").handler(info::liveness);
     router.get("/health/readiness").handler(info::readiness);

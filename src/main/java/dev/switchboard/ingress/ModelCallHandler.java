@@ -12,9 +12,10 @@ import dev.switchboard.provider.Operation;
 import dev.switchboard.ratelimit.Acquire;
 import dev.switchboard.ratelimit.Permit;
 import dev.switchboard.ratelimit.Release;
-import dev.switchboard.relay.RelayCall;
 import dev.switchboard.relay.RelayResult;
-import dev.switchboard.routing.PickRequest;
+import dev.switchboard.routing.CallRouter;
+import dev.switchboard.routing.CallSpec;
+import dev.switchboard.routing.CallTrace;
 import dev.switchboard.spend.BudgetCheck;
 import dev.switchboard.spend.PriceBook;
 import dev.switchboard.spend.Reservation;
@@ -35,9 +36,9 @@ import java.util.logging.Logger;
 
 /**
  * {@code POST /v1/chat/completions}, {@code /v1/completions}, {@code /v1/embeddings}: parse, then
- * auth → rate limit → router → budget → relay over the event bus, then answer and hand the outcome to
- * spend. Each stage can answer early with an error; failures
- * become HTTP answers in one place ({@link #finish}).
+ * auth → rate limit over the event bus → routing ({@link CallRouter}: router → budget → relay, with
+ * retries and fallbacks), then answer and hand the outcome to spend. Each stage can answer early
+ * with an error; failures become HTTP answers in one place ({@link #finish}).
  */
 final class ModelCallHandler implements Handler<RoutingContext> {
 
@@ -49,11 +50,13 @@ final class ModelCallHandler implements Handler<RoutingContext> {
   private final Bus bus;
   private final Operation operation;
   private final PriceBook prices;
+  private final CallRouter calls;
 
-  ModelCallHandler(Bus bus, Operation operation, PriceBook prices) {
+  ModelCallHandler(Bus bus, Operation operation, PriceBook prices, CallRouter calls) {
     this.bus = bus;
     this.operation = operation;
     this.prices = prices;
+    this.calls = calls;
   }
 
   /** What one request has learnt so far; owned by the request's event loop. */
@@ -61,10 +64,10 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     final String requestId;
     final long startNanos = System.nanoTime();
     final long startMillis = System.currentTimeMillis();
+    final CallTrace trace = new CallTrace();
     ModelRequest call;
     Principal principal;
     Permit permit;
-    Deployment deployment;
     Reservation reservation;
 
     Exchange(String requestId) {
@@ -95,31 +98,31 @@ final class ModelCallHandler implements Handler<RoutingContext> {
             return Future.failedFuture(permit.denial());
           }
           exchange.permit = permit;
-          // Unbounded: a saturated model group's fair queue bounds the wait itself (queue_timeout).
-          return bus.<Deployment>requestUnbounded(Addresses.ROUTER_PICK,
-              new PickRequest(exchange.call.model(), exchange.principal, permit.estimatedTokens()));
-        })
-        .compose(deployment -> {
-          exchange.deployment = deployment;
-          response.putHeader("x-litellm-model-id", deployment.id());
-          return bus.<Reservation>request(Addresses.BUDGET_RESERVE, new BudgetCheck(exchange.requestId,
-              exchange.principal, deployment, exchange.call.body(), exchange.startMillis));
-        })
-        .compose(reservation -> {
-          exchange.reservation = reservation;
-          Deployment deployment = exchange.deployment;
-          RelayCall call = new RelayCall(exchange.requestId, operation, deployment, exchange.call.body(),
-              exchange.call.stream(), exchange.call.includeUsage(), response, ctx.request().headers(), exchange.startNanos);
-          return bus.<RelayResult>requestUnbounded(Addresses.RELAY_CALL, call);
+          // Routing owns the attempts (pick, relay, retries, fallbacks); the budget is reserved once, and a
+          // failed attempt's deployment slot is given back at once while the permit stays with the request.
+          return calls.call(new CallSpec(exchange.requestId, operation, exchange.call.body(), exchange.call.model(),
+              exchange.call.stream(), exchange.call.includeUsage(), response, ctx.request().headers(),
+              exchange.startNanos, exchange.principal, permit.estimatedTokens(), tags(exchange.call.body()),
+              deployment -> reserve(exchange, deployment),
+              (deployment, usage) -> bus.send(Addresses.RATELIMIT_RELEASE, Release.slot(permit, deployment, usage))),
+              exchange.trace);
         })
         .onComplete(outcome -> finish(exchange, response, outcome));
+  }
+
+  private Future<Void> reserve(Exchange exchange, Deployment deployment) {
+    return bus.<Reservation>request(Addresses.BUDGET_RESERVE, new BudgetCheck(exchange.requestId, exchange.principal,
+        deployment, exchange.call.body(), exchange.startMillis)).map(reservation -> {
+          exchange.reservation = reservation;
+          return null;
+        });
   }
 
   private void finish(Exchange exchange, HttpServerResponse response, AsyncResult<RelayResult> outcome) {
     RelayResult result = outcome.result();
     if (exchange.permit != null) {
       // Before answering, so the caller's next request already sees this one's slot and tokens given back.
-      bus.send(Addresses.RATELIMIT_RELEASE, new Release(exchange.permit, exchange.deployment,
+      bus.send(Addresses.RATELIMIT_RELEASE, new Release(exchange.permit, exchange.trace.heldSlot(),
           result == null ? Usage.NONE : result.usage()));
     }
     if (outcome.failed() && !(outcome.cause() instanceof GatewayError)) {
@@ -128,7 +131,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     GatewayError error = outcome.failed() ? GatewayError.of(outcome.cause()) : result.streamError();
     Usage usage = result == null ? Usage.NONE : result.usage();
     if (!response.headWritten()) {
-      response.putHeader(COST_HEADER, Double.toString(prices.of(exchange.deployment).cost(usage)));
+      response.putHeader(COST_HEADER, Double.toString(prices.of(exchange.trace.deployment()).cost(usage)));
     }
     if (outcome.failed()) {
       ErrorResponses.write(response, error);
@@ -139,14 +142,14 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     long durationNanos = System.nanoTime() - exchange.startNanos;
     if (LOG.isLoggable(Level.FINE)) {
       LOG.fine("request " + exchange.requestId + " model=" + exchange.call.model() + " stream=" + exchange.call.stream()
-          + " status=" + status + " deployment=" + (exchange.deployment == null ? "-" : exchange.deployment.id())
+          + " status=" + status + " deployment=" + (exchange.trace.deployment() == null ? "-" : exchange.trace.deployment().id())
           + " ms=" + durationNanos / 1_000_000.0 + (error == null ? "" : " error=" + error.code()));
     }
     if (exchange.principal == null) {
       return; // not authenticated: nothing is charged, and a flood of bad keys must not fill spend_logs
     }
     JsonObject body = exchange.call.body();
-    bus.send(Addresses.SPEND_RECORD, new SpendEvent(exchange.requestId, exchange.call.model(), exchange.deployment,
+    bus.send(Addresses.SPEND_RECORD, new SpendEvent(exchange.requestId, exchange.call.model(), exchange.trace.deployment(),
         exchange.principal, exchange.reservation, usage, exchange.call.stream(), status,
         error == null ? (result.clientGone() ? "client_disconnected" : null) : error.type(), exchange.startMillis,
         durationNanos, result == null ? 0 : result.firstByteNanos(), tags(body),
