@@ -50,6 +50,8 @@ final class RoutedCall {
   private final Long requestTimeoutMs;
   private final Long requestStreamTimeoutMs;
   private boolean reserved;
+  /** The provider's failure that led to the current retry: what the client hears if no deployment is left for it. */
+  private GatewayError retrying;
 
   /** @param relayResponse the response the relay may write to or watch; null for a call shared by several clients */
   RoutedCall(CallRouter owner, CallSpec spec, CallTrace trace, HttpServerResponse relayResponse) {
@@ -69,6 +71,7 @@ final class RoutedCall {
   }
 
   private Future<RelayResult> group(String name) {
+    retrying = null;
     Promise<RelayResult> done = Promise.promise();
     attempt(name, new HashSet<>(), 0, done);
     return done.future();
@@ -84,7 +87,9 @@ final class RoutedCall {
     // Unbounded: a saturated model group's fair queue bounds the wait itself (queue_timeout).
     owner.bus().<Deployment>requestUnbounded(Addresses.ROUTER_PICK, pick).onComplete(picked -> {
       if (picked.failed()) {
-        done.fail(pickFailure(GatewayError.of(picked.cause())));
+        GatewayError refused = GatewayError.of(picked.cause());
+        // A retry finding every deployment resting (the failure just cooled it down) ends with that failure.
+        done.fail(retrying != null && !(pickFailure(refused) instanceof Final) ? retrying : pickFailure(refused));
         return;
       }
       Deployment deployment = picked.result();
@@ -215,6 +220,7 @@ final class RoutedCall {
       return;
     }
     trace.retries++;
+    retrying = error;
     if (delayMs == 0) {
       attempt(group, excluded, retry + 1, done);
     } else {
