@@ -2,10 +2,11 @@ package dev.switchboard;
 
 import dev.switchboard.auth.AuthCheck;
 import dev.switchboard.auth.AuthVerticle;
-import dev.switchboard.auth.KeyForgotten;
 import dev.switchboard.auth.Authenticator;
 import dev.switchboard.auth.Principal;
+import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
+import dev.switchboard.cluster.ClusterNode;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.GeneralSettings;
 import dev.switchboard.config.StartupException;
@@ -23,7 +24,6 @@ import dev.switchboard.ratelimit.Release;
 import dev.switchboard.relay.RelayCall;
 import dev.switchboard.relay.RelayResult;
 import dev.switchboard.relay.StreamRelayVerticle;
-import dev.switchboard.routing.Cooldown;
 import dev.switchboard.routing.HealthCheckVerticle;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.routing.PickRequest;
@@ -76,9 +76,13 @@ public final class Gateway {
   private final Database database;
   private final Accounting accounting;
   private final Routing routing;
+  private final Bus bus;
+  /** The longest a stopping gateway waits for its last spend records to be handled. */
+  private static final long SETTLE_MS = 5_000;
 
-  private Gateway(Vertx vertx, ModelRegistry registry, SpendLedger ledger, RateLimiter limiter, int port,
+  private Gateway(Vertx vertx, Bus bus, ModelRegistry registry, SpendLedger ledger, RateLimiter limiter, int port,
       List<String> stages, Database database, Accounting accounting, Routing routing) {
+    this.bus = bus;
     this.routing = routing;
     this.limiter = limiter;
     this.database = database;
@@ -98,11 +102,16 @@ public final class Gateway {
       return Future.failedFuture(e);
     }
     int loops = options.eventLoops() > 0 ? options.eventLoops() : Runtime.getRuntime().availableProcessors();
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+    return ClusterNode.vertx(config.cluster(), new VertxOptions().setEventLoopPoolSize(loops))
+        .compose(vertx -> startOn(vertx, loops, registry, config, options));
+  }
+
+  private static Future<Gateway> startOn(Vertx vertx, int loops, ModelRegistry registry, GatewayConfig config,
+      Options options) {
     Bus bus = new Bus(vertx);
     bus.registerLocalCodecs(AuthCheck.class, Principal.class, PickRequest.class, Deployment.class, RelayCall.class,
-        RelayResult.class, SpendEvent.class, GatewayError.class, KeyForgotten.class, Acquire.class, Permit.class,
-        Release.class, BudgetCheck.class, Reservation.class, Cooldown.class);
+        RelayResult.class, SpendEvent.class, GatewayError.class, Acquire.class, Permit.class,
+        Release.class, BudgetCheck.class, Reservation.class);
 
     RateLimiter limiter = RateLimiter.create(vertx, config, registry);
     PriceBook prices = PriceBook.shipped();
@@ -130,8 +139,8 @@ public final class Gateway {
           HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
               boundPort, config.general().maxRequestSizeBytes(), registry, System.currentTimeMillis() / 1000,
               keyRoutes, db == null ? null : new DirectoryRoutes(bus, db.pool(), keyRoutes), accounting.prices(),
-              db == null ? null : new SpendRoutes(bus, db.pool(), config.spend()), routing,
-              () -> config.router().redis() == null ? null : limiter.redisAvailable() ? "connected" : "unavailable");
+              db == null ? null : new SpendRoutes(bus, db.pool(), config.spend()), config.general().gracefulShutdownSeconds(),
+              routing, () -> config.router().redis() == null ? null : limiter.redisAvailable() ? "connected" : "unavailable");
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RateLimitVerticle(bus, limiter)))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))
@@ -147,7 +156,7 @@ public final class Gateway {
         })
         .onComplete(deployed -> {
           if (deployed.succeeded()) {
-            started.complete(new Gateway(vertx, registry, ledger, limiter, boundPort.get(), List.copyOf(stages),
+            started.complete(new Gateway(vertx, bus, registry, ledger, limiter, boundPort.get(), List.copyOf(stages),
                 database.get(), accounts.get(), routing));
           } else {
             started.fail(startupFailure(deployed.cause(), options));
@@ -164,7 +173,7 @@ public final class Gateway {
     if (general.withoutDatabase()) {
       return Future.succeededFuture(null);
     }
-    return Database.open(vertx, general.databaseUrl(), Path.of(general.embeddedDatabaseDir()));
+    return Database.open(vertx, general.databaseUrl(), Path.of(general.embeddedDatabaseDir()), general.databasePoolSize());
   }
 
   private static Future<String> deploy(Vertx vertx, int instances, List<String> stages,
@@ -237,6 +246,12 @@ public final class Gateway {
     for (int i = stages.size() - 1; i >= 0; i--) {
       String stage = stages.get(i);
       undeployed = undeployed.compose(v -> vertx.undeploy(stage));
+      if (i == stages.size() - 1) {
+        // Ingress has let its last requests finish: their releases and spend records must be
+        // handled before the stages that consume them stop.
+        undeployed = undeployed.compose(v -> bus.settled(Addresses.RATELIMIT_RELEASE, SETTLE_MS))
+            .compose(v -> bus.settled(Addresses.SPEND_RECORD, SETTLE_MS));
+      }
     }
     return undeployed
         .eventually(limiter::close)

@@ -20,6 +20,6 @@ public final class AuthVerticle extends VerticleBase {
   public Future<?> start() {
     return Future.all(
         bus.serve(Addresses.AUTH_CHECK, authenticator::check),
-        bus.consume(Addresses.AUTH_FORGET, (KeyForgotten event) -> authenticator.forget(event.tokenHash())));
+        bus.hear(Addresses.AUTH_FORGET, news -> authenticator.forget(KeyForgotten.from(news).tokenHash())));
   }
 }

@@ -4,13 +4,13 @@ package dev.switchboard.bus;
 public final class Addresses {
 
   public static final String AUTH_CHECK = "sb.auth.check";
-  /** Published: a key changed or is gone, every key cache drops it. */
+  /** Announced to every node: a key changed or is gone, every key cache drops it. */
   public static final String AUTH_FORGET = "sb.auth.forget";
   public static final String RATELIMIT_ACQUIRE = "sb.ratelimit.acquire";
   /** Sent: a request holding a permit has ended. */
   public static final String RATELIMIT_RELEASE = "sb.ratelimit.release";
   public static final String ROUTER_PICK = "sb.router.pick";
-  /** Published: a deployment cools down (or its cooldown is reset); every Router instance holds the same. */
+  /** Announced to every node: a deployment cools down (or its cooldown is reset); every Router instance holds the same. */
   public static final String ROUTER_COOLDOWN = "sb.router.cooldown";
   public static final String RELAY_CALL = "sb.relay.call";
   /** Reserves a request's estimated cost against its budgets, or refuses it. */

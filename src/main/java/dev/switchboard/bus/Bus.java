@@ -2,13 +2,16 @@ package dev.switchboard.bus;
 
 import dev.switchboard.errors.GatewayError;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -28,11 +31,15 @@ public final class Bus {
   private static final DeliveryOptions LOCAL_UNBOUNDED = new DeliveryOptions().setLocalOnly(true)
       .setSendTimeout(java.util.concurrent.TimeUnit.DAYS.toMillis(7));
 
+  private final Vertx vertx;
   private final EventBus eventBus;
+  /** One-way messages sent and not yet handled, per address: what a stopping gateway waits for. */
+  private final Map<String, AtomicLong> unhandled = new ConcurrentHashMap<>();
   private final Map<String, Map<Thread, String>> loopAddresses = new ConcurrentHashMap<>();
   private final AtomicInteger loopAddressIds = new AtomicInteger();
 
   public Bus(Vertx vertx) {
+    this.vertx = vertx;
     this.eventBus = vertx.eventBus();
   }
 
@@ -67,13 +74,40 @@ public final class Bus {
 
   /** Consumes one-way messages on {@code address} from the calling verticle's event loop. */
   public <T> Future<Void> consume(String address, Consumer<T> handler) {
+    AtomicLong pending = unhandled(address);
     return listen(address, (Message<T> message) -> {
       try {
         handler.accept(message.body());
       } catch (RuntimeException e) {
         LOG.log(Level.SEVERE, "Consumer of " + address + " failed", e);
+      } finally {
+        pending.decrementAndGet();
       }
     });
+  }
+
+  private AtomicLong unhandled(String address) {
+    return unhandled.computeIfAbsent(address, a -> new AtomicLong());
+  }
+
+  /**
+   * Completes when every one-way message sent to {@code address} so far has been handled (or after
+   * {@code timeoutMs}): a stopping gateway waits for this before it stops the stage that consumes them.
+   */
+  public Future<Void> settled(String address, long timeoutMs) {
+    AtomicLong pending = unhandled(address);
+    Promise<Void> settled = Promise.promise();
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+    if (pending.get() <= 0) {
+      return Future.succeededFuture();
+    }
+    vertx.setPeriodic(5, id -> {
+      if (pending.get() <= 0 || System.nanoTime() > deadline) {
+        settled.tryComplete();
+        vertx.cancelTimer(id);
+      }
+    });
+    return settled.future();
   }
 
   private <T> Future<Void> listen(String address, io.vertx.core.Handler<Message<T>> handler) {
@@ -100,12 +134,33 @@ public final class Bus {
 
   /** Fire-and-forget, to the consumer on the caller's event loop when there is one. */
   public void send(String address, Object message) {
+    unhandled(address).incrementAndGet();
     eventBus.send(target(address), message, LOCAL);
   }
 
-  /** To every consumer of {@code address} (every instance of a stage). */
+  /** To every consumer of {@code address} (every instance of a stage) on this node. */
   public void publish(String address, Object message) {
     eventBus.publish(address, message, LOCAL);
+  }
+
+  /**
+   * To every instance that {@link #hear}s {@code address}, on every node of the cluster (this node
+   * alone when not clustered). For the rare news every node must agree on: a key revoked, a
+   * deployment cooled down, a config reloaded. JSON, so it can cross nodes.
+   */
+  public void announce(String address, JsonObject news) {
+    eventBus.publish(address, news);
+  }
+
+  /** Receives {@link #announce}ments on {@code address} from every node. */
+  public Future<Void> hear(String address, Consumer<JsonObject> handler) {
+    return eventBus.<JsonObject>consumer(address, message -> {
+      try {
+        handler.accept(message.body());
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "Listener of " + address + " failed", e);
+      }
+    }).completion();
   }
 
   private String target(String address) {

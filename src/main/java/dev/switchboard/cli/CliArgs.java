@@ -3,14 +3,15 @@ package dev.switchboard.cli;
 import java.nio.file.Path;
 
 /** The command line, as LiteLLM's proxy takes it. */
-record CliArgs(Path config, String host, int port, boolean debug, boolean help, boolean version) {
+record CliArgs(Path config, String host, int port, boolean debug, boolean help, boolean version, boolean cluster) {
 
   static final String USAGE = String.join(System.lineSeparator(),
-      "Usage: switchboard [--config PATH] [--port N] [--host HOST] [--debug] [--version] [--help]",
+      "Usage: switchboard [--config PATH] [--port N] [--host HOST] [--cluster] [--debug] [--version] [--help]",
       "",
       "  --config PATH   LiteLLM config.yaml to serve (default: conf/config.yaml)",
       "  --port N        port to listen on (default: 4000)",
       "  --host HOST     address to bind (default: 0.0.0.0)",
+      "  --cluster       join the other gateways of general_settings.cluster (Hazelcast; also SWITCHBOARD_CLUSTER=true)",
       "  --debug         log every request (also --detailed_debug)",
       "  --version       print the version and exit",
       "  --help          print this help and exit",
@@ -31,6 +32,7 @@ record CliArgs(Path config, String host, int port, boolean debug, boolean help, 
     boolean debug = false;
     boolean help = false;
     boolean version = false;
+    boolean cluster = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String inlineValue = null;
@@ -46,10 +48,11 @@ record CliArgs(Path config, String host, int port, boolean debug, boolean help, 
         case "--debug", "--detailed_debug" -> debug = true;
         case "--help", "-h" -> help = true;
         case "--version", "-v" -> version = true;
+        case "--cluster" -> cluster = true;
         default -> throw new UsageException("Unknown option '" + arg + "'; run switchboard --help for the options.");
       }
     }
-    return new CliArgs(config, host, port, debug, help, version);
+    return new CliArgs(config, host, port, debug, help, version, cluster);
   }
 
   private static String value(String[] args, int index, String option) {

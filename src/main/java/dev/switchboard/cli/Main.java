@@ -48,12 +48,17 @@ public final class Main {
     Logs.configure(args.debug());
     try {
       GatewayConfig config = new ConfigLoader().load(args.config());
+      if (args.cluster()) {
+        config = config.withCluster(true);
+      }
       Gateway gateway = Gateway.start(config, new Gateway.Options(args.host(), args.port(), 0))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       Logger.getLogger(Main.class.getName()).info("Switchboard " + Version.VERSION + " serving "
           + gateway.registry().modelNames().size() + " models (" + gateway.registry().deploymentCount()
           + " deployments) from " + args.config() + " on http://" + args.host() + ":" + gateway.port());
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> awaitClose(gateway), "switchboard-shutdown"));
+      // SIGTERM: stop accepting, let what is in flight finish, write the spend, leave the cluster.
+      long closeSeconds = Math.round(config.general().gracefulShutdownSeconds()) + 30;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> awaitClose(gateway, closeSeconds), "switchboard-shutdown"));
       return RUNNING;
     } catch (StartupException e) {
       err.println("switchboard: " + e.getMessage());
@@ -69,9 +74,12 @@ public final class Main {
     }
   }
 
-  private static void awaitClose(Gateway gateway) {
+  private static void awaitClose(Gateway gateway, long seconds) {
+    Logger log = Logger.getLogger(Main.class.getName());
+    log.info("Stopping: no new connections; requests in flight may finish");
     try {
-      gateway.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      gateway.close().toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+      log.info("Stopped");
     } catch (Exception ignored) {
       // Exiting anyway; nothing useful left to report.
     }

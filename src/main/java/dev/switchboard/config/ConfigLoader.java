@@ -85,13 +85,14 @@ public final class ConfigLoader {
     url = url == null || url.isBlank() ? processEnv.apply("DATABASE_URL") : url;
     boolean externalDatabase = url != null && !url.isBlank() && !url.trim().equalsIgnoreCase(GeneralSettings.NO_DATABASE);
     SpendSettings spend = SpendSettingsReader.read(generalSection, litellmSection, externalDatabase);
+    ClusterSettings cluster = ClusterSettingsReader.read(generalSection, processEnv);
     YamlSection routerSection = root.section("router_settings");
     RoutingSettings routing = RoutingSettingsReader.read(routerSection, litellmSection, generalSection);
     GeneralSettings general = general(generalSection, ignored);
     RouterSettings router = router(routerSection, routing, ignored);
     LitellmSettings litellm = litellm(litellmSection, ignored);
     ignored.addAll(0, root.unread());
-    return new GatewayConfig(List.copyOf(models), general, router, litellm, spend, List.copyOf(ignored));
+    return new GatewayConfig(List.copyOf(models), general, router, litellm, spend, cluster, List.copyOf(ignored));
   }
 
   private static List<DeploymentConfig> modelList(YamlSection root, List<String> ignored) {
@@ -191,10 +192,20 @@ public final class ConfigLoader {
     if (maxSize != null && maxSize <= 0) {
       throw new StartupException("general_settings.max_request_size_mb must be greater than 0, got " + maxSize);
     }
+    Double drain = section.number("graceful_shutdown_seconds");
+    Integer poolSize = section.integer("database_connection_pool_limit");
+    if (poolSize != null && poolSize < 1) {
+      throw new StartupException("general_settings.database_connection_pool_limit must be at least 1, got " + poolSize);
+    }
+    if (drain != null && drain < 0) {
+      throw new StartupException("general_settings.graceful_shutdown_seconds must be 0 or more, got " + drain);
+    }
     ignored.addAll(section.unread());
     return new GeneralSettings(masterKey, databaseUrl == null || databaseUrl.isBlank() ? null : databaseUrl.trim(),
         maxSize == null ? GeneralSettings.DEFAULT_MAX_REQUEST_SIZE_MB : maxSize,
-        embeddedDir == null ? GeneralSettings.DEFAULT_EMBEDDED_DATABASE_DIR : embeddedDir, maxParallel, globalMaxParallel);
+        embeddedDir == null ? GeneralSettings.DEFAULT_EMBEDDED_DATABASE_DIR : embeddedDir, maxParallel, globalMaxParallel,
+        drain == null ? GeneralSettings.DEFAULT_GRACEFUL_SHUTDOWN_SECONDS : drain,
+        poolSize == null ? GeneralSettings.DEFAULT_DATABASE_POOL_SIZE : poolSize);
   }
 
   private static Integer positive(YamlSection section, String key) {

@@ -12,5 +12,11 @@ public record GatewayConfig(
     RouterSettings router,
     LitellmSettings litellm,
     SpendSettings spend,
+    ClusterSettings cluster,
     List<String> ignoredKeys) {
+
+  /** The same configuration, clustered or not (the {@code --cluster} flag). */
+  public GatewayConfig withCluster(boolean on) {
+    return new GatewayConfig(modelList, general, router, litellm, spend, cluster.enabled(on), ignoredKeys);
+  }
 }

@@ -8,9 +8,17 @@ package dev.switchboard.config;
  * @param embeddedDatabaseDir where the embedded database keeps its data
  * @param maxParallelRequests {@code max_parallel_requests}: requests in flight through this gateway at once, or null
  * @param globalMaxParallelRequests {@code global_max_parallel_requests}: the same; when both are set the smaller holds
+ * @param databasePoolSize    {@code database_connection_pool_limit}: Postgres connections this gateway may hold
+ * @param gracefulShutdownSeconds {@code graceful_shutdown_seconds}: how long a stopping gateway lets requests
+ *                            and streams in flight finish before it closes their connections
  */
 public record GeneralSettings(EnvValue masterKey, String databaseUrl, double maxRequestSizeMb, String embeddedDatabaseDir,
-    Integer maxParallelRequests, Integer globalMaxParallelRequests) {
+    Integer maxParallelRequests, Integer globalMaxParallelRequests, double gracefulShutdownSeconds,
+    int databasePoolSize) {
+
+  public static final int DEFAULT_DATABASE_POOL_SIZE = 8;
+
+  public static final double DEFAULT_GRACEFUL_SHUTDOWN_SECONDS = 30;
 
   public static final double DEFAULT_MAX_REQUEST_SIZE_MB = 10;
   public static final String DEFAULT_EMBEDDED_DATABASE_DIR = "data/postgres";

@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -37,12 +38,13 @@ public final class HttpIngressVerticle extends VerticleBase {
    * @param keyRoutes       the key-management API, or null when the gateway runs without a database
    * @param directoryRoutes the user and team APIs, or null without a database
    * @param spendRoutes     the spend reports, or null without a database
+   * @param drainSeconds    on stop, how long requests and streams in flight may take to finish
    * @param routing         the attempt loop, the router's admin routes and health
    * @param redisStatus     Redis as readiness reports it: connected, unavailable, or null when not configured
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, ModelRegistry registry,
       long startedEpochSeconds, KeyRoutes keyRoutes, DirectoryRoutes directoryRoutes, PriceBook prices,
-      SpendRoutes spendRoutes, Routing routing, Supplier<String> redisStatus) {
+      SpendRoutes spendRoutes, double drainSeconds, Routing routing, Supplier<String> redisStatus) {
   }
 
   private final Bus bus;
@@ -61,7 +63,10 @@ public final class HttpIngressVerticle extends VerticleBase {
         .setHost(settings.host())
         .setPort(settings.port() == 0 ? -1 : settings.port())
         .setTcpNoDelay(true)
-        .setCompressionSupported(false));
+        .setCompressionSupported(false)
+        // Every response is written on its connection's event loop, so writes go straight to the
+        // channel: no cross-thread write queue per connection (a 4 KB array each, measured).
+        .setStrictThreadMode(true));
     return server.requestHandler(router()).listen().onSuccess(bound -> settings.boundPort().set(bound.actualPort()));
   }
 
@@ -118,8 +123,10 @@ public final class HttpIngressVerticle extends VerticleBase {
     ErrorResponses.write(ctx.response(), GatewayError.of(ctx.failure() == null ? new IllegalStateException() : ctx.failure()));
   }
 
+  /** Stops accepting, lets what is in flight finish (up to the drain time), then closes what is left. */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(Math.round(settings.drainSeconds() * 1000), TimeUnit.MILLISECONDS);
   }
 }

@@ -141,7 +141,7 @@ public final class DirectoryRoutes {
   }
 
   private JsonObject keysMayHaveChanged(JsonObject answer) {
-    bus.publish(Addresses.AUTH_FORGET, KeyForgotten.ALL);
+    bus.announce(Addresses.AUTH_FORGET, KeyForgotten.ALL.toJson());
     return answer;
   }
 

@@ -77,7 +77,7 @@ public final class KeyRoutes {
     String key = KeySecrets.newKey();
     return existing(store.replaceSecret(oldHash, KeySecrets.hash(key), KeySecrets.displayName(key)))
         .map(renewed -> {
-          bus.publish(Addresses.AUTH_FORGET, new KeyForgotten(oldHash));
+          bus.announce(Addresses.AUTH_FORGET, new KeyForgotten(oldHash).toJson());
           return renewed.toJson().put("key", key);
         });
   }
@@ -100,7 +100,7 @@ public final class KeyRoutes {
     return store.delete(hashes, aliases).map(deleted -> {
       JsonArray names = new JsonArray();
       for (KeyStore.Deleted key : deleted) {
-        bus.publish(Addresses.AUTH_FORGET, new KeyForgotten(key.tokenHash()));
+        bus.announce(Addresses.AUTH_FORGET, new KeyForgotten(key.tokenHash()).toJson());
         names.add(key.keyName());
       }
       return new JsonObject().put("deleted_keys", names);
@@ -120,7 +120,7 @@ public final class KeyRoutes {
 
   /** Every instance drops the key from its cache, so the change holds from the next request on. */
   private VirtualKey forgotten(VirtualKey key) {
-    bus.publish(Addresses.AUTH_FORGET, new KeyForgotten(key.tokenHash()));
+    bus.announce(Addresses.AUTH_FORGET, new KeyForgotten(key.tokenHash()).toJson());
     return key;
   }
 

@@ -8,12 +8,14 @@ import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.provider.UpstreamRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Calls a deployment for one request: builds the provider request, sends it with the deployment's
@@ -76,8 +78,20 @@ public final class Relay {
           null));
     }
     HttpClient client = upstream.url().startsWith("https:") ? tls : plain;
+    // The stage below lives as long as the stream, and so does all it holds: it hands the body
+    // over once instead of holding it, and keeps the request as sent without its body.
+    AtomicReference<Buffer> body = new AtomicReference<>(upstream.body());
+    UpstreamRequest sent = new UpstreamRequest(upstream.url(), upstream.headers(), null, upstream.asksForUsage());
     return client.request(options)
-        .compose(request -> send(call, request, upstream))
+        .compose(request -> {
+          // Non-streaming: one deadline for headers and body together, cancelled as soon as the body is
+          // read (a timer left behind per request would pile up for minutes).
+          long deadline = call.stream() ? -1 : vertx.setTimer(timeoutOf(call), id -> request.reset(0,
+              new TimeoutException("no complete answer within " + timeoutOf(call) + " ms")));
+          Future<RelayResult> result = send(call, request, body.getAndSet(null))
+              .compose(response -> receive(call, response, sent));
+          return deadline < 0 ? result : result.andThen(done -> vertx.cancelTimer(deadline));
+        })
         .recover(failure -> Future.failedFuture(UpstreamErrors.fromException(deployment, failure, timeoutOf(call),
             call.stream() ? "stream_timeout" : "timeout")));
   }
@@ -86,32 +100,31 @@ public final class Relay {
     return call.stream() ? call.deployment().streamTimeoutMs() : call.deployment().timeoutMs();
   }
 
-  private Future<RelayResult> send(RelayCall call, HttpClientRequest request, UpstreamRequest upstream) {
+  private static Future<HttpClientResponse> send(RelayCall call, HttpClientRequest request, Buffer body) {
     // A client that leaves stops the provider too: no tokens generated for nobody. (A merged
     // embedding batch has no single client.)
     if (call.response() != null) {
       call.response().closeHandler(v -> request.reset());
     }
-    // Non-streaming: one deadline for headers and body together, cancelled as soon as the body is read
-    // (a timer left behind per request would pile up for minutes).
-    long deadline = call.stream() ? -1 : vertx.setTimer(timeoutOf(call), id -> request.reset(0, new TimeoutException(
-        "no complete answer within " + timeoutOf(call) + " ms")));
-    Future<RelayResult> result = request.send(upstream.body()).compose(response -> {
-      if (call.responded() != null) {
-        call.responded().tryComplete(response.statusCode());
-      }
-      if (response.statusCode() / 100 != 2) {
-        return response.body().compose(body -> Future.failedFuture(
-            UpstreamErrors.fromResponse(call.deployment(), response.statusCode(), response.headers(), body)));
-      }
-      if (call.stream()) {
-        StreamTranslator translator = call.deployment().provider().adapter()
-            .stream(call.operation(), call.deployment(), upstream, call.includeUsage());
-        return SseRelay.start(vertx, call, request, response, translator, maxEventBytes);
-      }
-      return answer(call, response);
-    });
-    return deadline < 0 ? result : result.andThen(done -> vertx.cancelTimer(deadline));
+    return request.send(body);
+  }
+
+  /** @param upstream the request as sent, without its body */
+  private Future<RelayResult> receive(RelayCall call, HttpClientResponse response, UpstreamRequest upstream) {
+    HttpClientRequest request = response.request();
+    if (call.responded() != null) {
+      call.responded().tryComplete(response.statusCode());
+    }
+    if (response.statusCode() / 100 != 2) {
+      return response.body().compose(body -> Future.failedFuture(
+          UpstreamErrors.fromResponse(call.deployment(), response.statusCode(), response.headers(), body)));
+    }
+    if (call.stream()) {
+      StreamTranslator translator = call.deployment().provider().adapter()
+          .stream(call.operation(), call.deployment(), upstream, call.includeUsage());
+      return SseRelay.start(vertx, call, request, response, translator, maxEventBytes);
+    }
+    return answer(call, response);
   }
 
   private Future<RelayResult> answer(RelayCall call, HttpClientResponse response) {

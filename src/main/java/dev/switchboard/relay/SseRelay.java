@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.parsetools.RecordParser;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -27,7 +26,7 @@ final class SseRelay {
   private final HttpServerResponse client;
   private final StreamFramer framer;
   private final Promise<RelayResult> result = Promise.promise();
-  private final RecordParser lines;
+  private final HttpClientResponse upstream;
   private final SseParser events;
 
   private final Vertx vertx;
@@ -36,6 +35,7 @@ final class SseRelay {
   private long idleCheckTimer = -1;
   private long lastActivityNanos;
   private boolean pausedByClient;
+  private boolean upstreamEnded;
 
   private SseRelay(Vertx vertx, RelayCall call, HttpClientRequest upstreamRequest, HttpClientResponse upstream,
       StreamTranslator translator, int maxLineBytes) {
@@ -44,8 +44,8 @@ final class SseRelay {
     this.upstreamRequest = upstreamRequest;
     this.client = call.response();
     this.framer = new StreamFramer(translator, call.operation());
+    this.upstream = upstream;
     this.events = new SseParser(maxLineBytes, this::onEvent);
-    this.lines = RecordParser.newDelimited("\n", upstream).maxRecordSize(maxLineBytes);
   }
 
   static Future<RelayResult> start(Vertx vertx, RelayCall call, HttpClientRequest upstreamRequest,
@@ -65,16 +65,21 @@ final class SseRelay {
     long idleLimitMs = call.deployment().streamTimeoutMs();
     lastActivityNanos = System.nanoTime();
     idleCheckTimer = vertx.setPeriodic(Math.max(50, Math.min(1000, idleLimitMs / 4)), id -> checkIdle(idleLimitMs));
-    lines.handler(line -> {
+    upstream.handler(read -> {
       lastActivityNanos = System.nanoTime();
       try {
-        events.line(line);
+        events.feed(read);
       } catch (RuntimeException e) {
         fail(e);
       }
     });
-    lines.exceptionHandler(this::fail);
-    lines.endHandler(v -> complete());
+    upstream.exceptionHandler(this::fail);
+    upstream.endHandler(v -> {
+      upstreamEnded = true;
+      if (!events.paused()) {
+        complete();
+      }
+    });
   }
 
   /**
@@ -87,11 +92,11 @@ final class SseRelay {
     }
   }
 
-  private void onEvent(String data) {
+  private void onEvent(String data, Buffer wire) {
     if (finished) {
       return;
     }
-    Buffer bytes = framer.frame(data);
+    Buffer bytes = framer.frame(data, wire);
     if (bytes != null) {
       write(bytes);
     }
@@ -102,14 +107,31 @@ final class SseRelay {
       firstByteNanos = System.nanoTime() - call.startNanos();
     }
     client.write(bytes);
-    if (client.writeQueueFull()) {
+    if (client.writeQueueFull() && !pausedByClient) {
       pausedByClient = true;
-      lines.pause();
-      client.drainHandler(v -> {
-        pausedByClient = false;
-        lastActivityNanos = System.nanoTime();
-        lines.resume();
-      });
+      events.pause();
+      upstream.pause();
+      client.drainHandler(v -> resumeAfterDrain());
+    }
+  }
+
+  /** The client caught up: first the rest of the read that was paused, then the upstream. */
+  private void resumeAfterDrain() {
+    pausedByClient = false;
+    lastActivityNanos = System.nanoTime();
+    try {
+      events.resume();
+    } catch (RuntimeException e) {
+      fail(e);
+      return;
+    }
+    if (finished || events.paused()) {
+      return;
+    }
+    if (upstreamEnded) {
+      complete();
+    } else {
+      upstream.resume();
     }
   }
 
@@ -164,10 +186,9 @@ final class SseRelay {
     vertx.cancelTimer(idleCheckTimer);
   }
 
-  /** Our parser's bound, or RecordParser's, which signals an over-long line this way. */
+  /** The parser's bound on one line or event. */
   private static boolean isTooLarge(Throwable failure) {
-    return failure instanceof SseParser.EventTooLargeException
-        || failure instanceof IllegalStateException && "The current record is too long".equals(failure.getMessage());
+    return failure instanceof SseParser.EventTooLargeException;
   }
 
   private void clientGone() {

@@ -6,6 +6,7 @@ import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.spend.Usage;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Consumer;
 
 /**
  * Frames what a stream's translator emits as SSE for the client: {@code data: ...\n\n} ending with
@@ -23,7 +24,13 @@ public final class StreamFramer {
 
   private final StreamTranslator translator;
   private final boolean anthropicEvents;
+  private final Consumer<String> emitter = this::emit;
   private Buffer pending;
+  /** pending is the upstream's own bytes: to add to it, copy it first. */
+  private boolean pendingIsWire;
+  /** The event being framed and its upstream bytes, while the translator runs. */
+  private String current;
+  private Buffer currentWire;
   private boolean sawDone;
 
   public StreamFramer(StreamTranslator translator, Operation operation) {
@@ -33,20 +40,50 @@ public final class StreamFramer {
 
   /** The bytes to send for one upstream event's data, or null to send nothing. */
   public Buffer frame(String data) {
+    return frame(data, null);
+  }
+
+  /**
+   * As {@link #frame(String)}; {@code wire}, when not null, is the event as it came, exactly
+   * {@code data: <data>\n\n}: when the translator passes the event on unchanged, those bytes are sent.
+   */
+  public Buffer frame(String data, Buffer wire) {
     if (sawDone) {
       return null;
     }
+    current = data;
+    currentWire = anthropicEvents ? null : wire;
+    try {
+      translator.onEvent(data, emitter);
+    } finally {
+      current = null;
+      currentWire = null;
+    }
+    return takePending();
+  }
+
+  private Buffer takePending() {
+    Buffer out = pending;
     pending = null;
-    translator.onEvent(data, this::emit);
-    return pending;
+    pendingIsWire = false;
+    return out;
   }
 
   private void emit(String chunk) {
     if (sawDone) {
       return;
     }
+    if (pending == null && chunk == current && currentWire != null) {
+      pending = currentWire;
+      pendingIsWire = true;
+      sawDone = DONE.equals(chunk);
+      return;
+    }
     if (pending == null) {
       pending = Buffer.buffer(chunk.length() + 32);
+    } else if (pendingIsWire) {
+      pending = Buffer.buffer(pending.length() + chunk.length() + 32).appendBuffer(pending);
+      pendingIsWire = false;
     }
     if (anthropicEvents) {
       pending.appendBuffer(EVENT).appendString(eventType(chunk)).appendString("\n");
@@ -78,7 +115,7 @@ public final class StreamFramer {
     }
     pending = null;
     emit(DONE);
-    return pending;
+    return takePending();
   }
 
   /** The event that tells a client mid-stream that the stream failed (no [DONE] follows). */

@@ -17,8 +17,8 @@ import java.util.logging.Logger;
 /**
  * The one owner of every deployment's runtime state (one per gateway, shared by all event loops):
  * what the strategies rank by, cooldowns and circuit breakers. Cooldowns are decided here and
- * announced on {@code router.cooldown} (publish), so every Router instance, and later every node,
- * holds the same ones.
+ * announced on {@code router.cooldown} to every Router instance of every node (a cluster-wide
+ * announcement), so they all hold the same ones.
  */
 public final class DeploymentStates {
 
@@ -136,7 +136,7 @@ public final class DeploymentStates {
     state.coolDown(until, reason);
     LOG.info("Cooling down " + state.deployment.describe() + " for " + settings.cooldownSeconds() + " s: " + reason);
     if (bus != null) {
-      bus.publish(Addresses.ROUTER_COOLDOWN, new Cooldown(state.deployment.id(), until, reason));
+      bus.announce(Addresses.ROUTER_COOLDOWN, new Cooldown(state.deployment.id(), until, reason).toJson());
     }
   }
 
@@ -161,7 +161,7 @@ public final class DeploymentStates {
     }
     state.reset();
     if (bus != null) {
-      bus.publish(Addresses.ROUTER_COOLDOWN, new Cooldown(id, 0, "reset"));
+      bus.announce(Addresses.ROUTER_COOLDOWN, new Cooldown(id, 0, "reset").toJson());
     }
     return true;
   }

@@ -12,6 +12,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -27,6 +28,8 @@ public final class SpendWriter extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(SpendWriter.class.getName());
   private static final long STOP_WRITE_SECONDS = 5;
+  /** How long a row may wait in memory before it is on disk (all a gateway killed outright can lose). */
+  static final long SPOOL_EVERY_MS = 20;
 
   private final Pool pool;
   private final Path spoolDir;
@@ -35,6 +38,7 @@ public final class SpendWriter extends VerticleBase {
   private final boolean deleteReservations;
   private final Queue<SpendRow> incoming = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final AtomicInteger queued = new AtomicInteger();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong pending = new AtomicLong();
   private volatile Context writerContext;
@@ -57,17 +61,22 @@ public final class SpendWriter extends VerticleBase {
   public Future<?> start() {
     writerContext = context;
     spool = new SpendSpool(spoolDir, batchSize * 4);
+    vertx.setPeriodic(SPOOL_EVERY_MS, tick -> drain());
     vertx.setPeriodic(intervalMillis, tick -> write());
     // Rows left by an earlier run go in before requests are served, so budgets read them back;
     // if Postgres is not there yet they wait in the spool, and the gateway starts anyway.
     return write().timeout(STOP_WRITE_SECONDS, TimeUnit.SECONDS).otherwiseEmpty();
   }
 
-  /** From any thread: the row is spooled promptly and written with the next batch. */
+  /**
+   * From any thread: the row is spooled within {@link #SPOOL_EVERY_MS} and written with the next
+   * batch. The writer is woken early only for a full batch, so a busy gateway pays one thread
+   * wake-up per batch, not one per request.
+   */
   public void offer(SpendRow row) {
     incoming.add(row);
     pending.incrementAndGet();
-    if (drainScheduled.compareAndSet(false, true)) {
+    if (queued.incrementAndGet() >= batchSize && drainScheduled.compareAndSet(false, true)) {
       writerContext.runOnContext(v -> drain());
     }
   }
@@ -88,6 +97,7 @@ public final class SpendWriter extends VerticleBase {
     for (SpendRow row = incoming.poll(); row != null; row = incoming.poll()) {
       rows.add(row);
     }
+    queued.addAndGet(-rows.size());
     if (rows.isEmpty()) {
       return;
     }

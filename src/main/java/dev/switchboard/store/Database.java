@@ -39,7 +39,13 @@ public final class Database {
    * @param databaseUrl a {@code postgresql://} URL, or null for the embedded server in {@code embeddedDir}
    */
   public static Future<Database> open(Vertx vertx, String databaseUrl, Path embeddedDir) {
-    Future<Database> opened = databaseUrl == null ? embedded(vertx, embeddedDir) : external(vertx, databaseUrl);
+    return open(vertx, databaseUrl, embeddedDir, POOL_SIZE);
+  }
+
+  /** @param poolSize connections this gateway may hold ({@code database_connection_pool_limit}) */
+  public static Future<Database> open(Vertx vertx, String databaseUrl, Path embeddedDir, int poolSize) {
+    Future<Database> opened = databaseUrl == null ? embedded(vertx, embeddedDir, poolSize)
+        : external(vertx, databaseUrl, poolSize);
     return opened.compose(database -> Migrations.apply(database.pool)
         .map(applied -> {
           if (applied > 0) {
@@ -51,7 +57,7 @@ public final class Database {
             new StartupException("Cannot prepare the database schema: " + failure.getMessage())))));
   }
 
-  private static Future<Database> external(Vertx vertx, String url) {
+  private static Future<Database> external(Vertx vertx, String url, int poolSize) {
     PgConnectOptions options;
     try {
       options = PgConnectOptions.fromUri(url);
@@ -59,7 +65,7 @@ public final class Database {
       return Future.failedFuture(new StartupException(
           "general_settings.database_url is not a valid postgresql://user:password@host:port/database URL"));
     }
-    Pool pool = pool(vertx, options);
+    Pool pool = pool(vertx, options, poolSize);
     // Fail at start, in one line, rather than on the first request.
     return pool.query("SELECT 1").execute()
         .map(ok -> new Database(pool, null))
@@ -69,7 +75,7 @@ public final class Database {
                 + "or DATABASE_URL, or remove it to use the embedded database"))));
   }
 
-  private static Future<Database> embedded(Vertx vertx, Path dataDir) {
+  private static Future<Database> embedded(Vertx vertx, Path dataDir, int poolSize) {
     return vertx.executeBlocking(() -> {
       try {
         return EmbeddedPostgres.builder()
@@ -85,12 +91,12 @@ public final class Database {
       LOG.info("Embedded PostgreSQL on 127.0.0.1:" + server.getPort() + ", data in " + dataDir.toAbsolutePath());
       PgConnectOptions options = new PgConnectOptions().setHost("127.0.0.1").setPort(server.getPort())
           .setDatabase("postgres").setUser("postgres");
-      return new Database(pool(vertx, options), server);
+      return new Database(pool(vertx, options, poolSize), server);
     });
   }
 
-  private static Pool pool(Vertx vertx, PgConnectOptions options) {
-    return PgBuilder.pool().with(new PoolOptions().setMaxSize(POOL_SIZE)).connectingTo(options).using(vertx).build();
+  private static Pool pool(Vertx vertx, PgConnectOptions options, int poolSize) {
+    return PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize)).connectingTo(options).using(vertx).build();
   }
 
   public Future<Void> close(Vertx vertx) {

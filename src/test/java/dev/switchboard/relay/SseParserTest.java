@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.parsetools.RecordParser;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,9 +12,8 @@ class SseParserTest {
 
   private static List<String> parse(String stream, int max) {
     List<String> events = new ArrayList<>();
-    SseParser parser = new SseParser(max, events::add);
-    RecordParser lines = RecordParser.newDelimited("\n", parser::line);
-    lines.handle(Buffer.buffer(stream));
+    SseParser parser = new SseParser(max, (data, wire) -> events.add(data));
+    parser.feed(Buffer.buffer(stream));
     parser.end();
     return events;
   }
@@ -42,10 +40,9 @@ class SseParserTest {
   @Test
   void split_reads_do_not_split_events() {
     List<String> events = new ArrayList<>();
-    SseParser parser = new SseParser(1000, events::add);
-    RecordParser lines = RecordParser.newDelimited("\n", parser::line);
+    SseParser parser = new SseParser(1000, (data, wire) -> events.add(data));
     for (String piece : new String[] {"da", "ta: hel", "lo\r", "\n", "\r\ndata: [DO", "NE]\n\n"}) {
-      lines.handle(Buffer.buffer(piece));
+      parser.feed(Buffer.buffer(piece));
     }
     assertEquals(List.of("hello", "[DONE]"), events);
   }
@@ -53,5 +50,40 @@ class SseParserTest {
   @Test
   void an_event_past_the_bound_is_refused() {
     assertThrows(SseParser.EventTooLargeException.class, () -> parse("data: " + "x".repeat(50) + "\ndata: " + "y".repeat(60) + "\n\n", 100));
+  }
+
+  @Test
+  void a_line_past_the_bound_is_refused_before_it_ends() {
+    SseParser parser = new SseParser(100, (data, wire) -> { });
+    parser.feed(Buffer.buffer("data: " + "x".repeat(90)));
+    assertThrows(SseParser.EventTooLargeException.class, () -> parser.feed(Buffer.buffer("y".repeat(20))));
+  }
+
+  @Test
+  void an_event_as_framed_for_clients_comes_with_its_own_bytes_and_any_other_without() {
+    List<String> wires = new ArrayList<>();
+    SseParser parser = new SseParser(1000, (data, wire) -> wires.add(wire == null ? null : wire.toString()));
+    parser.feed(Buffer.buffer("data: {\"a\":1}\n\ndata:{\"b\":2}\n\ndata: {\"c\":3}\r\n\r\n: ping\ndata: x\n\n"
+        + "data: l1\ndata: l2\n\nid: 1\ndata: y\n\ndata: z\n: note\n\ndata: cut"));
+    parser.feed(Buffer.buffer("\n\n"));
+    java.util.Arrays.asList("data: {\"a\":1}\n\n", null, null, "data: x\n\n", null, "data: y\n\n", null, null)
+        .forEach(expected -> assertEquals(expected, wires.remove(0)));
+  }
+
+  @Test
+  void a_paused_parser_keeps_the_rest_of_the_read_until_resumed() {
+    List<String> events = new ArrayList<>();
+    SseParser[] parser = new SseParser[1];
+    parser[0] = new SseParser(1000, (data, wire) -> {
+      events.add(data);
+      parser[0].pause();
+    });
+    parser[0].feed(Buffer.buffer("data: 1\n\ndata: 2\n\ndata: 3\n"));
+    assertEquals(List.of("1"), events);
+    parser[0].resume();
+    assertEquals(List.of("1", "2"), events);
+    parser[0].resume();
+    parser[0].feed(Buffer.buffer("\n"));
+    assertEquals(List.of("1", "2", "3"), events);
   }
 }

@@ -56,7 +56,7 @@ class StreamingTest {
               - {model_name: aborting, litellm_params: {model: openai/aborting, api_base: %1$s, api_key: sk-up}}
               - {model_name: endless, litellm_params: {model: openai/endless, api_base: %1$s, api_key: sk-up}}
               - {model_name: flood, litellm_params: {model: openai/flood, api_base: %1$s, api_key: sk-up}}
-              - {model_name: stalling, litellm_params: {model: openai/stalling, api_base: %1$s, api_key: sk-up, stream_timeout: 0.3}}
+              - {model_name: stalling, litellm_params: {model: openai/stalling, api_base: %1$s, api_key: sk-up, stream_timeout: 2}}
               - {model_name: no-usage, litellm_params: {model: mistral/five, api_base: %1$s, api_key: sk-up}}
               - {model_name: garbled, litellm_params: {model: openai/garbled, api_base: %1$s, api_key: sk-up}}
               - {model_name: limited, litellm_params: {model: openai/limited, api_base: %1$s, api_key: sk-up}}

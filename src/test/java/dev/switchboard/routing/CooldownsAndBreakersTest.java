@@ -50,8 +50,8 @@ class CooldownsAndBreakersTest {
     Promise<Cooldown> announced = Promise.promise();
     start(vertx, mock, TWO + "router_settings: {cooldown_time: 0.5, routing_strategy: least-busy}\n")
         .compose(g -> {
-          g.sut.gateway().vertx().eventBus().<Cooldown>localConsumer(Addresses.ROUTER_COOLDOWN,
-              message -> announced.tryComplete(message.body()));
+          g.sut.gateway().vertx().eventBus().<io.vertx.core.json.JsonObject>consumer(Addresses.ROUTER_COOLDOWN,
+              message -> announced.tryComplete(Cooldown.from(message.body())));
           // Until flaky is picked once, every answer still comes from steady (the retry goes there).
           return chatUntilFlakyWasTried(30);
         })

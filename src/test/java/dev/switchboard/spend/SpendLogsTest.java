@@ -169,6 +169,28 @@ class SpendLogsTest extends GatewayTestBase {
   }
 
   @Test
+  void a_streamed_answer_is_charged_for_its_tokens(Vertx vertx, VertxTestContext ctx) throws InterruptedException {
+    VertxTestContext started = new VertxTestContext();
+    start(vertx, started, "");
+    assertTrue(started.awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS));
+    client.post(port, "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
+        .sendJsonObject(new JsonObject().put("model", "chat").put("stream", true)
+            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"))))
+        .compose(streamed -> {
+          ctx.verify(() -> assertTrue(streamed.bodyAsString().contains("[DONE]")));
+          return written(vertx, 1);
+        })
+        .compose(v -> get("/spend/logs").send())
+        .onComplete(ctx.succeeding(logs -> ctx.verify(() -> {
+          JsonObject row = logs.bodyAsJsonArray().getJsonObject(0);
+          assertTrue(row.getBoolean("stream"));
+          assertTrue(row.getLong("completion_tokens") > 0, row.encode());
+          assertTrue(row.getDouble("spend") > 0, row.encode());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void without_row_level_logs_rows_keep_only_cost_and_budgets_still_count(Vertx vertx, VertxTestContext ctx)
       throws InterruptedException {
     VertxTestContext started = new VertxTestContext();

@@ -14,13 +14,18 @@ public final class Awaits {
   public static Future<Void> until(Vertx vertx, BooleanSupplier condition, long timeoutMs) {
     Promise<Void> promise = Promise.promise();
     long deadline = System.currentTimeMillis() + timeoutMs;
-    vertx.setPeriodic(0, 10, id -> {
+    if (condition.getAsBoolean()) {
+      return Future.succeededFuture();
+    }
+    // An initial delay of at least 1 ms: a periodic timer cancelled in its very first run can fail
+    // in Vert.x 5.0 (its future is not set yet), which would leave this wait hanging.
+    vertx.setPeriodic(10, id -> {
       if (condition.getAsBoolean()) {
-        vertx.cancelTimer(id);
         promise.tryComplete();
-      } else if (System.currentTimeMillis() > deadline) {
         vertx.cancelTimer(id);
+      } else if (System.currentTimeMillis() > deadline) {
         promise.tryFail("condition not met within " + timeoutMs + " ms");
+        vertx.cancelTimer(id);
       }
     });
     return promise.future();

@@ -43,7 +43,9 @@ public final class TestGateway {
     }
     return new GatewayConfig(config.modelList(), new GeneralSettings(general.masterKey(), "none",
         general.maxRequestSizeMb(), general.embeddedDatabaseDir(), general.maxParallelRequests(),
-        general.globalMaxParallelRequests()), config.router(), config.litellm(), config.spend(), config.ignoredKeys());
+        general.globalMaxParallelRequests(), general.gracefulShutdownSeconds(),
+        general.databasePoolSize()), config.router(), config.litellm(), config.spend(), config.cluster(),
+        config.ignoredKeys());
   }
 
   /** Each test gateway spools into its own temporary directory unless the test names one. */
@@ -54,7 +56,7 @@ public final class TestGateway {
     try {
       String dir = Files.createTempDirectory("switchboard-spool").toString();
       return new GatewayConfig(config.modelList(), config.general(), config.router(), config.litellm(),
-          config.spend().withSpoolDir(dir), config.ignoredKeys());
+          config.spend().withSpoolDir(dir), config.cluster(), config.ignoredKeys());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

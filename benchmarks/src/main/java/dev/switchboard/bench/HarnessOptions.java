@@ -41,6 +41,10 @@ final class HarnessOptions {
   boolean open = false;
   /** The mock serves TLS with HTTP/2 (ALPN), as public providers do; the gateway then multiplexes its streams. */
   boolean upstreamH2 = false;
+  /** The gateway runs with its embedded Postgres, so every request's spend row is written. */
+  boolean database = false;
+  /** The gateway starts with --cluster (a one-node Hazelcast cluster): what clustering costs a request. */
+  boolean cluster = false;
   double maxTotalS = 300;
   Path report;
   boolean help;
@@ -73,6 +77,8 @@ final class HarnessOptions {
       "  --harness-loops N      event loops of the harness Vert.x (default: available processors)",
       "  --open                 no master_key in the gateway config (default: master_key set, auth on)",
       "  --upstream-h2          the mock speaks TLS + HTTP/2 like public providers (default: plain HTTP/1.1)",
+      "  --database             the gateway runs its embedded Postgres and writes every spend row (default: none)",
+      "  --cluster              the gateway runs with --cluster (Hazelcast, one node on loopback)",
       "  --max-total S          hard limit for the whole run, then exit (default 300)",
       "  --report PATH          JSON report (default: <jar dir>/load-report.json)",
       "  --phases LIST          which runs, of max,open,stream,streams (default: all four)",
@@ -93,6 +99,8 @@ final class HarnessOptions {
         case "--no-pin" -> o.pin = false;
         case "--open" -> o.open = true;
         case "--upstream-h2" -> o.upstreamH2 = true;
+        case "--database" -> o.database = true;
+        case "--cluster" -> o.cluster = true;
         default -> {
           String value = v != null ? v : (i + 1 < args.length ? args[++i] : null);
           if (value == null) {
@@ -164,6 +172,8 @@ final class HarnessOptions {
         .put("stream_duration_s", streamDurationS).put("stream_chunks", streamChunks)
         .put("chunk_interval_ms", chunkIntervalMs).put("streams", streams).put("streams_chunks", streamsChunks)
         .put("streams_interval_ms", streamsIntervalMs).put("streams_ramp_ms", streamsRampMs).put("master_key", !open).put("upstream_h2", upstreamH2)
-        .put("gateway_jvm_opts", new JsonArray(gatewayJvmOpts));
+        .put("gateway_jvm_opts", new JsonArray(gatewayJvmOpts))
+        .put("database", database)
+        .put("cluster", cluster);
   }
 }

@@ -83,7 +83,8 @@ public final class LoadHarness {
     int gatewayPort = Loopback.freePort();
     Path config = Files.createTempFile("switchboard-bench-", ".yaml");
     config.toFile().deleteOnExit();
-    Files.writeString(config, GatewayProcess.config(mockPort, !o.open, o.upstreamH2));
+    Files.writeString(config, GatewayProcess.config(mockPort, !o.open, o.upstreamH2,
+        o.database ? Files.createTempDirectory("switchboard-harness-data") : null));
     GatewayProcess gateway = GatewayProcess.start(o, config, gatewayPort, gatewayLog);
     log("gateway: %s", gateway.commandLine());
 

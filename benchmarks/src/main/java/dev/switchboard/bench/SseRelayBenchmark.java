@@ -10,7 +10,6 @@ import dev.switchboard.relay.SseParser;
 import dev.switchboard.relay.StreamFramer;
 import dev.switchboard.spend.Usage;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.parsetools.RecordParser;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -28,10 +27,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The streaming relay's per-event work on one whole OpenAI stream, as relay/SseRelay does it: a
- * RecordParser on "\n" feeds the gateway's {@link SseParser}, and the gateway's {@link
- * StreamFramer} re-frames each event into a {@code data: ...\n\n} Buffer (and parses the chunks
- * that mention usage). Only the socket writes are left out.
+ * The streaming relay's per-event work on one whole OpenAI stream, as relay/SseRelay does it: the
+ * network reads feed the gateway's {@link SseParser}, and the gateway's {@link StreamFramer} frames
+ * each event as a {@code data: ...\n\n} Buffer for the client (the event's own bytes when it passes
+ * through unchanged; it parses the chunks that mention usage). Only the socket writes are left out.
  *
  * <p>The stream has {@link #CHUNK_EVENTS} chunk events (role, content, finish, usage) and
  * [DONE]. Time is per stream; divide by {@link #EVENTS} for per event.
@@ -91,15 +90,14 @@ public class SseRelayBenchmark {
   }
 
   private Usage relay(StreamFramer framer, Consumer<Buffer> client) {
-    SseParser events = new SseParser(LitellmSettings.DEFAULT_MAX_TOOL_CALL_BUFFER_BYTES, data -> {
-      Buffer bytes = framer.frame(data);
+    SseParser events = new SseParser(LitellmSettings.DEFAULT_MAX_TOOL_CALL_BUFFER_BYTES, (data, wire) -> {
+      Buffer bytes = framer.frame(data, wire);
       if (bytes != null) {
         client.accept(bytes);
       }
     });
-    RecordParser lines = RecordParser.newDelimited("\n", events::line).maxRecordSize(LitellmSettings.DEFAULT_MAX_TOOL_CALL_BUFFER_BYTES);
     for (int i = 0; i < input.size(); i++) {
-      lines.handle(input.get(i));
+      events.feed(input.get(i));
     }
     events.end();
     Buffer done = framer.end();

@@ -1,0 +1,185 @@
+package dev.switchboard.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.Gateway;
+import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.TestDatabase;
+import dev.switchboard.testing.TestGateway;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A clustered node killed outright (SIGKILL) with spend still spooled: the other node keeps serving,
+ * and the killed node's spooled spend is written, each request once, when it starts again on its
+ * own data directory (as a container restarts on its volume).
+ */
+@ExtendWith(VertxExtension.class)
+class NodeKilledTest {
+
+  private static final String MASTER = "sk-master-killed";
+
+  @TempDir
+  Path dir;
+
+  private Process process;
+  private final List<Gateway> gateways = new ArrayList<>();
+
+  @AfterEach
+  void stop(VertxTestContext ctx) {
+    if (process != null) {
+      process.destroyForcibly();
+    }
+    Future<Void> closed = Future.succeededFuture();
+    for (Gateway gateway : gateways) {
+      closed = closed.eventually(gateway::close);
+    }
+    closed.onComplete(done -> ctx.completeNow());
+  }
+
+  private String config(MockProvider mock, String databaseUrl, String cluster, int hazelcastPort) {
+    return """
+        model_list:
+          - model_name: chat
+            litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}
+            model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
+        general_settings:
+          master_key: %s
+          database_url: "%s"
+          spend_spool_dir: "%s"
+          cluster: {name: %s, port: %d, interface: 127.0.0.1, members: ["127.0.0.1:%d", "127.0.0.1:%d"]}
+        """.formatted(mock.apiBase(), MASTER, databaseUrl, dir.resolve("spool-a"), cluster, hazelcastPort,
+        hazelcastPort, hazelcastPort + 1);
+  }
+
+  private Future<Integer> chat(WebClient client, int port) {
+    return client.post(port, "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
+        .sendJsonObject(new JsonObject().put("model", "chat")
+            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))))
+        .map(response -> response.statusCode());
+  }
+
+  /** Request ids in the killed node's spool files. */
+  private Set<String> spooled() {
+    Set<String> ids = new HashSet<>();
+    try (Stream<Path> files = Files.list(dir.resolve("spool-a"))) {
+      for (Path file : files.toList()) {
+        for (String line : Files.readAllLines(file)) {
+          if (line.startsWith("{")) {
+            ids.add(new JsonObject(line).getString("id"));
+          }
+        }
+      }
+    } catch (IOException e) {
+      if (!(e instanceof java.nio.file.NoSuchFileException)) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return ids;
+  }
+
+  @Test
+  void a_killed_node_loses_no_spooled_spend_and_the_other_keeps_serving(Vertx vertx, VertxTestContext ctx)
+      throws IOException {
+    MockProvider mock = new MockProvider(vertx);
+    WebClient client = WebClient.create(vertx);
+    String url = TestDatabase.newDatabaseUrl();
+    String cluster = "sb-kill-" + UUID.randomUUID();
+    int hazelcast = TestGateway.freePort();
+    int portA = TestGateway.freePort();
+    Path configA = dir.resolve("a.yaml");
+    mock.start()
+        .compose(started -> {
+          try {
+            // A writes spend once an hour: its rows wait in its spool, as while Postgres is away.
+            Files.writeString(configA, config(mock, url, cluster, hazelcast).replace("master_key",
+                "proxy_batch_write_at: 3600\n  master_key"));
+            process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.switchboard.cli.Main",
+                "--config", configA.toString(), "--host", "127.0.0.1", "--port", Integer.toString(portA)))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("a.log").toFile()).start();
+          } catch (IOException e) {
+            return Future.failedFuture(e);
+          }
+          return TestGateway.start(config(mock, url, cluster, hazelcast).replace("spool-a", "spool-b"))
+              .onSuccess(gateways::add);
+        })
+        .compose(nodeB -> untilServing(vertx, client, portA, System.currentTimeMillis() + 60_000))
+        .compose(serving -> {
+          List<Future<Integer>> sent = new ArrayList<>();
+          for (int i = 0; i < 20; i++) {
+            sent.add(chat(client, portA));
+          }
+          return Future.all(sent);
+        })
+        .compose(answered -> {
+          ctx.verify(() -> assertTrue(answered.<Integer>list().stream().allMatch(s -> s == 200)));
+          // Its 20 rows are on disk, in its spool, not yet in Postgres, when it dies.
+          return Awaits.until(vertx, () -> spooled().size() == 20, 10_000);
+        })
+        .compose(spooled -> {
+          process.destroyForcibly(); // SIGKILL: no hook, no flush
+          return vertx.executeBlocking(() -> process.waitFor());
+        })
+        .compose(dead -> chat(client, gateways.get(0).port()))
+        .compose(servedByB -> {
+          ctx.verify(() -> assertEquals(200, servedByB, "the other node keeps serving"));
+          // A comes back on its own spool (its volume), and writes what it left there before serving.
+          return TestGateway.start(config(mock, url, cluster, hazelcast)).onSuccess(gateways::add);
+        })
+        .compose(restarted -> Awaits.until(vertx, () -> restarted.accounting().writer().pendingRows() == 0, 10_000)
+            .compose(v -> client.get(restarted.port(), "127.0.0.1", "/spend/logs").addQueryParam("limit", "1000")
+                .putHeader("Authorization", "Bearer " + MASTER).send()))
+        .eventually(mock::stop)
+        .onComplete(ctx.succeeding(logs -> ctx.verify(() -> {
+          JsonArray rows = logs.bodyAsJsonArray();
+          Set<String> ids = new HashSet<>();
+          rows.forEach(row -> ids.add(((JsonObject) row).getString("request_id")));
+          assertEquals(21, rows.size(), "A's 20 requests and B's one: " + rows.size());
+          assertEquals(21, ids.size(), "each once");
+          assertTrue(!Files.list(dir.resolve("spool-a")).findAny().isPresent(), "A's spool is empty once written");
+          client.close();
+          ctx.completeNow();
+        })));
+  }
+
+  private static Future<Void> untilServing(Vertx vertx, WebClient client, int port, long deadline) {
+    Promise<Void> ready = Promise.promise();
+    poll(vertx, client, port, deadline, ready);
+    return ready.future();
+  }
+
+  private static void poll(Vertx vertx, WebClient client, int port, long deadline, Promise<Void> ready) {
+    client.get(port, "127.0.0.1", "/health/liveliness").send().onComplete(answer -> {
+      if (answer.succeeded() && answer.result().statusCode() == 200) {
+        ready.complete();
+      } else if (System.currentTimeMillis() > deadline) {
+        ready.fail("the node did not start serving");
+      } else {
+        vertx.setTimer(50, id -> poll(vertx, client, port, deadline, ready));
+      }
+    });
+  }
+}
