@@ -48,7 +48,7 @@ class CooldownsAndBreakersTest {
     MockProvider mock = new MockProvider(vertx).on("flaky", Behaviour.error(429, "{\"error\":{\"message\":\"busy\"}}",
         Map.of()));
     Promise<Cooldown> announced = Promise.promise();
-    start(vertx, mock, TWO + "router_settings: {cooldown_time: 0.5, routing_strategy: least-busy}\n")
+    start(vertx, mock, TWO + "router_settings: {cooldown_time: 2, routing_strategy: least-busy}\n")
         .compose(g -> {
           g.sut.gateway().vertx().eventBus().<io.vertx.core.json.JsonObject>consumer(Addresses.ROUTER_COOLDOWN,
               message -> announced.tryComplete(Cooldown.from(message.body())));
