@@ -26,12 +26,15 @@ import dev.switchboard.ratelimit.Release;
 import dev.switchboard.relay.RelayCall;
 import dev.switchboard.relay.RelayResult;
 import dev.switchboard.relay.StreamRelayVerticle;
+import dev.switchboard.routing.HealthCheckVerticle;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.routing.PickRequest;
 import dev.switchboard.routing.Router;
 import dev.switchboard.routing.RouterVerticle;
+import dev.switchboard.routing.Routing;
 import dev.switchboard.spend.Accounting;
 import dev.switchboard.spend.BudgetCheck;
+import dev.switchboard.spend.PriceBook;
 import dev.switchboard.spend.Reservation;
 import dev.switchboard.spend.SpendEvent;
 import dev.switchboard.spend.SpendRoutes;
@@ -74,15 +77,17 @@ public final class Gateway {
   private final List<String> stages;
   private final Database database;
   private final Accounting accounting;
+  private final Routing routing;
   private final Bus bus;
   private final Metrics metrics;
   /** The longest a stopping gateway waits for its last spend records to be handled. */
   private static final long SETTLE_MS = 5_000;
 
   private Gateway(Vertx vertx, Bus bus, ModelRegistry registry, SpendLedger ledger, RateLimiter limiter, int port,
-      List<String> stages, Database database, Accounting accounting, Metrics metrics) {
+      List<String> stages, Database database, Accounting accounting, Metrics metrics, Routing routing) {
     this.bus = bus;
     this.metrics = metrics;
+    this.routing = routing;
     this.limiter = limiter;
     this.database = database;
     this.accounting = accounting;
@@ -115,7 +120,9 @@ public final class Gateway {
 
     RateLimiter limiter = RateLimiter.create(vertx, config, registry);
     limiter.observeRedis(metrics::redisCall);
-    Router router = new Router(registry, limiter.gate());
+    PriceBook prices = PriceBook.shipped();
+    Routing routing = new Routing(vertx, bus, registry, config, limiter.gate(), prices);
+    Router router = routing.router();
     SpendLedger ledger = new SpendLedger();
     // Completed off any Vert.x context: after a failed start this Vert.x is closing and its event
     // loops can no longer run callbacks.
@@ -132,7 +139,7 @@ public final class Gateway {
           Authenticator authenticator = new Authenticator(config.general().masterKey().value(), keys, registry::expand);
           reportConfig(config, authenticator, db == null);
           // A shared reservation outlives a dead gateway by at most the longest request, plus a minute.
-          Accounting accounting = Accounting.create(config.spend(), db == null ? null : db.pool(),
+          Accounting accounting = Accounting.create(config.spend(), prices, db == null ? null : db.pool(),
               config.litellm().requestTimeout() + 60);
           accounts.set(accounting);
           metrics.watch(limiter, accounting.writer());
@@ -141,7 +148,8 @@ public final class Gateway {
               keyRoutes, db == null ? null : new DirectoryRoutes(bus, db.pool(), keyRoutes), accounting.prices(),
               db == null ? null : new SpendRoutes(bus, db.pool(), config.spend()), metrics,
               config.observability().metricsAuth(), new Doctor(vertx, config.source(), db == null ? null : db.pool()),
-              config.general().gracefulShutdownSeconds());
+              config.general().gracefulShutdownSeconds(), routing,
+              () -> config.router().redis() == null ? null : limiter.redisAvailable() ? "connected" : "unavailable");
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RateLimitVerticle(bus, limiter)))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))
@@ -150,12 +158,15 @@ public final class Gateway {
                   : vertx.deployVerticle(accounting.writer(), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
                       .onSuccess(stages::add))
               .compose(v -> deploy(vertx, loops, stages, () -> new SpendLogVerticle(bus, ledger, accounting, metrics)))
+              .compose(v -> !config.router().routing().backgroundHealthChecks() ? Future.succeededFuture()
+                  : deploy(vertx, 1, stages, () -> new HealthCheckVerticle(routing.health(),
+                      config.router().routing().healthCheckIntervalSeconds())))
               .compose(v -> deploy(vertx, loops, stages, () -> new HttpIngressVerticle(bus, ingress)));
         })
         .onComplete(deployed -> {
           if (deployed.succeeded()) {
             started.complete(new Gateway(vertx, bus, registry, ledger, limiter, boundPort.get(), List.copyOf(stages),
-                database.get(), accounts.get(), metrics));
+                database.get(), accounts.get(), metrics, routing));
           } else {
             started.fail(startupFailure(deployed.cause(), options));
             Database db = database.get();
@@ -224,6 +235,11 @@ public final class Gateway {
   /** This gateway's meters; the router reports deployment health through {@link Metrics#router()}. */
   public Metrics metrics() {
     return metrics;
+  }
+
+  /** Deployment states, the router, the attempt loop and health checks. */
+  public Routing routing() {
+    return routing;
   }
 
   /** Rate limits, fair queues and their counters. */

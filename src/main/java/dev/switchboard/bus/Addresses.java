@@ -10,6 +10,8 @@ public final class Addresses {
   /** Sent: a request holding a permit has ended. */
   public static final String RATELIMIT_RELEASE = "sb.ratelimit.release";
   public static final String ROUTER_PICK = "sb.router.pick";
+  /** Announced to every node: a deployment cools down (or its cooldown is reset); every Router instance holds the same. */
+  public static final String ROUTER_COOLDOWN = "sb.router.cooldown";
   public static final String RELAY_CALL = "sb.relay.call";
   /** Reserves a request's estimated cost against its budgets, or refuses it. */
   public static final String BUDGET_RESERVE = "sb.budget.reserve";

@@ -95,8 +95,10 @@ public final class ConfigLoader {
     ObservabilitySettings observability = new ObservabilitySettings(
         generalSection.bool("metrics_auth", false) || litellmSection.bool("require_auth_for_metrics_endpoint", false),
         litellmSection.bool("json_logs", false));
+    YamlSection routerSection = root.section("router_settings");
+    RoutingSettings routing = RoutingSettingsReader.read(routerSection, litellmSection, generalSection);
     GeneralSettings general = general(generalSection, ignored);
-    RouterSettings router = router(root.section("router_settings"), ignored);
+    RouterSettings router = router(routerSection, routing, ignored);
     LitellmSettings litellm = litellm(litellmSection, ignored);
     ignored.addAll(0, root.unread());
     return new GatewayConfig(List.copyOf(models), general, router, litellm, spend, cluster, List.copyOf(ignored),
@@ -224,11 +226,7 @@ public final class ConfigLoader {
     return value;
   }
 
-  private RouterSettings router(YamlSection section, List<String> ignored) {
-    String strategy = section.string("routing_strategy");
-    if (strategy != null && !RouterSettings.SIMPLE_SHUFFLE.equals(strategy)) {
-      ignored.add(section.path("routing_strategy") + " (" + strategy + " not implemented yet; using simple-shuffle)");
-    }
+  private RouterSettings router(YamlSection section, RoutingSettings routing, List<String> ignored) {
     RedisSettings redis = redis(section);
     Integer queueMaxLength = section.integer("queue_max_length");
     if (queueMaxLength != null && queueMaxLength < 0) {
@@ -239,9 +237,9 @@ public final class ConfigLoader {
       throw new StartupException(section.path("queue_timeout") + " must be greater than 0, got " + queueTimeout);
     }
     ignored.addAll(section.unread());
-    return new RouterSettings(RouterSettings.SIMPLE_SHUFFLE, redis,
+    return new RouterSettings(routing.strategy(), redis,
         queueMaxLength == null ? RouterSettings.DEFAULT_QUEUE_MAX_LENGTH : queueMaxLength,
-        queueTimeout == null ? RouterSettings.DEFAULT_QUEUE_TIMEOUT_SECONDS : queueTimeout);
+        queueTimeout == null ? RouterSettings.DEFAULT_QUEUE_TIMEOUT_SECONDS : queueTimeout, routing);
   }
 
   /** {@code redis_url}, else {@code redis_host} (or REDIS_HOST) with port and password; null when neither is set. */

@@ -48,6 +48,11 @@ final class YamlSection {
     return values.get(key);
   }
 
+  /** The keys present, in file order. */
+  List<String> rawKeys() {
+    return List.copyOf(values.keySet());
+  }
+
   boolean has(String key) {
     return values.get(key) != null;
   }

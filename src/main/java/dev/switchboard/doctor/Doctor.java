@@ -93,7 +93,7 @@ public final class Doctor {
       pending.add(redis(config.router().redis()).map(List::of));
       pending.add(options.offline()
           ? Future.succeededFuture(List.of(Check.ok("deployments", "not probed (--offline)")))
-          : deployments(registry, config.litellm().sslVerify()));
+          : deployments(config, config.litellm().sslVerify()));
     }
     return Future.join(pending).transform(done -> {
       for (Future<List<Check>> found : pending) {
@@ -175,15 +175,19 @@ public final class Doctor {
         .eventually(client::close);
   }
 
-  private Future<List<Check>> deployments(ModelRegistry registry, boolean sslVerify) {
+  private Future<List<Check>> deployments(GatewayConfig config, boolean sslVerify) {
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setTrustAll(!sslVerify)
         .setVerifyHost(sslVerify));
     ProviderProbe probe = new ProviderProbe(client);
     List<Future<Check>> checks = new ArrayList<>();
-    for (String name : registry.modelNames()) {
-      for (Deployment deployment : registry.group(name).deployments()) {
-        checks.add(probe.check(deployment));
-      }
+    List<Deployment> deployments;
+    try {
+      deployments = ModelRegistry.deployments(config);
+    } catch (StartupException e) {
+      return Future.succeededFuture(List.of()); // reported with the config check above
+    }
+    for (Deployment deployment : deployments) {
+      checks.add(probe.check(deployment));
     }
     return Future.join(checks).transform(done -> {
       List<Check> out = new ArrayList<>();

@@ -16,14 +16,27 @@ public final class GatewayError extends ReplyException {
   private final String code;
   private final String param;
   private final String retryAfter;
+  private final long retryAfterMillis;
 
   public GatewayError(int status, String type, String code, String param, String message, String retryAfter) {
+    this(status, type, code, param, message, retryAfter, -1);
+  }
+
+  /** @param retryAfterMillis the wait the provider asked for, to the millisecond ({@code retry-after-ms}), or -1 */
+  public GatewayError(int status, String type, String code, String param, String message, String retryAfter,
+      long retryAfterMillis) {
     super(ReplyFailure.RECIPIENT_FAILURE, status, message, true);
     this.status = status;
     this.type = type;
     this.code = code;
     this.param = param;
     this.retryAfter = retryAfter;
+    this.retryAfterMillis = retryAfterMillis;
+  }
+
+  /** The same error with another message (what the router adds about retries and fallbacks). */
+  public GatewayError withMessage(String message) {
+    return new GatewayError(status, type, code, param, message, retryAfter, retryAfterMillis);
   }
 
   public static GatewayError badRequest(String param, String message) {
@@ -61,6 +74,18 @@ public final class GatewayError extends ReplyException {
   /** Seconds (as the upstream sent them) the client should wait, or null. */
   public String retryAfter() {
     return retryAfter;
+  }
+
+  /** Milliseconds the provider asked to wait, or -1 when it said nothing. */
+  public long retryAfterMillis() {
+    if (retryAfterMillis >= 0 || retryAfter == null) {
+      return retryAfterMillis;
+    }
+    try {
+      return Math.round(Double.parseDouble(retryAfter.trim()) * 1000);
+    } catch (NumberFormatException notSeconds) {
+      return -1; // an HTTP date: the client can read it, the router does not wait on it
+    }
   }
 
   public JsonObject toJson() {

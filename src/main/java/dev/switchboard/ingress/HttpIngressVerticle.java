@@ -10,6 +10,7 @@ import dev.switchboard.metrics.Metrics;
 import dev.switchboard.doctor.Doctor;
 import dev.switchboard.provider.Operation;
 import dev.switchboard.routing.ModelRegistry;
+import dev.switchboard.routing.Routing;
 import dev.switchboard.spend.PriceBook;
 import dev.switchboard.spend.SpendRoutes;
 import io.vertx.core.Future;
@@ -21,6 +22,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,10 +44,13 @@ public final class HttpIngressVerticle extends VerticleBase {
    * @param metricsAuth     GET /metrics asks for the master key
    * @param doctor          the checks behind GET /health/doctor
    * @param drainSeconds    on stop, how long requests and streams in flight may take to finish
+   * @param routing         the attempt loop, the router's admin routes and health
+   * @param redisStatus     Redis as readiness reports it: connected, unavailable, or null when not configured
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, ModelRegistry registry,
       long startedEpochSeconds, KeyRoutes keyRoutes, DirectoryRoutes directoryRoutes, PriceBook prices,
-      SpendRoutes spendRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor, double drainSeconds) {
+      SpendRoutes spendRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor, double drainSeconds,
+      Routing routing, Supplier<String> redisStatus) {
   }
 
   private final Bus bus;
@@ -76,12 +81,13 @@ public final class HttpIngressVerticle extends VerticleBase {
     // Every request gets its id first, so every answer (errors included) and log line can carry it.
     router.route().handler(RequestIds::assign);
     InfoHandlers info = new InfoHandlers(bus, settings.registry(), settings.startedEpochSeconds(),
-        settings.keyRoutes() != null);
+        settings.keyRoutes() != null, settings.routing().states(), settings.redisStatus());
     // Checked while reading: a body over the limit is refused as soon as it is known, not buffered.
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
 
     for (Operation operation : Operation.values()) {
-      ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.prices(), settings.metrics());
+      ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.prices(), settings.routing().calls(),
+          settings.metrics());
       router.post("/v1" + operation.path()).handler(body).handler(handler);
       router.post(operation.path()).handler(body).handler(handler);
     }
@@ -99,6 +105,7 @@ public final class HttpIngressVerticle extends VerticleBase {
                 + "with general_settings.database_url: none. Remove it (embedded database) or point it at Postgres.", null)));
       }
     }
+    settings.routing().routes().mount(router);
     router.get("/health/liveliness").handler(info::liveness);
     router.get("/health/liveness").handler(info::liveness);
     router.get("/health/readiness").handler(info::readiness);

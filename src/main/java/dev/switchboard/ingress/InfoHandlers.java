@@ -8,7 +8,9 @@ import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.routing.DeploymentStates;
 import dev.switchboard.routing.ModelRegistry;
+import java.util.function.Supplier;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -23,10 +25,18 @@ final class InfoHandlers {
   private final long createdEpochSeconds;
   private final Buffer modelList;
   private final Buffer liveness;
-  private final Buffer readiness;
+  private final JsonObject readiness;
+  private final DeploymentStates deployments;
+  private final Supplier<String> redisStatus;
 
-  /** @param withDatabase whether the gateway has its Postgres (readiness says so, as LiteLLM's does) */
-  InfoHandlers(Bus bus, ModelRegistry registry, long createdEpochSeconds, boolean withDatabase) {
+  /**
+   * @param withDatabase whether the gateway has its Postgres (readiness says so, as LiteLLM's does)
+   * @param redisStatus  connected, unavailable, or null when Redis is not configured
+   */
+  InfoHandlers(Bus bus, ModelRegistry registry, long createdEpochSeconds, boolean withDatabase,
+      DeploymentStates deployments, Supplier<String> redisStatus) {
+    this.deployments = deployments;
+    this.redisStatus = redisStatus;
     this.bus = bus;
     this.registry = registry;
     this.createdEpochSeconds = createdEpochSeconds;
@@ -35,14 +45,14 @@ final class InfoHandlers {
     this.liveness = health.toBuffer();
     // Said the way LiteLLM says it, so probes that read the field keep working. The pool was
     // proven at start; a lost database shows in the requests that need it.
-    this.readiness = health.copy().put("db", withDatabase ? "connected" : "Not connected").toBuffer();
+    this.readiness = health.copy().put("db", withDatabase ? "connected" : "Not connected");
   }
 
   /** OpenAI's list shape with the {@code model_name}s this caller may use. */
   private Buffer modelList(Principal principal) {
     JsonArray data = new JsonArray();
-    for (String name : registry.modelNames()) {
-      if (principal.allows(name)) {
+    for (String name : registry.listedNames()) {
+      if (principal.allows(name) || principal.allows(registry.resolve(name).name())) {
         data.add(new JsonObject().put("id", name).put("object", "model").put("created", createdEpochSeconds)
             .put("owned_by", "openai"));
       }
@@ -65,8 +75,11 @@ final class InfoHandlers {
     json(ctx, liveness);
   }
 
+  /** Also Redis ({@code cache}: redis or null, with its state) and how many deployments can take traffic now. */
   void readiness(RoutingContext ctx) {
-    json(ctx, readiness);
+    String redis = redisStatus.get();
+    json(ctx, readiness.copy().put("cache", redis == null ? null : "redis").put("redis", redis == null ? "not configured" : redis)
+        .put("healthy_deployments", deployments.healthyCount()).put("deployments", deployments.size()).toBuffer());
   }
 
   private static void json(RoutingContext ctx, Buffer body) {

@@ -16,7 +16,9 @@ import dev.switchboard.ratelimit.Permit;
 import dev.switchboard.ratelimit.Release;
 import dev.switchboard.relay.RelayCall;
 import dev.switchboard.relay.RelayResult;
-import dev.switchboard.routing.PickRequest;
+import dev.switchboard.routing.CallRouter;
+import dev.switchboard.routing.CallSpec;
+import dev.switchboard.routing.CallTrace;
 import dev.switchboard.spend.BudgetCheck;
 import dev.switchboard.spend.PriceBook;
 import dev.switchboard.spend.Reservation;
@@ -37,9 +39,9 @@ import java.util.logging.Logger;
 
 /**
  * {@code POST /v1/chat/completions}, {@code /v1/completions}, {@code /v1/embeddings}: parse, then
- * auth → rate limit → router → budget → relay over the event bus, then answer and hand the outcome to
- * spend. Each stage can answer early with an error; failures
- * become HTTP answers in one place ({@link #finish}).
+ * auth → rate limit over the event bus → routing ({@link CallRouter}: router → budget → relay, with
+ * retries and fallbacks), then answer and hand the outcome to spend. Each stage can answer early
+ * with an error; failures become HTTP answers in one place ({@link #finish}).
  */
 final class ModelCallHandler implements Handler<RoutingContext> {
 
@@ -51,12 +53,14 @@ final class ModelCallHandler implements Handler<RoutingContext> {
   private final Bus bus;
   private final Operation operation;
   private final PriceBook prices;
+  private final CallRouter calls;
   private final Metrics metrics;
 
-  ModelCallHandler(Bus bus, Operation operation, PriceBook prices, Metrics metrics) {
+  ModelCallHandler(Bus bus, Operation operation, PriceBook prices, CallRouter calls, Metrics metrics) {
     this.bus = bus;
     this.operation = operation;
     this.prices = prices;
+    this.calls = calls;
     this.metrics = metrics;
   }
 
@@ -65,13 +69,11 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     final String requestId;
     final long startNanos = System.nanoTime();
     final long startMillis = System.currentTimeMillis();
+    final CallTrace trace = new CallTrace();
     ModelRequest call;
     Principal principal;
     Permit permit;
-    Deployment deployment;
     Reservation reservation;
-    long relayStartNanos;
-    long providerNanos;
 
     Exchange(String requestId) {
       this.requestId = requestId;
@@ -101,34 +103,32 @@ final class ModelCallHandler implements Handler<RoutingContext> {
             return Future.failedFuture(permit.denial());
           }
           exchange.permit = permit;
-          // Unbounded: a saturated model group's fair queue bounds the wait itself (queue_timeout).
-          return bus.<Deployment>requestUnbounded(Addresses.ROUTER_PICK,
-              new PickRequest(exchange.call.model(), exchange.principal, permit.estimatedTokens()));
-        })
-        .compose(deployment -> {
-          exchange.deployment = deployment;
-          response.putHeader("x-litellm-model-id", deployment.id());
-          return bus.<Reservation>request(Addresses.BUDGET_RESERVE, new BudgetCheck(exchange.requestId,
-              exchange.principal, deployment, exchange.call.body(), exchange.startMillis));
-        })
-        .compose(reservation -> {
-          exchange.reservation = reservation;
-          Deployment deployment = exchange.deployment;
-          RelayCall call = new RelayCall(exchange.requestId, operation, deployment, exchange.call.body(),
-              exchange.call.stream(), exchange.call.includeUsage(), response, ctx.request().headers(), exchange.startNanos,
-              usage -> prices.of(deployment).cost(usage));
-          exchange.relayStartNanos = System.nanoTime();
-          return bus.<RelayResult>requestUnbounded(Addresses.RELAY_CALL, call)
-              .onComplete(relayed -> exchange.providerNanos = System.nanoTime() - exchange.relayStartNanos);
+          // Routing owns the attempts (pick, relay, retries, fallbacks); the budget is reserved once, and a
+          // failed attempt's deployment slot is given back at once while the permit stays with the request.
+          return calls.call(new CallSpec(exchange.requestId, operation, exchange.call.body(), exchange.call.model(),
+              exchange.call.stream(), exchange.call.includeUsage(), response, ctx.request().headers(),
+              exchange.startNanos, exchange.principal, permit.estimatedTokens(), tags(exchange.call.body()),
+              deployment -> reserve(exchange, deployment),
+              (deployment, usage) -> bus.send(Addresses.RATELIMIT_RELEASE, Release.slot(permit, deployment, usage)),
+              (deployment, usage) -> prices.of(deployment).cost(usage)),
+              exchange.trace);
         })
         .onComplete(outcome -> finish(exchange, response, outcome));
+  }
+
+  private Future<Void> reserve(Exchange exchange, Deployment deployment) {
+    return bus.<Reservation>request(Addresses.BUDGET_RESERVE, new BudgetCheck(exchange.requestId, exchange.principal,
+        deployment, exchange.call.body(), exchange.startMillis)).map(reservation -> {
+          exchange.reservation = reservation;
+          return null;
+        });
   }
 
   private void finish(Exchange exchange, HttpServerResponse response, AsyncResult<RelayResult> outcome) {
     RelayResult result = outcome.result();
     if (exchange.permit != null) {
       // Before answering, so the caller's next request already sees this one's slot and tokens given back.
-      bus.send(Addresses.RATELIMIT_RELEASE, new Release(exchange.permit, exchange.deployment,
+      bus.send(Addresses.RATELIMIT_RELEASE, new Release(exchange.permit, exchange.trace.heldSlot(),
           result == null ? Usage.NONE : result.usage()));
     }
     if (outcome.failed() && !(outcome.cause() instanceof GatewayError)) {
@@ -137,7 +137,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     GatewayError error = outcome.failed() ? GatewayError.of(outcome.cause()) : result.streamError();
     Usage usage = result == null ? Usage.NONE : result.usage();
     if (!response.headWritten()) {
-      response.putHeader(COST_HEADER, Double.toString(prices.of(exchange.deployment).cost(usage)));
+      response.putHeader(COST_HEADER, Double.toString(prices.of(exchange.trace.deployment()).cost(usage)));
     }
     if (outcome.failed()) {
       ErrorResponses.write(response, error);
@@ -147,9 +147,10 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     int status = error != null ? error.status() : result.clientGone() ? 499 : 200;
     long durationNanos = System.nanoTime() - exchange.startNanos;
     if (LOG.isLoggable(Level.FINE)) {
-      Logs.request(LOG, Level.FINE, exchange.requestId, "model=" + exchange.call.model() + " stream=" + exchange.call.stream()
-          + " status=" + status + " deployment=" + (exchange.deployment == null ? "-" : exchange.deployment.id())
-          + " ms=" + durationNanos / 1_000_000.0 + (error == null ? "" : " error=" + error.code()), null);
+      Logs.request(LOG, Level.FINE, exchange.requestId, "model=" + exchange.call.model() + " stream="
+          + exchange.call.stream() + " status=" + status + " deployment="
+          + (exchange.trace.deployment() == null ? "-" : exchange.trace.deployment().id()) + " ms="
+          + durationNanos / 1_000_000.0 + (error == null ? "" : " error=" + error.code()), null);
     }
     if (exchange.principal == null) {
       // Not authenticated: nothing is charged, and a flood of bad keys must not fill spend_logs.
@@ -157,10 +158,10 @@ final class ModelCallHandler implements Handler<RoutingContext> {
       return;
     }
     JsonObject body = exchange.call.body();
-    bus.send(Addresses.SPEND_RECORD, new SpendEvent(exchange.requestId, exchange.call.model(), exchange.deployment,
+    bus.send(Addresses.SPEND_RECORD, new SpendEvent(exchange.requestId, exchange.call.model(), exchange.trace.deployment(),
         exchange.principal, exchange.reservation, usage, exchange.call.stream(), status,
         error == null ? (result.clientGone() ? "client_disconnected" : null) : error.type(), exchange.startMillis,
-        durationNanos, result == null ? 0 : result.firstByteNanos(), exchange.providerNanos, tags(body),
+        durationNanos, result == null ? 0 : result.firstByteNanos(), exchange.trace.providerNanos(), tags(body),
         body.getValue("user") instanceof String user ? user : null));
   }
 

@@ -19,6 +19,9 @@ import dev.switchboard.config.ModelInfo;
  * @param rpm            requests per minute the gateway may send it, or null for no bound
  * @param tpm            tokens per minute the gateway may send it, or null for no bound
  * @param maxParallelRequests requests it may have in flight at once, or null for no bound
+ * @param order          {@code litellm_params.order}: lower is tried first; {@link #NO_ORDER} when not given (tried last)
+ * @param tags           {@code litellm_params.tags}, for tag-based routing
+ * @param maxRetries     {@code litellm_params.max_retries}: retries after this deployment fails, or null for the router's
  */
 public record Deployment(
     String id,
@@ -36,7 +39,21 @@ public record Deployment(
     ModelInfo info,
     Integer rpm,
     Integer tpm,
-    Integer maxParallelRequests) {
+    Integer maxParallelRequests,
+    int order,
+    java.util.List<String> tags,
+    Integer maxRetries) {
+
+  public static final int NO_ORDER = Integer.MAX_VALUE;
+
+  /** The same deployment with other timeouts for one call (a request's own, or what is left of its time). */
+  public Deployment withTimeouts(long timeoutMs, long streamTimeoutMs) {
+    if (timeoutMs == this.timeoutMs && streamTimeoutMs == this.streamTimeoutMs) {
+      return this;
+    }
+    return new Deployment(id, modelGroup, provider, upstreamModel, apiBase, apiKey, apiVersion, weight, timeoutMs,
+        streamTimeoutMs, dropParams, batch, info, rpm, tpm, maxParallelRequests, order, tags, maxRetries);
+  }
 
   /** Some rpm, tpm or parallel bound applies to it. */
   public boolean limited() {

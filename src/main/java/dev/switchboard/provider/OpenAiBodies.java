@@ -13,7 +13,7 @@ final class OpenAiBodies {
    */
   static final Set<String> GATEWAY_ONLY_FIELDS = Set.of(
       "metadata", "litellm_metadata", "fallbacks", "context_window_fallbacks", "content_policy_fallbacks",
-      "num_retries", "max_retries", "timeout", "mock_response", "mock_tool_calls", "mock_testing_fallbacks",
+      "num_retries", "max_retries", "timeout", "stream_timeout", "mock_response", "mock_tool_calls", "mock_testing_fallbacks",
       "mock_timeout", "tags", "caching", "cache", "no-log", "guardrails", "api_key", "api_base", "base_url",
       "api_version", "litellm_call_id", "litellm_logging_obj", "proxy_server_request", "secret_fields",
       "drop_params", "additional_drop_params", "model_list", "user_api_key", "litellm_trace_id");

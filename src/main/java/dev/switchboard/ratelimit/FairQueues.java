@@ -3,8 +3,8 @@ package dev.switchboard.ratelimit;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.keys.VirtualKey;
 import dev.switchboard.provider.Deployment;
+import dev.switchboard.routing.Candidates;
 import dev.switchboard.routing.DeploymentGate;
-import dev.switchboard.routing.ModelGroup;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.routing.PickRequest;
 import io.vertx.core.Context;
@@ -54,6 +54,8 @@ public final class FairQueues implements DeploymentGate {
   /** A waiting request. */
   private static final class Waiter {
     final Promise<Deployment> promise = Promise.promise();
+    /** The router's view of the group for this request (its strategy and filters hold while it waits). */
+    final Candidates candidates;
     final Context context = Vertx.currentContext();
     final long tokens;
     final String tenant;
@@ -61,7 +63,8 @@ public final class FairQueues implements DeploymentGate {
     final long since = System.nanoTime();
     long timer = -1;
 
-    Waiter(long tokens, String tenant, int priority) {
+    Waiter(Candidates candidates, long tokens, String tenant, int priority) {
+      this.candidates = candidates;
       this.tokens = tokens;
       this.tenant = tenant;
       this.priority = priority;
@@ -92,9 +95,9 @@ public final class FairQueues implements DeploymentGate {
   }
 
   @Override
-  public Future<Deployment> admit(ModelGroup group, PickRequest request) {
+  public Future<Deployment> admit(Candidates group, PickRequest request) {
     if (!limitedGroups.contains(group.name())) {
-      return Future.succeededFuture(group.pick());
+      return Future.succeededFuture(group.pick(d -> true));
     }
     GroupQueue queue = queues.computeIfAbsent(group.name(), name -> new GroupQueue());
     long now = clock.getAsLong();
@@ -113,11 +116,11 @@ public final class FairQueues implements DeploymentGate {
         rejected.incrementAndGet();
         return Future.failedFuture(Denials.queueFull(group.name(), waiting, retryMs(group, now)));
       }
-      waiter = new Waiter(tokens, tenant.id, tenant.priority);
+      waiter = new Waiter(group, tokens, tenant.id, tenant.priority);
       queue.waiting.add(tenant.id, tenant.weight, tenant.priority, waiter);
       depth.incrementAndGet();
       waiter.timer = vertx.setTimer(timeoutMs, id -> expire(group, queue, waiter));
-      wakeAtWindowEnd(group, queue, now);
+      wakeAtWindowEnd(group.name(), queue, now);
     }
     return waiter.promise.future();
   }
@@ -129,15 +132,12 @@ public final class FairQueues implements DeploymentGate {
       return;
     }
     counters.release(java.util.List.of(scope), admittedWindow, clock.getAsLong(), estimate, actual);
-    ModelGroup group = registry.group(deployment.modelGroup());
-    if (group != null) {
-      dispatch(group);
-    }
+    dispatch(deployment.modelGroup());
   }
 
   /** Serves waiting requests of {@code group} while its deployments have room. */
-  void dispatch(ModelGroup group) {
-    GroupQueue queue = queues.get(group.name());
+  void dispatch(String group) {
+    GroupQueue queue = queues.get(group);
     if (queue == null) {
       return;
     }
@@ -145,7 +145,7 @@ public final class FairQueues implements DeploymentGate {
     synchronized (queue) {
       while (!queue.waiting.isEmpty()) {
         Waiter next = queue.waiting.next();
-        Deployment picked = group.pick(d -> take(d, now, next.tokens));
+        Deployment picked = next.candidates.pick(d -> take(d, now, next.tokens));
         if (picked == null) {
           queue.waiting.putBack(next.tenant, next.priority, next);
           break;
@@ -162,7 +162,7 @@ public final class FairQueues implements DeploymentGate {
     }
   }
 
-  private void expire(ModelGroup group, GroupQueue queue, Waiter waiter) {
+  private void expire(Candidates group, GroupQueue queue, Waiter waiter) {
     synchronized (queue) {
       if (!queue.waiting.remove(waiter.tenant, waiter)) {
         return;
@@ -184,7 +184,7 @@ public final class FairQueues implements DeploymentGate {
   }
 
   /** Slots bounded per minute free up when the window ends, with no release to announce it. */
-  private void wakeAtWindowEnd(ModelGroup group, GroupQueue queue, long now) {
+  private void wakeAtWindowEnd(String group, GroupQueue queue, long now) {
     if (queue.waiting.isEmpty() || queue.wakeTimer >= 0) {
       return;
     }
@@ -202,7 +202,7 @@ public final class FairQueues implements DeploymentGate {
   }
 
   /** When to retry: at the window's end when rpm or tpm bound every deployment, else in a second. */
-  private long retryMs(ModelGroup group, long now) {
+  private long retryMs(Candidates group, long now) {
     for (Deployment d : group.deployments()) {
       Scope scope = scopes.get(d.id());
       if (scope == null || counters.hasRoom(withoutParallel(scope), now, 0)) {

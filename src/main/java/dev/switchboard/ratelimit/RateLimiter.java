@@ -150,6 +150,12 @@ public final class RateLimiter {
     }
     long now = clock.getAsLong();
     long actual = release.usage() == null ? 0 : release.usage().totalTokens();
+    if (release.slotOnly()) {
+      if (release.deployment() != null) {
+        queues.released(release.deployment(), permit.window(), permit.estimatedTokens(), actual);
+      }
+      return Future.succeededFuture();
+    }
     if (permit.proxyCounted()) {
       proxyInFlight.decrementAndGet();
     }

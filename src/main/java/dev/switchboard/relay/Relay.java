@@ -89,8 +89,17 @@ public final class Relay {
     AtomicReference<Buffer> body = new AtomicReference<>(upstream.body());
     UpstreamRequest sent = new UpstreamRequest(upstream.url(), upstream.headers(), null, upstream.asksForUsage());
     return client.request(options)
-        .compose(request -> send(call, request, body.getAndSet(null)).compose(response -> receive(call, response, sent)))
-        .recover(failure -> Future.failedFuture(UpstreamErrors.fromException(deployment, failure, timeoutOf(call))));
+        .compose(request -> {
+          // Non-streaming: one deadline for headers and body together, cancelled as soon as the body is
+          // read (a timer left behind per request would pile up for minutes).
+          long deadline = call.stream() ? -1 : vertx.setTimer(timeoutOf(call), id -> request.reset(0,
+              new TimeoutException("no complete answer within " + timeoutOf(call) + " ms")));
+          Future<RelayResult> result = send(call, request, body.getAndSet(null))
+              .compose(response -> receive(call, response, sent));
+          return deadline < 0 ? result : result.andThen(done -> vertx.cancelTimer(deadline));
+        })
+        .recover(failure -> Future.failedFuture(UpstreamErrors.fromException(deployment, failure, timeoutOf(call),
+            call.stream() ? "stream_timeout" : "timeout")));
   }
 
   private static long timeoutOf(RelayCall call) {
@@ -109,6 +118,9 @@ public final class Relay {
   /** @param upstream the request as sent, without its body */
   private Future<RelayResult> receive(RelayCall call, HttpClientResponse response, UpstreamRequest upstream) {
     HttpClientRequest request = response.request();
+    if (call.responded() != null) {
+      call.responded().tryComplete(response.statusCode());
+    }
     if (response.statusCode() / 100 != 2) {
       return response.body().compose(body -> Future.failedFuture(
           UpstreamErrors.fromResponse(call.deployment(), response.statusCode(), response.headers(), body)));
@@ -119,18 +131,11 @@ public final class Relay {
           .stream(call.operation(), call.deployment(), upstream, call.includeUsage());
       return SseRelay.start(vertx, call, request, response, translator, maxEventBytes);
     }
-    return answer(call, request, response);
+    return answer(call, response);
   }
 
-  /**
-   * Vert.x's request timeout stops at the response headers, so the body gets a deadline of its own,
-   * cancelled as soon as it is read (a timer left behind per request would pile up for minutes).
-   */
-  private Future<RelayResult> answer(RelayCall call, HttpClientRequest request, HttpClientResponse response) {
-    long timeoutMs = timeoutOf(call);
-    long deadline = vertx.setTimer(timeoutMs, id -> request.reset(0, new TimeoutException(
-        "no complete answer within " + timeoutMs + " ms")));
-    return response.body().onComplete(done -> vertx.cancelTimer(deadline)).map(body -> {
+  private Future<RelayResult> answer(RelayCall call, HttpClientResponse response) {
+    return response.body().map(body -> {
       long firstByteNanos = System.nanoTime() - call.startNanos();
       Answer answer = call.deployment().provider().adapter().answer(call.operation(), call.deployment(), body);
       return new RelayResult(answer.body(), answer.usage(), firstByteNanos, null, false);

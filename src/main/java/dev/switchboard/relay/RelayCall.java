@@ -3,6 +3,7 @@ package dev.switchboard.relay;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.Operation;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import dev.switchboard.spend.Usage;
@@ -16,6 +17,8 @@ import java.util.function.ToDoubleFunction;
  * @param response     the client's response; null for a call made on behalf of several clients
  * @param clientHeaders the client's request headers (a provider adapter may honour a few)
  * @param costOf       what a usage costs, for the {@code x-litellm-response-cost} trailer of a stream; may be null
+ * @param responded    completed with the provider's status when its response headers arrive (the moment a
+ *                     circuit breaker stops guarding a stream), or null when nobody asks
  */
 public record RelayCall(
     String requestId,
@@ -27,8 +30,14 @@ public record RelayCall(
     HttpServerResponse response,
     MultiMap clientHeaders,
     long startNanos,
-    ToDoubleFunction<Usage> costOf) {
+    ToDoubleFunction<Usage> costOf,
+    Promise<Integer> responded) {
 
   /** LiteLLM's cost header; a stream's cost is known at its end, so it comes as a trailer there. */
   public static final String COST_HEADER = "x-litellm-response-cost";
+
+  public RelayCall(String requestId, Operation operation, Deployment deployment, JsonObject body, boolean stream,
+      boolean includeUsage, HttpServerResponse response, MultiMap clientHeaders, long startNanos) {
+    this(requestId, operation, deployment, body, stream, includeUsage, response, clientHeaders, startNanos, null, null);
+  }
 }

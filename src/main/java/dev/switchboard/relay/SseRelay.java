@@ -167,7 +167,7 @@ final class SseRelay {
         ? new GatewayError(502, "upstream_error", "upstream_event_too_large", null,
             "The provider sent a stream event larger than the gateway's limit for "
                 + call.deployment().describe() + "; the stream was stopped.", null)
-        : UpstreamErrors.fromException(call.deployment(), failure, call.deployment().streamTimeoutMs());
+        : UpstreamErrors.fromException(call.deployment(), failure, call.deployment().streamTimeoutMs(), "stream_timeout");
     if (!client.headWritten()) {
       result.fail(error);
       return;

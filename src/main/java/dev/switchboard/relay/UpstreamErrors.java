@@ -1,5 +1,6 @@
 package dev.switchboard.relay;
 
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.provider.Deployment;
 import io.vertx.core.MultiMap;
@@ -13,9 +14,10 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /**
- * Maps what went wrong upstream to what the client gets: statuses as the gateway contract says
- * (4xx kept, 429 kept with Retry-After, 5xx → 502, no connection → 503, timeout → 408), and
- * messages with every secret scrubbed out.
+ * Maps what went wrong upstream to what the client gets, in LiteLLM's error classes (see
+ * {@link ErrorClass}): 4xx kept (a context window or content policy refusal marked by its code), 429
+ * kept with Retry-After (never re-wrapped as a connection error), 500 kept, 503 kept, other 5xx →
+ * 502, no connection → 503, timeout → 408 naming the timeout; messages with every secret scrubbed out.
  */
 final class UpstreamErrors {
 
@@ -35,36 +37,95 @@ final class UpstreamErrors {
     }
     detail = detail == null ? "no details given" : sanitize(deployment, detail);
     String who = deployment.describe();
+    String type = upstreamError != null && upstreamError.getValue("type") instanceof String t ? sanitize(deployment, t) : null;
+    String code = upstreamError != null && upstreamError.getValue("code") instanceof String c ? sanitize(deployment, c) : null;
+    String param = upstreamError != null && upstreamError.getValue("param") instanceof String p ? p : null;
     if (status == 429) {
       String retryAfter = retryAfter(headers);
       return new GatewayError(429, "rate_limit_error", "rate_limit_exceeded", null,
           "The provider rate-limited " + who + ": " + detail
               + (retryAfter == null ? ". Retry later." : ". Retry after " + retryAfter + " s."),
-          retryAfter);
+          retryAfter, retryAfterMillis(headers));
+    }
+    if (status == 400 || status == 413) {
+      if (isContextWindow(type, code, detail)) {
+        return new GatewayError(400, "invalid_request_error", ErrorClass.CONTEXT_LENGTH_CODE, param,
+            "The prompt is too long for " + who + " (context window exceeded): " + detail
+                + ". Shorten it, or configure context_window_fallbacks.", null);
+      }
+      if (isContentPolicy(type, code, detail)) {
+        return new GatewayError(400, "invalid_request_error", ErrorClass.CONTENT_POLICY_CODE, param,
+            "The provider's content policy refused the request to " + who + ": " + detail + ".", null);
+      }
+    }
+    if (status == 408) {
+      return new GatewayError(408, "timeout", "timeout", null, "The provider timed out for " + who + ": " + detail
+          + ". Retry.", null);
     }
     if (status >= 400 && status < 500) {
-      String type = upstreamError != null && upstreamError.getValue("type") instanceof String t ? t : "invalid_request_error";
-      String code = upstreamError != null && upstreamError.getValue("code") instanceof String c ? c : null;
-      String param = upstreamError != null && upstreamError.getValue("param") instanceof String p ? p : null;
       String prefix = status == 401 || status == 403
           ? "The provider refused the gateway's credentials for " + who + " (" + status + "): "
           : "The provider rejected the request to " + who + " (" + status + "): ";
-      return new GatewayError(status, sanitize(deployment, type), sanitize(deployment, code), param, prefix + detail, null);
+      return new GatewayError(status, type == null ? defaultType(status) : type, code, param, prefix + detail, null);
+    }
+    if (status == 500) {
+      return new GatewayError(500, "internal_server_error", "upstream_server_error", null,
+          "The provider failed for " + who + " (HTTP 500): " + detail + ". Retry, or try another model.", null);
+    }
+    if (status == 503) {
+      String retryAfter = retryAfter(headers);
+      return new GatewayError(503, "service_unavailable", "upstream_unavailable", null,
+          "The provider is unavailable for " + who + " (HTTP 503): " + detail + ". Retry shortly.", retryAfter,
+          retryAfterMillis(headers));
     }
     return new GatewayError(502, "upstream_error", "upstream_server_error", null,
         "The provider failed for " + who + " (HTTP " + status + "): " + detail + ". Retry, or try another model.",
         null);
   }
 
+  private static String defaultType(int status) {
+    return switch (status) {
+      case 401 -> "authentication_error";
+      case 403 -> "permission_error";
+      case 404 -> "not_found_error";
+      case 422 -> "unprocessable_entity_error";
+      default -> "invalid_request_error";
+    };
+  }
+
+  /** OpenAI's and Azure's codes, Anthropic's and others' wording. */
+  private static boolean isContextWindow(String type, String code, String detail) {
+    if ("context_length_exceeded".equals(code) || "context_length_exceeded".equals(type)) {
+      return true;
+    }
+    String text = detail.toLowerCase(java.util.Locale.ROOT);
+    return text.contains("maximum context length") || text.contains("context window") || text.contains("context length")
+        || text.contains("prompt is too long") || text.contains("exceed context limit") || text.contains("too many tokens")
+        || text.contains("input is too long");
+  }
+
+  private static boolean isContentPolicy(String type, String code, String detail) {
+    if ("content_filter".equals(code) || "content_policy_violation".equals(code) || "content_filter".equals(type)) {
+      return true;
+    }
+    String text = detail.toLowerCase(java.util.Locale.ROOT);
+    return text.contains("content management policy") || text.contains("content policy") || text.contains("safety system");
+  }
+
   static GatewayError fromException(Deployment deployment, Throwable failure, long timeoutMs) {
+    return fromException(deployment, failure, timeoutMs, "timeout");
+  }
+
+  /** @param timeoutName the setting whose limit {@code timeoutMs} is ({@code timeout} or {@code stream_timeout}) */
+  static GatewayError fromException(Deployment deployment, Throwable failure, long timeoutMs, String timeoutName) {
     if (failure instanceof GatewayError error) {
       return error;
     }
     String who = deployment.describe();
     if (isTimeout(failure)) {
       return new GatewayError(408, "timeout", "timeout", null,
-          "The provider did not answer " + who + " within " + (timeoutMs / 1000.0) + " s. Retry, or raise "
-              + "timeout / stream_timeout in the deployment's litellm_params.", null);
+          "The provider did not answer " + who + " within " + (timeoutMs / 1000.0) + " s (" + timeoutName
+              + " fired). Retry, or raise " + timeoutName + " in the deployment's litellm_params or the request.", null);
     }
     if (failure instanceof ConnectException || failure instanceof UnknownHostException
         || failure instanceof SSLException) {
@@ -106,6 +167,20 @@ final class UpstreamErrors {
       }
     }
     return null;
+  }
+
+  /** {@code retry-after-ms}, else {@code Retry-After} in seconds, as milliseconds; -1 when neither is a number. */
+  static long retryAfterMillis(MultiMap headers) {
+    String millis = headers.get("retry-after-ms");
+    try {
+      if (millis != null && !millis.isBlank()) {
+        return Math.round(Double.parseDouble(millis.trim()));
+      }
+      String seconds = headers.get("retry-after");
+      return seconds == null || seconds.isBlank() ? -1 : Math.round(Double.parseDouble(seconds.trim()) * 1000);
+    } catch (NumberFormatException dateOrGarbage) {
+      return -1;
+    }
   }
 
   private static JsonObject errorObject(Buffer body) {

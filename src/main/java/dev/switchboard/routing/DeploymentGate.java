@@ -10,8 +10,11 @@ import io.vertx.core.Future;
  */
 public interface DeploymentGate {
 
-  DeploymentGate UNBOUNDED = (group, request) -> Future.succeededFuture(group.pick(deployment -> true));
+  DeploymentGate UNBOUNDED = (candidates, request) -> Future.succeededFuture(candidates.pick(deployment -> true));
 
-  /** A deployment of {@code group} whose slot is now taken for this request, or a failure (429). */
-  Future<Deployment> admit(ModelGroup group, PickRequest request);
+  /**
+   * A deployment among {@code candidates} whose slot is now taken for this request, or a failure
+   * (429); null when the candidates accept none at all.
+   */
+  Future<Deployment> admit(Candidates candidates, PickRequest request);
 }

@@ -6,7 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 
 /** The deployments behind one model name, with LiteLLM's weighted {@code simple-shuffle}. */
-public final class ModelGroup {
+public final class ModelGroup implements Candidates {
 
   private final String name;
   private final List<Deployment> deployments;
@@ -23,10 +23,12 @@ public final class ModelGroup {
     }
   }
 
+  @Override
   public String name() {
     return name;
   }
 
+  @Override
   public List<Deployment> deployments() {
     return deployments;
   }
@@ -41,6 +43,7 @@ public final class ModelGroup {
    * none. {@code take} may claim the deployment (a slot under its limits): it is asked about each
    * deployment at most once, in the drawn order, and the first one it accepts is returned.
    */
+  @Override
   public Deployment pick(Predicate<Deployment> take) {
     int n = deployments.size();
     if (n == 1) {

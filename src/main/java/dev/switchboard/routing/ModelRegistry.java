@@ -28,10 +28,17 @@ public final class ModelRegistry {
   private final Map<String, ModelGroup> groups;
   private final List<String> modelNames;
   private final Map<String, Set<String>> accessGroups;
+  private final Map<String, String> aliases;
+  private final List<String> listedNames;
 
-  private ModelRegistry(Map<String, ModelGroup> groups) {
+  private ModelRegistry(Map<String, ModelGroup> groups, Map<String, String> aliases, Set<String> hiddenAliases) {
     this.groups = groups;
     this.modelNames = List.copyOf(groups.keySet());
+    this.aliases = aliases;
+    List<String> listed = new ArrayList<>(modelNames);
+    aliases.keySet().stream().filter(alias -> !hiddenAliases.contains(alias) && !groups.containsKey(alias))
+        .forEach(listed::add);
+    this.listedNames = List.copyOf(listed);
     Map<String, Set<String>> byAccessGroup = new LinkedHashMap<>();
     groups.forEach((name, group) -> group.deployments().forEach(deployment ->
         deployment.info().accessGroups().forEach(access ->
@@ -40,6 +47,25 @@ public final class ModelRegistry {
   }
 
   public static ModelRegistry from(GatewayConfig config) {
+    Map<String, ModelGroup> groups = groups(config);
+    Map<String, String> aliases = config.router().routing().aliases();
+    aliases.forEach((alias, target) -> {
+      if (!groups.containsKey(target)) {
+        throw new StartupException("router_settings.model_group_alias." + alias + " points at '" + target
+            + "', which is no model_name in model_list");
+      }
+    });
+    return new ModelRegistry(groups, aliases, config.router().routing().hiddenAliases());
+  }
+
+  /** Every deployment of the model list, whatever the rest of the config says (the doctor probes them). */
+  public static List<Deployment> deployments(GatewayConfig config) {
+    List<Deployment> all = new ArrayList<>();
+    groups(config).values().forEach(group -> all.addAll(group.deployments()));
+    return all;
+  }
+
+  private static Map<String, ModelGroup> groups(GatewayConfig config) {
     Map<String, List<DeploymentConfig>> byName = new LinkedHashMap<>();
     Map<DeploymentConfig, Integer> positions = new java.util.IdentityHashMap<>();
     List<DeploymentConfig> list = config.modelList();
@@ -54,11 +80,12 @@ public final class ModelRegistry {
       ToDoubleFunction<LitellmParams> weight = weighting(entries);
       List<Deployment> deployments = new ArrayList<>(entries.size());
       for (DeploymentConfig entry : entries) {
-        deployments.add(deployment(entry, positions.get(entry), weight, defaultTimeoutMs, defaultDropParams));
+        deployments.add(deployment(entry, positions.get(entry), weight, defaultTimeoutMs, defaultDropParams,
+            config.router().routing().streamTimeoutSeconds()));
       }
       groups.put(name, new ModelGroup(name, deployments));
     });
-    return new ModelRegistry(groups);
+    return groups;
   }
 
   /**
@@ -79,7 +106,7 @@ public final class ModelRegistry {
   }
 
   private static Deployment deployment(DeploymentConfig entry, int position, ToDoubleFunction<LitellmParams> weight,
-      long defaultTimeoutMs, boolean defaultDropParams) {
+      long defaultTimeoutMs, boolean defaultDropParams, Double routerStreamTimeout) {
     String where = "model_list[" + position + "].litellm_params.model";
     LitellmParams params = entry.params();
     Providers.ProviderModel resolved = Providers.resolve(params.model(), where);
@@ -99,12 +126,14 @@ public final class ModelRegistry {
       throw new StartupException("model_list[" + position + "].litellm_params.weight must not be negative");
     }
     long timeoutMs = params.timeout() == null ? defaultTimeoutMs : seconds(params.timeout());
-    long streamTimeoutMs = params.streamTimeout() == null ? timeoutMs : seconds(params.streamTimeout());
+    long streamTimeoutMs = params.streamTimeout() != null ? seconds(params.streamTimeout())
+        : routerStreamTimeout != null ? seconds(routerStreamTimeout) : timeoutMs;
     boolean dropParams = params.dropParams() == null ? defaultDropParams : params.dropParams();
     String id = entry.info().id() != null ? entry.info().id() : derivedId(entry, position);
     return new Deployment(id, entry.modelName(), resolved.provider(), resolved.upstreamModel(), apiBase,
         params.apiKey(), params.apiVersion(), w, timeoutMs, streamTimeoutMs, dropParams, params.batch(), entry.info(),
-        params.rpm(), params.tpm(), params.maxParallelRequests());
+        params.rpm(), params.tpm(), params.maxParallelRequests(),
+        params.order() == null ? Deployment.NO_ORDER : params.order(), params.tags(), params.maxRetries());
   }
 
   private static long seconds(double seconds) {
@@ -133,6 +162,21 @@ public final class ModelRegistry {
 
   public ModelGroup group(String modelName) {
     return groups.get(modelName);
+  }
+
+  /** The group a name asks for: a model_name, or a {@code model_group_alias} of one. */
+  public ModelGroup resolve(String name) {
+    ModelGroup group = groups.get(name);
+    if (group != null) {
+      return group;
+    }
+    String target = aliases.get(name);
+    return target == null ? null : groups.get(target);
+  }
+
+  /** Model names and visible aliases, as {@code /v1/models} lists them. */
+  public List<String> listedNames() {
+    return listedNames;
   }
 
   /**

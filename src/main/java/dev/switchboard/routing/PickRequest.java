@@ -1,11 +1,22 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.auth.Principal;
+import java.util.List;
+import java.util.Set;
 
 /**
  * {@code router.pick}: which deployment should serve this model for this caller.
  *
- * @param estimatedTokens what the request is expected to cost, for deployments with a tpm bound
+ * @param model           the model name asked for (a group, or an alias of one)
+ * @param estimatedTokens what the request is expected to cost, for deployments with a tpm bound and pre-call checks
+ * @param excluded        ids of deployments that already failed this request (picked again only when nothing else is left)
+ * @param tags            the request's {@code metadata.tags}, for tag filtering
+ * @param stream          a streaming request (latency-based routing ranks by time to first token)
  */
-public record PickRequest(String model, Principal principal, long estimatedTokens) {
+public record PickRequest(String model, Principal principal, long estimatedTokens, Set<String> excluded,
+    List<String> tags, boolean stream) {
+
+  public PickRequest(String model, Principal principal, long estimatedTokens) {
+    this(model, principal, estimatedTokens, Set.of(), List.of(), false);
+  }
 }

@@ -1,45 +1,172 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.config.RoutingSettings;
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.provider.Deployment;
+import dev.switchboard.spend.Price;
+import dev.switchboard.spend.PriceBook;
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Chooses deployments; shared by every Router instance. Its own state is the read-only registry;
- * which deployments have room (rpm, tpm, parallel) is the gate's to say, and a saturated group's
- * requests wait in the gate's fair queue.
+ * Chooses deployments; shared by every Router instance. It resolves aliases, checks the caller may
+ * use the model, narrows the group by tags and prompt size, and hands the gate a {@link Selection}
+ * that skips deployments in cooldown or behind an open circuit and orders the rest by the
+ * strategy. Which deployments have room (rpm, tpm, parallel) is the gate's to say, and a saturated
+ * group's requests wait in the gate's fair queue.
  */
 public final class Router {
 
+  static final String DEFAULT_TAG = "default";
+
   private final ModelRegistry registry;
   private final DeploymentGate gate;
+  private final DeploymentStates states;
+  private final PriceBook prices;
+  private final Strategy strategy;
+  private final RoutingSettings settings;
 
-  public Router(ModelRegistry registry) {
-    this(registry, DeploymentGate.UNBOUNDED);
-  }
-
-  public Router(ModelRegistry registry, DeploymentGate gate) {
+  public Router(ModelRegistry registry, DeploymentGate gate, DeploymentStates states, PriceBook prices) {
     this.registry = registry;
     this.gate = gate;
+    this.states = states;
+    this.prices = prices;
+    this.settings = states.settings();
+    this.strategy = Strategy.of(settings.strategy());
+  }
+
+  public DeploymentStates states() {
+    return states;
   }
 
   public Future<Deployment> pick(PickRequest request) {
-    ModelGroup group = registry.group(request.model());
+    ModelGroup group = registry.resolve(request.model());
     if (group == null) {
       return Future.failedFuture(unknownModel(request.model()));
     }
-    if (!request.principal().allows(request.model())) {
+    if (!request.principal().allows(request.model()) && !request.principal().allows(group.name())) {
       return Future.failedFuture(new GatewayError(403, "permission_error", "model_not_allowed", "model",
           "This key may not use model '" + request.model() + "'. It may use: "
               + String.join(", ", request.principal().allowedModels()) + ".", null));
     }
-    return gate.admit(group, request);
+    Selection selection;
+    try {
+      selection = select(group, request);
+    } catch (GatewayError refused) {
+      return Future.failedFuture(refused);
+    }
+    if (!selection.anyAvailable()) {
+      return Future.failedFuture(noneAvailable(group));
+    }
+    return gate.admit(selection, request).compose(picked -> picked != null ? Future.succeededFuture(picked)
+        : Future.failedFuture(noneAvailable(group)));
+  }
+
+  /** Whether a retry could go to a deployment of {@code model} other than those in {@code excluded}. */
+  boolean hasAlternative(String model, java.util.Set<String> excluded) {
+    ModelGroup group = registry.resolve(model);
+    if (group == null) {
+      return false;
+    }
+    long now = states.now();
+    for (Deployment d : group.deployments()) {
+      if (!excluded.contains(d.id()) && states.available(states.state(d), now)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Selection select(ModelGroup group, PickRequest request) {
+    List<Deployment> all = group.deployments();
+    List<Deployment> tagged = settings.tagFiltering() ? byTags(group, request.tags()) : all;
+    List<DeploymentState> pool = new ArrayList<>(tagged.size());
+    List<Price> poolPrices = new ArrayList<>(tagged.size());
+    int largestWindow = 0;
+    for (Deployment d : tagged) {
+      Price price = prices.of(d);
+      int window = d.info().maxInputTokens() != null ? d.info().maxInputTokens() : price.maxInput();
+      if (settings.preCallChecks() && window > 0 && request.estimatedTokens() > window) {
+        largestWindow = Math.max(largestWindow, window);
+        continue;
+      }
+      pool.add(states.state(d));
+      poolPrices.add(price);
+    }
+    if (pool.isEmpty()) {
+      throw new GatewayError(400, "invalid_request_error", ErrorClass.CONTEXT_LENGTH_CODE, "messages",
+          "The prompt (about " + request.estimatedTokens() + " tokens) is larger than the context window of every "
+              + "deployment of model '" + group.name() + "' (largest: " + largestWindow + " tokens; "
+              + "enable_pre_call_checks). Shorten it, or configure context_window_fallbacks.", null);
+    }
+    return new Selection(group, pool.toArray(DeploymentState[]::new), poolPrices.toArray(Price[]::new), states,
+        strategy, request.excluded(), request.stream());
+  }
+
+  /**
+   * LiteLLM's tag routing: deployments sharing a tag with the request; else those tagged
+   * {@code default}; a request without tags goes to the {@code default} ones when there are, else to all.
+   */
+  private static List<Deployment> byTags(ModelGroup group, List<String> tags) {
+    List<Deployment> matching = new ArrayList<>();
+    List<Deployment> defaults = new ArrayList<>();
+    for (Deployment d : group.deployments()) {
+      if (d.tags().contains(DEFAULT_TAG)) {
+        defaults.add(d);
+      }
+      for (String tag : tags) {
+        if (d.tags().contains(tag)) {
+          matching.add(d);
+          break;
+        }
+      }
+    }
+    if (!matching.isEmpty()) {
+      return matching;
+    }
+    if (!defaults.isEmpty()) {
+      return defaults;
+    }
+    if (tags.isEmpty()) {
+      return group.deployments();
+    }
+    throw GatewayError.badRequest("metadata.tags", "No deployment of model '" + group.name() + "' has any of the tags "
+        + tags + " (enable_tag_filtering), and none is tagged 'default'. Use a tag from its litellm_params.tags.");
+  }
+
+  /** Every deployment is cooling down or behind an open circuit: when the first one comes back, and why. */
+  private GatewayError noneAvailable(ModelGroup group) {
+    long now = states.now();
+    long soonest = Long.MAX_VALUE;
+    int open = 0;
+    for (Deployment d : group.deployments()) {
+      DeploymentState state = states.state(d);
+      if (state.coolingDown(now)) {
+        soonest = Math.min(soonest, state.cooldownUntilMs());
+      } else if (state.breakerOpen()) {
+        open++;
+      }
+    }
+    if (soonest == Long.MAX_VALUE) {
+      return new GatewayError(503, "service_unavailable", "circuit_open", null,
+          "No deployment of model '" + group.name() + "' is available: " + (open == 0 ? "none could be taken"
+              : open + " behind an open circuit after repeated failures") + ". Retry in "
+              + Math.round(settings.breakerResetSeconds()) + " s, or configure fallbacks.",
+          String.valueOf(Math.max(1, Math.round(settings.breakerResetSeconds()))));
+    }
+    long seconds = Math.max(1, (soonest - now + 999) / 1000);
+    return new GatewayError(429, "rate_limit_error", "no_deployments_available", null,
+        "No deployment of model '" + group.name() + "' is available: all " + group.deployments().size()
+            + " are cooling down after failures. Retry in " + seconds + " s, or configure fallbacks.",
+        String.valueOf(seconds));
   }
 
   private GatewayError unknownModel(String model) {
     String available = registry.modelNames().isEmpty()
         ? "none are configured (add entries to model_list in config.yaml)"
-        : String.join(", ", registry.modelNames());
+        : String.join(", ", registry.listedNames());
     return GatewayError.notFound("model_not_found", "model",
         "Model '" + model + "' does not exist on this gateway. Available models: " + available + ".");
   }

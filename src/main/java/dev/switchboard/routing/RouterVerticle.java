@@ -5,7 +5,7 @@ import dev.switchboard.bus.Bus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 
-/** Serves {@code router.pick} on its event loop. */
+/** Serves {@code router.pick} on its event loop and applies the cooldowns announced on {@code router.cooldown} (by any node). */
 public final class RouterVerticle extends VerticleBase {
 
   private final Bus bus;
@@ -18,6 +18,7 @@ public final class RouterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return bus.serve(Addresses.ROUTER_PICK, router::pick);
+    return Future.all(bus.serve(Addresses.ROUTER_PICK, router::pick),
+        bus.hear(Addresses.ROUTER_COOLDOWN, news -> router.states().apply(Cooldown.from(news))));
   }
 }

@@ -18,7 +18,11 @@ public record Accounting(SpendSettings settings, PriceBook prices, Budgets budge
    * @param reservationTtlSec how long a shared reservation outlives a gateway that died holding it
    */
   public static Accounting create(SpendSettings settings, Pool pool, double reservationTtlSec) {
-    PriceBook prices = PriceBook.shipped();
+    return create(settings, PriceBook.shipped(), pool, reservationTtlSec);
+  }
+
+  /** @param prices the gateway's price book, shared with routing (cost-based routing, context windows) */
+  public static Accounting create(SpendSettings settings, PriceBook prices, Pool pool, double reservationTtlSec) {
     boolean shared = pool != null && settings.sharedReservations();
     BudgetLedger ledger = shared ? new PostgresBudgetLedger(pool, reservationTtlSec)
         : new MemoryBudgetLedger(pool == null ? charge -> Future.succeededFuture(0.0) : charge -> recorded(pool, charge));

@@ -86,8 +86,9 @@ class MetricsEndpointTest extends GatewayTestBase {
           String ok = "requested_model=\"chat\"";
           assertEquals(2, s.value("litellm_proxy_total_requests_metric_total", ok, "status_code=\"200\"",
               "status_class=\"2xx\"", "api_key_alias=\"master\"", "model=\"openai/upstream-ok\""));
+          // An upstream 500 stays a 500 (routing keeps 500 and 503, maps other 5xx to 502).
           assertEquals(1, s.value("litellm_proxy_failed_requests_metric_total", "requested_model=\"broken\"",
-              "exception_status=\"502\"", "exception_class=\"upstream_error\""));
+              "exception_status=\"500\""));
           assertEquals(1, s.value("litellm_proxy_failed_requests_metric_total", "requested_model=\"unknown\"",
               "exception_status=\"404\""));
           assertEquals(1, s.value("litellm_proxy_failed_requests_metric_total", "exception_status=\"401\""));
@@ -108,7 +109,7 @@ class MetricsEndpointTest extends GatewayTestBase {
           assertEquals(2, s.value("litellm_deployment_success_responses_total", "model_id=\"chat-1\"",
               "api_provider=\"openai\"", "litellm_model_name=\"openai/upstream-ok\""));
           assertEquals(1, s.value("litellm_deployment_failure_responses_total", "model_id=\"broken-1\"",
-              "exception_status=\"502\""));
+              "exception_status=\"500\""));
           assertEquals(1, s.lines("litellm_deployment_state", "model_id=\"chat-1\"").size());
           assertEquals(0, s.value("litellm_deployment_state", "model_id=\"chat-1\""));
           // Switchboard's own, and Vert.x's HTTP server and event-bus meters.

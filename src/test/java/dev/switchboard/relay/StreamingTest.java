@@ -60,6 +60,7 @@ class StreamingTest {
               - {model_name: no-usage, litellm_params: {model: mistral/five, api_base: %1$s, api_key: sk-up}}
               - {model_name: garbled, litellm_params: {model: openai/garbled, api_base: %1$s, api_key: sk-up}}
               - {model_name: limited, litellm_params: {model: openai/limited, api_base: %1$s, api_key: sk-up}}
+            router_settings: {num_retries: 0}
             """.formatted(mock.apiBase())))
         .onComplete(ctx.succeeding(g -> {
           gateway = g;

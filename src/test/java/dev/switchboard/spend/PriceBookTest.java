@@ -21,7 +21,8 @@ class PriceBookTest {
   private static Deployment deployment(String id, String model, ModelInfo info) {
     Providers.ProviderModel resolved = Providers.resolve(model, "test");
     return new Deployment(id, "group-" + id, resolved.provider(), resolved.upstreamModel(), EnvValue.ABSENT,
-        EnvValue.ABSENT, EnvValue.ABSENT, 1, 1000, 1000, false, null, info, null, null, null);
+        EnvValue.ABSENT, EnvValue.ABSENT, 1, 1000, 1000, false, null, info, null, null, null,
+        Deployment.NO_ORDER, List.of(), null);
   }
 
   private static ModelInfo info(Double input, Double output, String baseModel) {

@@ -91,7 +91,7 @@ class SpendLogsTest extends GatewayTestBase {
         })
         .compose(failed -> {
           ctx.verify(() -> {
-            assertEquals(502, failed.statusCode());
+            assertEquals(500, failed.statusCode());
             assertEquals(0.0, Double.parseDouble(failed.getHeader("x-litellm-response-cost")));
           });
           return chat(MASTER, "chat");
@@ -105,7 +105,7 @@ class SpendLogsTest extends GatewayTestBase {
             JsonObject failure = rows.stream().map(JsonObject.class::cast)
                 .filter(r -> "broken".equals(r.getString("model_group"))).findFirst().orElseThrow();
             assertEquals("failure", failure.getString("status"));
-            assertEquals(502, failure.getInteger("status_code"));
+            assertEquals(500, failure.getInteger("status_code"));
             JsonObject success = rows.stream().map(JsonObject.class::cast)
                 .filter(r -> "chat".equals(r.getString("model_group"))).findFirst().orElseThrow();
             assertEquals(requestId[0], success.getString("request_id"));

@@ -79,7 +79,8 @@ public class BudgetBenchmark {
     principal = new Principal("bench", false, key, null);
     Providers.ProviderModel model = Providers.resolve("openai/gpt-4o-mini", "bench");
     deployment = new Deployment("d1", "bench", model.provider(), model.upstreamModel(), EnvValue.ABSENT, EnvValue.ABSENT,
-        EnvValue.ABSENT, 1, 600_000, 600_000, false, null, ModelInfo.EMPTY, null, null, null);
+        EnvValue.ABSENT, 1, 600_000, 600_000, false, null, ModelInfo.EMPTY, null, null, null,
+        Deployment.NO_ORDER, java.util.List.of(), null);
     body = new JsonObject().put("model", "bench").put("max_tokens", 64).put("messages", new JsonArray()
         .add(new JsonObject().put("role", "user").put("content", "Say hello to the benchmark, briefly.")));
     // The first reservation of each holder reads its spend from Postgres; later ones do not.

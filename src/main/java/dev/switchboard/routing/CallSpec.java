@@ -1,0 +1,41 @@
+package dev.switchboard.routing;
+
+import dev.switchboard.auth.Principal;
+import dev.switchboard.provider.Deployment;
+import dev.switchboard.provider.Operation;
+import dev.switchboard.spend.Usage;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.ToDoubleBiFunction;
+import java.util.function.ToDoubleBiFunction;
+import java.util.function.Function;
+
+/**
+ * One admitted model call, as the ingress hands it to routing: what to send, to whom it answers,
+ * and the two things only the ingress may do per request.
+ *
+ * @param reserve     reserves the request's budget against the first deployment picked (once per request)
+ * @param releaseSlot gives back the deployment slot a failed attempt held (the request's permit stays)
+ * @param costOf      what a usage costs on a deployment, for the cost trailer a stream ends with
+ */
+public record CallSpec(
+    String requestId,
+    Operation operation,
+    JsonObject body,
+    String model,
+    boolean stream,
+    boolean includeUsage,
+    HttpServerResponse response,
+    MultiMap clientHeaders,
+    long startNanos,
+    Principal principal,
+    long estimatedTokens,
+    List<String> tags,
+    Function<Deployment, Future<Void>> reserve,
+    BiConsumer<Deployment, Usage> releaseSlot,
+    ToDoubleBiFunction<Deployment, Usage> costOf) {
+}

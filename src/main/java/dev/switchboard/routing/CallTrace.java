@@ -1,0 +1,40 @@
+package dev.switchboard.routing;
+
+import dev.switchboard.provider.Deployment;
+
+/**
+ * What routing did for one request, read by the ingress when it answers and settles: the deployment
+ * that answered (or failed last), whether a deployment slot is still held for it, and how many
+ * retries and fallbacks it took. Owned by the request's event loop.
+ */
+public final class CallTrace {
+
+  Deployment deployment;
+  boolean slotHeld;
+  int retries;
+  int fallbacks;
+  long providerNanos;
+
+  /** The deployment that answered, or the last one tried; null when none was picked. */
+  public Deployment deployment() {
+    return deployment;
+  }
+
+  /** The deployment slot the request still holds (to give back with the permit), or null. */
+  public Deployment heldSlot() {
+    return slotHeld ? deployment : null;
+  }
+
+  public int retries() {
+    return retries;
+  }
+
+  public int fallbacks() {
+    return fallbacks;
+  }
+
+  /** Time spent in the relay over every attempt: the providers' share of the request's time. */
+  public long providerNanos() {
+    return providerNanos;
+  }
+}

@@ -1,0 +1,195 @@
+package dev.switchboard.routing;
+
+import dev.switchboard.errors.ErrorClass;
+import dev.switchboard.provider.Deployment;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.impl.CircuitBreakerImpl;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the router knows about one deployment: requests in flight, moving averages of latency and
+ * time to first token, this minute's use and failures, its cooldown, its circuit breaker and its
+ * last health check. Thread-safe (a request on any event loop updates it); owned by
+ * {@link DeploymentStates}.
+ */
+final class DeploymentState {
+
+  /** Weight of the newest sample in the latency moving averages. */
+  private static final double ALPHA = 0.3;
+
+  final Deployment deployment;
+  final CircuitBreaker breaker;
+  final AtomicInteger inFlight = new AtomicInteger();
+
+  private double latencyMs;
+  private double firstTokenMs;
+  private long samples;
+  private long minute = -1;
+  private int requestsThisMinute;
+  private long tokensThisMinute;
+  private final int[] failuresThisMinute = new int[ErrorClass.values().length];
+  private long successes;
+  private long failures;
+
+  private volatile long cooldownUntilMs;
+  private volatile String cooldownReason;
+  private volatile String lastError;
+  private volatile Boolean healthy;
+  private volatile String healthError;
+  private volatile long checkedAtMs;
+
+  DeploymentState(Deployment deployment, CircuitBreaker breaker) {
+    this.deployment = deployment;
+    this.breaker = breaker;
+  }
+
+  boolean coolingDown(long nowMs) {
+    return cooldownUntilMs > nowMs;
+  }
+
+  long cooldownUntilMs() {
+    return cooldownUntilMs;
+  }
+
+  /** Takes the later of the current and the announced end (announcements may arrive twice or out of order). */
+  synchronized void coolDown(long untilMs, String reason) {
+    if (untilMs > cooldownUntilMs) {
+      cooldownUntilMs = untilMs;
+      cooldownReason = reason;
+    }
+  }
+
+  /** Ends the cooldown and clears this minute's failures and the breaker. */
+  synchronized void reset() {
+    cooldownUntilMs = 0;
+    cooldownReason = null;
+    java.util.Arrays.fill(failuresThisMinute, 0);
+    // CircuitBreaker.reset() leaves an OPEN circuit open (it only closes a half-open one); the
+    // operator's reset closes it whatever its state. The pending half-open timer then finds it closed.
+    if (breaker instanceof CircuitBreakerImpl impl) {
+      impl.reset(true);
+    } else {
+      breaker.reset();
+    }
+  }
+
+  boolean breakerOpen() {
+    return breaker.state() == CircuitBreakerState.OPEN;
+  }
+
+  synchronized void started(long nowMs) {
+    roll(nowMs);
+    requestsThisMinute++;
+  }
+
+  /** @param firstTokenNanos time to the first streamed byte of this attempt, or 0 for a whole answer */
+  synchronized void succeeded(long nowMs, long latencyNanos, long firstTokenNanos, long tokens) {
+    roll(nowMs);
+    tokensThisMinute += tokens;
+    successes++;
+    double ms = latencyNanos / 1e6;
+    latencyMs = samples == 0 ? ms : latencyMs + ALPHA * (ms - latencyMs);
+    if (firstTokenNanos > 0) {
+      double first = firstTokenNanos / 1e6;
+      firstTokenMs = firstTokenMs == 0 ? first : firstTokenMs + ALPHA * (first - firstTokenMs);
+    }
+    samples++;
+  }
+
+  /** Counts a failure of this class in this minute; returns how many of its class the minute holds now. */
+  synchronized int failed(long nowMs, ErrorClass errorClass, String message) {
+    roll(nowMs);
+    failures++;
+    lastError = message;
+    return ++failuresThisMinute[errorClass.ordinal()];
+  }
+
+  synchronized int failuresThisMinute(long nowMs) {
+    roll(nowMs);
+    int total = 0;
+    for (int count : failuresThisMinute) {
+      total += count;
+    }
+    return total;
+  }
+
+  private void roll(long nowMs) {
+    long current = nowMs / 60_000;
+    if (current != minute) {
+      minute = current;
+      requestsThisMinute = 0;
+      tokensThisMinute = 0;
+      java.util.Arrays.fill(failuresThisMinute, 0);
+    }
+  }
+
+  /** Latency in ms to rank by (time to first token for streams when known); 0 when never measured. */
+  synchronized double latencyForRanking(boolean stream) {
+    return stream && firstTokenMs > 0 ? firstTokenMs : latencyMs;
+  }
+
+  /** Use of this minute against the deployment's tpm (else rpm); raw tokens, scaled small, when it has neither. */
+  synchronized double usage(long nowMs) {
+    roll(nowMs);
+    if (deployment.tpm() != null && deployment.tpm() > 0) {
+      return (double) tokensThisMinute / deployment.tpm();
+    }
+    if (deployment.rpm() != null && deployment.rpm() > 0) {
+      return (double) requestsThisMinute / deployment.rpm();
+    }
+    return tokensThisMinute / 1e12;
+  }
+
+  void checked(long nowMs, boolean ok, String error) {
+    healthy = ok;
+    healthError = error;
+    checkedAtMs = nowMs;
+  }
+
+  Boolean healthy() {
+    return healthy;
+  }
+
+  String healthError() {
+    return healthError;
+  }
+
+  long checkedAtMs() {
+    return checkedAtMs;
+  }
+
+  String cooldownReason() {
+    return cooldownReason;
+  }
+
+  String lastError() {
+    return lastError;
+  }
+
+  synchronized long successes() {
+    return successes;
+  }
+
+  synchronized long failures() {
+    return failures;
+  }
+
+  synchronized double latencyMs() {
+    return latencyMs;
+  }
+
+  synchronized double firstTokenMs() {
+    return firstTokenMs;
+  }
+
+  synchronized int requestsThisMinute(long nowMs) {
+    roll(nowMs);
+    return requestsThisMinute;
+  }
+
+  synchronized long tokensThisMinute(long nowMs) {
+    roll(nowMs);
+    return tokensThisMinute;
+  }
+}

@@ -1,0 +1,197 @@
+package dev.switchboard.routing;
+
+import dev.switchboard.bus.Addresses;
+import dev.switchboard.bus.Bus;
+import dev.switchboard.config.RoutingSettings;
+import dev.switchboard.errors.ErrorClass;
+import dev.switchboard.errors.GatewayError;
+import dev.switchboard.provider.Deployment;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.core.Vertx;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+
+/**
+ * The one owner of every deployment's runtime state (one per gateway, shared by all event loops):
+ * what the strategies rank by, cooldowns and circuit breakers. Cooldowns are decided here and
+ * announced on {@code router.cooldown} to every Router instance of every node (a cluster-wide
+ * announcement), so they all hold the same ones.
+ */
+public final class DeploymentStates {
+
+  private static final Logger LOG = Logger.getLogger(DeploymentStates.class.getName());
+
+  private final Map<String, DeploymentState> byId = new LinkedHashMap<>();
+  private final Map<String, Integer> groupSizes = new LinkedHashMap<>();
+  private final RoutingSettings settings;
+  private final Bus bus;
+  private final LongSupplier clock;
+
+  /** @param bus where cooldowns are announced; null keeps them in this object alone (benchmarks, unit tests) */
+  public DeploymentStates(Vertx vertx, Bus bus, ModelRegistry registry, RoutingSettings settings, LongSupplier clock) {
+    this.settings = settings;
+    this.bus = bus;
+    this.clock = clock;
+    CircuitBreakerOptions options = new CircuitBreakerOptions()
+        .setMaxFailures(settings.breakerFailures())
+        .setResetTimeout(Math.max(1, Math.round(settings.breakerResetSeconds() * 1000)))
+        .setFailuresRollingWindow(Math.max(1, Math.round(settings.breakerWindowSeconds() * 1000)))
+        .setTimeout(-1) // the relay's timeouts bound every call; a breaker timer per request would only cost
+        .setNotificationAddress(null);
+    for (String name : registry.modelNames()) {
+      ModelGroup group = registry.group(name);
+      groupSizes.put(name, group.deployments().size());
+      for (Deployment d : group.deployments()) {
+        CircuitBreaker breaker = CircuitBreaker.create("deployment-" + d.id(), vertx, options)
+            .openHandler(v -> LOG.warning("Circuit opened for " + d.describe() + " after "
+                + settings.breakerFailures() + " failures; requests skip it for " + settings.breakerResetSeconds() + " s"))
+            .closeHandler(v -> LOG.info("Circuit closed again for " + d.describe()));
+        byId.put(d.id(), new DeploymentState(d, breaker));
+      }
+    }
+  }
+
+  public long now() {
+    return clock.getAsLong();
+  }
+
+  public RoutingSettings settings() {
+    return settings;
+  }
+
+  DeploymentState state(Deployment deployment) {
+    return byId.get(deployment.id());
+  }
+
+  DeploymentState state(String id) {
+    return byId.get(id);
+  }
+
+  Iterable<DeploymentState> all() {
+    return byId.values();
+  }
+
+  /** Neither cooling down nor behind an open circuit. */
+  boolean available(DeploymentState state, long nowMs) {
+    return !state.coolingDown(nowMs) && !state.breakerOpen();
+  }
+
+  /**
+   * Counts a failed attempt and puts the deployment in cooldown when the failure calls for it:
+   * {@code allowed_fails_policy} for its class when set; otherwise at once for a 429 or an
+   * authentication error, and after more than {@code allowed_fails} failures in the minute for the
+   * rest (timeouts, 5xx, connection errors). Errors of the request itself (400, 404, 422, context
+   * window, content policy) are the caller's, not the deployment's. Groups of one deployment never
+   * cool down: there is nothing else to send their traffic to.
+   */
+  void failed(Deployment deployment, GatewayError error) {
+    DeploymentState state = state(deployment);
+    ErrorClass errorClass = ErrorClass.of(error);
+    if (errorClass == ErrorClass.BAD_REQUEST || errorClass == ErrorClass.CONTEXT_WINDOW_EXCEEDED
+        || errorClass == ErrorClass.CONTENT_POLICY_VIOLATION || errorClass == ErrorClass.UNPROCESSABLE_ENTITY) {
+      return; // the request's fault, not the deployment's
+    }
+    long now = now();
+    int count = state.failed(now, errorClass, error.getMessage());
+    if (settings.disableCooldowns() || groupSizes.getOrDefault(deployment.modelGroup(), 1) <= 1) {
+      return;
+    }
+    Integer allowed = settings.allowedFailsPolicy().get(errorClass.litellmName());
+    if (allowed == null && errorClass.parent() != errorClass) {
+      allowed = settings.allowedFailsPolicy().get(errorClass.parent().litellmName());
+    }
+    boolean coolDown;
+    if (allowed != null) {
+      coolDown = count > allowed;
+    } else if (errorClass == ErrorClass.RATE_LIMIT || errorClass == ErrorClass.AUTHENTICATION
+        || errorClass == ErrorClass.PERMISSION_DENIED) {
+      coolDown = true;
+    } else {
+      coolDown = errorClass.transientByDefault() && state.failuresThisMinute(now) > settings.allowedFails();
+    }
+    if (coolDown) {
+      coolDown(state, errorClass.litellmName() + ": " + error.getMessage(), now);
+    }
+  }
+
+  /**
+   * A failed health probe is strong evidence: it counts like a failed request, and puts the
+   * deployment in cooldown at once when its group has others to carry the traffic.
+   */
+  void failedProbe(Deployment deployment, GatewayError error) {
+    DeploymentState state = state(deployment);
+    long now = now();
+    state.failed(now, ErrorClass.of(error), error.getMessage());
+    if (!settings.disableCooldowns() && groupSizes.getOrDefault(deployment.modelGroup(), 1) > 1) {
+      coolDown(state, "health check failed: " + error.getMessage(), now);
+    }
+  }
+
+  void coolDown(DeploymentState state, String reason, long now) {
+    long until = now + Math.round(settings.cooldownSeconds() * 1000);
+    // Applied here at once, so this loop's next pick already skips it; the publish tells the others.
+    state.coolDown(until, reason);
+    LOG.info("Cooling down " + state.deployment.describe() + " for " + settings.cooldownSeconds() + " s: " + reason);
+    if (bus != null) {
+      bus.announce(Addresses.ROUTER_COOLDOWN, new Cooldown(state.deployment.id(), until, reason).toJson());
+    }
+  }
+
+  /** An announced cooldown (from this gateway or, in a cluster, another). */
+  void apply(Cooldown cooldown) {
+    DeploymentState state = state(cooldown.deploymentId());
+    if (state == null) {
+      return;
+    }
+    if (cooldown.untilEpochMs() == 0) {
+      state.reset();
+    } else {
+      state.coolDown(cooldown.untilEpochMs(), cooldown.reason());
+    }
+  }
+
+  /** Ends a deployment's cooldown and closes its circuit (the operator's reset); false for an unknown id. */
+  public boolean reset(String id) {
+    DeploymentState state = state(id);
+    if (state == null) {
+      return false;
+    }
+    state.reset();
+    if (bus != null) {
+      bus.announce(Addresses.ROUTER_COOLDOWN, new Cooldown(id, 0, "reset").toJson());
+    }
+    return true;
+  }
+
+  /** Deployments neither cooling down nor behind an open circuit, nor failing their last health check. */
+  public int healthyCount() {
+    long now = now();
+    int healthy = 0;
+    for (DeploymentState state : byId.values()) {
+      if (available(state, now) && !Boolean.FALSE.equals(state.healthy())) {
+        healthy++;
+      }
+    }
+    return healthy;
+  }
+
+  public int size() {
+    return byId.size();
+  }
+
+  /** The state of one deployment, for tests and the admin API: CLOSED, OPEN or HALF_OPEN. */
+  public String breakerState(String id) {
+    return state(id).breaker.state().name();
+  }
+
+  public boolean coolingDown(String id) {
+    return state(id).coolingDown(now());
+  }
+
+  public int inFlight(String id) {
+    return state(id).inFlight.get();
+  }
+}

@@ -1,0 +1,325 @@
+package dev.switchboard.routing;
+
+import dev.switchboard.bus.Addresses;
+import dev.switchboard.errors.ErrorClass;
+import dev.switchboard.errors.GatewayError;
+import dev.switchboard.provider.Deployment;
+import dev.switchboard.relay.RelayCall;
+import dev.switchboard.relay.RelayResult;
+import dev.switchboard.spend.Usage;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The attempt loop of one request: pick a deployment, call it through its circuit breaker, and on
+ * a failure retry (elsewhere in the group at once, else the same deployment after a backoff), then
+ * fall back to other model groups. Everything happens before the first byte reaches the client: a
+ * stream that fails after it ends with an error event, never with a retry or a prefill. The whole
+ * loop is bounded by the request's total timeout. Lives on the request's event loop.
+ */
+final class RoutedCall {
+
+  static final String CIRCUIT_OPEN = "circuit_open";
+
+  /** A failure no fallback can help (the caller's own: unknown model, not allowed, over budget). */
+  private static final class Final extends RuntimeException {
+    final GatewayError error;
+    /** Stop here, do not even try the next fallback (a budget refusal). */
+    final boolean stop;
+
+    Final(GatewayError error, boolean stop) {
+      super(error.getMessage(), null, false, false);
+      this.error = error;
+      this.stop = stop;
+    }
+  }
+
+  private final CallRouter owner;
+  private final CallSpec spec;
+  private final CallTrace trace;
+  private final HttpServerResponse relayResponse;
+  private final long deadlineNanos;
+  private final long totalMs;
+  private final Long requestTimeoutMs;
+  private final Long requestStreamTimeoutMs;
+  private boolean reserved;
+  /** The provider's failure that led to the current retry: what the client hears if no deployment is left for it. */
+  private GatewayError retrying;
+
+  /** @param relayResponse the response the relay may write to or watch; null for a call shared by several clients */
+  RoutedCall(CallRouter owner, CallSpec spec, CallTrace trace, HttpServerResponse relayResponse) {
+    this.owner = owner;
+    this.spec = spec;
+    this.trace = trace;
+    this.relayResponse = relayResponse;
+    this.requestTimeoutMs = millis(spec.body(), "timeout");
+    this.requestStreamTimeoutMs = millis(spec.body(), "stream_timeout");
+    this.totalMs = requestTimeoutMs != null ? requestTimeoutMs : owner.totalTimeoutMs();
+    this.deadlineNanos = spec.startNanos() + totalMs * 1_000_000;
+  }
+
+  Future<RelayResult> run() {
+    return group(spec.model()).recover(this::fallBack).recover(failure ->
+        Future.failedFuture(failure instanceof Final f ? f.error : failure));
+  }
+
+  private Future<RelayResult> group(String name) {
+    retrying = null;
+    Promise<RelayResult> done = Promise.promise();
+    attempt(name, new HashSet<>(), 0, done);
+    return done.future();
+  }
+
+  private void attempt(String group, Set<String> excluded, int retry, Promise<RelayResult> done) {
+    if (spec.response() != null && spec.response().closed()) {
+      done.complete(new RelayResult(null, Usage.NONE, 0, null, true));
+      return;
+    }
+    PickRequest pick = new PickRequest(group, spec.principal(), spec.estimatedTokens(), Set.copyOf(excluded),
+        spec.tags(), spec.stream());
+    // Unbounded: a saturated model group's fair queue bounds the wait itself (queue_timeout).
+    owner.bus().<Deployment>requestUnbounded(Addresses.ROUTER_PICK, pick).onComplete(picked -> {
+      if (picked.failed()) {
+        GatewayError refused = GatewayError.of(picked.cause());
+        // A retry finding every deployment resting (the failure just cooled it down) ends with that failure.
+        done.fail(retrying != null && !(pickFailure(refused) instanceof Final) ? retrying : pickFailure(refused));
+        return;
+      }
+      Deployment deployment = picked.result();
+      trace.deployment = deployment;
+      trace.slotHeld = true;
+      reserveOnce(deployment).onComplete(reservation -> {
+        if (reservation.failed()) {
+          releaseSlot(deployment);
+          done.fail(new Final(GatewayError.of(reservation.cause()), true));
+          return;
+        }
+        callDeployment(deployment).onComplete(outcome -> {
+          if (outcome.succeeded()) {
+            done.complete(outcome.result());
+          } else {
+            retryOrFail(group, excluded, retry, deployment, GatewayError.of(outcome.cause()), done);
+          }
+        });
+      });
+    });
+  }
+
+  /** No deployment could be had: fallbacks help when all are resting, not when the caller may not use the model. */
+  private static Throwable pickFailure(GatewayError error) {
+    String code = error.code();
+    boolean groupUnavailable = "no_deployments_available".equals(code) || CIRCUIT_OPEN.equals(code)
+        || ErrorClass.CONTEXT_LENGTH_CODE.equals(code) || error.status() == 429;
+    return groupUnavailable ? error : new Final(error, false);
+  }
+
+  private Future<Void> reserveOnce(Deployment deployment) {
+    if (reserved) {
+      return Future.succeededFuture();
+    }
+    reserved = true;
+    return spec.reserve().apply(deployment);
+  }
+
+  private Future<RelayResult> callDeployment(Deployment deployment) {
+    DeploymentState state = owner.states().state(deployment);
+    state.started(owner.states().now());
+    state.inFlight.incrementAndGet();
+    announce(deployment);
+    long attemptStart = System.nanoTime();
+    Promise<Integer> responded = Promise.promise();
+    RelayCall call = new RelayCall(spec.requestId(), spec.operation(), timed(deployment), spec.body(), spec.stream(),
+        spec.includeUsage(), relayResponse, spec.clientHeaders(), spec.startNanos(),
+        spec.costOf() == null ? null : usage -> spec.costOf().applyAsDouble(deployment, usage), responded);
+    Promise<RelayResult> outcome = Promise.promise();
+    // The breaker guards until the response headers: a long stream is a success from its first byte.
+    state.breaker.<Void>execute(guard -> {
+      responded.future().onSuccess(status -> {
+        if (status / 100 == 2) {
+          guard.tryComplete();
+        }
+      });
+      owner.bus().<RelayResult>requestUnbounded(Addresses.RELAY_CALL, call).onComplete(relayed -> {
+        if (relayed.failed() && tripsBreaker(GatewayError.of(relayed.cause()))) {
+          guard.tryFail(relayed.cause());
+        } else {
+          guard.tryComplete();
+        }
+        outcome.handle(relayed);
+      });
+    }).onFailure(rejected -> {
+      if (rejected instanceof OpenCircuitException) {
+        outcome.tryFail(new GatewayError(503, "service_unavailable", CIRCUIT_OPEN, null, "The circuit of "
+            + deployment.describe() + " is open after repeated failures; it is being probed.", "1"));
+      }
+    });
+    return outcome.future().andThen(done -> {
+      trace.providerNanos += System.nanoTime() - attemptStart;
+      settle(deployment, state, attemptStart, done.succeeded() ? done.result() : null,
+          done.failed() ? GatewayError.of(done.cause()) : null);
+    });
+  }
+
+  /** Failures of the provider, not of the request, count against its circuit (429s go to cooldowns instead). */
+  private static boolean tripsBreaker(GatewayError error) {
+    ErrorClass errorClass = ErrorClass.of(error);
+    return errorClass.transientByDefault() && errorClass != ErrorClass.RATE_LIMIT && !CIRCUIT_OPEN.equals(error.code());
+  }
+
+  private void settle(Deployment deployment, DeploymentState state, long attemptStart, RelayResult result,
+      GatewayError error) {
+    state.inFlight.decrementAndGet();
+    if (error != null) {
+      releaseSlot(deployment);
+      if (!CIRCUIT_OPEN.equals(error.code())) {
+        owner.states().failed(deployment, error);
+      }
+      return;
+    }
+    if (result.streamError() != null) {
+      owner.states().failed(deployment, result.streamError());
+    } else if (!result.clientGone()) {
+      long firstToken = spec.stream() && result.firstByteNanos() > 0
+          ? Math.max(1, result.firstByteNanos() - (attemptStart - spec.startNanos())) : 0;
+      state.succeeded(owner.states().now(), System.nanoTime() - attemptStart, firstToken,
+          result.usage() == null ? 0 : result.usage().totalTokens());
+    }
+  }
+
+  private void releaseSlot(Deployment deployment) {
+    if (trace.slotHeld && trace.deployment == deployment) {
+      trace.slotHeld = false;
+      spec.releaseSlot().accept(deployment, Usage.NONE);
+    }
+  }
+
+  private void retryOrFail(String group, Set<String> excluded, int retry, Deployment deployment, GatewayError error,
+      Promise<RelayResult> done) {
+    if (retry >= allowedRetries(group, deployment, error)) {
+      done.fail(error);
+      return;
+    }
+    if (spec.response() != null && spec.response().headWritten()) {
+      done.fail(new Final(error, true)); // bytes reached the client: never retried, never prefilled
+      return;
+    }
+    excluded.add(deployment.id());
+    boolean elsewhere = owner.router().hasAlternative(group, excluded);
+    long capMs = Math.round(owner.settings().retryAfterCapSeconds() * 1000);
+    if (!elsewhere && error.retryAfterMillis() > capMs) {
+      done.fail(error); // the provider asks for longer than max_retry_after: the client hears it at once
+      return;
+    }
+    long delayMs = elsewhere ? 0 : Backoff.delayMs(retry, error.retryAfterMillis(), capMs);
+    if (remainingMs() <= delayMs) {
+      done.fail(error.withMessage(error.getMessage() + " Not retried: the request's total timeout of "
+          + totalMs / 1000.0 + " s would be exceeded."));
+      return;
+    }
+    trace.retries++;
+    retrying = error;
+    if (delayMs == 0) {
+      attempt(group, excluded, retry + 1, done);
+    } else {
+      owner.vertx().setTimer(delayMs, id -> attempt(group, excluded, retry + 1, done));
+    }
+  }
+
+  /**
+   * {@code retry_policy} for the error's class when it names it; otherwise none for errors of the
+   * request (400, 404, 422, context window, content policy), and for the rest the request's
+   * {@code num_retries}, else the deployment's {@code max_retries}, else the router's
+   * {@code num_retries}. An authentication error is retried only when another deployment exists.
+   * A context window or content policy error with fallbacks configured goes to them instead.
+   */
+  private int allowedRetries(String group, Deployment deployment, GatewayError error) {
+    ErrorClass errorClass = ErrorClass.of(error);
+    Integer policy = owner.settings().retryPolicy().get(errorClass.litellmName());
+    if (policy == null && errorClass.parent() != errorClass) {
+      policy = owner.settings().retryPolicy().get(errorClass.parent().litellmName());
+    }
+    if (policy != null) {
+      return policy;
+    }
+    boolean authenticated = errorClass == ErrorClass.AUTHENTICATION || errorClass == ErrorClass.PERMISSION_DENIED;
+    if (!errorClass.transientByDefault()
+        && !(authenticated && owner.router().hasAlternative(group, Set.of(deployment.id())))) {
+      return 0;
+    }
+    if (spec.body().getValue("num_retries") instanceof Number n) {
+      return Math.max(0, n.intValue());
+    }
+    return deployment.maxRetries() != null ? deployment.maxRetries() : owner.settings().numRetries();
+  }
+
+  private Future<RelayResult> fallBack(Throwable failure) {
+    if (failure instanceof Final) {
+      return Future.failedFuture(failure);
+    }
+    GatewayError original = GatewayError.of(failure);
+    ErrorClass errorClass = ErrorClass.of(original);
+    if (errorClass == ErrorClass.BAD_REQUEST || errorClass == ErrorClass.UNPROCESSABLE_ENTITY
+        || (spec.response() != null && spec.response().headWritten())) {
+      return Future.failedFuture(original);
+    }
+    List<String> chain = Fallbacks.forFailure(spec.model(), errorClass, spec.body(), owner.settings());
+    if (chain.isEmpty()) {
+      return Future.failedFuture(original.withMessage("no fallback configured for model group " + spec.model()
+          + " (fallbacks: " + Fallbacks.describe(spec.model(), owner.settings(), spec.body()) + "); last error: "
+          + original.getMessage()));
+    }
+    return next(chain, 0, original, original, new ArrayList<>());
+  }
+
+  private Future<RelayResult> next(List<String> chain, int index, GatewayError original, GatewayError last,
+      List<String> tried) {
+    if (index == chain.size() || remainingMs() <= 0) {
+      String why = index == chain.size() ? "all fallbacks failed" : "the request's total timeout of " + totalMs / 1000.0
+          + " s ran out during fallbacks";
+      return Future.failedFuture(original.withMessage(why + " for model group " + spec.model() + " (tried: "
+          + String.join(", ", tried) + "); last error: " + last.getMessage()));
+    }
+    String fallback = chain.get(index);
+    tried.add(fallback);
+    trace.fallbacks++;
+    return group(fallback).recover(failure -> {
+      if (failure instanceof Final f && f.stop) {
+        return Future.failedFuture(failure);
+      }
+      GatewayError error = failure instanceof Final f ? f.error : GatewayError.of(failure);
+      return next(chain, index + 1, original, error, tried);
+    });
+  }
+
+  /** The deployment with this request's timeouts: its own {@code timeout}, and never past the total deadline. */
+  private Deployment timed(Deployment deployment) {
+    long timeout = Math.max(1, Math.min(requestTimeoutMs != null ? requestTimeoutMs : deployment.timeoutMs(),
+        Math.max(1, remainingMs())));
+    long streamTimeout = requestStreamTimeoutMs != null ? requestStreamTimeoutMs : deployment.streamTimeoutMs();
+    return deployment.withTimeouts(timeout, streamTimeout);
+  }
+
+  private long remainingMs() {
+    return (deadlineNanos - System.nanoTime()) / 1_000_000;
+  }
+
+  /** LiteLLM's headers, so clients see where an answer came from and what it took. */
+  private void announce(Deployment deployment) {
+    HttpServerResponse response = spec.response();
+    if (response != null && !response.headWritten()) {
+      CallRouter.announce(response, deployment, trace);
+    }
+  }
+
+  private static Long millis(JsonObject body, String field) {
+    return body.getValue(field) instanceof Number seconds && seconds.doubleValue() > 0
+        ? Math.max(1, Math.round(seconds.doubleValue() * 1000)) : null;
+  }
+}
