@@ -43,6 +43,8 @@ final class HarnessOptions {
   boolean upstreamH2 = false;
   /** The gateway runs with its embedded Postgres, so every request's spend row is written. */
   boolean database = false;
+  /** With --database: rows are spooled but Postgres is written only every this many seconds (0 = default). */
+  int spendWriteSeconds = 0;
   /** The gateway starts with --cluster (a one-node Hazelcast cluster): what clustering costs a request. */
   boolean cluster = false;
   double maxTotalS = 300;
@@ -79,6 +81,8 @@ final class HarnessOptions {
       "  --upstream-h2          the mock speaks TLS + HTTP/2 like public providers (default: plain HTTP/1.1)",
       "  --database             the gateway runs its embedded Postgres and writes every spend row (default: none)",
       "  --cluster              the gateway runs with --cluster (Hazelcast, one node on loopback)",
+      "  --spend-write-seconds S  with --database: spool every row, write Postgres only every S seconds",
+      "                         (isolates the gateway's own spend path from Postgres's work on the shared core)",
       "  --max-total S          hard limit for the whole run, then exit (default 300)",
       "  --report PATH          JSON report (default: <jar dir>/load-report.json)",
       "  --phases LIST          which runs, of max,open,stream,streams (default: all four)",
@@ -139,6 +143,7 @@ final class HarnessOptions {
       case "--harness-cpus" -> harnessCpus = value;
       case "--gateway-cpus" -> gatewayCpus = value;
       case "--gateway-jvm-opt" -> gatewayJvmOpts.add(value);
+      case "--spend-write-seconds" -> spendWriteSeconds = positive(option, Integer.parseInt(value));
       case "--harness-loops" -> harnessLoops = Integer.parseInt(value);
       case "--max-total" -> maxTotalS = positive(option, Double.parseDouble(value));
       case "--report" -> report = Path.of(value);
@@ -174,6 +179,7 @@ final class HarnessOptions {
         .put("streams_interval_ms", streamsIntervalMs).put("streams_ramp_ms", streamsRampMs).put("master_key", !open).put("upstream_h2", upstreamH2)
         .put("gateway_jvm_opts", new JsonArray(gatewayJvmOpts))
         .put("database", database)
+        .put("spend_write_seconds", spendWriteSeconds)
         .put("cluster", cluster);
   }
 }

@@ -84,7 +84,7 @@ public final class LoadHarness {
     Path config = Files.createTempFile("switchboard-bench-", ".yaml");
     config.toFile().deleteOnExit();
     Files.writeString(config, GatewayProcess.config(mockPort, !o.open, o.upstreamH2,
-        o.database ? Files.createTempDirectory("switchboard-harness-data") : null));
+        o.database ? Files.createTempDirectory("switchboard-harness-data") : null, o.spendWriteSeconds));
     GatewayProcess gateway = GatewayProcess.start(o, config, gatewayPort, gatewayLog);
     log("gateway: %s", gateway.commandLine());
 
