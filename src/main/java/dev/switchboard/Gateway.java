@@ -121,7 +121,7 @@ public final class Gateway {
     RateLimiter limiter = RateLimiter.create(vertx, config, registry);
     limiter.observeRedis(metrics::redisCall);
     PriceBook prices = PriceBook.shipped();
-    Routing routing = new Routing(vertx, bus, registry, config, limiter.gate(), prices);
+    Routing routing = new Routing(vertx, bus, registry, config, limiter.gate(), prices, metrics.router());
     Router router = routing.router();
     SpendLedger ledger = new SpendLedger();
     // Completed off any Vert.x context: after a failed start this Vert.x is closing and its event

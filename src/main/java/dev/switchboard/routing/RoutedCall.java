@@ -178,19 +178,31 @@ final class RoutedCall {
     state.inFlight.decrementAndGet();
     if (error != null) {
       releaseSlot(deployment);
-      if (!CIRCUIT_OPEN.equals(error.code())) {
+      if (!CIRCUIT_OPEN.equals(error.code())) { // an open circuit: the deployment was never called
+        attempted(deployment, error);
         owner.states().failed(deployment, error);
       }
       return;
     }
+    attempted(deployment, result.streamError());
     if (result.streamError() != null) {
       owner.states().failed(deployment, result.streamError());
     } else if (!result.clientGone()) {
       long firstToken = spec.stream() && result.firstByteNanos() > 0
           ? Math.max(1, result.firstByteNanos() - (attemptStart - spec.startNanos())) : 0;
-      state.succeeded(owner.states().now(), System.nanoTime() - attemptStart, firstToken,
+      owner.states().succeeded(state, System.nanoTime() - attemptStart, firstToken,
           result.usage() == null ? 0 : result.usage().totalTokens());
     }
+  }
+
+  /** One call to a deployment, for its success / failure counters (a request with retries makes several). */
+  private void attempted(Deployment deployment, GatewayError error) {
+    owner.states().metrics().attempt(deployment, error == null, error == null ? 200 : error.status(),
+        error == null ? null : error.type(), spec.principal().keyAlias(), team());
+  }
+
+  private String team() {
+    return spec.principal().key() == null ? null : spec.principal().key().teamId();
   }
 
   private void releaseSlot(Deployment deployment) {
@@ -289,7 +301,8 @@ final class RoutedCall {
     String fallback = chain.get(index);
     tried.add(fallback);
     trace.fallbacks++;
-    return group(fallback).recover(failure -> {
+    return group(fallback).andThen(done -> owner.states().metrics().fallback(spec.model(), fallback, done.succeeded(),
+        original.status(), original.type(), spec.principal().keyAlias(), team())).recover(failure -> {
       if (failure instanceof Final f && f.stop) {
         return Future.failedFuture(failure);
       }
