@@ -40,6 +40,7 @@ import dev.switchboard.spend.SpendEvent;
 import dev.switchboard.spend.SpendRoutes;
 import dev.switchboard.spend.SpendLedger;
 import dev.switchboard.spend.SpendLogVerticle;
+import dev.switchboard.tracing.Tracing;
 import dev.switchboard.store.Database;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -78,13 +79,16 @@ public final class Gateway {
   private final Database database;
   private final Accounting accounting;
   private final Routing routing;
+  private final Tracing tracing;
   private final Bus bus;
   private final Metrics metrics;
   /** The longest a stopping gateway waits for its last spend records to be handled. */
   private static final long SETTLE_MS = 5_000;
 
   private Gateway(Vertx vertx, Bus bus, ModelRegistry registry, SpendLedger ledger, RateLimiter limiter, int port,
-      List<String> stages, Database database, Accounting accounting, Metrics metrics, Routing routing) {
+      List<String> stages, Database database, Accounting accounting, Metrics metrics, Routing routing,
+      Tracing tracing) {
+    this.tracing = tracing;
     this.bus = bus;
     this.metrics = metrics;
     this.routing = routing;
@@ -99,20 +103,33 @@ public final class Gateway {
   }
 
   public static Future<Gateway> start(GatewayConfig config, Options options) {
+    Tracing tracing;
+    try {
+      tracing = Tracing.of(config.observability().tracing());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return start(config, options, tracing);
+  }
+
+  /** @param tracing where the request spans go ({@link Tracing#OFF} for none); closed with the gateway */
+  public static Future<Gateway> start(GatewayConfig config, Options options, Tracing tracing) {
     ModelRegistry registry;
     try {
       registry = ModelRegistry.from(config);
     } catch (StartupException e) {
+      tracing.close();
       return Future.failedFuture(e);
     }
     int loops = options.eventLoops() > 0 ? options.eventLoops() : Runtime.getRuntime().availableProcessors();
     Metrics metrics = new Metrics(registry);
     return ClusterNode.vertx(config.cluster(), new VertxOptions().setEventLoopPoolSize(loops), metrics::vertxBuilder)
-        .compose(vertx -> startOn(vertx, loops, registry, config, options, metrics));
+        .compose(vertx -> startOn(vertx, loops, registry, config, options, metrics, tracing))
+        .onFailure(failed -> tracing.close());
   }
 
   private static Future<Gateway> startOn(Vertx vertx, int loops, ModelRegistry registry, GatewayConfig config,
-      Options options, Metrics metrics) {
+      Options options, Metrics metrics, Tracing tracing) {
     Bus bus = new Bus(vertx);
     bus.registerLocalCodecs(AuthCheck.class, Principal.class, PickRequest.class, Deployment.class, RelayCall.class,
         RelayResult.class, SpendEvent.class, GatewayError.class, Acquire.class, Permit.class,
@@ -121,7 +138,7 @@ public final class Gateway {
     RateLimiter limiter = RateLimiter.create(vertx, config, registry);
     limiter.observeRedis(metrics::redisCall);
     PriceBook prices = PriceBook.shipped();
-    Routing routing = new Routing(vertx, bus, registry, config, limiter.gate(), prices);
+    Routing routing = new Routing(vertx, bus, registry, config, limiter.gate(), prices, metrics.router());
     Router router = routing.router();
     SpendLedger ledger = new SpendLedger();
     // Completed off any Vert.x context: after a failed start this Vert.x is closing and its event
@@ -149,7 +166,8 @@ public final class Gateway {
               db == null ? null : new SpendRoutes(bus, db.pool(), config.spend()), metrics,
               config.observability().metricsAuth(), new Doctor(vertx, config.source(), db == null ? null : db.pool()),
               config.general().gracefulShutdownSeconds(), routing,
-              () -> config.router().redis() == null ? null : limiter.redisAvailable() ? "connected" : "unavailable");
+              () -> config.router().redis() == null ? null : limiter.redisAvailable() ? "connected" : "unavailable",
+              tracing);
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RateLimitVerticle(bus, limiter)))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))
@@ -166,7 +184,7 @@ public final class Gateway {
         .onComplete(deployed -> {
           if (deployed.succeeded()) {
             started.complete(new Gateway(vertx, bus, registry, ledger, limiter, boundPort.get(), List.copyOf(stages),
-                database.get(), accounts.get(), metrics, routing));
+                database.get(), accounts.get(), metrics, routing, tracing));
           } else {
             started.fail(startupFailure(deployed.cause(), options));
             Database db = database.get();
@@ -233,6 +251,10 @@ public final class Gateway {
   }
 
   /** This gateway's meters; the router reports deployment health through {@link Metrics#router()}. */
+  public Tracing tracing() {
+    return tracing;
+  }
+
   public Metrics metrics() {
     return metrics;
   }
@@ -270,6 +292,7 @@ public final class Gateway {
     return undeployed
         .eventually(limiter::close)
         .eventually(() -> database == null ? Future.succeededFuture() : database.close(vertx))
-        .eventually(() -> vertx.close());
+        .eventually(() -> vertx.close())
+        .eventually(tracing::close); // exports the spans still queued
   }
 }

@@ -94,7 +94,7 @@ public final class ConfigLoader {
     ClusterSettings cluster = ClusterSettingsReader.read(generalSection, processEnv);
     ObservabilitySettings observability = new ObservabilitySettings(
         generalSection.bool("metrics_auth", false) || litellmSection.bool("require_auth_for_metrics_endpoint", false),
-        litellmSection.bool("json_logs", false));
+        litellmSection.bool("json_logs", false), TracingSettings.read(litellmSection, env));
     YamlSection routerSection = root.section("router_settings");
     RoutingSettings routing = RoutingSettingsReader.read(routerSection, litellmSection, generalSection);
     GeneralSettings general = general(generalSection, ignored);

@@ -11,6 +11,7 @@ import dev.switchboard.doctor.Doctor;
 import dev.switchboard.provider.Operation;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.routing.Routing;
+import dev.switchboard.tracing.Tracing;
 import dev.switchboard.spend.PriceBook;
 import dev.switchboard.spend.SpendRoutes;
 import io.vertx.core.Future;
@@ -50,7 +51,7 @@ public final class HttpIngressVerticle extends VerticleBase {
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, ModelRegistry registry,
       long startedEpochSeconds, KeyRoutes keyRoutes, DirectoryRoutes directoryRoutes, PriceBook prices,
       SpendRoutes spendRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor, double drainSeconds,
-      Routing routing, Supplier<String> redisStatus) {
+      Routing routing, Supplier<String> redisStatus, Tracing tracing) {
   }
 
   private final Bus bus;
@@ -87,7 +88,7 @@ public final class HttpIngressVerticle extends VerticleBase {
 
     for (Operation operation : Operation.values()) {
       ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.prices(), settings.routing().calls(),
-          settings.metrics());
+          settings.metrics(), settings.tracing());
       router.post("/v1" + operation.path()).handler(body).handler(handler);
       router.post(operation.path()).handler(body).handler(handler);
     }

@@ -24,6 +24,9 @@ import dev.switchboard.spend.PriceBook;
 import dev.switchboard.spend.Reservation;
 import dev.switchboard.spend.SpendEvent;
 import dev.switchboard.spend.Usage;
+import dev.switchboard.tracing.RequestSpans;
+import dev.switchboard.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -55,13 +58,16 @@ final class ModelCallHandler implements Handler<RoutingContext> {
   private final PriceBook prices;
   private final CallRouter calls;
   private final Metrics metrics;
+  private final Tracing tracing;
 
-  ModelCallHandler(Bus bus, Operation operation, PriceBook prices, CallRouter calls, Metrics metrics) {
+  ModelCallHandler(Bus bus, Operation operation, PriceBook prices, CallRouter calls, Metrics metrics,
+      Tracing tracing) {
     this.bus = bus;
     this.operation = operation;
     this.prices = prices;
     this.calls = calls;
     this.metrics = metrics;
+    this.tracing = tracing;
   }
 
   /** What one request has learnt so far; owned by the request's event loop. */
@@ -69,33 +75,40 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     final String requestId;
     final long startNanos = System.nanoTime();
     final long startMillis = System.currentTimeMillis();
-    final CallTrace trace = new CallTrace();
+    final RequestSpans spans;
+    final CallTrace trace;
     ModelRequest call;
     Principal principal;
     Permit permit;
     Reservation reservation;
 
-    Exchange(String requestId) {
+    Exchange(String requestId, RequestSpans spans) {
       this.requestId = requestId;
+      this.spans = spans;
+      this.trace = new CallTrace(spans);
     }
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerResponse response = ctx.response();
-    Exchange exchange = new Exchange(RequestIds.of(ctx));
+    String requestId = RequestIds.of(ctx);
+    Exchange exchange = new Exchange(requestId, tracing.request(ctx.request(), requestId));
     try {
       exchange.call = ModelRequest.parse(operation, ctx.body().buffer());
     } catch (GatewayError invalid) {
       ErrorResponses.write(response, invalid);
       metrics.rejected(null, invalid.status(), invalid.type());
+      RequestSpans.end(exchange.spans.root(), invalid.status(), invalid.type());
       return;
     }
-    bus.<Principal>request(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
+    exchange.spans.root().setAttribute("gen_ai.request.model", exchange.call.model())
+        .setAttribute("switchboard.stream", exchange.call.stream());
+    RequestSpans.ending(bus.<Principal>request(Addresses.AUTH_CHECK,
+            new AuthCheck(Credentials.from(ctx.request().headers()))), exchange.spans.start("auth"))
         .compose(principal -> {
           exchange.principal = principal;
-          return bus.<Permit>request(Addresses.RATELIMIT_ACQUIRE, new Acquire(principal, exchange.call.model(),
-              exchange.call.body()));
+          return acquire(exchange);
         })
         .compose(permit -> {
           permit.headers().forEach(response::putHeader);
@@ -114,6 +127,21 @@ final class ModelCallHandler implements Handler<RoutingContext> {
               exchange.trace);
         })
         .onComplete(outcome -> finish(exchange, response, outcome));
+  }
+
+  /** The rate-limit stage's permit; its span says whether it was granted. */
+  private Future<Permit> acquire(Exchange exchange) {
+    Future<Permit> acquired = bus.request(Addresses.RATELIMIT_ACQUIRE, new Acquire(exchange.principal,
+        exchange.call.model(), exchange.call.body()));
+    if (!exchange.spans.on()) {
+      return acquired;
+    }
+    Span span = exchange.spans.start("ratelimit");
+    return acquired.andThen(done -> {
+      GatewayError refused = done.failed() ? GatewayError.of(done.cause()) : done.result().denial();
+      span.setAttribute("switchboard.ratelimit.granted", refused == null);
+      RequestSpans.end(span, refused == null ? 0 : refused.status(), refused == null ? null : refused.type());
+    });
   }
 
   private Future<Void> reserve(Exchange exchange, Deployment deployment) {
@@ -146,6 +174,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     }
     int status = error != null ? error.status() : result.clientGone() ? 499 : 200;
     long durationNanos = System.nanoTime() - exchange.startNanos;
+    endRoot(exchange, status, error);
     if (LOG.isLoggable(Level.FINE)) {
       Logs.request(LOG, Level.FINE, exchange.requestId, "model=" + exchange.call.model() + " stream="
           + exchange.call.stream() + " status=" + status + " deployment="
@@ -163,6 +192,19 @@ final class ModelCallHandler implements Handler<RoutingContext> {
         error == null ? (result.clientGone() ? "client_disconnected" : null) : error.type(), exchange.startMillis,
         durationNanos, result == null ? 0 : result.firstByteNanos(), exchange.trace.providerNanos(), tags(body),
         body.getValue("user") instanceof String user ? user : null));
+  }
+
+  private static void endRoot(Exchange exchange, int status, GatewayError error) {
+    Span root = exchange.spans.root();
+    if (!root.isRecording()) {
+      return;
+    }
+    root.setAttribute("switchboard.retries", exchange.trace.retries())
+        .setAttribute("switchboard.fallbacks", exchange.trace.fallbacks());
+    if (exchange.trace.deployment() != null) {
+      root.setAttribute("switchboard.deployment.id", exchange.trace.deployment().id());
+    }
+    RequestSpans.end(root, status, error != null ? error.type() : status == 499 ? "client_disconnected" : null);
   }
 
   /** {@code metadata.tags}, the strings among them. */

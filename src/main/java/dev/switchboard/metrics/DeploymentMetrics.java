@@ -155,6 +155,16 @@ final class DeploymentMetrics implements RouterMetrics {
   }
 
   @Override
+  public void attempt(Deployment deployment, boolean succeeded, int status, String exceptionClass, String keyAlias,
+      String team) {
+    if (succeeded) {
+      success(deployment, keyAlias, team);
+    } else {
+      failure(deployment, keyAlias, team, status, exceptionClass);
+    }
+  }
+
+  @Override
   public void breakerState(Deployment deployment, BreakerState state) {
     AtomicInteger gauge = breakers.get(deployment.id());
     if (gauge != null) {

@@ -53,7 +53,7 @@ public final class Metrics {
   public Metrics(ModelRegistry models) {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.deployments = new DeploymentMetrics(registry, models, aliases, teams);
-    this.requests = new RequestMetrics(registry, Set.copyOf(models.modelNames()), aliases, teams, deployments);
+    this.requests = new RequestMetrics(registry, Set.copyOf(models.modelNames()), aliases, teams);
     this.redisLatency = Timer.builder("litellm_redis_latency")
         .description("Latency of Redis calls (rate-limit scripts, probes), seconds")
         .serviceLevelObjectives(RequestMetrics.durations(RequestMetrics.LATENCY_BUCKETS)).register(registry);

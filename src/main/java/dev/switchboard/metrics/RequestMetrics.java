@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The per-request meters, with LiteLLM's names and labels, fed from one place: the spend stage's
  * {@link SpendEvent}, which sees every authenticated request's outcome (and {@link #rejected} for
- * the few refused before they had a caller). Latencies are in seconds, in LiteLLM's buckets.
+ * the few refused before they had a caller); the per-deployment call counters come from the
+ * router's attempts instead ({@link RouterMetrics#attempt}). Latencies are in seconds, in LiteLLM's buckets.
  * Labels: {@code requested_model} (a configured model name, else {@code unknown}), {@code model}
  * (the deployment's provider/model), {@code api_key_alias}, {@code team}: never a key, a hash, an
  * end user or a request id.
@@ -103,16 +104,13 @@ final class RequestMetrics {
   private final Set<String> modelNames;
   private final LabelValues aliases;
   private final LabelValues teams;
-  private final DeploymentMetrics deployments;
   private final Map<SeriesKey, Series> series = new ConcurrentHashMap<>();
 
-  RequestMetrics(MeterRegistry registry, Set<String> modelNames, LabelValues aliases, LabelValues teams,
-      DeploymentMetrics deployments) {
+  RequestMetrics(MeterRegistry registry, Set<String> modelNames, LabelValues aliases, LabelValues teams) {
     this.registry = registry;
     this.modelNames = modelNames;
     this.aliases = aliases;
     this.teams = teams;
-    this.deployments = deployments;
   }
 
   /** One authenticated request's outcome. */
@@ -139,13 +137,6 @@ final class RequestMetrics {
     s.output.increment(event.usage().completionTokens());
     s.tokens.increment(event.usage().totalTokens());
     s.spend.increment(cost);
-    if (deployment != null && event.providerNanos() > 0) {
-      if (failed && event.status() != 499) {
-        deployments.failure(deployment, alias, team, event.status(), event.errorType());
-      } else {
-        deployments.success(deployment, alias, team);
-      }
-    }
   }
 
   /** A request refused before it had an authenticated caller (bad body, missing or invalid key). */

@@ -48,6 +48,11 @@ public interface RouterMetrics {
     @Override
     public void breakerState(Deployment deployment, BreakerState state) {
     }
+
+    @Override
+    public void attempt(Deployment deployment, boolean succeeded, int status, String exceptionClass, String keyAlias,
+        String team) {
+    }
   };
 
   /** {@code litellm_deployment_state}: healthy, partial outage (some calls failing) or outage (cooled down / open). */
@@ -66,4 +71,12 @@ public interface RouterMetrics {
 
   /** {@code switchboard_circuit_breaker_state}. */
   void breakerState(Deployment deployment, BreakerState state);
+
+  /**
+   * {@code litellm_deployment_success_responses} / {@code litellm_deployment_failure_responses} and
+   * {@code litellm_deployment_total_requests}: one call to {@code deployment} (a request that retries
+   * calls several), failed with {@code status} and error type {@code exceptionClass} when not {@code succeeded}.
+   */
+  void attempt(Deployment deployment, boolean succeeded, int status, String exceptionClass, String keyAlias,
+      String team);
 }

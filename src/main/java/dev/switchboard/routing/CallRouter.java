@@ -2,8 +2,11 @@ package dev.switchboard.routing;
 
 import dev.switchboard.bus.Bus;
 import dev.switchboard.config.RoutingSettings;
+import dev.switchboard.errors.GatewayError;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.relay.RelayResult;
+import dev.switchboard.tracing.RequestSpans;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -45,6 +48,23 @@ public final class CallRouter {
 
   /** The answer of one admitted call; {@code trace} tells the caller which deployment served it. */
   public Future<RelayResult> call(CallSpec spec, CallTrace trace) {
+    if (!trace.spans.on()) {
+      return route(spec, trace);
+    }
+    Span route = trace.spans.start("route").setAttribute("gen_ai.request.model", spec.model());
+    trace.route = route;
+    return route(spec, trace).andThen(done -> {
+      route.setAttribute("switchboard.retries", trace.retries).setAttribute("switchboard.fallbacks", trace.fallbacks);
+      if (trace.deployment != null) {
+        route.setAttribute("switchboard.deployment.id", trace.deployment.id())
+            .setAttribute("switchboard.model_group", trace.deployment.modelGroup());
+      }
+      GatewayError error = done.failed() ? GatewayError.of(done.cause()) : done.result().streamError();
+      RequestSpans.end(route, error == null ? 0 : error.status(), error == null ? null : error.type());
+    });
+  }
+
+  private Future<RelayResult> route(CallSpec spec, CallTrace trace) {
     if (!settings.requestDeduplication() || spec.stream()) {
       return new RoutedCall(this, spec, trace, spec.response()).run();
     }
@@ -68,6 +88,7 @@ public final class CallRouter {
   /** Waits for the identical call in flight, then reserves this request's own budget and takes its answer. */
   private Future<RelayResult> follow(Future<Shared> leader, CallSpec spec, CallTrace trace) {
     deduplicated.incrementAndGet();
+    trace.route.setAttribute("switchboard.deduplicated", true);
     Context context = vertx.getOrCreateContext();
     Promise<RelayResult> answer = Promise.promise();
     leader.onComplete(shared -> context.runOnContext(v -> {

@@ -1,19 +1,30 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.provider.Deployment;
+import dev.switchboard.tracing.RequestSpans;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * What routing did for one request, read by the ingress when it answers and settles: the deployment
  * that answered (or failed last), whether a deployment slot is still held for it, and how many
- * retries and fallbacks it took. Owned by the request's event loop.
+ * retries and fallbacks it took; and the request's spans, under which routing adds its own. Owned
+ * by the request's event loop.
  */
 public final class CallTrace {
+
+  final RequestSpans spans;
+  /** The request's {@code route} span, the parent of its attempts. */
+  Span route = Span.getInvalid();
 
   Deployment deployment;
   boolean slotHeld;
   int retries;
   int fallbacks;
   long providerNanos;
+
+  public CallTrace(RequestSpans spans) {
+    this.spans = spans;
+  }
 
   /** The deployment that answered, or the last one tried; null when none was picked. */
   public Deployment deployment() {

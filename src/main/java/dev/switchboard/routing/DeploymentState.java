@@ -1,6 +1,7 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.errors.ErrorClass;
+import dev.switchboard.metrics.RouterMetrics;
 import dev.switchboard.provider.Deployment;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -38,6 +39,12 @@ final class DeploymentState {
   private volatile Boolean healthy;
   private volatile String healthError;
   private volatile long checkedAtMs;
+  /** The last attempt failed and no cooldown has absorbed it yet: a partial outage. */
+  private volatile boolean lastFailed;
+  /** Kept from the breaker's handlers, so publishing the state never takes the breaker's lock. */
+  private volatile RouterMetrics.BreakerState breakerState = RouterMetrics.BreakerState.CLOSED;
+  /** Orders the publications of this deployment's health (its own lock: the breaker calls in holding its lock). */
+  private final Object publishing = new Object();
 
   DeploymentState(Deployment deployment, CircuitBreaker breaker) {
     this.deployment = deployment;
@@ -52,18 +59,25 @@ final class DeploymentState {
     return cooldownUntilMs;
   }
 
-  /** Takes the later of the current and the announced end (announcements may arrive twice or out of order). */
-  synchronized void coolDown(long untilMs, String reason) {
+  /**
+   * Takes the later of the current and the announced end (announcements may arrive twice or out of
+   * order); true when this moved the end.
+   */
+  synchronized boolean coolDown(long untilMs, String reason) {
     if (untilMs > cooldownUntilMs) {
       cooldownUntilMs = untilMs;
       cooldownReason = reason;
+      lastFailed = false; // the cooldown answers for the failure; back from it, the deployment starts healthy
+      return true;
     }
+    return false;
   }
 
   /** Ends the cooldown and clears this minute's failures and the breaker. */
   synchronized void reset() {
     cooldownUntilMs = 0;
     cooldownReason = null;
+    lastFailed = false;
     java.util.Arrays.fill(failuresThisMinute, 0);
     // CircuitBreaker.reset() leaves an OPEN circuit open (it only closes a half-open one); the
     // operator's reset closes it whatever its state. The pending half-open timer then finds it closed.
@@ -78,6 +92,34 @@ final class DeploymentState {
     return breaker.state() == CircuitBreakerState.OPEN;
   }
 
+  void breakerChanged(RouterMetrics.BreakerState state) {
+    breakerState = state;
+  }
+
+  /**
+   * LiteLLM's {@code litellm_deployment_state}: an outage while cooling down or behind an open
+   * circuit, partial while its last attempt failed or its circuit is being probed, else healthy.
+   */
+  RouterMetrics.DeploymentState health(long nowMs) {
+    if (coolingDown(nowMs) || breakerState == RouterMetrics.BreakerState.OPEN) {
+      return RouterMetrics.DeploymentState.OUTAGE;
+    }
+    return lastFailed || breakerState == RouterMetrics.BreakerState.HALF_OPEN
+        ? RouterMetrics.DeploymentState.PARTIAL_OUTAGE : RouterMetrics.DeploymentState.HEALTHY;
+  }
+
+  /** Tells {@code metrics} this deployment's health now; publications of one deployment never overtake each other. */
+  void publish(RouterMetrics metrics, long nowMs) {
+    synchronized (publishing) {
+      metrics.deploymentState(deployment, health(nowMs));
+    }
+  }
+
+  /** Whether the last attempt failed (a success after it is news for the state gauge). */
+  boolean lastFailed() {
+    return lastFailed;
+  }
+
   synchronized void started(long nowMs) {
     roll(nowMs);
     requestsThisMinute++;
@@ -88,6 +130,7 @@ final class DeploymentState {
     roll(nowMs);
     tokensThisMinute += tokens;
     successes++;
+    lastFailed = false;
     double ms = latencyNanos / 1e6;
     latencyMs = samples == 0 ? ms : latencyMs + ALPHA * (ms - latencyMs);
     if (firstTokenNanos > 0) {
@@ -102,6 +145,7 @@ final class DeploymentState {
     roll(nowMs);
     failures++;
     lastError = message;
+    lastFailed = true;
     return ++failuresThisMinute[errorClass.ordinal()];
   }
 

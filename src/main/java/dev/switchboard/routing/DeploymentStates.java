@@ -5,6 +5,7 @@ import dev.switchboard.bus.Bus;
 import dev.switchboard.config.RoutingSettings;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.metrics.RouterMetrics;
 import dev.switchboard.provider.Deployment;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
@@ -18,7 +19,8 @@ import java.util.logging.Logger;
  * The one owner of every deployment's runtime state (one per gateway, shared by all event loops):
  * what the strategies rank by, cooldowns and circuit breakers. Cooldowns are decided here and
  * announced on {@code router.cooldown} to every Router instance of every node (a cluster-wide
- * announcement), so they all hold the same ones.
+ * announcement), so they all hold the same ones. Every change of a deployment's health, cooldown
+ * or circuit is told to {@link RouterMetrics} from here.
  */
 public final class DeploymentStates {
 
@@ -29,12 +31,22 @@ public final class DeploymentStates {
   private final RoutingSettings settings;
   private final Bus bus;
   private final LongSupplier clock;
+  private final Vertx vertx;
+  private final RouterMetrics metrics;
+
+  /** Without metrics (benchmarks, unit tests). */
+  public DeploymentStates(Vertx vertx, Bus bus, ModelRegistry registry, RoutingSettings settings, LongSupplier clock) {
+    this(vertx, bus, registry, settings, clock, RouterMetrics.NONE);
+  }
 
   /** @param bus where cooldowns are announced; null keeps them in this object alone (benchmarks, unit tests) */
-  public DeploymentStates(Vertx vertx, Bus bus, ModelRegistry registry, RoutingSettings settings, LongSupplier clock) {
+  public DeploymentStates(Vertx vertx, Bus bus, ModelRegistry registry, RoutingSettings settings, LongSupplier clock,
+      RouterMetrics metrics) {
     this.settings = settings;
     this.bus = bus;
     this.clock = clock;
+    this.vertx = vertx;
+    this.metrics = metrics;
     CircuitBreakerOptions options = new CircuitBreakerOptions()
         .setMaxFailures(settings.breakerFailures())
         .setResetTimeout(Math.max(1, Math.round(settings.breakerResetSeconds() * 1000)))
@@ -45,13 +57,31 @@ public final class DeploymentStates {
       ModelGroup group = registry.group(name);
       groupSizes.put(name, group.deployments().size());
       for (Deployment d : group.deployments()) {
-        CircuitBreaker breaker = CircuitBreaker.create("deployment-" + d.id(), vertx, options)
-            .openHandler(v -> LOG.warning("Circuit opened for " + d.describe() + " after "
-                + settings.breakerFailures() + " failures; requests skip it for " + settings.breakerResetSeconds() + " s"))
-            .closeHandler(v -> LOG.info("Circuit closed again for " + d.describe()));
-        byId.put(d.id(), new DeploymentState(d, breaker));
+        CircuitBreaker breaker = CircuitBreaker.create("deployment-" + d.id(), vertx, options);
+        DeploymentState state = new DeploymentState(d, breaker);
+        // The breaker runs these holding its own lock: they touch only volatile fields and the metrics.
+        breaker.openHandler(v -> {
+          LOG.warning("Circuit opened for " + d.describe() + " after " + settings.breakerFailures()
+              + " failures; requests skip it for " + settings.breakerResetSeconds() + " s");
+          breakerChanged(state, RouterMetrics.BreakerState.OPEN);
+        }).halfOpenHandler(v -> breakerChanged(state, RouterMetrics.BreakerState.HALF_OPEN))
+            .closeHandler(v -> {
+              LOG.info("Circuit closed again for " + d.describe());
+              breakerChanged(state, RouterMetrics.BreakerState.CLOSED);
+            });
+        byId.put(d.id(), state);
       }
     }
+  }
+
+  private void breakerChanged(DeploymentState state, RouterMetrics.BreakerState breakerState) {
+    state.breakerChanged(breakerState);
+    metrics.breakerState(state.deployment, breakerState);
+    state.publish(metrics, now());
+  }
+
+  RouterMetrics metrics() {
+    return metrics;
   }
 
   public long now() {
@@ -97,6 +127,7 @@ public final class DeploymentStates {
     long now = now();
     int count = state.failed(now, errorClass, error.getMessage());
     if (settings.disableCooldowns() || groupSizes.getOrDefault(deployment.modelGroup(), 1) <= 1) {
+      state.publish(metrics, now);
       return;
     }
     Integer allowed = settings.allowedFailsPolicy().get(errorClass.litellmName());
@@ -113,7 +144,19 @@ public final class DeploymentStates {
       coolDown = errorClass.transientByDefault() && state.failuresThisMinute(now) > settings.allowedFails();
     }
     if (coolDown) {
-      coolDown(state, errorClass.litellmName() + ": " + error.getMessage(), now);
+      coolDown(state, errorClass.litellmName() + ": " + error.getMessage(), error.status(), now);
+    } else {
+      state.publish(metrics, now);
+    }
+  }
+
+  /** A successful attempt; the state gauge hears of it only when it ends a partial outage. */
+  void succeeded(DeploymentState state, long latencyNanos, long firstTokenNanos, long tokens) {
+    boolean wasFailing = state.lastFailed();
+    long now = now();
+    state.succeeded(now, latencyNanos, firstTokenNanos, tokens);
+    if (wasFailing) {
+      state.publish(metrics, now);
     }
   }
 
@@ -126,14 +169,19 @@ public final class DeploymentStates {
     long now = now();
     state.failed(now, ErrorClass.of(error), error.getMessage());
     if (!settings.disableCooldowns() && groupSizes.getOrDefault(deployment.modelGroup(), 1) > 1) {
-      coolDown(state, "health check failed: " + error.getMessage(), now);
+      coolDown(state, "health check failed: " + error.getMessage(), error.status(), now);
+    } else {
+      state.publish(metrics, now);
     }
   }
 
-  void coolDown(DeploymentState state, String reason, long now) {
+  /** Cools the deployment down after a failure with {@code status} (counted here, where it is decided, once per gateway). */
+  void coolDown(DeploymentState state, String reason, int status, long now) {
     long until = now + Math.round(settings.cooldownSeconds() * 1000);
     // Applied here at once, so this loop's next pick already skips it; the publish tells the others.
     state.coolDown(until, reason);
+    metrics.cooledDown(state.deployment, status);
+    resting(state, until, now);
     LOG.info("Cooling down " + state.deployment.describe() + " for " + settings.cooldownSeconds() + " s: " + reason);
     if (bus != null) {
       bus.announce(Addresses.ROUTER_COOLDOWN, new Cooldown(state.deployment.id(), until, reason).toJson());
@@ -148,8 +196,19 @@ public final class DeploymentStates {
     }
     if (cooldown.untilEpochMs() == 0) {
       state.reset();
+      state.publish(metrics, now());
     } else {
-      state.coolDown(cooldown.untilEpochMs(), cooldown.reason());
+      if (state.coolDown(cooldown.untilEpochMs(), cooldown.reason())) { // not this gateway's own, heard back
+        resting(state, cooldown.untilEpochMs(), now());
+      }
+    }
+  }
+
+  /** Shows the outage now, and the deployment's return when the cooldown ends (a later cooldown sets its own timer). */
+  private void resting(DeploymentState state, long untilMs, long now) {
+    state.publish(metrics, now);
+    if (metrics != RouterMetrics.NONE && untilMs > now) {
+      vertx.setTimer(untilMs - now + 1, id -> state.publish(metrics, now()));
     }
   }
 
@@ -160,6 +219,7 @@ public final class DeploymentStates {
       return false;
     }
     state.reset();
+    state.publish(metrics, now());
     if (bus != null) {
       bus.announce(Addresses.ROUTER_COOLDOWN, new Cooldown(id, 0, "reset").toJson());
     }

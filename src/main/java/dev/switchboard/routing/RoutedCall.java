@@ -52,6 +52,8 @@ final class RoutedCall {
   private boolean reserved;
   /** The provider's failure that led to the current retry: what the client hears if no deployment is left for it. */
   private GatewayError retrying;
+  /** Attempts made so far, over retries and fallbacks (for the attempt spans). */
+  private int attempts;
 
   /** @param relayResponse the response the relay may write to or watch; null for a call shared by several clients */
   RoutedCall(CallRouter owner, CallSpec spec, CallTrace trace, HttpServerResponse relayResponse) {
@@ -84,10 +86,13 @@ final class RoutedCall {
     }
     PickRequest pick = new PickRequest(group, spec.principal(), spec.estimatedTokens(), Set.copyOf(excluded),
         spec.tags(), spec.stream());
+    AttemptSpans spans = AttemptSpans.start(trace.spans, trace.route, group, retry, !group.equals(spec.model()),
+        ++attempts);
     // Unbounded: a saturated model group's fair queue bounds the wait itself (queue_timeout).
     owner.bus().<Deployment>requestUnbounded(Addresses.ROUTER_PICK, pick).onComplete(picked -> {
       if (picked.failed()) {
         GatewayError refused = GatewayError.of(picked.cause());
+        spans.finished(null, refused);
         // A retry finding every deployment resting (the failure just cooled it down) ends with that failure.
         done.fail(retrying != null && !(pickFailure(refused) instanceof Final) ? retrying : pickFailure(refused));
         return;
@@ -95,13 +100,15 @@ final class RoutedCall {
       Deployment deployment = picked.result();
       trace.deployment = deployment;
       trace.slotHeld = true;
+      spans.picked(deployment);
       reserveOnce(deployment).onComplete(reservation -> {
         if (reservation.failed()) {
           releaseSlot(deployment);
+          spans.finished(null, GatewayError.of(reservation.cause()));
           done.fail(new Final(GatewayError.of(reservation.cause()), true));
           return;
         }
-        callDeployment(deployment).onComplete(outcome -> {
+        callDeployment(deployment, spans).onComplete(outcome -> {
           if (outcome.succeeded()) {
             done.complete(outcome.result());
           } else {
@@ -128,7 +135,7 @@ final class RoutedCall {
     return spec.reserve().apply(deployment);
   }
 
-  private Future<RelayResult> callDeployment(Deployment deployment) {
+  private Future<RelayResult> callDeployment(Deployment deployment, AttemptSpans spans) {
     DeploymentState state = owner.states().state(deployment);
     state.started(owner.states().now());
     state.inFlight.incrementAndGet();
@@ -139,6 +146,9 @@ final class RoutedCall {
         spec.includeUsage(), relayResponse, spec.clientHeaders(), spec.startNanos(),
         spec.costOf() == null ? null : usage -> spec.costOf().applyAsDouble(deployment, usage), responded);
     Promise<RelayResult> outcome = Promise.promise();
+    if (spans.on()) {
+      responded.future().onSuccess(spans::responded);
+    }
     // The breaker guards until the response headers: a long stream is a success from its first byte.
     state.breaker.<Void>execute(guard -> {
       responded.future().onSuccess(status -> {
@@ -162,8 +172,10 @@ final class RoutedCall {
     });
     return outcome.future().andThen(done -> {
       trace.providerNanos += System.nanoTime() - attemptStart;
-      settle(deployment, state, attemptStart, done.succeeded() ? done.result() : null,
-          done.failed() ? GatewayError.of(done.cause()) : null);
+      RelayResult result = done.succeeded() ? done.result() : null;
+      GatewayError error = done.failed() ? GatewayError.of(done.cause()) : null;
+      spans.finished(result, error);
+      settle(deployment, state, attemptStart, result, error);
     });
   }
 
@@ -178,19 +190,31 @@ final class RoutedCall {
     state.inFlight.decrementAndGet();
     if (error != null) {
       releaseSlot(deployment);
-      if (!CIRCUIT_OPEN.equals(error.code())) {
+      if (!CIRCUIT_OPEN.equals(error.code())) { // an open circuit: the deployment was never called
+        attempted(deployment, error);
         owner.states().failed(deployment, error);
       }
       return;
     }
+    attempted(deployment, result.streamError());
     if (result.streamError() != null) {
       owner.states().failed(deployment, result.streamError());
     } else if (!result.clientGone()) {
       long firstToken = spec.stream() && result.firstByteNanos() > 0
           ? Math.max(1, result.firstByteNanos() - (attemptStart - spec.startNanos())) : 0;
-      state.succeeded(owner.states().now(), System.nanoTime() - attemptStart, firstToken,
+      owner.states().succeeded(state, System.nanoTime() - attemptStart, firstToken,
           result.usage() == null ? 0 : result.usage().totalTokens());
     }
+  }
+
+  /** One call to a deployment, for its success / failure counters (a request with retries makes several). */
+  private void attempted(Deployment deployment, GatewayError error) {
+    owner.states().metrics().attempt(deployment, error == null, error == null ? 200 : error.status(),
+        error == null ? null : error.type(), spec.principal().keyAlias(), team());
+  }
+
+  private String team() {
+    return spec.principal().key() == null ? null : spec.principal().key().teamId();
   }
 
   private void releaseSlot(Deployment deployment) {
@@ -289,7 +313,8 @@ final class RoutedCall {
     String fallback = chain.get(index);
     tried.add(fallback);
     trace.fallbacks++;
-    return group(fallback).recover(failure -> {
+    return group(fallback).andThen(done -> owner.states().metrics().fallback(spec.model(), fallback, done.succeeded(),
+        original.status(), original.type(), spec.principal().keyAlias(), team())).recover(failure -> {
       if (failure instanceof Final f && f.stop) {
         return Future.failedFuture(failure);
       }

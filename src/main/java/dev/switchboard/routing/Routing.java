@@ -2,6 +2,7 @@ package dev.switchboard.routing;
 
 import dev.switchboard.bus.Bus;
 import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.metrics.RouterMetrics;
 import dev.switchboard.spend.PriceBook;
 import io.vertx.core.Vertx;
 
@@ -18,8 +19,9 @@ public final class Routing {
   private final RoutingRoutes routes;
 
   public Routing(Vertx vertx, Bus bus, ModelRegistry registry, GatewayConfig config, DeploymentGate gate,
-      PriceBook prices) {
-    this.states = new DeploymentStates(vertx, bus, registry, config.router().routing(), System::currentTimeMillis);
+      PriceBook prices, RouterMetrics metrics) {
+    this.states = new DeploymentStates(vertx, bus, registry, config.router().routing(), System::currentTimeMillis,
+        metrics);
     this.router = new Router(registry, gate, states, prices);
     this.calls = new CallRouter(vertx, bus, router, config.litellm().requestTimeout());
     this.health = new HealthChecks(bus, states);

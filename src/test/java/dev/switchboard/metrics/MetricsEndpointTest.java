@@ -108,7 +108,8 @@ class MetricsEndpointTest extends GatewayTestBase {
           // Per deployment: success / failure responses and state.
           assertEquals(2, s.value("litellm_deployment_success_responses_total", "model_id=\"chat-1\"",
               "api_provider=\"openai\"", "litellm_model_name=\"openai/upstream-ok\""));
-          assertEquals(1, s.value("litellm_deployment_failure_responses_total", "model_id=\"broken-1\"",
+          // Per attempt: the request to broken was tried once and retried twice (num_retries 2).
+          assertEquals(3, s.value("litellm_deployment_failure_responses_total", "model_id=\"broken-1\"",
               "exception_status=\"500\""));
           assertEquals(1, s.lines("litellm_deployment_state", "model_id=\"chat-1\"").size());
           assertEquals(0, s.value("litellm_deployment_state", "model_id=\"chat-1\""));

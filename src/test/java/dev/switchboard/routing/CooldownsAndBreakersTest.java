@@ -212,7 +212,7 @@ class CooldownsAndBreakersTest {
         .compose(g -> {
           DeploymentState flaky = gw.states().state("flaky");
           flaky.breaker.open();
-          gw.states().coolDown(flaky, "test", gw.states().now());
+          gw.states().coolDown(flaky, "test", 500, gw.states().now());
           return gw.get("/router/deployments", null);
         })
         .compose(anonymous -> {

@@ -136,7 +136,7 @@ class StrategiesTest {
         + "model_info: {id: dear, input_cost_per_token: 0.00001, output_cost_per_token: 0.00003}}";
     Router router = router("{routing_strategy: cost-based-routing, allowed_fails: 0}", dear, cheap);
     assertEquals(Map.of("cheap", 500), picks(router, 500, chat()));
-    router.states().coolDown(router.states().state("cheap"), "test", System.currentTimeMillis());
+    router.states().coolDown(router.states().state("cheap"), "test", 500, System.currentTimeMillis());
     assertEquals(Map.of("dear", 500), picks(router, 500, chat()));
   }
 
@@ -144,7 +144,7 @@ class StrategiesTest {
   void lower_order_is_tried_first_and_higher_only_when_the_lower_is_unavailable() {
     Router router = router("{}", d("primary", ", order: 1"), d("backup", ", order: 2"), d("backup2", ", order: 2"));
     assertEquals(Map.of("primary", 1000), picks(router, 1000, chat()));
-    router.states().coolDown(router.states().state("primary"), "test", System.currentTimeMillis());
+    router.states().coolDown(router.states().state("primary"), "test", 500, System.currentTimeMillis());
     Map<String, Integer> counts = picks(router, 1000, chat());
     assertEquals(Set.of("backup", "backup2"), counts.keySet());
     // A retry skips what already failed for the request.
@@ -185,8 +185,8 @@ class StrategiesTest {
   void a_group_whose_deployments_all_cool_down_is_refused_with_the_time_to_wait() {
     Router router = router("{cooldown_time: 30}", d("a", ""), d("b", ""));
     long now = System.currentTimeMillis();
-    router.states().coolDown(router.states().state("a"), "test", now);
-    router.states().coolDown(router.states().state("b"), "test", now);
+    router.states().coolDown(router.states().state("a"), "test", 500, now);
+    router.states().coolDown(router.states().state("b"), "test", 500, now);
     GatewayError none = (GatewayError) router.pick(chat()).cause();
     assertEquals(429, none.status());
     assertEquals("no_deployments_available", none.code());

@@ -1,5 +1,6 @@
 package dev.switchboard.testing;
 
+import dev.switchboard.tracing.Tracing;
 import dev.switchboard.Gateway;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.GatewayConfig;
@@ -29,8 +30,16 @@ public final class TestGateway {
 
   /** @param eventLoops how many event loops (one makes per-loop behaviour deterministic) */
   public static Future<Gateway> start(String yaml, Map<String, String> env, int eventLoops) {
-    GatewayConfig config = withOwnSpool(withoutDatabaseUnlessGiven(new ConfigLoader(env::get).parse(yaml, "test-config.yaml")));
-    return Gateway.start(config, new Gateway.Options("127.0.0.1", 0, eventLoops));
+    return Gateway.start(config(yaml, env), new Gateway.Options("127.0.0.1", 0, eventLoops));
+  }
+
+  /** @param tracing where the gateway's spans go (an in-memory exporter's, in tests) */
+  public static Future<Gateway> start(String yaml, Tracing tracing) {
+    return Gateway.start(config(yaml, Map.of()), new Gateway.Options("127.0.0.1", 0, 2), tracing);
+  }
+
+  private static GatewayConfig config(String yaml, Map<String, String> env) {
+    return withOwnSpool(withoutDatabaseUnlessGiven(new ConfigLoader(env::get).parse(yaml, "test-config.yaml")));
   }
 
   /** Tests that are not about keys run stateless, instead of each starting a database. */
