@@ -26,7 +26,9 @@ import dev.switchboard.ratelimit.Release;
 import dev.switchboard.relay.RelayCall;
 import dev.switchboard.relay.RelayResult;
 import dev.switchboard.relay.StreamRelayVerticle;
+import dev.switchboard.reload.ConfigReloader;
 import dev.switchboard.routing.HealthCheckVerticle;
+import dev.switchboard.routing.LiveModels;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.routing.PickRequest;
 import dev.switchboard.routing.Router;
@@ -71,7 +73,6 @@ public final class Gateway {
   }
 
   private final Vertx vertx;
-  private final ModelRegistry registry;
   private final SpendLedger ledger;
   private final RateLimiter limiter;
   private final int port;
@@ -85,7 +86,7 @@ public final class Gateway {
   /** The longest a stopping gateway waits for its last spend records to be handled. */
   private static final long SETTLE_MS = 5_000;
 
-  private Gateway(Vertx vertx, Bus bus, ModelRegistry registry, SpendLedger ledger, RateLimiter limiter, int port,
+  private Gateway(Vertx vertx, Bus bus, SpendLedger ledger, RateLimiter limiter, int port,
       List<String> stages, Database database, Accounting accounting, Metrics metrics, Routing routing,
       Tracing tracing) {
     this.tracing = tracing;
@@ -96,7 +97,6 @@ public final class Gateway {
     this.database = database;
     this.accounting = accounting;
     this.vertx = vertx;
-    this.registry = registry;
     this.ledger = ledger;
     this.port = port;
     this.stages = stages;
@@ -122,14 +122,16 @@ public final class Gateway {
       return Future.failedFuture(e);
     }
     int loops = options.eventLoops() > 0 ? options.eventLoops() : Runtime.getRuntime().availableProcessors();
-    Metrics metrics = new Metrics(registry);
+    LiveModels models = new LiveModels(registry, config.router().routing());
+    Metrics metrics = new Metrics(models);
     return ClusterNode.vertx(config.cluster(), new VertxOptions().setEventLoopPoolSize(loops), metrics::vertxBuilder)
-        .compose(vertx -> startOn(vertx, loops, registry, config, options, metrics, tracing))
+        .compose(vertx -> startOn(vertx, loops, models, config, options, metrics, tracing))
         .onFailure(failed -> tracing.close());
   }
 
-  private static Future<Gateway> startOn(Vertx vertx, int loops, ModelRegistry registry, GatewayConfig config,
+  private static Future<Gateway> startOn(Vertx vertx, int loops, LiveModels models, GatewayConfig config,
       Options options, Metrics metrics, Tracing tracing) {
+    ModelRegistry registry = models.registry();
     Bus bus = new Bus(vertx);
     bus.registerLocalCodecs(AuthCheck.class, Principal.class, PickRequest.class, Deployment.class, RelayCall.class,
         RelayResult.class, SpendEvent.class, GatewayError.class, Acquire.class, Permit.class,
@@ -138,7 +140,7 @@ public final class Gateway {
     RateLimiter limiter = RateLimiter.create(vertx, config, registry);
     limiter.observeRedis(metrics::redisCall);
     PriceBook prices = PriceBook.shipped();
-    Routing routing = new Routing(vertx, bus, registry, config, limiter.gate(), prices, metrics.router());
+    Routing routing = new Routing(vertx, bus, models, config, limiter.gate(), prices, metrics.router());
     Router router = routing.router();
     SpendLedger ledger = new SpendLedger();
     // Completed off any Vert.x context: after a failed start this Vert.x is closing and its event
@@ -153,7 +155,10 @@ public final class Gateway {
           database.set(db);
           KeyStore keys = db == null ? null : new KeyStore(db.pool());
           KeyRoutes keyRoutes = db == null ? null : new KeyRoutes(bus, keys);
-          Authenticator authenticator = new Authenticator(config.general().masterKey().value(), keys, registry::expand);
+          Authenticator authenticator = new Authenticator(config.general().masterKey().value(), keys,
+              granted -> models.registry().expand(granted));
+          ConfigReloader reloader = new ConfigReloader(vertx, bus,
+              new ConfigReloader.Targets(routing, limiter.queues(), prices, metrics, authenticator), config);
           reportConfig(config, authenticator, db == null);
           // A shared reservation outlives a dead gateway by at most the longest request, plus a minute.
           Accounting accounting = Accounting.create(config.spend(), prices, db == null ? null : db.pool(),
@@ -161,13 +166,13 @@ public final class Gateway {
           accounts.set(accounting);
           metrics.watch(limiter, accounting.writer());
           HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
-              boundPort, config.general().maxRequestSizeBytes(), registry, System.currentTimeMillis() / 1000,
+              boundPort, config.general().maxRequestSizeBytes(), models, System.currentTimeMillis() / 1000,
               keyRoutes, db == null ? null : new DirectoryRoutes(bus, db.pool(), keyRoutes), accounting.prices(),
               db == null ? null : new SpendRoutes(bus, db.pool(), config.spend()), metrics,
               config.observability().metricsAuth(), new Doctor(vertx, config.source(), db == null ? null : db.pool()),
               config.general().gracefulShutdownSeconds(), routing,
               () -> config.router().redis() == null ? null : limiter.redisAvailable() ? "connected" : "unavailable",
-              tracing);
+              tracing, reloader);
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RateLimitVerticle(bus, limiter)))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))
@@ -179,11 +184,12 @@ public final class Gateway {
               .compose(v -> !config.router().routing().backgroundHealthChecks() ? Future.succeededFuture()
                   : deploy(vertx, 1, stages, () -> new HealthCheckVerticle(routing.health(),
                       config.router().routing().healthCheckIntervalSeconds())))
+              .compose(v -> reloader.listen())
               .compose(v -> deploy(vertx, loops, stages, () -> new HttpIngressVerticle(bus, ingress)));
         })
         .onComplete(deployed -> {
           if (deployed.succeeded()) {
-            started.complete(new Gateway(vertx, bus, registry, ledger, limiter, boundPort.get(), List.copyOf(stages),
+            started.complete(new Gateway(vertx, bus, ledger, limiter, boundPort.get(), List.copyOf(stages),
                 database.get(), accounts.get(), metrics, routing, tracing));
           } else {
             started.fail(startupFailure(deployed.cause(), options));
@@ -237,8 +243,9 @@ public final class Gateway {
     return port;
   }
 
+  /** The model list in force (a reload may replace it). */
   public ModelRegistry registry() {
-    return registry;
+    return routing.models().registry();
   }
 
   public SpendLedger ledger() {

@@ -12,6 +12,8 @@ public final class Addresses {
   public static final String ROUTER_PICK = "sb.router.pick";
   /** Announced to every node: a deployment cools down (or its cooldown is reset); every Router instance holds the same. */
   public static final String ROUTER_COOLDOWN = "sb.router.cooldown";
+  /** Announced to every node: the config was reloaded on one, every node re-reads its own file. */
+  public static final String CONFIG_RELOADED = "sb.config.reloaded";
   public static final String RELAY_CALL = "sb.relay.call";
   /** Reserves a request's estimated cost against its budgets, or refuses it. */
   public static final String BUDGET_RESERVE = "sb.budget.reserve";

@@ -9,7 +9,8 @@ import dev.switchboard.log.Logs;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.doctor.Doctor;
 import dev.switchboard.provider.Operation;
-import dev.switchboard.routing.ModelRegistry;
+import dev.switchboard.reload.ConfigReloader;
+import dev.switchboard.routing.LiveModels;
 import dev.switchboard.routing.Routing;
 import dev.switchboard.tracing.Tracing;
 import dev.switchboard.spend.PriceBook;
@@ -47,11 +48,13 @@ public final class HttpIngressVerticle extends VerticleBase {
    * @param drainSeconds    on stop, how long requests and streams in flight may take to finish
    * @param routing         the attempt loop, the router's admin routes and health
    * @param redisStatus     Redis as readiness reports it: connected, unavailable, or null when not configured
+   * @param tracing         request spans, or off
+   * @param reloader        POST /config/reload
    */
-  public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, ModelRegistry registry,
+  public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, LiveModels models,
       long startedEpochSeconds, KeyRoutes keyRoutes, DirectoryRoutes directoryRoutes, PriceBook prices,
       SpendRoutes spendRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor, double drainSeconds,
-      Routing routing, Supplier<String> redisStatus, Tracing tracing) {
+      Routing routing, Supplier<String> redisStatus, Tracing tracing, ConfigReloader reloader) {
   }
 
   private final Bus bus;
@@ -81,7 +84,7 @@ public final class HttpIngressVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     // Every request gets its id first, so every answer (errors included) and log line can carry it.
     router.route().handler(RequestIds::assign);
-    InfoHandlers info = new InfoHandlers(bus, settings.registry(), settings.startedEpochSeconds(),
+    InfoHandlers info = new InfoHandlers(bus, settings.models(), settings.startedEpochSeconds(),
         settings.keyRoutes() != null, settings.routing().states(), settings.redisStatus());
     // Checked while reading: a body over the limit is refused as soon as it is known, not buffered.
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
@@ -107,6 +110,7 @@ public final class HttpIngressVerticle extends VerticleBase {
       }
     }
     settings.routing().routes().mount(router);
+    settings.reloader().mount(router);
     router.get("/health/liveliness").handler(info::liveness);
     router.get("/health/liveness").handler(info::liveness);
     router.get("/health/readiness").handler(info::readiness);

@@ -9,6 +9,7 @@ import dev.switchboard.bus.Bus;
 import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.routing.DeploymentStates;
+import dev.switchboard.routing.LiveModels;
 import dev.switchboard.routing.ModelRegistry;
 import java.util.function.Supplier;
 import io.vertx.core.buffer.Buffer;
@@ -21,9 +22,13 @@ import io.vertx.ext.web.RoutingContext;
 final class InfoHandlers {
 
   private final Bus bus;
-  private final ModelRegistry registry;
+  private final LiveModels models;
   private final long createdEpochSeconds;
-  private final Buffer modelList;
+  /** The full list, built once per model list in force (a reload replaces the registry, and so this). */
+  private record FullList(ModelRegistry registry, Buffer body) {
+  }
+
+  private volatile FullList fullList;
   private final Buffer liveness;
   private final JsonObject readiness;
   private final DeploymentStates deployments;
@@ -33,14 +38,13 @@ final class InfoHandlers {
    * @param withDatabase whether the gateway has its Postgres (readiness says so, as LiteLLM's does)
    * @param redisStatus  connected, unavailable, or null when Redis is not configured
    */
-  InfoHandlers(Bus bus, ModelRegistry registry, long createdEpochSeconds, boolean withDatabase,
+  InfoHandlers(Bus bus, LiveModels models, long createdEpochSeconds, boolean withDatabase,
       DeploymentStates deployments, Supplier<String> redisStatus) {
     this.deployments = deployments;
     this.redisStatus = redisStatus;
     this.bus = bus;
-    this.registry = registry;
+    this.models = models;
     this.createdEpochSeconds = createdEpochSeconds;
-    this.modelList = modelList(Principal.MASTER);
     JsonObject health = new JsonObject().put("status", "healthy").put("version", Version.VERSION);
     this.liveness = health.toBuffer();
     // Said the way LiteLLM says it, so probes that read the field keep working. The pool was
@@ -50,6 +54,20 @@ final class InfoHandlers {
 
   /** OpenAI's list shape with the {@code model_name}s this caller may use. */
   private Buffer modelList(Principal principal) {
+    return modelList(models.registry(), principal);
+  }
+
+  private Buffer fullList() {
+    ModelRegistry registry = models.registry();
+    FullList list = fullList;
+    if (list == null || list.registry() != registry) {
+      list = new FullList(registry, modelList(registry, Principal.MASTER));
+      fullList = list;
+    }
+    return list.body();
+  }
+
+  private Buffer modelList(ModelRegistry registry, Principal principal) {
     JsonArray data = new JsonArray();
     for (String name : registry.listedNames()) {
       if (principal.allows(name) || principal.allows(registry.resolve(name).name())) {
@@ -66,7 +84,7 @@ final class InfoHandlers {
    */
   void models(RoutingContext ctx) {
     bus.<Principal>request(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
-        .onSuccess(principal -> json(ctx, principal.allowedModels().isEmpty() ? modelList : modelList(principal)))
+        .onSuccess(principal -> json(ctx, principal.allowedModels().isEmpty() ? fullList() : modelList(principal)))
         .onFailure(failure -> ErrorResponses.write(ctx.response(), GatewayError.of(failure)));
   }
 

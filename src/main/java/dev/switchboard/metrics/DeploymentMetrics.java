@@ -32,9 +32,17 @@ final class DeploymentMetrics implements RouterMetrics {
     this.registry = registry;
     this.aliases = aliases;
     this.teams = teams;
+    adopt(models);
+  }
+
+  /** Gauges for the deployments of a (re)loaded model list that have none yet (removed ones keep their last value). */
+  synchronized void adopt(ModelRegistry models) {
     for (String name : models.modelNames()) {
       ModelGroup group = models.group(name);
       for (Deployment deployment : group.deployments()) {
+        if (states.containsKey(deployment.id())) {
+          continue;
+        }
         AtomicInteger state = new AtomicInteger();
         states.put(deployment.id(), state);
         Gauge.builder("litellm_deployment_state", state, AtomicInteger::get)

@@ -3,6 +3,7 @@ package dev.switchboard.metrics;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.ratelimit.FairQueues;
 import dev.switchboard.ratelimit.RateLimiter;
+import dev.switchboard.routing.LiveModels;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.spend.SpendEvent;
 import dev.switchboard.spend.SpendWriter;
@@ -50,14 +51,19 @@ public final class Metrics {
   private final LabelValues aliases = new LabelValues(MAX_LABEL_VALUES);
   private final LabelValues teams = new LabelValues(MAX_LABEL_VALUES);
 
-  public Metrics(ModelRegistry models) {
+  public Metrics(LiveModels models) {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    this.deployments = new DeploymentMetrics(registry, models, aliases, teams);
-    this.requests = new RequestMetrics(registry, Set.copyOf(models.modelNames()), aliases, teams);
+    this.deployments = new DeploymentMetrics(registry, models.registry(), aliases, teams);
+    this.requests = new RequestMetrics(registry, name -> models.registry().group(name) != null, aliases, teams);
     this.redisLatency = Timer.builder("litellm_redis_latency")
         .description("Latency of Redis calls (rate-limit scripts, probes), seconds")
         .serviceLevelObjectives(RequestMetrics.durations(RequestMetrics.LATENCY_BUCKETS)).register(registry);
     this.redisFails = Counter.builder("litellm_redis_fails").description("Failed Redis calls").register(registry);
+  }
+
+  /** Meters for the deployments a reloaded model list adds. */
+  public void adopt(ModelRegistry models) {
+    deployments.adopt(models);
   }
 
   /** Vert.x with its metrics going into this registry. */

@@ -101,14 +101,16 @@ final class RequestMetrics {
   }
 
   private final MeterRegistry registry;
-  private final Set<String> modelNames;
+  private final java.util.function.Predicate<String> isModelName;
   private final LabelValues aliases;
   private final LabelValues teams;
   private final Map<SeriesKey, Series> series = new ConcurrentHashMap<>();
 
-  RequestMetrics(MeterRegistry registry, Set<String> modelNames, LabelValues aliases, LabelValues teams) {
+  /** @param isModelName whether a requested name is a model of the list in force (others count as unknown) */
+  RequestMetrics(MeterRegistry registry, java.util.function.Predicate<String> isModelName, LabelValues aliases,
+      LabelValues teams) {
     this.registry = registry;
-    this.modelNames = modelNames;
+    this.isModelName = isModelName;
     this.aliases = aliases;
     this.teams = teams;
   }
@@ -148,7 +150,7 @@ final class RequestMetrics {
 
   private Series series(String requestedModel, Deployment deployment, String alias, String team) {
     String requested = deployment != null ? deployment.modelGroup()
-        : requestedModel != null && modelNames.contains(requestedModel) ? requestedModel : UNKNOWN_MODEL;
+        : requestedModel != null && isModelName.test(requestedModel) ? requestedModel : UNKNOWN_MODEL;
     String model = deployment == null ? "" : deployment.provider().prefix() + "/" + deployment.upstreamModel();
     SeriesKey key = new SeriesKey(requested, model, aliases.of(alias), teams.of(team));
     Series found = series.get(key);

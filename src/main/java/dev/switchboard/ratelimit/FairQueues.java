@@ -36,13 +36,15 @@ public final class FairQueues implements DeploymentGate {
   public static final String PRIORITY_FIELD = "fair_queue_priority";
 
   private final Vertx vertx;
-  private final ModelRegistry registry;
   private final LongSupplier clock;
   private final int maxLength;
   private final long timeoutMs;
   private final LocalCounters counters = new LocalCounters();
-  private final Map<String, Scope> scopes = new HashMap<>();
-  private final java.util.Set<String> limitedGroups = new java.util.HashSet<>();
+  /** Per-deployment limits of the model list in force, swapped whole by a reload. */
+  private volatile Map<String, Scope> scopes = Map.of();
+  private volatile java.util.Set<String> limitedGroups = java.util.Set.of();
+  /** Limits of deployments a reload removed or unlimited, so the requests still on them give their slots back. */
+  private final Map<String, Scope> retiredScopes = new ConcurrentHashMap<>();
   private final Map<String, GroupQueue> queues = new ConcurrentHashMap<>();
   private final AtomicInteger depth = new AtomicInteger();
   private final AtomicLong served = new AtomicLong();
@@ -79,19 +81,36 @@ public final class FairQueues implements DeploymentGate {
 
   public FairQueues(Vertx vertx, ModelRegistry registry, LongSupplier clock, int maxLength, long timeoutMs) {
     this.vertx = vertx;
-    this.registry = registry;
     this.clock = clock;
     this.maxLength = maxLength;
     this.timeoutMs = timeoutMs;
+    adopt(registry);
+  }
+
+  /**
+   * Takes the deployment limits of a (re)loaded model list. Counters are keyed by deployment id,
+   * so a deployment that keeps its id keeps its counts under its new limits.
+   */
+  public synchronized void adopt(ModelRegistry registry) {
+    Map<String, Scope> next = new HashMap<>();
+    java.util.Set<String> groups = new java.util.HashSet<>();
     for (String name : registry.modelNames()) {
       for (Deployment d : registry.group(name).deployments()) {
         if (d.limited()) {
-          limitedGroups.add(name);
-          scopes.put(d.id(), new Scope("d:" + d.id(), "d:" + d.id(), null, "deployment " + d.id(),
+          groups.add(name);
+          next.put(d.id(), new Scope("d:" + d.id(), "d:" + d.id(), null, "deployment " + d.id(),
               Scope.Field.DEPLOYMENT, positive(d.rpm()), positive(d.tpm()), positive(d.maxParallelRequests())));
         }
       }
     }
+    scopes.forEach((id, scope) -> {
+      if (!next.containsKey(id)) {
+        retiredScopes.put(id, scope);
+      }
+    });
+    next.keySet().forEach(retiredScopes::remove);
+    scopes = Map.copyOf(next);
+    limitedGroups = java.util.Set.copyOf(groups);
   }
 
   @Override
@@ -128,6 +147,9 @@ public final class FairQueues implements DeploymentGate {
   /** A request that held a slot on {@code deployment} has ended: give the slot back and serve who waits. */
   void released(Deployment deployment, long admittedWindow, long estimate, long actual) {
     Scope scope = scopes.get(deployment.id());
+    if (scope == null) {
+      scope = retiredScopes.get(deployment.id());
+    }
     if (scope == null) {
       return;
     }

@@ -31,8 +31,7 @@ public final class CallRouter {
   private final Vertx vertx;
   private final Bus bus;
   private final Router router;
-  private final RoutingSettings settings;
-  private final long totalTimeoutMs;
+  private final double requestTimeoutSeconds;
   private final Map<String, Future<Shared>> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong deduplicated = new AtomicLong();
 
@@ -41,9 +40,7 @@ public final class CallRouter {
     this.vertx = vertx;
     this.bus = bus;
     this.router = router;
-    this.settings = router.states().settings();
-    double total = settings.totalTimeoutSeconds() != null ? settings.totalTimeoutSeconds() : requestTimeoutSeconds;
-    this.totalTimeoutMs = Math.max(1, Math.round(total * 1000));
+    this.requestTimeoutSeconds = requestTimeoutSeconds;
   }
 
   /** The answer of one admitted call; {@code trace} tells the caller which deployment served it. */
@@ -65,7 +62,7 @@ public final class CallRouter {
   }
 
   private Future<RelayResult> route(CallSpec spec, CallTrace trace) {
-    if (!settings.requestDeduplication() || spec.stream()) {
+    if (!settings().requestDeduplication() || spec.stream()) {
       return new RoutedCall(this, spec, trace, spec.response()).run();
     }
     String key = dedupKey(spec);
@@ -140,11 +137,14 @@ public final class CallRouter {
     return router.states();
   }
 
+  /** The routing settings in force (a reload may change them between two requests). */
   RoutingSettings settings() {
-    return settings;
+    return router.states().settings();
   }
 
   long totalTimeoutMs() {
-    return totalTimeoutMs;
+    RoutingSettings settings = settings();
+    double total = settings.totalTimeoutSeconds() != null ? settings.totalTimeoutSeconds() : requestTimeoutSeconds;
+    return Math.max(1, Math.round(total * 1000));
   }
 }

@@ -19,7 +19,8 @@ final class DeploymentState {
   /** Weight of the newest sample in the latency moving averages. */
   private static final double ALPHA = 0.3;
 
-  final Deployment deployment;
+  /** The deployment as last defined (a reload may redefine it under the same id). */
+  volatile Deployment deployment;
   final CircuitBreaker breaker;
   final AtomicInteger inFlight = new AtomicInteger();
 

@@ -10,8 +10,10 @@ import dev.switchboard.provider.Deployment;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.core.Vertx;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
@@ -26,37 +28,60 @@ public final class DeploymentStates {
 
   private static final Logger LOG = Logger.getLogger(DeploymentStates.class.getName());
 
-  private final Map<String, DeploymentState> byId = new LinkedHashMap<>();
-  private final Map<String, Integer> groupSizes = new LinkedHashMap<>();
-  private final RoutingSettings settings;
+  private volatile Map<String, DeploymentState> byId = Map.of();
+  private volatile Map<String, Integer> groupSizes = Map.of();
+  /** Deployments a reload removed while requests were still on them; dropped at the next reload once idle. */
+  private final Map<String, DeploymentState> retired = new ConcurrentHashMap<>();
+  private final Vertx vertx;
+  private final LiveModels models;
   private final Bus bus;
   private final LongSupplier clock;
-  private final Vertx vertx;
   private final RouterMetrics metrics;
 
-  /** Without metrics (benchmarks, unit tests). */
+  /** @param bus where cooldowns are announced; null keeps them in this object alone (benchmarks, unit tests) */
   public DeploymentStates(Vertx vertx, Bus bus, ModelRegistry registry, RoutingSettings settings, LongSupplier clock) {
-    this(vertx, bus, registry, settings, clock, RouterMetrics.NONE);
+    this(vertx, bus, new LiveModels(registry, settings), clock, RouterMetrics.NONE);
   }
 
-  /** @param bus where cooldowns are announced; null keeps them in this object alone (benchmarks, unit tests) */
-  public DeploymentStates(Vertx vertx, Bus bus, ModelRegistry registry, RoutingSettings settings, LongSupplier clock,
-      RouterMetrics metrics) {
-    this.settings = settings;
+  public DeploymentStates(Vertx vertx, Bus bus, LiveModels models, LongSupplier clock, RouterMetrics metrics) {
+    this.vertx = vertx;
+    this.models = models;
     this.bus = bus;
     this.clock = clock;
-    this.vertx = vertx;
     this.metrics = metrics;
+    adopt(models.current());
+  }
+
+  /**
+   * Makes a state for every deployment of {@code next} before it is put in force: a deployment
+   * whose id is unchanged keeps its state (cooldown, breaker, latency, requests in flight) and
+   * takes the new definition; a removed one is retired, still found by the requests on it, and
+   * dropped once idle. Breaker thresholds are those of the settings when the breaker was made.
+   */
+  synchronized void adopt(LiveModels.Snapshot next) {
+    RoutingSettings settings = next.settings();
     CircuitBreakerOptions options = new CircuitBreakerOptions()
         .setMaxFailures(settings.breakerFailures())
         .setResetTimeout(Math.max(1, Math.round(settings.breakerResetSeconds() * 1000)))
         .setFailuresRollingWindow(Math.max(1, Math.round(settings.breakerWindowSeconds() * 1000)))
         .setTimeout(-1) // the relay's timeouts bound every call; a breaker timer per request would only cost
         .setNotificationAddress(null);
+    Map<String, DeploymentState> states = new LinkedHashMap<>();
+    Map<String, Integer> sizes = new LinkedHashMap<>();
+    ModelRegistry registry = next.registry();
     for (String name : registry.modelNames()) {
       ModelGroup group = registry.group(name);
-      groupSizes.put(name, group.deployments().size());
+      sizes.put(name, group.deployments().size());
       for (Deployment d : group.deployments()) {
+        DeploymentState kept = byId.get(d.id());
+        if (kept == null) {
+          kept = retired.remove(d.id());
+        }
+        if (kept != null) {
+          kept.deployment = d;
+          states.put(d.id(), kept);
+          continue;
+        }
         CircuitBreaker breaker = CircuitBreaker.create("deployment-" + d.id(), vertx, options);
         DeploymentState state = new DeploymentState(d, breaker);
         // The breaker runs these holding its own lock: they touch only volatile fields and the metrics.
@@ -69,9 +94,28 @@ public final class DeploymentStates {
               LOG.info("Circuit closed again for " + d.describe());
               breakerChanged(state, RouterMetrics.BreakerState.CLOSED);
             });
-        byId.put(d.id(), state);
+        states.put(d.id(), state);
       }
     }
+    byId.forEach((id, state) -> {
+      if (!states.containsKey(id)) {
+        retired.put(id, state);
+      }
+    });
+    retired.values().removeIf(state -> {
+      boolean idle = state.inFlight.get() == 0;
+      if (idle) {
+        state.breaker.close();
+      }
+      return idle;
+    });
+    groupSizes = Collections.unmodifiableMap(sizes);
+    byId = Collections.unmodifiableMap(states);
+  }
+
+  /** The model list and settings in force. */
+  public LiveModels models() {
+    return models;
   }
 
   private void breakerChanged(DeploymentState state, RouterMetrics.BreakerState breakerState) {
@@ -89,15 +133,16 @@ public final class DeploymentStates {
   }
 
   public RoutingSettings settings() {
-    return settings;
+    return models.settings();
   }
 
   DeploymentState state(Deployment deployment) {
-    return byId.get(deployment.id());
+    return state(deployment.id());
   }
 
   DeploymentState state(String id) {
-    return byId.get(id);
+    DeploymentState state = byId.get(id);
+    return state != null ? state : retired.get(id);
   }
 
   Iterable<DeploymentState> all() {
@@ -118,6 +163,7 @@ public final class DeploymentStates {
    * cool down: there is nothing else to send their traffic to.
    */
   void failed(Deployment deployment, GatewayError error) {
+    RoutingSettings settings = settings();
     DeploymentState state = state(deployment);
     ErrorClass errorClass = ErrorClass.of(error);
     if (errorClass == ErrorClass.BAD_REQUEST || errorClass == ErrorClass.CONTEXT_WINDOW_EXCEEDED
@@ -165,6 +211,7 @@ public final class DeploymentStates {
    * deployment in cooldown at once when its group has others to carry the traffic.
    */
   void failedProbe(Deployment deployment, GatewayError error) {
+    RoutingSettings settings = settings();
     DeploymentState state = state(deployment);
     long now = now();
     state.failed(now, ErrorClass.of(error), error.getMessage());
@@ -177,6 +224,7 @@ public final class DeploymentStates {
 
   /** Cools the deployment down after a failure with {@code status} (counted here, where it is decided, once per gateway). */
   void coolDown(DeploymentState state, String reason, int status, long now) {
+    RoutingSettings settings = settings();
     long until = now + Math.round(settings.cooldownSeconds() * 1000);
     // Applied here at once, so this loop's next pick already skips it; the publish tells the others.
     state.coolDown(until, reason);

@@ -21,20 +21,15 @@ public final class Router {
 
   static final String DEFAULT_TAG = "default";
 
-  private final ModelRegistry registry;
   private final DeploymentGate gate;
   private final DeploymentStates states;
   private final PriceBook prices;
-  private final Strategy strategy;
-  private final RoutingSettings settings;
 
-  public Router(ModelRegistry registry, DeploymentGate gate, DeploymentStates states, PriceBook prices) {
-    this.registry = registry;
+  /** Reads the model list, strategy and settings in force from {@code states.models()} on every pick. */
+  public Router(DeploymentGate gate, DeploymentStates states, PriceBook prices) {
     this.gate = gate;
     this.states = states;
     this.prices = prices;
-    this.settings = states.settings();
-    this.strategy = Strategy.of(settings.strategy());
   }
 
   public DeploymentStates states() {
@@ -42,9 +37,10 @@ public final class Router {
   }
 
   public Future<Deployment> pick(PickRequest request) {
-    ModelGroup group = registry.resolve(request.model());
+    LiveModels.Snapshot models = states.models().current();
+    ModelGroup group = models.registry().resolve(request.model());
     if (group == null) {
-      return Future.failedFuture(unknownModel(request.model()));
+      return Future.failedFuture(unknownModel(models.registry(), request.model()));
     }
     if (!request.principal().allows(request.model()) && !request.principal().allows(group.name())) {
       return Future.failedFuture(new GatewayError(403, "permission_error", "model_not_allowed", "model",
@@ -53,20 +49,20 @@ public final class Router {
     }
     Selection selection;
     try {
-      selection = select(group, request);
+      selection = select(models, group, request);
     } catch (GatewayError refused) {
       return Future.failedFuture(refused);
     }
     if (!selection.anyAvailable()) {
-      return Future.failedFuture(noneAvailable(group));
+      return Future.failedFuture(noneAvailable(models.settings(), group));
     }
     return gate.admit(selection, request).compose(picked -> picked != null ? Future.succeededFuture(picked)
-        : Future.failedFuture(noneAvailable(group)));
+        : Future.failedFuture(noneAvailable(models.settings(), group)));
   }
 
   /** Whether a retry could go to a deployment of {@code model} other than those in {@code excluded}. */
   boolean hasAlternative(String model, java.util.Set<String> excluded) {
-    ModelGroup group = registry.resolve(model);
+    ModelGroup group = states.models().registry().resolve(model);
     if (group == null) {
       return false;
     }
@@ -79,7 +75,8 @@ public final class Router {
     return false;
   }
 
-  private Selection select(ModelGroup group, PickRequest request) {
+  private Selection select(LiveModels.Snapshot models, ModelGroup group, PickRequest request) {
+    RoutingSettings settings = models.settings();
     List<Deployment> all = group.deployments();
     List<Deployment> tagged = settings.tagFiltering() ? byTags(group, request.tags()) : all;
     List<DeploymentState> pool = new ArrayList<>(tagged.size());
@@ -102,7 +99,7 @@ public final class Router {
               + "enable_pre_call_checks). Shorten it, or configure context_window_fallbacks.", null);
     }
     return new Selection(group, pool.toArray(DeploymentState[]::new), poolPrices.toArray(Price[]::new), states,
-        strategy, request.excluded(), request.stream());
+        models.strategy(), request.excluded(), request.stream());
   }
 
   /**
@@ -137,7 +134,7 @@ public final class Router {
   }
 
   /** Every deployment is cooling down or behind an open circuit: when the first one comes back, and why. */
-  private GatewayError noneAvailable(ModelGroup group) {
+  private GatewayError noneAvailable(RoutingSettings settings, ModelGroup group) {
     long now = states.now();
     long soonest = Long.MAX_VALUE;
     int open = 0;
@@ -163,7 +160,7 @@ public final class Router {
         String.valueOf(seconds));
   }
 
-  private GatewayError unknownModel(String model) {
+  private static GatewayError unknownModel(ModelRegistry registry, String model) {
     String available = registry.modelNames().isEmpty()
         ? "none are configured (add entries to model_list in config.yaml)"
         : String.join(", ", registry.listedNames());

@@ -3,6 +3,7 @@ package dev.switchboard.routing;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.metrics.RouterMetrics;
+import dev.switchboard.config.RoutingSettings;
 import dev.switchboard.spend.PriceBook;
 import io.vertx.core.Vertx;
 
@@ -18,14 +19,27 @@ public final class Routing {
   private final HealthChecks health;
   private final RoutingRoutes routes;
 
-  public Routing(Vertx vertx, Bus bus, ModelRegistry registry, GatewayConfig config, DeploymentGate gate,
+  public Routing(Vertx vertx, Bus bus, LiveModels models, GatewayConfig config, DeploymentGate gate,
       PriceBook prices, RouterMetrics metrics) {
-    this.states = new DeploymentStates(vertx, bus, registry, config.router().routing(), System::currentTimeMillis,
-        metrics);
-    this.router = new Router(registry, gate, states, prices);
+    this.states = new DeploymentStates(vertx, bus, models, System::currentTimeMillis, metrics);
+    this.router = new Router(gate, states, prices);
     this.calls = new CallRouter(vertx, bus, router, config.litellm().requestTimeout());
     this.health = new HealthChecks(bus, states);
     this.routes = new RoutingRoutes(bus, states, health);
+  }
+
+  /**
+   * Puts a new model list and routing settings in force: the deployment states are made ready
+   * first, then the one reference is swapped. Requests in flight finish on what they hold.
+   */
+  public synchronized void apply(ModelRegistry registry, RoutingSettings settings) {
+    LiveModels.Snapshot next = new LiveModels.Snapshot(registry, settings);
+    states.adopt(next);
+    states.models().swap(next);
+  }
+
+  public LiveModels models() {
+    return states.models();
   }
 
   public DeploymentStates states() {

@@ -46,6 +46,11 @@ public final class PriceBook {
     return byDeployment.computeIfAbsent(deployment.id(), id -> resolve(deployment));
   }
 
+  /** Forgets the prices worked out per deployment: a reload may have redefined a deployment under the same id. */
+  public void forgetDeployments() {
+    byDeployment.clear();
+  }
+
   private Price resolve(Deployment deployment) {
     ModelInfo info = deployment.info();
     String model = info.baseModel() != null ? info.baseModel()

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /** Starts a real gateway on a free loopback port (chosen as it binds, so no other process can take it first). */
@@ -40,6 +41,31 @@ public final class TestGateway {
 
   private static GatewayConfig config(String yaml, Map<String, String> env) {
     return withOwnSpool(withoutDatabaseUnlessGiven(new ConfigLoader(env::get).parse(yaml, "test-config.yaml")));
+  }
+
+  /**
+   * Writes {@code yaml} to a new temporary file and starts from it, as the command line does, so the
+   * gateway can re-read the file (hot reload); the file's path is the config source's name.
+   */
+  public static Future<Gateway> startFromFile(Path file, String yaml) {
+    try {
+      Files.writeString(file, yaml);
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    GatewayConfig config = withOwnSpool(withoutDatabaseUnlessGiven(new ConfigLoader(Map.<String, String>of()::get)
+        .load(file)));
+    return Gateway.start(config, new Gateway.Options("127.0.0.1", 0, 2));
+  }
+
+  /** A new temporary config file's path (not yet written). */
+  public static Path configFile() {
+    try {
+      Path dir = Files.createTempDirectory("switchboard-config");
+      return dir.resolve("config.yaml");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Tests that are not about keys run stateless, instead of each starting a database. */

@@ -65,7 +65,7 @@ public class RoutingBenchmark {
     ModelRegistry registry = ModelRegistry.from(config);
     DeploymentStates states = new DeploymentStates(vertx, null, registry, config.router().routing(),
         System::currentTimeMillis);
-    router = new Router(registry, DeploymentGate.UNBOUNDED, states, PriceBook.shipped());
+    router = new Router(DeploymentGate.UNBOUNDED, states, PriceBook.shipped());
     first = new PickRequest("chat", Principal.MASTER, 120);
     retry = new PickRequest("chat", Principal.MASTER, 120, Set.of("d0"), List.of(), false);
   }

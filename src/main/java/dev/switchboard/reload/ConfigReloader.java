@@ -1,0 +1,134 @@
+package dev.switchboard.reload;
+
+import dev.switchboard.auth.Authenticator;
+import dev.switchboard.bus.Addresses;
+import dev.switchboard.bus.Bus;
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.ConfigSource;
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.config.StartupException;
+import dev.switchboard.errors.GatewayError;
+import dev.switchboard.keys.Admin;
+import dev.switchboard.metrics.Metrics;
+import dev.switchboard.ratelimit.FairQueues;
+import dev.switchboard.routing.ModelRegistry;
+import dev.switchboard.routing.Routing;
+import dev.switchboard.spend.PriceBook;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Hot reload (one per gateway): re-reads the config file the gateway started from, validates it
+ * whole, and puts its {@code model_list} and routing settings in force without touching the
+ * requests in flight. {@code POST /config/reload} (master key) reloads this node and announces it,
+ * and every other node of the cluster then re-reads its own file. A file that does not load
+ * changes nothing; settings that only a restart can change are reported, not applied.
+ */
+public final class ConfigReloader {
+
+  private static final Logger LOG = Logger.getLogger(ConfigReloader.class.getName());
+
+  /** What {@code apply} needs from the running gateway. */
+  public record Targets(Routing routing, FairQueues queues, PriceBook prices, Metrics metrics,
+      Authenticator authenticator) {
+  }
+
+  private final Vertx vertx;
+  private final Bus bus;
+  private final Targets targets;
+  private final ConfigSource source;
+  private final String node = UUID.randomUUID().toString();
+  /** The file as last put in force (guarded by this). */
+  private GatewayConfig inForce;
+
+  public ConfigReloader(Vertx vertx, Bus bus, Targets targets, GatewayConfig started) {
+    this.vertx = vertx;
+    this.bus = bus;
+    this.targets = targets;
+    this.source = started.source();
+    this.inForce = asRead(started);
+  }
+
+  /**
+   * The config as its file said it, before the command line or a test adjusted it, so the next
+   * reading is compared with the last one and an adjustment is not taken for a change.
+   */
+  private static GatewayConfig asRead(GatewayConfig started) {
+    ConfigSource source = started.source();
+    if (source == null) {
+      return started;
+    }
+    try {
+      return new ConfigLoader(source.processEnv()).parse(source.text(), source.name());
+    } catch (StartupException e) {
+      return started;
+    }
+  }
+
+  /** Hears the reloads announced by the other nodes (this node's own announcement is already applied). */
+  public Future<Void> listen() {
+    return bus.hear(Addresses.CONFIG_RELOADED, news -> {
+      if (!node.equals(news.getString("node"))) {
+        reload().onSuccess(changes -> LOG.info("Config reloaded as announced by another node: " + changes.encode()))
+            .onFailure(e -> LOG.log(Level.SEVERE, "Another node reloaded its config, and this node's file "
+                + (source == null ? "" : source.name()) + " does not load: still running on the previous one. "
+                + e.getMessage()));
+      }
+    });
+  }
+
+  public void mount(Router router) {
+    router.post("/config/reload").handler(Admin.route(bus, ctx -> reloadEverywhere()));
+  }
+
+  /** Reloads this node and, when that succeeded, announces it so every node re-reads its file. */
+  public Future<JsonObject> reloadEverywhere() {
+    return reload().map(changes -> {
+      bus.announce(Addresses.CONFIG_RELOADED, new JsonObject().put("node", node));
+      return changes.put("announced", true);
+    });
+  }
+
+  /** Re-reads the file (off the event loop), validates it, applies it; a file that does not load is a 400. */
+  public Future<JsonObject> reload() {
+    if (source == null) {
+      return Future.failedFuture(invalid("This gateway was not started from a config file: nothing to re-read."));
+    }
+    return vertx.executeBlocking(() -> {
+      GatewayConfig next = new ConfigLoader(source.processEnv()).load(Path.of(source.name()));
+      return new Reading(next, ModelRegistry.from(next));
+    }, false).recover(failure -> Future.failedFuture(failure instanceof StartupException
+        ? invalid("The config was not reloaded, nothing changed: " + failure.getMessage()) : failure))
+        .map(this::apply);
+  }
+
+  private record Reading(GatewayConfig config, ModelRegistry registry) {
+  }
+
+  /** Limits, prices and meters are made ready for the new deployments before the routing swaps its one reference. */
+  private synchronized JsonObject apply(Reading reading) {
+    ConfigChanges changes = ConfigChanges.between(inForce, reading.config());
+    targets.queues().adopt(reading.registry());
+    targets.prices().forgetDeployments();
+    targets.metrics().adopt(reading.registry());
+    targets.routing().apply(reading.registry(), reading.config().router().routing());
+    // Access groups may have changed: keys are expanded again on their next request.
+    targets.authenticator().forget(null);
+    inForce = reading.config();
+    LOG.info("Config reloaded from " + source.name() + ": " + reading.registry().modelNames().size() + " models ("
+        + reading.registry().deploymentCount() + " deployments)" + (changes.restartNeeded().isEmpty() ? ""
+        : "; these changes need a restart and were not applied: " + String.join(", ", changes.restartNeeded())));
+    return changes.toJson().put("reloaded", true).put("config", source.name())
+        .put("model_count", reading.registry().modelNames().size());
+  }
+
+  private static GatewayError invalid(String message) {
+    return new GatewayError(400, "invalid_request_error", "invalid_config", null, message, null);
+  }
+}

@@ -1,0 +1,199 @@
+package dev.switchboard.reload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.Gateway;
+import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.TestDatabase;
+import dev.switchboard.testing.TestGateway;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** POST /config/reload: the new model list in force for new requests, the old one finishing what it started. */
+@ExtendWith(VertxExtension.class)
+class ConfigReloadTest {
+
+  private static final String MASTER = "sk-master-reload";
+
+  private MockProvider mock;
+  private WebClient client;
+  private Gateway gateway;
+  private final Path file = TestGateway.configFile();
+
+  @BeforeEach
+  void start(Vertx vertx, VertxTestContext ctx) {
+    mock = new MockProvider(vertx);
+    client = WebClient.create(vertx);
+    mock.start().onComplete(ctx.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void stop(VertxTestContext ctx) {
+    client.close();
+    (gateway == null ? Future.<Void>succeededFuture() : gateway.close()).eventually(mock::stop)
+        .onComplete(done -> ctx.completeNow());
+  }
+
+  private String config(String database, String... models) {
+    StringBuilder yaml = new StringBuilder("model_list:\n");
+    for (String model : models) {
+      yaml.append("  - {model_name: ").append(model).append(", litellm_params: {model: openai/").append(model)
+          .append(", api_base: \"").append(mock.apiBase()).append("\", api_key: sk-up}}\n");
+    }
+    return yaml + "general_settings: {master_key: " + MASTER + ", database_url: \"" + database + "\"}\n";
+  }
+
+  private Future<Gateway> gateway(String yaml) {
+    return TestGateway.startFromFile(file, yaml).onSuccess(started -> gateway = started);
+  }
+
+  private void write(String yaml) {
+    try {
+      Files.writeString(file, yaml);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Future<HttpResponse<Buffer>> reload(String key) {
+    return client.post(gateway.port(), "127.0.0.1", "/config/reload").putHeader("Authorization", "Bearer " + key)
+        .send();
+  }
+
+  private Future<HttpResponse<Buffer>> chat(String model) {
+    return client.post(gateway.port(), "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
+        .sendJsonObject(new JsonObject().put("model", model)
+            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))));
+  }
+
+  private Future<List<String>> models() {
+    return client.get(gateway.port(), "127.0.0.1", "/v1/models").putHeader("Authorization", "Bearer " + MASTER).send()
+        .map(r -> r.bodyAsJsonObject().getJsonArray("data").stream().map(m -> ((JsonObject) m).getString("id")).toList());
+  }
+
+  @Test
+  void a_reload_adds_a_model_and_removes_another_while_a_request_to_the_removed_one_finishes(Vertx vertx,
+      VertxTestContext ctx) {
+    mock.hold("leaving");
+    Future<HttpResponse<Buffer>>[] inFlight = new Future[1];
+    gateway(config("none", "leaving", "staying"))
+        .compose(g -> {
+          inFlight[0] = chat("leaving");
+          return Awaits.until(vertx, () -> mock.received().stream()
+              .anyMatch(r -> "leaving".equals(r.body().getString("model"))), 10_000);
+        })
+        .compose(held -> {
+          write(config("none", "staying", "arriving"));
+          return reload(MASTER);
+        })
+        .compose(reloaded -> {
+          ctx.verify(() -> {
+            assertEquals(200, reloaded.statusCode(), reloaded.bodyAsString());
+            JsonObject changes = reloaded.bodyAsJsonObject().getJsonObject("models");
+            assertEquals(new JsonArray().add("arriving"), changes.getJsonArray("added"));
+            assertEquals(new JsonArray().add("leaving"), changes.getJsonArray("removed"));
+            assertEquals(new JsonArray(), changes.getJsonArray("changed"));
+            assertEquals(new JsonArray(), reloaded.bodyAsJsonObject().getJsonArray("restart_needed"));
+          });
+          return models();
+        })
+        .compose(listed -> {
+          ctx.verify(() -> assertEquals(List.of("staying", "arriving"), listed));
+          return Future.all(chat("arriving"), chat("leaving"));
+        })
+        .compose(answers -> {
+          HttpResponse<Buffer> arriving = answers.resultAt(0);
+          HttpResponse<Buffer> leaving = answers.resultAt(1);
+          ctx.verify(() -> {
+            assertEquals(200, arriving.statusCode(), arriving.bodyAsString());
+            assertEquals(404, leaving.statusCode(), "a new request for a removed model: " + leaving.bodyAsString());
+            assertFalse(inFlight[0].isComplete(), "the held request is still in flight");
+          });
+          mock.releaseHeld("leaving");
+          return inFlight[0];
+        })
+        .compose(finished -> {
+          ctx.verify(() -> {
+            assertEquals(200, finished.statusCode(), finished.bodyAsString());
+            assertTrue(finished.bodyAsString().contains("leaving"));
+            assertEquals("leaving", finished.getHeader("x-litellm-model-group"));
+          });
+          // The permit is given back just after the answer: the removed deployment's request still releases it.
+          return Awaits.until(vertx, () -> gateway.rateLimits().inFlight() == 0, 10_000);
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void a_config_file_that_does_not_load_answers_400_and_changes_nothing(VertxTestContext ctx) {
+    gateway(config("none", "first"))
+        .compose(g -> {
+          write(config("none", "second") + "router_settings: {model_group_alias: {alias: missing}}\n");
+          return reload(MASTER);
+        })
+        .compose(refused -> {
+          ctx.verify(() -> {
+            assertEquals(400, refused.statusCode(), refused.bodyAsString());
+            JsonObject error = refused.bodyAsJsonObject().getJsonObject("error");
+            assertEquals("invalid_config", error.getString("code"));
+            assertTrue(error.getString("message").contains("model_group_alias.alias points at 'missing'"),
+                error.getString("message"));
+          });
+          write("model_list: [\n");
+          return reload(MASTER);
+        })
+        .compose(refused -> {
+          ctx.verify(() -> {
+            assertEquals(400, refused.statusCode(), refused.bodyAsString());
+            assertTrue(refused.bodyAsString().contains("YAML syntax error"), refused.bodyAsString());
+          });
+          return models();
+        })
+        .compose(listed -> {
+          ctx.verify(() -> assertEquals(List.of("first"), listed));
+          return chat("first");
+        })
+        .onComplete(ctx.succeeding(answer -> ctx.verify(() -> {
+          assertEquals(200, answer.statusCode(), answer.bodyAsString());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void only_the_master_key_may_reload(VertxTestContext ctx) {
+    gateway(config(TestDatabase.newDatabaseUrl(), "first"))
+        .compose(g -> client.post(gateway.port(), "127.0.0.1", "/key/generate")
+            .putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(new JsonObject()))
+        .compose(generated -> {
+          write(config("none", "second"));
+          return reload(generated.bodyAsJsonObject().getString("key"));
+        })
+        .compose(refused -> {
+          ctx.verify(() -> assertEquals(403, refused.statusCode(), refused.bodyAsString()));
+          return models();
+        })
+        .onComplete(ctx.succeeding(listed -> ctx.verify(() -> {
+          assertEquals(List.of("first"), listed);
+          ctx.completeNow();
+        })));
+  }
+}
