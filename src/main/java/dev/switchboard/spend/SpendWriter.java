@@ -30,6 +30,7 @@ public final class SpendWriter extends VerticleBase {
   private static final long STOP_WRITE_SECONDS = 5;
   /** How long a row may wait in memory before it is on disk (all a gateway killed outright can lose). */
   static final long SPOOL_EVERY_MS = 20;
+  private static final int MAX_ROWS_IN_MEMORY = 10_000;
 
   private final Pool pool;
   private final Path spoolDir;
@@ -60,7 +61,8 @@ public final class SpendWriter extends VerticleBase {
   @Override
   public Future<?> start() {
     writerContext = context;
-    spool = new SpendSpool(spoolDir, batchSize * 4);
+    // Copies kept in memory save reading a segment back; bounded whatever the batch size.
+    spool = new SpendSpool(spoolDir, Math.min(batchSize * 4, MAX_ROWS_IN_MEMORY));
     vertx.setPeriodic(SPOOL_EVERY_MS, tick -> drain());
     vertx.setPeriodic(intervalMillis, tick -> write());
     // Rows left by an earlier run go in before requests are served, so budgets read them back;
