@@ -284,9 +284,14 @@ public final class ConfigLoader {
     if (maxBuffer != null && maxBuffer < 1024) {
       throw new StartupException("litellm_settings.max_tool_call_buffer_bytes must be at least 1024, got " + maxBuffer);
     }
+    Double connectTimeout = section.number("connect_timeout");
+    if (connectTimeout != null && connectTimeout <= 0) {
+      throw new StartupException("litellm_settings.connect_timeout must be greater than 0, got " + connectTimeout);
+    }
     ignored.addAll(section.unread());
     return new LitellmSettings(dropParams,
         requestTimeout == null ? LitellmSettings.DEFAULT_REQUEST_TIMEOUT : requestTimeout, sslVerify,
-        maxBuffer == null ? LitellmSettings.DEFAULT_MAX_TOOL_CALL_BUFFER_BYTES : maxBuffer);
+        maxBuffer == null ? LitellmSettings.DEFAULT_MAX_TOOL_CALL_BUFFER_BYTES : maxBuffer,
+        connectTimeout == null ? LitellmSettings.DEFAULT_CONNECT_TIMEOUT : connectTimeout);
   }
 }

@@ -26,9 +26,9 @@ import java.util.function.BiConsumer;
  */
 public final class Relay {
 
-  private static final long CONNECT_TIMEOUT_MS = 10_000;
 
   private final Vertx vertx;
+  private final long connectTimeoutMs;
   private final HttpClient plain;
   private final HttpClient tls;
   private final EmbeddingBatcher batcher;
@@ -40,9 +40,11 @@ public final class Relay {
    * @param maxEventBytes   one SSE line or event from a provider may not exceed this; protects the heap
    * @param providerHeaders told the headers of every successful provider answer (its remaining rate limits)
    */
-  public Relay(Vertx vertx, HttpClient plain, HttpClient tls, int maxEventBytes,
+  /** @param connectTimeoutMs {@code litellm_settings.connect_timeout}: the longest opening a connection may take */
+  public Relay(Vertx vertx, HttpClient plain, HttpClient tls, int maxEventBytes, long connectTimeoutMs,
       BiConsumer<Deployment, MultiMap> providerHeaders) {
     this.vertx = vertx;
+    this.connectTimeoutMs = connectTimeoutMs;
     this.providerHeaders = providerHeaders;
     this.maxEventBytes = maxEventBytes;
     this.plain = plain;
@@ -74,7 +76,7 @@ public final class Relay {
           .setMethod(HttpMethod.POST)
           .setAbsoluteURI(upstream.url())
           .setHeaders(upstream.headers())
-          .setConnectTimeout(Math.min(CONNECT_TIMEOUT_MS, timeoutOf(call)))
+          .setConnectTimeout(Math.min(connectTimeoutMs, timeoutOf(call)))
           .setIdleTimeout(timeoutOf(call));
     } catch (GatewayError e) {
       return Future.failedFuture(e);

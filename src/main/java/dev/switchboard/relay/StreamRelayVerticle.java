@@ -54,7 +54,8 @@ public final class StreamRelayVerticle extends VerticleBase {
     tls = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
         .setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true)
         .setVerifyHost(settings.sslVerify()).setTrustAll(!settings.sslVerify()), pool);
-    Relay relay = new Relay(vertx, plain, tls, settings.maxToolCallBufferBytes(), providerHeaders);
+    Relay relay = new Relay(vertx, plain, tls, settings.maxToolCallBufferBytes(),
+        Math.round(settings.connectTimeout() * 1000), providerHeaders);
     return bus.serve(Addresses.RELAY_CALL, relay::call);
   }
 

@@ -122,6 +122,11 @@ final class UpstreamErrors {
       return error;
     }
     String who = deployment.describe();
+    if (isConnectTimeout(failure)) {
+      return new GatewayError(408, "timeout", "timeout", null,
+          "The provider for " + who + " did not accept a connection in time (connect_timeout fired). Check api_base "
+              + "and the network, or raise litellm_settings.connect_timeout.", null);
+    }
     if (isTimeout(failure)) {
       return new GatewayError(408, "timeout", "timeout", null,
           "The provider did not answer " + who + " within " + (timeoutMs / 1000.0) + " s (" + timeoutName
@@ -140,6 +145,18 @@ final class UpstreamErrors {
     return new GatewayError(502, "upstream_error", "upstream_connection_error", null,
         "The connection to the provider for " + who + " failed before the answer was complete ("
             + failure.getClass().getSimpleName() + "). Retry.", null);
+  }
+
+  /** The connect timeout: Netty's own, or Vert.x's "timeout ... exceeded when getting a connection". */
+  private static boolean isConnectTimeout(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      if (t instanceof io.netty.channel.ConnectTimeoutException || message.contains("connection timed out")
+          || message.contains("when getting a connection")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A timeout, or a reset whose cause was one (how the relay's own deadlines end a request). */
