@@ -74,8 +74,8 @@ public final class Budgets {
   }
 
   /**
-   * What is left of the key's and team's budgets that {@code reservation} held, where the ledger
-   * keeps spend in memory (the Postgres ledger keeps it in the database: nothing is told).
+   * What is left of the key's and team's budgets that {@code reservation} held: from memory, or with
+   * shared reservations as Postgres last reported it to this gateway plus what it settled since.
    */
   public void remaining(Reservation reservation, Principal principal, Remaining sink) {
     if (reservation == null || principal == null) {

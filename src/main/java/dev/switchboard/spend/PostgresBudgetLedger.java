@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Budgets shared by every gateway on one database: each reservation is a row per holder in
@@ -19,6 +21,8 @@ import java.util.List;
 final class PostgresBudgetLedger implements BudgetLedger {
 
   private final Pool pool;
+  /** Per holder and period: spend as last seen here (for gauges only; Postgres decides). */
+  private final Map<Charge, Double> seen = new ConcurrentHashMap<>();
   private final double ttlSeconds;
 
   /** @param ttlSeconds how long a reservation outlives a gateway that died holding it */
@@ -45,6 +49,11 @@ final class PostgresBudgetLedger implements BudgetLedger {
         .execute(args)
         .map(rows -> {
           for (Row row : rows) {
+            seen.put(new Charge(row.getString("holder"), reservation.holds().stream()
+                .filter(h -> h.charge().holder().equals(row.getString("holder"))).findFirst()
+                .map(h -> h.charge().periodStartMillis()).orElse(0L)), row.getDouble("spend"));
+          }
+          for (Row row : rows) {
             if (!row.getBoolean("admitted")) {
               Hold hold = holds.stream().filter(h -> h.charge().holder().equals(row.getString("holder"))).findFirst()
                   .orElse(holds.get(0));
@@ -57,7 +66,17 @@ final class PostgresBudgetLedger implements BudgetLedger {
 
   @Override
   public void settle(Reservation reservation, double cost) {
-    // Settled by SpendWriter with the request's spend row, in one transaction.
+    // Settled in Postgres by SpendWriter with the request's spend row, in one transaction; here only
+    // this gateway's view of the spend moves on, for the remaining-budget gauges.
+    for (Hold hold : reservation.holds()) {
+      seen.computeIfPresent(hold.charge(), (charge, spend) -> spend + cost);
+    }
+  }
+
+  /** The spend Postgres reported at this gateway's last reservation, plus what this gateway settled since. */
+  @Override
+  public Double spent(Charge charge) {
+    return seen.get(charge);
   }
 
   static OffsetDateTime at(long epochMillis) {

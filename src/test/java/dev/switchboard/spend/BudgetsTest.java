@@ -161,6 +161,21 @@ class BudgetsTest {
   }
 
   @Test
+  void with_reservations_in_postgres_the_remaining_budget_gauge_still_moves(VertxTestContext ctx) {
+    gateway(TestDatabase.newDatabaseUrl(), ", budget_reservations: database", "")
+        .compose(g -> admin(g, "/key/generate", new JsonObject().put("max_budget", 1.0).put("key_alias", "gauged"))
+            .compose(generated -> chat(g, generated.getString("key")))
+            .map(answered -> {
+              ctx.verify(() -> assertEquals(200, answered.statusCode()));
+              return g;
+            }))
+        .compose(g -> dev.switchboard.testing.Awaits.until(g.vertx(), () -> g.metrics().scrape().lines()
+            .anyMatch(l -> l.startsWith("litellm_remaining_api_key_budget_metric") && l.contains("gauged")
+                && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) < 1.0), 10_000))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
   void strict_budgets_are_never_overshot(Vertx vertx, VertxTestContext ctx) {
     String url = TestDatabase.newDatabaseUrl();
     String[] key = new String[1];
