@@ -192,48 +192,48 @@ public final class RateLimiter {
     }
     long now = clock.getAsLong();
     long actual = release.usage() == null ? 0 : release.usage().totalTokens();
+    Future<Void> corrected = Future.succeededFuture();
+    if (release.deployment() != null) {
+      queues.released(release.deployment(), permit.window(), permit.estimatedTokens(), actual);
+      corrected = correctShared(release.deployment(), permit, now, actual);
+    }
     if (release.slotOnly()) {
-      if (release.deployment() != null) {
-        queues.released(release.deployment(), permit.window(), permit.estimatedTokens(), actual);
-        correctShared(release.deployment(), permit, now, actual);
-      }
-      return Future.succeededFuture();
+      return corrected;
     }
     if (permit.proxyCounted()) {
       proxyInFlight.decrementAndGet();
     }
-    if (release.deployment() != null) {
-      queues.released(release.deployment(), permit.window(), permit.estimatedTokens(), actual);
-      correctShared(release.deployment(), permit, now, actual);
-    }
     if (!permit.inRedis()) {
       local.release(permit.scopes(), permit.window(), now, permit.estimatedTokens(), actual);
-      inFlight.decrementAndGet();
-      return Future.succeededFuture();
+      return corrected.andThen(done -> inFlight.decrementAndGet());
     }
     PendingRelease toSend = new PendingRelease(permit.scopes(), permit.window(), now, permit.estimatedTokens(), actual);
     if (redisDown.get()) {
       keepForLater(toSend);
-      inFlight.decrementAndGet();
-      return Future.succeededFuture();
+      return corrected.andThen(done -> inFlight.decrementAndGet());
     }
-    return send(toSend).andThen(sent -> inFlight.decrementAndGet()).otherwiseEmpty();
+    return Future.join(corrected, send(toSend)).andThen(sent -> inFlight.decrementAndGet()).otherwiseEmpty()
+        .mapEmpty();
   }
+
 
   /**
    * The deployment's tokens in Redis: the estimate counted at the pick replaced by the actual usage
    * (nothing to correct for an rpm-only deployment). Best effort: lost while Redis is down.
    */
-  private void correctShared(Deployment deployment, Permit permit, long now, long actual) {
+  private Future<Void> correctShared(Deployment deployment, Permit permit, long now, long actual) {
     if (redis == null || redisDown.get()) {
-      return;
+      return Future.succeededFuture();
     }
     Scope scope = queues.sharedScope(deployment);
     if (scope == null || scope.tpm() == 0) {
-      return;
+      return Future.succeededFuture();
     }
-    redis.release(List.of(scope), permit.window(), now, permit.estimatedTokens(), actual)
-        .onFailure(this::redisFailed);
+    return redis.release(List.of(scope), permit.window(), now, permit.estimatedTokens(), actual)
+        .recover(failure -> {
+          redisFailed(failure);
+          return Future.succeededFuture();
+        });
   }
 
   private Future<Void> send(PendingRelease release) {

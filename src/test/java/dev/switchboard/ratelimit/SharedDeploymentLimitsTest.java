@@ -16,6 +16,9 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,10 +59,14 @@ class SharedDeploymentLimitsTest {
 
   /** Two gateways on one Redis with {@code deployments} deployments of model 'chat', each at rpm 3. */
   private Future<Void> twoGateways(int deployments) {
+    return twoGateways(deployments, "rpm: 3");
+  }
+
+  private Future<Void> twoGateways(int deployments, String limits) {
     StringBuilder list = new StringBuilder();
     for (int i = 0; i < deployments; i++) {
       list.append("  - {model_name: chat, litellm_params: {model: openai/d").append(i).append(", api_base: \"")
-          .append(mock.apiBase()).append("\", api_key: sk-up, rpm: 3}}\n");
+          .append(mock.apiBase()).append("\", api_key: sk-up, ").append(limits).append("}}\n");
     }
     String config = """
         model_list:
@@ -72,19 +79,24 @@ class SharedDeploymentLimitsTest {
 
   /** {@code count} calls one after the other, alternating gateways, all within one minute (else again in the next). */
   private Future<List<HttpResponse<Buffer>>> oneMinuteOfCalls(Vertx vertx, int count) {
+    return oneMinuteOfCalls(vertx, count, 2);
+  }
+
+  /** The same over the first {@code spread} gateways. */
+  private Future<List<HttpResponse<Buffer>>> oneMinuteOfCalls(Vertx vertx, int count, int spread) {
     long minute = System.currentTimeMillis() / 60_000;
     int before = mock.received().size();
     List<HttpResponse<Buffer>> responses = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < count; i++) {
-      Gateway gateway = gateways.get(i % 2);
+      Gateway gateway = gateways.get(i % spread);
       chain = chain.compose(v -> LimitCalls.chat(client, gateway.port(), MASTER, "chat", "Hi")
           .map(r -> responses.add(r)).mapEmpty());
     }
     return chain.compose(v -> {
       if (System.currentTimeMillis() / 60_000 != minute) {
         return LimitCalls.settled(vertx, gateways.get(0)).compose(s -> LimitCalls.settled(vertx, gateways.get(1)))
-            .compose(s -> oneMinuteOfCalls(vertx, count));
+            .compose(s -> oneMinuteOfCalls(vertx, count, spread));
       }
       calledInMinute = mock.received().size() - before;
       return Future.succeededFuture(responses);
@@ -132,6 +144,51 @@ class SharedDeploymentLimitsTest {
           assertEquals(2, perDeployment.size(), perDeployment.toString());
           perDeployment.values().forEach(n -> assertEquals(3, n, "each deployment served its rpm: " + perDeployment));
           assertRateLimited(responses.get(6), "queue_timeout", null);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void with_redis_down_a_deployments_rpm_is_counted_by_each_gateway_alone(Vertx vertx, VertxTestContext ctx) {
+    twoGateways(1)
+        .compose(v -> {
+          redis.down();
+          return oneMinuteOfCalls(vertx, 4, 1);
+        })
+        .onComplete(ctx.succeeding(responses -> ctx.verify(() -> {
+          assertEquals(List.of(200, 200, 200, 429), statuses(responses), "never a 500 because of Redis");
+          assertRateLimited(responses.get(3), "queue_timeout", null);
+          RateLimiter limits = gateways.get(0).rateLimits();
+          assertTrue(limits.redisFallbacks() >= 3, "picks decided in memory: " + limits.redisFallbacks());
+          assertEquals(1, limits.redisOutages());
+          assertTrue(!limits.redisAvailable());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void a_deployments_tokens_in_redis_are_corrected_to_the_actual_usage(Vertx vertx, VertxTestContext ctx) {
+    Redis inspector = Redis.createClient(vertx, "redis://127.0.0.1:" + redis.port());
+    long[] window = new long[1];
+    String[] deployment = new String[1];
+    twoGateways(1, "tpm: 100000")
+        .compose(v -> {
+          window[0] = System.currentTimeMillis() / 60_000;
+          return LimitCalls.chat(client, gateways.get(1).port(), MASTER, "chat", "Hi");
+        })
+        .compose(served -> {
+          deployment[0] = served.getHeader("x-litellm-model-id");
+          return LimitCalls.settled(vertx, gateways.get(1));
+        })
+        .compose(v -> inspector.send(Request.cmd(Command.GET)
+            .arg("sb:rl:{d:" + deployment[0] + "}:t:" + window[0])))
+        .onComplete(ctx.succeeding(tokens -> ctx.verify(() -> {
+          inspector.close();
+          if (System.currentTimeMillis() / 60_000 != window[0]) {
+            ctx.completeNow(); // the minute turned: the usage counts in the next window, nothing left to see
+            return;
+          }
+          assertEquals(15, tokens.toLong(), "the estimate replaced by the mock's total_tokens");
           ctx.completeNow();
         })));
   }
