@@ -46,6 +46,11 @@ public final class FairQueues implements DeploymentGate {
   /** Limits of deployments a reload removed or unlimited, so the requests still on them give their slots back. */
   private final Map<String, Scope> retiredScopes = new ConcurrentHashMap<>();
   private final Map<String, GroupQueue> queues = new ConcurrentHashMap<>();
+  /**
+   * Deployments Redis said are at their rpm or tpm over all gateways: deployment id to the window
+   * (minute) they are full in. The gate skips them without asking Redis again until it ends.
+   */
+  private final Map<String, Long> saturated = new ConcurrentHashMap<>();
   private final AtomicInteger depth = new AtomicInteger();
   private final AtomicLong served = new AtomicLong();
   private final AtomicLong waitNanos = new AtomicLong();
@@ -157,6 +162,31 @@ public final class FairQueues implements DeploymentGate {
     dispatch(deployment.modelGroup());
   }
 
+  /**
+   * The deployment's rpm and tpm as counted in Redis over every gateway (its parallel bound stays
+   * this gateway's: in-flight counts are per node); null when it has neither.
+   */
+  Scope sharedScope(Deployment deployment) {
+    Scope s = scopes.get(deployment.id());
+    if (s == null || (s.rpm() == 0 && s.tpm() == 0)) {
+      return null;
+    }
+    return withoutParallel(s);
+  }
+
+  /**
+   * Redis said {@code deployment} is full this minute over all gateways: it is skipped until the
+   * window ends, and the slot this gateway took on it for a request of {@code tokens} is given back.
+   */
+  void saturated(Deployment deployment, long nowMs, long tokens) {
+    saturated.put(deployment.id(), Windows.of(nowMs));
+    Scope scope = scopes.get(deployment.id());
+    if (scope != null) {
+      counters.giveBack(scope, nowMs, tokens);
+    }
+    dispatch(deployment.modelGroup());
+  }
+
   /** Serves waiting requests of {@code group} while its deployments have room. */
   void dispatch(String group) {
     GroupQueue queue = queues.get(group);
@@ -220,14 +250,26 @@ public final class FairQueues implements DeploymentGate {
 
   private boolean take(Deployment deployment, long now, long tokens) {
     Scope scope = scopes.get(deployment.id());
-    return scope == null || counters.tryTake(scope, now, tokens);
+    return scope == null || (!saturatedNow(deployment, now) && counters.tryTake(scope, now, tokens));
+  }
+
+  private boolean saturatedNow(Deployment deployment, long now) {
+    Long window = saturated.get(deployment.id());
+    if (window == null) {
+      return false;
+    }
+    if (window == Windows.of(now)) {
+      return true;
+    }
+    saturated.remove(deployment.id(), window);
+    return false;
   }
 
   /** When to retry: at the window's end when rpm or tpm bound every deployment, else in a second. */
   private long retryMs(Candidates group, long now) {
     for (Deployment d : group.deployments()) {
       Scope scope = scopes.get(d.id());
-      if (scope == null || counters.hasRoom(withoutParallel(scope), now, 0)) {
+      if (scope == null || (!saturatedNow(d, now) && counters.hasRoom(withoutParallel(scope), now, 0))) {
         return Windows.PARALLEL_RETRY_MS;
       }
     }

@@ -43,6 +43,11 @@ final class LocalCounters {
     return counter(scope).tryAcquire(scope, window, tokens, null) == null;
   }
 
+  /** Takes back what {@link #tryTake} counted for one request of {@code tokens} (estimated) in this window. */
+  void giveBack(Scope scope, long nowMs, long tokens) {
+    counter(scope).undo(scope, Windows.of(nowMs), tokens);
+  }
+
   /** Whether one request of {@code tokens} would pass {@code scope} now, without counting it. */
   boolean hasRoom(Scope scope, long nowMs, long tokens) {
     return counter(scope).hasRoom(scope, Windows.of(nowMs), tokens);

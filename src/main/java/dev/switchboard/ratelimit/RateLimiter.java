@@ -2,8 +2,11 @@ package dev.switchboard.ratelimit;
 
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.RedisSettings;
+import dev.switchboard.provider.Deployment;
+import dev.switchboard.routing.Candidates;
 import dev.switchboard.routing.DeploymentGate;
 import dev.switchboard.routing.ModelRegistry;
+import dev.switchboard.routing.PickRequest;
 import dev.switchboard.spend.UsageEstimate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -51,6 +54,7 @@ public final class RateLimiter {
   private final AtomicBoolean redisDown = new AtomicBoolean();
   private final AtomicLong redisFallbacks = new AtomicLong();
   private final AtomicLong redisOutages = new AtomicLong();
+  private final AtomicLong sharedDenials = new AtomicLong();
   private final Queue<PendingRelease> pending = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pendingCount = new AtomicInteger();
   private volatile long probeTimer = -1;
@@ -82,9 +86,47 @@ public final class RateLimiter {
         Math.max(1, Math.round(config.router().queueTimeoutSeconds() * 1000)));
   }
 
-  /** The deployments' bounds and fair queue, for the Router. */
+  /**
+   * The deployments' bounds and fair queue, for the Router. With Redis, a deployment the fair queue
+   * picks is also counted against its rpm and tpm in Redis (one round trip, shared by every
+   * gateway); when Redis says it is full this minute, this gateway skips it until the minute ends
+   * and picks again. Its parallel bound stays per gateway.
+   */
   public DeploymentGate gate() {
-    return queues;
+    return redis == null ? queues : this::admitShared;
+  }
+
+  private Future<Deployment> admitShared(Candidates group, PickRequest request) {
+    return queues.admit(group, request).compose(picked -> confirmShared(group, request, picked));
+  }
+
+  /** Counts the pick in Redis; a deployment Redis says is full is marked so and another is picked. */
+  private Future<Deployment> confirmShared(Candidates group, PickRequest request, Deployment picked) {
+    Scope scope = picked == null ? null : queues.sharedScope(picked);
+    if (scope == null) {
+      return Future.succeededFuture(picked);
+    }
+    if (redisDown.get()) {
+      redisFallbacks.incrementAndGet();
+      return Future.succeededFuture(picked);
+    }
+    long now = clock.getAsLong();
+    long tokens = request.estimatedTokens();
+    List<Scope> scopes = List.of(scope);
+    Decision known = redis.knownDenial(scopes, now);
+    Future<Decision> decided = known != null ? Future.succeededFuture(known) : redis.acquire(scopes, now, tokens);
+    return decided.compose(decision -> {
+      if (decision.granted()) {
+        return Future.succeededFuture(picked);
+      }
+      sharedDenials.incrementAndGet();
+      queues.saturated(picked, now, tokens);
+      return admitShared(group, request);
+    }, failure -> {
+      redisFailed(failure);
+      redisFallbacks.incrementAndGet();
+      return Future.succeededFuture(picked);
+    });
   }
 
   public FairQueues queues() {
@@ -150,30 +192,48 @@ public final class RateLimiter {
     }
     long now = clock.getAsLong();
     long actual = release.usage() == null ? 0 : release.usage().totalTokens();
+    Future<Void> corrected = Future.succeededFuture();
+    if (release.deployment() != null) {
+      queues.released(release.deployment(), permit.window(), permit.estimatedTokens(), actual);
+      corrected = correctShared(release.deployment(), permit, now, actual);
+    }
     if (release.slotOnly()) {
-      if (release.deployment() != null) {
-        queues.released(release.deployment(), permit.window(), permit.estimatedTokens(), actual);
-      }
-      return Future.succeededFuture();
+      return corrected;
     }
     if (permit.proxyCounted()) {
       proxyInFlight.decrementAndGet();
     }
-    if (release.deployment() != null) {
-      queues.released(release.deployment(), permit.window(), permit.estimatedTokens(), actual);
-    }
     if (!permit.inRedis()) {
       local.release(permit.scopes(), permit.window(), now, permit.estimatedTokens(), actual);
-      inFlight.decrementAndGet();
-      return Future.succeededFuture();
+      return corrected.andThen(done -> inFlight.decrementAndGet());
     }
     PendingRelease toSend = new PendingRelease(permit.scopes(), permit.window(), now, permit.estimatedTokens(), actual);
     if (redisDown.get()) {
       keepForLater(toSend);
-      inFlight.decrementAndGet();
+      return corrected.andThen(done -> inFlight.decrementAndGet());
+    }
+    return Future.join(corrected, send(toSend)).andThen(sent -> inFlight.decrementAndGet()).otherwiseEmpty()
+        .mapEmpty();
+  }
+
+
+  /**
+   * The deployment's tokens in Redis: the estimate counted at the pick replaced by the actual usage
+   * (nothing to correct for an rpm-only deployment). Best effort: lost while Redis is down.
+   */
+  private Future<Void> correctShared(Deployment deployment, Permit permit, long now, long actual) {
+    if (redis == null || redisDown.get()) {
       return Future.succeededFuture();
     }
-    return send(toSend).andThen(sent -> inFlight.decrementAndGet()).otherwiseEmpty();
+    Scope scope = queues.sharedScope(deployment);
+    if (scope == null || scope.tpm() == 0) {
+      return Future.succeededFuture();
+    }
+    return redis.release(List.of(scope), permit.window(), now, permit.estimatedTokens(), actual)
+        .recover(failure -> {
+          redisFailed(failure);
+          return Future.succeededFuture();
+        });
   }
 
   private Future<Void> send(PendingRelease release) {
@@ -235,6 +295,11 @@ public final class RateLimiter {
   /** Decisions made in memory because Redis could not be reached (for metrics). */
   public long redisFallbacks() {
     return redisFallbacks.get();
+  }
+
+  /** Picks Redis turned down because the deployment was full over all gateways (another was picked). */
+  public long sharedDeploymentDenials() {
+    return sharedDenials.get();
   }
 
   /** Times Redis became unreachable. */
