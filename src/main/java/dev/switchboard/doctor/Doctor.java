@@ -95,6 +95,9 @@ public final class Doctor {
           ? Future.succeededFuture(List.of(Check.ok("deployments", "not probed (--offline)")))
           : deployments(config, config.litellm().sslVerify()));
     }
+    // Each check bounds its own waits; this bounds the whole (a close that never completes, say),
+    // so the doctor always answers.
+    pending.replaceAll(check -> check.timeout(ProviderProbe.TIMEOUT_MS + TIMEOUT_MS, TimeUnit.MILLISECONDS));
     return Future.join(pending).transform(done -> {
       for (Future<List<Check>> found : pending) {
         checks.addAll(found.succeeded() ? found.result()

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.GatewayTestBase;
+import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
@@ -22,6 +23,12 @@ import org.junit.jupiter.api.Test;
 
 /** A key's, its user's and its team's limits, in memory (one gateway, no Redis). */
 class KeyLimitsTest extends GatewayTestBase {
+
+  @BeforeEach
+  void awayFromTheMinutesEnd(Vertx vertx, VertxTestContext ctx) {
+    // Rate limits count per clock minute: the test's requests must all fall in one.
+    Awaits.minuteHasAtLeast(vertx, 15).onComplete(ctx.succeedingThenComplete());
+  }
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {

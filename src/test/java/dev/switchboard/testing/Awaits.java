@@ -30,4 +30,13 @@ public final class Awaits {
     });
     return promise.future();
   }
+
+  /**
+   * Waits, if need be, for the next minute: limits count in clock-aligned minutes, so a test that
+   * counts requests against one must not straddle two. Completes at once when {@code seconds} or
+   * more are left in the current minute.
+   */
+  public static Future<Void> minuteHasAtLeast(Vertx vertx, int seconds) {
+    return until(vertx, () -> 60_000 - System.currentTimeMillis() % 60_000 >= seconds * 1000L, 65_000);
+  }
 }
