@@ -9,7 +9,6 @@ import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestDatabase;
 import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -75,7 +74,7 @@ class GracefulShutdownTest {
           } catch (IOException e) {
             return Future.failedFuture(e);
           }
-          return untilServing(vertx, client, port, System.currentTimeMillis() + 30_000);
+          return TestGateway.untilServing(vertx, client, port, 30_000);
         })
         .compose(serving -> {
           Future<Integer> inFlight = client.post(port, "127.0.0.1", "/v1/chat/completions")
@@ -119,23 +118,5 @@ class GracefulShutdownTest {
           client.close();
           ctx.completeNow();
         })));
-  }
-
-  private static Future<Void> untilServing(Vertx vertx, WebClient client, int port, long deadline) {
-    Promise<Void> ready = Promise.promise();
-    poll(vertx, client, port, deadline, ready);
-    return ready.future();
-  }
-
-  private static void poll(Vertx vertx, WebClient client, int port, long deadline, Promise<Void> ready) {
-    client.get(port, "127.0.0.1", "/health/liveliness").send().onComplete(answer -> {
-      if (answer.succeeded() && answer.result().statusCode() == 200) {
-        ready.complete();
-      } else if (System.currentTimeMillis() > deadline) {
-        ready.fail("the gateway process did not start serving");
-      } else {
-        vertx.setTimer(50, id -> poll(vertx, client, port, deadline, ready));
-      }
-    });
   }
 }

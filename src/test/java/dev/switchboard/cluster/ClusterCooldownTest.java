@@ -38,11 +38,7 @@ class ClusterCooldownTest {
   @AfterEach
   void stop(VertxTestContext ctx) {
     client.close();
-    Future<Void> closed = Future.succeededFuture();
-    for (Gateway node : nodes) {
-      closed = closed.eventually(node::close);
-    }
-    closed.eventually(mock::stop).onComplete(done -> ctx.completeNow());
+    TestGateway.closeAll(nodes).eventually(mock::stop).onComplete(done -> ctx.completeNow());
   }
 
   private Future<Gateway> node(String cluster, int port) {

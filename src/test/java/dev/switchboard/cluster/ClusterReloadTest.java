@@ -50,11 +50,7 @@ class ClusterReloadTest {
   @AfterEach
   void stop(VertxTestContext ctx) {
     client.close();
-    Future<Void> closed = Future.succeededFuture();
-    for (Gateway node : nodes) {
-      closed = closed.eventually(node::close);
-    }
-    closed.eventually(mock::stop).onComplete(done -> ctx.completeNow());
+    TestGateway.closeAll(nodes).eventually(mock::stop).onComplete(done -> ctx.completeNow());
   }
 
   private String config(String model) {

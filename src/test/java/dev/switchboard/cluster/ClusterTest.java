@@ -58,11 +58,7 @@ class ClusterTest {
   @AfterEach
   void stop(VertxTestContext ctx) {
     client.close();
-    Future<Void> closed = Future.succeededFuture();
-    for (Gateway node : nodes) {
-      closed = closed.eventually(node::close);
-    }
-    closed.eventually(mock::stop).onComplete(done -> {
+    TestGateway.closeAll(nodes).eventually(mock::stop).onComplete(done -> {
       redis.close();
       ctx.completeNow();
     });

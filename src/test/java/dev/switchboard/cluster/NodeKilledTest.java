@@ -9,7 +9,6 @@ import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestDatabase;
 import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -52,11 +51,7 @@ class NodeKilledTest {
     if (process != null) {
       process.destroyForcibly();
     }
-    Future<Void> closed = Future.succeededFuture();
-    for (Gateway gateway : gateways) {
-      closed = closed.eventually(gateway::close);
-    }
-    closed.onComplete(done -> ctx.completeNow());
+    TestGateway.closeAll(gateways).onComplete(done -> ctx.completeNow());
   }
 
   private String config(MockProvider mock, String databaseUrl, String cluster, int hazelcastPort) {
@@ -126,7 +121,7 @@ class NodeKilledTest {
           return TestGateway.start(config(mock, url, cluster, hazelcast).replace("spool-a", "spool-b"))
               .onSuccess(gateways::add);
         })
-        .compose(nodeB -> untilServing(vertx, client, portA, System.currentTimeMillis() + 60_000))
+        .compose(nodeB -> TestGateway.untilServing(vertx, client, portA, 60_000))
         .compose(serving -> {
           List<Future<Integer>> sent = new ArrayList<>();
           for (int i = 0; i < 20; i++) {
@@ -163,23 +158,5 @@ class NodeKilledTest {
           client.close();
           ctx.completeNow();
         })));
-  }
-
-  private static Future<Void> untilServing(Vertx vertx, WebClient client, int port, long deadline) {
-    Promise<Void> ready = Promise.promise();
-    poll(vertx, client, port, deadline, ready);
-    return ready.future();
-  }
-
-  private static void poll(Vertx vertx, WebClient client, int port, long deadline, Promise<Void> ready) {
-    client.get(port, "127.0.0.1", "/health/liveliness").send().onComplete(answer -> {
-      if (answer.succeeded() && answer.result().statusCode() == 200) {
-        ready.complete();
-      } else if (System.currentTimeMillis() > deadline) {
-        ready.fail("the node did not start serving");
-      } else {
-        vertx.setTimer(50, id -> poll(vertx, client, port, deadline, ready));
-      }
-    });
   }
 }

@@ -53,11 +53,7 @@ class BudgetsTest {
   @AfterEach
   void stop(VertxTestContext ctx) {
     client.close();
-    Future<Void> closed = Future.succeededFuture();
-    for (Gateway gateway : gateways) {
-      closed = closed.eventually(gateway::close);
-    }
-    closed.eventually(mock::stop).onComplete(ctx.succeedingThenComplete());
+    TestGateway.closeAll(gateways).eventually(mock::stop).onComplete(ctx.succeedingThenComplete());
   }
 
   private Future<Gateway> gateway(String databaseUrl, String general, String litellm) {

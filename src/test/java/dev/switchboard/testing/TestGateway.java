@@ -7,6 +7,10 @@ import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.GeneralSettings;
 import dev.switchboard.config.SpendSettings;
 import io.vertx.core.Future;
+import java.util.List;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.Promise;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -105,5 +109,33 @@ public final class TestGateway {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Closes the gateways one after another, whatever each close gives. */
+  public static Future<Void> closeAll(List<Gateway> gateways) {
+    Future<Void> closed = Future.succeededFuture();
+    for (Gateway gateway : gateways) {
+      closed = closed.eventually(gateway::close);
+    }
+    return closed;
+  }
+
+  /** Completes once a gateway (a process of its own, say) answers /health/liveliness on {@code port}. */
+  public static Future<Void> untilServing(Vertx vertx, WebClient client, int port, long timeoutMs) {
+    Promise<Void> ready = Promise.promise();
+    poll(vertx, client, port, System.currentTimeMillis() + timeoutMs, ready);
+    return ready.future();
+  }
+
+  private static void poll(Vertx vertx, WebClient client, int port, long deadline, Promise<Void> ready) {
+    client.get(port, "127.0.0.1", "/health/liveliness").send().onComplete(answer -> {
+      if (answer.succeeded() && answer.result().statusCode() == 200) {
+        ready.complete();
+      } else if (System.currentTimeMillis() > deadline) {
+        ready.fail("nothing started serving on port " + port);
+      } else {
+        vertx.setTimer(50, id -> poll(vertx, client, port, deadline, ready));
+      }
+    });
   }
 }
