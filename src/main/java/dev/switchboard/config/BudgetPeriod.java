@@ -6,6 +6,9 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,11 +38,27 @@ public final class BudgetPeriod {
     this.amount = amount;
   }
 
+  /** Durations already read: every request reads its key's, user's and team's, and they are few. */
+  private static final Map<String, Optional<BudgetPeriod>> KNOWN = new ConcurrentHashMap<>();
+  private static final int MAX_KNOWN = 1_000;
+
   /** @return the period, or null when {@code text} is not a duration LiteLLM accepts */
   public static BudgetPeriod parse(String text) {
     if (text == null) {
       return null;
     }
+    Optional<BudgetPeriod> known = KNOWN.get(text);
+    if (known != null) {
+      return known.orElse(null);
+    }
+    BudgetPeriod period = read(text);
+    if (KNOWN.size() < MAX_KNOWN) {
+      KNOWN.put(text, Optional.ofNullable(period));
+    }
+    return period;
+  }
+
+  private static BudgetPeriod read(String text) {
     Matcher matcher = DURATION.matcher(text.trim());
     if (!matcher.matches()) {
       return null;

@@ -78,6 +78,8 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     final RequestSpans spans;
     final CallTrace trace;
     ModelRequest call;
+    /** {@code metadata.tags}, read once: routing filters by them and the spend row keeps them. */
+    List<String> tags;
     Principal principal;
     Permit permit;
     Reservation reservation;
@@ -96,6 +98,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     Exchange exchange = new Exchange(requestId, tracing.request(ctx.request(), requestId));
     try {
       exchange.call = ModelRequest.parse(operation, ctx.body().buffer());
+      exchange.tags = tags(exchange.call.body());
     } catch (GatewayError invalid) {
       ErrorResponses.write(response, invalid);
       metrics.rejected(null, invalid.status(), invalid.type());
@@ -120,7 +123,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
           // failed attempt's deployment slot is given back at once while the permit stays with the request.
           return calls.call(new CallSpec(exchange.requestId, operation, exchange.call.body(), exchange.call.model(),
               exchange.call.stream(), exchange.call.includeUsage(), response, ctx.request().headers(),
-              exchange.startNanos, exchange.principal, permit.estimatedTokens(), tags(exchange.call.body()),
+              exchange.startNanos, exchange.principal, permit.estimatedTokens(), exchange.tags,
               deployment -> reserve(exchange, deployment),
               (deployment, usage) -> bus.send(Addresses.RATELIMIT_RELEASE, Release.slot(permit, deployment, usage)),
               (deployment, usage) -> prices.of(deployment).cost(usage)),
@@ -190,7 +193,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     bus.send(Addresses.SPEND_RECORD, new SpendEvent(exchange.requestId, exchange.call.model(), exchange.trace.deployment(),
         exchange.principal, exchange.reservation, usage, exchange.call.stream(), status,
         error == null ? (result.clientGone() ? "client_disconnected" : null) : error.type(), exchange.startMillis,
-        durationNanos, result == null ? 0 : result.firstByteNanos(), exchange.trace.providerNanos(), tags(body),
+        durationNanos, result == null ? 0 : result.firstByteNanos(), exchange.trace.providerNanos(), exchange.tags,
         body.getValue("user") instanceof String user ? user : null));
   }
 
