@@ -10,6 +10,7 @@ import dev.switchboard.provider.Deployment;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.store.Database;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -59,6 +60,15 @@ public final class Doctor {
   }
 
   public Future<Report> run(Options options) {
+    // The checks run on one event loop: called from a plain thread (the CLI, a test), a response's
+    // callbacks could otherwise be attached on that thread after the response had already ended,
+    // and its body would never arrive.
+    Promise<Report> report = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(start -> runChecks(options).onComplete(report));
+    return report.future();
+  }
+
+  private Future<Report> runChecks(Options options) {
     List<Check> checks = new ArrayList<>();
     Map<?, ?> document;
     try {
