@@ -25,12 +25,12 @@ public final class DirectoryRoutes {
 
   private static final Map<String, Fields.Kind> USER_FIELDS = fields(
       "user_alias", Fields.Kind.TEXT, "user_email", Fields.Kind.TEXT, "user_role", Fields.Kind.TEXT,
-      "models", Fields.Kind.STRINGS, "max_budget", Fields.Kind.NUMBER, "budget_duration", Fields.Kind.TEXT,
+      "models", Fields.Kind.STRINGS, "max_budget", Fields.Kind.NUMBER, "budget_duration", Fields.Kind.PERIOD,
       "rpm_limit", Fields.Kind.WHOLE, "tpm_limit", Fields.Kind.WHOLE, "max_parallel_requests", Fields.Kind.WHOLE,
       "metadata", Fields.Kind.OBJECT);
   private static final Map<String, Fields.Kind> TEAM_FIELDS = fields(
       "team_alias", Fields.Kind.TEXT, "models", Fields.Kind.STRINGS, "members_with_roles", Fields.Kind.LIST,
-      "blocked", Fields.Kind.FLAG, "max_budget", Fields.Kind.NUMBER, "budget_duration", Fields.Kind.TEXT,
+      "blocked", Fields.Kind.FLAG, "max_budget", Fields.Kind.NUMBER, "budget_duration", Fields.Kind.PERIOD,
       "rpm_limit", Fields.Kind.WHOLE, "tpm_limit", Fields.Kind.WHOLE, "max_parallel_requests", Fields.Kind.WHOLE,
       "metadata", Fields.Kind.OBJECT);
 

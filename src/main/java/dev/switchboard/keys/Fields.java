@@ -1,5 +1,6 @@
 package dev.switchboard.keys;
 
+import dev.switchboard.config.BudgetPeriod;
 import dev.switchboard.errors.GatewayError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,7 +14,7 @@ import java.util.Map;
 final class Fields {
 
   /** What a field holds, and so how it is checked and stored. */
-  enum Kind { TEXT, STRINGS, NUMBER, WHOLE, OBJECT, LIST, FLAG }
+  enum Kind { TEXT, STRINGS, NUMBER, WHOLE, OBJECT, LIST, FLAG, PERIOD }
 
   private Fields() {
   }
@@ -65,6 +66,14 @@ final class Fields {
       case LIST -> {
         if (!(value instanceof JsonArray)) {
           throw bad(field, "a list");
+        }
+        return value;
+      }
+      case PERIOD -> {
+        // Checked by the parser that resets budgets, so a stored period is one that resets.
+        if (value != null && (!(value instanceof String text) || BudgetPeriod.parse(text) == null)) {
+          throw GatewayError.badRequest(field, "'" + field + "' must be a period such as 30s, 15m, 1h, 1d, 7d, 30d or "
+              + "1mo, greater than 0" + (value instanceof String text ? "; got '" + text + "'." : "."));
         }
         return value;
       }

@@ -33,7 +33,7 @@ final class KeyFields {
     fields.put("key_alias", Fields.Kind.TEXT);
     fields.put("user_id", Fields.Kind.TEXT);
     fields.put("team_id", Fields.Kind.TEXT);
-    fields.put("budget_duration", Fields.Kind.TEXT);
+    fields.put("budget_duration", Fields.Kind.PERIOD);
     fields.put("max_budget", Fields.Kind.NUMBER);
     fields.put("rpm_limit", Fields.Kind.WHOLE);
     fields.put("tpm_limit", Fields.Kind.WHOLE);
@@ -48,9 +48,6 @@ final class KeyFields {
   /** Column → value, in a stable order, only for the fields present in {@code body}. */
   static Map<String, Object> parse(JsonObject body, Instant now) {
     Map<String, Object> columns = Fields.parse(body, DECLARED);
-    if (body.getValue("budget_duration") instanceof String period) {
-      duration(period, "budget_duration");
-    }
     if (body.containsKey("duration")) {
       Object duration = body.getValue("duration");
       if (duration != null && !(duration instanceof String)) {

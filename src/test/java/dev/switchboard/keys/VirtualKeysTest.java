@@ -213,20 +213,26 @@ class VirtualKeysTest extends GatewayTestBase {
   }
 
   @Test
-  void bad_key_settings_are_400_naming_the_field(VertxTestContext ctx) {
-    Future.all(
+  void bad_key_user_and_team_settings_are_400_naming_the_field(VertxTestContext ctx) {
+    // A budget period the budget clock cannot reset (0d, or none at all) is refused, not stored.
+    Future.all(List.of(
             admin("/key/generate", new JsonObject().put("rpm_limit", "lots")),
             admin("/key/generate", new JsonObject().put("duration", "forever")),
             admin("/key/generate", new JsonObject().put("models", "chat")),
-            admin("/key/update", new JsonObject().put("key", "sk-does-not-exist")))
+            admin("/key/update", new JsonObject().put("key", "sk-does-not-exist")),
+            admin("/key/generate", new JsonObject().put("max_budget", 1).put("budget_duration", "0d")),
+            admin("/user/new", new JsonObject().put("user_id", "u-bad").put("budget_duration", "soon")),
+            admin("/team/new", new JsonObject().put("team_id", "t-bad").put("budget_duration", 30))))
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
-          String[] params = {"rpm_limit", "duration", "models", "key"};
-          int[] statuses = {400, 400, 400, 404};
+          String[] params = {"rpm_limit", "duration", "models", "key", "budget_duration", "budget_duration",
+              "budget_duration"};
+          int[] statuses = {400, 400, 400, 404, 400, 400, 400};
           for (int i = 0; i < params.length; i++) {
             HttpResponse<Buffer> response = all.resultAt(i);
             assertEquals(statuses[i], response.statusCode(), response.bodyAsString());
             assertEquals(params[i], response.bodyAsJsonObject().getJsonObject("error").getString("param"));
           }
+          assertTrue(all.<HttpResponse<Buffer>>resultAt(4).bodyAsString().contains("greater than 0; got '0d'"));
           ctx.completeNow();
         })));
   }
