@@ -35,6 +35,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.impl.RoutingContextInternal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
@@ -98,7 +99,10 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     Exchange exchange = new Exchange(requestId, tracing.request(ctx.request(), requestId));
     try {
       exchange.call = ModelRequest.parse(operation, ctx.body().buffer());
-      exchange.tags = tags(exchange.call.body());
+      // The raw bytes are not read again, and a stream would otherwise keep its whole prompt for
+      // minutes (Vert.x Web has no public way to drop a body; its own handlers use this one).
+      ((RoutingContextInternal) ctx).setBody(null);
+      exchange.tags = tags(exchange.call.body().json());
     } catch (GatewayError invalid) {
       ErrorResponses.write(response, invalid);
       metrics.rejected(null, invalid.status(), invalid.type());
@@ -135,7 +139,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
   /** The rate-limit stage's permit; its span says whether it was granted. */
   private Future<Permit> acquire(Exchange exchange) {
     Future<Permit> acquired = bus.request(Addresses.RATELIMIT_ACQUIRE, new Acquire(exchange.principal,
-        exchange.call.model(), exchange.call.body()));
+        exchange.call.model(), exchange.call.body().json()));
     if (!exchange.spans.on()) {
       return acquired;
     }
@@ -149,7 +153,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
 
   private Future<Void> reserve(Exchange exchange, Deployment deployment) {
     return bus.<Reservation>request(Addresses.BUDGET_RESERVE, new BudgetCheck(exchange.requestId, exchange.principal,
-        deployment, exchange.call.body(), exchange.startMillis)).map(reservation -> {
+        deployment, exchange.call.body().json(), exchange.startMillis)).map(reservation -> {
           exchange.reservation = reservation;
           return null;
         });
@@ -189,12 +193,11 @@ final class ModelCallHandler implements Handler<RoutingContext> {
       metrics.rejected(exchange.call.model(), status, error == null ? null : error.type());
       return;
     }
-    JsonObject body = exchange.call.body();
     bus.send(Addresses.SPEND_RECORD, new SpendEvent(exchange.requestId, exchange.call.model(), exchange.trace.deployment(),
         exchange.principal, exchange.reservation, usage, exchange.call.stream(), status,
         error == null ? (result.clientGone() ? "client_disconnected" : null) : error.type(), exchange.startMillis,
         durationNanos, result == null ? 0 : result.firstByteNanos(), exchange.trace.providerNanos(), exchange.tags,
-        body.getValue("user") instanceof String user ? user : null));
+        exchange.call.body().user()));
   }
 
   private static void endRoot(Exchange exchange, int status, GatewayError error) {

@@ -1,6 +1,7 @@
 package dev.switchboard.ingress;
 
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.provider.CallBody;
 import dev.switchboard.provider.Operation;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -8,7 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** A parsed, validated body of a model call: chat, text completion, embeddings, or Anthropic messages. */
-public record ModelRequest(Operation operation, JsonObject body, String model, boolean stream, boolean includeUsage) {
+public record ModelRequest(Operation operation, CallBody body, String model, boolean stream, boolean includeUsage) {
 
   /** @throws GatewayError 400 naming the first problem found */
   public static ModelRequest parse(Operation operation, Buffer raw) {
@@ -26,7 +27,7 @@ public record ModelRequest(Operation operation, JsonObject body, String model, b
       case EMBEDDING -> required(body, "input", "a string or a list of strings or token ids");
     }
     if (operation == Operation.EMBEDDING) {
-      return new ModelRequest(operation, body, model, false, false);
+      return new ModelRequest(operation, new CallBody(body), model, false, false);
     }
     boolean stream = flag(body, "stream", "stream");
     boolean includeUsage = false;
@@ -37,7 +38,7 @@ public record ModelRequest(Operation operation, JsonObject body, String model, b
       }
       includeUsage = flag(streamOptions, "include_usage", "stream_options.include_usage");
     }
-    return new ModelRequest(operation, body, model, stream, includeUsage);
+    return new ModelRequest(operation, new CallBody(body), model, stream, includeUsage);
   }
 
   private static void messages(JsonObject body) {

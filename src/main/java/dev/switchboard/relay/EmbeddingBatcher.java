@@ -2,6 +2,7 @@ package dev.switchboard.relay;
 
 import dev.switchboard.config.BatchSettings;
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.provider.CallBody;
 import dev.switchboard.spend.Usage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -52,7 +53,7 @@ final class EmbeddingBatcher {
 
   Future<RelayResult> submit(RelayCall call) {
     BatchSettings settings = call.deployment().batch();
-    List<Object> inputs = inputs(call.body().getValue("input"));
+    List<Object> inputs = inputs(call.body().json().getValue("input"));
     if (inputs.size() >= settings.maxBatchSize()) {
       return upstream.apply(call);
     }
@@ -86,7 +87,7 @@ final class EmbeddingBatcher {
 
   /** Requests batch together only when everything but their input is the same. */
   private static String key(RelayCall call) {
-    JsonObject rest = new JsonObject(new LinkedHashMap<>(call.body().getMap()));
+    JsonObject rest = new JsonObject(new LinkedHashMap<>(call.body().json().getMap()));
     rest.remove("input");
     return call.deployment().id() + '\n' + rest.encode();
   }
@@ -105,9 +106,9 @@ final class EmbeddingBatcher {
     JsonArray merged = new JsonArray();
     batch.members.forEach(member -> member.inputs().forEach(merged::add));
     RelayCall first = batch.members.get(0).call();
-    JsonObject body = new JsonObject(new LinkedHashMap<>(first.body().getMap())).put("input", merged);
+    JsonObject body = new JsonObject(new LinkedHashMap<>(first.body().json().getMap())).put("input", merged);
     // No client response: one caller leaving must not cancel the call the others wait for.
-    RelayCall call = new RelayCall(first.requestId(), first.operation(), first.deployment(), body, false, false,
+    RelayCall call = new RelayCall(first.requestId(), first.operation(), first.deployment(), new CallBody(body), false, false,
         null, first.clientHeaders(), first.startNanos(), null, null);
     upstream.apply(call).onComplete(
         answer -> split(batch, answer),

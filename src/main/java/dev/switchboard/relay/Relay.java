@@ -70,7 +70,7 @@ public final class Relay {
           + " endpoint. Use a model whose provider offers it."));
     }
     try {
-      upstream = deployment.provider().adapter().request(call.operation(), deployment, call.body(), call.stream(),
+      upstream = deployment.provider().adapter().request(call.operation(), deployment, call.body().json(), call.stream(),
           call.clientHeaders());
       options = new RequestOptions()
           .setMethod(HttpMethod.POST)

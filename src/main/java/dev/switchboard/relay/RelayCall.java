@@ -1,11 +1,11 @@
 package dev.switchboard.relay;
 
+import dev.switchboard.provider.CallBody;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.Operation;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import dev.switchboard.spend.Usage;
 import java.util.function.ToDoubleFunction;
 
@@ -24,7 +24,7 @@ public record RelayCall(
     String requestId,
     Operation operation,
     Deployment deployment,
-    JsonObject body,
+    CallBody body,
     boolean stream,
     boolean includeUsage,
     HttpServerResponse response,
@@ -36,7 +36,7 @@ public record RelayCall(
   /** LiteLLM's cost header; a stream's cost is known at its end, so it comes as a trailer there. */
   public static final String COST_HEADER = "x-litellm-response-cost";
 
-  public RelayCall(String requestId, Operation operation, Deployment deployment, JsonObject body, boolean stream,
+  public RelayCall(String requestId, Operation operation, Deployment deployment, CallBody body, boolean stream,
       boolean includeUsage, HttpServerResponse response, MultiMap clientHeaders, long startNanos) {
     this(requestId, operation, deployment, body, stream, includeUsage, response, clientHeaders, startNanos, null, null);
   }

@@ -107,6 +107,8 @@ final class SseRelay {
       firstByteNanos = System.nanoTime() - call.startNanos();
     }
     client.write(bytes);
+    // Bytes reached the client: no retry or fallback can send the body again, and the stream may last minutes.
+    call.body().release();
     if (client.writeQueueFull() && !pausedByClient) {
       pausedByClient = true;
       events.pause();
@@ -182,7 +184,7 @@ final class SseRelay {
   /** The provider's usage, or an estimate from what was streamed when it reported none. */
   private Usage usage() {
     Usage reported = framer.usage();
-    return reported.totalTokens() > 0 ? reported : UsageEstimate.of(call.body(), framer.streamedChars());
+    return reported.totalTokens() > 0 ? reported : UsageEstimate.of(call.body().promptChars(), framer.streamedChars());
   }
 
   private void finish() {

@@ -106,7 +106,7 @@ public final class CallRouter {
   /** Same caller, same operation, same body. */
   private static String dedupKey(CallSpec spec) {
     String caller = spec.principal().key() != null ? spec.principal().key().tokenHash() : spec.principal().keyAlias();
-    return caller + '\n' + spec.operation() + '\n' + spec.body().encode();
+    return caller + '\n' + spec.operation() + '\n' + spec.body().json().encode();
   }
 
   static void announce(HttpServerResponse response, Deployment deployment, CallTrace trace) {

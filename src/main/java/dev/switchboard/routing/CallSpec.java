@@ -1,16 +1,15 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.auth.Principal;
+import dev.switchboard.provider.CallBody;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.Operation;
 import dev.switchboard.spend.Usage;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.BiConsumer;
-import java.util.function.ToDoubleBiFunction;
 import java.util.function.ToDoubleBiFunction;
 import java.util.function.Function;
 
@@ -25,7 +24,7 @@ import java.util.function.Function;
 public record CallSpec(
     String requestId,
     Operation operation,
-    JsonObject body,
+    CallBody body,
     String model,
     boolean stream,
     boolean includeUsage,

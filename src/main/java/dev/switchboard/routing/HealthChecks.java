@@ -3,6 +3,7 @@ package dev.switchboard.routing;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.provider.CallBody;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.Operation;
 import dev.switchboard.relay.RelayCall;
@@ -66,7 +67,7 @@ public final class HealthChecks {
     long timeout = Math.min(PROBE_TIMEOUT_MS, deployment.timeoutMs());
     RelayCall call = new RelayCall("health-" + UUID.randomUUID(), operation,
         deployment.withTimeouts(timeout, Math.min(PROBE_TIMEOUT_MS, deployment.streamTimeoutMs())),
-        body(operation, deployment), false, false, null, MultiMap.caseInsensitiveMultiMap(), System.nanoTime());
+        new CallBody(body(operation, deployment)), false, false, null, MultiMap.caseInsensitiveMultiMap(), System.nanoTime());
     JsonObject endpoint = describe(deployment);
     return bus.<RelayResult>requestUnbounded(Addresses.RELAY_CALL, call).transform(outcome -> {
       long now = states.now();

@@ -61,8 +61,8 @@ final class RoutedCall {
     this.spec = spec;
     this.trace = trace;
     this.relayResponse = relayResponse;
-    this.requestTimeoutMs = millis(spec.body(), "timeout");
-    this.requestStreamTimeoutMs = millis(spec.body(), "stream_timeout");
+    this.requestTimeoutMs = millis(spec.body().json(), "timeout");
+    this.requestStreamTimeoutMs = millis(spec.body().json(), "stream_timeout");
     this.totalMs = requestTimeoutMs != null ? requestTimeoutMs : owner.totalTimeoutMs();
     this.deadlineNanos = spec.startNanos() + totalMs * 1_000_000;
   }
@@ -226,12 +226,12 @@ final class RoutedCall {
 
   private void retryOrFail(String group, Set<String> excluded, int retry, Deployment deployment, GatewayError error,
       Promise<RelayResult> done) {
-    if (retry >= allowedRetries(group, deployment, error)) {
-      done.fail(error);
-      return;
-    }
     if (spec.response() != null && spec.response().headWritten()) {
       done.fail(new Final(error, true)); // bytes reached the client: never retried, never prefilled
+      return;
+    }
+    if (retry >= allowedRetries(group, deployment, error)) {
+      done.fail(error);
       return;
     }
     excluded.add(deployment.id());
@@ -277,7 +277,7 @@ final class RoutedCall {
         && !(authenticated && owner.router().hasAlternative(group, Set.of(deployment.id())))) {
       return 0;
     }
-    if (spec.body().getValue("num_retries") instanceof Number n) {
+    if (spec.body().json().getValue("num_retries") instanceof Number n) {
       return Math.max(0, n.intValue());
     }
     return deployment.maxRetries() != null ? deployment.maxRetries() : owner.settings().numRetries();
@@ -293,10 +293,10 @@ final class RoutedCall {
         || (spec.response() != null && spec.response().headWritten())) {
       return Future.failedFuture(original);
     }
-    List<String> chain = Fallbacks.forFailure(spec.model(), errorClass, spec.body(), owner.settings());
+    List<String> chain = Fallbacks.forFailure(spec.model(), errorClass, spec.body().json(), owner.settings());
     if (chain.isEmpty()) {
       return Future.failedFuture(original.withMessage("no fallback configured for model group " + spec.model()
-          + " (fallbacks: " + Fallbacks.describe(spec.model(), owner.settings(), spec.body()) + "); last error: "
+          + " (fallbacks: " + Fallbacks.describe(spec.model(), owner.settings(), spec.body().json()) + "); last error: "
           + original.getMessage()));
     }
     return next(chain, 0, original, original, new ArrayList<>());

@@ -16,7 +16,11 @@ public final class UsageEstimate {
   }
 
   public static Usage of(JsonObject requestBody, long completionChars) {
-    long prompt = tokens(promptChars(requestBody));
+    return of(promptChars(requestBody), completionChars);
+  }
+
+  public static Usage of(long promptChars, long completionChars) {
+    long prompt = tokens(promptChars);
     long completion = tokens(completionChars);
     return new Usage(prompt, completion, prompt + completion, 0);
   }
@@ -26,7 +30,7 @@ public final class UsageEstimate {
   }
 
   /** The characters of the prompt: message texts and tool-call arguments, a completion prompt, or embedding input. */
-  static long promptChars(JsonObject body) {
+  public static long promptChars(JsonObject body) {
     long chars = 0;
     if (body.getValue("messages") instanceof JsonArray messages) {
       for (Object item : messages) {

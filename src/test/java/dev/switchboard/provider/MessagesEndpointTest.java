@@ -158,7 +158,9 @@ class MessagesEndpointTest extends GatewayTestBase {
   @Test
   void streamed_openai_tool_calls_become_a_tool_use_block(VertxTestContext ctx) {
     messages(request("gpt-tools").put("stream", true)).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+      assertEquals(200, response.statusCode(), response.bodyAsString());
       List<String[]> events = events(response.bodyAsString());
+      assertTrue(events.size() > 2, response.bodyAsString());
       JsonObject start = new JsonObject(events.get(1)[1]);
       assertEquals("content_block_start", start.getString("type"));
       assertEquals(new JsonObject().put("type", "tool_use").put("id", "call_9").put("name", "get_weather")

@@ -13,6 +13,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.parsetools.RecordParser;
@@ -22,6 +25,8 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Tool-call arguments are relayed, never accumulated: 50 MB of streamed arguments pass through a
  * gateway whose whole heap is capped at 48 MB (its own JVM), and one event past the configured cap
- * ends the stream with a clear error instead of growing a buffer.
+ * ends the stream with a clear error instead of growing a buffer. Streams let their request go once
+ * they begin: 24 streams of 2 MB prompts stay open at once in the same 48 MB.
  */
 @ExtendWith(VertxExtension.class)
 class BoundedStreamMemoryTest {
@@ -122,6 +128,87 @@ class BoundedStreamMemoryTest {
           assertEquals(1, done.get());
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void open_streams_keep_none_of_their_prompts(Vertx vertx, VertxTestContext ctx) {
+    int streams = 24;
+    // Each prompt is 2 MB: kept as received bytes and as parsed text, 24 of them would need ~96 MB.
+    String prompt = "x".repeat(2 * 1024 * 1024);
+    List<HttpServerResponse> held = new ArrayList<>();
+    Promise<Void> allHeld = Promise.promise();
+    // The provider sends each stream's first chunk at once and the rest only when all are open.
+    HttpServer provider = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+      HttpServerResponse response = request.response().setChunked(true).putHeader("content-type", "text/event-stream");
+      response.write("data: " + MockProvider.chunk("big", 0, "first") + "\n\n");
+      held.add(response);
+      if (held.size() == streams) {
+        allHeld.complete();
+      }
+    }));
+    client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(streams));
+    List<Future<String>> answers = new ArrayList<>();
+    provider.listen(0, "127.0.0.1")
+        .compose(listening -> {
+          try {
+            int port = startGatewayProcess("""
+                model_list:
+                  - model_name: big
+                    litellm_params: {model: openai/big, api_base: "http://127.0.0.1:%d", api_key: sk-up}
+                general_settings: {database_url: none, max_request_size_mb: 4}
+                """.formatted(listening.actualPort()));
+            return ready(vertx, port).map(port);
+          } catch (IOException e) {
+            return Future.failedFuture(e);
+          }
+        })
+        .compose(port -> {
+          // One after another, each open (its first chunk read) before the next is sent.
+          Future<Void> opened = Future.succeededFuture();
+          for (int i = 0; i < streams; i++) {
+            opened = opened.compose(v -> openStream(port, prompt, answers));
+          }
+          return opened;
+        })
+        .compose(v -> allHeld.future())
+        .compose(v -> {
+          held.forEach(response -> response.end("data: " + MockProvider.chunk("big", 1, "last") + "\n\ndata: [DONE]\n\n"));
+          return Future.all(answers);
+        })
+        .eventually(provider::close)
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          assertTrue(gatewayProcess.isAlive(), "the gateway survived with its 48 MB heap");
+          for (int i = 0; i < streams; i++) {
+            String text = all.resultAt(i);
+            assertTrue(text.contains("first") && text.contains("last") && text.endsWith("data: [DONE]\n\n"), text);
+          }
+          ctx.completeNow();
+        })));
+  }
+
+  /** Sends one stream and completes once its first bytes arrived; {@code answers} gets its whole text. */
+  private Future<Void> openStream(int port, String prompt, List<Future<String>> answers) {
+    Promise<Void> open = Promise.promise();
+    return client.request(HttpMethod.POST, port, "127.0.0.1", "/v1/chat/completions")
+        .compose(request -> request.putHeader("content-type", "application/json").send(new JsonObject()
+            .put("model", "big").put("stream", true)
+            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", prompt)))
+            .toBuffer()))
+        .compose(response -> {
+          if (response.statusCode() != 200) {
+            return response.body().compose(body -> Future.failedFuture("HTTP " + response.statusCode() + ": " + body));
+          }
+          Buffer text = Buffer.buffer();
+          Promise<String> whole = Promise.promise();
+          response.handler(bytes -> {
+            text.appendBuffer(bytes);
+            open.tryComplete();
+          });
+          response.exceptionHandler(whole::tryFail);
+          response.endHandler(v -> whole.tryComplete(text.toString()));
+          answers.add(whole.future());
+          return open.future();
+        });
   }
 
   private static Future<Void> readChunks(HttpClientResponse response, AtomicLong argumentChars,

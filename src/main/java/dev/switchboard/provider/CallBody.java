@@ -1,0 +1,51 @@
+package dev.switchboard.provider;
+
+import dev.switchboard.spend.UsageEstimate;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A model call's parsed body, held only while it may still be sent. It grows with the prompt (tens
+ * of KB for an agent's conversation), and a stream lives for minutes: once a stream's first byte
+ * has reached the client nothing can be retried or fall back, so the relay lets the body go and
+ * the stream keeps only what its end still needs, read here at parse time. Owned by the request's
+ * event loop.
+ */
+public final class CallBody {
+
+  private JsonObject json;
+  private final long promptChars;
+  private final String user;
+
+  public CallBody(JsonObject json) {
+    this.json = json;
+    this.promptChars = UsageEstimate.promptChars(json);
+    this.user = json.getValue("user") instanceof String name ? name : null;
+  }
+
+  /** @throws IllegalStateException once released: reading it then is a bug, not a missing field */
+  public JsonObject json() {
+    if (json == null) {
+      throw new IllegalStateException("the call's body was released when its answer began");
+    }
+    return json;
+  }
+
+  /** The answer has begun: the body is not sent again. */
+  public void release() {
+    json = null;
+  }
+
+  public boolean released() {
+    return json == null;
+  }
+
+  /** The prompt's characters, for a usage estimate when the provider reports none. */
+  public long promptChars() {
+    return promptChars;
+  }
+
+  /** The request's {@code user} (the end user, for the spend log), or null. */
+  public String user() {
+    return user;
+  }
+}
