@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +37,12 @@ public final class Bus {
   /** One-way messages sent and not yet handled, per address: what a stopping gateway waits for. */
   private final Map<String, AtomicLong> unhandled = new ConcurrentHashMap<>();
   private final Map<String, Map<Thread, String>> loopAddresses = new ConcurrentHashMap<>();
+  /** Request/reply handlers by address and event loop, for {@link #requestUnbounded}'s direct calls. */
+  private final Map<String, Map<Thread, LoopHandler>> loopHandlers = new ConcurrentHashMap<>();
+
+  /** A stage's handler on one loop, callable while its consumer is registered (its verticle not stopped). */
+  private record LoopHandler(MessageConsumer<?> consumer, Function<Object, Future<Object>> handler) {
+  }
   private final AtomicInteger loopAddressIds = new AtomicInteger();
 
   public Bus(Vertx vertx) {
@@ -58,24 +65,33 @@ public final class Bus {
    * Serves request/reply on {@code address} from the calling verticle's event loop. A failed
    * future replies with a {@link GatewayError}, which the requester receives as its failure.
    */
+  @SuppressWarnings("unchecked")
   public <T, R> Future<Void> serve(String address, Function<T, Future<R>> handler) {
-    return listen(address, (Message<T> message) -> {
-      Future<R> result;
-      try {
-        result = handler.apply(message.body());
-      } catch (RuntimeException e) {
-        result = Future.failedFuture(e);
-      }
-      result.onComplete(
-          value -> message.reply(value, LOCAL),
-          failure -> message.reply(asGatewayError(address, failure), LOCAL));
-    });
+    Thread loop = Thread.currentThread();
+    return listen(address, (Message<T> message) -> answer(address, handler, message.body()).onComplete(
+        value -> message.reply(value, LOCAL),
+        failure -> message.reply(failure, LOCAL)))
+        .onSuccess(own -> loopHandlers.computeIfAbsent(address, a -> new ConcurrentHashMap<>()).compute(loop,
+            (thread, old) -> old != null && old.consumer().isRegistered() ? old
+                : new LoopHandler(own, body -> (Future<Object>) handler.apply((T) body))))
+        .mapEmpty();
+  }
+
+  /** The handler's answer; anything it throws or fails with becomes a {@link GatewayError}. */
+  private static <T, R> Future<R> answer(String address, Function<T, Future<R>> handler, T body) {
+    Future<R> result;
+    try {
+      result = handler.apply(body);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    return result.recover(failure -> Future.failedFuture(asGatewayError(address, failure)));
   }
 
   /** Consumes one-way messages on {@code address} from the calling verticle's event loop. */
   public <T> Future<Void> consume(String address, Consumer<T> handler) {
     AtomicLong pending = unhandled(address);
-    return listen(address, (Message<T> message) -> {
+    return this.<T>listen(address, (Message<T> message) -> {
       try {
         handler.accept(message.body());
       } catch (RuntimeException e) {
@@ -83,7 +99,7 @@ public final class Bus {
       } finally {
         pending.decrementAndGet();
       }
-    });
+    }).mapEmpty();
   }
 
   private AtomicLong unhandled(String address) {
@@ -110,13 +126,14 @@ public final class Bus {
     return settled.future();
   }
 
-  private <T> Future<Void> listen(String address, io.vertx.core.Handler<Message<T>> handler) {
+  /** @return the consumer of this loop's own address, once both consumers are registered */
+  private <T> Future<MessageConsumer<T>> listen(String address, io.vertx.core.Handler<Message<T>> handler) {
     String loopAddress = address + "#" + loopAddressIds.incrementAndGet();
     Future<Void> shared = eventBus.<T>localConsumer(address, handler).completion();
-    Future<Void> own = eventBus.<T>localConsumer(loopAddress, handler).completion();
+    MessageConsumer<T> own = eventBus.<T>localConsumer(loopAddress, handler);
     loopAddresses.computeIfAbsent(address, a -> new ConcurrentHashMap<>())
         .putIfAbsent(Thread.currentThread(), loopAddress);
-    return Future.all(shared, own).mapEmpty();
+    return Future.all(shared, own.completion()).map(own);
   }
 
   /** Request/reply, answered on the caller's event loop when a consumer lives there. */
@@ -128,7 +145,15 @@ public final class Bus {
    * Request/reply for a stage that bounds its own time (the relay's upstream timeouts), so the
    * bus must not give up first: a stream may rightly last longer than the default 30 s.
    */
+  @SuppressWarnings("unchecked")
   public <R> Future<R> requestUnbounded(String address, Object message) {
+    // With no timeout to keep, a handler on this very loop is just called: no message, reply
+    // address or timer is made, and none is held for as long as a stream lasts.
+    Map<Thread, LoopHandler> byLoop = loopHandlers.get(address);
+    LoopHandler local = byLoop == null ? null : byLoop.get(Thread.currentThread());
+    if (local != null && local.consumer().isRegistered()) {
+      return (Future<R>) answer(address, local.handler(), message);
+    }
     return eventBus.<R>request(target(address), message, LOCAL_UNBOUNDED).map(Message::body);
   }
 

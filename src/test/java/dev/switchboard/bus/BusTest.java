@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.switchboard.errors.GatewayError;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -12,6 +13,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,6 +91,41 @@ class BusTest {
       assertEquals("2", error.retryAfter());
       ctx.completeNow();
     }))));
+  }
+
+  @Test
+  void an_unbounded_request_on_the_stages_loop_is_a_direct_call_and_never_reaches_a_stopped_stage(VertxTestContext ctx) {
+    AtomicBoolean insideRequest = new AtomicBoolean();
+    AtomicInteger served = new AtomicInteger();
+    Context[] stageContext = new Context[1];
+    vertx.deployVerticle(new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        stageContext[0] = context;
+        return bus.serve("test.direct", (Ping ping) -> {
+          served.incrementAndGet();
+          return Future.succeededFuture(new Pong(String.valueOf(insideRequest.get()), ping));
+        });
+      }
+    }).onComplete(ctx.succeeding(id -> stageContext[0].runOnContext(v -> {
+      insideRequest.set(true);
+      Future<Pong> answered = bus.requestUnbounded("test.direct", new Ping("me"));
+      insideRequest.set(false);
+      answered
+          .compose(pong -> {
+            ctx.verify(() -> assertEquals("true", pong.servedOn(), "served within the caller's own call"));
+            return vertx.undeploy(id);
+          })
+          .compose(undeployed -> {
+            Promise<Pong> after = Promise.promise();
+            stageContext[0].runOnContext(again -> bus.<Pong>requestUnbounded("test.direct", new Ping("late")).onComplete(after));
+            return after.future();
+          })
+          .onComplete(ctx.failing(failure -> ctx.verify(() -> {
+            assertEquals(1, served.get(), "the stopped stage was not called");
+            ctx.completeNow();
+          })));
+    })));
   }
 
   @Test
