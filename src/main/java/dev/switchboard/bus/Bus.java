@@ -1,6 +1,7 @@
 package dev.switchboard.bus;
 
 import dev.switchboard.errors.GatewayError;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -152,9 +153,28 @@ public final class Bus {
     Map<Thread, LoopHandler> byLoop = loopHandlers.get(address);
     LoopHandler local = byLoop == null ? null : byLoop.get(Thread.currentThread());
     if (local != null && local.consumer().isRegistered()) {
-      return (Future<R>) answer(address, local.handler(), message);
+      Future<R> answered = (Future<R>) answer(address, local.handler(), message);
+      return answered.isComplete() ? answered : onCallersLoop(answered);
     }
     return eventBus.<R>request(target(address), message, LOCAL_UNBOUNDED).map(Message::body);
+  }
+
+  /**
+   * A stage may complete its answer from another loop (a queued pick is handed the slot another
+   * loop's request gave back); like a reply, the answer is delivered on the caller's own loop.
+   */
+  private <R> Future<R> onCallersLoop(Future<R> answered) {
+    Context caller = vertx.getOrCreateContext();
+    Thread callerThread = Thread.currentThread();
+    Promise<R> delivered = Promise.promise();
+    answered.onComplete(done -> {
+      if (Thread.currentThread() == callerThread) {
+        delivered.handle(done);
+      } else {
+        caller.runOnContext(v -> delivered.handle(done));
+      }
+    });
+    return delivered.future();
   }
 
   /** Fire-and-forget, to the consumer on the caller's event loop when there is one. */

@@ -1,6 +1,7 @@
 package dev.switchboard.bus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.switchboard.errors.GatewayError;
@@ -125,6 +126,30 @@ class BusTest {
             assertEquals(1, served.get(), "the stopped stage was not called");
             ctx.completeNow();
           })));
+    })));
+  }
+
+  @Test
+  void an_answer_completed_on_another_loop_is_delivered_on_the_callers(VertxTestContext ctx) {
+    Context elsewhere = vertx.getOrCreateContext();
+    Context[] stageContext = new Context[1];
+    vertx.deployVerticle(new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        stageContext[0] = context;
+        return bus.serve("test.later", (Ping ping) -> {
+          Promise<Pong> later = Promise.promise();
+          elsewhere.runOnContext(v -> later.complete(new Pong(Thread.currentThread().getName(), ping)));
+          return later.future();
+        });
+      }
+    }).onComplete(ctx.succeeding(id -> stageContext[0].runOnContext(v -> {
+      Thread caller = Thread.currentThread();
+      bus.<Pong>requestUnbounded("test.later", new Ping(caller.getName())).onComplete(ctx.succeeding(pong -> ctx.verify(() -> {
+        assertNotEquals(caller.getName(), pong.servedOn(), "the answer was completed on another loop");
+        assertSame(caller, Thread.currentThread(), "and delivered on the caller's");
+        ctx.completeNow();
+      })));
     })));
   }
 

@@ -95,6 +95,7 @@ class MessagesEndpointTest extends GatewayTestBase {
   @Test
   void an_anthropic_stream_passes_through_with_its_event_names(VertxTestContext ctx) {
     messages(request("claude").put("stream", true)).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+      assertEquals(200, response.statusCode(), response.bodyAsString());
       List<String[]> events = events(response.bodyAsString());
       assertEquals("message_start", events.get(0)[0]);
       assertEquals("message_stop", events.get(events.size() - 1)[0]);
@@ -135,6 +136,7 @@ class MessagesEndpointTest extends GatewayTestBase {
   @Test
   void an_openai_stream_becomes_anthropic_events(VertxTestContext ctx) {
     messages(request("gpt").put("stream", true)).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+      assertEquals(200, response.statusCode(), response.bodyAsString());
       List<String[]> events = events(response.bodyAsString());
       List<String> names = events.stream().map(e -> e[0]).toList();
       assertEquals(List.of("message_start", "content_block_start", "content_block_delta", "content_block_delta",
