@@ -20,7 +20,7 @@ record CliArgs(Path config, String host, int port, boolean debug, boolean help, 
       "",
       "  --config PATH     LiteLLM config.yaml to serve (default: conf/config.yaml)",
       "  --port N          port to listen on (default: 4000)",
-      "  --host HOST       address to bind (default: 0.0.0.0)",
+      "  --host HOST       address to bind (default: 127.0.0.1; 0.0.0.0 serves other machines)",
       "  --cluster         join the other gateways of general_settings.cluster (Hazelcast; also SWITCHBOARD_CLUSTER=true)",
       "  --debug           log every request at DEBUG",
       "  --detailed_debug  --debug, and Vert.x and Netty at DEBUG too",
@@ -43,7 +43,8 @@ record CliArgs(Path config, String host, int port, boolean debug, boolean help, 
 
   static CliArgs parse(String[] args) {
     Path config = Path.of("conf", "config.yaml");
-    String host = "0.0.0.0";
+    // Loopback unless asked: a gateway holding provider keys is exposed on purpose, not by default.
+    String host = "127.0.0.1";
     int port = 4000;
     boolean debug = false;
     boolean help = false;

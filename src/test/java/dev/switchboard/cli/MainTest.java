@@ -53,6 +53,12 @@ class MainTest {
   }
 
   @Test
+  void the_gateway_binds_loopback_unless_told_otherwise() {
+    assertEquals("127.0.0.1", CliArgs.parse(new String[0]).host());
+    assertEquals("0.0.0.0", CliArgs.parse(new String[] {"--host", "0.0.0.0"}).host());
+  }
+
+  @Test
   void help_and_version_exit_zero() {
     Run help = run("--help");
     assertEquals(0, help.code());
