@@ -6,7 +6,9 @@ import dev.switchboard.provider.Answer;
 import dev.switchboard.provider.Operation;
 import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.provider.UpstreamRequest;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -56,7 +58,15 @@ public final class Relay {
     if (call.operation() == Operation.EMBEDDING && call.deployment().batch() != null) {
       return batcher.submit(call);
     }
-    return direct(call);
+    Context home = call.home();
+    if (home == null || Vertx.currentContext() == home) {
+      return direct(call);
+    }
+    // Reached from another loop (no relay instance on the client's): call the provider from the
+    // client's own loop, where its response may be written.
+    Promise<RelayResult> relayed = Promise.promise();
+    home.runOnContext(v -> direct(call).onComplete(relayed));
+    return relayed.future();
   }
 
   /** One call to the provider, as it is. */

@@ -3,6 +3,7 @@ package dev.switchboard.relay;
 import dev.switchboard.provider.CallBody;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.Operation;
+import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
@@ -15,6 +16,9 @@ import java.util.function.ToDoubleFunction;
  *
  * @param includeUsage the client asked for the usage chunk ({@code stream_options.include_usage})
  * @param response     the client's response; null for a call made on behalf of several clients
+ * @param home         the context that owns {@code response} (null without one): the provider is called
+ *                     from it, so every callback that writes to the response runs on the response's own
+ *                     loop, as the server's strict thread mode requires
  * @param clientHeaders the client's request headers (a provider adapter may honour a few)
  * @param costOf       what a usage costs, for the {@code x-litellm-response-cost} trailer of a stream; may be null
  * @param responded    completed with the provider's status when its response headers arrive (the moment a
@@ -28,6 +32,7 @@ public record RelayCall(
     boolean stream,
     boolean includeUsage,
     HttpServerResponse response,
+    Context home,
     MultiMap clientHeaders,
     long startNanos,
     ToDoubleFunction<Usage> costOf,
@@ -38,6 +43,7 @@ public record RelayCall(
 
   public RelayCall(String requestId, Operation operation, Deployment deployment, CallBody body, boolean stream,
       boolean includeUsage, HttpServerResponse response, MultiMap clientHeaders, long startNanos) {
-    this(requestId, operation, deployment, body, stream, includeUsage, response, clientHeaders, startNanos, null, null);
+    this(requestId, operation, deployment, body, stream, includeUsage, response, null, clientHeaders, startNanos, null,
+        null);
   }
 }

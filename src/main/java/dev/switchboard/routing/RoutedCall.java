@@ -8,8 +8,10 @@ import dev.switchboard.relay.RelayCall;
 import dev.switchboard.relay.RelayResult;
 import dev.switchboard.spend.Usage;
 import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -45,6 +47,8 @@ final class RoutedCall {
   private final CallSpec spec;
   private final CallTrace trace;
   private final HttpServerResponse relayResponse;
+  /** The loop that owns {@link #relayResponse}: this call is made on it. */
+  private final Context home;
   private final long deadlineNanos;
   private final long totalMs;
   private final Long requestTimeoutMs;
@@ -61,6 +65,7 @@ final class RoutedCall {
     this.spec = spec;
     this.trace = trace;
     this.relayResponse = relayResponse;
+    this.home = relayResponse == null ? null : Vertx.currentContext();
     this.requestTimeoutMs = millis(spec.body().json(), "timeout");
     this.requestStreamTimeoutMs = millis(spec.body().json(), "stream_timeout");
     this.totalMs = requestTimeoutMs != null ? requestTimeoutMs : owner.totalTimeoutMs();
@@ -143,7 +148,7 @@ final class RoutedCall {
     long attemptStart = System.nanoTime();
     Promise<Integer> responded = Promise.promise();
     RelayCall call = new RelayCall(spec.requestId(), spec.operation(), timed(deployment), spec.body(), spec.stream(),
-        spec.includeUsage(), relayResponse, spec.clientHeaders(), spec.startNanos(),
+        spec.includeUsage(), relayResponse, home, spec.clientHeaders(), spec.startNanos(),
         spec.costOf() == null ? null : usage -> spec.costOf().applyAsDouble(deployment, usage), responded);
     Promise<RelayResult> outcome = Promise.promise();
     if (spans.on()) {
