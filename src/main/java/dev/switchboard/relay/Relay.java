@@ -12,6 +12,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -59,7 +60,7 @@ public final class Relay {
       return batcher.submit(call);
     }
     Context home = call.home();
-    if (home == null || Vertx.currentContext() == home) {
+    if (home == null || ((ContextInternal) home).inThread()) {
       return direct(call);
     }
     // Reached from another loop (no relay instance on the client's): call the provider from the
