@@ -38,13 +38,13 @@ public final class Bus {
   /** One-way messages sent and not yet handled, per address: what a stopping gateway waits for. */
   private final Map<String, AtomicLong> unhandled = new ConcurrentHashMap<>();
   private final Map<String, Map<Thread, String>> loopAddresses = new ConcurrentHashMap<>();
+  private final AtomicInteger loopAddressIds = new AtomicInteger();
   /** Request/reply handlers by address and event loop, for {@link #requestUnbounded}'s direct calls. */
   private final Map<String, Map<Thread, LoopHandler>> loopHandlers = new ConcurrentHashMap<>();
 
   /** A stage's handler on one loop, callable while its consumer is registered (its verticle not stopped). */
   private record LoopHandler(MessageConsumer<?> consumer, Function<Object, Future<Object>> handler) {
   }
-  private final AtomicInteger loopAddressIds = new AtomicInteger();
 
   public Bus(Vertx vertx) {
     this.vertx = vertx;
