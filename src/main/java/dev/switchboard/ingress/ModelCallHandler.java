@@ -139,7 +139,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
   /** The rate-limit stage's permit; its span says whether it was granted. */
   private Future<Permit> acquire(Exchange exchange) {
     Future<Permit> acquired = bus.request(Addresses.RATELIMIT_ACQUIRE, new Acquire(exchange.principal,
-        exchange.call.model(), exchange.call.body().json()));
+        exchange.call.model(), exchange.call.body()));
     if (!exchange.spans.on()) {
       return acquired;
     }
@@ -153,7 +153,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
 
   private Future<Void> reserve(Exchange exchange, Deployment deployment) {
     return bus.<Reservation>request(Addresses.BUDGET_RESERVE, new BudgetCheck(exchange.requestId, exchange.principal,
-        deployment, exchange.call.body().json(), exchange.startMillis)).map(reservation -> {
+        deployment, exchange.call.body(), exchange.startMillis)).map(reservation -> {
           exchange.reservation = reservation;
           return null;
         });

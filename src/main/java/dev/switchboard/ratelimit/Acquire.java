@@ -1,8 +1,8 @@
 package dev.switchboard.ratelimit;
 
 import dev.switchboard.auth.Principal;
-import io.vertx.core.json.JsonObject;
+import dev.switchboard.provider.CallBody;
 
 /** {@code ratelimit.acquire}: may this caller send this request to this model now? */
-public record Acquire(Principal principal, String model, JsonObject body) {
+public record Acquire(Principal principal, String model, CallBody body) {
 }

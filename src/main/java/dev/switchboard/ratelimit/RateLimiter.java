@@ -2,6 +2,7 @@ package dev.switchboard.ratelimit;
 
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.RedisSettings;
+import dev.switchboard.provider.CallBody;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.routing.Candidates;
 import dev.switchboard.routing.DeploymentGate;
@@ -10,7 +11,6 @@ import dev.switchboard.routing.PickRequest;
 import dev.switchboard.spend.UsageEstimate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
@@ -278,8 +278,8 @@ public final class RateLimiter {
     }
   }
 
-  private static long estimate(JsonObject body) {
-    return body == null ? 0 : UsageEstimate.of(body, 0).promptTokens();
+  private static long estimate(CallBody body) {
+    return body == null ? 0 : UsageEstimate.of(body.promptChars(), 0).promptTokens();
   }
 
   /** Granted permits not yet released (in-memory and Redis releases both done). */

@@ -1,10 +1,10 @@
 package dev.switchboard.spend;
 
 import dev.switchboard.auth.Principal;
+import dev.switchboard.provider.CallBody;
 import dev.switchboard.provider.Deployment;
-import io.vertx.core.json.JsonObject;
 
 /** {@code budget.reserve}: may this request, about to go to this deployment, spend? */
-public record BudgetCheck(String requestId, Principal principal, Deployment deployment, JsonObject body,
+public record BudgetCheck(String requestId, Principal principal, Deployment deployment, CallBody body,
     long startEpochMillis) {
 }

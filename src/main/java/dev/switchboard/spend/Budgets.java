@@ -48,7 +48,7 @@ public final class Budgets {
       return Future.succeededFuture(new Reservation(check.requestId(), charges, holds, 0));
     }
     Price price = prices.of(check.deployment());
-    double prompt = UsageEstimate.tokens(UsageEstimate.promptChars(check.body())) * price.input();
+    double prompt = UsageEstimate.tokens(check.body().promptChars()) * price.input();
     double expected = prompt + expectedOutputTokens(check) * price.output();
     double worst = prompt + worstOutputTokens(check, price) * price.output();
     Reservation reservation = new Reservation(check.requestId(), charges, holds, settings.strictBudgets() ? worst : expected);
@@ -135,11 +135,11 @@ public final class Budgets {
   }
 
   private long expectedOutputTokens(BudgetCheck check) {
-    long asked = maxTokens(check.body());
+    long asked = maxTokens(check.body().json());
     if (asked > 0) {
       return asked;
     }
-    if (check.body().containsKey("input")) {
+    if (check.body().json().containsKey("input")) {
       return 0; // embeddings have no output
     }
     Double recent = expectedOutput.get(check.deployment().modelGroup());
@@ -147,11 +147,11 @@ public final class Budgets {
   }
 
   private long worstOutputTokens(BudgetCheck check, Price price) {
-    long asked = maxTokens(check.body());
+    long asked = maxTokens(check.body().json());
     if (asked > 0) {
       return asked;
     }
-    if (check.body().containsKey("input")) {
+    if (check.body().json().containsKey("input")) {
       return 0;
     }
     return price.maxOutput() > 0 ? price.maxOutput() : expectedOutputTokens(check);

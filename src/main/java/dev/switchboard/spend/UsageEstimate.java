@@ -15,10 +15,6 @@ public final class UsageEstimate {
   private UsageEstimate() {
   }
 
-  public static Usage of(JsonObject requestBody, long completionChars) {
-    return of(promptChars(requestBody), completionChars);
-  }
-
   public static Usage of(long promptChars, long completionChars) {
     long prompt = tokens(promptChars);
     long completion = tokens(completionChars);

@@ -6,6 +6,7 @@ import dev.switchboard.config.ModelInfo;
 import dev.switchboard.config.SpendSettings;
 import dev.switchboard.keys.Quota;
 import dev.switchboard.keys.VirtualKey;
+import dev.switchboard.provider.CallBody;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.Providers;
 import dev.switchboard.spend.Accounting;
@@ -56,7 +57,7 @@ public class BudgetBenchmark {
   private Accounting shared;
   private Principal principal;
   private Deployment deployment;
-  private JsonObject body;
+  private CallBody body;
   private final AtomicLong ids = new AtomicLong();
   private final Usage usage = new Usage(12, 5, 17, 0);
 
@@ -81,8 +82,8 @@ public class BudgetBenchmark {
     deployment = new Deployment("d1", "bench", model.provider(), model.upstreamModel(), EnvValue.ABSENT, EnvValue.ABSENT,
         EnvValue.ABSENT, 1, 600_000, 600_000, false, null, ModelInfo.EMPTY, null, null, null,
         Deployment.NO_ORDER, java.util.List.of(), null);
-    body = new JsonObject().put("model", "bench").put("max_tokens", 64).put("messages", new JsonArray()
-        .add(new JsonObject().put("role", "user").put("content", "Say hello to the benchmark, briefly.")));
+    body = new CallBody(new JsonObject().put("model", "bench").put("max_tokens", 64).put("messages", new JsonArray()
+        .add(new JsonObject().put("role", "user").put("content", "Say hello to the benchmark, briefly."))));
     // The first reservation of each holder reads its spend from Postgres; later ones do not.
     await(inMemory.budgets().reserve(check()));
   }

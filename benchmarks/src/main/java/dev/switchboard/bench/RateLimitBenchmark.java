@@ -5,6 +5,7 @@ import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.RedisSettings;
 import dev.switchboard.keys.Quota;
 import dev.switchboard.keys.VirtualKey;
+import dev.switchboard.provider.CallBody;
 import dev.switchboard.ratelimit.Acquire;
 import dev.switchboard.ratelimit.Permit;
 import dev.switchboard.ratelimit.RateLimiter;
@@ -82,7 +83,7 @@ public class RateLimitBenchmark {
     JsonObject body = new JsonObject().put("model", "chat").put("messages", new JsonArray()
         .add(new JsonObject().put("role", "system").put("content", "You are a helpful assistant."))
         .add(new JsonObject().put("role", "user").put("content", "What is the capital of France?")));
-    acquire = new Acquire(new Principal("bench", false, key, null), "chat", body);
+    acquire = new Acquire(new Principal("bench", false, key, null), "chat", new CallBody(body));
   }
 
   @TearDown(Level.Trial)
