@@ -96,24 +96,23 @@ public final class Logs {
 
   /** Logs a line about request {@code requestId}. */
   public static void request(Logger logger, Level level, String requestId, String message, Throwable thrown) {
+    log(logger, level, message, requestId, null, thrown);
+  }
+
+  /** Logs a structured event about request {@code requestId}: its fields become the line's (JSON) or follow it (text). */
+  public static void event(Logger logger, Level level, String requestId, String event, JsonObject fields) {
+    log(logger, level, event, requestId, fields, null);
+  }
+
+  private static void log(Logger logger, Level level, String message, String requestId, JsonObject fields,
+      Throwable thrown) {
     if (!logger.isLoggable(level)) {
       return;
     }
     LogRecord record = new LogRecord(level, message);
     record.setLoggerName(logger.getName());
-    record.setParameters(new Object[] {new Context(requestId, null)});
-    record.setThrown(thrown);
-    logger.log(record);
-  }
-
-  /** Logs a structured event about request {@code requestId}: its fields become the line's (JSON) or follow it (text). */
-  public static void event(Logger logger, Level level, String requestId, String event, JsonObject fields) {
-    if (!logger.isLoggable(level)) {
-      return;
-    }
-    LogRecord record = new LogRecord(level, event);
-    record.setLoggerName(logger.getName());
     record.setParameters(new Object[] {new Context(requestId, fields)});
+    record.setThrown(thrown);
     logger.log(record);
   }
 
