@@ -13,28 +13,14 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Cooldowns (entry, announcement, exit) and circuit breakers (open, fast fail, half-open probe, closed, reset). */
-@ExtendWith(VertxExtension.class)
-class CooldownsAndBreakersTest {
+class CooldownsAndBreakersTest extends RoutedTestBase {
 
   private static final String BOOM = "{\"error\":{\"message\":\"boom\"}}";
-  private Routed gw;
-
-  @AfterEach
-  void stop(VertxTestContext ctx) {
-    (gw == null ? Future.<Void>succeededFuture() : gw.close()).onComplete(ctx.succeedingThenComplete());
-  }
-
-  private Future<Routed> start(Vertx vertx, MockProvider mock, String yaml) {
-    return Routed.start(vertx, mock, base -> yaml.replace("$BASE", base)).onSuccess(g -> gw = g);
-  }
 
   private static final String TWO = """
       model_list:

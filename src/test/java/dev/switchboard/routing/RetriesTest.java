@@ -11,30 +11,16 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Retries: how many, to which deployment, after how long, for which errors; streams only before their first byte. */
-@ExtendWith(VertxExtension.class)
-class RetriesTest {
+class RetriesTest extends RoutedTestBase {
 
   private static final String BOOM = "{\"error\":{\"message\":\"boom\"}}";
-  private Routed gw;
-
-  @AfterEach
-  void stop(VertxTestContext ctx) {
-    (gw == null ? Future.<Void>succeededFuture() : gw.close()).onComplete(ctx.succeedingThenComplete());
-  }
-
-  private Future<Routed> start(Vertx vertx, MockProvider mock, String yaml) {
-    return Routed.start(vertx, mock, base -> yaml.replace("$BASE", base)).onSuccess(g -> gw = g);
-  }
 
   @Test
   void a_failed_attempt_is_retried_at_once_on_another_deployment_and_the_client_never_sees_the_failure(Vertx vertx,

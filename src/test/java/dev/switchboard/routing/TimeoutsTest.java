@@ -7,30 +7,19 @@ import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Each timeout, and which one fired. The mock holds its answers until the test ends (never
  * released), so only the gateway's own timers can end these requests.
  */
-@ExtendWith(VertxExtension.class)
-class TimeoutsTest {
-
-  private Routed gw;
-
-  @AfterEach
-  void stop(VertxTestContext ctx) {
-    (gw == null ? Future.<Void>succeededFuture() : gw.close()).onComplete(ctx.succeedingThenComplete());
-  }
+class TimeoutsTest extends RoutedTestBase {
 
   private Future<Routed> start(Vertx vertx, String yaml) {
     MockProvider mock = new MockProvider(vertx).on("trickle", Behaviour.ok().withChunks(3, 60_000));
     mock.hold("silent");
-    return Routed.start(vertx, mock, base -> yaml.replace("$BASE", base)).onSuccess(g -> gw = g);
+    return start(vertx, mock, yaml);
   }
 
   private static String error(io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> r) {
