@@ -10,18 +10,23 @@ import java.nio.file.Path;
  * @param json          doctor: print the report as JSON
  * @param detailedDebug {@code --detailed_debug}: Vert.x and Netty at DEBUG too
  * @param cluster       {@code --cluster}: join the other gateways
+ * @param idleGcThreads {@code --idle-gc-threads}: the concurrent GC threads at SCHED_IDLE (see IdleGcThreads)
  */
 record CliArgs(Path config, String host, int port, boolean debug, boolean help, boolean version, boolean jsonLogs,
-    boolean detailedDebug, boolean doctor, boolean offline, boolean json, boolean cluster) {
+    boolean detailedDebug, boolean doctor, boolean offline, boolean json, boolean cluster, boolean idleGcThreads) {
 
   static final String USAGE = String.join(System.lineSeparator(),
-      "Usage: switchboard [--config PATH] [--port N] [--host HOST] [--cluster] [--debug] [--json-logs] [--version] [--help]",
+      "Usage: switchboard [--config PATH] [--port N] [--host HOST] [--cluster] [--idle-gc-threads] [--debug]",
+      "                   [--json-logs] [--version] [--help]",
       "       switchboard doctor [--config PATH] [--port N] [--host HOST] [--offline] [--json]",
       "",
       "  --config PATH     LiteLLM config.yaml to serve (default: conf/config.yaml)",
       "  --port N          port to listen on (default: 4000)",
       "  --host HOST       address to bind (default: 127.0.0.1; 0.0.0.0 serves other machines)",
       "  --cluster         join the other gateways of general_settings.cluster (Hazelcast; also SWITCHBOARD_CLUSTER=true)",
+      "  --idle-gc-threads run the concurrent GC threads (ZGC, Shenandoah, G1) at Linux's SCHED_IDLE, so they only",
+      "                    use CPU time the event loops leave: for -XX:+UseZGC on one or two cores (also",
+      "                    SWITCHBOARD_IDLE_GC_THREADS=true)",
       "  --debug           log every request at DEBUG",
       "  --detailed_debug  --debug, and Vert.x and Netty at DEBUG too",
       "  --json-logs       one JSON object per log line (also litellm_settings.json_logs: true)",
@@ -55,6 +60,7 @@ record CliArgs(Path config, String host, int port, boolean debug, boolean help, 
     boolean offline = false;
     boolean json = false;
     boolean cluster = false;
+    boolean idleGcThreads = false;
     for (int i = doctor ? 1 : 0; i < args.length; i++) {
       String arg = args[i];
       String inlineValue = null;
@@ -78,10 +84,12 @@ record CliArgs(Path config, String host, int port, boolean debug, boolean help, 
         case "--help", "-h" -> help = true;
         case "--version", "-v" -> version = true;
         case "--cluster" -> cluster = true;
+        case "--idle-gc-threads", "--idle_gc_threads" -> idleGcThreads = true;
         default -> throw new UsageException("Unknown option '" + arg + "'; run switchboard --help for the options.");
       }
     }
-    return new CliArgs(config, host, port, debug, help, version, jsonLogs, detailed, doctor, offline, json, cluster);
+    return new CliArgs(config, host, port, debug, help, version, jsonLogs, detailed, doctor, offline, json, cluster,
+        idleGcThreads);
   }
 
   private static boolean doctorOnly(boolean doctor, String option) {

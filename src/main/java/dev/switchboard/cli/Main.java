@@ -51,6 +51,9 @@ public final class Main {
     if (args.doctor()) {
       return DoctorCommand.run(args, out, err);
     }
+    if (args.idleGcThreads() || "true".equalsIgnoreCase(System.getenv("SWITCHBOARD_IDLE_GC_THREADS"))) {
+      lowerGcThreads();
+    }
     try {
       GatewayConfig config = new ConfigLoader().load(args.config());
       if (args.cluster()) {
@@ -79,6 +82,17 @@ public final class Main {
     } catch (Exception e) {
       err.println("switchboard: cannot start: " + e.getClass().getSimpleName() + ": " + e.getMessage());
       return STARTUP_FAILED;
+    }
+  }
+
+  /** A tuning, not a requirement: the gateway serves either way, and says which. */
+  private static void lowerGcThreads() {
+    Logger log = Logger.getLogger(Main.class.getName());
+    IdleGcThreads.Outcome outcome = IdleGcThreads.apply();
+    if (outcome.problem() != null) {
+      log.warning("--idle-gc-threads: " + outcome.problem());
+    } else {
+      log.info("--idle-gc-threads: " + String.join(", ", outcome.moved()) + " now run at SCHED_IDLE");
     }
   }
 

@@ -1,0 +1,130 @@
+package dev.switchboard.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.testing.TestGateway;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --idle-gc-threads} on a real gateway process: which threads it moves to SCHED_IDLE, and which it leaves. */
+@ExtendWith(VertxExtension.class)
+@EnabledOnOs(OS.LINUX)
+class IdleGcThreadsTest {
+
+  private static final int SCHED_OTHER = 0;
+  private static final int SCHED_IDLE = 5;
+
+  @TempDir
+  Path dir;
+
+  private Process process;
+
+  @AfterEach
+  void kill() {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void only_concurrent_gc_threads_are_named() {
+    for (String gc : List.of("ZWorker#0", "ZDriver", "ZDirector", "G1 Conc#0", "G1 Refine#0", "G1 Main Marker",
+        "Shenandoah Control Thread")) {
+      assertTrue(IdleGcThreads.CONCURRENT_GC.matcher(gc).matches(), gc);
+    }
+    // Stop-the-world workers, the VM thread and our own threads keep their priority.
+    for (String other : List.of("GC Thread#0", "VM Thread", "vert.x-eventloo", "C2 CompilerThre", "Zed")) {
+      assertFalse(IdleGcThreads.CONCURRENT_GC.matcher(other).matches(), other);
+    }
+  }
+
+  @Test
+  void zgc_threads_go_idle_and_the_event_loop_does_not(Vertx vertx, VertxTestContext ctx) throws IOException {
+    Path log = dir.resolve("gateway.log");
+    int port = TestGateway.freePort();
+    WebClient client = WebClient.create(vertx);
+    start(log, port, "-XX:+UseZGC", "--idle-gc-threads")
+        .compose(started -> TestGateway.untilServing(vertx, client, port, 30_000))
+        .onComplete(ctx.succeeding(serving -> ctx.verify(() -> {
+          Map<String, Integer> policies = schedulingPolicies(process.pid());
+          List<String> gcThreads = policies.keySet().stream().filter(name -> name.startsWith("ZWorker")).toList();
+          assertFalse(gcThreads.isEmpty(), "ZGC runs workers: " + policies.keySet());
+          for (String gc : gcThreads) {
+            assertEquals(SCHED_IDLE, policies.get(gc), gc + " runs at SCHED_IDLE");
+          }
+          assertEquals(SCHED_IDLE, policies.get("ZDriver"));
+          List<String> loops = policies.keySet().stream().filter(name -> name.startsWith("vert.x-eventloo")).toList();
+          assertFalse(loops.isEmpty(), "event loops: " + policies.keySet());
+          loops.forEach(loop -> assertEquals(SCHED_OTHER, policies.get(loop), loop + " keeps its priority"));
+          assertTrue(Files.readString(log).contains("now run at SCHED_IDLE"), Files.readString(log));
+          client.close();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void with_serial_gc_it_says_there_is_nothing_to_move_and_serves(Vertx vertx, VertxTestContext ctx)
+      throws IOException {
+    Path log = dir.resolve("gateway.log");
+    int port = TestGateway.freePort();
+    WebClient client = WebClient.create(vertx);
+    start(log, port, "-XX:+UseSerialGC", "--idle-gc-threads")
+        .compose(started -> TestGateway.untilServing(vertx, client, port, 30_000))
+        .onComplete(ctx.succeeding(serving -> ctx.verify(() -> {
+          assertTrue(schedulingPolicies(process.pid()).values().stream().noneMatch(policy -> policy == SCHED_IDLE));
+          assertTrue(Files.readString(log).contains("no concurrent GC threads"), Files.readString(log));
+          client.close();
+          ctx.completeNow();
+        })));
+  }
+
+  private Future<Void> start(Path log, int port, String gc, String flag) {
+    try {
+      Path config = dir.resolve("config.yaml");
+      Files.writeString(config, "model_list: []\ngeneral_settings: {database_url: none}\n");
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          gc, "-cp", System.getProperty("java.class.path"), "dev.switchboard.cli.Main", "--config", config.toString(),
+          "--host", "127.0.0.1", "--port", Integer.toString(port), flag));
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().put("SWITCHBOARD_LOG", "INFO");
+      process = builder.start();
+      return Future.succeededFuture();
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** Thread name (as /proc shortens it) to scheduling policy, field 41 of /proc/PID/task/TID/stat. */
+  private static Map<String, Integer> schedulingPolicies(long pid) throws IOException {
+    Map<String, Integer> policies = new TreeMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks.toList()) {
+        String stat = Files.readString(task.resolve("stat"));
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        // After the name come fields 3, 4, ...; the policy is field 41.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        policies.merge(name, Integer.parseInt(fields[41 - 3]), Math::max);
+      }
+    }
+    return policies;
+  }
+}
