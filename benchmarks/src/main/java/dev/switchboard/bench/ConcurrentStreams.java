@@ -1,6 +1,8 @@
 package dev.switchboard.bench;
 
 import dev.switchboard.bench.LoadClient.Target;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -84,11 +86,27 @@ final class ConcurrentStreams {
         gateway.memoryKb("VmRSS"), gateway.gcLog().heapAfterLastBefore(gcMark));
   }
 
+  /** Collections of this JVM so far, and the milliseconds they took. */
+  private static long[] harnessGcCountAndMs() {
+    long count = 0;
+    long ms = 0;
+    for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+      count += Math.max(0, collector.getCollectionCount());
+      ms += Math.max(0, collector.getCollectionTime());
+    }
+    return new long[] {count, ms};
+  }
+
   /** N streams started evenly over the ramp, then waited for (at most {@link #DRAIN_LIMIT_NANOS} late). */
   private StreamsRound round(Target target, boolean measured) throws Exception {
     StreamsRound round = new StreamsRound(runner.started(new Phase(target.name(), "streams")), measured);
     round.phase.targetRate = o.streams * 1000.0 / o.streamsRampMs;
     boolean viaGateway = round.phase.viaGateway();
+    // The harness's own collections show as gaps in whichever round they fall in, the gateway's or
+    // the direct one: collect the last round's streams now, between rounds, so they are not copied
+    // in this one. The round's count of them is in the report.
+    System.gc();
+    long[] harnessGc0 = harnessGcCountAndMs();
     int gcMark = viaGateway ? gateway.gcLog().mark() : 0;
     RssSampler rss = viaGateway ? RssSampler.start(gateway.pid()) : null;
     AtomicLong outstanding = new AtomicLong();
@@ -114,6 +132,9 @@ final class ConcurrentStreams {
     }
     CpuTicks cpu1 = CpuTicks.read(gateway.pid());
     round.close(cpu0, cpu1, (System.nanoTime() - wall0) / 1e9, outstanding.get(), lagSum[0] / 1e3 / o.streams);
+    long[] harnessGc1 = harnessGcCountAndMs();
+    round.harnessGcs = harnessGc1[0] - harnessGc0[0];
+    round.harnessGcMs = harnessGc1[1] - harnessGc0[1];
     if (rss != null) {
       round.rssSamplesKb = rss.stop();
       round.gc = gateway.gcLog().since(gcMark);

@@ -72,13 +72,15 @@ final class GatewayProcess {
     command.add(ChildProcesses.java());
     // Print-only: records the heap and GC the JVM's ergonomics picked, for the report.
     command.add("-XX:+PrintCommandLineFlags");
-    // Print-only too, one line per collection: its pause and the heap after it (see GcLog).
+    // Print-only too, one line per collection: its pause and the heap after it (see GcLog); the
+    // phases and safepoints give ZGC's pauses, which its one line per cycle leaves out.
     Path gcLogFile = logFile.resolveSibling("gateway-gc.log");
     Files.deleteIfExists(gcLogFile);
-    command.add("-Xlog:gc:file=" + gcLogFile);
+    command.add("-Xlog:gc,gc+phases,safepoint:file=" + gcLogFile + ":time,uptime,level,tags");
     command.addAll(o.gatewayJvmOpts);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.switchboard.cli.Main",
         "--config", config.toString(), "--host", Loopback.HOST, "--port", Integer.toString(port)));
+    command.addAll(o.gatewayArgs);
     if (o.cluster) {
       command.add("--cluster");
     }

@@ -37,6 +37,16 @@ final class GcLog {
 
   private static final Pattern PAUSE = Pattern.compile(
       "GC\\(\\d+\\) (Pause .*?) (\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\) ([\\d.]+)ms");
+  /** ZGC, whose collections are concurrent: "GC(9) Pause Mark Start 0.008ms" (gc+phases), up to three per cycle. */
+  private static final Pattern Z_PAUSE = Pattern.compile("GC\\(\\d+\\) Pause [A-Za-z ]+ ([\\d.]+)ms$");
+  /**
+   * ...whose stop is longer than the phase says: the safepoint's total, e.g. "Safepoint
+   * \"ZRelocateStart\", ... Total: 1718813 ns", 1.7 ms where the phase line said 0.010 ms.
+   */
+  private static final Pattern Z_SAFEPOINT = Pattern.compile("Safepoint \"Z\\w+\".* Total: (\\d+) ns");
+  /** ...and the end of its cycle: "GC(9) Garbage Collection (Allocation Rate) 164M(82%)->72M(36%)". */
+  private static final Pattern Z_CYCLE = Pattern.compile(
+      "GC\\(\\d+\\) Garbage Collection \\(.*\\) (\\d+)M\\((\\d+)%\\)->(\\d+)M\\((\\d+)%\\)");
 
   private final Path file;
 
@@ -44,15 +54,32 @@ final class GcLog {
     this.file = file;
   }
 
-  /** Every collection logged so far; none when the file is missing (a GC that logs otherwise). */
+  /**
+   * Every collection logged so far; none when the file is missing (a GC that logs otherwise). A ZGC
+   * cycle is one collection whose pause is the longest of its safepoints.
+   */
   List<Collection> collections() {
     List<Collection> found = new ArrayList<>();
+    double cyclePauseMs = 0;
     try {
       for (String line : Files.exists(file) ? Files.readAllLines(file) : List.<String>of()) {
         Matcher m = PAUSE.matcher(line);
+        Matcher zPause = Z_PAUSE.matcher(line);
+        Matcher zSafepoint = Z_SAFEPOINT.matcher(line);
+        Matcher zCycle = Z_CYCLE.matcher(line);
         if (m.find()) {
           found.add(new Collection(m.group(1).startsWith("Pause Full"), kb(m.group(4), m.group(5)),
               kb(m.group(6), m.group(7)), Double.parseDouble(m.group(8))));
+        } else if (zPause.find()) {
+          cyclePauseMs = Math.max(cyclePauseMs, Double.parseDouble(zPause.group(1)));
+        } else if (zSafepoint.find()) {
+          cyclePauseMs = Math.max(cyclePauseMs, Long.parseLong(zSafepoint.group(1)) / 1e6);
+        } else if (zCycle.find()) {
+          long afterMb = Long.parseLong(zCycle.group(3));
+          long percent = Long.parseLong(zCycle.group(4));
+          found.add(new Collection(false, afterMb * 1024, percent > 0 ? afterMb * 1024 * 100 / percent : -1,
+              cyclePauseMs));
+          cyclePauseMs = 0;
         }
       }
     } catch (IOException | RuntimeException unreadable) {

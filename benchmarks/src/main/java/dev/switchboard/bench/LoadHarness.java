@@ -1,6 +1,7 @@
 package dev.switchboard.bench;
 
 import dev.switchboard.bench.LoadClient.Target;
+import dev.switchboard.cli.IdleGcThreads;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -50,6 +51,10 @@ public final class LoadHarness {
     if (options.pin && !Pinning.harnessPinned() && Pinning.canPin(options)) {
       System.exit(Pinning.rerunPinned(options, args));
       return;
+    }
+    if (Pinning.harnessPinned()) {
+      IdleGcThreads.Outcome idle = IdleGcThreads.apply();
+      log("harness GC threads at SCHED_IDLE: %s", idle.problem() == null ? String.join(", ", idle.moved()) : idle.problem());
     }
     int code;
     try {

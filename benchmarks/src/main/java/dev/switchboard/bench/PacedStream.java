@@ -27,9 +27,11 @@ final class PacedStream {
 
   /**
    * One whole stream: when its first event arrived and when it ended (System.nanoTime), how many
-   * stamped events it had, and the largest amount by which a gap between two of them grew.
+   * stamped events it had, the largest amount by which a gap between two of them grew and when the
+   * event that ended that gap arrived.
    */
-  record Result(long firstEventNanos, long endNanos, int stampedEvents, long worstAddedGapNanos) {
+  record Result(long firstEventNanos, long endNanos, int stampedEvents, long worstAddedGapNanos,
+      long worstAddedGapAtNanos) {
   }
 
   private final Observer observer;
@@ -37,6 +39,7 @@ final class PacedStream {
   private long firstEventNanos;
   private long previousDelay;
   private long worstAddedGap;
+  private long worstAddedGapAt;
   private int stamped;
   private boolean sawDone;
   /** The last event without a stamp: [DONE], or the gateway's error event when a stream fails. */
@@ -70,7 +73,10 @@ final class PacedStream {
     }
     long delay = arrived - sent;
     observer.chunkDelay(delay);
-    worstAddedGap = stamped == 0 ? 0 : Math.max(worstAddedGap, delay - previousDelay);
+    if (stamped > 0 && delay - previousDelay > worstAddedGap) {
+      worstAddedGap = delay - previousDelay;
+      worstAddedGapAt = arrived;
+    }
     previousDelay = delay;
     stamped++;
   }
@@ -96,7 +102,7 @@ final class PacedStream {
     }
     observer.closed();
     if (failure == null) {
-      done.complete(new Result(firstEventNanos, System.nanoTime(), stamped, worstAddedGap));
+      done.complete(new Result(firstEventNanos, System.nanoTime(), stamped, worstAddedGap, worstAddedGapAt));
     } else {
       done.fail(failure);
     }

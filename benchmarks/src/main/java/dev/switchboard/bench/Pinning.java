@@ -40,7 +40,16 @@ final class Pinning {
   /** Runs this same harness again under {@code taskset -c <harnessCpus>}; returns its exit code. */
   static int rerunPinned(HarnessOptions o, String[] args) {
     List<String> command = new ArrayList<>(List.of(TASKSET, "-c", o.harnessCpus, ChildProcesses.java()));
-    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+    command.addAll(jvmArgs);
+    if (jvmArgs.stream().noneMatch(arg -> arg.matches("-XX:\\+Use\\w+GC"))) {
+      // The harness's own pauses would show as gaps in every round: it runs ZGC, whose threads the
+      // pinned harness then moves to SCHED_IDLE (LoadHarness), as --idle-gc-threads does for the gateway.
+      command.add("-XX:+UseZGC");
+      if (jvmArgs.stream().noneMatch(arg -> arg.startsWith("-Xmx"))) {
+        command.add("-Xmx1g");
+      }
+    }
     command.add("-D" + PINNED_PROPERTY + "=" + o.harnessCpus);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadHarness.class.getName()));
     command.addAll(Arrays.asList(args));

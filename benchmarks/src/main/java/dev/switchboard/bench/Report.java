@@ -146,9 +146,10 @@ final class Report {
         env.getInteger("harness_event_loops"), env.getInteger("harness_event_loops") == 1 ? "" : "s",
         env.getString("gateway_cpus_allowed"), env.getInteger("gateway_event_loop_threads"),
         env.getInteger("gateway_event_loop_threads") == 1 ? "" : "s"));
-    out.append(String.format(Locale.ROOT, "gateway : JVM defaults + %s -> GC %s; auth %s; SWITCHBOARD_LOG=WARNING%n",
+    out.append(String.format(Locale.ROOT, "gateway : JVM defaults + %s -> GC %s; auth %s; SWITCHBOARD_LOG=WARNING%s%n",
         o.gatewayJvmOpts.isEmpty() ? "no extra flags" : String.join(" ", o.gatewayJvmOpts),
-        env.getString("gateway_gc"), o.open ? "off (open)" : "on (master_key)"));
+        env.getString("gateway_gc"), o.open ? "off (open)" : "on (master_key)",
+        o.gatewayArgs.isEmpty() ? "" : "; " + String.join(" ", o.gatewayArgs)));
     if (max != null) {
       printMaxThroughput(out);
     }
@@ -250,8 +251,9 @@ final class Report {
             + "gateway worst gap p99 <= 5000)%n", added(d.phase.latency, g.phase.latency, 50),
         added(d.phase.latency, g.phase.latency, 99), added(d.worstAddedGap, g.worstAddedGap, 50),
         added(d.worstAddedGap, g.worstAddedGap, 99)));
-    out.append(String.format(Locale.ROOT, "    gateway CPU %.1f µs per chunk; in the round %d GCs, max pause %.1f ms%n",
-        g.gatewayCpuUsPerChunk(o.streamsChunks), g.gc.collections(), g.gc.maxPauseMs()));
+    out.append(String.format(Locale.ROOT, "    gateway CPU %.1f µs per chunk; in the round %d GCs, max pause %.1f ms; "
+            + "the harness's own GCs in the rounds: direct %d, gateway %d%n", g.gatewayCpuUsPerChunk(o.streamsChunks),
+        g.gc.collections(), g.gc.maxPauseMs(), d.harnessGcs, g.harnessGcs));
     out.append(String.format(Locale.ROOT, "    gateway RSS idle before %.1f MiB, peak %.1f MiB, 2 s after %.1f MiB: "
             + "%+.1f MiB per 1000 streams (target <= 50)%n", r.rssIdleBeforeKb() / 1024.0, r.rssPeakKb() / 1024.0,
         r.rssAfterKb() / 1024.0, r.rssGrowthMibPer1000()));

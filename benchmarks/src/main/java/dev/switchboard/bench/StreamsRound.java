@@ -7,12 +7,14 @@ import static dev.switchboard.bench.Figures.us;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
@@ -29,6 +31,8 @@ final class StreamsRound implements PacedStream.Observer {
 
   /** Distinct failure messages kept; any further ones are counted under "(other)". */
   private static final int MAX_FAILURE_KINDS = 20;
+  /** Worst gaps at least this long are also counted by when they happened, to match them with GC logs. */
+  private static final long LONG_GAP_NANOS = 5_000_000;
 
   final Phase phase;
   /** The first round of each target opens the connections and is not in the printed report. */
@@ -38,6 +42,9 @@ final class StreamsRound implements PacedStream.Observer {
   /** The gateway's rounds only: VmRSS every {@link RssSampler#PERIOD_MS} ms, and the GCs in the round. */
   List<Long> rssSamplesKb = List.of();
   GcLog.Window gc;
+  /** The harness's own collections in the round (its JVM's), and their time. */
+  long harnessGcs;
+  long harnessGcMs;
 
   private final Recorder ttfts = new Recorder(3);
   private final Recorder totals = new Recorder(3);
@@ -47,6 +54,10 @@ final class StreamsRound implements PacedStream.Observer {
   private final AtomicLong maxOpen = new AtomicLong();
   private final LongAdder errors = new LongAdder();
   private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+  private final long startNanos = System.nanoTime();
+  private final Instant startedAt = Instant.now();
+  /** Streams whose worst gap was long, by the 100 ms of the round their gap ended in. */
+  private final Map<Long, LongAdder> longGapsByTenth = new ConcurrentSkipListMap<>();
 
   StreamsRound(Phase phase, boolean measured) {
     this.phase = phase;
@@ -75,6 +86,10 @@ final class StreamsRound implements PacedStream.Observer {
       ttfts.recordValue(Math.max(0, stream.firstEventNanos() - intendedNanos));
       totals.recordValue(Math.max(0, stream.endNanos() - intendedNanos));
       worstGaps.recordValue(Math.max(0, stream.worstAddedGapNanos()));
+      if (stream.worstAddedGapNanos() >= LONG_GAP_NANOS) {
+        long tenth = (stream.worstAddedGapAtNanos() - startNanos) / 100_000_000;
+        longGapsByTenth.computeIfAbsent(tenth, t -> new LongAdder()).increment();
+      }
       return;
     }
     errors.increment();
@@ -131,6 +146,12 @@ final class StreamsRound implements PacedStream.Observer {
     if (gc != null) {
       s += String.format(Locale.ROOT, ", %d GCs (max pause %.1f ms)", gc.collections(), gc.maxPauseMs());
     }
+    s += String.format(Locale.ROOT, "; harness GCs %d (%d ms)", harnessGcs, harnessGcMs);
+    if (!longGapsByTenth.isEmpty()) {
+      StringBuilder when = new StringBuilder();
+      longGapsByTenth.forEach((tenth, count) -> when.append(String.format(Locale.ROOT, " %.1fs:%d", tenth / 10.0, count.sum())));
+      s += "; worst gaps >= 5 ms by when they ended (s after " + startedAt + "):" + when;
+    }
     return s;
   }
 
@@ -139,6 +160,7 @@ final class StreamsRound implements PacedStream.Observer {
         .put("worst_added_gap_us", percentiles(worstAddedGap))
         .put("chunk_delay_us", percentiles(chunkDelay))
         .put("max_open_streams", maxOpen())
+        .put("harness_gc", new JsonObject().put("collections", harnessGcs).put("total_ms", harnessGcMs))
         .put("failures", new JsonObject(new LinkedHashMap<>(failures())));
     if (!rssSamplesKb.isEmpty()) {
       json.put("gateway_rss_peak_kb", rssPeakKb()).put("gateway_rss_samples_mib",
