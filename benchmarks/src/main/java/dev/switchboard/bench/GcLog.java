@@ -37,16 +37,23 @@ final class GcLog {
 
   private static final Pattern PAUSE = Pattern.compile(
       "GC\\(\\d+\\) (Pause .*?) (\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\) ([\\d.]+)ms");
-  /** ZGC, whose collections are concurrent: "GC(9) Pause Mark Start 0.008ms" (gc+phases), up to three per cycle. */
-  private static final Pattern Z_PAUSE = Pattern.compile("GC\\(\\d+\\) Pause [A-Za-z ]+ ([\\d.]+)ms$");
+  /**
+   * ZGC and Shenandoah, whose collections are concurrent: "GC(9) Pause Mark Start 0.008ms" (ZGC's in
+   * gc+phases), "GC(9) Pause Init Mark (unload classes) 0.010ms"; several per cycle.
+   */
+  private static final Pattern CONCURRENT_PAUSE = Pattern.compile("GC\\((\\d+)\\) Pause [A-Za-z() ]+ ([\\d.]+)ms$");
   /**
    * ...whose stop is longer than the phase says: the safepoint's total, e.g. "Safepoint
    * \"ZRelocateStart\", ... Total: 1718813 ns", 1.7 ms where the phase line said 0.010 ms.
    */
-  private static final Pattern Z_SAFEPOINT = Pattern.compile("Safepoint \"Z\\w+\".* Total: (\\d+) ns");
-  /** ...and the end of its cycle: "GC(9) Garbage Collection (Allocation Rate) 164M(82%)->72M(36%)". */
+  private static final Pattern CONCURRENT_SAFEPOINT = Pattern.compile(
+      "Safepoint \"(?:Z|Shenandoah)\\w+\".* Total: (\\d+) ns");
+  /** The end of a ZGC cycle: "GC(9) Garbage Collection (Allocation Rate) 164M(82%)->72M(36%)". */
   private static final Pattern Z_CYCLE = Pattern.compile(
       "GC\\(\\d+\\) Garbage Collection \\(.*\\) (\\d+)M\\((\\d+)%\\)->(\\d+)M\\((\\d+)%\\)");
+  /** Shenandoah's heap after a cycle, in its last "GC(9) Concurrent cleanup 113M->50M(256M) 0.037ms". */
+  private static final Pattern SHENANDOAH_CLEANUP = Pattern.compile(
+      "GC\\((\\d+)\\) Concurrent cleanup (\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
 
   private final Path file;
 
@@ -55,31 +62,45 @@ final class GcLog {
   }
 
   /**
-   * Every collection logged so far; none when the file is missing (a GC that logs otherwise). A ZGC
-   * cycle is one collection whose pause is the longest of its safepoints.
+   * Every collection logged so far; none when the file is missing (a GC that logs otherwise). A
+   * ZGC or Shenandoah cycle is one collection whose pause is the longest of its safepoints.
    */
   List<Collection> collections() {
     List<Collection> found = new ArrayList<>();
+    String cycle = "";
     double cyclePauseMs = 0;
+    String lastCleanup = "";
     try {
       for (String line : Files.exists(file) ? Files.readAllLines(file) : List.<String>of()) {
         Matcher m = PAUSE.matcher(line);
-        Matcher zPause = Z_PAUSE.matcher(line);
-        Matcher zSafepoint = Z_SAFEPOINT.matcher(line);
+        Matcher pause = CONCURRENT_PAUSE.matcher(line);
+        Matcher safepoint = CONCURRENT_SAFEPOINT.matcher(line);
         Matcher zCycle = Z_CYCLE.matcher(line);
+        Matcher cleanup = SHENANDOAH_CLEANUP.matcher(line);
         if (m.find()) {
           found.add(new Collection(m.group(1).startsWith("Pause Full"), kb(m.group(4), m.group(5)),
               kb(m.group(6), m.group(7)), Double.parseDouble(m.group(8))));
-        } else if (zPause.find()) {
-          cyclePauseMs = Math.max(cyclePauseMs, Double.parseDouble(zPause.group(1)));
-        } else if (zSafepoint.find()) {
-          cyclePauseMs = Math.max(cyclePauseMs, Long.parseLong(zSafepoint.group(1)) / 1e6);
+        } else if (pause.find()) {
+          cyclePauseMs = pause.group(1).equals(cycle) ? cyclePauseMs : 0;
+          cycle = pause.group(1);
+          cyclePauseMs = Math.max(cyclePauseMs, Double.parseDouble(pause.group(2)));
+        } else if (safepoint.find()) {
+          cyclePauseMs = Math.max(cyclePauseMs, Long.parseLong(safepoint.group(1)) / 1e6);
         } else if (zCycle.find()) {
           long afterMb = Long.parseLong(zCycle.group(3));
           long percent = Long.parseLong(zCycle.group(4));
           found.add(new Collection(false, afterMb * 1024, percent > 0 ? afterMb * 1024 * 100 / percent : -1,
               cyclePauseMs));
-          cyclePauseMs = 0;
+        } else if (cleanup.find()) {
+          // One or two cleanups per cycle (before and after evacuation): the last one stands.
+          Collection collection = new Collection(false, kb(cleanup.group(4), cleanup.group(5)),
+              kb(cleanup.group(6), cleanup.group(7)), cyclePauseMs);
+          if (cleanup.group(1).equals(lastCleanup)) {
+            found.set(found.size() - 1, collection);
+          } else {
+            found.add(collection);
+          }
+          lastCleanup = cleanup.group(1);
         }
       }
     } catch (IOException | RuntimeException unreadable) {
