@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.GatewayJvm;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestDatabase;
 import dev.switchboard.testing.TestGateway;
@@ -18,11 +19,10 @@ import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,14 +37,10 @@ class GracefulShutdownTest {
   @TempDir
   Path dir;
 
-  private Process process;
+  @RegisterExtension
+  final GatewayJvm jvm = new GatewayJvm();
 
-  @AfterEach
-  void kill() {
-    if (process != null && process.isAlive()) {
-      process.destroyForcibly();
-    }
-  }
+  private Process process;
 
   @Test
   void sigterm_lets_the_request_in_flight_finish_and_writes_its_spend(Vertx vertx, VertxTestContext ctx) throws IOException {
@@ -67,10 +63,7 @@ class GracefulShutdownTest {
                   database_url: "%s"
                   spend_spool_dir: "%s"
                 """.formatted(mock.apiBase(), MASTER, url, dir.resolve("spool")));
-            process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.switchboard.cli.Main",
-                "--config", config.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port)))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            process = jvm.start(config, port, log);
           } catch (IOException e) {
             return Future.failedFuture(e);
           }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.testing.GatewayJvm;
 import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,16 +14,15 @@ import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --idle-gc-threads} on a real gateway process: which threads it moves to SCHED_IDLE, and which it leaves. */
@@ -36,14 +36,8 @@ class IdleGcThreadsTest {
   @TempDir
   Path dir;
 
-  private Process process;
-
-  @AfterEach
-  void kill() {
-    if (process != null && process.isAlive()) {
-      process.destroyForcibly();
-    }
-  }
+  @RegisterExtension
+  final GatewayJvm jvm = new GatewayJvm();
 
   @Test
   void only_concurrent_gc_threads_are_named() {
@@ -60,11 +54,8 @@ class IdleGcThreadsTest {
   @Test
   void zgc_threads_go_idle_and_the_event_loop_does_not(Vertx vertx, VertxTestContext ctx) throws IOException {
     Path log = dir.resolve("gateway.log");
-    int port = TestGateway.freePort();
     WebClient client = WebClient.create(vertx);
-    start(log, port, "-XX:+UseZGC", "--idle-gc-threads")
-        .compose(started -> TestGateway.untilServing(vertx, client, port, 30_000))
-        .onComplete(ctx.succeeding(serving -> ctx.verify(() -> {
+    serving(vertx, client, log, "-XX:+UseZGC").onComplete(ctx.succeeding(process -> ctx.verify(() -> {
           Map<String, Integer> policies = schedulingPolicies(process.pid());
           List<String> gcThreads = policies.keySet().stream().filter(name -> name.startsWith("ZWorker")).toList();
           assertFalse(gcThreads.isEmpty(), "ZGC runs workers: " + policies.keySet());
@@ -85,11 +76,8 @@ class IdleGcThreadsTest {
   void with_serial_gc_it_says_there_is_nothing_to_move_and_serves(Vertx vertx, VertxTestContext ctx)
       throws IOException {
     Path log = dir.resolve("gateway.log");
-    int port = TestGateway.freePort();
     WebClient client = WebClient.create(vertx);
-    start(log, port, "-XX:+UseSerialGC", "--idle-gc-threads")
-        .compose(started -> TestGateway.untilServing(vertx, client, port, 30_000))
-        .onComplete(ctx.succeeding(serving -> ctx.verify(() -> {
+    serving(vertx, client, log, "-XX:+UseSerialGC").onComplete(ctx.succeeding(process -> ctx.verify(() -> {
           assertTrue(schedulingPolicies(process.pid()).values().stream().noneMatch(policy -> policy == SCHED_IDLE));
           assertTrue(Files.readString(log).contains("no concurrent GC threads"), Files.readString(log));
           client.close();
@@ -97,17 +85,14 @@ class IdleGcThreadsTest {
         })));
   }
 
-  private Future<Void> start(Path log, int port, String gc, String flag) {
+  /** A gateway JVM with this collector and --idle-gc-threads, once it serves. */
+  private Future<Process> serving(Vertx vertx, WebClient client, Path log, String gc) {
+    int port = TestGateway.freePort();
     try {
-      Path config = dir.resolve("config.yaml");
-      Files.writeString(config, "model_list: []\ngeneral_settings: {database_url: none}\n");
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          gc, "-cp", System.getProperty("java.class.path"), "dev.switchboard.cli.Main", "--config", config.toString(),
-          "--host", "127.0.0.1", "--port", Integer.toString(port), flag));
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-      builder.environment().put("SWITCHBOARD_LOG", "INFO");
-      process = builder.start();
-      return Future.succeededFuture();
+      Path config = Files.writeString(dir.resolve("config.yaml"), "model_list: []\ngeneral_settings: {database_url: none}\n");
+      Process process = jvm.start(config, port, log, List.of(gc), List.of("--idle-gc-threads"),
+          Map.of("SWITCHBOARD_LOG", "INFO"));
+      return TestGateway.untilServing(vertx, client, port, 30_000).map(process);
     } catch (IOException e) {
       return Future.failedFuture(e);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.GatewayJvm;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestDatabase;
 import dev.switchboard.testing.TestGateway;
@@ -28,6 +29,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,14 +45,14 @@ class NodeKilledTest {
   @TempDir
   Path dir;
 
+  @RegisterExtension
+  final GatewayJvm jvm = new GatewayJvm();
+
   private Process process;
   private final List<Gateway> gateways = new ArrayList<>();
 
   @AfterEach
   void stop(VertxTestContext ctx) {
-    if (process != null) {
-      process.destroyForcibly();
-    }
     TestGateway.closeAll(gateways).onComplete(done -> ctx.completeNow());
   }
 
@@ -111,10 +113,7 @@ class NodeKilledTest {
             // A writes spend once an hour: its rows wait in its spool, as while Postgres is away.
             Files.writeString(configA, config(mock, url, cluster, hazelcast).replace("master_key",
                 "proxy_batch_write_at: 3600\n  master_key"));
-            process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.switchboard.cli.Main",
-                "--config", configA.toString(), "--host", "127.0.0.1", "--port", Integer.toString(portA)))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("a.log").toFile()).start();
+            process = jvm.start(configA, portA, dir.resolve("a.log"));
           } catch (IOException e) {
             return Future.failedFuture(e);
           }

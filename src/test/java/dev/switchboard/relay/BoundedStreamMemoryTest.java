@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.AnthropicWire;
+import dev.switchboard.testing.GatewayJvm;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
@@ -21,17 +22,18 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.parsetools.RecordParser;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,15 +50,15 @@ class BoundedStreamMemoryTest {
   @TempDir
   Path dir;
 
+  @RegisterExtension
+  final GatewayJvm jvm = new GatewayJvm();
+
   private Process gatewayProcess;
   private MockProvider mock;
   private HttpClient client;
 
   @AfterEach
   void stop(VertxTestContext ctx) {
-    if (gatewayProcess != null) {
-      gatewayProcess.destroyForcibly();
-    }
     if (client != null) {
       client.close();
     }
@@ -67,13 +69,8 @@ class BoundedStreamMemoryTest {
   private int startGatewayProcess(String yaml) throws IOException {
     Path config = Files.writeString(dir.resolve("config.yaml"), yaml);
     int port = TestGateway.freePort();
-    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    ProcessBuilder builder = new ProcessBuilder(java, HEAP_CAP, "-XX:+ExitOnOutOfMemoryError",
-        "-cp", System.getProperty("java.class.path"), "dev.switchboard.cli.Main",
-        "--config", config.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port))
-        .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile());
-    builder.environment().put("SWITCHBOARD_LOG", "WARNING");
-    gatewayProcess = builder.start();
+    gatewayProcess = jvm.start(config, port, dir.resolve("gateway.log"),
+        List.of(HEAP_CAP, "-XX:+ExitOnOutOfMemoryError"), List.of(), Map.of("SWITCHBOARD_LOG", "WARNING"));
     return port;
   }
 
