@@ -27,6 +27,11 @@ final class DeploymentMetrics implements RouterMetrics {
   private final Map<String, AtomicInteger> states = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> breakers = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong[]> remaining = new ConcurrentHashMap<>();
+  /** Success and total counters per deployment and (bounded) key alias and team: found once, not per call. */
+  private final Map<CallLabels, Counter[]> answered = new ConcurrentHashMap<>();
+
+  private record CallLabels(String deploymentId, String keyAlias, String team) {
+  }
 
   DeploymentMetrics(MeterRegistry registry, ModelRegistry models, LabelValues aliases, LabelValues teams) {
     this.registry = registry;
@@ -37,6 +42,8 @@ final class DeploymentMetrics implements RouterMetrics {
 
   /** Gauges for the deployments of a (re)loaded model list that have none yet (removed ones keep their last value). */
   synchronized void adopt(ModelRegistry models) {
+    // A reloaded deployment may keep its id (model_info.id) and change its labels (api_base).
+    answered.clear();
     for (String name : models.modelNames()) {
       ModelGroup group = models.group(name);
       for (Deployment deployment : group.deployments()) {
@@ -75,21 +82,29 @@ final class DeploymentMetrics implements RouterMetrics {
     return query < 0 ? clean : clean.substring(0, query);
   }
 
-  private Tags callTags(Deployment deployment, String keyAlias, String team) {
+  /** The labels of a call, {@code labels} holding the bounded key alias and team. */
+  private static Tags callTags(Deployment deployment, CallLabels labels) {
     return deploymentTags(deployment).and("requested_model", deployment.modelGroup(),
-        "api_key_alias", aliases.of(keyAlias), "team", teams.of(team));
+        "api_key_alias", labels.keyAlias(), "team", labels.team());
   }
 
   /** A call to {@code deployment} answered (LiteLLM's {@code litellm_deployment_success_responses}). */
   void success(Deployment deployment, String keyAlias, String team) {
-    Tags tags = callTags(deployment, keyAlias, team);
-    registry.counter("litellm_deployment_success_responses", tags).increment();
-    registry.counter("litellm_deployment_total_requests", tags).increment();
+    // Every answer passes here: building the labels and finding the meters in the registry cost
+    // more than counting, so the pair is looked up once per label set.
+    Counter[] counters = answered.computeIfAbsent(
+        new CallLabels(deployment.id(), aliases.of(keyAlias), teams.of(team)), labels -> {
+          Tags tags = callTags(deployment, labels);
+          return new Counter[] {registry.counter("litellm_deployment_success_responses", tags),
+              registry.counter("litellm_deployment_total_requests", tags)};
+        });
+    counters[0].increment();
+    counters[1].increment();
   }
 
   /** A call to {@code deployment} failed with {@code status} and error type {@code errorClass}. */
   void failure(Deployment deployment, String keyAlias, String team, int status, String errorClass) {
-    Tags tags = callTags(deployment, keyAlias, team);
+    Tags tags = callTags(deployment, new CallLabels(deployment.id(), aliases.of(keyAlias), teams.of(team)));
     registry.counter("litellm_deployment_failure_responses",
         tags.and("exception_status", Integer.toString(status), "exception_class", errorClass == null ? "" : errorClass))
         .increment();

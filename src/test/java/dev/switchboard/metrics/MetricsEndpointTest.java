@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.config.EnvValue;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayTestBase;
@@ -159,6 +160,27 @@ class MetricsEndpointTest extends GatewayTestBase {
       assertEquals(1, s.value("litellm_deployment_successful_fallbacks_total", "requested_model=\"broken\"",
           "fallback_model=\"chat\""));
       assertEquals(1, s.value("litellm_deployment_failed_fallbacks_total", "fallback_model=\"chat\""));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void answers_count_under_the_labels_a_reload_gives_a_deployment_that_keeps_its_id(VertxTestContext ctx) {
+    RouterMetrics router = gateway.metrics().router();
+    Deployment chat = gateway.registry().group("chat").deployments().get(0);
+    Deployment moved = new Deployment(chat.id(), chat.modelGroup(), chat.provider(), chat.upstreamModel(),
+        EnvValue.of("http://moved.example:9/v1"), chat.apiKey(), chat.apiVersion(), chat.weight(), chat.timeoutMs(),
+        chat.streamTimeoutMs(), chat.dropParams(), chat.batch(), chat.info(), chat.rpm(), chat.tpm(),
+        chat.maxParallelRequests(), chat.order(), chat.tags(), chat.maxRetries());
+    router.attempt(chat, true, 200, null, "reload-bot", null);
+    // model_info.id kept, api_base changed: the reload tells the meters.
+    gateway.metrics().adopt(gateway.registry());
+    router.attempt(moved, true, 200, null, "reload-bot", null);
+    scrape(null).onComplete(ctx.succeeding(s -> ctx.verify(() -> {
+      assertEquals(1, s.value("litellm_deployment_success_responses_total", "api_key_alias=\"reload-bot\"",
+          "api_base=\"http://moved.example:9/v1\""));
+      assertEquals(1, s.value("litellm_deployment_success_responses_total", "api_key_alias=\"reload-bot\"",
+          "api_base=\"" + chat.apiBase().value() + "\""));
       ctx.completeNow();
     })));
   }
