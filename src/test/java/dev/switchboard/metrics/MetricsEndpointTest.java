@@ -114,11 +114,12 @@ class MetricsEndpointTest extends GatewayTestBase {
               "exception_status=\"500\""));
           assertEquals(1, s.lines("litellm_deployment_state", "model_id=\"chat-1\"").size());
           assertEquals(0, s.value("litellm_deployment_state", "model_id=\"chat-1\""));
-          // Switchboard's own, and Vert.x's HTTP server and event-bus meters.
+          // Switchboard's own, and Vert.x's HTTP server and client meters; not its event-bus
+          // meters, whose per-message registry lookups cost a tenth of the CPU at saturation.
           assertFalse(s.lines("switchboard_ratelimit_queue_depth").isEmpty());
           assertFalse(s.lines("switchboard_circuit_breaker_state", "model_id=\"broken-1\"").isEmpty());
           assertTrue(s.text().contains("vertx_http_server_requests_total"), "Vert.x HTTP server metrics");
-          assertTrue(s.text().contains("vertx_eventbus_"), "Vert.x event-bus metrics");
+          assertFalse(s.text().contains("vertx_eventbus_"), "no Vert.x event-bus metrics");
           assertTrue(s.text().contains("vertx_http_client_"), "Vert.x HTTP client metrics");
           ctx.completeNow();
         })));
