@@ -105,10 +105,10 @@ final class SseRelay {
   private void write(Buffer bytes) {
     if (firstByteNanos == 0) {
       firstByteNanos = System.nanoTime() - call.startNanos();
+      // From here no retry or fallback can send the body again, and the stream may last minutes.
+      call.body().release();
     }
     client.write(bytes);
-    // Bytes reached the client: no retry or fallback can send the body again, and the stream may last minutes.
-    call.body().release();
     if (client.writeQueueFull() && !pausedByClient) {
       pausedByClient = true;
       events.pause();
