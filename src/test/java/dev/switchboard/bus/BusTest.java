@@ -16,6 +16,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,15 +100,9 @@ class BusTest {
     AtomicBoolean insideRequest = new AtomicBoolean();
     AtomicInteger served = new AtomicInteger();
     Context[] stageContext = new Context[1];
-    vertx.deployVerticle(new VerticleBase() {
-      @Override
-      public Future<?> start() {
-        stageContext[0] = context;
-        return bus.serve("test.direct", (Ping ping) -> {
-          served.incrementAndGet();
-          return Future.succeededFuture(new Pong(String.valueOf(insideRequest.get()), ping));
-        });
-      }
+    stage("test.direct", stageContext, ping -> {
+      served.incrementAndGet();
+      return Future.succeededFuture(new Pong(String.valueOf(insideRequest.get()), ping));
     }).onComplete(ctx.succeeding(id -> stageContext[0].runOnContext(v -> {
       insideRequest.set(true);
       Future<Pong> answered = bus.requestUnbounded("test.direct", new Ping("me"));
@@ -133,16 +128,10 @@ class BusTest {
   void an_answer_completed_on_another_loop_is_delivered_on_the_callers(VertxTestContext ctx) {
     Context elsewhere = vertx.getOrCreateContext();
     Context[] stageContext = new Context[1];
-    vertx.deployVerticle(new VerticleBase() {
-      @Override
-      public Future<?> start() {
-        stageContext[0] = context;
-        return bus.serve("test.later", (Ping ping) -> {
-          Promise<Pong> later = Promise.promise();
-          elsewhere.runOnContext(v -> later.complete(new Pong(Thread.currentThread().getName(), ping)));
-          return later.future();
-        });
-      }
+    stage("test.later", stageContext, ping -> {
+      Promise<Pong> later = Promise.promise();
+      elsewhere.runOnContext(v -> later.complete(new Pong(Thread.currentThread().getName(), ping)));
+      return later.future();
     }).onComplete(ctx.succeeding(id -> stageContext[0].runOnContext(v -> {
       Thread caller = Thread.currentThread();
       bus.<Pong>requestUnbounded("test.later", new Ping(caller.getName())).onComplete(ctx.succeeding(pong -> ctx.verify(() -> {
@@ -151,6 +140,17 @@ class BusTest {
         ctx.completeNow();
       })));
     })));
+  }
+
+  /** Deploys one verticle serving {@code address} with {@code handler}; its context lands in {@code deployedOn[0]}. */
+  private Future<String> stage(String address, Context[] deployedOn, Function<Ping, Future<Pong>> handler) {
+    return vertx.deployVerticle(new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        deployedOn[0] = context;
+        return bus.serve(address, handler);
+      }
+    });
   }
 
   @Test
