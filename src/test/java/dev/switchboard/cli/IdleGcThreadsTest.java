@@ -92,7 +92,7 @@ class IdleGcThreadsTest {
       Path config = Files.writeString(dir.resolve("config.yaml"), "model_list: []\ngeneral_settings: {database_url: none}\n");
       Process process = jvm.start(config, port, log, List.of(gc), List.of("--idle-gc-threads"),
           Map.of("SWITCHBOARD_LOG", "INFO"));
-      return TestGateway.untilServing(vertx, client, port, 30_000).map(process);
+      return GatewayJvm.serving(vertx, process, port, log, 30_000).map(process);
     } catch (IOException e) {
       return Future.failedFuture(e);
     }

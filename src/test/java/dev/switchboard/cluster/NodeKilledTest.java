@@ -120,7 +120,7 @@ class NodeKilledTest {
           return TestGateway.start(config(mock, url, cluster, hazelcast).replace("spool-a", "spool-b"))
               .onSuccess(gateways::add);
         })
-        .compose(nodeB -> TestGateway.untilServing(vertx, client, portA, 60_000))
+        .compose(nodeB -> GatewayJvm.serving(vertx, process, portA, dir.resolve("a.log"), 60_000))
         .compose(serving -> {
           List<Future<Integer>> sent = new ArrayList<>();
           for (int i = 0; i < 20; i++) {

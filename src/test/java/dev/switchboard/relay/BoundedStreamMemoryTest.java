@@ -74,22 +74,6 @@ class BoundedStreamMemoryTest {
     return port;
   }
 
-  private Future<Void> ready(Vertx vertx, int port) {
-    Promise<Void> ready = Promise.promise();
-    long deadline = System.currentTimeMillis() + 30_000;
-    vertx.setPeriodic(100, id -> client.request(HttpMethod.GET, port, "127.0.0.1", "/health/readiness")
-        .compose(request -> request.send()).onComplete(answer -> {
-          if (answer.succeeded() && answer.result().statusCode() == 200) {
-            vertx.cancelTimer(id);
-            ready.tryComplete();
-          } else if (System.currentTimeMillis() > deadline || !gatewayProcess.isAlive()) {
-            vertx.cancelTimer(id);
-            ready.tryFail("the gateway process did not become ready");
-          }
-        }));
-    return ready.future();
-  }
-
   @Test
   void fifty_megabytes_of_tool_arguments_stream_through_a_48_mb_heap(Vertx vertx, VertxTestContext ctx) throws IOException {
     client = vertx.createHttpClient();
@@ -110,7 +94,7 @@ class BoundedStreamMemoryTest {
           } catch (IOException e) {
             return Future.failedFuture(e);
           }
-          return ready(vertx, port[0]);
+          return GatewayJvm.serving(vertx, gatewayProcess, port[0], dir.resolve("gateway.log"), 30_000);
         })
         .compose(v -> client.request(HttpMethod.POST, port[0], "127.0.0.1", "/v1/chat/completions"))
         .compose(request -> request.putHeader("content-type", "application/json").send(new JsonObject()
@@ -154,7 +138,7 @@ class BoundedStreamMemoryTest {
                     litellm_params: {model: openai/big, api_base: "http://127.0.0.1:%d", api_key: sk-up}
                 general_settings: {database_url: none, max_request_size_mb: 4}
                 """.formatted(listening.actualPort()));
-            return ready(vertx, port).map(port);
+            return GatewayJvm.serving(vertx, gatewayProcess, port, dir.resolve("gateway.log"), 30_000).map(port);
           } catch (IOException e) {
             return Future.failedFuture(e);
           }

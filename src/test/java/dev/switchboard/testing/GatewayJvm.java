@@ -1,6 +1,11 @@
 package dev.switchboard.testing;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +44,42 @@ public final class GatewayJvm implements AfterEachCallback {
   /** The plain case: no extra JVM options, arguments or environment. */
   public Process start(Path config, int port, Path log) throws IOException {
     return start(config, port, log, List.of(), List.of(), Map.of());
+  }
+
+  /**
+   * Completes once {@code process} answers {@code GET /health/readiness} on {@code port}. Fails at
+   * once if the process exits first, or after {@code timeoutMs}, either way with its log, so a
+   * gateway that could not start says why instead of leaving the test to time out.
+   */
+  public static Future<Void> serving(Vertx vertx, Process process, int port, Path log, long timeoutMs) {
+    WebClient client = WebClient.create(vertx);
+    Promise<Void> ready = Promise.promise();
+    poll(vertx, client, process, port, log, System.currentTimeMillis() + timeoutMs, ready);
+    return ready.future().onComplete(done -> client.close());
+  }
+
+  private static void poll(Vertx vertx, WebClient client, Process process, int port, Path log, long deadline,
+      Promise<Void> ready) {
+    client.get(port, "127.0.0.1", "/health/readiness").send().onComplete(answer -> {
+      if (answer.succeeded() && answer.result().statusCode() == 200) {
+        ready.complete();
+      } else if (!process.isAlive()) {
+        ready.fail("the gateway exited with code " + process.exitValue() + " before serving: " + logOf(log));
+      } else if (System.currentTimeMillis() > deadline) {
+        ready.fail("the gateway did not serve on port " + port + " in time: " + logOf(log));
+      } else {
+        vertx.setTimer(50, id -> poll(vertx, client, process, port, log, deadline, ready));
+      }
+    });
+  }
+
+  /** What the gateway wrote, for a failure message. */
+  public static String logOf(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
   }
 
   @Override
