@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * its spend row and exits.
  */
 @ExtendWith(VertxExtension.class)
+// Gateways in their own JVMs (and clusters) start slowly on a loaded machine: bounds are generous.
+@Timeout(value = 3, timeUnit = TimeUnit.MINUTES)
 class GracefulShutdownTest {
 
   private static final String MASTER = "sk-master-sigterm";
@@ -67,7 +70,7 @@ class GracefulShutdownTest {
           } catch (IOException e) {
             return Future.failedFuture(e);
           }
-          return GatewayJvm.serving(vertx, process, port, log, 20_000);
+          return GatewayJvm.serving(vertx, process, port, log, 60_000);
         })
         .compose(serving -> {
           Future<Integer> inFlight = client.post(port, "127.0.0.1", "/v1/chat/completions")
@@ -83,8 +86,8 @@ class GracefulShutdownTest {
         })
         .compose(status -> {
           ctx.verify(() -> assertEquals(200, status, "the request in flight finished"));
-          // Within the test's own 30 s, so a shutdown that hangs fails here, with the gateway's log.
-          return vertx.executeBlocking(() -> process.waitFor(20, TimeUnit.SECONDS) ? process.exitValue() : -1);
+          // Within the test's own bound, so a shutdown that hangs fails here, with the gateway's log.
+          return vertx.executeBlocking(() -> process.waitFor(40, TimeUnit.SECONDS) ? process.exitValue() : -1);
         })
         .compose(exit -> {
           ctx.verify(() -> assertTrue(exit >= 0, "the gateway exited by itself: " + GatewayJvm.logOf(log)));

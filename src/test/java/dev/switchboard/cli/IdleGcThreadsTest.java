@@ -9,6 +9,7 @@ import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -27,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --idle-gc-threads} on a real gateway process: which threads it moves to SCHED_IDLE, and which it leaves. */
 @ExtendWith(VertxExtension.class)
+// Gateways in their own JVMs (and clusters) start slowly on a loaded machine: bounds are generous.
+@Timeout(value = 3, timeUnit = TimeUnit.MINUTES)
 @EnabledOnOs(OS.LINUX)
 class IdleGcThreadsTest {
 
@@ -92,7 +96,7 @@ class IdleGcThreadsTest {
       Path config = Files.writeString(dir.resolve("config.yaml"), "model_list: []\ngeneral_settings: {database_url: none}\n");
       Process process = jvm.start(config, port, log, List.of(gc), List.of("--idle-gc-threads"),
           Map.of("SWITCHBOARD_LOG", "INFO"));
-      return GatewayJvm.serving(vertx, process, port, log, 30_000).map(process);
+      return GatewayJvm.serving(vertx, process, port, log, 60_000).map(process);
     } catch (IOException e) {
       return Future.failedFuture(e);
     }

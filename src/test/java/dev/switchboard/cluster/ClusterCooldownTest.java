@@ -15,18 +15,22 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A deployment that rests on one node rests on every node: the cooldown is announced cluster-wide. */
 @ExtendWith(VertxExtension.class)
+// Gateways in their own JVMs (and clusters) start slowly on a loaded machine: bounds are generous.
+@Timeout(value = 3, timeUnit = TimeUnit.MINUTES)
 class ClusterCooldownTest {
 
   private static final String MASTER = "sk-master-cooldown";
@@ -81,7 +85,7 @@ class ClusterCooldownTest {
             assertEquals(1, received("flaky"));
           });
           cooledAt[0] = System.nanoTime();
-          return Awaits.until(vertx, () -> nodes.get(1).routing().states().coolingDown("flaky"), 1_000);
+          return Awaits.until(vertx, () -> nodes.get(1).routing().states().coolingDown("flaky"), 10_000);
         })
         .compose(heard -> {
           long ms = (System.nanoTime() - cooledAt[0]) / 1_000_000;

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A reload asked of one node reaches the other: it re-reads its own file. */
 @ExtendWith(VertxExtension.class)
+// Gateways in their own JVMs (and clusters) start slowly on a loaded machine: bounds are generous.
+@Timeout(value = 3, timeUnit = TimeUnit.MINUTES)
 class ClusterReloadTest {
 
   private static final String MASTER = "sk-master-cluster-reload";

@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * own data directory (as a container restarts on its volume).
  */
 @ExtendWith(VertxExtension.class)
+// Gateways in their own JVMs (and clusters) start slowly on a loaded machine: bounds are generous.
+@Timeout(value = 3, timeUnit = TimeUnit.MINUTES)
 class NodeKilledTest {
 
   private static final String MASTER = "sk-master-killed";

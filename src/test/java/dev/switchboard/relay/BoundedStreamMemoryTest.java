@@ -20,6 +20,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.parsetools.RecordParser;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
@@ -28,6 +29,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -43,6 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * they begin: 24 streams of 2 MB prompts stay open at once in the same 48 MB.
  */
 @ExtendWith(VertxExtension.class)
+// Gateways in their own JVMs (and clusters) start slowly on a loaded machine: bounds are generous.
+@Timeout(value = 3, timeUnit = TimeUnit.MINUTES)
 class BoundedStreamMemoryTest {
 
   private static final String HEAP_CAP = "-Xmx48m";
@@ -94,7 +98,7 @@ class BoundedStreamMemoryTest {
           } catch (IOException e) {
             return Future.failedFuture(e);
           }
-          return GatewayJvm.serving(vertx, gatewayProcess, port[0], dir.resolve("gateway.log"), 30_000);
+          return GatewayJvm.serving(vertx, gatewayProcess, port[0], dir.resolve("gateway.log"), 60_000);
         })
         .compose(v -> client.request(HttpMethod.POST, port[0], "127.0.0.1", "/v1/chat/completions"))
         .compose(request -> request.putHeader("content-type", "application/json").send(new JsonObject()
@@ -138,7 +142,7 @@ class BoundedStreamMemoryTest {
                     litellm_params: {model: openai/big, api_base: "http://127.0.0.1:%d", api_key: sk-up}
                 general_settings: {database_url: none, max_request_size_mb: 4}
                 """.formatted(listening.actualPort()));
-            return GatewayJvm.serving(vertx, gatewayProcess, port, dir.resolve("gateway.log"), 30_000).map(port);
+            return GatewayJvm.serving(vertx, gatewayProcess, port, dir.resolve("gateway.log"), 60_000).map(port);
           } catch (IOException e) {
             return Future.failedFuture(e);
           }

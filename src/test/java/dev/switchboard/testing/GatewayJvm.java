@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class GatewayJvm implements AfterEachCallback {
 
   private final List<Process> started = new ArrayList<>();
+  private final List<Path> logs = new ArrayList<>();
 
   /**
    * {@code java <jvmOptions> dev.switchboard.cli.Main --config <config> --host 127.0.0.1 --port
@@ -38,6 +39,7 @@ public final class GatewayJvm implements AfterEachCallback {
     builder.environment().putAll(env);
     Process process = builder.start();
     started.add(process);
+    logs.add(log);
     return process;
   }
 
@@ -82,9 +84,16 @@ public final class GatewayJvm implements AfterEachCallback {
     }
   }
 
+  /**
+   * Kills what this test started. A failed test, a Vert.x test timeout included (it surfaces only
+   * after the test method), prints each gateway's log, so no failure is a bare timeout.
+   */
   @Override
   public void afterEach(ExtensionContext context) {
     started.forEach(Process::destroyForcibly);
+    context.getExecutionException().ifPresent(failure -> logs.forEach(log -> System.err.println(
+        "---- " + context.getDisplayName() + " failed (" + failure + "); gateway log " + log + ":\n" + logOf(log))));
     started.clear();
+    logs.clear();
   }
 }
