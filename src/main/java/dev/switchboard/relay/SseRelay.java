@@ -184,7 +184,7 @@ final class SseRelay {
   /** The provider's usage, or an estimate from what was streamed when it reported none. */
   private Usage usage() {
     Usage reported = framer.usage();
-    return reported.totalTokens() > 0 ? reported : UsageEstimate.of(call.body().promptChars(), framer.streamedChars());
+    return reported.totalTokens() > 0 ? reported : UsageEstimate.of(call.body().prompt(), framer.streamedChars());
   }
 
   private void finish() {
