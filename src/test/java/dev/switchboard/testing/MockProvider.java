@@ -301,8 +301,20 @@ public final class MockProvider {
       streamToolCall(response, model);
       return;
     }
+    if (MID_STREAM_ERROR.equals(model)) {
+      response.write("data: " + chunk(model, 0, "Hel") + "\n\n");
+      response.write("data: " + chunk(model, 1, "lo") + "\n\n");
+      response.end("data: " + new JsonObject().put("error", new JsonObject().put("type", "server_error")
+          .put("message", "The server had an error processing the request with " + LEAKED_SECRET)) + "\n\n");
+      return;
+    }
     sendChunk(response, model, behaviour, wantsUsage, 0);
   }
+
+  /** The model whose streams send two chunks, then an error event naming a secret, then end (OpenAI and Anthropic). */
+  public static final String MID_STREAM_ERROR = "mid-stream-error";
+  /** The secret in that error event: no client may see it. */
+  public static final String LEAKED_SECRET = "Authorization: Bearer sk-provA-0123456789abcdef";
 
   /** The model whose streams answer with one tool call, its arguments in three fragments. */
   public static final String TOOL_CALLER = "tool-caller";
