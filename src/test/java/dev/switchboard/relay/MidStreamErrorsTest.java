@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
+import dev.switchboard.testing.GatewayTestBase;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
 import dev.switchboard.testing.TestGateway;
@@ -17,13 +18,12 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A stream that fails after its first byte ends with one error event in the client's format, its
@@ -31,55 +31,49 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * as a trailer: when the provider sends an error event (passed through or translated, OpenAI or
  * Anthropic on either side), and when a stopping gateway's drain time runs out.
  */
-@ExtendWith(VertxExtension.class)
-class MidStreamErrorsTest {
+class MidStreamErrorsTest extends GatewayTestBase {
 
-  private MockProvider mock;
-  private Gateway gateway;
-  private HttpClient client;
+  private HttpClient http;
 
   /** What the client received: the status, the body as text, and the cost trailer. */
   private record Received(int status, String body, String cost) {
   }
 
+  private static String config(MockProvider mock) {
+    return """
+        model_list:
+          - model_name: openai-fails
+            litellm_params: {model: openai/mid-stream-error, api_base: %1$s, api_key: sk-up}
+            model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
+          - model_name: anthropic-fails
+            litellm_params: {model: anthropic/mid-stream-error, api_base: "http://127.0.0.1:%2$d", api_key: sk-ant-up}
+            model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
+          - model_name: endless
+            litellm_params: {model: openai/endless, api_base: %1$s, api_key: sk-up}
+            model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
+        router_settings: {num_retries: 0}
+        general_settings: {graceful_shutdown_seconds: 2}
+        """.formatted(mock.apiBase(), mock.port());
+  }
+
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    mock = new MockProvider(vertx).on("endless", Behaviour.ok().withChunks(100_000, 20));
-    client = vertx.createHttpClient();
-    mock.start()
-        .compose(m -> TestGateway.start("""
-            model_list:
-              - model_name: openai-fails
-                litellm_params: {model: openai/mid-stream-error, api_base: %1$s, api_key: sk-up}
-                model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
-              - model_name: anthropic-fails
-                litellm_params: {model: anthropic/mid-stream-error, api_base: "http://127.0.0.1:%2$d", api_key: sk-ant-up}
-                model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
-              - model_name: endless
-                litellm_params: {model: openai/endless, api_base: %1$s, api_key: sk-up}
-                model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
-            router_settings: {num_retries: 0}
-            general_settings: {graceful_shutdown_seconds: 2}
-            """.formatted(mock.apiBase(), mock.port())))
-        .onComplete(ctx.succeeding(g -> {
-          gateway = g;
-          ctx.completeNow();
-        }));
+    http = vertx.createHttpClient();
+    startGateway(vertx, ctx, new MockProvider(vertx).on("endless", Behaviour.ok().withChunks(100_000, 20)),
+        MidStreamErrorsTest::config);
   }
 
   @AfterEach
-  void stop(VertxTestContext ctx) {
-    client.close();
-    Future.join(gateway == null ? Future.succeededFuture() : gateway.close(), mock.stop())
-        .onComplete(ctx.succeedingThenComplete());
+  void closeClient() {
+    http.close();
   }
 
   /** Streams {@code model} on {@code path} to its end; {@code onFirstBytes} runs once, when the first bytes arrive. */
-  private Future<Received> stream(String path, String model, Consumer<Void> onFirstBytes) {
+  private Future<Received> stream(Gateway target, String path, String model, Consumer<Void> onFirstBytes) {
     JsonObject body = new JsonObject().put("model", model).put("stream", true).put("max_tokens", 100)
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
     Buffer received = Buffer.buffer();
-    return client.request(HttpMethod.POST, gateway.port(), "127.0.0.1", path)
+    return http.request(HttpMethod.POST, target.port(), "127.0.0.1", path)
         .compose(request -> request.putHeader("content-type", "application/json").send(body.encode()))
         .compose((HttpClientResponse response) -> {
           response.handler(bytes -> {
@@ -108,7 +102,7 @@ class MidStreamErrorsTest {
 
   @Test
   void an_openai_error_event_mid_stream_is_scrubbed_and_ends_the_stream_without_done(VertxTestContext ctx) {
-    stream("/v1/chat/completions", "openai-fails", null).onComplete(ctx.succeeding(received -> ctx.verify(() -> {
+    stream(gateway, "/v1/chat/completions", "openai-fails", null).onComplete(ctx.succeeding(received -> ctx.verify(() -> {
       assertTrue(received.body().contains("Hel"), "what came before the error is relayed: " + received.body());
       assertEndsWithError(received, "data: {\"error\"", "mid-stream");
       ctx.completeNow();
@@ -117,7 +111,7 @@ class MidStreamErrorsTest {
 
   @Test
   void an_anthropic_error_event_mid_stream_is_scrubbed_on_the_passthrough_path(VertxTestContext ctx) {
-    stream("/v1/messages", "anthropic-fails", null).onComplete(ctx.succeeding(received -> ctx.verify(() -> {
+    stream(gateway, "/v1/messages", "anthropic-fails", null).onComplete(ctx.succeeding(received -> ctx.verify(() -> {
       assertTrue(received.body().contains("event: content_block_delta"), received.body());
       assertEndsWithError(received, "event: error\ndata: {\"type\":\"error\"", "overloaded_error");
       ctx.completeNow();
@@ -126,7 +120,7 @@ class MidStreamErrorsTest {
 
   @Test
   void an_openai_error_event_becomes_an_anthropic_error_event_on_the_translated_path(VertxTestContext ctx) {
-    stream("/v1/messages", "openai-fails", null).onComplete(ctx.succeeding(received -> ctx.verify(() -> {
+    stream(gateway, "/v1/messages", "openai-fails", null).onComplete(ctx.succeeding(received -> ctx.verify(() -> {
       assertEndsWithError(received, "event: error\ndata: {\"type\":\"error\"", "mid-stream");
       ctx.completeNow();
     })));
@@ -134,7 +128,7 @@ class MidStreamErrorsTest {
 
   @Test
   void an_anthropic_error_event_becomes_an_openai_error_event_on_the_translated_path(VertxTestContext ctx) {
-    stream("/v1/chat/completions", "anthropic-fails", null).onComplete(ctx.succeeding(received -> ctx.verify(() -> {
+    stream(gateway, "/v1/chat/completions", "anthropic-fails", null).onComplete(ctx.succeeding(received -> ctx.verify(() -> {
       assertEndsWithError(received, "data: {\"error\"", "overloaded_error");
       ctx.completeNow();
     })));
@@ -143,16 +137,15 @@ class MidStreamErrorsTest {
   @Test
   void a_stream_still_open_when_the_drain_time_runs_out_gets_an_error_event_before_the_gateway_stops(
       VertxTestContext ctx) {
-    Future<Void>[] closed = new Future[1];
-    stream("/v1/chat/completions", "endless", first -> closed[0] = gateway.close())
+    // A gateway of its own, which this test stops (the same code path as SIGTERM: Gateway.close).
+    AtomicReference<Future<Void>> closed = new AtomicReference<>();
+    TestGateway.start(config(mock))
+        .compose(stopping -> stream(stopping, "/v1/chat/completions", "endless", first -> closed.set(stopping.close())))
         .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
           assertTrue(received.body().contains("tok0"), received.body());
           assertEndsWithError(received, "data: {\"error\"", "shutting down");
           assertTrue(received.body().contains("graceful_shutdown_seconds"), received.body());
-          closed[0].onComplete(ctx.succeeding(v -> {
-            gateway = null;
-            ctx.completeNow();
-          }));
+          closed.get().onComplete(ctx.succeedingThenComplete());
         })));
   }
 }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.GatewayUnderTest;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestDatabase;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,7 +16,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
@@ -43,29 +42,28 @@ class BudgetBoundsTest {
   private static final double AGENT_ANSWER = 14_250 * 0.000003 + 500 * 0.000015;
   private static final String SYSTEM = "You are a careful coding agent. ".repeat(1782).substring(0, 57_000);
 
+  private Vertx vertx;
   private MockProvider mock;
+  private GatewayUnderTest sut;
   private WebClient client;
-  private final List<Gateway> gateways = new ArrayList<>();
 
   @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
+  void mock(Vertx vertx) {
+    this.vertx = vertx;
     // Slow answers keep the admitted requests in flight while the rest arrive.
     mock = new MockProvider(vertx)
         .on("long", MockProvider.Behaviour.ok().withDelay(300)).reporting("long", 10, 2000)
         .on("unbounded", MockProvider.Behaviour.ok().withDelay(300)).reporting("unbounded", 10, 2000)
         .on("agent", MockProvider.Behaviour.ok().withDelay(300)).reporting("agent", 14_250, 500);
-    client = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(200));
-    mock.start().onComplete(ctx.succeedingThenComplete());
   }
 
   @AfterEach
   void stop(VertxTestContext ctx) {
-    client.close();
-    TestGateway.closeAll(gateways).eventually(mock::stop).onComplete(ctx.succeedingThenComplete());
+    (sut == null ? Future.<Void>succeededFuture() : sut.close()).onComplete(ctx.succeedingThenComplete());
   }
 
   private Future<Gateway> gateway(String general) {
-    return TestGateway.start("""
+    return GatewayUnderTest.start(vertx, mock, started -> """
         model_list:
           - model_name: long
             litellm_params: {model: openai/long, api_base: "%1$s", api_key: sk-up}
@@ -77,7 +75,12 @@ class BudgetBoundsTest {
             litellm_params: {model: openai/agent, api_base: "%1$s", api_key: sk-up}
             model_info: {input_cost_per_token: 0.000003, output_cost_per_token: 0.000015, max_output_tokens: 64000}
         general_settings: {master_key: %2$s, database_url: "%3$s"%4$s}
-        """.formatted(mock.apiBase(), MASTER, TestDatabase.newDatabaseUrl(), general)).onSuccess(gateways::add);
+        """.formatted(started.apiBase(), MASTER, TestDatabase.newDatabaseUrl(), general), 2,
+        new PoolOptions().setHttp1MaxSize(200)).map(started -> {
+          sut = started;
+          client = started.client();
+          return started.gateway();
+        });
   }
 
   private Future<String> key(Gateway gateway, double maxBudget) {
