@@ -2,6 +2,7 @@ package dev.switchboard.spend;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 
 /**
  * A model call's prompt in tokens, read once when the request is parsed, in either request format:
@@ -116,14 +117,32 @@ public record PromptSize(long tokens, long bound) {
       }
     }
 
+    /** A JSON value at the length of its encoding (to a character per container), without encoding it. */
     void json(Object value) {
       if (value instanceof JsonObject object) {
-        text(object.encode());
+        punctuation(2);
+        for (Map.Entry<String, Object> field : object) {
+          text(field.getKey());
+          punctuation(4);
+          json(field.getValue());
+        }
       } else if (value instanceof JsonArray array) {
-        text(array.encode());
-      } else if (value != null) {
+        punctuation(2);
+        for (Object item : array) {
+          punctuation(1);
+          json(item);
+        }
+      } else if (value instanceof String text) {
+        text(text);
+        punctuation(2);
+      } else {
         text(String.valueOf(value));
       }
+    }
+
+    private void punctuation(int count) {
+      chars += count;
+      bytes += count;
     }
 
     void text(Object value) {

@@ -114,4 +114,11 @@ class PromptSizeTest {
     assertTrue(PromptSize.of(chat(user("hi")).put("tools", new JsonArray().add(new JsonObject().put("name", "t"))))
         .bound() > 600, "the tool-use preamble");
   }
+
+  @Test
+  void a_schema_counts_about_as_its_json_encoding() {
+    JsonObject schema = new JsonObject().put("type", "json_schema").put("strict", true).put("max", 12.5).putNull("none")
+        .put("enum", new JsonArray().add("a").add(1).add(new JsonArray().add(false)).add(new JsonObject()));
+    assertEquals((schema.encode().length() + 3) / 4, PromptSize.of(new JsonObject().put("response_format", schema)).tokens());
+  }
 }
