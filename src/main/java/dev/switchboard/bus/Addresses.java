@@ -15,6 +15,8 @@ public final class Addresses {
   /** Announced to every node: the config was reloaded on one, every node re-reads its own file. */
   public static final String CONFIG_RELOADED = "sb.config.reloaded";
   public static final String RELAY_CALL = "sb.relay.call";
+  /** Published by a stopping ingress with its drain time in ms: streams still open near its end are ended. */
+  public static final String DRAIN_STARTED = "sb.relay.drain";
   /** Reserves a request's estimated cost against its budgets, or refuses it. */
   public static final String BUDGET_RESERVE = "sb.budget.reserve";
   public static final String SPEND_RECORD = "sb.spend.record";

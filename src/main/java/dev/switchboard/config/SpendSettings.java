@@ -13,7 +13,8 @@ import java.time.ZoneId;
  * @param proxyBudgetDuration  {@code litellm_settings.budget_duration}, or null for a budget that never resets
  * @param timezone             {@code litellm_settings.timezone}: where budget periods start at midnight
  * @param strictBudgets        {@code strict_budgets}: admit only when even the worst case fits the budget
- * @param expectedOutputTokens the output assumed for a request without {@code max_tokens}, until a model has a history
+ * @param expectedOutputTokens {@code budget_expected_output_tokens}: the output reserved for a request without
+ *                             {@code max_tokens} whose model has no known output limit
  * @param sharedReservations   {@code budget_reservations: database}: reservations in Postgres, for several
  *                             gateways on one database; {@code memory} keeps them in this gateway
  */
@@ -32,7 +33,7 @@ public record SpendSettings(
   public static final double DEFAULT_BATCH_WRITE_SECONDS = 1;
   public static final int DEFAULT_BATCH_SIZE = 500;
   public static final String DEFAULT_SPOOL_DIR = "data/spend-spool";
-  public static final int DEFAULT_EXPECTED_OUTPUT_TOKENS = 256;
+  public static final int DEFAULT_EXPECTED_OUTPUT_TOKENS = 4096;
 
   public static final SpendSettings DEFAULTS = new SpendSettings(DEFAULT_BATCH_WRITE_SECONDS, DEFAULT_BATCH_SIZE, false,
       DEFAULT_SPOOL_DIR, null, null, ZoneId.of("UTC"), false, DEFAULT_EXPECTED_OUTPUT_TOKENS, false);

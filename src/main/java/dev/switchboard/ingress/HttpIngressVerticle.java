@@ -1,5 +1,6 @@
 package dev.switchboard.ingress;
 
+import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
@@ -143,7 +144,11 @@ public final class HttpIngressVerticle extends VerticleBase {
   /** Stops accepting, lets what is in flight finish (up to the drain time), then closes what is left. */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture()
-        : server.shutdown(Math.round(settings.drainSeconds() * 1000), TimeUnit.MILLISECONDS);
+    if (server == null) {
+      return Future.succeededFuture();
+    }
+    long drainMs = Math.round(settings.drainSeconds() * 1000);
+    bus.publish(Addresses.DRAIN_STARTED, drainMs);
+    return server.shutdown(drainMs, TimeUnit.MILLISECONDS);
   }
 }

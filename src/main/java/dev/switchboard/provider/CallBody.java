@@ -1,6 +1,6 @@
 package dev.switchboard.provider;
 
-import dev.switchboard.spend.UsageEstimate;
+import dev.switchboard.spend.PromptSize;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -13,12 +13,12 @@ import io.vertx.core.json.JsonObject;
 public final class CallBody {
 
   private JsonObject json;
-  private final long promptChars;
+  private final PromptSize prompt;
   private final String user;
 
   public CallBody(JsonObject json) {
     this.json = json;
-    this.promptChars = UsageEstimate.promptChars(json);
+    this.prompt = PromptSize.of(json);
     this.user = json.getValue("user") instanceof String name ? name : null;
   }
 
@@ -39,9 +39,9 @@ public final class CallBody {
     return json == null;
   }
 
-  /** The prompt's characters, for a usage estimate when the provider reports none. */
-  public long promptChars() {
-    return promptChars;
+  /** The prompt's size, for budgets, token limits and a usage estimate when the provider reports none. */
+  public PromptSize prompt() {
+    return prompt;
   }
 
   /** The request's {@code user} (the end user, for the spend log), or null. */

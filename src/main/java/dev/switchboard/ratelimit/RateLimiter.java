@@ -8,7 +8,6 @@ import dev.switchboard.routing.Candidates;
 import dev.switchboard.routing.DeploymentGate;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.routing.PickRequest;
-import dev.switchboard.spend.UsageEstimate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
@@ -279,7 +278,7 @@ public final class RateLimiter {
   }
 
   private static long estimate(CallBody body) {
-    return body == null ? 0 : UsageEstimate.of(body.promptChars(), 0).promptTokens();
+    return body == null ? 0 : body.prompt().tokens();
   }
 
   /** Granted permits not yet released (in-memory and Redis releases both done). */

@@ -18,6 +18,8 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.ContextInternal;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -37,6 +39,10 @@ public final class Relay {
   private final EmbeddingBatcher batcher;
   private final int maxEventBytes;
   private final BiConsumer<Deployment, MultiMap> providerHeaders;
+  /** The streams this relay is relaying now; any event loop adds and removes its own. */
+  private final Set<SseRelay> open = ConcurrentHashMap.newKeySet();
+  /** Every ingress instance announces the drain; the first announcement sets the cut. Owned by this relay's loop. */
+  private boolean cutSet;
 
   /**
    * @param tls             the client for https providers (HTTP/2 where offered), {@code plain} for http ones
@@ -68,6 +74,23 @@ public final class Relay {
     Promise<RelayResult> relayed = Promise.promise();
     home.runOnContext(v -> direct(call).onComplete(relayed));
     return relayed.future();
+  }
+
+  /**
+   * The gateway is stopping and gives what is in flight {@code drainMs} to finish: the streams still
+   * open shortly before that end with an SSE error event (and their cost trailer), so clients learn
+   * why, instead of seeing the connection cut when the time is up.
+   */
+  void cutStreamsBefore(long drainMs) {
+    if (cutSet) {
+      return;
+    }
+    cutSet = true;
+    long margin = Math.min(1000, drainMs / 4);
+    GatewayError stopping = new GatewayError(503, "service_unavailable", "gateway_shutting_down", null,
+        "The gateway is shutting down and this stream did not end within its drain time ("
+            + drainMs / 1000.0 + " s, general_settings.graceful_shutdown_seconds). Retry the request.", "1");
+    vertx.setTimer(Math.max(1, drainMs - margin), id -> open.forEach(stream -> stream.cut(stopping)));
   }
 
   /** One call to the provider, as it is. */
@@ -142,7 +165,7 @@ public final class Relay {
     if (call.stream()) {
       StreamTranslator translator = call.deployment().provider().adapter()
           .stream(call.operation(), call.deployment(), upstream, call.includeUsage());
-      return SseRelay.start(vertx, call, request, response, translator, maxEventBytes);
+      return SseRelay.start(vertx, call, request, response, translator, maxEventBytes, open);
     }
     return answer(call, response);
   }

@@ -4,6 +4,7 @@ import dev.switchboard.errors.GatewayError;
 import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.spend.Usage;
 import dev.switchboard.spend.UsageEstimate;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,6 +13,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -30,6 +32,9 @@ final class SseRelay {
   private final SseParser events;
 
   private final Vertx vertx;
+  /** The relay's open streams, this one among them until it finishes (so a stopping gateway can end it). */
+  private final Set<SseRelay> open;
+  private final Context home;
   private long firstByteNanos;
   private boolean finished;
   private long idleCheckTimer = -1;
@@ -38,8 +43,10 @@ final class SseRelay {
   private boolean upstreamEnded;
 
   private SseRelay(Vertx vertx, RelayCall call, HttpClientRequest upstreamRequest, HttpClientResponse upstream,
-      StreamTranslator translator, int maxLineBytes) {
+      StreamTranslator translator, int maxLineBytes, Set<SseRelay> open) {
     this.vertx = vertx;
+    this.open = open;
+    this.home = vertx.getOrCreateContext();
     this.call = call;
     this.upstreamRequest = upstreamRequest;
     this.client = call.response();
@@ -49,8 +56,9 @@ final class SseRelay {
   }
 
   static Future<RelayResult> start(Vertx vertx, RelayCall call, HttpClientRequest upstreamRequest,
-      HttpClientResponse upstream, StreamTranslator translator, int maxLineBytes) {
-    SseRelay relay = new SseRelay(vertx, call, upstreamRequest, upstream, translator, maxLineBytes);
+      HttpClientResponse upstream, StreamTranslator translator, int maxLineBytes, Set<SseRelay> open) {
+    SseRelay relay = new SseRelay(vertx, call, upstreamRequest, upstream, translator, maxLineBytes, open);
+    open.add(relay);
     relay.begin();
     return relay.result.future();
   }
@@ -94,6 +102,11 @@ final class SseRelay {
 
   private void onEvent(String data, Buffer wire) {
     if (finished) {
+      return;
+    }
+    GatewayError upstreamError = UpstreamErrors.fromStreamEvent(call.deployment(), data);
+    if (upstreamError != null) {
+      fail(upstreamError);
       return;
     }
     Buffer bytes = framer.frame(data, wire);
@@ -148,11 +161,21 @@ final class SseRelay {
     }
     finish();
     Usage usage = usage();
+    endWithCost(usage);
+    result.complete(new RelayResult(null, usage, firstByteNanos, null, false));
+  }
+
+  /** The end of the stream, with what it cost (the amount its spend row is charged) as a trailer. */
+  private void endWithCost(Usage usage) {
     if (call.costOf() != null && client.isChunked()) {
       client.putTrailer(RelayCall.COST_HEADER, Double.toString(call.costOf().applyAsDouble(usage)));
     }
     client.end();
-    result.complete(new RelayResult(null, usage, firstByteNanos, null, false));
+  }
+
+  /** Ends the stream with {@code error} (the gateway is stopping), on the stream's own event loop. */
+  void cut(GatewayError error) {
+    home.runOnContext(v -> fail(error));
   }
 
   /**
@@ -174,21 +197,23 @@ final class SseRelay {
       result.fail(error);
       return;
     }
+    Usage usage = usage();
     if (!client.closed()) {
       client.write(framer.errorEvent(error));
-      client.end();
+      endWithCost(usage);
     }
-    result.complete(new RelayResult(null, usage(), firstByteNanos, error, false));
+    result.complete(new RelayResult(null, usage, firstByteNanos, error, false));
   }
 
   /** The provider's usage, or an estimate from what was streamed when it reported none. */
   private Usage usage() {
     Usage reported = framer.usage();
-    return reported.totalTokens() > 0 ? reported : UsageEstimate.of(call.body().promptChars(), framer.streamedChars());
+    return reported.totalTokens() > 0 ? reported : UsageEstimate.of(call.body().prompt(), framer.streamedChars());
   }
 
   private void finish() {
     finished = true;
+    open.remove(this);
     vertx.cancelTimer(idleCheckTimer);
   }
 

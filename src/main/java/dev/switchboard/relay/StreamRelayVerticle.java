@@ -56,7 +56,8 @@ public final class StreamRelayVerticle extends VerticleBase {
         .setVerifyHost(settings.sslVerify()).setTrustAll(!settings.sslVerify()), pool);
     Relay relay = new Relay(vertx, plain, tls, settings.maxToolCallBufferBytes(),
         Math.round(settings.connectTimeout() * 1000), providerHeaders);
-    return bus.serve(Addresses.RELAY_CALL, relay::call);
+    return Future.all(bus.serve(Addresses.RELAY_CALL, relay::call),
+        bus.consume(Addresses.DRAIN_STARTED, (Long drainMs) -> relay.cutStreamsBefore(drainMs)));
   }
 
   @Override

@@ -112,6 +112,31 @@ final class UpstreamErrors {
     return text.contains("content management policy") || text.contains("content policy") || text.contains("safety system");
   }
 
+  /**
+   * The error a provider sent as a stream event, or null when the event is not one: OpenAI's
+   * {@code {"error":{...}}} and Anthropic's {@code {"type":"error","error":{...}}}, scrubbed like
+   * every other upstream message. Only events that mention {@code "error"} are parsed.
+   */
+  static GatewayError fromStreamEvent(Deployment deployment, String data) {
+    if (data.indexOf("\"error\"") < 0) {
+      return null;
+    }
+    JsonObject upstreamError;
+    try {
+      upstreamError = new JsonObject(data).getValue("error") instanceof JsonObject error ? error : null;
+    } catch (RuntimeException notJson) {
+      return null;
+    }
+    if (upstreamError == null) {
+      return null;
+    }
+    String detail = upstreamError.getValue("message") instanceof String m ? sanitize(deployment, m) : "no details given";
+    String type = upstreamError.getValue("type") instanceof String t ? sanitize(deployment, t) : "upstream_error";
+    String code = upstreamError.getValue("code") instanceof String c ? sanitize(deployment, c) : "upstream_stream_error";
+    return new GatewayError(502, type, code, null, "The provider failed mid-stream for " + deployment.describe()
+        + ": " + detail + ". Retry, or try another model.", null);
+  }
+
   static GatewayError fromException(Deployment deployment, Throwable failure, long timeoutMs) {
     return fromException(deployment, failure, timeoutMs, "timeout");
   }

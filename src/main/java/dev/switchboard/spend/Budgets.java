@@ -12,15 +12,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Admits a request only while every budget it falls under (its key's, user's, team's and the
- * proxy's) has room: spend + open reservations < max_budget, then reserves the request's estimated
- * cost against all of them at once; the actual cost settles the reservation. In strict mode the
- * worst case (the model's whole output limit) must fit, so no budget is ever overshot. Shared by
- * every event loop.
+ * proxy's) has room: spend + open reservations < max_budget, then reserves the request's worst case
+ * against all of them at once: its estimated prompt and the most output it can be billed for
+ * (max_tokens, else the model's output limit). Since no request costs more than it reserved, the
+ * budget is overshot by at most the last admitted request's cost, at any concurrency. In strict
+ * mode the reservation counts the prompt's bound instead of its estimate and must fit whole, so no
+ * budget is overshot; a request with no bound is refused. The actual cost settles the reservation.
+ * Shared by every event loop.
  */
 public final class Budgets {
 
@@ -30,8 +31,6 @@ public final class Budgets {
   private final PriceBook prices;
   private final BudgetLedger ledger;
   private final BudgetPeriod proxyPeriod;
-  /** Recent output tokens per model group: the estimate for requests that do not set max_tokens. */
-  private final Map<String, Double> expectedOutput = new ConcurrentHashMap<>();
 
   Budgets(SpendSettings settings, PriceBook prices, BudgetLedger ledger) {
     this.settings = settings;
@@ -48,20 +47,22 @@ public final class Budgets {
       return Future.succeededFuture(new Reservation(check.requestId(), charges, holds, 0));
     }
     Price price = prices.of(check.deployment());
-    double prompt = UsageEstimate.tokens(check.body().promptChars()) * price.input();
-    double expected = prompt + expectedOutputTokens(check) * price.output();
-    double worst = prompt + worstOutputTokens(check, price) * price.output();
-    Reservation reservation = new Reservation(check.requestId(), charges, holds, settings.strictBudgets() ? worst : expected);
-    return ledger.reserve(reservation, worst, settings.strictBudgets())
+    long output = outputTokens(check.body().json(), price);
+    boolean strict = settings.strictBudgets();
+    if (strict && output < 0 && price.output() > 0) {
+      return Future.failedFuture(unbounded(check));
+    }
+    PromptSize prompt = check.body().prompt();
+    double amount = (strict ? prompt.bound() : prompt.tokens()) * price.input()
+        + (output < 0 ? settings.expectedOutputTokens() : output) * price.output();
+    Reservation reservation = new Reservation(check.requestId(), charges, holds, amount);
+    return ledger.reserve(reservation, amount, strict)
         .compose(refusal -> refusal == null ? Future.succeededFuture(reservation)
             : Future.failedFuture(exceeded(refusal)));
   }
 
   /** The request is over (answered, failed or cut): count what it cost, release what it held. */
-  public void settle(Reservation reservation, String modelGroup, Usage usage, double cost) {
-    if (modelGroup != null && usage.completionTokens() > 0) {
-      expectedOutput.merge(modelGroup, (double) usage.completionTokens(), (old, now) -> old * 0.9 + now * 0.1);
-    }
+  public void settle(Reservation reservation, double cost) {
     if (reservation != null && !reservation.holdsNothing()) {
       ledger.settle(reservation, cost);
     }
@@ -134,35 +135,33 @@ public final class Budgets {
     }
   }
 
-  private long expectedOutputTokens(BudgetCheck check) {
-    long asked = maxTokens(check.body().json());
-    if (asked > 0) {
-      return asked;
-    }
-    if (check.body().json().containsKey("input")) {
+  /**
+   * The most output the request can be billed for: its max_tokens (max_completion_tokens), else the
+   * model's output limit, times the answers it asks for (n, best_of); 0 for embeddings; -1 when unknown.
+   */
+  static long outputTokens(JsonObject body, Price price) {
+    if (body.containsKey("input")) {
       return 0; // embeddings have no output
     }
-    Double recent = expectedOutput.get(check.deployment().modelGroup());
-    return recent != null ? Math.round(recent) : settings.expectedOutputTokens();
-  }
-
-  private long worstOutputTokens(BudgetCheck check, Price price) {
-    long asked = maxTokens(check.body().json());
-    if (asked > 0) {
-      return asked;
-    }
-    if (check.body().json().containsKey("input")) {
-      return 0;
-    }
-    return price.maxOutput() > 0 ? price.maxOutput() : expectedOutputTokens(check);
-  }
-
-  private static long maxTokens(JsonObject body) {
     Object max = body.getValue("max_completion_tokens");
     if (!(max instanceof Number)) {
       max = body.getValue("max_tokens");
     }
-    return max instanceof Number n ? Math.max(0, n.longValue()) : 0;
+    long asked = max instanceof Number n ? Math.max(0, n.longValue()) : 0;
+    long each = asked > 0 ? asked : price.maxOutput() > 0 ? price.maxOutput() : -1;
+    long answers = Math.max(1, Math.max(count(body, "n"), count(body, "best_of")));
+    return each < 0 ? -1 : each * answers;
+  }
+
+  private static long count(JsonObject body, String field) {
+    return body.getValue(field) instanceof Number n ? n.longValue() : 1;
+  }
+
+  private static GatewayError unbounded(BudgetCheck check) {
+    return new GatewayError(400, "budget_exceeded", "budget_unbounded", "max_tokens", "strict_budgets is on and this "
+        + "request's cost has no upper bound: it sets no max_tokens and model '" + check.deployment().modelGroup()
+        + "' has no known output limit. Set max_tokens (or max_completion_tokens) on the request, or "
+        + "model_info.max_output_tokens on the model.", null);
   }
 
   private static GatewayError exceeded(BudgetLedger.Refusal refusal) {

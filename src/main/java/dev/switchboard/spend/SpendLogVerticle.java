@@ -46,8 +46,7 @@ public final class SpendLogVerticle extends VerticleBase {
 
   void record(SpendEvent event) {
     double cost = accounting.prices().of(event.deployment()).cost(event.usage());
-    String group = event.deployment() == null ? null : event.deployment().modelGroup();
-    accounting.budgets().settle(event.reservation(), group, event.usage(), cost);
+    accounting.budgets().settle(event.reservation(), cost);
     ledger.add(event.model() == null ? "" : event.model(), event.usage(), cost, event.errorType() != null);
     metrics.request(event, cost);
     accounting.budgets().remaining(event.reservation(), event.principal(), metrics::remainingBudget);

@@ -73,4 +73,20 @@ class UpstreamErrorsTest {
     GatewayError auth = response(401, "{\"error\":{\"message\":\"Incorrect API key provided: sk-secret-upstream-key-123\"}}");
     assertFalse(auth.getMessage().contains("sk-secret-upstream-key-123"), auth.getMessage());
   }
+
+  @Test
+  void only_a_top_level_error_in_a_stream_event_is_the_providers_error() {
+    GatewayError openAi = UpstreamErrors.fromStreamEvent(D,
+        "{\"error\":{\"type\":\"server_error\",\"message\":\"failed with Bearer sk-provA-0123456789 and sk-secret-upstream-key-123\"}}");
+    assertEquals("server_error", openAi.type());
+    assertFalse(openAi.getMessage().contains("sk-"), openAi.getMessage());
+    GatewayError anthropic = UpstreamErrors.fromStreamEvent(D,
+        "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
+    assertEquals("overloaded_error", anthropic.type());
+    assertEquals(null, UpstreamErrors.fromStreamEvent(D,
+        "{\"choices\":[{\"delta\":{\"content\":\"the \\\"error\\\" field\"}}]}"), "text that quotes \"error\"");
+    assertEquals(null, UpstreamErrors.fromStreamEvent(D,
+        "{\"choices\":[],\"prompt_filter_results\":[{\"content_filter_results\":{\"error\":{\"code\":\"x\"}}}]}"),
+        "an error nested in Azure's filter results is not the stream's");
+  }
 }

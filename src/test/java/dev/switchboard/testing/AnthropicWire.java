@@ -26,6 +26,10 @@ public final class AnthropicWire {
       return;
     }
     boolean tools = request.getValue("tools") instanceof JsonArray list && !list.isEmpty();
+    if (MockProvider.MID_STREAM_ERROR.equals(model)) {
+      failMidStream(response, model);
+      return;
+    }
     if (Boolean.TRUE.equals(request.getValue("stream"))) {
       stream(response, model, tools);
       return;
@@ -81,6 +85,21 @@ public final class AnthropicWire {
         .put("delta", new JsonObject().put("stop_reason", tools ? "tool_use" : "end_turn"))
         .put("usage", new JsonObject().put("output_tokens", 9)));
     event(response, "message_stop", new JsonObject());
+    response.end();
+  }
+
+  /** Anthropic's overloaded error in the middle of a text block, as its API sends it. */
+  private static void failMidStream(HttpServerResponse response, String model) {
+    response.setChunked(true).putHeader("content-type", "text/event-stream");
+    event(response, "message_start", new JsonObject().put("message", new JsonObject().put("id", "msg_03")
+        .put("type", "message").put("role", "assistant").put("model", model).put("content", new JsonArray())
+        .put("usage", new JsonObject().put("input_tokens", 20).put("output_tokens", 1))));
+    event(response, "content_block_start", new JsonObject().put("index", 0)
+        .put("content_block", new JsonObject().put("type", "text").put("text", "")));
+    event(response, "content_block_delta", new JsonObject().put("index", 0)
+        .put("delta", new JsonObject().put("type", "text_delta").put("text", "Hel")));
+    event(response, "error", new JsonObject().put("error", new JsonObject().put("type", "overloaded_error")
+        .put("message", "Overloaded while serving " + MockProvider.LEAKED_SECRET)));
     response.end();
   }
 

@@ -3,7 +3,9 @@ package dev.switchboard.testing;
 import dev.switchboard.Gateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -27,9 +29,15 @@ public final class GatewayUnderTest {
 
   public static Future<GatewayUnderTest> start(Vertx vertx, MockProvider mock, Function<MockProvider, String> config,
       int eventLoops) {
+    return start(vertx, mock, config, eventLoops, new PoolOptions());
+  }
+
+  /** @param clientPool the web client's connections (the default 5 per host would queue a test's concurrent requests) */
+  public static Future<GatewayUnderTest> start(Vertx vertx, MockProvider mock, Function<MockProvider, String> config,
+      int eventLoops, PoolOptions clientPool) {
     return mock.start()
         .compose(started -> TestGateway.start(config.apply(mock), Map.of(), eventLoops))
-        .map(gateway -> new GatewayUnderTest(mock, gateway, WebClient.create(vertx)));
+        .map(gateway -> new GatewayUnderTest(mock, gateway, WebClient.create(vertx, new WebClientOptions(), clientPool)));
   }
 
   public MockProvider mock() {

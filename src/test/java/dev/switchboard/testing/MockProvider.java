@@ -78,6 +78,8 @@ public final class MockProvider {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   /** Models whose answers are held back until {@link #releaseHeld}: requests stay in flight as long as a test needs. */
   private final Map<String, List<Runnable>> held = new ConcurrentHashMap<>();
+  /** Models whose non-streaming answers report other usage than the default 10 + 5 tokens. */
+  private final Map<String, JsonObject> usages = new ConcurrentHashMap<>();
   private HttpServer server;
 
   /** Completed when a streaming response is closed by the gateway before it ended. */
@@ -117,6 +119,13 @@ public final class MockProvider {
 
   public MockProvider on(String model, Behaviour behaviour) {
     behaviours.put(model, behaviour);
+    return this;
+  }
+
+  /** Non-streaming answers for {@code model} report this usage: a long answer, a big prompt. */
+  public MockProvider reporting(String model, int promptTokens, int completionTokens) {
+    usages.put(model, new JsonObject().put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+        .put("total_tokens", promptTokens + completionTokens));
     return this;
   }
 
@@ -210,7 +219,8 @@ public final class MockProvider {
       stream(response, body, model, behaviour);
       return;
     }
-    String answer = completion(model).encode();
+    JsonObject usage = usages.get(model);
+    String answer = (usage == null ? completion(model) : completion(model).put("usage", usage)).encode();
     if (behaviour.chunkDelayMs() > 0) {
       // Headers and half the body now, the rest later: a provider that stalls mid-answer.
       response.setChunked(true).putHeader("content-type", "application/json").write(answer.substring(0, 20));
@@ -291,8 +301,20 @@ public final class MockProvider {
       streamToolCall(response, model);
       return;
     }
+    if (MID_STREAM_ERROR.equals(model)) {
+      response.write("data: " + chunk(model, 0, "Hel") + "\n\n");
+      response.write("data: " + chunk(model, 1, "lo") + "\n\n");
+      response.end("data: " + new JsonObject().put("error", new JsonObject().put("type", "server_error")
+          .put("message", "The server had an error processing the request with " + LEAKED_SECRET)) + "\n\n");
+      return;
+    }
     sendChunk(response, model, behaviour, wantsUsage, 0);
   }
+
+  /** The model whose streams send two chunks, then an error event naming a secret, then end (OpenAI and Anthropic). */
+  public static final String MID_STREAM_ERROR = "mid-stream-error";
+  /** The secret in that error event: no client may see it. */
+  public static final String LEAKED_SECRET = "Authorization: Bearer sk-provA-0123456789abcdef";
 
   /** The model whose streams answer with one tool call, its arguments in three fragments. */
   public static final String TOOL_CALLER = "tool-caller";
