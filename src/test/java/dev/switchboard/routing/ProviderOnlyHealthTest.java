@@ -72,7 +72,8 @@ class ProviderOnlyHealthTest extends RoutedTestBase {
       sent.add(send(vertx, stream));
     }
     return Future.all(sent)
-        .compose(all -> Awaits.until(vertx, () -> gw.received("only") == before + STORM, 20_000))
+        .compose(all -> waitFor(vertx, "the provider to receive " + STORM + " more requests",
+            () -> gw.received("only") == before + STORM))
         .map(v -> {
           sent.forEach(request -> request.result().reset());
           return null;
@@ -81,7 +82,13 @@ class ProviderOnlyHealthTest extends RoutedTestBase {
 
   /** Waits until the gateway has settled every attempt (the cancelled ones included). */
   private Future<Void> settled(Vertx vertx) {
-    return Awaits.until(vertx, () -> gw.states().inFlight("only") == 0, 20_000);
+    return waitFor(vertx, "every attempt to end", () -> gw.states().inFlight("only") == 0);
+  }
+
+  private Future<Void> waitFor(Vertx vertx, String what, java.util.function.BooleanSupplier condition) {
+    return Awaits.until(vertx, condition, 20_000).recover(timedOut -> Future.failedFuture("timed out waiting for " + what
+        + "; breaker " + gw.states().breakerState("only") + ", provider calls " + gw.received("only") + ", in flight "
+        + gw.states().inFlight("only")));
   }
 
   private Future<Void> healthyAfterwards(VertxTestContext ctx, boolean stream) {
@@ -122,7 +129,8 @@ class ProviderOnlyHealthTest extends RoutedTestBase {
             sent.add(send(vertx, false));
           }
           return Future.all(sent)
-              .compose(all -> Awaits.until(vertx, () -> mock.answersStarted.get() == started + STORM, 20_000))
+              .compose(all -> waitFor(vertx, "the provider to begin " + STORM + " answers",
+                  () -> mock.answersStarted.get() == started + STORM))
               .map(all -> {
                 sent.forEach(request -> request.result().reset());
                 return null;
@@ -147,11 +155,16 @@ class ProviderOnlyHealthTest extends RoutedTestBase {
           for (int i = 0; i < STORM; i++) {
             Promise<Void> read = Promise.promise();
             firstBytes.add(read.future());
-            send(vertx, true).onSuccess(request -> request.response().onSuccess(response -> response.handler(chunk -> {
-              if (read.tryComplete()) {
-                request.reset();
+            send(vertx, true).onSuccess(request -> request.response().onSuccess(response -> {
+              if (response.statusCode() != 200) {
+                read.tryFail("the stream was answered " + response.statusCode() + " before any cancellation counted");
               }
-            })));
+              response.handler(chunk -> {
+                if (read.tryComplete()) {
+                  request.reset();
+                }
+              });
+            }));
           }
           return Future.all(firstBytes);
         })
@@ -194,7 +207,7 @@ class ProviderOnlyHealthTest extends RoutedTestBase {
     start(vertx, mock, """
         model_list:
           - {model_name: chat, litellm_params: {model: openai/only, api_base: "$BASE", api_key: k}, model_info: {id: only}}
-        router_settings: {num_retries: 0, circuit_breaker: {minimum_requests: 4, reset_timeout: 600}}
+        router_settings: {num_retries: 0, circuit_breaker: {failure_threshold: 4, reset_timeout: 600}}
         """)
         .compose(g -> chatTimes(4))
         .compose(failed -> {
