@@ -90,7 +90,7 @@ final class RoutedCall {
   }
 
   private void attempt(String group, boolean lastResort, Set<String> excluded, int retry, Promise<RelayResult> done) {
-    if (clientLeft()) {
+    if (spec.response() != null && spec.response().closed()) {
       done.complete(CANCELLED);
       return;
     }
@@ -167,79 +167,33 @@ final class RoutedCall {
     if (spans.on()) {
       responded.future().onSuccess(spans::responded);
     }
-    // The breaker hears a success at the response headers: a long stream is a success from its first byte.
-    boolean[] judged = new boolean[1];
-    responded.future().onSuccess(status -> {
-      if (status / 100 == 2) {
-        judged[0] = true;
-        state.breaker.record(permit, owner.states().now(), false);
-      }
-    });
+    AttemptVerdict verdict = new AttemptVerdict(owner.states(), state, permit);
+    responded.future().onSuccess(verdict::responded);
     return owner.bus().<RelayResult>requestUnbounded(Addresses.RELAY_CALL, call)
         // A client that left ended the attempt (the relay reset the upstream request): nobody's failure.
         .recover(failure -> clientLeft() ? Future.succeededFuture(CANCELLED) : Future.failedFuture(failure))
         .andThen(done -> {
-          trace.providerNanos += System.nanoTime() - attemptStart;
+          long latencyNanos = System.nanoTime() - attemptStart;
+          trace.providerNanos += latencyNanos;
           RelayResult result = done.succeeded() ? done.result() : null;
           GatewayError error = done.failed() ? GatewayError.of(done.cause()) : null;
           spans.finished(result, error);
-          if (!judged[0]) {
-            judge(state, permit, error == null ? null : Blame.of(error), error);
+          state.inFlight.decrementAndGet();
+          if (error != null) {
+            releaseSlot(deployment);
           }
-          settle(deployment, state, attemptStart, result, error);
+          if (error != null ? Blame.of(error) != Blame.GATEWAY : !result.clientGone()) {
+            attempted(deployment, error != null ? error : result.streamError()); // the provider was called and answered
+          }
+          long firstToken = result != null && spec.stream() && result.firstByteNanos() > 0
+              ? Math.max(1, result.firstByteNanos() - (attemptStart - spec.startNanos())) : 0;
+          verdict.ended(result, error, latencyNanos, firstToken);
         });
   }
 
-  /**
-   * The breaker's verdict on an attempt that got no successful headers: a provider failure that
-   * trips it (timeouts, 5xx, connection errors; not 429s, which cooldowns handle) is a failure;
-   * anything else (the client left, the request's own 4xx, the gateway's error) is no verdict.
-   */
-  private void judge(DeploymentState state, Breaker.Permit permit, Blame blame, GatewayError error) {
-    if (blame == Blame.PROVIDER && tripsBreaker(error)) {
-      state.breaker.record(permit, owner.states().now(), true);
-    } else {
-      state.breaker.cancelled(permit);
-    }
-  }
-
-  /** Failures of the provider, not of the request, count against its circuit (429s go to cooldowns instead). */
-  private static boolean tripsBreaker(GatewayError error) {
-    ErrorClass errorClass = ErrorClass.of(error);
-    return errorClass.transientByDefault() && errorClass != ErrorClass.RATE_LIMIT;
-  }
-
-  /** Only the provider's own failures count against the deployment; a cancelled attempt is neither success nor failure. */
-  private void settle(Deployment deployment, DeploymentState state, long attemptStart, RelayResult result,
-      GatewayError error) {
-    state.inFlight.decrementAndGet();
-    if (error != null) {
-      releaseSlot(deployment);
-      Blame blame = Blame.of(error);
-      if (blame != Blame.GATEWAY) { // the provider was called and answered (or failed to)
-        attempted(deployment, error);
-      }
-      if (blame == Blame.PROVIDER) {
-        owner.states().failed(deployment, error);
-      }
-      return;
-    }
-    if (result.clientGone()) {
-      return;
-    }
-    attempted(deployment, result.streamError());
-    if (result.streamError() != null) {
-      owner.states().failed(deployment, result.streamError());
-    } else {
-      long firstToken = spec.stream() && result.firstByteNanos() > 0
-          ? Math.max(1, result.firstByteNanos() - (attemptStart - spec.startNanos())) : 0;
-      owner.states().succeeded(state, System.nanoTime() - attemptStart, firstToken,
-          result.usage() == null ? 0 : result.usage().totalTokens());
-    }
-  }
-
+  /** The client whose response this attempt relays to went away (a call shared by several clients has none). */
   private boolean clientLeft() {
-    return spec.response() != null && spec.response().closed();
+    return relayResponse != null && relayResponse.closed();
   }
 
   /** One call to a deployment, for its success / failure counters (a request with retries makes several). */
