@@ -38,7 +38,8 @@ final class Breaker {
   private final long[] bucketIds = new long[BUCKETS];
   private final int[] calls = new int[BUCKETS];
   private final int[] failures = new int[BUCKETS];
-  private State state = State.CLOSED;
+  /** Volatile so that the common case, a closed circuit, is read on every pick without taking the lock. */
+  private volatile State state = State.CLOSED;
   private long openedAtMs;
   private boolean probing;
 
@@ -59,13 +60,21 @@ final class Breaker {
   }
 
   /** Whether a pick may choose this deployment now: closed, or half-open with its probe not yet taken. */
-  synchronized boolean admits(long nowMs) {
+  boolean admits(long nowMs) {
+    return state == State.CLOSED || admitsSlowly(nowMs);
+  }
+
+  private synchronized boolean admitsSlowly(long nowMs) {
     refresh(nowMs);
     return state == State.CLOSED || (state == State.HALF_OPEN && !probing);
   }
 
-  /** Takes the permission for one call. */
-  synchronized Permit acquire(long nowMs) {
+  /** Takes the permission for one call (a call let through just before the circuit opened is not counted after). */
+  Permit acquire(long nowMs) {
+    return state == State.CLOSED ? Permit.PASS : acquireSlowly(nowMs);
+  }
+
+  private synchronized Permit acquireSlowly(long nowMs) {
     refresh(nowMs);
     if (state == State.CLOSED) {
       return Permit.PASS;
