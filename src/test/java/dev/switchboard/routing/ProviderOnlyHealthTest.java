@@ -112,67 +112,69 @@ class ProviderOnlyHealthTest extends RoutedTestBase {
         });
   }
 
-  @Test
-  void a_storm_of_cancelled_requests_before_and_after_the_providers_headers_leaves_the_deployment_healthy(Vertx vertx,
-      VertxTestContext ctx) {
+  /**
+   * The storm: {@link #STORM} requests aborted while the provider holds them, then, with the
+   * provider {@code answering} so, {@code abortedLater}; then a normal request, and the deployment
+   * must show neither a failure nor an open circuit.
+   */
+  private Future<Void> storm(Vertx vertx, VertxTestContext ctx, boolean stream, Behaviour answering,
+      java.util.function.Supplier<Future<?>> abortedLater) {
     MockProvider mock = new MockProvider(vertx).hold("only");
-    start(vertx, mock, ONLY)
-        .compose(g -> abortedBeforeHeaders(vertx, false))
+    return start(vertx, mock, ONLY)
+        .compose(g -> abortedBeforeHeaders(vertx, stream))
         .compose(v -> settled(vertx))
         .compose(v -> {
           mock.releaseHeld("only");
-          // The provider sends its headers and half the answer, then stalls: the clients leave meanwhile.
-          mock.on("only", Behaviour.ok().withChunks(3, 60_000));
-          long started = mock.answersStarted.get();
-          List<Future<HttpClientRequest>> sent = new ArrayList<>();
-          for (int i = 0; i < STORM; i++) {
-            sent.add(send(vertx, false));
-          }
-          return Future.all(sent)
-              .compose(all -> waitFor(vertx, "the provider to begin " + STORM + " answers",
-                  () -> mock.answersStarted.get() == started + STORM))
-              .map(all -> {
-                sent.forEach(request -> request.result().reset());
-                return null;
-              });
+          mock.on("only", answering);
+          return abortedLater.get();
         })
         .compose(v -> settled(vertx))
-        .compose(v -> healthyAfterwards(ctx, false))
-        .onComplete(ctx.succeedingThenComplete());
+        .compose(v -> healthyAfterwards(ctx, stream));
+  }
+
+  @Test
+  void a_storm_of_cancelled_requests_before_and_after_the_providers_headers_leaves_the_deployment_healthy(Vertx vertx,
+      VertxTestContext ctx) {
+    // The provider sends its headers and half the answer, then stalls: the clients leave meanwhile.
+    storm(vertx, ctx, false, Behaviour.ok().withChunks(3, 60_000), () -> {
+      long started = gw.mock().answersStarted.get();
+      List<Future<HttpClientRequest>> sent = new ArrayList<>();
+      for (int i = 0; i < STORM; i++) {
+        sent.add(send(vertx, false));
+      }
+      return Future.all(sent)
+          .compose(all -> waitFor(vertx, "the provider to begin " + STORM + " answers",
+              () -> gw.mock().answersStarted.get() == started + STORM))
+          .map(all -> {
+            sent.forEach(request -> request.result().reset());
+            return null;
+          });
+    }).onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
   void a_storm_of_cancelled_streams_before_and_after_the_first_byte_leaves_the_deployment_healthy(Vertx vertx,
       VertxTestContext ctx) {
-    MockProvider mock = new MockProvider(vertx).hold("only");
-    start(vertx, mock, ONLY)
-        .compose(g -> abortedBeforeHeaders(vertx, true))
-        .compose(v -> settled(vertx))
-        .compose(v -> {
-          mock.releaseHeld("only");
-          mock.on("only", Behaviour.ok().withChunks(600, 100)); // a minute of tokens, unless the gateway stops it
-          List<Future<Void>> firstBytes = new ArrayList<>();
-          for (int i = 0; i < STORM; i++) {
-            Promise<Void> read = Promise.promise();
-            firstBytes.add(read.future());
-            send(vertx, true).onSuccess(request -> request.response().onSuccess(response -> {
-              if (response.statusCode() != 200) {
-                read.tryFail("the stream was answered " + response.statusCode() + " before any cancellation counted");
-              }
-              response.handler(chunk -> {
-                if (read.tryComplete()) {
-                  request.reset();
-                }
-              });
-            }));
+    // A minute of tokens, unless the gateway stops the provider.
+    storm(vertx, ctx, true, Behaviour.ok().withChunks(600, 100), () -> {
+      List<Future<Void>> firstBytes = new ArrayList<>();
+      for (int i = 0; i < STORM; i++) {
+        Promise<Void> read = Promise.promise();
+        firstBytes.add(read.future());
+        send(vertx, true).onSuccess(request -> request.response().onSuccess(response -> {
+          if (response.statusCode() != 200) {
+            read.tryFail("the stream was answered " + response.statusCode() + " before any cancellation counted");
           }
-          return Future.all(firstBytes);
-        })
-        .compose(v -> settled(vertx))
-        // The gateway reset the provider's stream: nothing is generated for nobody.
-        .compose(v -> mock.streamClosedEarly.future())
-        .compose(v -> healthyAfterwards(ctx, true))
-        .onComplete(ctx.succeedingThenComplete());
+          response.handler(chunk -> {
+            if (read.tryComplete()) {
+              request.reset();
+            }
+          });
+        }));
+      }
+      // The gateway reset the provider's streams: nothing is generated for nobody.
+      return Future.all(firstBytes).compose(v -> gw.mock().streamClosedEarly.future());
+    }).onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
