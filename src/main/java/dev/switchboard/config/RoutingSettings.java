@@ -19,8 +19,7 @@ import java.util.Set;
  * @param defaultFallbacks    groups tried for any model group that has no fallbacks of its own
  * @param aliases             {@code model_group_alias}: name clients use to the model group that serves it
  * @param hiddenAliases       aliases not listed by {@code /v1/models}
- * @param breakerFailures     failures within {@code breakerWindowSeconds} that open a deployment's circuit
- * @param breakerResetSeconds how long an open circuit stays open before one probe request is let through
+ * @param breaker             {@code circuit_breaker}: when a deployment's circuit opens and how it is probed
  * @param retryAfterCapSeconds the longest {@code Retry-After} the router waits before retrying the same deployment
  * @param totalTimeoutSeconds  router-level {@code timeout}: bound on a request's retries and fallbacks together, or null
  */
@@ -41,9 +40,7 @@ public record RoutingSettings(
     boolean tagFiltering,
     Map<String, String> aliases,
     Set<String> hiddenAliases,
-    int breakerFailures,
-    double breakerResetSeconds,
-    double breakerWindowSeconds,
+    CircuitBreakerSettings breaker,
     double retryAfterCapSeconds,
     Double totalTimeoutSeconds,
     Double streamTimeoutSeconds,
@@ -58,9 +55,6 @@ public record RoutingSettings(
   public static final int DEFAULT_ALLOWED_FAILS = 3;
   public static final double DEFAULT_COOLDOWN_SECONDS = 5;
   public static final int DEFAULT_MAX_FALLBACKS = 5;
-  public static final int DEFAULT_BREAKER_FAILURES = 5;
-  public static final double DEFAULT_BREAKER_RESET_SECONDS = 30;
-  public static final double DEFAULT_BREAKER_WINDOW_SECONDS = 10;
   public static final double DEFAULT_RETRY_AFTER_CAP_SECONDS = 5;
   public static final double DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS = 300;
 
@@ -72,7 +66,7 @@ public record RoutingSettings(
   public static RoutingSettings defaults() {
     return new RoutingSettings(SIMPLE_SHUFFLE, DEFAULT_NUM_RETRIES, Map.of(), DEFAULT_ALLOWED_FAILS, Map.of(),
         DEFAULT_COOLDOWN_SECONDS, false, Map.of(), Map.of(), Map.of(), List.of(), DEFAULT_MAX_FALLBACKS, false, false,
-        Map.of(), Set.of(), DEFAULT_BREAKER_FAILURES, DEFAULT_BREAKER_RESET_SECONDS, DEFAULT_BREAKER_WINDOW_SECONDS,
+        Map.of(), Set.of(), CircuitBreakerSettings.defaults(),
         DEFAULT_RETRY_AFTER_CAP_SECONDS, null, null, false, DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS, false);
   }
 }

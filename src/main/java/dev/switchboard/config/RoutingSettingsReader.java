@@ -39,15 +39,7 @@ final class RoutingSettingsReader {
     Map<String, String> aliases = new LinkedHashMap<>();
     Set<String> hidden = new LinkedHashSet<>();
     aliases(router, aliases, hidden);
-    YamlSection breaker = router.section("circuit_breaker");
-    Integer breakerFailures = atLeast(breaker, "failure_threshold", 1, null);
-    Double breakerReset = positive(breaker, "reset_timeout", null);
-    Double breakerWindow = positive(breaker, "failure_window", null);
-    List<String> unknownBreaker = breaker.unread();
-    if (!unknownBreaker.isEmpty()) {
-      throw new StartupException(String.join(", ", unknownBreaker) + ": not a circuit_breaker setting "
-          + "(failure_threshold, reset_timeout, failure_window)");
-    }
+    CircuitBreakerSettings breaker = CircuitBreakerSettings.read(router.section("circuit_breaker"));
     Double cap = positive(router, "max_retry_after", null);
     Double total = positive(router, "timeout", null);
     Double streamTimeout = positive(router, "stream_timeout", null);
@@ -65,9 +57,7 @@ final class RoutingSettingsReader {
         router.bool("enable_pre_call_checks", false),
         router.bool("enable_tag_filtering", false),
         Map.copyOf(aliases), Set.copyOf(hidden),
-        breakerFailures == null ? d.breakerFailures() : breakerFailures,
-        breakerReset == null ? d.breakerResetSeconds() : breakerReset,
-        breakerWindow == null ? d.breakerWindowSeconds() : breakerWindow,
+        breaker,
         cap == null ? d.retryAfterCapSeconds() : cap,
         total, streamTimeout,
         general.bool("background_health_checks", false),

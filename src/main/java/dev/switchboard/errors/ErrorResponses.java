@@ -17,6 +17,11 @@ public final class ErrorResponses {
   }
 
   public static void write(HttpServerResponse response, GatewayError error) {
+    write(response, error, false);
+  }
+
+  /** @param anthropic in Anthropic's shape (the caller of {@code /v1/messages} reads errors with an Anthropic SDK) */
+  public static void write(HttpServerResponse response, GatewayError error, boolean anthropic) {
     if (response.headWritten() || response.closed()) {
       return;
     }
@@ -24,11 +29,29 @@ public final class ErrorResponses {
     if (error.retryAfter() != null) {
       response.putHeader(HttpHeaders.RETRY_AFTER, error.retryAfter());
     }
-    JsonObject body = error.toJson();
+    JsonObject body = anthropic ? anthropic(error) : error.toJson();
     String requestId = response.headers().get(REQUEST_ID_HEADER);
     if (requestId != null) {
       body.getJsonObject("error").put("request_id", requestId);
     }
     response.end(body.toBuffer());
+  }
+
+  /** {@code {"type":"error","error":{"type","message"}}} with Anthropic's type for the status; the field in error, as OpenAI's param. */
+  private static JsonObject anthropic(GatewayError error) {
+    String type = switch (error.status()) {
+      case 401 -> "authentication_error";
+      case 403 -> "permission_error";
+      case 404 -> "not_found_error";
+      case 413 -> "request_too_large";
+      case 429 -> "rate_limit_error";
+      case 503, 529 -> "overloaded_error";
+      default -> error.status() >= 500 ? "api_error" : "invalid_request_error";
+    };
+    JsonObject detail = new JsonObject().put("type", type).put("message", error.getMessage());
+    if (error.param() != null) {
+      detail.put("param", error.param());
+    }
+    return new JsonObject().put("type", "error").put("error", detail);
   }
 }

@@ -104,7 +104,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
       ((RoutingContextInternal) ctx).setBody(null);
       exchange.tags = tags(exchange.call.body().json());
     } catch (GatewayError invalid) {
-      ErrorResponses.write(response, invalid);
+      ErrorResponses.write(response, invalid, operation == Operation.MESSAGES);
       metrics.rejected(null, invalid.status(), invalid.type());
       RequestSpans.end(exchange.spans.root(), invalid.status(), invalid.type());
       return;
@@ -175,7 +175,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
       response.putHeader(COST_HEADER, Double.toString(prices.of(exchange.trace.deployment()).cost(usage)));
     }
     if (outcome.failed()) {
-      ErrorResponses.write(response, error);
+      ErrorResponses.write(response, error, operation == Operation.MESSAGES);
     } else if (result.body() != null) {
       response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(result.body());
     }

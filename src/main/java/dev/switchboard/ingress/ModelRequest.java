@@ -16,9 +16,13 @@ public record ModelRequest(Operation operation, CallBody body, String model, boo
     JsonObject body = jsonObject(raw);
     String model = model(body);
     switch (operation) {
-      case CHAT -> messages(body);
+      case CHAT -> {
+        messages(body);
+        ContentShapes.check(operation, body);
+      }
       case MESSAGES -> {
         messages(body);
+        ContentShapes.check(operation, body);
         if (!(body.getValue("max_tokens") instanceof Number max) || max.longValue() < 1) {
           throw GatewayError.badRequest("max_tokens", "'max_tokens' is required by the Messages API: a whole number of at least 1.");
         }

@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Calls a deployment for one request: builds the provider request, sends it with the deployment's
@@ -31,6 +33,12 @@ import java.util.function.BiConsumer;
  */
 public final class Relay {
 
+  private static final Logger LOG = Logger.getLogger(Relay.class.getName());
+
+  /** The code of a deployment whose api_base is no usable URL (the operator's to fix; not the provider's failure). */
+  public static final String INVALID_API_BASE = "invalid_api_base";
+  /** The code of a request the gateway could not translate for the provider (its own bug; not the provider's failure). */
+  public static final String UNTRANSLATABLE = "request_not_translatable";
 
   private final Vertx vertx;
   private final long connectTimeoutMs;
@@ -106,16 +114,24 @@ public final class Relay {
     try {
       upstream = deployment.provider().adapter().request(call.operation(), deployment, call.body().json(), call.stream(),
           call.clientHeaders());
+    } catch (GatewayError e) {
+      return Future.failedFuture(e);
+    } catch (RuntimeException bug) {
+      // Validation lets through only what the adapters can translate; anything else is the gateway's own fault.
+      LOG.log(Level.WARNING, "Could not translate a request for " + deployment.describe(), bug);
+      return Future.failedFuture(new GatewayError(500, "internal_error", UNTRANSLATABLE, null, "The gateway could not "
+          + "translate this request for " + deployment.describe() + " (" + bug.getClass().getSimpleName() + "). "
+          + "The provider was not called; report it with the request id.", null));
+    }
+    try {
       options = new RequestOptions()
           .setMethod(HttpMethod.POST)
           .setAbsoluteURI(upstream.url())
           .setHeaders(upstream.headers())
           .setConnectTimeout(Math.min(connectTimeoutMs, timeoutOf(call)))
           .setIdleTimeout(timeoutOf(call));
-    } catch (GatewayError e) {
-      return Future.failedFuture(e);
     } catch (RuntimeException badUrl) {
-      return Future.failedFuture(new GatewayError(500, "configuration_error", "invalid_api_base", null,
+      return Future.failedFuture(new GatewayError(500, "configuration_error", INVALID_API_BASE, null,
           "The api_base of " + deployment.describe() + " is not a valid http(s) URL; fix it in config.yaml.",
           null));
     }

@@ -3,9 +3,6 @@ package dev.switchboard.routing;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.metrics.RouterMetrics;
 import dev.switchboard.provider.Deployment;
-import io.vertx.circuitbreaker.CircuitBreaker;
-import io.vertx.circuitbreaker.CircuitBreakerState;
-import io.vertx.circuitbreaker.impl.CircuitBreakerImpl;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,7 +18,7 @@ final class DeploymentState {
 
   /** The deployment as last defined (a reload may redefine it under the same id). */
   volatile Deployment deployment;
-  final CircuitBreaker breaker;
+  final Breaker breaker;
   final AtomicInteger inFlight = new AtomicInteger();
 
   private double latencyMs;
@@ -47,9 +44,14 @@ final class DeploymentState {
   /** Orders the publications of this deployment's health (its own lock: the breaker calls in holding its lock). */
   private final Object publishing = new Object();
 
-  DeploymentState(Deployment deployment, CircuitBreaker breaker) {
+  /** Told every change of this deployment's circuit (see {@link Breaker.Listener}). */
+  interface BreakerListener {
+    void changed(DeploymentState state, Breaker.State breakerState, String why);
+  }
+
+  DeploymentState(Deployment deployment, Breaker.Rule rule, BreakerListener listener) {
     this.deployment = deployment;
-    this.breaker = breaker;
+    this.breaker = new Breaker(rule, (breakerState, why) -> listener.changed(this, breakerState, why));
   }
 
   boolean coolingDown(long nowMs) {
@@ -80,17 +82,7 @@ final class DeploymentState {
     cooldownReason = null;
     lastFailed = false;
     java.util.Arrays.fill(failuresThisMinute, 0);
-    // CircuitBreaker.reset() leaves an OPEN circuit open (it only closes a half-open one); the
-    // operator's reset closes it whatever its state. The pending half-open timer then finds it closed.
-    if (breaker instanceof CircuitBreakerImpl impl) {
-      impl.reset(true);
-    } else {
-      breaker.reset();
-    }
-  }
-
-  boolean breakerOpen() {
-    return breaker.state() == CircuitBreakerState.OPEN;
+    breaker.reset();
   }
 
   void breakerChanged(RouterMetrics.BreakerState state) {

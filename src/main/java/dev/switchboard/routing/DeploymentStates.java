@@ -7,14 +7,14 @@ import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.metrics.RouterMetrics;
 import dev.switchboard.provider.Deployment;
-import io.vertx.circuitbreaker.CircuitBreaker;
-import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import dev.switchboard.config.CircuitBreakerSettings;
 import io.vertx.core.Vertx;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -59,13 +59,7 @@ public final class DeploymentStates {
    * dropped once idle. Breaker thresholds are those of the settings when the breaker was made.
    */
   synchronized void adopt(LiveModels.Snapshot next) {
-    RoutingSettings settings = next.settings();
-    CircuitBreakerOptions options = new CircuitBreakerOptions()
-        .setMaxFailures(settings.breakerFailures())
-        .setResetTimeout(Math.max(1, Math.round(settings.breakerResetSeconds() * 1000)))
-        .setFailuresRollingWindow(Math.max(1, Math.round(settings.breakerWindowSeconds() * 1000)))
-        .setTimeout(-1) // the relay's timeouts bound every call; a breaker timer per request would only cost
-        .setNotificationAddress(null);
+    Breaker.Rule rule = rule(next.settings().breaker());
     Map<String, DeploymentState> states = new LinkedHashMap<>();
     Map<String, Integer> sizes = new LinkedHashMap<>();
     ModelRegistry registry = next.registry();
@@ -82,19 +76,7 @@ public final class DeploymentStates {
           states.put(d.id(), kept);
           continue;
         }
-        CircuitBreaker breaker = CircuitBreaker.create("deployment-" + d.id(), vertx, options);
-        DeploymentState state = new DeploymentState(d, breaker);
-        // The breaker runs these holding its own lock: they touch only volatile fields and the metrics.
-        breaker.openHandler(v -> {
-          LOG.warning("Circuit opened for " + d.describe() + " after " + settings.breakerFailures()
-              + " failures; requests skip it for " + settings.breakerResetSeconds() + " s");
-          breakerChanged(state, RouterMetrics.BreakerState.OPEN);
-        }).halfOpenHandler(v -> breakerChanged(state, RouterMetrics.BreakerState.HALF_OPEN))
-            .closeHandler(v -> {
-              LOG.info("Circuit closed again for " + d.describe());
-              breakerChanged(state, RouterMetrics.BreakerState.CLOSED);
-            });
-        states.put(d.id(), state);
+        states.put(d.id(), new DeploymentState(d, rule, this::breakerChanged));
       }
     }
     byId.forEach((id, state) -> {
@@ -102,13 +84,7 @@ public final class DeploymentStates {
         retired.put(id, state);
       }
     });
-    retired.values().removeIf(state -> {
-      boolean idle = state.inFlight.get() == 0;
-      if (idle) {
-        state.breaker.close();
-      }
-      return idle;
-    });
+    retired.values().removeIf(state -> state.inFlight.get() == 0);
     groupSizes = Collections.unmodifiableMap(sizes);
     byId = Collections.unmodifiableMap(states);
   }
@@ -118,10 +94,34 @@ public final class DeploymentStates {
     return models;
   }
 
-  private void breakerChanged(DeploymentState state, RouterMetrics.BreakerState breakerState) {
-    state.breakerChanged(breakerState);
-    metrics.breakerState(state.deployment, breakerState);
+  private static Breaker.Rule rule(CircuitBreakerSettings settings) {
+    return new Breaker.Rule(settings.failureRatePercent() / 100, settings.minimumRequests(),
+        Math.max(1, Math.round(settings.windowSeconds() * 1000)), Math.max(1, Math.round(settings.resetSeconds() * 1000)),
+        Math.max(1, Math.round(settings.probeIntervalSeconds() * 1000)));
+  }
+
+  /** Runs holding the breaker's lock: touches only volatile fields, the metrics and a timer. */
+  private void breakerChanged(DeploymentState state, Breaker.State breakerState, String why) {
+    RouterMetrics.BreakerState shown = RouterMetrics.BreakerState.valueOf(breakerState.name());
+    state.breakerChanged(shown);
+    metrics.breakerState(state.deployment, shown);
     state.publish(metrics, now());
+    Breaker.Rule rule = state.breaker.rule();
+    switch (breakerState) {
+      case OPEN -> {
+        // A failed probe reopens it; in panic mode that is once per probe interval: not worth a warning each time.
+        LOG.log(why.startsWith("its probe") ? Level.FINE : Level.WARNING, "Circuit opened for "
+            + state.deployment.describe() + ": " + why + "; requests skip it for " + rule.resetMs() / 1000.0
+            + " s, then one probe goes through (every " + rule.probeIntervalMs() / 1000.0
+            + " s while its whole group is down and has no fallback)");
+        if (metrics != RouterMetrics.NONE) {
+          // The gauge shows half-open when the reset timeout ends, even with no request to notice it.
+          vertx.setTimer(rule.resetMs() + 1, id -> state.breaker.state(now()));
+        }
+      }
+      case CLOSED -> LOG.info("Circuit closed again for " + state.deployment.describe() + ": " + why);
+      default -> { }
+    }
   }
 
   RouterMetrics metrics() {
@@ -149,9 +149,9 @@ public final class DeploymentStates {
     return byId.values();
   }
 
-  /** Neither cooling down nor behind an open circuit. */
+  /** Neither cooling down nor behind an open circuit (nor half-open with its probe already out). */
   boolean available(DeploymentState state, long nowMs) {
-    return !state.coolingDown(nowMs) && !state.breakerOpen();
+    return !state.coolingDown(nowMs) && state.breaker.admits(nowMs);
   }
 
   /**
@@ -292,7 +292,7 @@ public final class DeploymentStates {
 
   /** The state of one deployment, for tests and the admin API: CLOSED, OPEN or HALF_OPEN. */
   public String breakerState(String id) {
-    return state(id).breaker.state().name();
+    return state(id).breaker.state(now()).name();
   }
 
   public boolean coolingDown(String id) {

@@ -12,11 +12,18 @@ import java.util.Set;
  * @param excluded        ids of deployments that already failed this request (picked again only when nothing else is left)
  * @param tags            the request's {@code metadata.tags}, for tag filtering
  * @param stream          a streaming request (latency-based routing ranks by time to first token)
+ * @param probeWhenDown   nothing else can take the request (no fallback left): when every deployment's circuit is
+ *                        open, panic mode may let it through as a probe
  */
 public record PickRequest(String model, Principal principal, long estimatedTokens, Set<String> excluded,
-    List<String> tags, boolean stream) {
+    List<String> tags, boolean stream, boolean probeWhenDown) {
 
   public PickRequest(String model, Principal principal, long estimatedTokens) {
     this(model, principal, estimatedTokens, Set.of(), List.of(), false);
+  }
+
+  public PickRequest(String model, Principal principal, long estimatedTokens, Set<String> excluded, List<String> tags,
+      boolean stream) {
+    this(model, principal, estimatedTokens, excluded, tags, stream, false);
   }
 }

@@ -7,7 +7,6 @@ import dev.switchboard.provider.Deployment;
 import dev.switchboard.relay.RelayCall;
 import dev.switchboard.relay.RelayResult;
 import dev.switchboard.spend.Usage;
-import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -29,6 +28,9 @@ import java.util.Set;
 final class RoutedCall {
 
   static final String CIRCUIT_OPEN = "circuit_open";
+
+  /** What an attempt whose client left gives back: no answer, no usage, nobody's failure. */
+  private static final RelayResult CANCELLED = new RelayResult(null, Usage.NONE, 0, null, true);
 
   /** A failure no fallback can help (the caller's own: unknown model, not allowed, over budget). */
   private static final class Final extends RuntimeException {
@@ -73,24 +75,27 @@ final class RoutedCall {
   }
 
   Future<RelayResult> run() {
-    return group(spec.model()).recover(this::fallBack).recover(failure ->
+    boolean noFallback = Fallbacks.forFailure(spec.model(), ErrorClass.SERVICE_UNAVAILABLE, spec.body().json(),
+        owner.settings()).isEmpty();
+    return group(spec.model(), noFallback).recover(this::fallBack).recover(failure ->
         Future.failedFuture(failure instanceof Final f ? f.error : failure));
   }
 
-  private Future<RelayResult> group(String name) {
+  /** @param lastResort nothing comes after this group: if all its circuits are open, panic mode may probe one */
+  private Future<RelayResult> group(String name, boolean lastResort) {
     retrying = null;
     Promise<RelayResult> done = Promise.promise();
-    attempt(name, new HashSet<>(), 0, done);
+    attempt(name, lastResort, new HashSet<>(), 0, done);
     return done.future();
   }
 
-  private void attempt(String group, Set<String> excluded, int retry, Promise<RelayResult> done) {
+  private void attempt(String group, boolean lastResort, Set<String> excluded, int retry, Promise<RelayResult> done) {
     if (spec.response() != null && spec.response().closed()) {
-      done.complete(new RelayResult(null, Usage.NONE, 0, null, true));
+      done.complete(CANCELLED);
       return;
     }
     PickRequest pick = new PickRequest(group, spec.principal(), spec.estimatedTokens(), Set.copyOf(excluded),
-        spec.tags(), spec.stream());
+        spec.tags(), spec.stream(), lastResort);
     AttemptSpans spans = AttemptSpans.start(trace.spans, trace.route, group, retry, !group.equals(spec.model()),
         ++attempts);
     // Unbounded: a saturated model group's fair queue bounds the wait itself (queue_timeout).
@@ -117,7 +122,7 @@ final class RoutedCall {
           if (outcome.succeeded()) {
             done.complete(outcome.result());
           } else {
-            retryOrFail(group, excluded, retry, deployment, GatewayError.of(outcome.cause()), done);
+            retryOrFail(group, lastResort, excluded, retry, deployment, GatewayError.of(outcome.cause()), done);
           }
         });
       });
@@ -142,6 +147,15 @@ final class RoutedCall {
 
   private Future<RelayResult> callDeployment(Deployment deployment, AttemptSpans spans) {
     DeploymentState state = owner.states().state(deployment);
+    Breaker.Permit permit = state.breaker.acquire(owner.states().now());
+    if (permit == Breaker.Permit.REFUSED) {
+      // Another request took the half-open probe between the pick and now: this one does not call it.
+      GatewayError open = new GatewayError(503, "service_unavailable", CIRCUIT_OPEN, null, "The circuit of "
+          + deployment.describe() + " is open after repeated failures; it is being probed.", "1");
+      releaseSlot(deployment);
+      spans.finished(null, open);
+      return Future.failedFuture(open);
+    }
     state.started(owner.states().now());
     state.inFlight.incrementAndGet();
     announce(deployment);
@@ -150,66 +164,36 @@ final class RoutedCall {
     RelayCall call = new RelayCall(spec.requestId(), spec.operation(), timed(deployment), spec.body(), spec.stream(),
         spec.includeUsage(), relayResponse, home, spec.clientHeaders(), spec.startNanos(),
         spec.costOf() == null ? null : usage -> spec.costOf().applyAsDouble(deployment, usage), responded);
-    Promise<RelayResult> outcome = Promise.promise();
     if (spans.on()) {
       responded.future().onSuccess(spans::responded);
     }
-    // The breaker guards until the response headers: a long stream is a success from its first byte.
-    state.breaker.<Void>execute(guard -> {
-      responded.future().onSuccess(status -> {
-        if (status / 100 == 2) {
-          guard.tryComplete();
-        }
-      });
-      owner.bus().<RelayResult>requestUnbounded(Addresses.RELAY_CALL, call).onComplete(relayed -> {
-        if (relayed.failed() && tripsBreaker(GatewayError.of(relayed.cause()))) {
-          guard.tryFail(relayed.cause());
-        } else {
-          guard.tryComplete();
-        }
-        outcome.handle(relayed);
-      });
-    }).onFailure(rejected -> {
-      if (rejected instanceof OpenCircuitException) {
-        outcome.tryFail(new GatewayError(503, "service_unavailable", CIRCUIT_OPEN, null, "The circuit of "
-            + deployment.describe() + " is open after repeated failures; it is being probed.", "1"));
-      }
-    });
-    return outcome.future().andThen(done -> {
-      trace.providerNanos += System.nanoTime() - attemptStart;
-      RelayResult result = done.succeeded() ? done.result() : null;
-      GatewayError error = done.failed() ? GatewayError.of(done.cause()) : null;
-      spans.finished(result, error);
-      settle(deployment, state, attemptStart, result, error);
-    });
+    AttemptVerdict verdict = new AttemptVerdict(owner.states(), state, permit);
+    responded.future().onSuccess(verdict::responded);
+    return owner.bus().<RelayResult>requestUnbounded(Addresses.RELAY_CALL, call)
+        // A client that left ended the attempt (the relay reset the upstream request): nobody's failure.
+        .recover(failure -> clientLeft() ? Future.succeededFuture(CANCELLED) : Future.failedFuture(failure))
+        .andThen(done -> {
+          long latencyNanos = System.nanoTime() - attemptStart;
+          trace.providerNanos += latencyNanos;
+          RelayResult result = done.succeeded() ? done.result() : null;
+          GatewayError error = done.failed() ? GatewayError.of(done.cause()) : null;
+          spans.finished(result, error);
+          state.inFlight.decrementAndGet();
+          if (error != null) {
+            releaseSlot(deployment);
+          }
+          if (error != null ? Blame.of(error) != Blame.GATEWAY : !result.clientGone()) {
+            attempted(deployment, error != null ? error : result.streamError()); // the provider was called and answered
+          }
+          long firstToken = result != null && spec.stream() && result.firstByteNanos() > 0
+              ? Math.max(1, result.firstByteNanos() - (attemptStart - spec.startNanos())) : 0;
+          verdict.ended(result, error, latencyNanos, firstToken);
+        });
   }
 
-  /** Failures of the provider, not of the request, count against its circuit (429s go to cooldowns instead). */
-  private static boolean tripsBreaker(GatewayError error) {
-    ErrorClass errorClass = ErrorClass.of(error);
-    return errorClass.transientByDefault() && errorClass != ErrorClass.RATE_LIMIT && !CIRCUIT_OPEN.equals(error.code());
-  }
-
-  private void settle(Deployment deployment, DeploymentState state, long attemptStart, RelayResult result,
-      GatewayError error) {
-    state.inFlight.decrementAndGet();
-    if (error != null) {
-      releaseSlot(deployment);
-      if (!CIRCUIT_OPEN.equals(error.code())) { // an open circuit: the deployment was never called
-        attempted(deployment, error);
-        owner.states().failed(deployment, error);
-      }
-      return;
-    }
-    attempted(deployment, result.streamError());
-    if (result.streamError() != null) {
-      owner.states().failed(deployment, result.streamError());
-    } else if (!result.clientGone()) {
-      long firstToken = spec.stream() && result.firstByteNanos() > 0
-          ? Math.max(1, result.firstByteNanos() - (attemptStart - spec.startNanos())) : 0;
-      owner.states().succeeded(state, System.nanoTime() - attemptStart, firstToken,
-          result.usage() == null ? 0 : result.usage().totalTokens());
-    }
+  /** The client whose response this attempt relays to went away (a call shared by several clients has none). */
+  private boolean clientLeft() {
+    return relayResponse != null && relayResponse.closed();
   }
 
   /** One call to a deployment, for its success / failure counters (a request with retries makes several). */
@@ -229,13 +213,13 @@ final class RoutedCall {
     }
   }
 
-  private void retryOrFail(String group, Set<String> excluded, int retry, Deployment deployment, GatewayError error,
-      Promise<RelayResult> done) {
+  private void retryOrFail(String group, boolean lastResort, Set<String> excluded, int retry, Deployment deployment,
+      GatewayError error, Promise<RelayResult> done) {
     if (spec.response() != null && spec.response().headWritten()) {
       done.fail(new Final(error, true)); // bytes reached the client: never retried, never prefilled
       return;
     }
-    if (retry >= allowedRetries(group, deployment, error)) {
+    if (Blame.of(error) == Blame.GATEWAY || retry >= allowedRetries(group, deployment, error)) {
       done.fail(error);
       return;
     }
@@ -255,9 +239,9 @@ final class RoutedCall {
     trace.retries++;
     retrying = error;
     if (delayMs == 0) {
-      attempt(group, excluded, retry + 1, done);
+      attempt(group, lastResort, excluded, retry + 1, done);
     } else {
-      owner.vertx().setTimer(delayMs, id -> attempt(group, excluded, retry + 1, done));
+      owner.vertx().setTimer(delayMs, id -> attempt(group, lastResort, excluded, retry + 1, done));
     }
   }
 
@@ -294,7 +278,9 @@ final class RoutedCall {
     }
     GatewayError original = GatewayError.of(failure);
     ErrorClass errorClass = ErrorClass.of(original);
+    // No fallback helps the request's own error (400, 404, 422) or the gateway's, so none is tried or named.
     if (errorClass == ErrorClass.BAD_REQUEST || errorClass == ErrorClass.UNPROCESSABLE_ENTITY
+        || errorClass == ErrorClass.NOT_FOUND || Blame.of(original) == Blame.GATEWAY
         || (spec.response() != null && spec.response().headWritten())) {
       return Future.failedFuture(original);
     }
@@ -318,7 +304,7 @@ final class RoutedCall {
     String fallback = chain.get(index);
     tried.add(fallback);
     trace.fallbacks++;
-    return group(fallback).andThen(done -> owner.states().metrics().fallback(spec.model(), fallback, done.succeeded(),
+    return group(fallback, index == chain.size() - 1).andThen(done -> owner.states().metrics().fallback(spec.model(), fallback, done.succeeded(),
         original.status(), original.type(), spec.principal().keyAlias(), team())).recover(failure -> {
       if (failure instanceof Final f && f.stop) {
         return Future.failedFuture(failure);

@@ -53,11 +53,11 @@ public final class Router {
     } catch (GatewayError refused) {
       return Future.failedFuture(refused);
     }
-    if (!selection.anyAvailable()) {
-      return Future.failedFuture(noneAvailable(models.settings(), group));
+    if (!selection.anyAvailable() && !(request.probeWhenDown() && selection.hastenProbes())) {
+      return Future.failedFuture(noneAvailable(group, request.probeWhenDown()));
     }
     return gate.admit(selection, request).compose(picked -> picked != null ? Future.succeededFuture(picked)
-        : Future.failedFuture(noneAvailable(models.settings(), group)));
+        : Future.failedFuture(noneAvailable(group, request.probeWhenDown())));
   }
 
   /** Whether a retry could go to a deployment of {@code model} other than those in {@code excluded}. */
@@ -133,31 +133,40 @@ public final class Router {
         + tags + " (enable_tag_filtering), and none is tagged 'default'. Use a tag from its litellm_params.tags.");
   }
 
-  /** Every deployment is cooling down or behind an open circuit: when the first one comes back, and why. */
-  private GatewayError noneAvailable(RoutingSettings settings, ModelGroup group) {
+  /**
+   * Every deployment is cooling down or behind an open circuit: when the first one comes back (or,
+   * in panic mode, its next probe goes), and why.
+   */
+  private GatewayError noneAvailable(ModelGroup group, boolean panic) {
     long now = states.now();
-    long soonest = Long.MAX_VALUE;
+    long soonestCooldown = Long.MAX_VALUE;
+    long soonestProbe = Long.MAX_VALUE;
     int open = 0;
     for (Deployment d : group.deployments()) {
       DeploymentState state = states.state(d);
       if (state.coolingDown(now)) {
-        soonest = Math.min(soonest, state.cooldownUntilMs());
-      } else if (state.breakerOpen()) {
+        soonestCooldown = Math.min(soonestCooldown, state.cooldownUntilMs());
+      } else if (!state.breaker.admits(now)) {
         open++;
+        soonestProbe = Math.min(soonestProbe, state.breaker.nextProbeAtMs(now, panic));
       }
     }
-    if (soonest == Long.MAX_VALUE) {
+    if (soonestCooldown == Long.MAX_VALUE) {
+      long seconds = soonestProbe == Long.MAX_VALUE ? 1 : secondsUntil(soonestProbe, now);
       return new GatewayError(503, "service_unavailable", "circuit_open", null,
           "No deployment of model '" + group.name() + "' is available: " + (open == 0 ? "none could be taken"
-              : open + " behind an open circuit after repeated failures") + ". Retry in "
-              + Math.round(settings.breakerResetSeconds()) + " s, or configure fallbacks.",
-          String.valueOf(Math.max(1, Math.round(settings.breakerResetSeconds()))));
+              : open + " behind an open circuit after repeated provider failures") + ". Retry in " + seconds
+              + " s" + (panic ? " (the next probe)" : ", or configure fallbacks") + ".", String.valueOf(seconds));
     }
-    long seconds = Math.max(1, (soonest - now + 999) / 1000);
+    long seconds = secondsUntil(Math.min(soonestCooldown, soonestProbe), now);
     return new GatewayError(429, "rate_limit_error", "no_deployments_available", null,
         "No deployment of model '" + group.name() + "' is available: all " + group.deployments().size()
-            + " are cooling down after failures. Retry in " + seconds + " s, or configure fallbacks.",
-        String.valueOf(seconds));
+            + (open == 0 ? " are cooling down" : " are cooling down or behind an open circuit") + " after failures. "
+            + "Retry in " + seconds + " s, or configure fallbacks.", String.valueOf(seconds));
+  }
+
+  private static long secondsUntil(long atMs, long nowMs) {
+    return Math.max(1, (atMs - nowMs + 999) / 1000);
   }
 
   private static GatewayError unknownModel(ModelRegistry registry, String model) {

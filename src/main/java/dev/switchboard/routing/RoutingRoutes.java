@@ -75,8 +75,8 @@ public final class RoutingRoutes {
     out.put("cooldown", new JsonObject().put("active", cooling)
         .put("until", cooling ? Instant.ofEpochMilli(state.cooldownUntilMs()).toString() : null)
         .put("reason", cooling ? state.cooldownReason() : null));
-    out.put("circuit_breaker", new JsonObject().put("state", state.breaker.state().name())
-        .put("failures", state.breaker.failureCount()));
+    out.put("circuit_breaker", new JsonObject().put("state", state.breaker.state(now).name())
+        .put("failures", state.breaker.failureCount(now)));
     out.put("health_check", state.healthy() == null ? null : new JsonObject().put("healthy", state.healthy())
         .put("error", state.healthError()).put("checked_at", Instant.ofEpochMilli(state.checkedAtMs()).toString()));
     return out;

@@ -55,6 +55,19 @@ final class Selection implements Candidates {
     return false;
   }
 
+  /**
+   * Panic mode (the whole group is unavailable and nothing else can serve the request): every open
+   * circuit whose probe interval has passed turns half-open, so one probe each goes through.
+   */
+  boolean hastenProbes() {
+    long now = states.now();
+    boolean any = false;
+    for (DeploymentState state : pool) {
+      any |= !state.coolingDown(now) && state.breaker.hasten(now);
+    }
+    return any;
+  }
+
   @Override
   public Deployment pick(Predicate<Deployment> take) {
     int n = pool.length;

@@ -214,4 +214,22 @@ class ConfigLoaderTest {
     assertEquals("redis://***@host:1", parse("router_settings: {redis_url: 'redis://u:secret@host:1'}\n", Map.of())
         .router().redis().describe(), "the password never in logs");
   }
+
+  @Test
+  void the_circuit_breaker_takes_a_failure_rate_over_a_minimum_volume_and_the_older_failure_threshold() {
+    CircuitBreakerSettings defaults = parse("model_list: []\n", Map.of()).router().routing().breaker();
+    assertEquals(CircuitBreakerSettings.defaults(), defaults);
+    assertEquals(50, defaults.failureRatePercent());
+    assertEquals(20, defaults.minimumRequests());
+    CircuitBreakerSettings set = parse("router_settings: {circuit_breaker: {failure_rate_threshold: 25, "
+        + "minimum_requests: 8, failure_window: 60, reset_timeout: 10, probe_interval: 2}}\n", Map.of())
+        .router().routing().breaker();
+    assertEquals(new CircuitBreakerSettings(25, 8, 60, 10, 2), set);
+    assertEquals(3, parse("router_settings: {circuit_breaker: {failure_threshold: 3}}\n", Map.of())
+        .router().routing().breaker().minimumRequests(), "the older key is the minimum volume");
+    assertEquals(7, parse("router_settings: {circuit_breaker: {minimum_number_of_calls: 7}}\n", Map.of())
+        .router().routing().breaker().minimumRequests(), "resilience4j's name");
+    assertTrue(failure("router_settings: {circuit_breaker: {failure_rate_threshold: 150}}\n").contains("percentage"));
+    assertTrue(failure("router_settings: {circuit_breaker: {max_failures: 3}}\n").contains("not a circuit_breaker setting"));
+  }
 }

@@ -230,4 +230,29 @@ class AnthropicTest extends GatewayTestBase {
     assertEquals("http://h/v1/messages", AnthropicAdapter.messagesUrl("http://h/v1/messages"));
     assertNull(AnthropicAdapter.finishReason(null));
   }
+
+  @Test
+  void a_request_the_gateway_cannot_translate_is_its_own_error_neither_retried_nor_sent(VertxTestContext ctx) {
+    // Past validation, but not translatable: an assistant turn whose tool calls are not objects.
+    JsonObject odd = conversation("claude");
+    odd.getJsonArray("messages").add(new JsonObject().put("role", "assistant").put("tool_calls", new JsonArray().add(1)))
+        .add(new JsonObject().put("role", "user").put("content", "And now?"));
+    chat(odd)
+        .compose(refused -> {
+          ctx.verify(() -> {
+            assertEquals(500, refused.statusCode(), refused.bodyAsString());
+            JsonObject error = refused.bodyAsJsonObject().getJsonObject("error");
+            assertEquals("request_not_translatable", error.getString("code"), error.encode());
+            assertFalse(error.getString("message").contains("api_base"), "not blamed on the configuration");
+            assertFalse(error.getString("message").contains("fallback"), "no fallback would help");
+            assertEquals("0", refused.getHeader("x-litellm-attempted-retries"), "the gateway's own error is not retried");
+            assertTrue(mock.received().isEmpty());
+          });
+          return chat(conversation("claude"));
+        })
+        .onComplete(ctx.succeeding(normal -> ctx.verify(() -> {
+          assertEquals(200, normal.statusCode(), normal.bodyAsString());
+          ctx.completeNow();
+        })));
+  }
 }

@@ -192,4 +192,82 @@ class MessagesEndpointTest extends GatewayTestBase {
       ctx.completeNow();
     })));
   }
+
+  /** Each malformed body, sent one after another; the answers in order. */
+  private Future<List<HttpResponse<Buffer>>> wave(String path, List<JsonObject> bodies) {
+    List<HttpResponse<Buffer>> answers = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (JsonObject body : bodies) {
+      chain = chain.compose(v -> client.post(gateway.port(), "127.0.0.1", path).sendJsonObject(body).map(r -> {
+        answers.add(r);
+        return null;
+      }));
+    }
+    return chain.map(v -> answers);
+  }
+
+  private static JsonObject withContent(JsonObject body, Object content) {
+    body.getJsonArray("messages").getJsonObject(0).put("content", content);
+    return body;
+  }
+
+  private static final List<Object> MALFORMED = List.of(new JsonArray().addNull(), new JsonArray().add(1).add(2),
+      new JsonArray().add(new JsonArray().add(new JsonArray())));
+
+  @Test
+  void malformed_tools_and_contents_are_a_400_naming_the_field_in_anthropics_shape_and_never_reach_a_deployment(
+      VertxTestContext ctx) {
+    List<JsonObject> bodies = new ArrayList<>();
+    List<String> params = new ArrayList<>();
+    for (Object shape : MALFORMED) {
+      bodies.add(request("gpt").put("tools", shape));
+      params.add("tools[0]");
+      bodies.add(withContent(request("gpt"), shape));
+      params.add("messages[0].content[0]");
+    }
+    wave("/v1/messages", bodies)
+        .compose(answers -> {
+          ctx.verify(() -> {
+            for (int i = 0; i < answers.size(); i++) {
+              HttpResponse<Buffer> answer = answers.get(i);
+              assertEquals(400, answer.statusCode(), bodies.get(i).encode() + " -> " + answer.bodyAsString());
+              JsonObject json = answer.bodyAsJsonObject();
+              assertEquals("error", json.getString("type"), "Anthropic's error shape: " + json.encode());
+              assertEquals("invalid_request_error", json.getJsonObject("error").getString("type"));
+              assertEquals(params.get(i), json.getJsonObject("error").getString("param"), json.encode());
+              assertTrue(json.getJsonObject("error").getString("message").startsWith(params.get(i)), json.encode());
+            }
+            assertTrue(mock.received().isEmpty(), "found at validation: no deployment was called");
+          });
+          return messages(request("gpt"));
+        })
+        .onComplete(ctx.succeeding(normal -> ctx.verify(() -> {
+          assertEquals(200, normal.statusCode(), normal.bodyAsString());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void chat_requests_with_contents_or_tools_that_are_not_objects_are_a_400_naming_the_field(VertxTestContext ctx) {
+    List<JsonObject> bodies = new ArrayList<>();
+    List<String> params = new ArrayList<>();
+    for (Object shape : MALFORMED) {
+      bodies.add(withContent(request("gpt"), shape).put("tools", new JsonArray()));
+      params.add("messages[0].content[0]");
+      bodies.add(request("gpt").put("tools", shape));
+      params.add("tools[0]");
+    }
+    bodies.add(withContent(request("gpt"), 42));
+    params.add("messages[0].content");
+    bodies.forEach(body -> body.remove("system"));
+    wave("/v1/chat/completions", bodies).onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
+      for (int i = 0; i < answers.size(); i++) {
+        HttpResponse<Buffer> answer = answers.get(i);
+        assertEquals(400, answer.statusCode(), bodies.get(i).encode() + " -> " + answer.bodyAsString());
+        assertEquals(params.get(i), answer.bodyAsJsonObject().getJsonObject("error").getString("param"));
+      }
+      assertTrue(mock.received().isEmpty());
+      ctx.completeNow();
+    })));
+  }
 }

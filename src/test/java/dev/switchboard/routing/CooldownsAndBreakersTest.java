@@ -198,7 +198,7 @@ class CooldownsAndBreakersTest extends RoutedTestBase {
     start(vertx, mock, TWO + "router_settings: {cooldown_time: 600}\n")
         .compose(g -> {
           DeploymentState flaky = gw.states().state("flaky");
-          flaky.breaker.open();
+          flaky.breaker.trip(gw.states().now(), "test");
           gw.states().coolDown(flaky, "test", 500, gw.states().now());
           return gw.get("/router/deployments", null);
         })

@@ -34,7 +34,10 @@ class FallbacksTest {
             + "\"type\":\"invalid_request_error\",\"code\":\"context_length_exceeded\"}}", Map.of()))
         .on("strict", Behaviour.error(400, "{\"error\":{\"message\":\"The response was filtered due to the prompt "
             + "triggering content management policy\",\"code\":\"content_filter\"}}", Map.of()))
-        .on("midway", Behaviour.ok().withChunks(10, 0).abortingAfter(2));
+        .on("midway", Behaviour.ok().withChunks(10, 0).abortingAfter(2))
+        .on("gone", Behaviour.error(404, "{\"error\":{\"message\":\"no such model upstream\"}}", Map.of()))
+        .on("picky", Behaviour.error(400, "{\"error\":{\"message\":\"temperature is out of range\"}}", Map.of()))
+        .on("overloaded", Behaviour.error(529, "{\"error\":{\"message\":\"Overloaded\"}}", Map.of()));
   }
 
   private static final String MODELS = """
@@ -48,6 +51,9 @@ class FallbacksTest {
         - {model_name: lenient, litellm_params: {model: openai/lenient, api_base: "$BASE", api_key: k}}
         - {model_name: streaming, litellm_params: {model: openai/midway, api_base: "$BASE", api_key: k}}
         - {model_name: lonely, litellm_params: {model: openai/down, api_base: "$BASE", api_key: k}}
+        - {model_name: gone, litellm_params: {model: openai/gone, api_base: "$BASE", api_key: k}}
+        - {model_name: picky, litellm_params: {model: openai/picky, api_base: "$BASE", api_key: k}}
+        - {model_name: overloaded, litellm_params: {model: openai/overloaded, api_base: "$BASE", api_key: k}}
       """;
 
   private Future<Routed> start(Vertx vertx, String routerSettings) {
@@ -127,6 +133,26 @@ class FallbacksTest {
           assertTrue(message.startsWith("no fallback configured for model group lonely (fallbacks: [{backup: [primary]}]); "
               + "last error: "), message);
           assertTrue(message.contains("overloaded"), message);
+          ctx.completeNow();
+        })));
+  }
+
+  /** The rule: fallbacks, and the note that none is configured, are for the deployment's failures, never for the request's own 4xx. */
+  @Test
+  void only_the_deployments_own_failures_say_that_no_fallback_is_configured(Vertx vertx, VertxTestContext ctx) {
+    start(vertx, "{num_retries: 0}")
+        .compose(g -> Future.all(gw.chat("gone"), gw.chat("picky"), gw.chat("overloaded")))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> gone = all.resultAt(0);
+          io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> picky = all.resultAt(1);
+          io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> overloaded = all.resultAt(2);
+          assertEquals(404, gone.statusCode());
+          assertTrue(Routed.errorMessage(gone).startsWith("The provider rejected the request"), Routed.errorMessage(gone));
+          assertEquals(400, picky.statusCode());
+          assertTrue(Routed.errorMessage(picky).startsWith("The provider rejected the request"), Routed.errorMessage(picky));
+          assertEquals(502, overloaded.statusCode());
+          assertTrue(Routed.errorMessage(overloaded).startsWith("no fallback configured for model group overloaded "
+              + "(fallbacks: []); last error: The provider failed"), Routed.errorMessage(overloaded));
           ctx.completeNow();
         })));
   }

@@ -84,6 +84,8 @@ public final class MockProvider {
 
   /** Completed when a streaming response is closed by the gateway before it ended. */
   public volatile io.vertx.core.Promise<Void> streamClosedEarly = io.vertx.core.Promise.promise();
+  /** Successful answers begun (their headers written, or about to be), over all models. */
+  public final java.util.concurrent.atomic.AtomicLong answersStarted = new java.util.concurrent.atomic.AtomicLong();
   /** Bytes a flooding stream has written so far. */
   public final java.util.concurrent.atomic.AtomicLong floodSent = new java.util.concurrent.atomic.AtomicLong();
 
@@ -215,6 +217,7 @@ public final class MockProvider {
           .end(behaviour.errorBody() == null ? "" : behaviour.errorBody());
       return;
     }
+    answersStarted.incrementAndGet();
     if (Boolean.TRUE.equals(body.getValue("stream"))) {
       stream(response, body, model, behaviour);
       return;
