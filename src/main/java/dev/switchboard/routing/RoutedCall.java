@@ -278,9 +278,10 @@ final class RoutedCall {
     }
     GatewayError original = GatewayError.of(failure);
     ErrorClass errorClass = ErrorClass.of(original);
-    // No fallback helps the request's own error (400, 404, 422) or the gateway's, so none is tried or named.
+    // No fallback helps the request's own error (400, 422) or the gateway's, so none is tried or named. An upstream
+    // 404 is the deployment's (its provider lacks the model the config names): another group may well have it.
     if (errorClass == ErrorClass.BAD_REQUEST || errorClass == ErrorClass.UNPROCESSABLE_ENTITY
-        || errorClass == ErrorClass.NOT_FOUND || Blame.of(original) == Blame.GATEWAY
+        || Blame.of(original) == Blame.GATEWAY
         || (spec.response() != null && spec.response().headWritten())) {
       return Future.failedFuture(original);
     }

@@ -124,6 +124,17 @@ class FallbacksTest {
   }
 
   @Test
+  void a_group_whose_provider_lacks_the_model_falls_back(Vertx vertx, VertxTestContext ctx) {
+    start(vertx, "{num_retries: 0, fallbacks: [{gone: [backup]}]}")
+        .compose(g -> gw.chat("gone"))
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertEquals(200, r.statusCode(), r.bodyAsString());
+          assertEquals("backup", r.getHeader("x-litellm-model-group"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void without_a_fallback_the_error_says_so_plainly_with_the_original_status(Vertx vertx, VertxTestContext ctx) {
     start(vertx, "{num_retries: 0, fallbacks: [{backup: [primary]}]}")
         .compose(g -> gw.chat("lonely"))
@@ -137,7 +148,10 @@ class FallbacksTest {
         })));
   }
 
-  /** The rule: fallbacks, and the note that none is configured, are for the deployment's failures, never for the request's own 4xx. */
+  /**
+   * The rule: fallbacks, and the note that none is configured, are for the deployment's failures (an upstream 404
+   * among them: its provider lacks the model), never for the request's own 400 or 422.
+   */
   @Test
   void only_the_deployments_own_failures_say_that_no_fallback_is_configured(Vertx vertx, VertxTestContext ctx) {
     start(vertx, "{num_retries: 0}")
@@ -147,7 +161,8 @@ class FallbacksTest {
           io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> picky = all.resultAt(1);
           io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> overloaded = all.resultAt(2);
           assertEquals(404, gone.statusCode());
-          assertTrue(Routed.errorMessage(gone).startsWith("The provider rejected the request"), Routed.errorMessage(gone));
+          assertTrue(Routed.errorMessage(gone).startsWith("no fallback configured for model group gone (fallbacks: []); "
+              + "last error: The provider rejected the request"), Routed.errorMessage(gone));
           assertEquals(400, picky.statusCode());
           assertTrue(Routed.errorMessage(picky).startsWith("The provider rejected the request"), Routed.errorMessage(picky));
           assertEquals(502, overloaded.statusCode());
