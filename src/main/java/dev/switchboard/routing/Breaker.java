@@ -42,6 +42,7 @@ final class Breaker {
   private volatile State state = State.CLOSED;
   private long openedAtMs;
   private boolean probing;
+  private long probeStartedAtMs;
 
   Breaker(Rule rule, Listener listener) {
     this.rule = rule;
@@ -81,6 +82,7 @@ final class Breaker {
     }
     if (state == State.HALF_OPEN && !probing) {
       probing = true;
+      probeStartedAtMs = nowMs;
       return Permit.PROBE;
     }
     return Permit.REFUSED;
@@ -162,6 +164,10 @@ final class Breaker {
   private void refresh(long nowMs) {
     if (state == State.OPEN && nowMs >= openedAtMs + rule.resetMs()) {
       half("reset_timeout passed");
+    } else if (state == State.HALF_OPEN && probing && nowMs >= probeStartedAtMs + rule.resetMs()) {
+      // A probe with no verdict after a whole reset timeout (a provider that never answers, a lost
+      // outcome) must not keep the deployment out for good: the next call probes too.
+      probing = false;
     }
   }
 

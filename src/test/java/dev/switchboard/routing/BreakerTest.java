@@ -70,6 +70,14 @@ class BreakerTest {
   }
 
   @Test
+  void a_probe_without_a_verdict_for_a_whole_reset_timeout_lets_the_next_call_probe() {
+    calls(0, 20, true);
+    assertEquals(Breaker.Permit.PROBE, breaker.acquire(30_000), "half-open after the reset timeout");
+    assertEquals(Breaker.Permit.REFUSED, breaker.acquire(40_000), "one probe at a time");
+    assertEquals(Breaker.Permit.PROBE, breaker.acquire(60_000), "the silent probe no longer holds the deployment out");
+  }
+
+  @Test
   void in_panic_mode_it_is_probed_every_probe_interval_instead_of_every_reset_timeout() {
     calls(0, 20, true);
     assertFalse(breaker.hasten(999), "not before the probe interval");
