@@ -161,6 +161,7 @@ final class RoutedCall {
           guard.tryComplete();
         }
       });
+      trace.providerCalled = true;
       owner.bus().<RelayResult>requestUnbounded(Addresses.RELAY_CALL, call).onComplete(relayed -> {
         if (relayed.failed() && tripsBreaker(GatewayError.of(relayed.cause()))) {
           guard.tryFail(relayed.cause());
