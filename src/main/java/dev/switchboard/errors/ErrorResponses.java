@@ -1,5 +1,6 @@
 package dev.switchboard.errors;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -16,9 +17,10 @@ public final class ErrorResponses {
   private ErrorResponses() {
   }
 
-  public static void write(HttpServerResponse response, GatewayError error) {
+  /** @return when the answer is written (at once when a response had already begun) */
+  public static Future<Void> write(HttpServerResponse response, GatewayError error) {
     if (response.headWritten() || response.closed()) {
-      return;
+      return Future.succeededFuture();
     }
     response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     if (error.retryAfter() != null) {
@@ -29,6 +31,6 @@ public final class ErrorResponses {
     if (requestId != null) {
       body.getJsonObject("error").put("request_id", requestId);
     }
-    response.end(body.toBuffer());
+    return response.end(body.toBuffer());
   }
 }
