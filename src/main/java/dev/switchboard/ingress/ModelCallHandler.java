@@ -176,7 +176,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     GatewayError error = outcome.failed() ? GatewayError.of(outcome.cause()) : result.streamError();
     Usage usage = result == null ? Usage.NONE : result.usage();
     if (!response.headWritten()) {
-      response.putHeader(COST_HEADER, Double.toString(prices.of(exchange.trace.deployment()).cost(usage)));
+      response.putHeader(COST_HEADER, RelayCall.costText(prices.of(exchange.trace.deployment()).cost(usage)));
     }
     if (outcome.failed()) {
       ErrorResponses.write(response, error);

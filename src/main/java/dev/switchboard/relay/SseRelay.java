@@ -149,7 +149,7 @@ final class SseRelay {
     finish();
     Usage usage = usage();
     if (call.costOf() != null && client.isChunked()) {
-      client.putTrailer(RelayCall.COST_HEADER, Double.toString(call.costOf().applyAsDouble(usage)));
+      client.putTrailer(RelayCall.COST_HEADER, RelayCall.costText(call.costOf().applyAsDouble(usage)));
     }
     client.end();
     result.complete(new RelayResult(null, usage, firstByteNanos, null, false));
