@@ -7,6 +7,7 @@ import dev.switchboard.errors.GatewayError;
 import dev.switchboard.keys.DirectoryRoutes;
 import dev.switchboard.keys.KeyRoutes;
 import dev.switchboard.log.Logs;
+import dev.switchboard.log.Redactor;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.doctor.Doctor;
 import dev.switchboard.provider.Operation;
@@ -126,8 +127,9 @@ public final class HttpIngressVerticle extends VerticleBase {
     router.get("/metrics/").handler(new MetricsHandler(bus, settings.metrics(), settings.metricsAuth()));
     router.get("/health/doctor").handler(new DoctorHandler(bus, settings.doctor()));
 
+    // Paths are echoed with any key in them masked: /key/sk-.../regenerate is a secret in a URL.
     router.route().last().handler(ctx -> ErrorResponses.write(ctx.response(), GatewayError.notFound("not_found", null,
-        "No endpoint " + ctx.request().method() + " " + ctx.request().path()
+        "No endpoint " + ctx.request().method() + " " + Redactor.redact(ctx.request().path())
             + ". Try POST /v1/chat/completions or GET /v1/models.")));
     // The rest of an oversized body is never read, so its connection cannot carry another request.
     router.errorHandler(413, ctx -> ClientConnections.answerAndClose(ctx, new GatewayError(413,
@@ -136,7 +138,8 @@ public final class HttpIngressVerticle extends VerticleBase {
     router.errorHandler(403, Cors::refused);
     router.errorHandler(405, ctx -> ErrorResponses.write(ctx.response(), new GatewayError(405,
         "invalid_request_error", "method_not_allowed", null,
-        "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path() + ".", null)));
+        "Method " + ctx.request().method() + " is not allowed on " + Redactor.redact(ctx.request().path()) + ".",
+        null)));
     router.errorHandler(400, ctx -> ErrorResponses.write(ctx.response(),
         GatewayError.badRequest(null, "The request could not be read: malformed HTTP request or body.")));
     router.errorHandler(500, this::internalError);
