@@ -1,6 +1,5 @@
 package dev.switchboard.errors;
 
-import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -17,10 +16,9 @@ public final class ErrorResponses {
   private ErrorResponses() {
   }
 
-  /** @return when the answer is written (at once when a response had already begun) */
-  public static Future<Void> write(HttpServerResponse response, GatewayError error) {
+  public static void write(HttpServerResponse response, GatewayError error) {
     if (response.headWritten() || response.closed()) {
-      return Future.succeededFuture();
+      return;
     }
     response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     if (error.retryAfter() != null) {
@@ -31,6 +29,6 @@ public final class ErrorResponses {
     if (requestId != null) {
       body.getJsonObject("error").put("request_id", requestId);
     }
-    return response.end(body.toBuffer());
+    response.end(body.toBuffer());
   }
 }

@@ -123,7 +123,8 @@ final class ClientConnections {
       return;
     }
     ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-    ErrorResponses.write(ctx.response(), error).onComplete(written -> connection.close());
+    ctx.addEndHandler(written -> connection.close());
+    ErrorResponses.write(ctx.response(), error);
   }
 
   /**

@@ -145,6 +145,7 @@ final class RoutedCall {
     state.started(owner.states().now());
     state.inFlight.incrementAndGet();
     announce(deployment);
+    trace.providerCalled = true;
     long attemptStart = System.nanoTime();
     Promise<Integer> responded = Promise.promise();
     RelayCall call = new RelayCall(spec.requestId(), spec.operation(), timed(deployment), spec.body(), spec.stream(),
@@ -161,7 +162,6 @@ final class RoutedCall {
           guard.tryComplete();
         }
       });
-      trace.providerCalled = true;
       owner.bus().<RelayResult>requestUnbounded(Addresses.RELAY_CALL, call).onComplete(relayed -> {
         if (relayed.failed() && tripsBreaker(GatewayError.of(relayed.cause()))) {
           guard.tryFail(relayed.cause());
