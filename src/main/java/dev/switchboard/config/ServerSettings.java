@@ -27,9 +27,6 @@ public record ServerSettings(double headerTimeoutSeconds, double bodyTimeoutSeco
   public static final double DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
   public static final String ANY_ORIGIN = "*";
 
-  public static final ServerSettings DEFAULTS = new ServerSettings(DEFAULT_HEADER_TIMEOUT_SECONDS,
-      DEFAULT_BODY_TIMEOUT_SECONDS, DEFAULT_IDLE_TIMEOUT_SECONDS, List.of(ANY_ORIGIN), false);
-
   public boolean anyOrigin() {
     return corsOrigins.contains(ANY_ORIGIN);
   }

@@ -14,12 +14,13 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What a client may do with a connection. Malformed HTTP framing is answered 400 and the connection
- * closed, quietly: it is the client's error, not the gateway's. And time is bounded: a new connection
- * must deliver a whole request head within the header timeout, a request's body must arrive whole
- * within the body timeout (else 408), and a kept-alive connection with no request in flight is closed after
- * the idle timeout. A request in flight is never cut by these, however long its answer takes: Netty's
- * idle timeout would cut a slow provider's answer, and it has no header-read timeout at all.
+ * What a client may do with a connection. Time is bounded: a new connection must deliver a whole
+ * request head within the header timeout, a request's body must arrive whole within the body timeout
+ * (else 408), and a kept-alive connection with no request in flight is closed after the idle timeout.
+ * Once a request's body is in, nothing here times it, however long its answer takes: Netty's idle
+ * timeout would cut a slow provider's answer, and it has no header-read timeout at all. A request
+ * refused before its body was read (408, 413, broken framing) closes its connection, and a client's
+ * broken framing or departure logs nothing: it is the client's error, not the gateway's.
  * One per ingress instance; everything here runs on that instance's event loop.
  */
 final class ClientConnections {
@@ -107,7 +108,7 @@ final class ClientConnections {
       ctx.request().connection().close();
       return;
     }
-    answerAndClose(ctx, new GatewayError(408, "timeout_error", "request_timeout", null, "The request body did not arrive "
+    answerAndClose(ctx, new GatewayError(408, "timeout", "client_body_timeout", null, "The request body did not arrive "
         + "whole within " + bodyMs / 1000.0 + " s (general_settings.client_body_timeout_seconds). Send the whole body "
         + "at once, with a Content-Length or a last chunk that matches what is sent.", null));
   }
@@ -129,8 +130,9 @@ final class ClientConnections {
 
   /**
    * The route-wide first failure handler: a request whose framing broke while its body was read (an
-   * invalid chunk, a chunk too long) is answered 400 and closed; one whose client left is dropped
-   * without a word. Anything else goes on to the router's error handlers.
+   * invalid chunk, a chunk too long) is answered 400 and closed (Vert.x closes such a connection at
+   * once, so the answer may not get out); one whose client left is dropped without a word. Anything
+   * else goes on to the router's error handlers.
    */
   static void framingFailure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
