@@ -172,7 +172,7 @@ public final class Gateway {
               config.observability().metricsAuth(), new Doctor(vertx, config.source(), db == null ? null : db.pool()),
               config.general().gracefulShutdownSeconds(), routing,
               () -> config.router().redis() == null ? null : limiter.redisAvailable() ? "connected" : "unavailable",
-              tracing, reloader);
+              tracing, reloader, config.general().server());
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RateLimitVerticle(bus, limiter)))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))

@@ -97,7 +97,8 @@ public final class ConfigLoader {
         litellmSection.bool("json_logs", false), TracingSettings.read(litellmSection, env));
     YamlSection routerSection = root.section("router_settings");
     RoutingSettings routing = RoutingSettingsReader.read(routerSection, litellmSection, generalSection);
-    GeneralSettings general = general(generalSection, ignored);
+    ServerSettings server = ServerSettings.read(generalSection, env);
+    GeneralSettings general = general(generalSection, server, ignored);
     RouterSettings router = router(routerSection, routing, ignored);
     LitellmSettings litellm = litellm(litellmSection, ignored);
     ignored.addAll(0, root.unread());
@@ -181,7 +182,7 @@ public final class ConfigLoader {
     }
   }
 
-  private GeneralSettings general(YamlSection section, List<String> ignored) {
+  private GeneralSettings general(YamlSection section, ServerSettings server, List<String> ignored) {
     EnvValue masterKey = section.envString("master_key");
     if (masterKey.isMissingVariable()) {
       throw new StartupException("general_settings.master_key refers to os.environ/" + masterKey.unsetVariable()
@@ -215,7 +216,7 @@ public final class ConfigLoader {
         maxSize == null ? GeneralSettings.DEFAULT_MAX_REQUEST_SIZE_MB : maxSize,
         embeddedDir == null ? GeneralSettings.DEFAULT_EMBEDDED_DATABASE_DIR : embeddedDir, maxParallel, globalMaxParallel,
         drain == null ? GeneralSettings.DEFAULT_GRACEFUL_SHUTDOWN_SECONDS : drain,
-        poolSize == null ? GeneralSettings.DEFAULT_DATABASE_POOL_SIZE : poolSize);
+        poolSize == null ? GeneralSettings.DEFAULT_DATABASE_POOL_SIZE : poolSize, server);
   }
 
   private static Integer positive(YamlSection section, String key) {

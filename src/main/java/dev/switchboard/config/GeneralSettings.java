@@ -11,10 +11,11 @@ package dev.switchboard.config;
  * @param databasePoolSize    {@code database_connection_pool_limit}: Postgres connections this gateway may hold
  * @param gracefulShutdownSeconds {@code graceful_shutdown_seconds}: how long a stopping gateway lets requests
  *                            and streams in flight finish before it closes their connections
+ * @param server              the HTTP server's client timeouts and CORS
  */
 public record GeneralSettings(EnvValue masterKey, String databaseUrl, double maxRequestSizeMb, String embeddedDatabaseDir,
     Integer maxParallelRequests, Integer globalMaxParallelRequests, double gracefulShutdownSeconds,
-    int databasePoolSize) {
+    int databasePoolSize, ServerSettings server) {
 
   public static final int DEFAULT_DATABASE_POOL_SIZE = 8;
 

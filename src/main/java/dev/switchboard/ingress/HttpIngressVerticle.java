@@ -2,11 +2,13 @@ package dev.switchboard.ingress;
 
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
+import dev.switchboard.config.ServerSettings;
 import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.keys.DirectoryRoutes;
 import dev.switchboard.keys.KeyRoutes;
 import dev.switchboard.log.Logs;
+import dev.switchboard.log.Redactor;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.doctor.Doctor;
 import dev.switchboard.provider.Operation;
@@ -51,11 +53,12 @@ public final class HttpIngressVerticle extends VerticleBase {
    * @param redisStatus     Redis as readiness reports it: connected, unavailable, or null when not configured
    * @param tracing         request spans, or off
    * @param reloader        POST /config/reload
+   * @param server          client timeouts and CORS
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, LiveModels models,
       long startedEpochSeconds, KeyRoutes keyRoutes, DirectoryRoutes directoryRoutes, PriceBook prices,
       SpendRoutes spendRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor, double drainSeconds,
-      Routing routing, Supplier<String> redisStatus, Tracing tracing, ConfigReloader reloader) {
+      Routing routing, Supplier<String> redisStatus, Tracing tracing, ConfigReloader reloader, ServerSettings server) {
   }
 
   private final Bus bus;
@@ -75,16 +78,22 @@ public final class HttpIngressVerticle extends VerticleBase {
         .setPort(settings.port() == 0 ? -1 : settings.port())
         .setTcpNoDelay(true)
         .setCompressionSupported(false)
+        // HTTP/1.1 only: with h2c on, Vert.x sees a connection (and its timers start) only once its
+        // first bytes tell the protocol, so a silent connection would never be timed.
+        .setHttp2ClearTextEnabled(false)
         // Every response is written on its connection's event loop, so writes go straight to the
         // channel: no cross-thread write queue per connection (a 4 KB array each, measured).
         .setStrictThreadMode(true));
-    return server.requestHandler(router()).listen().onSuccess(bound -> settings.boundPort().set(bound.actualPort()));
+    ClientConnections connections = new ClientConnections(vertx, settings.server());
+    return server.connectionHandler(connections::connected).requestHandler(router(connections)).listen().onSuccess(bound -> settings.boundPort().set(bound.actualPort()));
   }
 
-  private Router router() {
+  private Router router(ClientConnections connections) {
     Router router = Router.router(vertx);
+    router.route().handler(connections::requestArrived).failureHandler(ClientConnections::framingFailure);
     // Every request gets its id first, so every answer (errors included) and log line can carry it.
     router.route().handler(RequestIds::assign);
+    router.route().handler(Cors.handler(settings.server()));
     InfoHandlers info = new InfoHandlers(bus, settings.models(), settings.startedEpochSeconds(),
         settings.keyRoutes() != null, settings.routing().states(), settings.redisStatus());
     // Checked while reading: a body over the limit is refused as soon as it is known, not buffered.
@@ -119,15 +128,19 @@ public final class HttpIngressVerticle extends VerticleBase {
     router.get("/metrics/").handler(new MetricsHandler(bus, settings.metrics(), settings.metricsAuth()));
     router.get("/health/doctor").handler(new DoctorHandler(bus, settings.doctor()));
 
+    // Paths are echoed with any key in them masked: /key/sk-.../regenerate is a secret in a URL.
     router.route().last().handler(ctx -> ErrorResponses.write(ctx.response(), GatewayError.notFound("not_found", null,
-        "No endpoint " + ctx.request().method() + " " + ctx.request().path()
+        "No endpoint " + ctx.request().method() + " " + Redactor.redact(ctx.request().path())
             + ". Try POST /v1/chat/completions or GET /v1/models.")));
-    router.errorHandler(413, ctx -> ErrorResponses.write(ctx.response(), new GatewayError(413,
+    // The rest of an oversized body is never read, so its connection cannot carry another request.
+    router.errorHandler(413, ctx -> ClientConnections.answerAndClose(ctx, new GatewayError(413,
         "invalid_request_error", "request_too_large", null, "The request body is larger than "
             + settings.maxBodyBytes() / (1024 * 1024.0) + " MB (general_settings.max_request_size_mb).", null)));
+    router.errorHandler(403, Cors::refused);
     router.errorHandler(405, ctx -> ErrorResponses.write(ctx.response(), new GatewayError(405,
         "invalid_request_error", "method_not_allowed", null,
-        "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path() + ".", null)));
+        "Method " + ctx.request().method() + " is not allowed on " + Redactor.redact(ctx.request().path()) + ".",
+        null)));
     router.errorHandler(400, ctx -> ErrorResponses.write(ctx.response(),
         GatewayError.badRequest(null, "The request could not be read: malformed HTTP request or body.")));
     router.errorHandler(500, this::internalError);

@@ -43,7 +43,7 @@ import java.util.logging.Logger;
 
 /**
  * {@code POST /v1/chat/completions}, {@code /v1/completions}, {@code /v1/embeddings}: parse, then
- * auth → rate limit over the event bus → routing ({@link CallRouter}: router → budget → relay, with
+ * auth → model exists and the key may use it → rate limit over the event bus → routing ({@link CallRouter}: router → budget → relay, with
  * retries and fallbacks), then answer and hand the outcome to spend. Each stage can answer early
  * with an error; failures become HTTP answers in one place ({@link #finish}).
  */
@@ -115,7 +115,9 @@ final class ModelCallHandler implements Handler<RoutingContext> {
             new AuthCheck(Credentials.from(ctx.request().headers()))), exchange.spans.start("auth"))
         .compose(principal -> {
           exchange.principal = principal;
-          return acquire(exchange);
+          // Checked before the limiter, which must not count a request the gateway refuses anyway.
+          GatewayError refused = calls.refusal(exchange.call.model(), principal);
+          return refused != null ? Future.failedFuture(refused) : acquire(exchange);
         })
         .compose(permit -> {
           permit.headers().forEach(response::putHeader);
@@ -162,9 +164,11 @@ final class ModelCallHandler implements Handler<RoutingContext> {
   private void finish(Exchange exchange, HttpServerResponse response, AsyncResult<RelayResult> outcome) {
     RelayResult result = outcome.result();
     if (exchange.permit != null) {
-      // Before answering, so the caller's next request already sees this one's slot and tokens given back.
-      bus.send(Addresses.RATELIMIT_RELEASE, new Release(exchange.permit, exchange.trace.heldSlot(),
-          result == null ? Usage.NONE : result.usage()));
+      // Before answering, so the caller's next request already sees this one's slot and tokens given back;
+      // a request refused after the limiter (budget, routing) before any provider call counts for nothing.
+      bus.send(Addresses.RATELIMIT_RELEASE, outcome.failed() && !exchange.trace.providerCalled()
+          ? Release.refused(exchange.permit, exchange.trace.heldSlot())
+          : new Release(exchange.permit, exchange.trace.heldSlot(), result == null ? Usage.NONE : result.usage()));
     }
     if (outcome.failed() && !(outcome.cause() instanceof GatewayError)) {
       Logs.request(LOG, Level.SEVERE, exchange.requestId, "Request failed inside the gateway", outcome.cause());
@@ -172,7 +176,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     GatewayError error = outcome.failed() ? GatewayError.of(outcome.cause()) : result.streamError();
     Usage usage = result == null ? Usage.NONE : result.usage();
     if (!response.headWritten()) {
-      response.putHeader(COST_HEADER, Double.toString(prices.of(exchange.trace.deployment()).cost(usage)));
+      response.putHeader(COST_HEADER, RelayCall.costText(prices.of(exchange.trace.deployment()).cost(usage)));
     }
     if (outcome.failed()) {
       ErrorResponses.write(response, error, operation == Operation.MESSAGES);

@@ -1,5 +1,7 @@
 package dev.switchboard.ingress;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.provider.CallBody;
 import dev.switchboard.provider.Operation;
@@ -7,9 +9,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.regex.Pattern;
 
 /** A parsed, validated body of a model call: chat, text completion, embeddings, or Anthropic messages. */
 public record ModelRequest(Operation operation, CallBody body, String model, boolean stream, boolean includeUsage) {
+
+  /** Where Jackson says a nested token started: "[Source: REDACTED (...); line: 1, column: 1]". */
+  private static final Pattern SOURCE = Pattern.compile("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]");
 
   /** @throws GatewayError 400 naming the first problem found */
   public static ModelRequest parse(Operation operation, Buffer raw) {
@@ -82,6 +88,9 @@ public record ModelRequest(Operation operation, CallBody body, String model, boo
     if (raw == null || raw.length() == 0) {
       throw GatewayError.badRequest(null, "The request body is empty; send a JSON object with 'model' and 'messages'.");
     }
+    if (!startsAnObject(raw)) {
+      throw GatewayError.badRequest(null, "The request body must be a JSON object ({...}) with 'model' and 'messages'.");
+    }
     try {
       return new JsonObject(raw);
     } catch (DecodeException | ClassCastException e) {
@@ -111,15 +120,31 @@ public record ModelRequest(Operation operation, CallBody body, String model, boo
     return bool;
   }
 
-  /** Jackson's first sentence, without the echo of the input it appends. */
-  private static String shortReason(Exception e) {
-    String message = String.valueOf(e.getMessage());
-    int source = message.indexOf("\n at [Source");
-    if (source < 0) {
-      source = message.indexOf(" at [Source");
+  /** Whether the first character past any white space opens an object. */
+  private static boolean startsAnObject(Buffer raw) {
+    for (int i = 0; i < raw.length(); i++) {
+      byte b = raw.getByte(i);
+      if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+        return b == '{';
+      }
     }
-    String reason = source > 0 ? message.substring(0, source) : message;
-    reason = reason.replace("Failed to decode:", "").replace('\n', ' ').trim();
-    return reason.length() > 200 ? reason.substring(0, 200) + "..." : reason;
+    return false;
+  }
+
+  /** Jackson's reason, without its internals (source locations, feature names, Java types), and where. */
+  private static String shortReason(Exception e) {
+    Throwable cause = e;
+    while (cause != null && !(cause instanceof JsonProcessingException)) {
+      cause = cause.getCause();
+    }
+    if (!(cause instanceof JsonProcessingException json)) {
+      return "malformed JSON";
+    }
+    String reason = SOURCE.matcher(String.valueOf(json.getOriginalMessage())).replaceAll("line $1, column $2")
+        .replace('\n', ' ').trim();
+    reason = reason.length() > 200 ? reason.substring(0, 200) + "..." : reason;
+    JsonLocation at = json.getLocation();
+    return at == null || at.getLineNr() < 1 ? reason
+        : reason + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
   }
 }

@@ -37,6 +37,7 @@ public final class KeyRoutes {
     router.post("/key/update").handler(body).handler(Admin.route(bus, this::update));
     router.post("/key/delete").handler(body).handler(Admin.route(bus, this::delete));
     router.post("/key/regenerate").handler(body).handler(Admin.route(bus, this::regenerate));
+    router.post("/key/:key/regenerate").handler(body).handler(Admin.route(bus, this::regenerate));
     router.post("/key/block").handler(body).handler(Admin.route(bus, ctx -> setBlocked(ctx, true)));
     router.post("/key/unblock").handler(body).handler(Admin.route(bus, ctx -> setBlocked(ctx, false)));
     router.get("/key/list").handler(Admin.route(bus, this::list));
@@ -72,8 +73,10 @@ public final class KeyRoutes {
   }
 
   /** A new value for an existing key, settings kept; the old value stops working at once. */
+  /** LiteLLM's two forms: {@code POST /key/regenerate {"key": ...}} and {@code POST /key/{key}/regenerate}. */
   private Future<JsonObject> regenerate(RoutingContext ctx) {
-    String oldHash = KeySecrets.hash(keyParam(Admin.body(ctx)));
+    String named = ctx.pathParam("key");
+    String oldHash = KeySecrets.hash(named != null ? named : keyParam(Admin.body(ctx)));
     String key = KeySecrets.newKey();
     return existing(store.replaceSecret(oldHash, KeySecrets.hash(key), KeySecrets.displayName(key)))
         .map(renewed -> {

@@ -64,6 +64,13 @@ final class LocalCounters {
     }
   }
 
+  /** Takes back all that {@link #acquire} counted for one request admitted in {@code admittedWindow}. */
+  void refund(List<Scope> scopes, long admittedWindow, long estimate) {
+    for (Scope scope : scopes) {
+      counter(scope).undo(scope, admittedWindow, estimate);
+    }
+  }
+
   int size() {
     return counters.size();
   }

@@ -37,7 +37,8 @@ public final class RateLimiter {
   private static final int MAX_PENDING_RELEASES = 100_000;
 
   /** A release that could not reach Redis, replayed when it is back. */
-  private record PendingRelease(List<Scope> scopes, long window, long nowMs, long estimate, long actual) {
+  private record PendingRelease(List<Scope> scopes, long window, long nowMs, long estimate, long actual,
+      boolean refused) {
   }
 
   private final Vertx vertx;
@@ -181,8 +182,9 @@ public final class RateLimiter {
   }
 
   /**
-   * Gives back what a granted permit holds, correcting its token estimate by the actual usage;
-   * completes when the counters (in Redis: Redis's) have it, never with a failure.
+   * Gives back what a granted permit holds, correcting its token estimate by the actual usage (a
+   * refused request gives back its request count and estimate whole); completes when the counters
+   * (in Redis: Redis's) have it, never with a failure.
    */
   public Future<Void> release(Release release) {
     Permit permit = release.permit();
@@ -203,10 +205,15 @@ public final class RateLimiter {
       proxyInFlight.decrementAndGet();
     }
     if (!permit.inRedis()) {
-      local.release(permit.scopes(), permit.window(), now, permit.estimatedTokens(), actual);
+      if (release.refused()) {
+        local.refund(permit.scopes(), permit.window(), permit.estimatedTokens());
+      } else {
+        local.release(permit.scopes(), permit.window(), now, permit.estimatedTokens(), actual);
+      }
       return corrected.andThen(done -> inFlight.decrementAndGet());
     }
-    PendingRelease toSend = new PendingRelease(permit.scopes(), permit.window(), now, permit.estimatedTokens(), actual);
+    PendingRelease toSend = new PendingRelease(permit.scopes(), permit.window(), now, permit.estimatedTokens(), actual,
+        release.refused());
     if (redisDown.get()) {
       keepForLater(toSend);
       return corrected.andThen(done -> inFlight.decrementAndGet());
@@ -236,11 +243,12 @@ public final class RateLimiter {
   }
 
   private Future<Void> send(PendingRelease release) {
-    return redis.release(release.scopes(), release.window(), release.nowMs(), release.estimate(), release.actual())
-        .onFailure(failure -> {
-          redisFailed(failure);
-          keepForLater(release);
-        });
+    Future<Void> sent = release.refused() ? redis.refund(release.scopes(), release.window(), release.estimate())
+        : redis.release(release.scopes(), release.window(), release.nowMs(), release.estimate(), release.actual());
+    return sent.onFailure(failure -> {
+      redisFailed(failure);
+      keepForLater(release);
+    });
   }
 
   private void keepForLater(PendingRelease release) {

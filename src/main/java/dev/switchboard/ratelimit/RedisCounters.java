@@ -198,6 +198,15 @@ final class RedisCounters {
     return adjust(scopes, sameWindow ? admittedWindow : window, window, 0, sameWindow ? actual - estimate : actual, -1);
   }
 
+  /** A request refused after admission: its request, its estimate and its in-flight count are taken back. */
+  Future<Void> refund(List<Scope> scopes, long admittedWindow, long estimate) {
+    for (Scope scope : scopes) {
+      seen.remove(scope.redisPrefix() + "r");
+      seen.remove(scope.redisPrefix() + "t");
+    }
+    return adjust(scopes, admittedWindow, admittedWindow, -1, -estimate, -1);
+  }
+
   private Future<Void> adjust(List<Scope> scopes, long tokenWindow, long window, long requests, long tokens,
       long parallel) {
     List<Request> scripts = new ArrayList<>();

@@ -8,6 +8,8 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
 import dev.switchboard.spend.Usage;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -40,6 +42,20 @@ public record RelayCall(
 
   /** LiteLLM's cost header; a stream's cost is known at its end, so it comes as a trailer there. */
   public static final String COST_HEADER = "x-litellm-response-cost";
+  /** Enough for any price (a token costs 1e-8 USD or more), and short of a double's noise. */
+  private static final MathContext COST_DIGITS = new MathContext(12);
+
+  /**
+   * A cost as {@link #COST_HEADER} carries it: a plain decimal in USD, {@code 0.0000033} rather
+   * than {@code 3.2999999999999997E-6} (LiteLLM writes Python's {@code 3.3e-06}; a plain decimal
+   * parses the same everywhere, and no exponent surprises a shell or a spreadsheet).
+   */
+  public static String costText(double usd) {
+    if (!Double.isFinite(usd) || usd == 0) {
+      return "0";
+    }
+    return new BigDecimal(usd).round(COST_DIGITS).stripTrailingZeros().toPlainString();
+  }
 
   public RelayCall(String requestId, Operation operation, Deployment deployment, CallBody body, boolean stream,
       boolean includeUsage, HttpServerResponse response, MultiMap clientHeaders, long startNanos) {

@@ -168,7 +168,7 @@ final class SseRelay {
   /** The end of the stream, with what it cost (the amount its spend row is charged) as a trailer. */
   private void endWithCost(Usage usage) {
     if (call.costOf() != null && client.isChunked()) {
-      client.putTrailer(RelayCall.COST_HEADER, Double.toString(call.costOf().applyAsDouble(usage)));
+      client.putTrailer(RelayCall.COST_HEADER, RelayCall.costText(call.costOf().applyAsDouble(usage)));
     }
     client.end();
   }

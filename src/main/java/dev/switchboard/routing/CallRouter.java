@@ -1,5 +1,6 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.auth.Principal;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.config.RoutingSettings;
 import dev.switchboard.errors.GatewayError;
@@ -41,6 +42,11 @@ public final class CallRouter {
     this.bus = bus;
     this.router = router;
     this.requestTimeoutSeconds = requestTimeoutSeconds;
+  }
+
+  /** Whether {@code model} exists and {@code principal} may use it: the 404 or 403 to answer, or null. */
+  public GatewayError refusal(String model, Principal principal) {
+    return router.refusal(model, principal);
   }
 
   /** The answer of one admitted call; {@code trace} tells the caller which deployment served it. */

@@ -21,6 +21,8 @@ public final class CallTrace {
   int retries;
   int fallbacks;
   long providerNanos;
+  /** An attempt went to the relay: the request reached (or tried to reach) a provider. */
+  boolean providerCalled;
 
   public CallTrace(RequestSpans spans) {
     this.spans = spans;
@@ -42,6 +44,11 @@ public final class CallTrace {
 
   public int fallbacks() {
     return fallbacks;
+  }
+
+  /** Whether any attempt went to a provider; false for a request refused by routing or its budget. */
+  public boolean providerCalled() {
+    return providerCalled;
   }
 
   /** Time spent in the relay over every attempt: the providers' share of the request's time. */

@@ -159,6 +159,7 @@ final class RoutedCall {
     state.started(owner.states().now());
     state.inFlight.incrementAndGet();
     announce(deployment);
+    trace.providerCalled = true;
     long attemptStart = System.nanoTime();
     Promise<Integer> responded = Promise.promise();
     RelayCall call = new RelayCall(spec.requestId(), spec.operation(), timed(deployment), spec.body(), spec.stream(),

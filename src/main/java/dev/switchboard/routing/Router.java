@@ -1,5 +1,6 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.auth.Principal;
 import dev.switchboard.config.RoutingSettings;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
@@ -36,17 +37,33 @@ public final class Router {
     return states;
   }
 
+  /**
+   * Whether {@code model} exists and {@code principal} may use it: the 404 or 403 to answer, or null.
+   * The ingress asks before the rate limiter counts the request; a pick asks again (fallbacks, reloads).
+   */
+  public GatewayError refusal(String model, Principal principal) {
+    return refusal(states.models().registry(), model, principal);
+  }
+
+  private static GatewayError refusal(ModelRegistry registry, String model, Principal principal) {
+    ModelGroup group = registry.resolve(model);
+    if (group == null) {
+      return unknownModel(registry, model);
+    }
+    if (!principal.allows(model) && !principal.allows(group.name())) {
+      return new GatewayError(403, "permission_error", "model_not_allowed", "model", "This key may not use model '"
+          + model + "'. It may use: " + String.join(", ", principal.allowedModels()) + ".", null);
+    }
+    return null;
+  }
+
   public Future<Deployment> pick(PickRequest request) {
     LiveModels.Snapshot models = states.models().current();
+    GatewayError denied = refusal(models.registry(), request.model(), request.principal());
+    if (denied != null) {
+      return Future.failedFuture(denied);
+    }
     ModelGroup group = models.registry().resolve(request.model());
-    if (group == null) {
-      return Future.failedFuture(unknownModel(models.registry(), request.model()));
-    }
-    if (!request.principal().allows(request.model()) && !request.principal().allows(group.name())) {
-      return Future.failedFuture(new GatewayError(403, "permission_error", "model_not_allowed", "model",
-          "This key may not use model '" + request.model() + "'. It may use: "
-              + String.join(", ", request.principal().allowedModels()) + ".", null));
-    }
     Selection selection;
     try {
       selection = select(models, group, request);

@@ -83,7 +83,7 @@ public final class TestGateway {
     return new GatewayConfig(config.modelList(), new GeneralSettings(general.masterKey(), "none",
         general.maxRequestSizeMb(), general.embeddedDatabaseDir(), general.maxParallelRequests(),
         general.globalMaxParallelRequests(), general.gracefulShutdownSeconds(),
-        general.databasePoolSize()), config.router(), config.litellm(), config.spend(), config.cluster(),
+        general.databasePoolSize(), general.server()), config.router(), config.litellm(), config.spend(), config.cluster(),
         config.ignoredKeys(), config.observability(), config.source());
   }
 

@@ -1,0 +1,161 @@
+package dev.switchboard.ingress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.GatewayTestBase;
+import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Parse → auth → model exists and the key may use it → rate limits → budget → route: a request
+ * refused before the limiter is never counted by it, and one refused after it gives back what it took.
+ */
+class AdmissionOrderTest extends GatewayTestBase {
+
+  private static final String MASTER = "sk-master-admission";
+
+  @BeforeEach
+  void awayFromTheMinutesEnd(Vertx vertx, VertxTestContext ctx) {
+    // Limits count per clock minute: each test's requests must fall in one.
+    Awaits.minuteHasAtLeast(vertx, 15).onComplete(ctx.succeedingThenComplete());
+  }
+
+  @BeforeEach
+  void start(Vertx vertx, VertxTestContext ctx) {
+    startGateway(vertx, ctx, new MockProvider(vertx), m -> """
+        model_list:
+          - model_name: chat
+            litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}
+            model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
+          - {model_name: other, litellm_params: {model: openai/other, api_base: "%1$s", api_key: sk-up}}
+          - {model_name: tagged, litellm_params: {model: openai/tagged, api_base: "%1$s", api_key: sk-up, tags: [paid]}}
+        router_settings: {enable_tag_filtering: true}
+        general_settings: {master_key: %2$s, database_url: "%3$s"}
+        """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
+  }
+
+  @Test
+  void a_model_the_key_may_not_use_and_an_unknown_model_leave_its_rpm_untouched(VertxTestContext ctx) {
+    refusedThenAllowed(new JsonObject().put("models", new JsonArray().add("chat")).put("rpm_limit", 1))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void a_model_the_key_may_not_use_and_an_unknown_model_leave_its_tpm_untouched(VertxTestContext ctx) {
+    // "Hi" is estimated at 1 token: one counted refusal would leave no room for the allowed request.
+    refusedThenAllowed(new JsonObject().put("models", new JsonArray().add("chat")).put("tpm_limit", 1))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void a_model_the_key_may_not_use_and_an_unknown_model_leave_its_parallel_limit_untouched(VertxTestContext ctx) {
+    refusedThenAllowed(new JsonObject().put("models", new JsonArray().add("chat")).put("max_parallel_requests", 1))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** 403 for a model outside the key's list, 404 for one that does not exist, then 200 for the allowed one. */
+  private Future<Void> refusedThenAllowed(JsonObject keyFields) {
+    String[] key = new String[1];
+    return newKey(keyFields)
+        .compose(k -> {
+          key[0] = k;
+          return chat(k, chatBody("other"));
+        })
+        .compose(forbidden -> {
+          assertEquals(403, forbidden.statusCode(), forbidden.bodyAsString());
+          return chat(key[0], chatBody("no-such-model"));
+        })
+        .compose(unknown -> {
+          assertEquals(404, unknown.statusCode(), unknown.bodyAsString());
+          return chat(key[0], chatBody("chat"));
+        })
+        .map(allowed -> {
+          assertEquals(200, allowed.statusCode(), "the first allowed request: " + allowed.bodyAsString());
+          return null;
+        });
+  }
+
+  @Test
+  void a_request_refused_for_its_budget_gives_back_its_rpm_and_tpm(Vertx vertx, VertxTestContext ctx) {
+    String[] key = new String[1];
+    newKey(new JsonObject().put("rpm_limit", 1).put("tpm_limit", 1).put("max_parallel_requests", 1)
+            .put("max_budget", 0))
+        .compose(k -> {
+          key[0] = k;
+          return chat(k, chatBody("chat"));
+        })
+        .compose(overBudget -> {
+          ctx.verify(() -> {
+            assertEquals(400, overBudget.statusCode(), overBudget.bodyAsString());
+            assertEquals("budget_exceeded", overBudget.bodyAsJsonObject().getJsonObject("error").getString("type"));
+          });
+          return settled(vertx);
+        })
+        .compose(v -> admin("/key/update", new JsonObject().put("key", key[0]).put("max_budget", 100)))
+        .compose(updated -> chat(key[0], chatBody("chat")))
+        .onComplete(ctx.succeeding(allowed -> ctx.verify(() -> {
+          assertEquals(200, allowed.statusCode(), "the request after the budget was raised: " + allowed.bodyAsString());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void a_request_routing_refuses_gives_back_its_rpm_and_tpm(Vertx vertx, VertxTestContext ctx) {
+    String[] key = new String[1];
+    JsonObject untagged = chatBody("tagged").put("metadata", new JsonObject().put("tags", new JsonArray().add("free")));
+    newKey(new JsonObject().put("rpm_limit", 1).put("tpm_limit", 1))
+        .compose(k -> {
+          key[0] = k;
+          return chat(k, untagged);
+        })
+        .compose(noDeployment -> {
+          ctx.verify(() -> {
+            assertEquals(400, noDeployment.statusCode(), noDeployment.bodyAsString());
+            assertEquals("metadata.tags", noDeployment.bodyAsJsonObject().getJsonObject("error").getString("param"));
+          });
+          return settled(vertx);
+        })
+        .compose(v -> chat(key[0], chatBody("chat")))
+        .onComplete(ctx.succeeding(allowed -> ctx.verify(() -> {
+          assertEquals(200, allowed.statusCode(), "the request after the routing refusal: " + allowed.bodyAsString());
+          ctx.completeNow();
+        })));
+  }
+
+  /** Every permit given back. */
+  private Future<Void> settled(Vertx vertx) {
+    return Awaits.until(vertx, () -> gateway.rateLimits().inFlight() == 0, 10_000);
+  }
+
+  private Future<String> newKey(JsonObject fields) {
+    return admin("/key/generate", fields).map(key -> key.getString("key"));
+  }
+
+  private Future<JsonObject> admin(String path, JsonObject body) {
+    return client.post(port, "127.0.0.1", path).putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body)
+        .map(response -> {
+          assertEquals(200, response.statusCode(), path + ": " + response.bodyAsString());
+          return response.bodyAsJsonObject();
+        });
+  }
+
+  private Future<HttpResponse<Buffer>> chat(String key, JsonObject body) {
+    return client.post(port, "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
+        .sendJsonObject(body);
+  }
+
+  private static JsonObject chatBody(String model) {
+    return new JsonObject().put("model", model)
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+  }
+}
