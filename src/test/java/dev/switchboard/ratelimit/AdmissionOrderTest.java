@@ -1,5 +1,6 @@
-package dev.switchboard.ingress;
+package dev.switchboard.ratelimit;
 
+import static dev.switchboard.ratelimit.LimitCalls.MASTER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.switchboard.testing.Awaits;
@@ -21,8 +22,6 @@ import org.junit.jupiter.api.Test;
  * refused before the limiter is never counted by it, and one refused after it gives back what it took.
  */
 class AdmissionOrderTest extends GatewayTestBase {
-
-  private static final String MASTER = "sk-master-admission";
 
   @BeforeEach
   void awayFromTheMinutesEnd(Vertx vertx, VertxTestContext ctx) {
@@ -99,9 +98,9 @@ class AdmissionOrderTest extends GatewayTestBase {
             assertEquals(400, overBudget.statusCode(), overBudget.bodyAsString());
             assertEquals("budget_exceeded", overBudget.bodyAsJsonObject().getJsonObject("error").getString("type"));
           });
-          return settled(vertx);
+          return LimitCalls.settled(vertx, gateway);
         })
-        .compose(v -> admin("/key/update", new JsonObject().put("key", key[0]).put("max_budget", 100)))
+        .compose(v -> LimitCalls.admin(client, port, "/key/update", new JsonObject().put("key", key[0]).put("max_budget", 100)))
         .compose(updated -> chat(key[0], chatBody("chat")))
         .onComplete(ctx.succeeding(allowed -> ctx.verify(() -> {
           assertEquals(200, allowed.statusCode(), "the request after the budget was raised: " + allowed.bodyAsString());
@@ -123,7 +122,7 @@ class AdmissionOrderTest extends GatewayTestBase {
             assertEquals(400, noDeployment.statusCode(), noDeployment.bodyAsString());
             assertEquals("metadata.tags", noDeployment.bodyAsJsonObject().getJsonObject("error").getString("param"));
           });
-          return settled(vertx);
+          return LimitCalls.settled(vertx, gateway);
         })
         .compose(v -> chat(key[0], chatBody("chat")))
         .onComplete(ctx.succeeding(allowed -> ctx.verify(() -> {
@@ -132,26 +131,12 @@ class AdmissionOrderTest extends GatewayTestBase {
         })));
   }
 
-  /** Every permit given back. */
-  private Future<Void> settled(Vertx vertx) {
-    return Awaits.until(vertx, () -> gateway.rateLimits().inFlight() == 0, 10_000);
-  }
-
   private Future<String> newKey(JsonObject fields) {
-    return admin("/key/generate", fields).map(key -> key.getString("key"));
-  }
-
-  private Future<JsonObject> admin(String path, JsonObject body) {
-    return client.post(port, "127.0.0.1", path).putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body)
-        .map(response -> {
-          assertEquals(200, response.statusCode(), path + ": " + response.bodyAsString());
-          return response.bodyAsJsonObject();
-        });
+    return LimitCalls.newKey(client, port, fields);
   }
 
   private Future<HttpResponse<Buffer>> chat(String key, JsonObject body) {
-    return client.post(port, "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
-        .sendJsonObject(body);
+    return LimitCalls.chat(client, port, key, body);
   }
 
   private static JsonObject chatBody(String model) {
