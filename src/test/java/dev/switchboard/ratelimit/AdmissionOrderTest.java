@@ -38,7 +38,10 @@ class AdmissionOrderTest extends GatewayTestBase {
             model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
           - {model_name: other, litellm_params: {model: openai/other, api_base: "%1$s", api_key: sk-up}}
           - {model_name: tagged, litellm_params: {model: openai/tagged, api_base: "%1$s", api_key: sk-up, tags: [paid]}}
-        router_settings: {enable_tag_filtering: true}
+          - model_name: tiny
+            litellm_params: {model: openai/tiny, api_base: "%1$s", api_key: sk-up}
+            model_info: {max_input_tokens: 5}
+        router_settings: {enable_tag_filtering: true, enable_pre_call_checks: true}
         general_settings: {master_key: %2$s, database_url: "%3$s"}
         """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
   }
@@ -127,6 +130,27 @@ class AdmissionOrderTest extends GatewayTestBase {
         .compose(v -> chat(key[0], chatBody("chat")))
         .onComplete(ctx.succeeding(allowed -> ctx.verify(() -> {
           assertEquals(200, allowed.statusCode(), "the request after the routing refusal: " + allowed.bodyAsString());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void a_prompt_over_every_context_window_gives_back_its_rpm_and_tpm(Vertx vertx, VertxTestContext ctx) {
+    String[] key = new String[1];
+    JsonObject tooLong = chatBody("tiny");
+    tooLong.getJsonArray("messages").getJsonObject(0).put("content", "word ".repeat(100));
+    newKey(new JsonObject().put("rpm_limit", 1).put("tpm_limit", 1))
+        .compose(k -> {
+          key[0] = k;
+          return chat(k, tooLong);
+        })
+        .compose(overWindow -> {
+          ctx.verify(() -> assertEquals(400, overWindow.statusCode(), overWindow.bodyAsString()));
+          return LimitCalls.settled(vertx, gateway);
+        })
+        .compose(v -> chat(key[0], chatBody("chat")))
+        .onComplete(ctx.succeeding(allowed -> ctx.verify(() -> {
+          assertEquals(200, allowed.statusCode(), "the request after the context-window refusal: " + allowed.bodyAsString());
           ctx.completeNow();
         })));
   }
