@@ -139,7 +139,7 @@ final class RoutingSettingsReader {
     return value;
   }
 
-  private static Double positive(YamlSection section, String key, Double fallback) {
+  static Double positive(YamlSection section, String key, Double fallback) {
     Double value = section.number(key);
     if (value == null) {
       return fallback;

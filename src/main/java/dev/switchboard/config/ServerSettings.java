@@ -32,9 +32,9 @@ public record ServerSettings(double headerTimeoutSeconds, double bodyTimeoutSeco
   }
 
   static ServerSettings read(YamlSection general, Function<String, String> env) {
-    double header = seconds(general, "client_header_timeout_seconds", DEFAULT_HEADER_TIMEOUT_SECONDS);
-    double body = seconds(general, "client_body_timeout_seconds", DEFAULT_BODY_TIMEOUT_SECONDS);
-    double idle = seconds(general, "client_idle_timeout_seconds", DEFAULT_IDLE_TIMEOUT_SECONDS);
+    double header = RoutingSettingsReader.positive(general, "client_header_timeout_seconds", DEFAULT_HEADER_TIMEOUT_SECONDS);
+    double body = RoutingSettingsReader.positive(general, "client_body_timeout_seconds", DEFAULT_BODY_TIMEOUT_SECONDS);
+    double idle = RoutingSettingsReader.positive(general, "client_idle_timeout_seconds", DEFAULT_IDLE_TIMEOUT_SECONDS);
     List<String> origins = general.has("cors_allow_origins") ? general.stringList("cors_allow_origins")
         : commaList(env.apply("LITELLM_CORS_ORIGINS"));
     origins = origins.stream().flatMap(o -> commaList(o).stream()).distinct().toList();
@@ -56,17 +56,6 @@ public record ServerSettings(double headerTimeoutSeconds, double bodyTimeoutSeco
           + "credentials. List the allowed origins in cors_allow_origins, or turn credentials off.");
     }
     return new ServerSettings(header, body, idle, origins, credentials);
-  }
-
-  private static double seconds(YamlSection general, String key, double fallback) {
-    Double value = general.number(key);
-    if (value == null) {
-      return fallback;
-    }
-    if (value <= 0) {
-      throw new StartupException(general.path(key) + " must be greater than 0 seconds, got " + value);
-    }
-    return value;
   }
 
   private static List<String> commaList(String text) {

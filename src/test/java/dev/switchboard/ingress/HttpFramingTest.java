@@ -166,6 +166,12 @@ class HttpFramingTest extends GatewayTestBase {
   }
 
   @Test
+  void a_request_with_connection_close_is_answered_and_closed(Vertx vertx, VertxTestContext ctx) {
+    answeredAndClosed(ctx, send(vertx, List.of("GET /health/liveliness HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n\r\n"),
+        0), 200);
+  }
+
+  @Test
   void a_kept_alive_connection_is_closed_when_idle(Vertx vertx, VertxTestContext ctx) {
     answeredAndClosed(ctx, send(vertx, List.of("GET /health/liveliness HTTP/1.1\r\nHost: gateway\r\n\r\n"), 0), 200);
   }

@@ -139,6 +139,29 @@ class RedisLimitsTest {
   }
 
   @Test
+  void a_request_refused_for_its_budget_gives_back_its_rpm_and_tpm_in_redis(Vertx vertx, VertxTestContext ctx) {
+    String[] key = new String[1];
+    gateway(TestDatabase.newDatabaseUrl())
+        .compose(g -> LimitCalls.newKey(client, g.port(), new JsonObject().put("rpm_limit", 1).put("tpm_limit", 1)
+            .put("max_budget", 0)))
+        .compose(k -> {
+          key[0] = k;
+          return chat(gateways.get(0), k);
+        })
+        .compose(overBudget -> {
+          ctx.verify(() -> assertEquals(400, overBudget.statusCode(), overBudget.bodyAsString()));
+          return LimitCalls.settled(vertx, gateways.get(0));
+        })
+        .compose(v -> LimitCalls.admin(client, gateways.get(0).port(), "/key/update",
+            new JsonObject().put("key", key[0]).put("max_budget", 100)))
+        .compose(updated -> chat(gateways.get(0), key[0]))
+        .onComplete(ctx.succeeding(allowed -> ctx.verify(() -> {
+          assertEquals(200, allowed.statusCode(), "the request after the budget was raised: " + allowed.bodyAsString());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void redis_stopped_mid_run_degrades_to_local_counting_with_one_warning_and_recovers(Vertx vertx,
       VertxTestContext ctx) {
     List<LogRecord> warnings = new ArrayList<>();

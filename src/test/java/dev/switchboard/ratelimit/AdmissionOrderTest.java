@@ -1,5 +1,6 @@
-package dev.switchboard.ingress;
+package dev.switchboard.ratelimit;
 
+import static dev.switchboard.ratelimit.LimitCalls.MASTER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.switchboard.testing.Awaits;
@@ -22,8 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 class AdmissionOrderTest extends GatewayTestBase {
 
-  private static final String MASTER = "sk-master-admission";
-
   @BeforeEach
   void awayFromTheMinutesEnd(Vertx vertx, VertxTestContext ctx) {
     // Limits count per clock minute: each test's requests must fall in one.
@@ -39,7 +38,10 @@ class AdmissionOrderTest extends GatewayTestBase {
             model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
           - {model_name: other, litellm_params: {model: openai/other, api_base: "%1$s", api_key: sk-up}}
           - {model_name: tagged, litellm_params: {model: openai/tagged, api_base: "%1$s", api_key: sk-up, tags: [paid]}}
-        router_settings: {enable_tag_filtering: true}
+          - model_name: tiny
+            litellm_params: {model: openai/tiny, api_base: "%1$s", api_key: sk-up}
+            model_info: {max_input_tokens: 5}
+        router_settings: {enable_tag_filtering: true, enable_pre_call_checks: true}
         general_settings: {master_key: %2$s, database_url: "%3$s"}
         """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
   }
@@ -99,9 +101,9 @@ class AdmissionOrderTest extends GatewayTestBase {
             assertEquals(400, overBudget.statusCode(), overBudget.bodyAsString());
             assertEquals("budget_exceeded", overBudget.bodyAsJsonObject().getJsonObject("error").getString("type"));
           });
-          return settled(vertx);
+          return LimitCalls.settled(vertx, gateway);
         })
-        .compose(v -> admin("/key/update", new JsonObject().put("key", key[0]).put("max_budget", 100)))
+        .compose(v -> LimitCalls.admin(client, port, "/key/update", new JsonObject().put("key", key[0]).put("max_budget", 100)))
         .compose(updated -> chat(key[0], chatBody("chat")))
         .onComplete(ctx.succeeding(allowed -> ctx.verify(() -> {
           assertEquals(200, allowed.statusCode(), "the request after the budget was raised: " + allowed.bodyAsString());
@@ -123,7 +125,7 @@ class AdmissionOrderTest extends GatewayTestBase {
             assertEquals(400, noDeployment.statusCode(), noDeployment.bodyAsString());
             assertEquals("metadata.tags", noDeployment.bodyAsJsonObject().getJsonObject("error").getString("param"));
           });
-          return settled(vertx);
+          return LimitCalls.settled(vertx, gateway);
         })
         .compose(v -> chat(key[0], chatBody("chat")))
         .onComplete(ctx.succeeding(allowed -> ctx.verify(() -> {
@@ -132,26 +134,33 @@ class AdmissionOrderTest extends GatewayTestBase {
         })));
   }
 
-  /** Every permit given back. */
-  private Future<Void> settled(Vertx vertx) {
-    return Awaits.until(vertx, () -> gateway.rateLimits().inFlight() == 0, 10_000);
+  @Test
+  void a_prompt_over_every_context_window_gives_back_its_rpm_and_tpm(Vertx vertx, VertxTestContext ctx) {
+    String[] key = new String[1];
+    JsonObject tooLong = chatBody("tiny");
+    tooLong.getJsonArray("messages").getJsonObject(0).put("content", "word ".repeat(100));
+    newKey(new JsonObject().put("rpm_limit", 1).put("tpm_limit", 1))
+        .compose(k -> {
+          key[0] = k;
+          return chat(k, tooLong);
+        })
+        .compose(overWindow -> {
+          ctx.verify(() -> assertEquals(400, overWindow.statusCode(), overWindow.bodyAsString()));
+          return LimitCalls.settled(vertx, gateway);
+        })
+        .compose(v -> chat(key[0], chatBody("chat")))
+        .onComplete(ctx.succeeding(allowed -> ctx.verify(() -> {
+          assertEquals(200, allowed.statusCode(), "the request after the context-window refusal: " + allowed.bodyAsString());
+          ctx.completeNow();
+        })));
   }
 
   private Future<String> newKey(JsonObject fields) {
-    return admin("/key/generate", fields).map(key -> key.getString("key"));
-  }
-
-  private Future<JsonObject> admin(String path, JsonObject body) {
-    return client.post(port, "127.0.0.1", path).putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body)
-        .map(response -> {
-          assertEquals(200, response.statusCode(), path + ": " + response.bodyAsString());
-          return response.bodyAsJsonObject();
-        });
+    return LimitCalls.newKey(client, port, fields);
   }
 
   private Future<HttpResponse<Buffer>> chat(String key, JsonObject body) {
-    return client.post(port, "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
-        .sendJsonObject(body);
+    return LimitCalls.chat(client, port, key, body);
   }
 
   private static JsonObject chatBody(String model) {
