@@ -108,6 +108,11 @@ public final class StreamFramer {
     }
   }
 
+  /** Whether the bytes framed so far include the closing {@code [DONE]}. */
+  public boolean done() {
+    return sawDone;
+  }
+
   /** The closing {@code [DONE]} of an OpenAI stream when the provider did not send one, else null. */
   public Buffer end() {
     if (sawDone || anthropicEvents) {
