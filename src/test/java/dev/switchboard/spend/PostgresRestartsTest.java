@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PostgresRestartsTest {
 
   private static final String MASTER = "sk-master-restarts";
-  private static final int CYCLES = 4;
+  private static final int CYCLES = 6;
 
   @TempDir
   Path dir;

@@ -146,7 +146,7 @@ class SpendDurabilityTest {
   }
 
   @Test
-  void sigterm_right_after_requests_writes_every_row_and_leaves_no_spool_segment(Vertx vertx, VertxTestContext ctx) {
+  void sigterm_under_traffic_writes_every_answered_row_and_leaves_no_spool_segment(Vertx vertx, VertxTestContext ctx) {
     MockProvider mock = new MockProvider(vertx);
     WebClient client = WebClient.create(vertx);
     String url = TestDatabase.newDatabaseUrl();
@@ -160,20 +160,21 @@ class SpendDurabilityTest {
           traffic[0] = new SteadyTraffic(client, port, MASTER).withStreams().start(4);
           return Awaits.until(vertx, () -> traffic[0].completeIds().size() >= 40, 60_000);
         })
-        .compose(enough -> traffic[0].stop())
-        .compose(stopped -> vertx.executeBlocking(() -> {
-          process[0].destroy(); // SIGTERM, right after the last answers
+        .compose(enough -> vertx.executeBlocking(() -> {
+          process[0].destroy(); // SIGTERM, with requests still coming
           return process[0].waitFor(60, TimeUnit.SECONDS) ? process[0].exitValue() : -1;
         }))
         .compose(exit -> {
           ctx.verify(() -> assertTrue(exit >= 0, "the gateway exited by itself"));
-          return rowIds(vertx, url);
+          return traffic[0].stop();
         })
+        .compose(stopped -> rowIds(vertx, url))
         .eventually(mock::stop)
         .onComplete(ctx.succeeding(rows -> ctx.verify(() -> {
           assertEquals(Set.of(), segments(), "no spool segment left behind");
-          assertEquals(traffic[0].answered(), rows.size(), "one row per answered request");
-          assertTrue(rows.containsAll(traffic[0].completeIds()));
+          Set<String> missing = new HashSet<>(traffic[0].completeIds());
+          missing.removeAll(rows);
+          assertEquals(Set.of(), missing, "answered without a row, of " + traffic[0].completeIds().size());
           client.close();
           ctx.completeNow();
         })));
