@@ -67,18 +67,7 @@ class PostgresRestartsTest {
   }
 
   private Future<Gateway> gateway() {
-    return TestGateway.start("""
-        model_list:
-          - model_name: chat
-            litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}
-            model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
-        general_settings:
-          master_key: %s
-          database_url: "%s"
-          budget_reservations: memory
-          proxy_batch_write_at: 0.05
-          spend_spool_dir: "%s"
-        """.formatted(mock.apiBase(), MASTER, postgres.url(), dir.resolve("spool"))).onSuccess(g -> gateway = g);
+    return TestGateway.start(postgres.gatewayConfig(mock.apiBase(), MASTER, dir.resolve("spool"))).onSuccess(g -> gateway = g);
   }
 
   private SpendWriter writer() {

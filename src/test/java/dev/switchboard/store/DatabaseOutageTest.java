@@ -74,17 +74,7 @@ class DatabaseOutageTest {
     mock = new MockProvider(vertx);
     vertx.executeBlocking(() -> postgres = KillablePostgres.start(dir))
         .compose(pg -> mock.start())
-        .compose(v -> TestGateway.start("""
-            model_list:
-              - model_name: chat
-                litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}
-                model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
-            general_settings:
-              master_key: %s
-              database_url: "%s"
-              budget_reservations: memory
-              spend_spool_dir: "%s"
-            """.formatted(mock.apiBase(), MASTER, postgres.url(), dir.resolve("spool"))))
+        .compose(v -> TestGateway.start(postgres.gatewayConfig(mock.apiBase(), MASTER, dir.resolve("spool"))))
         .onComplete(ctx.succeeding(g -> {
           gateway = g;
           ctx.completeNow();

@@ -44,6 +44,25 @@ public final class KillablePostgres implements AutoCloseable {
     return "postgresql://postgres@127.0.0.1:" + port + "/postgres";
   }
 
+  /**
+   * A gateway's config with this server as its database: one priced model {@code chat} at
+   * {@code apiBase}, in-memory budget reservations, spend rows written every 50 ms, spooled in {@code spool}.
+   */
+  public String gatewayConfig(String apiBase, String master, Path spool) {
+    return """
+        model_list:
+          - model_name: chat
+            litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}
+            model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
+        general_settings:
+          master_key: %s
+          database_url: "%s"
+          budget_reservations: memory
+          proxy_batch_write_at: 0.05
+          spend_spool_dir: "%s"
+        """.formatted(apiBase, master, url(), spool);
+  }
+
   /** Starts the server (again, after {@link #kill}); returns once it accepts connections. Blocking. */
   public void restart() throws IOException {
     server = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1")
