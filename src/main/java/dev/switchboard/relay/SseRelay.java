@@ -40,7 +40,7 @@ final class SseRelay {
   private long lastActivityNanos;
   private boolean pausedByClient;
   private boolean upstreamEnded;
-  /** The provider's {@code [DONE]}, held until the end of the stream. */
+  /** The stream's last event ({@code [DONE]}, or Anthropic's {@code message_stop}), held until the end of the stream. */
   private Buffer heldDone;
 
   private SseRelay(Vertx vertx, RelayCall call, HttpClientRequest upstreamRequest, HttpClientResponse upstream,
@@ -154,7 +154,7 @@ final class SseRelay {
     Usage usage = usage();
     RelayResult ended = new RelayResult(null, usage, firstByteNanos, null, false);
     // The stream's last bytes wait for what must precede them (its spend row on disk), so a client
-    // that saw [DONE] is always charged.
+    // that saw [DONE] (or message_stop) is always charged.
     Future<Void> ready = call.beforeEnd() == null ? Future.succeededFuture()
         : call.beforeEnd().apply(ended).timeout(BEFORE_END_MS, TimeUnit.MILLISECONDS);
     ready.onComplete(v -> {
