@@ -44,6 +44,7 @@ import dev.switchboard.spend.SpendLedger;
 import dev.switchboard.spend.SpendLogVerticle;
 import dev.switchboard.tracing.Tracing;
 import dev.switchboard.store.Database;
+import dev.switchboard.store.DatabaseHealth;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -162,8 +163,11 @@ public final class Gateway {
           reportConfig(config, authenticator, db == null);
           // A shared reservation outlives a dead gateway by at most the longest request, plus a minute.
           Accounting accounting = Accounting.create(config.spend(), prices, db == null ? null : db.pool(),
-              config.litellm().requestTimeout() + 60);
+              db == null ? null : db.separatePools(1), config.litellm().requestTimeout() + 60);
           accounts.set(accounting);
+          if (accounting.writer() != null) {
+            accounting.writer().stopWithin(config.general().gracefulShutdownSeconds());
+          }
           metrics.watch(limiter, accounting.writer());
           HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
               boundPort, config.general().maxRequestSizeBytes(), models, System.currentTimeMillis() / 1000,
@@ -172,7 +176,7 @@ public final class Gateway {
               config.observability().metricsAuth(), new Doctor(vertx, config.source(), db == null ? null : db.pool()),
               config.general().gracefulShutdownSeconds(), routing,
               () -> config.router().redis() == null ? null : limiter.redisAvailable() ? "connected" : "unavailable",
-              tracing, reloader, config.general().server());
+              tracing, reloader, config.general().server(), db == null ? null : new DatabaseHealth(vertx, db.pool()));
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RateLimitVerticle(bus, limiter)))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))

@@ -214,9 +214,11 @@ public final class Bus {
   }
 
   private static GatewayError asGatewayError(String address, Throwable failure) {
-    if (!(failure instanceof GatewayError)) {
+    GatewayError error = GatewayError.of(failure);
+    if (!(failure instanceof GatewayError) && error.status() == 500) {
       LOG.log(Level.SEVERE, "Unexpected failure serving " + address, failure);
     }
-    return GatewayError.of(failure);
+    return error;
   }
+
 }

@@ -96,10 +96,13 @@ public final class GatewayError extends ReplyException {
         .put("code", code));
   }
 
-  /** Any failure as a GatewayError: ours pass through, anything else is an internal error. */
+  /** Any failure as a GatewayError: ours pass through, an unreachable database is a 503, anything else an internal error. */
   public static GatewayError of(Throwable failure) {
     if (failure instanceof GatewayError error) {
       return error;
+    }
+    if (DatabaseUnavailable.matches(failure)) {
+      return DatabaseUnavailable.error(failure);
     }
     return internal("Internal gateway error (" + failure.getClass().getSimpleName()
         + "). The request was not completed; retry, and report it if it persists.");

@@ -18,6 +18,7 @@ import dev.switchboard.routing.Routing;
 import dev.switchboard.tracing.Tracing;
 import dev.switchboard.spend.PriceBook;
 import dev.switchboard.spend.SpendRoutes;
+import dev.switchboard.store.DatabaseHealth;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -54,11 +55,13 @@ public final class HttpIngressVerticle extends VerticleBase {
    * @param tracing         request spans, or off
    * @param reloader        POST /config/reload
    * @param server          client timeouts and CORS
+   * @param database        the database's state for readiness, or null without one
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, LiveModels models,
       long startedEpochSeconds, KeyRoutes keyRoutes, DirectoryRoutes directoryRoutes, PriceBook prices,
       SpendRoutes spendRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor, double drainSeconds,
-      Routing routing, Supplier<String> redisStatus, Tracing tracing, ConfigReloader reloader, ServerSettings server) {
+      Routing routing, Supplier<String> redisStatus, Tracing tracing, ConfigReloader reloader, ServerSettings server,
+      DatabaseHealth database) {
   }
 
   private final Bus bus;
@@ -95,7 +98,7 @@ public final class HttpIngressVerticle extends VerticleBase {
     router.route().handler(RequestIds::assign);
     router.route().handler(Cors.handler(settings.server()));
     InfoHandlers info = new InfoHandlers(bus, settings.models(), settings.startedEpochSeconds(),
-        settings.keyRoutes() != null, settings.routing().states(), settings.redisStatus());
+        settings.database(), settings.routing().states(), settings.redisStatus());
     // Checked while reading: a body over the limit is refused as soon as it is known, not buffered.
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
 

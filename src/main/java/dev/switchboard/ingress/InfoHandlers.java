@@ -12,6 +12,9 @@ import dev.switchboard.routing.DeploymentStates;
 import dev.switchboard.routing.LiveModels;
 import dev.switchboard.routing.ModelRegistry;
 import java.util.function.Supplier;
+import dev.switchboard.store.DatabaseHealth;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -31,14 +34,15 @@ final class InfoHandlers {
   private volatile FullList fullList;
   private final Buffer liveness;
   private final JsonObject readiness;
+  private final DatabaseHealth database;
   private final DeploymentStates deployments;
   private final Supplier<String> redisStatus;
 
   /**
-   * @param withDatabase whether the gateway has its Postgres (readiness says so, as LiteLLM's does)
+   * @param database     the gateway's Postgres, probed by readiness; null without one
    * @param redisStatus  connected, unavailable, or null when Redis is not configured
    */
-  InfoHandlers(Bus bus, LiveModels models, long createdEpochSeconds, boolean withDatabase,
+  InfoHandlers(Bus bus, LiveModels models, long createdEpochSeconds, DatabaseHealth database,
       DeploymentStates deployments, Supplier<String> redisStatus) {
     this.deployments = deployments;
     this.redisStatus = redisStatus;
@@ -47,9 +51,8 @@ final class InfoHandlers {
     this.createdEpochSeconds = createdEpochSeconds;
     JsonObject health = new JsonObject().put("status", "healthy").put("version", Version.VERSION);
     this.liveness = health.toBuffer();
-    // Said the way LiteLLM says it, so probes that read the field keep working. The pool was
-    // proven at start; a lost database shows in the requests that need it.
-    this.readiness = health.copy().put("db", withDatabase ? "connected" : "Not connected");
+    this.database = database;
+    this.readiness = health.copy().put("db", database != null ? "connected" : "Not connected");
   }
 
   /** OpenAI's list shape with the {@code model_name}s this caller may use. */
@@ -93,11 +96,30 @@ final class InfoHandlers {
     json(ctx, liveness);
   }
 
-  /** Also Redis ({@code cache}: redis or null, with its state) and how many deployments can take traffic now. */
+  /**
+   * Also Redis ({@code cache}: redis or null, with its state), how many deployments can take
+   * traffic now, and the database as a probe just found it (said the way LiteLLM says it, so probes
+   * that read the field keep working): 503 with {@code "db": "disconnected"} while it is unreachable.
+   */
   void readiness(RoutingContext ctx) {
     String redis = redisStatus.get();
-    json(ctx, readiness.copy().put("cache", redis == null ? null : "redis").put("redis", redis == null ? "not configured" : redis)
-        .put("healthy_deployments", deployments.healthyCount()).put("deployments", deployments.size()).toBuffer());
+    JsonObject ready = readiness.copy().put("cache", redis == null ? null : "redis")
+        .put("redis", redis == null ? "not configured" : redis)
+        .put("healthy_deployments", deployments.healthyCount()).put("deployments", deployments.size());
+    if (database == null) {
+      json(ctx, ready.toBuffer());
+      return;
+    }
+    // The probe's answer is shared by every loop; the response is written from its own.
+    Context here = Vertx.currentContext();
+    database.reachable().onComplete(probe -> here.runOnContext(v -> {
+      if (probe.succeeded() && probe.result()) {
+        json(ctx, ready.toBuffer());
+      } else {
+        ctx.response().setStatusCode(503);
+        json(ctx, ready.put("status", "unhealthy").put("db", "disconnected").toBuffer());
+      }
+    }));
   }
 
   private static void json(RoutingContext ctx, Buffer body) {

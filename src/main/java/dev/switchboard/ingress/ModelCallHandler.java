@@ -38,6 +38,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.RoutingContextInternal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -53,6 +54,8 @@ final class ModelCallHandler implements Handler<RoutingContext> {
 
   /** LiteLLM's header: what the request cost, in USD. */
   static final String COST_HEADER = RelayCall.COST_HEADER;
+  /** The longest an answer waits for its spend row to be spooled. */
+  private static final long SPOOL_WAIT_MS = 5_000;
 
   private final Bus bus;
   private final Operation operation;
@@ -84,6 +87,8 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     Principal principal;
     Permit permit;
     Reservation reservation;
+    /** Its spend row is already recorded (a stream records it before its last event). */
+    boolean recorded;
 
     Exchange(String requestId, RequestSpans spans) {
       this.requestId = requestId;
@@ -132,7 +137,9 @@ final class ModelCallHandler implements Handler<RoutingContext> {
               exchange.startNanos, exchange.principal, permit.estimatedTokens(), exchange.tags,
               deployment -> reserve(exchange, deployment),
               (deployment, usage) -> bus.send(Addresses.RATELIMIT_RELEASE, Release.slot(permit, deployment, usage)),
-              (deployment, usage) -> prices.of(deployment).cost(usage)),
+              (deployment, usage) -> prices.of(deployment).cost(usage),
+              (deployment, ended) -> record(exchange, deployment, ended, 200, null,
+                  System.nanoTime() - exchange.startNanos)),
               exchange.trace);
         })
         .onComplete(outcome -> finish(exchange, response, outcome));
@@ -178,11 +185,6 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     if (!response.headWritten()) {
       response.putHeader(COST_HEADER, RelayCall.costText(prices.of(exchange.trace.deployment()).cost(usage)));
     }
-    if (outcome.failed()) {
-      ErrorResponses.write(response, error, operation == Operation.MESSAGES);
-    } else if (result.body() != null) {
-      response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(result.body());
-    }
     int status = error != null ? error.status() : result.clientGone() ? 499 : 200;
     long durationNanos = System.nanoTime() - exchange.startNanos;
     endRoot(exchange, status, error);
@@ -194,14 +196,37 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     }
     if (exchange.principal == null) {
       // Not authenticated: nothing is charged, and a flood of bad keys must not fill spend_logs.
+      answer(response, outcome, error);
       metrics.rejected(exchange.call.model(), status, error == null ? null : error.type());
       return;
     }
-    bus.send(Addresses.SPEND_RECORD, new SpendEvent(exchange.requestId, exchange.call.model(), exchange.trace.deployment(),
-        exchange.principal, exchange.reservation, usage, exchange.call.stream(), status,
-        error == null ? (result.clientGone() ? "client_disconnected" : null) : error.type(), exchange.startMillis,
+    // The answer's last byte leaves only once its spend row is on disk: a gateway killed after it cannot lose the row.
+    Future<Void> recorded = exchange.recorded ? Future.succeededFuture() : record(exchange, exchange.trace.deployment(),
+        result, status, error == null ? (result.clientGone() ? "client_disconnected" : null) : error.type(), durationNanos);
+    recorded.onComplete(spooled -> answer(response, outcome, error));
+  }
+
+  /** The error, or the provider's JSON answer (a stream has already been written by the relay). */
+  private void answer(HttpServerResponse response, AsyncResult<RelayResult> outcome, GatewayError error) {
+    if (outcome.failed()) {
+      ErrorResponses.write(response, error, operation == Operation.MESSAGES);
+    } else if (outcome.result().body() != null) {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(outcome.result().body());
+    }
+  }
+
+  /**
+   * Hands the request's outcome to spend; completes once its row is spooled (bounded: trouble with
+   * the spool delays no answer for long and fails none).
+   */
+  private Future<Void> record(Exchange exchange, Deployment deployment, RelayResult result, int status,
+      String errorType, long durationNanos) {
+    exchange.recorded = true;
+    Usage usage = result == null ? Usage.NONE : result.usage();
+    return bus.<Void>requestUnbounded(Addresses.SPEND_RECORD, new SpendEvent(exchange.requestId, exchange.call.model(), deployment,
+        exchange.principal, exchange.reservation, usage, exchange.call.stream(), status, errorType, exchange.startMillis,
         durationNanos, result == null ? 0 : result.firstByteNanos(), exchange.trace.providerNanos(), exchange.tags,
-        exchange.call.body().user()));
+        exchange.call.body().user())).timeout(SPOOL_WAIT_MS, TimeUnit.MILLISECONDS).otherwiseEmpty();
   }
 
   private static void endRoot(Exchange exchange, int status, GatewayError error) {

@@ -146,6 +146,12 @@ public final class Metrics {
           .description("Spend rows spooled on disk, not yet in Postgres").register(registry);
       FunctionCounter.builder("switchboard_spend_rows_written", writer, SpendWriter::writtenRows)
           .description("Spend rows written to Postgres").register(registry);
+      Gauge.builder("switchboard_spend_spool_oldest_seconds", writer, w -> w.oldestWaitMillis() / 1000.0)
+          .description("How long the oldest spooled spend row has waited for Postgres (0 when none waits)")
+          .register(registry);
+      FunctionCounter.builder("switchboard_spend_rows_quarantined", writer, SpendWriter::quarantinedRows)
+          .description("Spend rows Postgres refused for their content, set aside in the spool's dead-letter file")
+          .register(registry);
     }
   }
 

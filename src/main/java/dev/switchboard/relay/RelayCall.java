@@ -4,12 +4,14 @@ import dev.switchboard.provider.CallBody;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.Operation;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
 import dev.switchboard.spend.Usage;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -25,6 +27,8 @@ import java.util.function.ToDoubleFunction;
  * @param costOf       what a usage costs, for the {@code x-litellm-response-cost} trailer of a stream; may be null
  * @param responded    completed with the provider's status when its response headers arrive (the moment a
  *                     circuit breaker stops guarding a stream), or null when nobody asks
+ * @param beforeEnd    for a stream that ends well: what must be done (the spend row made durable) before its last
+ *                     event ({@code [DONE]}) and its end are written; may be null
  */
 public record RelayCall(
     String requestId,
@@ -38,7 +42,8 @@ public record RelayCall(
     MultiMap clientHeaders,
     long startNanos,
     ToDoubleFunction<Usage> costOf,
-    Promise<Integer> responded) {
+    Promise<Integer> responded,
+    Function<RelayResult, Future<Void>> beforeEnd) {
 
   /** LiteLLM's cost header; a stream's cost is known at its end, so it comes as a trailer there. */
   public static final String COST_HEADER = "x-litellm-response-cost";
@@ -60,6 +65,6 @@ public record RelayCall(
   public RelayCall(String requestId, Operation operation, Deployment deployment, CallBody body, boolean stream,
       boolean includeUsage, HttpServerResponse response, MultiMap clientHeaders, long startNanos) {
     this(requestId, operation, deployment, body, stream, includeUsage, response, null, clientHeaders, startNanos, null,
-        null);
+        null, null);
   }
 }

@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -22,6 +23,9 @@ import java.util.concurrent.TimeoutException;
  * Lives on the request's event loop; one instance per stream.
  */
 final class SseRelay {
+
+  /** The longest a stream's end waits for {@link RelayCall#beforeEnd}: the client is answered even if the disk is stuck. */
+  private static final long BEFORE_END_MS = 5_000;
 
   private final RelayCall call;
   private final HttpClientRequest upstreamRequest;
@@ -41,6 +45,8 @@ final class SseRelay {
   private long lastActivityNanos;
   private boolean pausedByClient;
   private boolean upstreamEnded;
+  /** The stream's last event ({@code [DONE]}, or Anthropic's {@code message_stop}), held until the end of the stream. */
+  private Buffer heldDone;
 
   private SseRelay(Vertx vertx, RelayCall call, HttpClientRequest upstreamRequest, HttpClientResponse upstream,
       StreamTranslator translator, int maxLineBytes, Set<SseRelay> open) {
@@ -110,7 +116,9 @@ final class SseRelay {
       return;
     }
     Buffer bytes = framer.frame(data, wire);
-    if (bytes != null) {
+    if (bytes != null && framer.done() && call.beforeEnd() != null) {
+      heldDone = bytes; // written by complete(), once what must precede it is done
+    } else if (bytes != null) {
       write(bytes);
     }
   }
@@ -155,14 +163,28 @@ final class SseRelay {
       return;
     }
     events.end();
-    Buffer done = framer.end();
-    if (done != null) {
-      write(done);
-    }
     finish();
     Usage usage = usage();
-    endWithCost(usage);
-    result.complete(new RelayResult(null, usage, firstByteNanos, null, false));
+    RelayResult ended = new RelayResult(null, usage, firstByteNanos, null, false);
+    // The stream's last bytes wait for what must precede them (its spend row on disk), so a client
+    // that saw [DONE] (or message_stop) is always charged.
+    Future<Void> ready = call.beforeEnd() == null ? Future.succeededFuture()
+        : call.beforeEnd().apply(ended).timeout(BEFORE_END_MS, TimeUnit.MILLISECONDS);
+    ready.onComplete(v -> {
+      if (client.closed()) {
+        result.complete(ended);
+        return;
+      }
+      if (heldDone != null) {
+        write(heldDone);
+      }
+      Buffer done = framer.end();
+      if (done != null) {
+        write(done);
+      }
+      endWithCost(usage);
+      result.complete(ended);
+    });
   }
 
   /** The end of the stream, with what it cost (the amount its spend row is charged) as a trailer. */

@@ -32,6 +32,8 @@ public final class StreamFramer {
   private String current;
   private Buffer currentWire;
   private boolean sawDone;
+  /** An Anthropic-format stream has framed its message_stop. */
+  private boolean lastEvent;
 
   public StreamFramer(StreamTranslator translator, Operation operation) {
     this.translator = translator;
@@ -86,7 +88,9 @@ public final class StreamFramer {
       pendingIsWire = false;
     }
     if (anthropicEvents) {
-      pending.appendBuffer(EVENT).appendString(eventType(chunk)).appendString("\n");
+      String type = eventType(chunk);
+      lastEvent |= "message_stop".equals(type);
+      pending.appendBuffer(EVENT).appendString(type).appendString("\n");
     } else {
       sawDone = DONE.equals(chunk);
     }
@@ -106,6 +110,11 @@ public final class StreamFramer {
     } catch (RuntimeException notJson) {
       return "error";
     }
+  }
+
+  /** Whether the bytes framed so far include the stream's last event: {@code [DONE]}, or Anthropic's {@code message_stop}. */
+  public boolean done() {
+    return sawDone || lastEvent;
   }
 
   /** The closing {@code [DONE]} of an OpenAI stream when the provider did not send one, else null. */

@@ -4,12 +4,14 @@ import dev.switchboard.auth.Principal;
 import dev.switchboard.provider.CallBody;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.Operation;
+import dev.switchboard.relay.RelayResult;
 import dev.switchboard.spend.Usage;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.ToDoubleBiFunction;
 import java.util.function.Function;
 
@@ -20,6 +22,7 @@ import java.util.function.Function;
  * @param reserve     reserves the request's budget against the first deployment picked (once per request)
  * @param releaseSlot gives back the deployment slot a failed attempt held (the request's permit stays)
  * @param costOf      what a usage costs on a deployment, for the cost trailer a stream ends with
+ * @param streamEnding done before a stream that ends well writes its last event: the spend row made durable
  */
 public record CallSpec(
     String requestId,
@@ -36,5 +39,6 @@ public record CallSpec(
     List<String> tags,
     Function<Deployment, Future<Void>> reserve,
     BiConsumer<Deployment, Usage> releaseSlot,
-    ToDoubleBiFunction<Deployment, Usage> costOf) {
+    ToDoubleBiFunction<Deployment, Usage> costOf,
+    BiFunction<Deployment, RelayResult, Future<Void>> streamEnding) {
 }

@@ -3,6 +3,7 @@ package dev.switchboard.spend;
 import dev.switchboard.config.SpendSettings;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import java.util.function.Supplier;
 import io.vertx.sqlclient.Tuple;
 
 /**
@@ -18,15 +19,17 @@ public record Accounting(SpendSettings settings, PriceBook prices, Budgets budge
    * @param reservationTtlSec how long a shared reservation outlives a gateway that died holding it
    */
   public static Accounting create(SpendSettings settings, Pool pool, double reservationTtlSec) {
-    return create(settings, PriceBook.shipped(), pool, reservationTtlSec);
+    return create(settings, PriceBook.shipped(), pool, null, reservationTtlSec);
   }
 
   /** @param prices the gateway's price book, shared with routing (cost-based routing, context windows) */
-  public static Accounting create(SpendSettings settings, PriceBook prices, Pool pool, double reservationTtlSec) {
+  /** @param writerPools fresh pools for the spend writer alone (it replaces its own after a lost connection); null: it shares {@code pool} */
+  public static Accounting create(SpendSettings settings, PriceBook prices, Pool pool, Supplier<Pool> writerPools,
+      double reservationTtlSec) {
     boolean shared = pool != null && settings.sharedReservations();
     BudgetLedger ledger = shared ? new PostgresBudgetLedger(pool, reservationTtlSec)
         : new MemoryBudgetLedger(pool == null ? charge -> Future.succeededFuture(0.0) : charge -> recorded(pool, charge));
-    SpendWriter writer = pool == null ? null : new SpendWriter(pool, java.nio.file.Path.of(settings.spoolDir()),
+    SpendWriter writer = pool == null ? null : new SpendWriter(pool, writerPools, java.nio.file.Path.of(settings.spoolDir()),
         settings.batchSize(), settings.batchWriteSeconds(), shared);
     return new Accounting(settings, prices, new Budgets(settings, prices, ledger), writer);
   }

@@ -16,7 +16,7 @@ import java.util.logging.Logger;
 
 /**
  * The accounting stage, one instance per event loop: serves {@code budget.reserve}, and consumes
- * {@code spend.record} off the request path: prices the usage, settles the request's reservation,
+ * {@code spend.record}: prices the usage, settles the request's reservation,
  * adds it to the in-memory totals, hands the row to the spend writer and logs one line (logger
  * {@code dev.switchboard.spend}).
  */
@@ -41,22 +41,22 @@ public final class SpendLogVerticle extends VerticleBase {
   public Future<?> start() {
     return Future.all(
         bus.serve(Addresses.BUDGET_RESERVE, (BudgetCheck check) -> accounting.budgets().reserve(check)),
-        bus.consume(Addresses.SPEND_RECORD, this::record));
+        bus.serve(Addresses.SPEND_RECORD, this::record));
   }
 
-  void record(SpendEvent event) {
+  /** @return completed once the request's row is in the spool (at once without a database) */
+  Future<Void> record(SpendEvent event) {
     double cost = accounting.prices().of(event.deployment()).cost(event.usage());
     accounting.budgets().settle(event.reservation(), cost);
     ledger.add(event.model() == null ? "" : event.model(), event.usage(), cost, event.errorType() != null);
     metrics.request(event, cost);
     accounting.budgets().remaining(event.reservation(), event.principal(), metrics::remainingBudget);
     SpendRow row = row(event, cost);
-    if (accounting.writer() != null) {
-      accounting.writer().offer(accounting.settings().disableSpendLogs() ? row.withoutDetail() : row);
-    }
     if (LOG.isLoggable(Level.INFO)) {
       Logs.event(LOG, Level.INFO, event.requestId(), "spend", line(event, cost));
     }
+    return accounting.writer() == null ? Future.succeededFuture()
+        : accounting.writer().offer(accounting.settings().disableSpendLogs() ? row.withoutDetail() : row);
   }
 
   private SpendRow row(SpendEvent event, double cost) {

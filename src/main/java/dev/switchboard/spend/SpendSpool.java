@@ -35,14 +35,17 @@ final class SpendSpool {
   static final class Segment {
     final Path path;
     final boolean fromEarlierRun;
+    /** When its first row was spooled (for a segment from an earlier run, when its file was last written). */
+    final long firstRowMillis;
     List<SpendRow> rows;
     int count;
 
-    Segment(Path path, List<SpendRow> rows, int count) {
+    Segment(Path path, List<SpendRow> rows, int count, long firstRowMillis) {
       this.path = path;
       this.fromEarlierRun = rows == null;
       this.rows = rows;
       this.count = count;
+      this.firstRowMillis = firstRowMillis;
     }
   }
 
@@ -64,7 +67,7 @@ final class SpendSpool {
         left = files.filter(SpendSpool::isSegment).sorted((a, b) -> Long.compare(sequence(a), sequence(b))).toList();
       }
       for (Path path : left) {
-        closed.add(new Segment(path, null, -1));
+        closed.add(new Segment(path, null, -1, Files.getLastModifiedTime(path).toMillis()));
         nextSequence = Math.max(nextSequence, sequence(path) + 1);
       }
       if (!left.isEmpty()) {
@@ -80,7 +83,7 @@ final class SpendSpool {
     if (open == null) {
       Path path = dir.resolve(PREFIX + String.format("%012d", nextSequence++) + SUFFIX);
       channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-      open = new Segment(path, new ArrayList<>(), 0);
+      open = new Segment(path, new ArrayList<>(), 0, System.currentTimeMillis());
     }
     StringBuilder lines = new StringBuilder(rows.size() * 512);
     for (SpendRow row : rows) {
@@ -105,11 +108,16 @@ final class SpendSpool {
     return open == null ? 0 : open.count;
   }
 
-  /** Closes the open segment so its rows can be written; later rows go to a new one. */
+  /**
+   * Closes the open segment so its rows can be written; later rows go to a new one. The segment is
+   * forced to the disk first: appends only reach the OS's page cache (enough when the gateway
+   * process dies), this bounds what a machine crash can lose to the rows of one batch interval.
+   */
   void close() throws IOException {
     if (open == null) {
       return;
     }
+    channel.force(false);
     channel.close();
     closed.add(open);
     open = null;
@@ -160,6 +168,12 @@ final class SpendSpool {
       rows += Math.max(segment.count, 0);
     }
     return rows;
+  }
+
+  /** When the oldest row still waiting for Postgres was spooled, or 0 when none waits. */
+  long oldestRowMillis() {
+    Segment oldest = closed.isEmpty() ? open : closed.peekFirst();
+    return oldest == null ? 0 : oldest.firstRowMillis;
   }
 
   /** After a failed write, a segment's rows are read back from disk next time instead of being held. */

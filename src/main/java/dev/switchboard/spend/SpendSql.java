@@ -1,5 +1,6 @@
 package dev.switchboard.spend;
 
+import dev.switchboard.store.SafeText;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Row;
@@ -38,12 +39,17 @@ final class SpendSql {
   private SpendSql() {
   }
 
-  /** @return how many rows were new */
+  /**
+   * Every string goes through {@link SafeText}: a NUL or an unpaired surrogate sent by a client
+   * (in {@code user}, {@code model}, tags...) is stored as U+FFFD instead of failing the batch.
+   *
+   * @return how many rows were new
+   */
   static Future<Integer> write(SqlConnection tx, List<SpendRow> rows, boolean deleteReservations) {
     return tx.preparedQuery(INSERT).execute(columns(rows))
         .compose(result -> {
           Set<String> inserted = insertedIds(result);
-          List<SpendRow> counted = rows.stream().filter(r -> inserted.contains(r.requestId()) && r.spend() != 0).toList();
+          List<SpendRow> counted = rows.stream().filter(r -> inserted.contains(SafeText.of(r.requestId())) && r.spend() != 0).toList();
           return addSpend(tx, counted)
               .compose(v -> deleteReservations ? deleteReservations(tx, rows) : Future.succeededFuture())
               .map(v -> inserted.size());
@@ -74,7 +80,7 @@ final class SpendSql {
       String[] values = {r.requestId(), r.apiKey(), r.keyName(), r.keyAlias(), r.userId(), r.teamId(), r.modelGroup(),
           r.modelId(), r.model(), r.provider(), r.errorType(), r.endUser()};
       for (int c = 0; c < values.length; c++) {
-        text[c][i] = values[c];
+        text[c][i] = SafeText.of(values[c]);
       }
       counts[0][i] = r.promptTokens();
       counts[1][i] = r.completionTokens();
@@ -87,7 +93,8 @@ final class SpendSql {
       status[i] = r.status();
       stream[i] = r.stream();
     }
-    String[] tags = rows.stream().map(r -> new JsonArray(new ArrayList<>(r.tags())).encode()).toArray(String[]::new);
+    String[] tags = rows.stream().map(r -> new JsonArray(r.tags().stream().map(SafeText::of).toList()).encode())
+        .toArray(String[]::new);
     Tuple tuple = Tuple.tuple();
     for (int c = 0; c < 10; c++) {
       tuple.addArrayOfString(text[c]);
@@ -111,8 +118,8 @@ final class SpendSql {
     Map<String, Double> teams = new TreeMap<>();
     for (SpendRow row : rows) {
       for (Charge charge : row.charges()) {
-        periods.merge(charge, row.spend(), Double::sum);
-        String holder = charge.holder();
+        String holder = SafeText.of(charge.holder());
+        periods.merge(new Charge(holder, charge.periodStartMillis()), row.spend(), Double::sum);
         if (holder.startsWith("key:")) {
           keys.merge(holder.substring(4), row.spend(), Double::sum);
         } else if (holder.startsWith("user:")) {
@@ -143,7 +150,7 @@ final class SpendSql {
   }
 
   private static Future<Void> deleteReservations(SqlConnection tx, List<SpendRow> rows) {
-    String[] ids = rows.stream().map(SpendRow::requestId).toArray(String[]::new);
+    String[] ids = rows.stream().map(r -> SafeText.of(r.requestId())).toArray(String[]::new);
     return tx.preparedQuery("DELETE FROM budget_reservations WHERE request_id = ANY($1)")
         .execute(Tuple.of(ids)).mapEmpty();
   }

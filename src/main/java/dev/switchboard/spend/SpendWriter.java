@@ -2,6 +2,7 @@ package dev.switchboard.spend;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
@@ -11,8 +12,8 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -21,41 +22,68 @@ import java.util.logging.Logger;
  * The one writer of spend rows into Postgres, deployed once as a worker (its file I/O blocks, so it
  * never runs on an event loop). Rows from every event loop are spooled to disk as they arrive, and
  * written in batches every {@code proxy_batch_write_at} seconds or as soon as a batch is full.
- * While Postgres is unreachable rows stay in the spool; they are written, oldest first, when it is
- * back; the request id makes a replay count each request once.
+ * While Postgres is unreachable rows stay in the spool and the writer retries with backoff; they
+ * are written, oldest first, when it is back; the request id makes a replay count each request once.
+ * A row Postgres refuses for its content is set aside ({@link SpendDeadLetters}), never retried
+ * forever in front of the others.
  */
 public final class SpendWriter extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(SpendWriter.class.getName());
   private static final long STOP_WRITE_SECONDS = 5;
-  /** How long a row may wait in memory before it is on disk (all a gateway killed outright can lose). */
+  /** A second chance for rows the disk refused once: they are appended again this often. */
   static final long SPOOL_EVERY_MS = 20;
   private static final int MAX_ROWS_IN_MEMORY = 10_000;
+  /**
+   * One batch's transaction may take this long: a connection lost mid-transaction can leave its
+   * future uncompleted (vertx-sql-client#1364), which would otherwise stop the writer for good.
+   */
+  static final long BATCH_TIMEOUT_MS = 15_000;
+  private static final long FIRST_RETRY_MS = 250;
+  private static final long MAX_RETRY_MS = 5_000;
+  /** Rows waiting longer than this for Postgres are worth an alert: one WARN per episode. */
+  static final long LATE_AFTER_MS = 60_000;
 
-  private final Pool pool;
+  private final Pool shared;
+  private final Supplier<Pool> ownPools;
+  /** The writer's own connection, thrown away after any failure so a lost one is never waited on again. */
+  private Pool own;
   private final Path spoolDir;
   private final int batchSize;
   private final long intervalMillis;
   private final boolean deleteReservations;
-  private final Queue<SpendRow> incoming = new ConcurrentLinkedQueue<>();
+  private final Queue<Spooling> incoming = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
-  private final AtomicInteger queued = new AtomicInteger();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong pending = new AtomicLong();
+  private final SpendDeadLetters deadLetters;
+  private long stopMillis = STOP_WRITE_SECONDS * 1000;
   private volatile Context writerContext;
+  private volatile long oldestWaitingMillis;
+  private volatile long spooledRows;
   private SpendSpool spool;
   private Future<Void> writing;
+  /** Bumped when a write pass ends, so a pass abandoned on timeout stops at its next step. */
+  private long pass;
   private boolean failing;
+  private boolean warnedLate;
+  private long retryMillis = FIRST_RETRY_MS;
+  private long retryTimer = -1;
 
   /**
+   * @param shared             the gateway's pool, used when {@code ownPools} is null
+   * @param ownPools           fresh pools for this writer alone: after a failure it closes its pool and opens another
    * @param deleteReservations the batch also ends the requests' reservations in Postgres (shared budgets)
    */
-  public SpendWriter(Pool pool, Path spoolDir, int batchSize, double intervalSeconds, boolean deleteReservations) {
-    this.pool = pool;
+  public SpendWriter(Pool shared, Supplier<Pool> ownPools, Path spoolDir, int batchSize, double intervalSeconds,
+      boolean deleteReservations) {
+    this.shared = shared;
+    this.ownPools = ownPools;
     this.spoolDir = spoolDir;
     this.batchSize = batchSize;
     this.intervalMillis = Math.max(10, Math.round(intervalSeconds * 1000));
     this.deleteReservations = deleteReservations;
+    this.deadLetters = new SpendDeadLetters(spoolDir);
   }
 
   @Override
@@ -63,24 +91,43 @@ public final class SpendWriter extends VerticleBase {
     writerContext = context;
     // Copies kept in memory save reading a segment back; bounded whatever the batch size.
     spool = new SpendSpool(spoolDir, Math.min(batchSize * 4, MAX_ROWS_IN_MEMORY));
+    refreshGauges();
     vertx.setPeriodic(SPOOL_EVERY_MS, tick -> drain());
-    vertx.setPeriodic(intervalMillis, tick -> write());
+    vertx.setPeriodic(intervalMillis, tick -> {
+      write();
+      warnIfLate();
+    });
     // Rows left by an earlier run go in before requests are served, so budgets read them back;
     // if Postgres is not there yet they wait in the spool, and the gateway starts anyway.
     return write().timeout(STOP_WRITE_SECONDS, TimeUnit.SECONDS).otherwiseEmpty();
   }
 
+  /** A row on its way to the spool, and who waits for it to be there. */
+  private record Spooling(SpendRow row, Promise<Void> spooled) {
+  }
+
   /**
-   * From any thread: the row is spooled within {@link #SPOOL_EVERY_MS} and written with the next
-   * batch. The writer is woken early only for a full batch, so a busy gateway pays one thread
-   * wake-up per batch, not one per request.
+   * From any thread: the row is appended to the spool by the writer's thread, which is woken for
+   * it unless a wake-up is already on its way (rows arriving meanwhile go in the same append), and
+   * written to Postgres with the next batch.
+   *
+   * @return completed once the row is in the spool file (in the OS's page cache: it survives the
+   *     gateway process being killed)
    */
-  public void offer(SpendRow row) {
-    incoming.add(row);
+  public Future<Void> offer(SpendRow row) {
+    Promise<Void> spooled = Promise.promise();
+    incoming.add(new Spooling(row, spooled));
     pending.incrementAndGet();
-    if (queued.incrementAndGet() >= batchSize && drainScheduled.compareAndSet(false, true)) {
+    if (drainScheduled.compareAndSet(false, true)) {
       writerContext.runOnContext(v -> drain());
     }
+    return spooled.future();
+  }
+
+  /** How long a stopping gateway may spend writing what is spooled ({@code graceful_shutdown_seconds}, at least 5 s). */
+  public SpendWriter stopWithin(double seconds) {
+    stopMillis = Math.max(STOP_WRITE_SECONDS * 1000, Math.round(seconds * 1000));
+    return this;
   }
 
   /** Rows accepted and not yet in Postgres (spooled, or waiting for the spool). */
@@ -93,25 +140,42 @@ public final class SpendWriter extends VerticleBase {
     return written.get();
   }
 
+  /** Rows in the spool files, those left by an earlier run included once read. */
+  public long spooledRows() {
+    return spooledRows;
+  }
+
+  /** How long the oldest row in the spool has waited for Postgres, in ms (0 when none waits). */
+  public long oldestWaitMillis() {
+    long oldest = oldestWaitingMillis;
+    return oldest == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
+  }
+
+  /** Rows Postgres refused for their content, set aside in the dead-letter file since start. */
+  public long quarantinedRows() {
+    return deadLetters.count();
+  }
+
   private void drain() {
     drainScheduled.set(false);
-    List<SpendRow> rows = new ArrayList<>();
-    for (SpendRow row = incoming.poll(); row != null; row = incoming.poll()) {
-      rows.add(row);
+    List<Spooling> taken = new ArrayList<>();
+    for (Spooling next = incoming.poll(); next != null; next = incoming.poll()) {
+      taken.add(next);
     }
-    queued.addAndGet(-rows.size());
-    if (rows.isEmpty()) {
+    if (taken.isEmpty()) {
       return;
     }
     try {
-      spool.append(rows);
-    } catch (IOException e) {
+      spool.append(taken.stream().map(Spooling::row).toList());
+    } catch (IOException | RuntimeException e) {
       // The disk refused: put them back and retry with the next row or tick rather than drop them.
       LOG.log(Level.SEVERE, "Cannot append to the spend spool " + spoolDir + ": " + e.getMessage()
           + "; rows are kept in memory until it works", e);
-      incoming.addAll(rows);
+      incoming.addAll(taken);
       return;
     }
+    taken.forEach(done -> done.spooled().complete());
+    refreshGauges();
     if (spool.openRows() >= batchSize) {
       write();
     }
@@ -132,18 +196,28 @@ public final class SpendWriter extends VerticleBase {
     if (!spool.hasClosed()) {
       return Future.succeededFuture();
     }
-    writing = writeSegments().onComplete(done -> {
+    long current = pass;
+    // Assigned before the handler is attached: a pass that fails at once (a pool that refuses
+    // synchronously) runs the handler right away, and must find `writing` set so it can clear it.
+    // Attached in one expression, a stale `writing` stayed behind and stopped the writer for good.
+    Future<Void> running = writeSegments(current);
+    writing = running;
+    running.onComplete(done -> {
+      pass++;
       writing = null;
+      refreshGauges();
       if (done.failed()) {
         failed(done.cause());
+      } else {
+        retryMillis = FIRST_RETRY_MS;
       }
     });
-    return writing;
+    return running;
   }
 
-  private Future<Void> writeSegments() {
+  private Future<Void> writeSegments(long current) {
     SpendSpool.Segment oldest = spool.oldest();
-    if (oldest == null) {
+    if (oldest == null || current != pass) {
       return Future.succeededFuture();
     }
     List<SpendRow> rows;
@@ -152,22 +226,82 @@ public final class SpendWriter extends VerticleBase {
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
-    return writeInBatches(rows, 0).compose(v -> {
+    return writeInBatches(rows, 0, current).compose(v -> {
+      if (current != pass) {
+        return Future.failedFuture("abandoned write pass");
+      }
       finished(oldest, rows.size());
-      return writeSegments();
+      return writeSegments(current);
     });
   }
 
-  private Future<Void> writeInBatches(List<SpendRow> rows, int from) {
-    if (from >= rows.size()) {
+  private Future<Void> writeInBatches(List<SpendRow> rows, int from, long current) {
+    if (from >= rows.size() || current != pass) {
       return Future.succeededFuture();
     }
     List<SpendRow> batch = rows.subList(from, Math.min(rows.size(), from + batchSize));
-    return pool.withTransaction(tx -> SpendSql.write(tx, batch, deleteReservations))
-        .compose(inserted -> {
+    return writeBatch(batch).compose(v -> writeInBatches(rows, from + batch.size(), current));
+  }
+
+  /** A batch refused for its content is halved until the refused row is alone, so it holds up no other. */
+  private Future<Void> writeBatch(List<SpendRow> batch) {
+    return transaction(batch).recover(failure -> {
+      if (!SpendDeadLetters.refusedForContent(failure)) {
+        return Future.failedFuture(failure);
+      }
+      if (batch.size() == 1) {
+        return setAside(batch.get(0), failure);
+      }
+      int half = batch.size() / 2;
+      return writeBatch(batch.subList(0, half)).compose(v -> writeBatch(batch.subList(half, batch.size())));
+    });
+  }
+
+  /** The refused row goes to the dead-letter file; its cost still counts through the row without its detail. */
+  private Future<Void> setAside(SpendRow row, Throwable refusal) {
+    SpendRow minimal = row.withoutDetail();
+    return transaction(List.of(minimal)).transform(done -> {
+      if (done.failed() && !SpendDeadLetters.refusedForContent(done.cause())) {
+        return Future.failedFuture(done.cause());
+      }
+      deadLetters.add(row, refusal, done.succeeded());
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> transaction(List<SpendRow> batch) {
+    return pool().withTransaction(tx -> SpendSql.write(tx, batch, deleteReservations))
+        .timeout(BATCH_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .map(inserted -> {
           written.addAndGet(inserted);
-          return writeInBatches(rows, from + batch.size());
+          if (failing) {
+            failing = false;
+            LOG.info("Postgres is back, writing " + spool.pendingRows() + " spooled spend rows");
+          }
+          return null;
         });
+  }
+
+  private Pool pool() {
+    if (ownPools == null) {
+      return shared;
+    }
+    if (own == null) {
+      own = ownPools.get();
+    }
+    return own;
+  }
+
+  /**
+   * After a failure the next attempt connects afresh: a connection lost mid-transaction can leave
+   * its future uncompleted and its slot taken for good (vertx-sql-client#1364), which once stopped
+   * spend writing until a restart.
+   */
+  private void reconnect() {
+    if (own != null) {
+      own.close();
+      own = null;
+    }
   }
 
   private void finished(SpendSpool.Segment segment, int rows) {
@@ -179,30 +313,63 @@ public final class SpendWriter extends VerticleBase {
     if (!segment.fromEarlierRun) {
       pending.addAndGet(-rows);
     }
-    if (failing) {
-      failing = false;
-      LOG.info("Postgres is back: spooled spend rows are being written");
-    }
+    refreshGauges();
   }
 
+  /** Keeps the rows spooled and tries again soon, backing off to {@link #MAX_RETRY_MS} while Postgres stays away. */
   private void failed(Throwable cause) {
     spool.dropCopies();
+    reconnect();
     if (!failing) {
       failing = true;
       LOG.warning("Cannot write spend rows to Postgres (" + cause.getClass().getSimpleName() + ": " + cause.getMessage()
           + "); they are kept in " + spoolDir + " and written when it is back");
     }
+    if (retryTimer == -1) {
+      retryTimer = vertx.setTimer(retryMillis, t -> {
+        retryTimer = -1;
+        write();
+      });
+      retryMillis = Math.min(MAX_RETRY_MS, retryMillis * 2);
+    }
+  }
+
+  private void refreshGauges() {
+    spooledRows = spool.pendingRows();
+    oldestWaitingMillis = spool.oldestRowMillis();
+    if (oldestWaitingMillis == 0) {
+      warnedLate = false;
+    }
+  }
+
+  private void warnIfLate() {
+    long waited = oldestWaitMillis();
+    if (waited > LATE_AFTER_MS && !warnedLate) {
+      warnedLate = true;
+      LOG.warning("Spend rows have waited " + waited / 1000 + " s for Postgres (" + spool.pendingRows()
+          + " rows in " + spoolDir + "); budgets that read spend from Postgres lag until they are written");
+    }
   }
 
   @Override
   public Future<?> stop() {
-    // One last write, bounded: whatever Postgres does not take now stays spooled for the next start.
+    // Every segment, the one just closed included, bounded: what Postgres does not take now stays
+    // spooled for the next start.
     drain();
     try {
       spool.close();
     } catch (IOException e) {
       LOG.log(Level.WARNING, "Cannot close the spend spool", e);
     }
-    return write().timeout(STOP_WRITE_SECONDS, TimeUnit.SECONDS).otherwiseEmpty();
+    return writeAll().timeout(stopMillis, TimeUnit.MILLISECONDS).otherwiseEmpty().eventually(() -> {
+      Pool closing = own;
+      own = null;
+      return closing == null ? Future.succeededFuture() : closing.close();
+    });
+  }
+
+  /** Passes until no segment is left (a pass already in flight does not include the segments closed after it began). */
+  private Future<Void> writeAll() {
+    return write().compose(v -> spool.hasClosed() ? writeAll() : Future.succeededFuture());
   }
 }

@@ -10,6 +10,8 @@ import io.vertx.sqlclient.PoolOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -23,16 +25,32 @@ public final class Database {
   private static final Logger LOG = Logger.getLogger(Database.class.getName());
   static final int POOL_SIZE = 8;
 
+  /** Waiting for a connection (a new one included) gives up after this long: an unreachable server is a failure, not a wait. */
+  static final int CONNECT_TIMEOUT_MS = 5_000;
+
+  private final Vertx vertx;
+  private final PgConnectOptions options;
   private final Pool pool;
   private final EmbeddedPostgres embedded;
 
-  private Database(Pool pool, EmbeddedPostgres embedded) {
+  private Database(Vertx vertx, PgConnectOptions options, Pool pool, EmbeddedPostgres embedded) {
+    this.vertx = vertx;
+    this.options = options;
     this.pool = pool;
     this.embedded = embedded;
   }
 
   public Pool pool() {
     return pool;
+  }
+
+  /**
+   * Pools of {@code size} connections apart from the shared one, for a component that must be able
+   * to throw its connections away and start afresh (the spend writer, after a lost connection).
+   */
+  public Supplier<Pool> separatePools(int size) {
+    return () -> PgBuilder.pool().with(new PoolOptions().setMaxSize(size).setConnectionTimeout(CONNECT_TIMEOUT_MS)
+        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)).connectingTo(options).using(vertx).build();
   }
 
   /** The schema version this build migrates to. */
@@ -73,7 +91,7 @@ public final class Database {
     Pool pool = pool(vertx, options, poolSize);
     // Fail at start, in one line, rather than on the first request.
     return pool.query("SELECT 1").execute()
-        .map(ok -> new Database(pool, null))
+        .map(ok -> new Database(vertx, options, pool, null))
         .recover(failure -> pool.close().transform(closed -> Future.failedFuture(new StartupException(
             "Cannot connect to the database at " + options.getHost() + ":" + options.getPort() + "/"
                 + options.getDatabase() + " (" + failure.getMessage() + "); check general_settings.database_url "
@@ -96,7 +114,7 @@ public final class Database {
       LOG.info("Embedded PostgreSQL on 127.0.0.1:" + server.getPort() + ", data in " + dataDir.toAbsolutePath());
       PgConnectOptions options = new PgConnectOptions().setHost("127.0.0.1").setPort(server.getPort())
           .setDatabase("postgres").setUser("postgres");
-      return new Database(pool(vertx, options, poolSize), server);
+      return new Database(vertx, options, pool(vertx, options, poolSize), server);
     });
   }
 

@@ -33,7 +33,8 @@ public final class SpendWriterThroughput {
     Database database = await(Database.open(vertx, null, dir.resolve("pg")));
     try {
       for (int round = 1; round <= 2; round++) {
-        SpendWriter writer = new SpendWriter(database.pool(), dir.resolve("spool-" + round), batch, 0.2, false);
+        SpendWriter writer = new SpendWriter(database.pool(), database.separatePools(1), dir.resolve("spool-" + round),
+            batch, 0.2, false);
         String deployment = await(vertx.deployVerticle(writer, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)));
         long start = System.nanoTime();
         for (int i = 0; i < rows; i++) {
