@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,8 +24,8 @@ import java.util.logging.Logger;
  * written in batches every {@code proxy_batch_write_at} seconds or as soon as a batch is full.
  * While Postgres is unreachable rows stay in the spool and the writer retries with backoff; they
  * are written, oldest first, when it is back; the request id makes a replay count each request once.
- * A row Postgres refuses for its content is set aside ({@link SpendDeadLetters}), never retried
- * forever in front of the others.
+ * Each batch goes through {@link SpendBatches}, which sets aside a row Postgres refuses for its
+ * content rather than retry it forever in front of the others.
  */
 public final class SpendWriter extends VerticleBase {
 
@@ -34,29 +34,19 @@ public final class SpendWriter extends VerticleBase {
   /** A second chance for rows the disk refused once: they are appended again this often. */
   static final long SPOOL_EVERY_MS = 20;
   private static final int MAX_ROWS_IN_MEMORY = 10_000;
-  /**
-   * One batch's transaction may take this long: a connection lost mid-transaction can leave its
-   * future uncompleted (vertx-sql-client#1364), which would otherwise stop the writer for good.
-   */
-  static final long BATCH_TIMEOUT_MS = 15_000;
   private static final long FIRST_RETRY_MS = 250;
   private static final long MAX_RETRY_MS = 5_000;
   /** Rows waiting longer than this for Postgres are worth an alert: one WARN per episode. */
   static final long LATE_AFTER_MS = 60_000;
 
-  private final Pool shared;
-  private final Supplier<Pool> ownPools;
-  /** The writer's own connection, thrown away after any failure so a lost one is never waited on again. */
-  private Pool own;
+  private final SpendBatches batches;
   private final Path spoolDir;
   private final int batchSize;
   private final long intervalMillis;
-  private final boolean deleteReservations;
   private final Queue<Spooling> incoming = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong pending = new AtomicLong();
-  private final SpendDeadLetters deadLetters;
   private long stopMillis = STOP_WRITE_SECONDS * 1000;
   private volatile Context writerContext;
   private volatile long oldestWaitingMillis;
@@ -77,13 +67,10 @@ public final class SpendWriter extends VerticleBase {
    */
   public SpendWriter(Pool shared, Supplier<Pool> ownPools, Path spoolDir, int batchSize, double intervalSeconds,
       boolean deleteReservations) {
-    this.shared = shared;
-    this.ownPools = ownPools;
+    this.batches = new SpendBatches(shared, ownPools, deleteReservations, new SpendDeadLetters(spoolDir));
     this.spoolDir = spoolDir;
     this.batchSize = batchSize;
     this.intervalMillis = Math.max(10, Math.round(intervalSeconds * 1000));
-    this.deleteReservations = deleteReservations;
-    this.deadLetters = new SpendDeadLetters(spoolDir);
   }
 
   @Override
@@ -153,7 +140,7 @@ public final class SpendWriter extends VerticleBase {
 
   /** Rows Postgres refused for their content, set aside in the dead-letter file since start. */
   public long quarantinedRows() {
-    return deadLetters.count();
+    return batches.setAside();
   }
 
   private void drain() {
@@ -240,68 +227,14 @@ public final class SpendWriter extends VerticleBase {
       return Future.succeededFuture();
     }
     List<SpendRow> batch = rows.subList(from, Math.min(rows.size(), from + batchSize));
-    return writeBatch(batch).compose(v -> writeInBatches(rows, from + batch.size(), current));
-  }
-
-  /** A batch refused for its content is halved until the refused row is alone, so it holds up no other. */
-  private Future<Void> writeBatch(List<SpendRow> batch) {
-    return transaction(batch).recover(failure -> {
-      if (!SpendDeadLetters.refusedForContent(failure)) {
-        return Future.failedFuture(failure);
+    return batches.write(batch).compose(inserted -> {
+      written.addAndGet(inserted);
+      if (failing) {
+        failing = false;
+        LOG.info("Postgres is back, writing " + spool.pendingRows() + " spooled spend rows");
       }
-      if (batch.size() == 1) {
-        return setAside(batch.get(0), failure);
-      }
-      int half = batch.size() / 2;
-      return writeBatch(batch.subList(0, half)).compose(v -> writeBatch(batch.subList(half, batch.size())));
+      return writeInBatches(rows, from + batch.size(), current);
     });
-  }
-
-  /** The refused row goes to the dead-letter file; its cost still counts through the row without its detail. */
-  private Future<Void> setAside(SpendRow row, Throwable refusal) {
-    SpendRow minimal = row.withoutDetail();
-    return transaction(List.of(minimal)).transform(done -> {
-      if (done.failed() && !SpendDeadLetters.refusedForContent(done.cause())) {
-        return Future.failedFuture(done.cause());
-      }
-      deadLetters.add(row, refusal, done.succeeded());
-      return Future.succeededFuture();
-    });
-  }
-
-  private Future<Void> transaction(List<SpendRow> batch) {
-    return pool().withTransaction(tx -> SpendSql.write(tx, batch, deleteReservations))
-        .timeout(BATCH_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .map(inserted -> {
-          written.addAndGet(inserted);
-          if (failing) {
-            failing = false;
-            LOG.info("Postgres is back, writing " + spool.pendingRows() + " spooled spend rows");
-          }
-          return null;
-        });
-  }
-
-  private Pool pool() {
-    if (ownPools == null) {
-      return shared;
-    }
-    if (own == null) {
-      own = ownPools.get();
-    }
-    return own;
-  }
-
-  /**
-   * After a failure the next attempt connects afresh: a connection lost mid-transaction can leave
-   * its future uncompleted and its slot taken for good (vertx-sql-client#1364), which once stopped
-   * spend writing until a restart.
-   */
-  private void reconnect() {
-    if (own != null) {
-      own.close();
-      own = null;
-    }
   }
 
   private void finished(SpendSpool.Segment segment, int rows) {
@@ -319,7 +252,7 @@ public final class SpendWriter extends VerticleBase {
   /** Keeps the rows spooled and tries again soon, backing off to {@link #MAX_RETRY_MS} while Postgres stays away. */
   private void failed(Throwable cause) {
     spool.dropCopies();
-    reconnect();
+    batches.reconnect();
     if (!failing) {
       failing = true;
       LOG.warning("Cannot write spend rows to Postgres (" + cause.getClass().getSimpleName() + ": " + cause.getMessage()
@@ -361,11 +294,7 @@ public final class SpendWriter extends VerticleBase {
     } catch (IOException e) {
       LOG.log(Level.WARNING, "Cannot close the spend spool", e);
     }
-    return writeAll().timeout(stopMillis, TimeUnit.MILLISECONDS).otherwiseEmpty().eventually(() -> {
-      Pool closing = own;
-      own = null;
-      return closing == null ? Future.succeededFuture() : closing.close();
-    });
+    return writeAll().timeout(stopMillis, TimeUnit.MILLISECONDS).otherwiseEmpty().eventually(batches::close);
   }
 
   /** Passes until no segment is left (a pass already in flight does not include the segments closed after it began). */
