@@ -3,6 +3,7 @@ package dev.switchboard.config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.logging.Logger;
 
 /**
  * How the HTTP server treats its clients: how long it waits for them, and which browser origins may
@@ -21,6 +22,8 @@ import java.util.function.Function;
  */
 public record ServerSettings(double headerTimeoutSeconds, double bodyTimeoutSeconds, double idleTimeoutSeconds,
     List<String> corsOrigins, boolean corsCredentials) {
+
+  private static final Logger LOG = Logger.getLogger(ServerSettings.class.getName());
 
   public static final double DEFAULT_HEADER_TIMEOUT_SECONDS = 15;
   public static final double DEFAULT_BODY_TIMEOUT_SECONDS = 30;
@@ -51,9 +54,11 @@ public record ServerSettings(double headerTimeoutSeconds, double bodyTimeoutSeco
     boolean credentials = general.bool("cors_allow_credentials",
         credentialsEnv != null && credentialsEnv.trim().equalsIgnoreCase("true"));
     if (credentials && origins.contains(ANY_ORIGIN)) {
-      throw new StartupException(general.path("cors_allow_credentials") + " (or LITELLM_CORS_ALLOW_CREDENTIALS) is true "
-          + "while any origin may call (cors_allow_origins: *): that would let every web site use a visitor's "
-          + "credentials. List the allowed origins in cors_allow_origins, or turn credentials off.");
+      // LiteLLM accepts this; refusing to start would break a drop-in switch, and honouring it would let
+      // every web site use a visitor's credentials. Keys travel in headers, which need no credentials mode.
+      LOG.warning(general.path("cors_allow_credentials") + " (or LITELLM_CORS_ALLOW_CREDENTIALS) is ignored while any "
+          + "origin may call (cors_allow_origins: *): list the allowed origins in cors_allow_origins to allow credentials.");
+      credentials = false;
     }
     return new ServerSettings(header, body, idle, origins, credentials);
   }
