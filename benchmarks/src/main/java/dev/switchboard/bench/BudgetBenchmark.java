@@ -112,7 +112,7 @@ public class BudgetBenchmark {
   @Benchmark
   public Reservation reserveAndSettleInMemory() {
     Reservation reservation = inMemory.budgets().reserve(check()).result();
-    inMemory.budgets().settle(reservation, "bench", usage, 0.00001);
+    inMemory.budgets().settle(reservation, 0.00001);
     return reservation;
   }
 
