@@ -12,7 +12,6 @@ import dev.switchboard.provider.Providers;
 import dev.switchboard.spend.Accounting;
 import dev.switchboard.spend.BudgetCheck;
 import dev.switchboard.spend.Reservation;
-import dev.switchboard.spend.Usage;
 import dev.switchboard.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -59,7 +58,6 @@ public class BudgetBenchmark {
   private Deployment deployment;
   private CallBody body;
   private final AtomicLong ids = new AtomicLong();
-  private final Usage usage = new Usage(12, 5, 17, 0);
 
   @Setup
   public void start() throws Exception {
