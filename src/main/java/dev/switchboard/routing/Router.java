@@ -42,11 +42,12 @@ public final class Router {
    * The ingress asks before the rate limiter counts the request; a pick asks again (fallbacks, reloads).
    */
   public GatewayError refusal(String model, Principal principal) {
-    return refusal(states.models().registry(), model, principal);
+    ModelRegistry registry = states.models().registry();
+    return refusal(registry, registry.resolve(model), model, principal);
   }
 
-  private static GatewayError refusal(ModelRegistry registry, String model, Principal principal) {
-    ModelGroup group = registry.resolve(model);
+  /** @param group {@code model} resolved in {@code registry}, or null when it names none */
+  private static GatewayError refusal(ModelRegistry registry, ModelGroup group, String model, Principal principal) {
     if (group == null) {
       return unknownModel(registry, model);
     }
@@ -59,11 +60,11 @@ public final class Router {
 
   public Future<Deployment> pick(PickRequest request) {
     LiveModels.Snapshot models = states.models().current();
-    GatewayError denied = refusal(models.registry(), request.model(), request.principal());
+    ModelGroup group = models.registry().resolve(request.model());
+    GatewayError denied = refusal(models.registry(), group, request.model(), request.principal());
     if (denied != null) {
       return Future.failedFuture(denied);
     }
-    ModelGroup group = models.registry().resolve(request.model());
     Selection selection;
     try {
       selection = select(models, group, request);
