@@ -1,0 +1,67 @@
+package dev.switchboard.ingress;
+
+import dev.switchboard.auth.Principal;
+import dev.switchboard.errors.GatewayError;
+import dev.switchboard.pipeline.RequestContext;
+import dev.switchboard.provider.Operation;
+import dev.switchboard.ratelimit.Permit;
+import dev.switchboard.relay.RelayResult;
+import dev.switchboard.routing.CallTrace;
+import dev.switchboard.spend.Reservation;
+import dev.switchboard.spend.Usage;
+import dev.switchboard.tracing.RequestSpans;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
+
+/** One model call (chat, completion, embeddings, messages) on its way through {@link ModelCallChain}. */
+final class ModelCall extends RequestContext {
+
+  final Operation operation;
+  final HttpServerResponse response;
+  final MultiMap headers;
+  final RequestSpans spans;
+  final CallTrace trace;
+  /** The request's bytes until the parse stage has read them. */
+  Buffer raw;
+  ModelRequest call;
+  /** {@code metadata.tags}, read once: routing filters by them and the spend row keeps them. */
+  List<String> tags = List.of();
+  Principal principal;
+  Permit permit;
+  Reservation reservation;
+  RelayResult result;
+  /** Its spend row is already recorded (a stream records it before its last event). */
+  boolean recorded;
+
+  ModelCall(String requestId, Operation operation, Buffer raw, MultiMap headers, HttpServerResponse response,
+      RequestSpans spans) {
+    super(requestId);
+    this.operation = operation;
+    this.raw = raw;
+    this.headers = headers;
+    this.response = response;
+    this.spans = spans;
+    this.trace = new CallTrace(spans);
+  }
+
+  String model() {
+    return call == null ? null : call.model();
+  }
+
+  /** The error the client hears: the refusal or failure, or the one a stream ended with; null when it went well. */
+  GatewayError error() {
+    return failed() ? GatewayError.of(failure()) : result == null ? null : result.streamError();
+  }
+
+  /** The status of the answer: 499 for a client that left before it. */
+  int status() {
+    GatewayError error = error();
+    return error != null ? error.status() : result != null && result.clientGone() ? 499 : 200;
+  }
+
+  Usage usage() {
+    return result == null ? Usage.NONE : result.usage();
+  }
+}

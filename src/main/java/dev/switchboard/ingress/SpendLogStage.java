@@ -1,0 +1,64 @@
+package dev.switchboard.ingress;
+
+import dev.switchboard.bus.Addresses;
+import dev.switchboard.bus.Bus;
+import dev.switchboard.errors.GatewayError;
+import dev.switchboard.pipeline.Stage;
+import dev.switchboard.provider.Deployment;
+import dev.switchboard.relay.RelayResult;
+import dev.switchboard.spend.SpendEvent;
+import dev.switchboard.spend.Usage;
+import io.vertx.core.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hands every authenticated request's outcome to the SpendLog verticle, refusals included; it
+ * settles the budget reservation and metrics from the row. The answer's last byte leaves only once
+ * the row is spooled, so a gateway killed after it cannot lose the row.
+ */
+final class SpendLogStage implements Stage<ModelCall> {
+
+  /** The longest an answer waits for its spend row to be spooled. */
+  private static final long SPOOL_WAIT_MS = 5_000;
+
+  private final Bus bus;
+
+  SpendLogStage(Bus bus) {
+    this.bus = bus;
+  }
+
+  @Override
+  public String name() {
+    return "spend";
+  }
+
+  @Override
+  public Future<Void> before(ModelCall request) {
+    return Future.succeededFuture();
+  }
+
+  /** Unless a stream already recorded its row before its last event. */
+  @Override
+  public Future<Void> after(ModelCall request) {
+    if (request.recorded) {
+      return Future.succeededFuture();
+    }
+    GatewayError error = request.error();
+    String errorType = error != null ? error.type() : request.result != null && request.result.clientGone()
+        ? "client_disconnected" : null;
+    return record(request, request.trace.deployment(), request.result, request.status(), errorType,
+        System.nanoTime() - request.startNanos());
+  }
+
+  /** Completes once the row is spooled (bounded: trouble with the spool delays no answer for long and fails none). */
+  Future<Void> record(ModelCall request, Deployment deployment, RelayResult result, int status, String errorType,
+      long durationNanos) {
+    request.recorded = true;
+    Usage usage = result == null ? Usage.NONE : result.usage();
+    return bus.<Void>requestUnbounded(Addresses.SPEND_RECORD, new SpendEvent(request.requestId(), request.model(),
+        deployment, request.principal, request.reservation, usage, request.call.stream(), status, errorType,
+        request.startMillis(), durationNanos, result == null ? 0 : result.firstByteNanos(),
+        request.trace.providerNanos(), request.tags, request.call.body().user()))
+        .timeout(SPOOL_WAIT_MS, TimeUnit.MILLISECONDS).otherwiseEmpty();
+  }
+}
