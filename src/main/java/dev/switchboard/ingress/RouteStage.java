@@ -3,19 +3,15 @@ package dev.switchboard.ingress;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.pipeline.Stage;
-import dev.switchboard.provider.Deployment;
 import dev.switchboard.ratelimit.Release;
 import dev.switchboard.routing.CallRouter;
 import dev.switchboard.routing.CallSpec;
-import dev.switchboard.spend.BudgetCheck;
 import dev.switchboard.spend.PriceBook;
-import dev.switchboard.spend.Reservation;
 import io.vertx.core.Future;
 
 /**
- * Routing and the relay ({@link CallRouter}: pick, budget, relay, retries, fallbacks). The budget
- * is reserved once, against the first deployment picked; a failed attempt's deployment slot is
- * given back at once while the permit stays with the request.
+ * Routing and the relay ({@link CallRouter}: pick, relay, retries, fallbacks). A failed attempt's
+ * deployment slot is given back at once while the permit stays with the request.
  */
 final class RouteStage implements Stage<ModelCall> {
 
@@ -42,21 +38,12 @@ final class RouteStage implements Stage<ModelCall> {
     return calls.call(new CallSpec(request.requestId(), request.operation, call.body(), call.model(), call.stream(),
         call.includeUsage(), request.response, request.headers, request.startNanos(), request.principal,
         request.permit.estimatedTokens(), request.tags,
-        deployment -> reserve(request, deployment),
         (deployment, usage) -> bus.send(Addresses.RATELIMIT_RELEASE, Release.slot(request.permit, deployment, usage)),
         (deployment, usage) -> prices.of(deployment).cost(usage),
         (deployment, ended) -> spend.record(request, deployment, ended, 200, null,
             System.nanoTime() - request.startNanos())),
         request.trace).map(result -> {
           request.result = result;
-          return null;
-        });
-  }
-
-  private Future<Void> reserve(ModelCall request, Deployment deployment) {
-    return bus.<Reservation>request(Addresses.BUDGET_RESERVE, new BudgetCheck(request.requestId(), request.principal,
-        deployment, request.call.body(), request.startMillis())).map(reservation -> {
-          request.reservation = reservation;
           return null;
         });
   }

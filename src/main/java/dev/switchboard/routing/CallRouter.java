@@ -49,6 +49,11 @@ public final class CallRouter {
     return router.refusal(model, principal);
   }
 
+  /** What a budget reserves against before a deployment is picked (see {@link Router#dearest}). */
+  public Deployment dearest(String model) {
+    return router.dearest(model);
+  }
+
   /** The answer of one admitted call; {@code trace} tells the caller which deployment served it. */
   public Future<RelayResult> call(CallSpec spec, CallTrace trace) {
     if (!trace.spans.on()) {
@@ -88,7 +93,7 @@ public final class CallRouter {
     });
   }
 
-  /** Waits for the identical call in flight, then reserves this request's own budget and takes its answer. */
+  /** Waits for the identical call in flight and takes its answer (this request's own budget stage reserved for it). */
   private Future<RelayResult> follow(Future<Shared> leader, CallSpec spec, CallTrace trace) {
     deduplicated.incrementAndGet();
     trace.route.setAttribute("switchboard.deduplicated", true);
@@ -104,7 +109,7 @@ public final class CallRouter {
       if (!spec.response().headWritten()) {
         announce(spec.response(), deployment, trace);
       }
-      spec.reserve().apply(deployment).map(reserved -> shared.result().result()).onComplete(answer);
+      answer.complete(shared.result().result());
     }));
     return answer.future();
   }

@@ -13,13 +13,11 @@ import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.ToDoubleBiFunction;
-import java.util.function.Function;
 
 /**
  * One admitted model call, as the ingress hands it to routing: what to send, to whom it answers,
  * and the two things only the ingress may do per request.
  *
- * @param reserve     reserves the request's budget against the first deployment picked (once per request)
  * @param releaseSlot gives back the deployment slot a failed attempt held (the request's permit stays)
  * @param costOf      what a usage costs on a deployment, for the cost trailer a stream ends with
  * @param streamEnding done before a stream that ends well writes its last event: the spend row made durable
@@ -37,7 +35,6 @@ public record CallSpec(
     Principal principal,
     long estimatedTokens,
     List<String> tags,
-    Function<Deployment, Future<Void>> reserve,
     BiConsumer<Deployment, Usage> releaseSlot,
     ToDoubleBiFunction<Deployment, Usage> costOf,
     BiFunction<Deployment, RelayResult, Future<Void>> streamEnding) {

@@ -55,7 +55,6 @@ final class RoutedCall {
   private final long totalMs;
   private final Long requestTimeoutMs;
   private final Long requestStreamTimeoutMs;
-  private boolean reserved;
   /** The provider's failure that led to the current retry: what the client hears if no deployment is left for it. */
   private GatewayError retrying;
   /** Attempts made so far, over retries and fallbacks (for the attempt spans). */
@@ -111,20 +110,12 @@ final class RoutedCall {
       trace.deployment = deployment;
       trace.slotHeld = true;
       spans.picked(deployment);
-      reserveOnce(deployment).onComplete(reservation -> {
-        if (reservation.failed()) {
-          releaseSlot(deployment);
-          spans.finished(null, GatewayError.of(reservation.cause()));
-          done.fail(new Final(GatewayError.of(reservation.cause()), true));
-          return;
+      callDeployment(deployment, spans).onComplete(outcome -> {
+        if (outcome.succeeded()) {
+          done.complete(outcome.result());
+        } else {
+          retryOrFail(group, lastResort, excluded, retry, deployment, GatewayError.of(outcome.cause()), done);
         }
-        callDeployment(deployment, spans).onComplete(outcome -> {
-          if (outcome.succeeded()) {
-            done.complete(outcome.result());
-          } else {
-            retryOrFail(group, lastResort, excluded, retry, deployment, GatewayError.of(outcome.cause()), done);
-          }
-        });
       });
     });
   }
@@ -135,14 +126,6 @@ final class RoutedCall {
     boolean groupUnavailable = "no_deployments_available".equals(code) || CIRCUIT_OPEN.equals(code)
         || ErrorClass.CONTEXT_LENGTH_CODE.equals(code) || error.status() == 429;
     return groupUnavailable ? error : new Final(error, false);
-  }
-
-  private Future<Void> reserveOnce(Deployment deployment) {
-    if (reserved) {
-      return Future.succeededFuture();
-    }
-    reserved = true;
-    return spec.reserve().apply(deployment);
   }
 
   private Future<RelayResult> callDeployment(Deployment deployment, AttemptSpans spans) {

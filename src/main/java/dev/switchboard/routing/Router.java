@@ -58,6 +58,24 @@ public final class Router {
     return null;
   }
 
+  /**
+   * The deployment of {@code model}'s group whose tokens cost most, or null when it names none: a
+   * budget reserved before routing picks must cover whichever deployment serves the request.
+   */
+  public Deployment dearest(String model) {
+    ModelGroup group = states.models().registry().resolve(model);
+    Deployment dearest = null;
+    double most = -1;
+    for (Deployment d : group == null ? List.<Deployment>of() : group.deployments()) {
+      Price price = prices.of(d);
+      if (price.input() + price.output() > most) {
+        most = price.input() + price.output();
+        dearest = d;
+      }
+    }
+    return dearest;
+  }
+
   public Future<Deployment> pick(PickRequest request) {
     LiveModels.Snapshot models = states.models().current();
     ModelGroup group = models.registry().resolve(request.model());
