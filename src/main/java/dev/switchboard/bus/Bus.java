@@ -139,7 +139,7 @@ public final class Bus {
 
   /** Request/reply, answered on the caller's event loop when a consumer lives there. */
   public <R> Future<R> request(String address, Object message) {
-    return eventBus.<R>request(target(address), message, LOCAL).map(Message::body);
+    return eventBus.<Object>request(target(address), message, LOCAL).compose(Bus::answerOf);
   }
 
   /**
@@ -156,7 +156,14 @@ public final class Bus {
       Future<R> answered = (Future<R>) answer(address, local.handler(), message);
       return answered.isComplete() ? answered : onCallersLoop(answered);
     }
-    return eventBus.<R>request(target(address), message, LOCAL_UNBOUNDED).map(Message::body);
+    return eventBus.<Object>request(target(address), message, LOCAL_UNBOUNDED).compose(Bus::answerOf);
+  }
+
+  /** A stage refuses by replying with its {@link GatewayError} (see {@link #serve}): the requester's failure. */
+  @SuppressWarnings("unchecked")
+  private static <R> Future<R> answerOf(Message<Object> reply) {
+    return reply.body() instanceof GatewayError refused ? Future.failedFuture(refused)
+        : Future.succeededFuture((R) reply.body());
   }
 
   /**

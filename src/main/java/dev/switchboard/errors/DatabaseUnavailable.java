@@ -57,9 +57,7 @@ public final class DatabaseUnavailable {
         watch.run();
       }
     }
-    return new GatewayError(503, "service_unavailable", "database_unavailable", null,
-        "The gateway's database (Postgres) is unreachable, so this request cannot be served now; retry in a few seconds.",
-        RETRY_AFTER);
+    return GatewayError.of(ErrorClass.SERVICE_UNAVAILABLE, "database_unavailable", "The gateway's database (Postgres) is unreachable, so this request cannot be served now; retry in a few seconds.").withRetryAfter(RETRY_AFTER);
   }
 
   /** The database answered again: the next outage is logged anew. */

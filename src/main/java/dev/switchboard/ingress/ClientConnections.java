@@ -2,6 +2,7 @@ package dev.switchboard.ingress;
 
 import dev.switchboard.config.ServerSettings;
 import dev.switchboard.errors.ErrorResponses;
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import io.netty.handler.codec.DecoderException;
 import io.vertx.core.Vertx;
@@ -108,9 +109,9 @@ final class ClientConnections {
       ctx.request().connection().close();
       return;
     }
-    answerAndClose(ctx, new GatewayError(408, "timeout", "client_body_timeout", null, "The request body did not arrive "
+    answerAndClose(ctx, GatewayError.of(ErrorClass.TIMEOUT, "client_body_timeout", "The request body did not arrive "
         + "whole within " + bodyMs / 1000.0 + " s (general_settings.client_body_timeout_seconds). Send the whole body "
-        + "at once, with a Content-Length or a last chunk that matches what is sent.", null));
+        + "at once, with a Content-Length or a last chunk that matches what is sent."));
   }
 
   /**

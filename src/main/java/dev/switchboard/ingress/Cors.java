@@ -2,6 +2,7 @@ package dev.switchboard.ingress;
 
 import dev.switchboard.config.ServerSettings;
 import dev.switchboard.errors.ErrorResponses;
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -40,8 +41,7 @@ final class Cors {
 
   /** A browser call from an origin not in {@code cors_allow_origins} (the CORS handler's 403). */
   static void refused(RoutingContext ctx) {
-    ErrorResponses.write(ctx.response(), new GatewayError(403, "permission_error", "origin_not_allowed", null,
-        "Calls from origin '" + ctx.request().getHeader("Origin") + "' are not allowed. An admin can add it to "
-            + "general_settings.cors_allow_origins.", null));
+    ErrorResponses.write(ctx.response(), GatewayError.of(ErrorClass.PERMISSION_DENIED, "origin_not_allowed", "Calls from origin '" + ctx.request().getHeader("Origin") + "' are not allowed. An admin can add it to "
+            + "general_settings.cors_allow_origins."));
   }
 }

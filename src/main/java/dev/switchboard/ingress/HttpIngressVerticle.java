@@ -4,6 +4,7 @@ import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.config.ServerSettings;
 import dev.switchboard.errors.ErrorResponses;
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.keys.DirectoryRoutes;
 import dev.switchboard.keys.KeyRoutes;
@@ -117,9 +118,8 @@ public final class HttpIngressVerticle extends VerticleBase {
       settings.spendRoutes().mount(router);
     } else {
       for (String admin : new String[] {"/key/*", "/user/*", "/team/*", "/spend/*", "/global/spend*"}) {
-        router.route(admin).handler(ctx -> ErrorResponses.write(ctx.response(), new GatewayError(503,
-            "service_unavailable", "no_database", null, "Keys, users and teams need a database, and this gateway runs "
-                + "with general_settings.database_url: none. Remove it (embedded database) or point it at Postgres.", null)));
+        router.route(admin).handler(ctx -> ErrorResponses.write(ctx.response(), GatewayError.of(ErrorClass.SERVICE_UNAVAILABLE, "no_database", "Keys, users and teams need a database, and this gateway runs "
+                + "with general_settings.database_url: none. Remove it (embedded database) or point it at Postgres.")));
       }
     }
     settings.routing().routes().mount(router);
@@ -136,14 +136,10 @@ public final class HttpIngressVerticle extends VerticleBase {
         "No endpoint " + ctx.request().method() + " " + Redactor.redact(ctx.request().path())
             + ". Try POST /v1/chat/completions or GET /v1/models.")));
     // The rest of an oversized body is never read, so its connection cannot carry another request.
-    router.errorHandler(413, ctx -> ClientConnections.answerAndClose(ctx, new GatewayError(413,
-        "invalid_request_error", "request_too_large", null, "The request body is larger than "
-            + settings.maxBodyBytes() / (1024 * 1024.0) + " MB (general_settings.max_request_size_mb).", null)));
+    router.errorHandler(413, ctx -> ClientConnections.answerAndClose(ctx, GatewayError.of(ErrorClass.BAD_REQUEST, "request_too_large", "The request body is larger than "
+            + settings.maxBodyBytes() / (1024 * 1024.0) + " MB (general_settings.max_request_size_mb).").withStatus(413)));
     router.errorHandler(403, Cors::refused);
-    router.errorHandler(405, ctx -> ErrorResponses.write(ctx.response(), new GatewayError(405,
-        "invalid_request_error", "method_not_allowed", null,
-        "Method " + ctx.request().method() + " is not allowed on " + Redactor.redact(ctx.request().path()) + ".",
-        null)));
+    router.errorHandler(405, ctx -> ErrorResponses.write(ctx.response(), GatewayError.of(ErrorClass.BAD_REQUEST, "method_not_allowed", "Method " + ctx.request().method() + " is not allowed on " + Redactor.redact(ctx.request().path()) + ".").withStatus(405)));
     router.errorHandler(400, ctx -> ErrorResponses.write(ctx.response(),
         GatewayError.badRequest(null, "The request could not be read: malformed HTTP request or body.")));
     router.errorHandler(500, this::internalError);

@@ -6,6 +6,7 @@ import dev.switchboard.auth.Principal;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.errors.ErrorResponses;
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.metrics.Metrics;
 import io.vertx.core.Handler;
@@ -47,8 +48,7 @@ final class MetricsHandler implements Handler<RoutingContext> {
           if (principal.master() || principal == Principal.OPEN) {
             then.run();
           } else {
-            ErrorResponses.write(ctx.response(), new GatewayError(403, "permission_error", "master_key_required", null,
-                what + " needs the master key (general_settings.master_key); this is a virtual key.", null));
+            ErrorResponses.write(ctx.response(), GatewayError.of(ErrorClass.PERMISSION_DENIED, "master_key_required", what + " needs the master key (general_settings.master_key); this is a virtual key."));
           }
         })
         .onFailure(failure -> ErrorResponses.write(ctx.response(), GatewayError.of(failure)));

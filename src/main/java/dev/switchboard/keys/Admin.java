@@ -6,6 +6,7 @@ import dev.switchboard.auth.Principal;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.errors.ErrorResponses;
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.store.SafeText;
 import io.vertx.core.Future;
@@ -53,7 +54,7 @@ public final class Admin {
     String message = principal == Principal.OPEN
         ? "Key management needs general_settings.master_key, and this gateway has none: set one (sk-...) and restart."
         : "Key management needs the master key; this key is not allowed here.";
-    return new GatewayError(403, "permission_error", "admin_only", null, message, null);
+    return GatewayError.of(ErrorClass.PERMISSION_DENIED, "admin_only", message);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.spend.Usage;
 import io.vertx.core.MultiMap;
@@ -51,8 +52,7 @@ final class AnthropicAdapter implements ProviderAdapter {
   public Answer answer(Operation operation, Deployment deployment, Buffer body) {
     JsonObject message = Json.objectOrNull(body);
     if (message == null || !(message.getValue("content") instanceof JsonArray content)) {
-      throw new GatewayError(502, "upstream_error", "upstream_invalid_response", null,
-          "The provider answered " + deployment.describe() + " with something that is not an Anthropic message.", null);
+      throw GatewayError.of(ErrorClass.API_CONNECTION, "upstream_invalid_response", "The provider answered " + deployment.describe() + " with something that is not an Anthropic message.");
     }
     if (operation == Operation.MESSAGES) {
       return new Answer(body, usage(message.getJsonObject("usage")));

@@ -1,5 +1,6 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.spend.Usage;
 import io.vertx.core.json.JsonArray;
@@ -36,8 +37,7 @@ final class AnthropicStream implements StreamTranslator {
   public void onEvent(String data, Consumer<String> emit) {
     JsonObject event = Json.objectOrNull(data);
     if (event == null) {
-      throw new GatewayError(502, "upstream_error", "upstream_invalid_response", null,
-          "The provider sent a stream event that is not JSON for " + deployment.describe() + ".", null);
+      throw GatewayError.of(ErrorClass.API_CONNECTION, "upstream_invalid_response", "The provider sent a stream event that is not JSON for " + deployment.describe() + ".");
     }
     switch (String.valueOf(event.getString("type"))) {
       case "message_start" -> {
@@ -126,8 +126,8 @@ final class AnthropicStream implements StreamTranslator {
       message = message.substring(0, MAX_ERROR_MESSAGE) + "...";
     }
     boolean overloaded = "overloaded_error".equals(error.getString("type"));
-    return new GatewayError(overloaded ? 503 : 502, overloaded ? "service_unavailable" : "upstream_error",
-        String.valueOf(error.getString("type", "upstream_error")), null,
-        "The provider failed mid-stream for " + deployment.describe() + ": " + message, null);
+    return GatewayError.of(overloaded ? ErrorClass.SERVICE_UNAVAILABLE : ErrorClass.API_CONNECTION,
+        String.valueOf(error.getString("type", "upstream_error")),
+        "The provider failed mid-stream for " + deployment.describe() + ": " + message);
   }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.provider;
 
 import dev.switchboard.config.EnvValue;
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 
 /** Reads a deployment's settings at call time, when an unset environment variable must be named. */
@@ -12,11 +13,9 @@ final class DeploymentValues {
   /** The value, null when not configured, or a 500 naming the unset environment variable. */
   static String require(Deployment deployment, EnvValue value, String setting) {
     if (value.isMissingVariable()) {
-      throw new GatewayError(500, "configuration_error", "missing_environment_variable", null,
-          "Deployment " + deployment.id() + " of model '" + deployment.modelGroup() + "' cannot be called: its "
+      throw GatewayError.of(ErrorClass.INTERNAL_SERVER, "missing_environment_variable", "Deployment " + deployment.id() + " of model '" + deployment.modelGroup() + "' cannot be called: its "
               + setting + " comes from environment variable " + value.unsetVariable()
-              + ", which is not set on the gateway. Set " + value.unsetVariable() + " and restart Switchboard.",
-          null);
+              + ", which is not set on the gateway. Set " + value.unsetVariable() + " and restart Switchboard.");
     }
     return value.value();
   }

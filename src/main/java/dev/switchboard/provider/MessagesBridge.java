@@ -1,5 +1,6 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.spend.Usage;
 import io.vertx.core.json.JsonArray;
@@ -133,8 +134,7 @@ final class MessagesBridge {
   static JsonObject toAnthropicMessage(JsonObject completion, Usage usage, String model) {
     JsonArray choices = completion.getJsonArray("choices", new JsonArray());
     if (choices.isEmpty()) {
-      throw new GatewayError(502, "upstream_error", "upstream_invalid_response", null,
-          "The provider's answer has no choices to turn into a message.", null);
+      throw GatewayError.of(ErrorClass.API_CONNECTION, "upstream_invalid_response", "The provider's answer has no choices to turn into a message.");
     }
     JsonObject choice = choices.getJsonObject(0);
     JsonObject message = choice.getJsonObject("message", new JsonObject());

@@ -1,5 +1,6 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.spend.Usage;
 import io.vertx.core.MultiMap;
@@ -39,9 +40,8 @@ final class OpenAiAdapter implements ProviderAdapter {
   public Answer answer(Operation operation, Deployment deployment, Buffer body) {
     JsonObject json = Json.objectOrNull(body);
     if (json == null) {
-      throw new GatewayError(502, "upstream_error", "upstream_invalid_response", null,
-          "The provider answered " + deployment.describe()
-              + " with something that is not a JSON object. Retry, or check api_base.", null);
+      throw GatewayError.of(ErrorClass.API_CONNECTION, "upstream_invalid_response", "The provider answered " + deployment.describe()
+              + " with something that is not a JSON object. Retry, or check api_base.");
     }
     Usage usage = json.getValue("usage") instanceof JsonObject reported ? Usage.fromOpenAi(reported) : Usage.NONE;
     if (operation == Operation.MESSAGES) {

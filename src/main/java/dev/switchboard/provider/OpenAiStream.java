@@ -1,5 +1,6 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.spend.Usage;
 import io.vertx.core.json.JsonArray;
@@ -30,9 +31,8 @@ public final class OpenAiStream implements StreamTranslator {
   public void onEvent(String data, Consumer<String> emit) {
     if (!looksLikeJsonObject(data) && !"[DONE]".equals(data)) {
       // A cut or garbled chunk would break the client's parser; stop the stream with a clear error.
-      throw new GatewayError(502, "upstream_error", "upstream_invalid_response", null,
-          "The provider sent a stream chunk that is not a JSON object for " + deployment.describe()
-              + "; the stream was stopped.", null);
+      throw GatewayError.of(ErrorClass.API_CONNECTION, "upstream_invalid_response", "The provider sent a stream chunk that is not a JSON object for " + deployment.describe()
+              + "; the stream was stopped.");
     }
     if (carriesUsageObject(data)) {
       JsonObject chunk = Json.objectOrNull(data);

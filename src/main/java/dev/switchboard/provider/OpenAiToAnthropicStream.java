@@ -1,5 +1,6 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.spend.Usage;
 import io.vertx.core.json.JsonArray;
@@ -42,8 +43,7 @@ final class OpenAiToAnthropicStream implements StreamTranslator {
     }
     JsonObject chunk = Json.objectOrNull(data);
     if (chunk == null) {
-      throw new GatewayError(502, "upstream_error", "upstream_invalid_response", null,
-          "The provider sent a stream chunk that is not a JSON object for " + deployment.describe() + ".", null);
+      throw GatewayError.of(ErrorClass.API_CONNECTION, "upstream_invalid_response", "The provider sent a stream chunk that is not a JSON object for " + deployment.describe() + ".");
     }
     if (!started) {
       started = true;

@@ -1,5 +1,6 @@
 package dev.switchboard.ratelimit;
 
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 
 /** The 429s of the rate-limit stage: OpenAI's {@code rate_limit_error}, saying which limit and when to retry. */
@@ -50,6 +51,6 @@ final class Denials {
   }
 
   private static GatewayError error(String message, String param, long retryAfterMs) {
-    return new GatewayError(429, TYPE, "rate_limit_exceeded", param, message, Long.toString(seconds(retryAfterMs)));
+    return GatewayError.of(ErrorClass.RATE_LIMIT, "rate_limit_exceeded", message).withParam(param).withRetryAfter(Long.toString(seconds(retryAfterMs)));
   }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.relay;
 
 import dev.switchboard.config.BatchSettings;
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.provider.CallBody;
 import dev.switchboard.spend.Usage;
@@ -126,8 +127,7 @@ final class EmbeddingBatcher {
         throw new IllegalStateException();
       }
     } catch (RuntimeException unreadable) {
-      GatewayError error = new GatewayError(502, "upstream_error", "upstream_invalid_response", null,
-          "The provider's answer to a batch of embeddings does not have one embedding per input.", null);
+      GatewayError error = GatewayError.of(ErrorClass.API_CONNECTION, "upstream_invalid_response", "The provider's answer to a batch of embeddings does not have one embedding per input.");
       batch.members.forEach(member -> member.result().fail(error));
       return;
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.relay;
 
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.Answer;
@@ -95,9 +96,8 @@ public final class Relay {
     }
     cutSet = true;
     long margin = Math.min(1000, drainMs / 4);
-    GatewayError stopping = new GatewayError(503, "service_unavailable", "gateway_shutting_down", null,
-        "The gateway is shutting down and this stream did not end within its drain time ("
-            + drainMs / 1000.0 + " s, general_settings.graceful_shutdown_seconds). Retry the request.", "1");
+    GatewayError stopping = GatewayError.of(ErrorClass.SERVICE_UNAVAILABLE, "gateway_shutting_down", "The gateway is shutting down and this stream did not end within its drain time ("
+            + drainMs / 1000.0 + " s, general_settings.graceful_shutdown_seconds). Retry the request.").withRetryAfter("1");
     vertx.setTimer(Math.max(1, drainMs - margin), id -> open.forEach(stream -> stream.cut(stopping)));
   }
 
@@ -119,9 +119,9 @@ public final class Relay {
     } catch (RuntimeException bug) {
       // Validation lets through only what the adapters can translate; anything else is the gateway's own fault.
       LOG.log(Level.WARNING, "Could not translate a request for " + deployment.describe(), bug);
-      return Future.failedFuture(new GatewayError(500, "internal_error", UNTRANSLATABLE, null, "The gateway could not "
+      return Future.failedFuture(GatewayError.of(ErrorClass.INTERNAL_SERVER, UNTRANSLATABLE, "The gateway could not "
           + "translate this request for " + deployment.describe() + " (" + bug.getClass().getSimpleName() + "). "
-          + "The provider was not called; report it with the request id.", null));
+          + "The provider was not called; report it with the request id."));
     }
     try {
       options = new RequestOptions()
@@ -131,9 +131,7 @@ public final class Relay {
           .setConnectTimeout(Math.min(connectTimeoutMs, timeoutOf(call)))
           .setIdleTimeout(timeoutOf(call));
     } catch (RuntimeException badUrl) {
-      return Future.failedFuture(new GatewayError(500, "configuration_error", INVALID_API_BASE, null,
-          "The api_base of " + deployment.describe() + " is not a valid http(s) URL; fix it in config.yaml.",
-          null));
+      return Future.failedFuture(GatewayError.of(ErrorClass.INTERNAL_SERVER, INVALID_API_BASE, "The api_base of " + deployment.describe() + " is not a valid http(s) URL; fix it in config.yaml."));
     }
     HttpClient client = upstream.url().startsWith("https:") ? tls : plain;
     // The stage below lives as long as the stream, and so does all it holds: it hands the body

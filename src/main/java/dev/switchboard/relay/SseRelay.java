@@ -1,5 +1,6 @@
 package dev.switchboard.relay;
 
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.spend.Usage;
@@ -211,9 +212,8 @@ final class SseRelay {
     finish();
     upstreamRequest.reset();
     GatewayError error = isTooLarge(failure)
-        ? new GatewayError(502, "upstream_error", "upstream_event_too_large", null,
-            "The provider sent a stream event larger than the gateway's limit for "
-                + call.deployment().describe() + "; the stream was stopped.", null)
+        ? GatewayError.of(ErrorClass.API_CONNECTION, "upstream_event_too_large", "The provider sent a stream event larger than the gateway's limit for "
+                + call.deployment().describe() + "; the stream was stopped.")
         : UpstreamErrors.fromException(call.deployment(), failure, call.deployment().streamTimeoutMs(), "stream_timeout");
     if (!client.headWritten()) {
       result.fail(error);

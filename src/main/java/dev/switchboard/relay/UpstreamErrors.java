@@ -42,45 +42,37 @@ final class UpstreamErrors {
     String param = upstreamError != null && upstreamError.getValue("param") instanceof String p ? p : null;
     if (status == 429) {
       String retryAfter = retryAfter(headers);
-      return new GatewayError(429, "rate_limit_error", "rate_limit_exceeded", null,
-          "The provider rate-limited " + who + ": " + detail
-              + (retryAfter == null ? ". Retry later." : ". Retry after " + retryAfter + " s."),
-          retryAfter, retryAfterMillis(headers));
+      return GatewayError.of(ErrorClass.RATE_LIMIT, "rate_limit_exceeded", "The provider rate-limited " + who + ": " + detail
+              + (retryAfter == null ? ". Retry later." : ". Retry after " + retryAfter + " s.")).withRetryAfter(retryAfter).withRetryAfterMillis(retryAfterMillis(headers));
     }
     if (status == 400 || status == 413) {
       if (isContextWindow(type, code, detail)) {
-        return new GatewayError(400, "invalid_request_error", ErrorClass.CONTEXT_LENGTH_CODE, param,
-            "The prompt is too long for " + who + " (context window exceeded): " + detail
-                + ". Shorten it, or configure context_window_fallbacks.", null);
+        return GatewayError.of(ErrorClass.CONTEXT_WINDOW_EXCEEDED, ErrorClass.CONTEXT_LENGTH_CODE, "The prompt is too long for " + who + " (context window exceeded): " + detail
+                + ". Shorten it, or configure context_window_fallbacks.").withParam(param);
       }
       if (isContentPolicy(type, code, detail)) {
-        return new GatewayError(400, "invalid_request_error", ErrorClass.CONTENT_POLICY_CODE, param,
-            "The provider's content policy refused the request to " + who + ": " + detail + ".", null);
+        return GatewayError.of(ErrorClass.CONTENT_POLICY_VIOLATION, ErrorClass.CONTENT_POLICY_CODE, "The provider's content policy refused the request to " + who + ": " + detail + ".").withParam(param);
       }
     }
     if (status == 408) {
-      return new GatewayError(408, "timeout", "timeout", null, "The provider timed out for " + who + ": " + detail
-          + ". Retry.", null);
+      return GatewayError.of(ErrorClass.TIMEOUT, "timeout", "The provider timed out for " + who + ": " + detail
+          + ". Retry.");
     }
     if (status >= 400 && status < 500) {
       String prefix = status == 401 || status == 403
           ? "The provider refused the gateway's credentials for " + who + " (" + status + "): "
           : "The provider rejected the request to " + who + " (" + status + "): ";
-      return new GatewayError(status, type == null ? defaultType(status) : type, code, param, prefix + detail, null);
+      return GatewayError.of(ErrorClass.forStatus(status, code), code, prefix + detail).withStatus(status)
+          .withType(type == null ? defaultType(status) : type).withParam(param);
     }
     if (status == 500) {
-      return new GatewayError(500, "internal_server_error", "upstream_server_error", null,
-          "The provider failed for " + who + " (HTTP 500): " + detail + ". Retry, or try another model.", null);
+      return GatewayError.of(ErrorClass.INTERNAL_SERVER, "upstream_server_error", "The provider failed for " + who + " (HTTP 500): " + detail + ". Retry, or try another model.");
     }
     if (status == 503) {
       String retryAfter = retryAfter(headers);
-      return new GatewayError(503, "service_unavailable", "upstream_unavailable", null,
-          "The provider is unavailable for " + who + " (HTTP 503): " + detail + ". Retry shortly.", retryAfter,
-          retryAfterMillis(headers));
+      return GatewayError.of(ErrorClass.SERVICE_UNAVAILABLE, "upstream_unavailable", "The provider is unavailable for " + who + " (HTTP 503): " + detail + ". Retry shortly.").withRetryAfter(retryAfter).withRetryAfterMillis(retryAfterMillis(headers));
     }
-    return new GatewayError(502, "upstream_error", "upstream_server_error", null,
-        "The provider failed for " + who + " (HTTP " + status + "): " + detail + ". Retry, or try another model.",
-        null);
+    return GatewayError.of(ErrorClass.API_CONNECTION, "upstream_server_error", "The provider failed for " + who + " (HTTP " + status + "): " + detail + ". Retry, or try another model.");
   }
 
   private static String defaultType(int status) {
@@ -133,8 +125,8 @@ final class UpstreamErrors {
     String detail = upstreamError.getValue("message") instanceof String m ? sanitize(deployment, m) : "no details given";
     String type = upstreamError.getValue("type") instanceof String t ? sanitize(deployment, t) : "upstream_error";
     String code = upstreamError.getValue("code") instanceof String c ? sanitize(deployment, c) : "upstream_stream_error";
-    return new GatewayError(502, type, code, null, "The provider failed mid-stream for " + deployment.describe()
-        + ": " + detail + ". Retry, or try another model.", null);
+    return GatewayError.of(ErrorClass.API_CONNECTION, code, "The provider failed mid-stream for " + deployment.describe()
+        + ": " + detail + ". Retry, or try another model.").withType(type);
   }
 
   static GatewayError fromException(Deployment deployment, Throwable failure, long timeoutMs) {
@@ -148,28 +140,23 @@ final class UpstreamErrors {
     }
     String who = deployment.describe();
     if (isConnectTimeout(failure)) {
-      return new GatewayError(408, "timeout", "timeout", null,
-          "The provider for " + who + " did not accept a connection in time (connect_timeout fired). Check api_base "
-              + "and the network, or raise litellm_settings.connect_timeout.", null);
+      return GatewayError.of(ErrorClass.TIMEOUT, "timeout", "The provider for " + who + " did not accept a connection in time (connect_timeout fired). Check api_base "
+              + "and the network, or raise litellm_settings.connect_timeout.");
     }
     if (isTimeout(failure)) {
-      return new GatewayError(408, "timeout", "timeout", null,
-          "The provider did not answer " + who + " within " + (timeoutMs / 1000.0) + " s (" + timeoutName
-              + " fired). Retry, or raise " + timeoutName + " in the deployment's litellm_params or the request.", null);
+      return GatewayError.of(ErrorClass.TIMEOUT, "timeout", "The provider did not answer " + who + " within " + (timeoutMs / 1000.0) + " s (" + timeoutName
+              + " fired). Retry, or raise " + timeoutName + " in the deployment's litellm_params or the request.");
     }
     if (failure instanceof ConnectException || failure instanceof UnknownHostException
         || failure instanceof SSLException) {
-      return new GatewayError(503, "service_unavailable", "upstream_unreachable", null,
-          "Cannot connect to the provider for " + who + " (" + failure.getClass().getSimpleName() + ": "
-              + sanitize(deployment, failure.getMessage()) + "). Check api_base and the network, then retry.", null);
+      return GatewayError.of(ErrorClass.SERVICE_UNAVAILABLE, "upstream_unreachable", "Cannot connect to the provider for " + who + " (" + failure.getClass().getSimpleName() + ": "
+              + sanitize(deployment, failure.getMessage()) + "). Check api_base and the network, then retry.");
     }
     if (failure instanceof ConnectionPoolTooBusyException) {
-      return new GatewayError(503, "service_unavailable", "upstream_pool_exhausted", null,
-          "Too many requests are waiting for a connection to the provider for " + who + ". Retry shortly.", "1");
+      return GatewayError.of(ErrorClass.SERVICE_UNAVAILABLE, "upstream_pool_exhausted", "Too many requests are waiting for a connection to the provider for " + who + ". Retry shortly.").withRetryAfter("1");
     }
-    return new GatewayError(502, "upstream_error", "upstream_connection_error", null,
-        "The connection to the provider for " + who + " failed before the answer was complete ("
-            + failure.getClass().getSimpleName() + "). Retry.", null);
+    return GatewayError.of(ErrorClass.API_CONNECTION, "upstream_connection_error", "The connection to the provider for " + who + " failed before the answer was complete ("
+            + failure.getClass().getSimpleName() + "). Retry.");
   }
 
   /** The connect timeout: Netty's own, or Vert.x's "timeout ... exceeded when getting a connection". */

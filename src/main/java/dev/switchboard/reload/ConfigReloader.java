@@ -7,6 +7,7 @@ import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.ConfigSource;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.StartupException;
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.keys.Admin;
 import dev.switchboard.metrics.Metrics;
@@ -129,6 +130,6 @@ public final class ConfigReloader {
   }
 
   private static GatewayError invalid(String message) {
-    return new GatewayError(400, "invalid_request_error", "invalid_config", null, message, null);
+    return GatewayError.of(ErrorClass.BAD_REQUEST, "invalid_config", message);
   }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.routing;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.errors.GatewayError.Fallback;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.relay.RelayCall;
 import dev.switchboard.relay.RelayResult;
@@ -31,19 +32,6 @@ final class RoutedCall {
 
   /** What an attempt whose client left gives back: no answer, no usage, nobody's failure. */
   private static final RelayResult CANCELLED = new RelayResult(null, Usage.NONE, 0, null, true);
-
-  /** A failure no fallback can help (the caller's own: unknown model, not allowed, over budget). */
-  private static final class Final extends RuntimeException {
-    final GatewayError error;
-    /** Stop here, do not even try the next fallback (a budget refusal). */
-    final boolean stop;
-
-    Final(GatewayError error, boolean stop) {
-      super(error.getMessage(), null, false, false);
-      this.error = error;
-      this.stop = stop;
-    }
-  }
 
   private final CallRouter owner;
   private final CallSpec spec;
@@ -76,8 +64,7 @@ final class RoutedCall {
   Future<RelayResult> run() {
     boolean noFallback = Fallbacks.forFailure(spec.model(), ErrorClass.SERVICE_UNAVAILABLE, spec.body().json(),
         owner.settings()).isEmpty();
-    return group(spec.model(), noFallback).recover(this::fallBack).recover(failure ->
-        Future.failedFuture(failure instanceof Final f ? f.error : failure));
+    return group(spec.model(), noFallback).recover(this::fallBack);
   }
 
   /** @param lastResort nothing comes after this group: if all its circuits are open, panic mode may probe one */
@@ -103,7 +90,8 @@ final class RoutedCall {
         GatewayError refused = GatewayError.of(picked.cause());
         spans.finished(null, refused);
         // A retry finding every deployment resting (the failure just cooled it down) ends with that failure.
-        done.fail(retrying != null && !(pickFailure(refused) instanceof Final) ? retrying : pickFailure(refused));
+        GatewayError failure = pickFailure(refused);
+        done.fail(retrying != null && failure.fallback() == Fallback.ALLOWED ? retrying : failure);
         return;
       }
       Deployment deployment = picked.result();
@@ -121,11 +109,11 @@ final class RoutedCall {
   }
 
   /** No deployment could be had: fallbacks help when all are resting, not when the caller may not use the model. */
-  private static Throwable pickFailure(GatewayError error) {
+  private static GatewayError pickFailure(GatewayError error) {
     String code = error.code();
     boolean groupUnavailable = "no_deployments_available".equals(code) || CIRCUIT_OPEN.equals(code)
         || ErrorClass.CONTEXT_LENGTH_CODE.equals(code) || error.status() == 429;
-    return groupUnavailable ? error : new Final(error, false);
+    return groupUnavailable ? error : error.withFallback(Fallback.NOT_THIS_GROUP);
   }
 
   private Future<RelayResult> callDeployment(Deployment deployment, AttemptSpans spans) {
@@ -133,8 +121,8 @@ final class RoutedCall {
     Breaker.Permit permit = state.breaker.acquire(owner.states().now());
     if (permit == Breaker.Permit.REFUSED) {
       // Another request took the half-open probe between the pick and now: this one does not call it.
-      GatewayError open = new GatewayError(503, "service_unavailable", CIRCUIT_OPEN, null, "The circuit of "
-          + deployment.describe() + " is open after repeated failures; it is being probed.", "1");
+      GatewayError open = GatewayError.of(ErrorClass.SERVICE_UNAVAILABLE, CIRCUIT_OPEN, "The circuit of "
+          + deployment.describe() + " is open after repeated failures; it is being probed.").withRetryAfter("1");
       releaseSlot(deployment);
       spans.finished(null, open);
       return Future.failedFuture(open);
@@ -201,7 +189,7 @@ final class RoutedCall {
   private void retryOrFail(String group, boolean lastResort, Set<String> excluded, int retry, Deployment deployment,
       GatewayError error, Promise<RelayResult> done) {
     if (spec.response() != null && spec.response().headWritten()) {
-      done.fail(new Final(error, true)); // bytes reached the client: never retried, never prefilled
+      done.fail(error.withFallback(Fallback.NONE)); // bytes reached the client: never retried, never prefilled
       return;
     }
     if (Blame.of(error) == Blame.GATEWAY || retry >= allowedRetries(group, deployment, error)) {
@@ -258,10 +246,10 @@ final class RoutedCall {
   }
 
   private Future<RelayResult> fallBack(Throwable failure) {
-    if (failure instanceof Final) {
-      return Future.failedFuture(failure);
-    }
     GatewayError original = GatewayError.of(failure);
+    if (original.fallback() != Fallback.ALLOWED) {
+      return Future.failedFuture(original);
+    }
     ErrorClass errorClass = ErrorClass.of(original);
     // No fallback helps the request's own error (400, 422) or the gateway's, so none is tried or named. An upstream
     // 404 is the deployment's (its provider lacks the model the config names): another group may well have it.
@@ -292,10 +280,10 @@ final class RoutedCall {
     trace.fallbacks++;
     return group(fallback, index == chain.size() - 1).andThen(done -> owner.states().metrics().fallback(spec.model(), fallback, done.succeeded(),
         original.status(), original.type(), spec.principal().keyAlias(), team())).recover(failure -> {
-      if (failure instanceof Final f && f.stop) {
-        return Future.failedFuture(failure);
+      GatewayError error = GatewayError.of(failure);
+      if (error.fallback() == Fallback.NONE) {
+        return Future.failedFuture(error);
       }
-      GatewayError error = failure instanceof Final f ? f.error : GatewayError.of(failure);
       return next(chain, index + 1, original, error, tried);
     });
   }

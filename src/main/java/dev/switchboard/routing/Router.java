@@ -52,8 +52,8 @@ public final class Router {
       return unknownModel(registry, model);
     }
     if (!principal.allows(model) && !principal.allows(group.name())) {
-      return new GatewayError(403, "permission_error", "model_not_allowed", "model", "This key may not use model '"
-          + model + "'. It may use: " + String.join(", ", principal.allowedModels()) + ".", null);
+      return GatewayError.of(ErrorClass.PERMISSION_DENIED, "model_not_allowed", "This key may not use model '"
+          + model + "'. It may use: " + String.join(", ", principal.allowedModels()) + ".").withParam("model");
     }
     return null;
   }
@@ -129,10 +129,9 @@ public final class Router {
       poolPrices.add(price);
     }
     if (pool.isEmpty()) {
-      throw new GatewayError(400, "invalid_request_error", ErrorClass.CONTEXT_LENGTH_CODE, "messages",
-          "The prompt (about " + request.estimatedTokens() + " tokens) is larger than the context window of every "
+      throw GatewayError.of(ErrorClass.CONTEXT_WINDOW_EXCEEDED, ErrorClass.CONTEXT_LENGTH_CODE, "The prompt (about " + request.estimatedTokens() + " tokens) is larger than the context window of every "
               + "deployment of model '" + group.name() + "' (largest: " + largestWindow + " tokens; "
-              + "enable_pre_call_checks). Shorten it, or configure context_window_fallbacks.", null);
+              + "enable_pre_call_checks). Shorten it, or configure context_window_fallbacks.").withParam("messages");
     }
     return new Selection(group, pool.toArray(DeploymentState[]::new), poolPrices.toArray(Price[]::new), states,
         models.strategy(), request.excluded(), request.stream());
@@ -189,16 +188,14 @@ public final class Router {
     }
     if (soonestCooldown == Long.MAX_VALUE) {
       long seconds = soonestProbe == Long.MAX_VALUE ? 1 : secondsUntil(soonestProbe, now);
-      return new GatewayError(503, "service_unavailable", "circuit_open", null,
-          "No deployment of model '" + group.name() + "' is available: " + (open == 0 ? "none could be taken"
+      return GatewayError.of(ErrorClass.SERVICE_UNAVAILABLE, "circuit_open", "No deployment of model '" + group.name() + "' is available: " + (open == 0 ? "none could be taken"
               : open + " behind an open circuit after repeated provider failures") + ". Retry in " + seconds
-              + " s" + (panic ? " (the next probe)" : ", or configure fallbacks") + ".", String.valueOf(seconds));
+              + " s" + (panic ? " (the next probe)" : ", or configure fallbacks") + ".").withRetryAfter(String.valueOf(seconds));
     }
     long seconds = secondsUntil(Math.min(soonestCooldown, soonestProbe), now);
-    return new GatewayError(429, "rate_limit_error", "no_deployments_available", null,
-        "No deployment of model '" + group.name() + "' is available: all " + group.deployments().size()
+    return GatewayError.of(ErrorClass.RATE_LIMIT, "no_deployments_available", "No deployment of model '" + group.name() + "' is available: all " + group.deployments().size()
             + (open == 0 ? " are cooling down" : " are cooling down or behind an open circuit") + " after failures. "
-            + "Retry in " + seconds + " s, or configure fallbacks.", String.valueOf(seconds));
+            + "Retry in " + seconds + " s, or configure fallbacks.").withRetryAfter(String.valueOf(seconds));
   }
 
   private static long secondsUntil(long atMs, long nowMs) {

@@ -3,6 +3,7 @@ package dev.switchboard.spend;
 import dev.switchboard.auth.Principal;
 import dev.switchboard.config.BudgetPeriod;
 import dev.switchboard.config.SpendSettings;
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.keys.Quota;
 import dev.switchboard.keys.VirtualKey;
@@ -158,10 +159,10 @@ public final class Budgets {
   }
 
   private static GatewayError unbounded(BudgetCheck check) {
-    return new GatewayError(400, "budget_exceeded", "budget_unbounded", "max_tokens", "strict_budgets is on and this "
+    return GatewayError.of(ErrorClass.BUDGET_EXCEEDED, "budget_unbounded", "strict_budgets is on and this "
         + "request's cost has no upper bound: it sets no max_tokens and model '" + check.deployment().modelGroup()
         + "' has no known output limit. Set max_tokens (or max_completion_tokens) on the request, or "
-        + "model_info.max_output_tokens on the model.", null);
+        + "model_info.max_output_tokens on the model.").withParam("max_tokens");
   }
 
   private static GatewayError exceeded(BudgetLedger.Refusal refusal) {
@@ -169,10 +170,10 @@ public final class Budgets {
     String resets = hold.resetsAtMillis() == 0 ? "It does not reset; an admin can raise max_budget."
         : "It resets at " + Instant.ofEpochMilli(hold.resetsAtMillis()) + ".";
     String open = refusal.reserved() > 0 ? String.format(" (plus $%.6f held by requests in flight)", refusal.reserved()) : "";
-    return new GatewayError(400, "budget_exceeded", "budget_exceeded", null, String.format(
+    return GatewayError.of(ErrorClass.BUDGET_EXCEEDED, "budget_exceeded", String.format(
         "Budget has been exceeded! %s has spent %s of its max_budget %s%s. Current cost: %s, Max budget: %s. %s",
         capitalised(hold.label()), dollars(refusal.spend()), dollars(hold.maxBudget()), open, refusal.spend(),
-        hold.maxBudget(), resets), null);
+        hold.maxBudget(), resets));
   }
 
   private static String dollars(double amount) {

@@ -43,7 +43,7 @@ class BusTest {
       @Override
       public Future<?> start() {
         return bus.serve("test.ping", (Ping ping) -> "fail".equals(ping.from())
-            ? Future.failedFuture(new GatewayError(429, "rate_limit_error", "x", null, "slow down", "2"))
+            ? Future.failedFuture(GatewayError.of(dev.switchboard.errors.ErrorClass.RATE_LIMIT, "x", "slow down").withRetryAfter("2"))
             : Future.succeededFuture(new Pong(Thread.currentThread().getName(), ping)));
       }
     }, new DeploymentOptions().setInstances(4)).onComplete(ctx.succeedingThenComplete());

@@ -101,8 +101,8 @@ class CooldownsAndBreakersTest extends RoutedTestBase {
 
   /** One failure of the deployment, as the attempt loop records it. */
   private Future<Void> failOnce(DeploymentState state) {
-    gw.states().failed(state.deployment, new dev.switchboard.errors.GatewayError(500, "internal_server_error",
-        "upstream_server_error", null, "boom", null));
+    gw.states().failed(state.deployment, dev.switchboard.errors.GatewayError.of(
+        dev.switchboard.errors.ErrorClass.INTERNAL_SERVER, "upstream_server_error", "boom"));
     return Future.succeededFuture();
   }
 
@@ -111,8 +111,8 @@ class CooldownsAndBreakersTest extends RoutedTestBase {
     MockProvider mock = new MockProvider(vertx);
     start(vertx, mock, TWO + "router_settings: {allowed_fails_policy: {RateLimitErrorAllowedFails: 1}}\n")
         .onComplete(ctx.succeeding(g -> ctx.verify(() -> {
-          dev.switchboard.errors.GatewayError limited = new dev.switchboard.errors.GatewayError(429, "rate_limit_error",
-              "rate_limit_exceeded", null, "busy", null);
+          dev.switchboard.errors.GatewayError limited = dev.switchboard.errors.GatewayError.of(
+              dev.switchboard.errors.ErrorClass.RATE_LIMIT, "rate_limit_exceeded", "busy");
           DeploymentState flaky = gw.states().state("flaky");
           gw.states().failed(flaky.deployment, limited);
           assertFalse(gw.states().coolingDown("flaky"), "the policy allows one 429 in the minute");
