@@ -105,9 +105,9 @@ public final class HttpIngressVerticle extends VerticleBase {
 
     for (Operation operation : Operation.values()) {
       ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.prices(), settings.routing().calls(),
-          settings.metrics(), settings.tracing());
-      router.post("/v1" + operation.path()).handler(body).handler(handler);
-      router.post(operation.path()).handler(body).handler(handler);
+          settings.metrics(), settings.tracing(), settings.maxBodyBytes());
+      router.post("/v1" + operation.path()).handler(handler);
+      router.post(operation.path()).handler(handler);
     }
     for (String path : new String[] {"/v1/models", "/models"}) {
       router.get(path).handler(info::models);

@@ -17,7 +17,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.impl.RoutingContextInternal;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,9 +42,12 @@ final class ModelCallHandler implements Handler<RoutingContext> {
   private final Metrics metrics;
   private final Tracing tracing;
   private final Chain<ModelCall> chain;
+  private final long maxBodyBytes;
 
+  /** @param maxBodyBytes {@code general_settings.max_request_size_mb}, in bytes: a 413 above it */
   ModelCallHandler(Bus bus, Operation operation, PriceBook prices, CallRouter calls, Metrics metrics,
-      Tracing tracing) {
+      Tracing tracing, long maxBodyBytes) {
+    this.maxBodyBytes = maxBodyBytes;
     this.operation = operation;
     this.prices = prices;
     this.metrics = metrics;
@@ -62,13 +64,12 @@ final class ModelCallHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String requestId = RequestIds.of(ctx);
-    ModelCall request = new ModelCall(requestId, operation, ctx.body().buffer(), ctx.request().headers(),
-        ctx.response(), tracing.request(ctx.request(), requestId));
-    // The request holds its bytes until parsed; a stream would otherwise keep its whole prompt for minutes
-    // through the routing context (Vert.x Web has no public way to drop a body; its own handlers use this one).
-    ((RoutingContextInternal) ctx).setBody(null);
-    chain.run(request).onComplete(done -> answer(request));
+    ModelCallBody.read(ctx, maxBodyBytes).onSuccess(raw -> {
+      String requestId = RequestIds.of(ctx);
+      ModelCall request = new ModelCall(requestId, operation, raw, ctx.request().headers(), ctx.response(),
+          tracing.request(ctx.request(), requestId));
+      chain.run(request).onComplete(done -> answer(request));
+    });
   }
 
   /** The error, or the provider's JSON answer (a stream has already been written by the relay). */
