@@ -54,7 +54,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     this.tracing = tracing;
     SpendLogStage spend = new SpendLogStage(bus);
     this.chain = new Chain<>(new ParseStage(), new AuthStage(bus), spend, new AccessStage(calls),
-        new LimitsStage(bus), new BudgetStage(bus, calls), new RouteStage(bus, calls, prices, spend));
+        new LimitsStage(bus), new BudgetStage(bus, calls), new RouteStage(bus, calls, spend));
   }
 
   /** The stages, in order (for the design notes and tests). */

@@ -6,7 +6,6 @@ import dev.switchboard.pipeline.Stage;
 import dev.switchboard.ratelimit.Release;
 import dev.switchboard.routing.CallRouter;
 import dev.switchboard.routing.CallSpec;
-import dev.switchboard.spend.PriceBook;
 import io.vertx.core.Future;
 
 /**
@@ -17,13 +16,11 @@ final class RouteStage implements Stage<ModelCall> {
 
   private final Bus bus;
   private final CallRouter calls;
-  private final PriceBook prices;
   private final SpendLogStage spend;
 
-  RouteStage(Bus bus, CallRouter calls, PriceBook prices, SpendLogStage spend) {
+  RouteStage(Bus bus, CallRouter calls, SpendLogStage spend) {
     this.bus = bus;
     this.calls = calls;
-    this.prices = prices;
     this.spend = spend;
   }
 
@@ -39,7 +36,6 @@ final class RouteStage implements Stage<ModelCall> {
         call.includeUsage(), request.response, request.headers, request.startNanos(), request.principal,
         request.permit.estimatedTokens(), request.tags,
         (deployment, usage) -> bus.send(Addresses.RATELIMIT_RELEASE, Release.slot(request.permit, deployment, usage)),
-        (deployment, usage) -> prices.of(deployment).cost(usage),
         (deployment, ended) -> spend.record(request, deployment, ended, 200, null,
             System.nanoTime() - request.startNanos())),
         request.trace).map(result -> {

@@ -12,14 +12,12 @@ import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
-import java.util.function.ToDoubleBiFunction;
 
 /**
- * One admitted model call, as the ingress hands it to routing: what to send, to whom it answers,
- * and the two things only the ingress may do per request.
+ * One admitted model call, as the route stage hands it to routing: what to send, to whom it
+ * answers, and the two things routing asks of the request's owner.
  *
  * @param releaseSlot gives back the deployment slot a failed attempt held (the request's permit stays)
- * @param costOf      what a usage costs on a deployment, for the cost trailer a stream ends with
  * @param streamEnding done before a stream that ends well writes its last event: the spend row made durable
  */
 public record CallSpec(
@@ -36,6 +34,5 @@ public record CallSpec(
     long estimatedTokens,
     List<String> tags,
     BiConsumer<Deployment, Usage> releaseSlot,
-    ToDoubleBiFunction<Deployment, Usage> costOf,
     BiFunction<Deployment, RelayResult, Future<Void>> streamEnding) {
 }

@@ -135,7 +135,7 @@ final class RoutedCall {
     Promise<Integer> responded = Promise.promise();
     RelayCall call = new RelayCall(spec.requestId(), spec.operation(), timed(deployment), spec.body(), spec.stream(),
         spec.includeUsage(), relayResponse, home, spec.clientHeaders(), spec.startNanos(),
-        spec.costOf() == null ? null : usage -> spec.costOf().applyAsDouble(deployment, usage), responded,
+        usage -> owner.router().prices().of(deployment).cost(usage), responded,
         spec.streamEnding() == null ? null : result -> spec.streamEnding().apply(deployment, result));
     if (spans.on()) {
       responded.future().onSuccess(spans::responded);

@@ -33,6 +33,11 @@ public final class Router {
     this.prices = prices;
   }
 
+  /** The prices in force: what a deployment's usage costs. */
+  public PriceBook prices() {
+    return prices;
+  }
+
   public DeploymentStates states() {
     return states;
   }
