@@ -93,7 +93,7 @@ class DockerFilesTest {
   @Test
   void the_dockerfile_builds_the_jar_the_pom_names_and_checks_the_liveness_endpoint() throws IOException {
     String dockerfile = Files.readString(DOCKER.resolve("Dockerfile"));
-    assertTrue(Files.readString(Path.of("pom.xml")).contains("<finalName>switchboard</finalName>"));
+    assertTrue(Files.readString(Path.of("src", "pom.xml")).contains("<finalName>switchboard</finalName>"));
     assertTrue(dockerfile.contains("/src/target/switchboard.jar"));
     assertTrue(dockerfile.contains("/health/liveliness"));
     assertTrue(dockerfile.contains("USER switchboard"), "runs as a non-root user");

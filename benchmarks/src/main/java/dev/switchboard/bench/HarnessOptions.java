@@ -16,7 +16,7 @@ final class HarnessOptions {
 
   int concurrency = 64;
   // With the gateway pinned to one core, C2 still competes with the requests after 15 s; after
-  // 40 s the open-loop p99 through the gateway matched direct (see README, "Load harness").
+  // 40 s the open-loop p99 through the gateway matched direct (see METHOD.md, "Load harness").
   double gatewayWarmupS = 40;
   double maxWarmupS = 3;
   double maxDurationS = 8;
