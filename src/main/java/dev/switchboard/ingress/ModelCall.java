@@ -32,8 +32,6 @@ final class ModelCall extends RequestContext {
   Permit permit;
   Reservation reservation;
   RelayResult result;
-  /** Its spend row is already recorded (a stream records it before its last event). */
-  boolean recorded;
 
   ModelCall(String requestId, Operation operation, Buffer raw, MultiMap headers, HttpServerResponse response,
       RequestSpans spans) {

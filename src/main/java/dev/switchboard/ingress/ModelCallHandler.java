@@ -54,7 +54,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     this.tracing = tracing;
     SpendLogStage spend = new SpendLogStage(bus);
     this.chain = new Chain<>(new ParseStage(), new AuthStage(bus), spend, new AccessStage(calls),
-        new LimitsStage(bus), new BudgetStage(bus, calls), new RouteStage(bus, calls, spend));
+        new LimitsStage(bus), new BudgetStage(bus, calls), new RouteStage(bus, calls));
   }
 
   /** The stages, in order (for the design notes and tests). */
@@ -72,7 +72,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     });
   }
 
-  /** The error, or the provider's JSON answer (a stream has already been written by the relay). */
+  /** The error, the provider's JSON answer, or the end of a stream the relay has written the rest of. */
   private void answer(ModelCall request) {
     HttpServerResponse response = request.response;
     if (request.failed() && !(request.failure() instanceof GatewayError)) {
@@ -95,6 +95,8 @@ final class ModelCallHandler implements Handler<RoutingContext> {
       ErrorResponses.write(response, error, operation == Operation.MESSAGES);
     } else if (request.result.body() != null) {
       response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(request.result.body());
+    } else if (request.result.ending() != null) {
+      request.result.ending().run(); // a stream's last event, now that its spend row is spooled
     }
     if (request.principal == null) {
       // Not authenticated: nothing is charged, and a flood of bad keys must not fill spend_logs.

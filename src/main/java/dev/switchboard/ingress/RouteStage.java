@@ -16,12 +16,10 @@ final class RouteStage implements Stage<ModelCall> {
 
   private final Bus bus;
   private final CallRouter calls;
-  private final SpendLogStage spend;
 
-  RouteStage(Bus bus, CallRouter calls, SpendLogStage spend) {
+  RouteStage(Bus bus, CallRouter calls) {
     this.bus = bus;
     this.calls = calls;
-    this.spend = spend;
   }
 
   @Override
@@ -35,9 +33,7 @@ final class RouteStage implements Stage<ModelCall> {
     return calls.call(new CallSpec(request.requestId(), request.operation, call.body(), call.model(), call.stream(),
         call.includeUsage(), request.response, request.headers, request.startNanos(), request.principal,
         request.permit.estimatedTokens(), request.tags,
-        (deployment, usage) -> bus.send(Addresses.RATELIMIT_RELEASE, Release.slot(request.permit, deployment, usage)),
-        (deployment, ended) -> spend.record(request, deployment, ended, 200, null,
-            System.nanoTime() - request.startNanos())),
+        (deployment, usage) -> bus.send(Addresses.RATELIMIT_RELEASE, Release.slot(request.permit, deployment, usage))),
         request.trace).map(result -> {
           request.result = result;
           return null;

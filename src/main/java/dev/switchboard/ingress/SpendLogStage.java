@@ -37,12 +37,9 @@ final class SpendLogStage implements Stage<ModelCall> {
     return Future.succeededFuture();
   }
 
-  /** Unless a stream already recorded its row before its last event. */
+  /** Before the answer's last byte, a stream's [DONE] included. */
   @Override
   public Future<Void> after(ModelCall request) {
-    if (request.recorded) {
-      return Future.succeededFuture();
-    }
     GatewayError error = request.error();
     String errorType = error != null ? error.type() : request.result != null && request.result.clientGone()
         ? "client_disconnected" : null;
@@ -51,9 +48,8 @@ final class SpendLogStage implements Stage<ModelCall> {
   }
 
   /** Completes once the row is spooled (bounded: trouble with the spool delays no answer for long and fails none). */
-  Future<Void> record(ModelCall request, Deployment deployment, RelayResult result, int status, String errorType,
-      long durationNanos) {
-    request.recorded = true;
+  private Future<Void> record(ModelCall request, Deployment deployment, RelayResult result, int status,
+      String errorType, long durationNanos) {
     Usage usage = result == null ? Usage.NONE : result.usage();
     return bus.<Void>requestUnbounded(Addresses.SPEND_RECORD, new SpendEvent(request.requestId(), request.model(),
         deployment, request.principal, request.reservation, usage, request.call.stream(), status, errorType,

@@ -110,7 +110,7 @@ final class EmbeddingBatcher {
     JsonObject body = new JsonObject(new LinkedHashMap<>(first.body().json().getMap())).put("input", merged);
     // No client response: one caller leaving must not cancel the call the others wait for.
     RelayCall call = new RelayCall(first.requestId(), first.operation(), first.deployment(), new CallBody(body), false, false,
-        null, null, first.clientHeaders(), first.startNanos(), null, null, null);
+        null, null, first.clientHeaders(), first.startNanos(), null, null, false);
     upstream.apply(call).onComplete(
         answer -> split(batch, answer),
         failure -> batch.members.forEach(member -> member.result().fail(failure)));

@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpServerResponse;
 import dev.switchboard.spend.Usage;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -27,8 +26,8 @@ import java.util.function.ToDoubleFunction;
  * @param costOf       what a usage costs, for the {@code x-litellm-response-cost} trailer of a stream; may be null
  * @param responded    completed with the provider's status when its response headers arrive (the moment a
  *                     circuit breaker stops guarding a stream), or null when nobody asks
- * @param beforeEnd    for a stream that ends well: what must be done (the spend row made durable) before its last
- *                     event ({@code [DONE]}) and its end are written; may be null
+ * @param holdEnding   a stream that ends well leaves its last event and its end to the caller
+ *                     ({@link RelayResult#ending}), who first makes its spend row durable
  */
 public record RelayCall(
     String requestId,
@@ -43,7 +42,7 @@ public record RelayCall(
     long startNanos,
     ToDoubleFunction<Usage> costOf,
     Promise<Integer> responded,
-    Function<RelayResult, Future<Void>> beforeEnd) {
+    boolean holdEnding) {
 
   /** LiteLLM's cost header; a stream's cost is known at its end, so it comes as a trailer there. */
   public static final String COST_HEADER = "x-litellm-response-cost";
@@ -65,6 +64,6 @@ public record RelayCall(
   public RelayCall(String requestId, Operation operation, Deployment deployment, CallBody body, boolean stream,
       boolean includeUsage, HttpServerResponse response, MultiMap clientHeaders, long startNanos) {
     this(requestId, operation, deployment, body, stream, includeUsage, response, null, clientHeaders, startNanos, null,
-        null, null);
+        null, false);
   }
 }

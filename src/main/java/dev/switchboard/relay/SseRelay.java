@@ -15,7 +15,6 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -25,8 +24,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class SseRelay {
 
-  /** The longest a stream's end waits for {@link RelayCall#beforeEnd}: the client is answered even if the disk is stuck. */
-  private static final long BEFORE_END_MS = 5_000;
 
   private final RelayCall call;
   private final HttpClientRequest upstreamRequest;
@@ -117,8 +114,8 @@ final class SseRelay {
       return;
     }
     Buffer bytes = framer.frame(data, wire);
-    if (bytes != null && framer.done() && call.beforeEnd() != null) {
-      heldDone = bytes; // written by complete(), once what must precede it is done
+    if (bytes != null && framer.done() && call.holdEnding()) {
+      heldDone = bytes; // written by the result's ending, once the caller has made the spend row durable
     } else if (bytes != null) {
       write(bytes);
     }
@@ -166,26 +163,30 @@ final class SseRelay {
     events.end();
     finish();
     Usage usage = usage();
-    RelayResult ended = new RelayResult(null, usage, firstByteNanos, null, false);
-    // The stream's last bytes wait for what must precede them (its spend row on disk), so a client
-    // that saw [DONE] (or message_stop) is always charged.
-    Future<Void> ready = call.beforeEnd() == null ? Future.succeededFuture()
-        : call.beforeEnd().apply(ended).timeout(BEFORE_END_MS, TimeUnit.MILLISECONDS);
-    ready.onComplete(v -> {
-      if (client.closed()) {
-        result.complete(ended);
-        return;
-      }
-      if (heldDone != null) {
-        write(heldDone);
-      }
-      Buffer done = framer.end();
-      if (done != null) {
-        write(done);
-      }
-      endWithCost(usage);
-      result.complete(ended);
-    });
+    // Held, the stream's last bytes wait for what must precede them (its spend row on disk), so a
+    // client that saw [DONE] (or message_stop) is always charged.
+    Runnable ending = () -> writeEnding(usage);
+    if (call.holdEnding()) {
+      result.complete(new RelayResult(null, usage, firstByteNanos, null, false, ending));
+    } else {
+      ending.run();
+      result.complete(new RelayResult(null, usage, firstByteNanos, null, false));
+    }
+  }
+
+  private void writeEnding(Usage usage) {
+    if (client.closed()) {
+      return;
+    }
+    if (heldDone != null) {
+      write(heldDone);
+      heldDone = null;
+    }
+    Buffer done = framer.end();
+    if (done != null) {
+      write(done);
+    }
+    endWithCost(usage);
   }
 
   /** The end of the stream, with what it cost (the amount its spend row is charged) as a trailer. */

@@ -4,21 +4,17 @@ import dev.switchboard.auth.Principal;
 import dev.switchboard.provider.CallBody;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.Operation;
-import dev.switchboard.relay.RelayResult;
 import dev.switchboard.spend.Usage;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
 import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
 
 /**
  * One admitted model call, as the route stage hands it to routing: what to send, to whom it
- * answers, and the two things routing asks of the request's owner.
+ * answers, and how it gives back a failed attempt's deployment slot.
  *
  * @param releaseSlot gives back the deployment slot a failed attempt held (the request's permit stays)
- * @param streamEnding done before a stream that ends well writes its last event: the spend row made durable
  */
 public record CallSpec(
     String requestId,
@@ -33,6 +29,5 @@ public record CallSpec(
     Principal principal,
     long estimatedTokens,
     List<String> tags,
-    BiConsumer<Deployment, Usage> releaseSlot,
-    BiFunction<Deployment, RelayResult, Future<Void>> streamEnding) {
+    BiConsumer<Deployment, Usage> releaseSlot) {
 }

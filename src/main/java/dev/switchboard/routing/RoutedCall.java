@@ -136,7 +136,7 @@ final class RoutedCall {
     RelayCall call = new RelayCall(spec.requestId(), spec.operation(), timed(deployment), spec.body(), spec.stream(),
         spec.includeUsage(), relayResponse, home, spec.clientHeaders(), spec.startNanos(),
         usage -> owner.router().prices().of(deployment).cost(usage), responded,
-        spec.streamEnding() == null ? null : result -> spec.streamEnding().apply(deployment, result));
+        relayResponse != null);
     if (spans.on()) {
       responded.future().onSuccess(spans::responded);
     }

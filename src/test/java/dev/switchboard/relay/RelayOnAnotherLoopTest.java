@@ -102,7 +102,7 @@ class RelayOnAnotherLoopTest {
               .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
           RelayCall call = new RelayCall("r-1", Operation.CHAT, deployment, new CallBody(body), true, false,
               request.response(), Vertx.currentContext(), MultiMap.caseInsensitiveMultiMap(), System.nanoTime(), null,
-              null, null);
+              null, false);
           bus.<RelayResult>requestUnbounded(Addresses.RELAY_CALL, call).onFailure(failure -> {
             if (!request.response().headWritten()) {
               request.response().setStatusCode(502).end(failure.getMessage());
