@@ -19,6 +19,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * killed with SIGKILL under steady traffic and started again, several times; after each restart
  * writing resumes, and at the end every answered request has its row, once.
  */
+@Tag("slow")
 @ExtendWith(VertxExtension.class)
 class PostgresRestartsTest {
 
