@@ -6,6 +6,7 @@ import dev.switchboard.ratelimit.RateLimiter;
 import dev.switchboard.routing.LiveModels;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.spend.SpendEvent;
+import dev.switchboard.spend.SpendMetrics;
 import dev.switchboard.spend.SpendWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
@@ -33,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * meters under LiteLLM's names, and Switchboard's own (rate-limit queue, spend spool, Redis).
  * Thread-safe; one per gateway.
  */
-public final class Metrics {
+public final class Metrics implements SpendMetrics {
 
   /** Distinct key aliases / teams shown as labels before the rest are counted as {@code other}. */
   static final int MAX_LABEL_VALUES = 1000;
@@ -80,6 +81,7 @@ public final class Metrics {
   }
 
   /** One request's outcome, from the spend stage. */
+  @Override
   public void request(SpendEvent event, double cost) {
     requests.record(event, cost);
   }
@@ -107,6 +109,7 @@ public final class Metrics {
    * {@code team} (by its id); LiteLLM's {@code litellm_remaining_api_key_budget_metric} and
    * {@code litellm_remaining_team_budget_metric}.
    */
+  @Override
   public void remainingBudget(String holder, String name, double remaining) {
     boolean key = "key".equals(holder);
     String label = (key ? aliases : teams).of(name);

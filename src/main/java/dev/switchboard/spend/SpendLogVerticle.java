@@ -5,7 +5,6 @@ import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.keys.VirtualKey;
 import dev.switchboard.log.Logs;
-import dev.switchboard.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -27,10 +26,10 @@ public final class SpendLogVerticle extends VerticleBase {
   private final Bus bus;
   private final SpendLedger ledger;
   private final Accounting accounting;
-  private final Metrics metrics;
+  private final SpendMetrics metrics;
 
   /** @param metrics where each request's outcome is counted (the one place request metrics come from) */
-  public SpendLogVerticle(Bus bus, SpendLedger ledger, Accounting accounting, Metrics metrics) {
+  public SpendLogVerticle(Bus bus, SpendLedger ledger, Accounting accounting, SpendMetrics metrics) {
     this.bus = bus;
     this.ledger = ledger;
     this.accounting = accounting;
