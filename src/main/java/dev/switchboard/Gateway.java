@@ -1,9 +1,9 @@
 package dev.switchboard;
 
-import dev.switchboard.auth.AuthCheck;
+import dev.switchboard.model.AuthCheck;
 import dev.switchboard.auth.AuthVerticle;
 import dev.switchboard.auth.Authenticator;
-import dev.switchboard.auth.Principal;
+import dev.switchboard.model.Principal;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.cluster.ClusterNode;

@@ -1,5 +1,6 @@
 package dev.switchboard.auth;
 
+import dev.switchboard.model.KeyForgotten;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import io.vertx.core.Future;

@@ -1,8 +1,11 @@
 package dev.switchboard.auth;
 
+import dev.switchboard.model.Principal;
+import dev.switchboard.model.Credentials;
+import dev.switchboard.model.AuthCheck;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.keys.KeyStore;
-import dev.switchboard.keys.VirtualKey;
+import dev.switchboard.model.VirtualKey;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,5 +1,6 @@
 package dev.switchboard.auth;
 
+import dev.switchboard.model.Principal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -1,6 +1,6 @@
 package dev.switchboard.auth;
 
-import dev.switchboard.keys.VirtualKey;
+import dev.switchboard.model.VirtualKey;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.switchboard.ingress;
 
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.provider.Operation;
+import dev.switchboard.model.Operation;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -12,7 +12,7 @@ import dev.switchboard.log.Logs;
 import dev.switchboard.log.Redactor;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.doctor.Doctor;
-import dev.switchboard.provider.Operation;
+import dev.switchboard.model.Operation;
 import dev.switchboard.reload.ConfigReloader;
 import dev.switchboard.routing.LiveModels;
 import dev.switchboard.routing.Routing;

@@ -1,14 +1,14 @@
 package dev.switchboard.ingress;
 
-import dev.switchboard.auth.Principal;
+import dev.switchboard.model.Principal;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.pipeline.RequestContext;
-import dev.switchboard.provider.Operation;
+import dev.switchboard.model.Operation;
 import dev.switchboard.ratelimit.Permit;
 import dev.switchboard.relay.RelayResult;
 import dev.switchboard.routing.CallTrace;
 import dev.switchboard.spend.Reservation;
-import dev.switchboard.spend.Usage;
+import dev.switchboard.model.Usage;
 import dev.switchboard.tracing.RequestSpans;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;

@@ -6,7 +6,7 @@ import dev.switchboard.errors.GatewayError;
 import dev.switchboard.log.Logs;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.pipeline.Chain;
-import dev.switchboard.provider.Operation;
+import dev.switchboard.model.Operation;
 import dev.switchboard.relay.RelayCall;
 import dev.switchboard.routing.CallRouter;
 import dev.switchboard.spend.PriceBook;

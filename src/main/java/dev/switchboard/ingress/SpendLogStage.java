@@ -7,7 +7,7 @@ import dev.switchboard.pipeline.Stage;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.relay.RelayResult;
 import dev.switchboard.spend.SpendEvent;
-import dev.switchboard.spend.Usage;
+import dev.switchboard.model.Usage;
 import io.vertx.core.Future;
 import java.util.concurrent.TimeUnit;
 

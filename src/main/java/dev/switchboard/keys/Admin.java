@@ -1,8 +1,8 @@
 package dev.switchboard.keys;
 
-import dev.switchboard.auth.AuthCheck;
-import dev.switchboard.auth.Credentials;
-import dev.switchboard.auth.Principal;
+import dev.switchboard.model.AuthCheck;
+import dev.switchboard.model.Credentials;
+import dev.switchboard.model.Principal;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.errors.ErrorResponses;

@@ -1,6 +1,6 @@
 package dev.switchboard.keys;
 
-import dev.switchboard.auth.KeyForgotten;
+import dev.switchboard.model.KeyForgotten;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.errors.GatewayError;

@@ -1,6 +1,7 @@
 package dev.switchboard.keys;
 
-import dev.switchboard.auth.KeyForgotten;
+import dev.switchboard.model.VirtualKey;
+import dev.switchboard.model.KeyForgotten;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.errors.GatewayError;

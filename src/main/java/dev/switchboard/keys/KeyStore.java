@@ -1,5 +1,7 @@
 package dev.switchboard.keys;
 
+import dev.switchboard.model.VirtualKey;
+import dev.switchboard.model.Quota;
 import dev.switchboard.errors.GatewayError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,6 @@
 package dev.switchboard.metrics;
 
+import dev.switchboard.routing.RouterMetrics;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.routing.ModelGroup;
 import dev.switchboard.routing.ModelRegistry;

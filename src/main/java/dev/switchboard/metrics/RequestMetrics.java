@@ -1,6 +1,6 @@
 package dev.switchboard.metrics;
 
-import dev.switchboard.auth.Principal;
+import dev.switchboard.model.Principal;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.spend.SpendEvent;
 import io.micrometer.core.instrument.Counter;

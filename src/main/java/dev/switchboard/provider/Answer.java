@@ -1,6 +1,6 @@
 package dev.switchboard.provider;
 
-import dev.switchboard.spend.Usage;
+import dev.switchboard.model.Usage;
 import io.vertx.core.buffer.Buffer;
 
 /** A provider's non-streaming answer, already in OpenAI's shape, and its usage. */

@@ -1,6 +1,6 @@
 package dev.switchboard.provider;
 
-import dev.switchboard.spend.Usage;
+import dev.switchboard.model.Usage;
 import io.vertx.core.json.JsonObject;
 
 /** Anthropic reports input counts on message_start and the output count on message_delta: keep the latest of each. */

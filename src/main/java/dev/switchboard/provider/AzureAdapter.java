@@ -1,5 +1,6 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.model.Operation;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

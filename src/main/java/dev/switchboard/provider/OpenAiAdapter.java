@@ -1,8 +1,9 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.model.Operation;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.spend.Usage;
+import dev.switchboard.model.Usage;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;

@@ -1,6 +1,6 @@
 package dev.switchboard.provider;
 
-import dev.switchboard.spend.Usage;
+import dev.switchboard.model.Usage;
 import java.util.function.Consumer;
 
 /**

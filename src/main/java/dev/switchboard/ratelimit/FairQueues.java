@@ -1,7 +1,7 @@
 package dev.switchboard.ratelimit;
 
-import dev.switchboard.auth.Principal;
-import dev.switchboard.keys.VirtualKey;
+import dev.switchboard.model.Principal;
+import dev.switchboard.model.VirtualKey;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.routing.Candidates;
 import dev.switchboard.routing.DeploymentGate;

@@ -2,7 +2,7 @@ package dev.switchboard.ratelimit;
 
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.RedisSettings;
-import dev.switchboard.provider.CallBody;
+import dev.switchboard.model.CallBody;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.routing.Candidates;
 import dev.switchboard.routing.DeploymentGate;

@@ -1,7 +1,7 @@
 package dev.switchboard.ratelimit;
 
 import dev.switchboard.provider.Deployment;
-import dev.switchboard.spend.Usage;
+import dev.switchboard.model.Usage;
 
 /**
  * {@code ratelimit.release}: the request holding {@code permit} has ended (answered, failed or

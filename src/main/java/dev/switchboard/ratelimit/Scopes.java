@@ -1,8 +1,8 @@
 package dev.switchboard.ratelimit;
 
-import dev.switchboard.auth.Principal;
-import dev.switchboard.keys.Quota;
-import dev.switchboard.keys.VirtualKey;
+import dev.switchboard.model.Principal;
+import dev.switchboard.model.Quota;
+import dev.switchboard.model.VirtualKey;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -4,7 +4,7 @@ import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.Answer;
-import dev.switchboard.provider.Operation;
+import dev.switchboard.model.Operation;
 import dev.switchboard.provider.StreamTranslator;
 import dev.switchboard.provider.UpstreamRequest;
 import io.vertx.core.Context;

@@ -1,7 +1,7 @@
 package dev.switchboard.relay;
 
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.spend.Usage;
+import dev.switchboard.model.Usage;
 import io.vertx.core.buffer.Buffer;
 
 /**

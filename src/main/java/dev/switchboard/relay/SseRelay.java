@@ -3,7 +3,7 @@ package dev.switchboard.relay;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.provider.StreamTranslator;
-import dev.switchboard.spend.Usage;
+import dev.switchboard.model.Usage;
 import dev.switchboard.spend.UsageEstimate;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

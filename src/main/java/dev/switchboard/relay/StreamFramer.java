@@ -1,9 +1,9 @@
 package dev.switchboard.relay;
 
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.provider.Operation;
+import dev.switchboard.model.Operation;
 import dev.switchboard.provider.StreamTranslator;
-import dev.switchboard.spend.Usage;
+import dev.switchboard.model.Usage;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;

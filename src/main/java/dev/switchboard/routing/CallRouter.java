@@ -1,6 +1,6 @@
 package dev.switchboard.routing;
 
-import dev.switchboard.auth.Principal;
+import dev.switchboard.model.Principal;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.config.RoutingSettings;
 import dev.switchboard.errors.GatewayError;

@@ -1,10 +1,10 @@
 package dev.switchboard.routing;
 
-import dev.switchboard.auth.Principal;
-import dev.switchboard.provider.CallBody;
+import dev.switchboard.model.Principal;
+import dev.switchboard.model.CallBody;
 import dev.switchboard.provider.Deployment;
-import dev.switchboard.provider.Operation;
-import dev.switchboard.spend.Usage;
+import dev.switchboard.model.Operation;
+import dev.switchboard.model.Usage;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;

@@ -1,7 +1,6 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.errors.ErrorClass;
-import dev.switchboard.metrics.RouterMetrics;
 import dev.switchboard.provider.Deployment;
 import java.util.concurrent.atomic.AtomicInteger;
 

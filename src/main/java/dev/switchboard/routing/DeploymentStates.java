@@ -5,7 +5,6 @@ import dev.switchboard.bus.Bus;
 import dev.switchboard.config.RoutingSettings;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.metrics.RouterMetrics;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.config.CircuitBreakerSettings;
 import io.vertx.core.Vertx;

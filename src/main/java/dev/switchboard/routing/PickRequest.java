@@ -1,6 +1,6 @@
 package dev.switchboard.routing;
 
-import dev.switchboard.auth.Principal;
+import dev.switchboard.model.Principal;
 import java.util.List;
 import java.util.Set;
 

@@ -7,7 +7,7 @@ import dev.switchboard.errors.GatewayError.Fallback;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.relay.RelayCall;
 import dev.switchboard.relay.RelayResult;
-import dev.switchboard.spend.Usage;
+import dev.switchboard.model.Usage;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -2,7 +2,6 @@ package dev.switchboard.routing;
 
 import dev.switchboard.bus.Bus;
 import dev.switchboard.config.GatewayConfig;
-import dev.switchboard.metrics.RouterMetrics;
 import dev.switchboard.config.RoutingSettings;
 import dev.switchboard.spend.PriceBook;
 import io.vertx.core.Vertx;

@@ -1,7 +1,7 @@
 package dev.switchboard.spend;
 
-import dev.switchboard.auth.Principal;
-import dev.switchboard.provider.CallBody;
+import dev.switchboard.model.Principal;
+import dev.switchboard.model.CallBody;
 import dev.switchboard.provider.Deployment;
 
 /** {@code budget.reserve}: may this request, about to go to this deployment, spend? */

@@ -1,12 +1,13 @@
 package dev.switchboard.spend;
 
-import dev.switchboard.auth.Principal;
+import dev.switchboard.model.PromptSize;
+import dev.switchboard.model.Principal;
 import dev.switchboard.config.BudgetPeriod;
 import dev.switchboard.config.SpendSettings;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.keys.Quota;
-import dev.switchboard.keys.VirtualKey;
+import dev.switchboard.model.Quota;
+import dev.switchboard.model.VirtualKey;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

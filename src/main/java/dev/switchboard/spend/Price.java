@@ -1,5 +1,6 @@
 package dev.switchboard.spend;
 
+import dev.switchboard.model.Usage;
 /**
  * What one deployment costs, in USD per token, and how much it takes and gives.
  *

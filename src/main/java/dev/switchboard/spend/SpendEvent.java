@@ -1,6 +1,7 @@
 package dev.switchboard.spend;
 
-import dev.switchboard.auth.Principal;
+import dev.switchboard.model.Usage;
+import dev.switchboard.model.Principal;
 import dev.switchboard.provider.Deployment;
 import java.util.List;
 

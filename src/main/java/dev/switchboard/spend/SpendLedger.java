@@ -1,5 +1,6 @@
 package dev.switchboard.spend;
 
+import dev.switchboard.model.Usage;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;

@@ -1,9 +1,9 @@
 package dev.switchboard.spend;
 
-import dev.switchboard.auth.Principal;
+import dev.switchboard.model.Principal;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
-import dev.switchboard.keys.VirtualKey;
+import dev.switchboard.model.VirtualKey;
 import dev.switchboard.log.Logs;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

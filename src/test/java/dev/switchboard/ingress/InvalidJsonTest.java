@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.provider.Operation;
+import dev.switchboard.model.Operation;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 

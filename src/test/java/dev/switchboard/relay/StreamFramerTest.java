@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.OpenAiStream;
-import dev.switchboard.provider.Operation;
+import dev.switchboard.model.Operation;
 import dev.switchboard.routing.ModelRegistry;
 import org.junit.jupiter.api.Test;
 

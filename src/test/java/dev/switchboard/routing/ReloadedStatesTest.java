@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.GatewayConfig;
-import dev.switchboard.metrics.RouterMetrics;
 import dev.switchboard.spend.PriceBook;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;

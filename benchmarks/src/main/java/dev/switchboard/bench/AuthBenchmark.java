@@ -1,8 +1,8 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.auth.AuthCheck;
+import dev.switchboard.model.AuthCheck;
 import dev.switchboard.auth.Authenticator;
-import dev.switchboard.auth.Principal;
+import dev.switchboard.model.Principal;
 import dev.switchboard.keys.KeySecrets;
 import dev.switchboard.keys.KeyStore;
 import dev.switchboard.store.Database;

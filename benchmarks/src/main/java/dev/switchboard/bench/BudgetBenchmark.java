@@ -1,12 +1,12 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.auth.Principal;
+import dev.switchboard.model.Principal;
 import dev.switchboard.config.EnvValue;
 import dev.switchboard.config.ModelInfo;
 import dev.switchboard.config.SpendSettings;
-import dev.switchboard.keys.Quota;
-import dev.switchboard.keys.VirtualKey;
-import dev.switchboard.provider.CallBody;
+import dev.switchboard.model.Quota;
+import dev.switchboard.model.VirtualKey;
+import dev.switchboard.model.CallBody;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.Providers;
 import dev.switchboard.spend.Accounting;

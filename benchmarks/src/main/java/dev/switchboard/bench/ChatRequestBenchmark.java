@@ -1,7 +1,7 @@
 package dev.switchboard.bench;
 
 import dev.switchboard.ingress.ModelRequest;
-import dev.switchboard.provider.Operation;
+import dev.switchboard.model.Operation;
 import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,17 +1,17 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.auth.Principal;
+import dev.switchboard.model.Principal;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.RedisSettings;
-import dev.switchboard.keys.Quota;
-import dev.switchboard.keys.VirtualKey;
-import dev.switchboard.provider.CallBody;
+import dev.switchboard.model.Quota;
+import dev.switchboard.model.VirtualKey;
+import dev.switchboard.model.CallBody;
 import dev.switchboard.ratelimit.Acquire;
 import dev.switchboard.ratelimit.Permit;
 import dev.switchboard.ratelimit.RateLimiter;
 import dev.switchboard.ratelimit.Release;
 import dev.switchboard.routing.ModelRegistry;
-import dev.switchboard.spend.Usage;
+import dev.switchboard.model.Usage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

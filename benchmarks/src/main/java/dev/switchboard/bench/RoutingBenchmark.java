@@ -1,6 +1,6 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.auth.Principal;
+import dev.switchboard.model.Principal;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.provider.Deployment;

@@ -1,4 +1,4 @@
-package dev.switchboard.provider;
+package dev.switchboard.model;
 
 /**
  * What a client asks of a model, with its path under the API base. MESSAGES is Anthropic's chat,

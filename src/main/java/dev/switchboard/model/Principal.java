@@ -1,7 +1,5 @@
-package dev.switchboard.auth;
+package dev.switchboard.model;
 
-import dev.switchboard.keys.Quota;
-import dev.switchboard.keys.VirtualKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +15,7 @@ public record Principal(String keyAlias, boolean master, VirtualKey key, Set<Str
   public static final Principal OPEN = new Principal("open", false, null, null);
 
   /** @param models the model names the key may use (access groups expanded), or null for all */
-  static Principal of(VirtualKey key, Set<String> models) {
+  public static Principal of(VirtualKey key, Set<String> models) {
     return new Principal(key.keyAlias() != null ? key.keyAlias() : key.keyName(), false, key, models);
   }
 

@@ -1,4 +1,4 @@
-package dev.switchboard.spend;
+package dev.switchboard.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

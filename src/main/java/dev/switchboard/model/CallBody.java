@@ -1,6 +1,5 @@
-package dev.switchboard.provider;
+package dev.switchboard.model;
 
-import dev.switchboard.spend.PromptSize;
 import io.vertx.core.json.JsonObject;
 
 /**

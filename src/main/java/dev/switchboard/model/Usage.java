@@ -1,4 +1,4 @@
-package dev.switchboard.spend;
+package dev.switchboard.model;
 
 import io.vertx.core.json.JsonObject;
 

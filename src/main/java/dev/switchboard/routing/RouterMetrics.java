@@ -1,4 +1,4 @@
-package dev.switchboard.metrics;
+package dev.switchboard.routing;
 
 import dev.switchboard.provider.Deployment;
 
@@ -13,7 +13,7 @@ public interface RouterMetrics {
   enum DeploymentState {
     HEALTHY(0), PARTIAL_OUTAGE(1), OUTAGE(2);
 
-    final int value;
+    public final int value;
 
     DeploymentState(int value) {
       this.value = value;
@@ -24,7 +24,7 @@ public interface RouterMetrics {
   enum BreakerState {
     CLOSED(0), HALF_OPEN(1), OPEN(2);
 
-    final int value;
+    public final int value;
 
     BreakerState(int value) {
       this.value = value;

@@ -1,4 +1,4 @@
-package dev.switchboard.keys;
+package dev.switchboard.model;
 
 /**
  * The limits one holder (a key, its user or its team) sets; every field null when unset.

@@ -1,4 +1,4 @@
-package dev.switchboard.auth;
+package dev.switchboard.model;
 
 import io.vertx.core.json.JsonObject;
 

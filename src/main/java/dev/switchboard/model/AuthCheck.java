@@ -1,4 +1,4 @@
-package dev.switchboard.auth;
+package dev.switchboard.model;
 
 /** {@code auth.check}: the credential the client sent (null when none), from whichever header. */
 public record AuthCheck(String credential) {
