@@ -18,7 +18,6 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.internal.ContextInternal;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -75,7 +74,8 @@ public final class Relay {
       return batcher.submit(call);
     }
     Context home = call.home();
-    if (home == null || ((ContextInternal) home).inThread()) {
+    // The same context is the same thread; any other context (even a sibling on this loop) takes one hop.
+    if (home == null || Vertx.currentContext() == home) {
       return direct(call);
     }
     // Reached from another loop (no relay instance on the client's): call the provider from the
