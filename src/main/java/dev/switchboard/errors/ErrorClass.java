@@ -58,10 +58,6 @@ public enum ErrorClass {
     };
   }
 
-  public static ErrorClass of(GatewayError error) {
-    return error.errorClass();
-  }
-
   /** The class of an answer with this status and code (an upstream's error, passed on). */
   public static ErrorClass forStatus(int status, String code) {
     return switch (status) {

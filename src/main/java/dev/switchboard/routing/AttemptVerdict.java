@@ -60,7 +60,7 @@ final class AttemptVerdict {
 
   /** Timeouts, 5xx and connection errors trip the circuit; 429s go to cooldowns instead. */
   private static boolean tripsBreaker(GatewayError error) {
-    ErrorClass errorClass = ErrorClass.of(error);
+    ErrorClass errorClass = error.errorClass();
     return errorClass.transientByDefault() && errorClass != ErrorClass.RATE_LIMIT;
   }
 }

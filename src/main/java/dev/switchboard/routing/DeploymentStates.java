@@ -164,7 +164,7 @@ public final class DeploymentStates {
   void failed(Deployment deployment, GatewayError error) {
     RoutingSettings settings = settings();
     DeploymentState state = state(deployment);
-    ErrorClass errorClass = ErrorClass.of(error);
+    ErrorClass errorClass = error.errorClass();
     if (errorClass == ErrorClass.BAD_REQUEST || errorClass == ErrorClass.CONTEXT_WINDOW_EXCEEDED
         || errorClass == ErrorClass.CONTENT_POLICY_VIOLATION || errorClass == ErrorClass.UNPROCESSABLE_ENTITY) {
       return; // the request's fault, not the deployment's
@@ -213,7 +213,7 @@ public final class DeploymentStates {
     RoutingSettings settings = settings();
     DeploymentState state = state(deployment);
     long now = now();
-    state.failed(now, ErrorClass.of(error), error.getMessage());
+    state.failed(now, error.errorClass(), error.getMessage());
     if (!settings.disableCooldowns() && groupSizes.getOrDefault(deployment.modelGroup(), 1) > 1) {
       coolDown(state, "health check failed: " + error.getMessage(), error.status(), now);
     } else {

@@ -226,7 +226,7 @@ final class RoutedCall {
    * A context window or content policy error with fallbacks configured goes to them instead.
    */
   private int allowedRetries(String group, Deployment deployment, GatewayError error) {
-    ErrorClass errorClass = ErrorClass.of(error);
+    ErrorClass errorClass = error.errorClass();
     Integer policy = owner.settings().retryPolicy().get(errorClass.litellmName());
     if (policy == null && errorClass.parent() != errorClass) {
       policy = owner.settings().retryPolicy().get(errorClass.parent().litellmName());
@@ -250,7 +250,7 @@ final class RoutedCall {
     if (original.fallback() != Fallback.ALLOWED) {
       return Future.failedFuture(original);
     }
-    ErrorClass errorClass = ErrorClass.of(original);
+    ErrorClass errorClass = original.errorClass();
     // No fallback helps the request's own error (400, 422) or the gateway's, so none is tried or named. An upstream
     // 404 is the deployment's (its provider lacks the model the config names): another group may well have it.
     if (errorClass == ErrorClass.BAD_REQUEST || errorClass == ErrorClass.UNPROCESSABLE_ENTITY

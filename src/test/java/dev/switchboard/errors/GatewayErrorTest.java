@@ -17,7 +17,7 @@ class GatewayErrorTest {
       GatewayError error = GatewayError.of(errorClass, "some_code", "message");
       assertEquals(errorClass.status(), error.status(), errorClass.name());
       assertEquals(errorClass.type(), error.type(), errorClass.name());
-      assertSame(errorClass, ErrorClass.of(error), errorClass.name());
+      assertSame(errorClass, error.errorClass(), errorClass.name());
       assertEquals(Fallback.ALLOWED, error.fallback());
     }
     assertEquals("internal_server_error", GatewayError.internal("x").type());

@@ -32,7 +32,7 @@ class UpstreamErrorsTest {
   }
 
   private static void is(ErrorClass expected, int status, GatewayError error) {
-    assertEquals(expected, ErrorClass.of(error), error.getMessage());
+    assertEquals(expected, error.errorClass(), error.getMessage());
     assertEquals(status, error.status(), error.getMessage());
   }
 
