@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayJvm;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestDatabase;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -50,7 +50,7 @@ class GracefulShutdownTest {
     MockProvider mock = new MockProvider(vertx).on("slow", MockProvider.Behaviour.ok().withDelay(1500));
     WebClient client = WebClient.create(vertx);
     String url = TestDatabase.newDatabaseUrl();
-    int port = TestGateway.freePort();
+    int port = Gateways.freePort();
     Path config = dir.resolve("config.yaml");
     Path log = dir.resolve("gateway.log");
     Gateway[] reader = new Gateway[1];
@@ -96,7 +96,7 @@ class GracefulShutdownTest {
         })
         .compose(after -> {
           ctx.verify(() -> assertEquals("refused", after, "nothing listens any more"));
-          return TestGateway.start("""
+          return Gateways.start("""
               model_list: []
               general_settings: {master_key: %s, database_url: "%s"}
               """.formatted(MASTER, url));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.GatewayJvm;
-import dev.switchboard.testing.TestGateway;
+import dev.switchboard.testing.Gateways;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
@@ -91,7 +91,7 @@ class IdleGcThreadsTest {
 
   /** A gateway JVM with this collector and --idle-gc-threads, once it serves. */
   private Future<Process> serving(Vertx vertx, WebClient client, Path log, String gc) {
-    int port = TestGateway.freePort();
+    int port = Gateways.freePort();
     try {
       Path config = Files.writeString(dir.resolve("config.yaml"), "model_list: []\ngeneral_settings: {database_url: none}\n");
       Process process = jvm.start(config, port, log, List.of(gc), List.of("--idle-gc-threads"),

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -42,11 +42,11 @@ class ClusterCooldownTest {
   @AfterEach
   void stop(VertxTestContext ctx) {
     client.close();
-    TestGateway.closeAll(nodes).eventually(mock::stop).onComplete(done -> ctx.completeNow());
+    Gateways.closeAll(nodes).eventually(mock::stop).onComplete(done -> ctx.completeNow());
   }
 
   private Future<Gateway> node(String cluster, int port) {
-    return TestGateway.start("""
+    return Gateways.start("""
         model_list:
           - {model_name: chat, litellm_params: {model: openai/flaky, api_base: "%1$s", api_key: k, order: 1}, model_info: {id: flaky}}
           - {model_name: chat, litellm_params: {model: openai/steady, api_base: "%1$s", api_key: k, order: 2}, model_info: {id: steady}}
@@ -72,7 +72,7 @@ class ClusterCooldownTest {
     mock = new MockProvider(vertx).on("flaky", Behaviour.error(429, "{\"error\":{\"message\":\"busy\"}}", Map.of()));
     client = WebClient.create(vertx);
     String cluster = "sb-cooldown-" + UUID.randomUUID();
-    int port = TestGateway.freePort();
+    int port = Gateways.freePort();
     long[] cooledAt = new long[1];
     mock.start()
         .compose(started -> node(cluster, port))

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -40,9 +40,9 @@ class ClusterReloadTest {
   private MockProvider mock;
   private WebClient client;
   private final List<Gateway> nodes = new ArrayList<>();
-  private final List<Path> files = List.of(TestGateway.configFile(), TestGateway.configFile());
+  private final List<Path> files = List.of(Gateways.configFile(), Gateways.configFile());
   private final String cluster = "sb-reload-" + UUID.randomUUID();
-  private final int hazelcastPort = TestGateway.freePort();
+  private final int hazelcastPort = Gateways.freePort();
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
@@ -54,7 +54,7 @@ class ClusterReloadTest {
   @AfterEach
   void stop(VertxTestContext ctx) {
     client.close();
-    TestGateway.closeAll(nodes).eventually(mock::stop).onComplete(done -> ctx.completeNow());
+    Gateways.closeAll(nodes).eventually(mock::stop).onComplete(done -> ctx.completeNow());
   }
 
   private String config(String model) {
@@ -70,7 +70,7 @@ class ClusterReloadTest {
   }
 
   private Future<Gateway> node(int index) {
-    return TestGateway.startFromFile(files.get(index), config("before")).onSuccess(nodes::add);
+    return Gateways.startFromFile(files.get(index), config("before")).onSuccess(nodes::add);
   }
 
   private Future<List<String>> models(Gateway node) {

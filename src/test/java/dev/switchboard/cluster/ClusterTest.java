@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestDatabase;
-import dev.switchboard.testing.TestGateway;
 import dev.switchboard.testing.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -62,14 +62,14 @@ class ClusterTest {
   @AfterEach
   void stop(VertxTestContext ctx) {
     client.close();
-    TestGateway.closeAll(nodes).eventually(mock::stop).onComplete(done -> {
+    Gateways.closeAll(nodes).eventually(mock::stop).onComplete(done -> {
       redis.close();
       ctx.completeNow();
     });
   }
 
   private Future<Gateway> node(String databaseUrl, String cluster, int hazelcastPort) {
-    return TestGateway.start("""
+    return Gateways.start("""
         model_list:
           - model_name: chat
             litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}
@@ -124,7 +124,7 @@ class ClusterTest {
       VertxTestContext ctx) {
     String url = TestDatabase.newDatabaseUrl();
     String cluster = "sb-test-" + UUID.randomUUID();
-    int port = TestGateway.freePort();
+    int port = Gateways.freePort();
     String[] keys = new String[2];
     node(url, cluster, port)
         .compose(a -> node(url, cluster, port))

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayJvm;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestDatabase;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -57,7 +57,7 @@ class NodeKilledTest {
 
   @AfterEach
   void stop(VertxTestContext ctx) {
-    TestGateway.closeAll(gateways).onComplete(done -> ctx.completeNow());
+    Gateways.closeAll(gateways).onComplete(done -> ctx.completeNow());
   }
 
   private String config(MockProvider mock, String databaseUrl, String cluster, int hazelcastPort) {
@@ -108,8 +108,8 @@ class NodeKilledTest {
     WebClient client = WebClient.create(vertx);
     String url = TestDatabase.newDatabaseUrl();
     String cluster = "sb-kill-" + UUID.randomUUID();
-    int hazelcast = TestGateway.freePort();
-    int portA = TestGateway.freePort();
+    int hazelcast = Gateways.freePort();
+    int portA = Gateways.freePort();
     Path configA = dir.resolve("a.yaml");
     mock.start()
         .compose(started -> {
@@ -121,7 +121,7 @@ class NodeKilledTest {
           } catch (IOException e) {
             return Future.failedFuture(e);
           }
-          return TestGateway.start(config(mock, url, cluster, hazelcast).replace("spool-a", "spool-b"))
+          return Gateways.start(config(mock, url, cluster, hazelcast).replace("spool-a", "spool-b"))
               .onSuccess(gateways::add);
         })
         .compose(nodeB -> GatewayJvm.serving(vertx, process, portA, dir.resolve("a.log"), 60_000))
@@ -145,7 +145,7 @@ class NodeKilledTest {
         .compose(servedByB -> {
           ctx.verify(() -> assertEquals(200, servedByB, "the other node keeps serving"));
           // A comes back on its own spool (its volume), and writes what it left there before serving.
-          return TestGateway.start(config(mock, url, cluster, hazelcast)).onSuccess(gateways::add);
+          return Gateways.start(config(mock, url, cluster, hazelcast)).onSuccess(gateways::add);
         })
         .compose(restarted -> Awaits.until(vertx, () -> restarted.accounting().writer().pendingRows() == 0, 10_000)
             .compose(v -> client.get(restarted.port(), "127.0.0.1", "/spend/logs").addQueryParam("limit", "1000")

@@ -13,9 +13,9 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.models.Model;
 import dev.switchboard.Gateway;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -41,7 +41,7 @@ class OpenAiSdkTest {
   void start(Vertx vertx, VertxTestContext ctx) {
     mock = new MockProvider(vertx).on("streamer", Behaviour.ok().withChunks(4, 0));
     mock.start()
-        .compose(m -> TestGateway.start("""
+        .compose(m -> Gateways.start("""
             model_list:
               - {model_name: sdk-model, litellm_params: {model: openai/streamer, api_base: %s, api_key: sk-up}}
             general_settings: {master_key: %s}

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.Gateway;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.ServerSettings;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -48,11 +48,11 @@ class CorsTest {
   @AfterEach
   void stop(VertxTestContext ctx) {
     client.close();
-    TestGateway.closeAll(gateways).eventually(mock::stop).onComplete(ctx.succeedingThenComplete());
+    Gateways.closeAll(gateways).eventually(mock::stop).onComplete(ctx.succeedingThenComplete());
   }
 
   private Future<Gateway> gateway(String general) {
-    return TestGateway.start("""
+    return Gateways.start("""
         model_list:
           - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}}
         general_settings: {master_key: sk-master-cors%s}

@@ -4,7 +4,7 @@ import static dev.switchboard.ratelimit.LimitCalls.MASTER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.switchboard.testing.Awaits;
-import dev.switchboard.testing.GatewayTestBase;
+import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
@@ -13,15 +13,22 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Parse → auth → model exists and the key may use it → rate limits → budget → route: a request
  * refused before the limiter is never counted by it, and one refused after it gives back what it took.
  */
-class AdmissionOrderTest extends GatewayTestBase {
+@ExtendWith(VertxExtension.class)
+class AdmissionOrderTest {
+
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.manual();
 
   @BeforeEach
   void awayFromTheMinutesEnd(Vertx vertx, VertxTestContext ctx) {
@@ -31,7 +38,7 @@ class AdmissionOrderTest extends GatewayTestBase {
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    startGateway(vertx, ctx, new MockProvider(vertx), m -> """
+    gw.start(new MockProvider(vertx), m -> """
         model_list:
           - model_name: chat
             litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}
@@ -43,7 +50,7 @@ class AdmissionOrderTest extends GatewayTestBase {
             model_info: {max_input_tokens: 5}
         router_settings: {enable_tag_filtering: true, enable_pre_call_checks: true}
         general_settings: {master_key: %2$s, database_url: "%3$s"}
-        """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
+        """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl())).onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
@@ -101,9 +108,9 @@ class AdmissionOrderTest extends GatewayTestBase {
             assertEquals(400, overBudget.statusCode(), overBudget.bodyAsString());
             assertEquals("budget_exceeded", overBudget.bodyAsJsonObject().getJsonObject("error").getString("type"));
           });
-          return LimitCalls.settled(vertx, gateway);
+          return LimitCalls.settled(vertx, gw.gateway());
         })
-        .compose(v -> LimitCalls.admin(client, port, "/key/update", new JsonObject().put("key", key[0]).put("max_budget", 100)))
+        .compose(v -> LimitCalls.admin(gw.client(), gw.port(), "/key/update", new JsonObject().put("key", key[0]).put("max_budget", 100)))
         .compose(updated -> chat(key[0], chatBody("chat")))
         .onComplete(ctx.succeeding(allowed -> ctx.verify(() -> {
           assertEquals(200, allowed.statusCode(), "the request after the budget was raised: " + allowed.bodyAsString());
@@ -125,7 +132,7 @@ class AdmissionOrderTest extends GatewayTestBase {
             assertEquals(400, noDeployment.statusCode(), noDeployment.bodyAsString());
             assertEquals("metadata.tags", noDeployment.bodyAsJsonObject().getJsonObject("error").getString("param"));
           });
-          return LimitCalls.settled(vertx, gateway);
+          return LimitCalls.settled(vertx, gw.gateway());
         })
         .compose(v -> chat(key[0], chatBody("chat")))
         .onComplete(ctx.succeeding(allowed -> ctx.verify(() -> {
@@ -146,7 +153,7 @@ class AdmissionOrderTest extends GatewayTestBase {
         })
         .compose(overWindow -> {
           ctx.verify(() -> assertEquals(400, overWindow.statusCode(), overWindow.bodyAsString()));
-          return LimitCalls.settled(vertx, gateway);
+          return LimitCalls.settled(vertx, gw.gateway());
         })
         .compose(v -> chat(key[0], chatBody("chat")))
         .onComplete(ctx.succeeding(allowed -> ctx.verify(() -> {
@@ -156,11 +163,11 @@ class AdmissionOrderTest extends GatewayTestBase {
   }
 
   private Future<String> newKey(JsonObject fields) {
-    return LimitCalls.newKey(client, port, fields);
+    return LimitCalls.newKey(gw.client(), gw.port(), fields);
   }
 
   private Future<HttpResponse<Buffer>> chat(String key, JsonObject body) {
-    return LimitCalls.chat(client, port, key, body);
+    return LimitCalls.chat(gw.client(), gw.port(), key, body);
   }
 
   private static JsonObject chatBody(String model) {

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.AnthropicWire;
 import dev.switchboard.testing.GatewayJvm;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -72,7 +72,7 @@ class BoundedStreamMemoryTest {
   /** The gateway as operators run it, in a JVM of its own with a small heap. */
   private int startGatewayProcess(String yaml) throws IOException {
     Path config = Files.writeString(dir.resolve("config.yaml"), yaml);
-    int port = TestGateway.freePort();
+    int port = Gateways.freePort();
     gatewayProcess = jvm.start(config, port, dir.resolve("gateway.log"),
         List.of(HEAP_CAP, "-XX:+ExitOnOutOfMemoryError"), List.of(), Map.of("SWITCHBOARD_LOG", "WARNING"));
     return port;
@@ -225,7 +225,7 @@ class BoundedStreamMemoryTest {
     mock = new MockProvider(vertx);
     client = vertx.createHttpClient();
     mock.start()
-        .compose(m -> TestGateway.start("""
+        .compose(m -> Gateways.start("""
             model_list:
               - model_name: huge
                 litellm_params: {model: anthropic/%s, api_base: "http://127.0.0.1:%d", api_key: sk-ant}

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -50,7 +50,7 @@ class StreamingTest {
         .on("limited", Behaviour.error(429, "{\"error\":{\"message\":\"slow down\"}}", java.util.Map.of("retry-after", "3")));
     client = vertx.createHttpClient();
     mock.start()
-        .compose(m -> TestGateway.start("""
+        .compose(m -> Gateways.start("""
             model_list:
               - {model_name: five, litellm_params: {model: openai/five, api_base: %1$s, api_key: sk-up}}
               - {model_name: aborting, litellm_params: {model: openai/aborting, api_base: %1$s, api_key: sk-up}}

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpVersion;
@@ -42,7 +42,7 @@ class TlsUpstreamTest {
   }
 
   private Future<Gateway> gateway(boolean sslVerify) {
-    return TestGateway.start("""
+    return Gateways.start("""
         model_list:
           - {model_name: m, litellm_params: {model: openai/secure, api_base: "https://127.0.0.1:%d/v1", api_key: sk-up}}
         litellm_settings: {ssl_verify: %s}

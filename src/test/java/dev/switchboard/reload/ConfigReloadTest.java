@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestDatabase;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -37,7 +37,7 @@ class ConfigReloadTest {
   private MockProvider mock;
   private WebClient client;
   private Gateway gateway;
-  private final Path file = TestGateway.configFile();
+  private final Path file = Gateways.configFile();
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
@@ -63,7 +63,7 @@ class ConfigReloadTest {
   }
 
   private Future<Gateway> gateway(String yaml) {
-    return TestGateway.startFromFile(file, yaml).onSuccess(started -> gateway = started);
+    return Gateways.startFromFile(file, yaml).onSuccess(started -> gateway = started);
   }
 
   private void write(String yaml) {

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.KillablePostgres;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.SteadyTraffic;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
@@ -67,7 +67,7 @@ class PostgresRestartsTest {
   }
 
   private Future<Gateway> gateway() {
-    return TestGateway.start(postgres.gatewayConfig(mock.apiBase(), MASTER, dir.resolve("spool"))).onSuccess(g -> gateway = g);
+    return Gateways.start(postgres.gatewayConfig(mock.apiBase(), MASTER, dir.resolve("spool"))).onSuccess(g -> gateway = g);
   }
 
   private SpendWriter writer() {

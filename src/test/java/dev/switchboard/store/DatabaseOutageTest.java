@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.KillablePostgres;
 import dev.switchboard.testing.MockProvider;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -74,7 +74,7 @@ class DatabaseOutageTest {
     mock = new MockProvider(vertx);
     vertx.executeBlocking(() -> postgres = KillablePostgres.start(dir))
         .compose(pg -> mock.start())
-        .compose(v -> TestGateway.start(postgres.gatewayConfig(mock.apiBase(), MASTER, dir.resolve("spool"))))
+        .compose(v -> Gateways.start(postgres.gatewayConfig(mock.apiBase(), MASTER, dir.resolve("spool"))))
         .onComplete(ctx.succeeding(g -> {
           gateway = g;
           ctx.completeNow();

@@ -36,7 +36,7 @@ public final class GatewayUnderTest {
   public static Future<GatewayUnderTest> start(Vertx vertx, MockProvider mock, Function<MockProvider, String> config,
       int eventLoops, PoolOptions clientPool) {
     return mock.start()
-        .compose(started -> TestGateway.start(config.apply(mock), Map.of(), eventLoops))
+        .compose(started -> Gateways.start(config.apply(mock), Map.of(), eventLoops))
         .map(gateway -> new GatewayUnderTest(mock, gateway, WebClient.create(vertx, new WebClientOptions(), clientPool)));
   }
 

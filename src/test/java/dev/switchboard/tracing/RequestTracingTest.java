@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
-import dev.switchboard.testing.TestGateway;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -89,7 +89,7 @@ class RequestTracingTest {
   private Future<Void> start(Vertx vertx) {
     mock = mock(vertx);
     return mock.start()
-        .compose(m -> TestGateway.start(config(m.apiBase()),
+        .compose(m -> Gateways.start(config(m.apiBase()),
             new Tracing(SimpleSpanProcessor.create(exporter), "switchboard-test")))
         .map(g -> {
           gateway = g;
@@ -216,7 +216,7 @@ class RequestTracingTest {
   void without_an_endpoint_the_gateway_has_no_tracer(Vertx vertx, VertxTestContext ctx) {
     mock = mock(vertx);
     mock.start()
-        .compose(m -> TestGateway.start(config(m.apiBase())))
+        .compose(m -> Gateways.start(config(m.apiBase())))
         .onComplete(ctx.succeeding(g -> ctx.verify(() -> {
           gateway = g;
           assertFalse(g.tracing().enabled());
