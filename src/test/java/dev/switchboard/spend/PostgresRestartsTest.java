@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * killed with SIGKILL under steady traffic and started again, several times; after each restart
  * writing resumes, and at the end every answered request has its row, once.
  */
+@Tag("slow")
 @ExtendWith(VertxExtension.class)
 class PostgresRestartsTest {
 

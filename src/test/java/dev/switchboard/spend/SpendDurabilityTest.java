@@ -27,6 +27,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILL under traffic (plain answers and streams); every answer that reached its client whole (a
  * stream: its [DONE]) has its row once the spool is replayed. SIGTERM leaves no spool segment.
  */
+@Tag("slow")
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 4, timeUnit = TimeUnit.MINUTES)
 class SpendDurabilityTest {
