@@ -39,6 +39,7 @@ public class GatewayExtension implements BeforeAllCallback, AfterAllCallback, Be
   private final Function<MockProvider, String> config;
   private int eventLoops = 2;
   private PoolOptions clientPool = new PoolOptions();
+  private boolean mockOverTls;
   private boolean perClass;
   private Vertx vertx;
   private MockProvider mock;
@@ -77,13 +78,19 @@ public class GatewayExtension implements BeforeAllCallback, AfterAllCallback, Be
     return this;
   }
 
+  /** The mock serves TLS with a self-signed certificate, offering HTTP/2 by ALPN ({@link MockProvider#startTls}). */
+  public GatewayExtension mockOverTls() {
+    this.mockOverTls = true;
+    return this;
+  }
+
   /** Starts {@code provider} and a gateway in front of it; both are closed after the test. */
   public Future<Gateway> start(MockProvider provider, Function<MockProvider, String> yaml) {
     if (gateway != null || mock != null) {
       return Future.failedFuture(new IllegalStateException("the gateway is already started"));
     }
     mock = provider;
-    return provider.start()
+    return (mockOverTls ? provider.startTls() : provider.start())
         .compose(started -> Gateways.start(yaml.apply(provider), Map.of(), eventLoops))
         .onSuccess(started -> {
           gateway = started;
