@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.GatewayExtension;
-import dev.switchboard.testing.MockProvider;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,20 +16,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HealthDoctorTest {
 
   @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.manual();
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}}
+      router_settings:
+        fallbacks: [{chat: [missing-group]}]
+      general_settings: {master_key: %s}
+      """.formatted(m.apiBase(), MASTER));
 
   static final String MASTER = "sk-doctor-master-0123456789abcdef";
-
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    gw.start(new MockProvider(vertx), m -> """
-        model_list:
-          - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}}
-        router_settings:
-          fallbacks: [{chat: [missing-group]}]
-        general_settings: {master_key: %s}
-        """.formatted(m.apiBase(), MASTER)).onComplete(ctx.succeedingThenComplete());
-  }
 
   @Test
   void health_doctor_answers_the_master_key_with_the_checks_as_json(VertxTestContext ctx) {

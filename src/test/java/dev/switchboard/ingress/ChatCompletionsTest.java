@@ -23,7 +23,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,29 +32,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ChatCompletionsTest {
 
   @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.manual();
+  final GatewayExtension gw = GatewayExtension.withConfig(vertx -> new MockProvider(vertx)
+      .on("upstream-429", Behaviour.error(429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}",
+          Map.of("retry-after", "7")))
+      .on("upstream-500", Behaviour.error(500, "{\"error\":{\"message\":\"boom\"}}", Map.of()))
+      .on("upstream-400", Behaviour.error(400,
+          "{\"error\":{\"message\":\"Unrecognized request argument supplied: foo\",\"type\":\"invalid_request_error\",\"param\":\"foo\",\"code\":null}}",
+          Map.of()))
+      .on("upstream-401", Behaviour.error(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + UPSTREAM_KEY
+          + ". Key hash " + KEY_HASH + ". Authorization: Bearer " + UPSTREAM_KEY + "\",\"type\":\"invalid_request_error\"}}",
+          Map.of()))
+      .on("upstream-slow", Behaviour.ok().withDelay(5_000))
+      .on("upstream-reset", Behaviour.ok().resetting())
+      .on("upstream-stall", Behaviour.ok().withChunks(1, 10_000)),
+      m -> config(m.apiBase(), Gateways.freePort()));
 
   static final String MASTER_KEY = "sk-master-test-0123456789";
   static final String UPSTREAM_KEY = "sk-upstream-secret-key-1234567890";
   static final String KEY_HASH = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
-
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    gw.start(new MockProvider(vertx)
-            .on("upstream-429", Behaviour.error(429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}",
-                Map.of("retry-after", "7")))
-            .on("upstream-500", Behaviour.error(500, "{\"error\":{\"message\":\"boom\"}}", Map.of()))
-            .on("upstream-400", Behaviour.error(400,
-                "{\"error\":{\"message\":\"Unrecognized request argument supplied: foo\",\"type\":\"invalid_request_error\",\"param\":\"foo\",\"code\":null}}",
-                Map.of()))
-            .on("upstream-401", Behaviour.error(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + UPSTREAM_KEY
-                + ". Key hash " + KEY_HASH + ". Authorization: Bearer " + UPSTREAM_KEY + "\",\"type\":\"invalid_request_error\"}}",
-                Map.of()))
-            .on("upstream-slow", Behaviour.ok().withDelay(5_000))
-            .on("upstream-reset", Behaviour.ok().resetting())
-            .on("upstream-stall", Behaviour.ok().withChunks(1, 10_000)), m -> config(m.apiBase(), Gateways.freePort()))
-        .onComplete(ctx.succeedingThenComplete());
-  }
 
   static String config(String apiBase, int closedPort) {
     return """

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.GatewayExtension;
-import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +13,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,20 +22,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TeamsAndUsersTest {
 
   @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.manual();
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}}
+        - {model_name: secret-model, litellm_params: {model: openai/secret, api_base: "%1$s", api_key: sk-up}}
+      general_settings: {master_key: %2$s, database_url: "%3$s"}
+      """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
 
   private static final String MASTER = "sk-master-teams";
-
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    String databaseUrl = TestDatabase.newDatabaseUrl();
-    gw.start(new MockProvider(vertx), m -> """
-            model_list:
-              - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}}
-              - {model_name: secret-model, litellm_params: {model: openai/secret, api_base: "%1$s", api_key: sk-up}}
-            general_settings: {master_key: %2$s, database_url: "%3$s"}
-            """.formatted(m.apiBase(), MASTER, databaseUrl)).onComplete(ctx.succeedingThenComplete());
-  }
 
   private Future<JsonObject> admin(String path, JsonObject body) {
     return gw.post(path).putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body)

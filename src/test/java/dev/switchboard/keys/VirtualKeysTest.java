@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.GatewayExtension;
-import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,20 +27,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class VirtualKeysTest {
 
   @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.manual();
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}}
+        - {model_name: secret-model, litellm_params: {model: openai/secret, api_base: "%1$s", api_key: sk-up}, model_info: {access_groups: [beta]}}
+      general_settings: {master_key: %2$s, database_url: "%3$s"}
+      """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
 
   static final String MASTER = "sk-master-keys-test";
-
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    String databaseUrl = TestDatabase.newDatabaseUrl();
-    gw.start(new MockProvider(vertx), m -> """
-            model_list:
-              - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}}
-              - {model_name: secret-model, litellm_params: {model: openai/secret, api_base: "%1$s", api_key: sk-up}, model_info: {access_groups: [beta]}}
-            general_settings: {master_key: %2$s, database_url: "%3$s"}
-            """.formatted(m.apiBase(), MASTER, databaseUrl)).onComplete(ctx.succeedingThenComplete());
-  }
 
   private Future<HttpResponse<Buffer>> admin(String path, JsonObject body) {
     return gw.post(path).putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body);

@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.GatewayExtension;
-import dev.switchboard.testing.MockProvider;
-import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,18 +15,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MetricsAuthTest {
 
   @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.manual();
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}}
+      general_settings: {master_key: %s, metrics_auth: true}
+      """.formatted(m.apiBase(), MASTER));
 
   static final String MASTER = "sk-metrics-auth-0123456789";
-
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    gw.start(new MockProvider(vertx), m -> """
-        model_list:
-          - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}}
-        general_settings: {master_key: %s, metrics_auth: true}
-        """.formatted(m.apiBase(), MASTER)).onComplete(ctx.succeedingThenComplete());
-  }
 
   @Test
   void metrics_auth_asks_for_the_master_key(VertxTestContext ctx) {

@@ -21,7 +21,6 @@ import io.vertx.junit5.VertxTestContext;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,25 +30,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MetricsEndpointTest {
 
   @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.manual();
+  final GatewayExtension gw = GatewayExtension.withConfig(vertx -> new MockProvider(vertx)
+      .on("broken", Behaviour.error(500, "{\"error\":{\"message\":\"boom\"}}", Map.of())),
+      m -> """
+      model_list:
+        - model_name: chat
+          litellm_params: {model: openai/upstream-ok, api_base: "%1$s", api_key: %2$s}
+          model_info: {id: chat-1, input_cost_per_token: 0.001, output_cost_per_token: 0.002}
+        - model_name: broken
+          litellm_params: {model: openai/broken, api_base: "%1$s", api_key: %2$s}
+          model_info: {id: broken-1}
+      general_settings: {master_key: %3$s}
+      """.formatted(m.apiBase(), UPSTREAM_KEY, MASTER));
 
   static final String MASTER = "sk-metrics-master-0123456789";
   static final String UPSTREAM_KEY = "sk-upstream-metrics-secret-42";
-
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    gw.start(new MockProvider(vertx)
-        .on("broken", Behaviour.error(500, "{\"error\":{\"message\":\"boom\"}}", Map.of())), m -> """
-        model_list:
-          - model_name: chat
-            litellm_params: {model: openai/upstream-ok, api_base: "%1$s", api_key: %2$s}
-            model_info: {id: chat-1, input_cost_per_token: 0.001, output_cost_per_token: 0.002}
-          - model_name: broken
-            litellm_params: {model: openai/broken, api_base: "%1$s", api_key: %2$s}
-            model_info: {id: broken-1}
-        general_settings: {master_key: %3$s}
-        """.formatted(m.apiBase(), UPSTREAM_KEY, MASTER)).onComplete(ctx.succeedingThenComplete());
-  }
 
   private Future<HttpResponse<Buffer>> chat(String key, String model, String requestId) {
     var request = gw.post("/v1/chat/completions");

@@ -18,7 +18,6 @@ import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,7 +26,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,23 +35,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AnthropicTest {
 
   @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.manual();
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - model_name: claude
+          litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant-secret}
+        - model_name: claude-lenient
+          litellm_params: {model: anthropic/claude-haiku-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant-secret, drop_params: true}
+      """.formatted(m.port()));
 
   private static final JsonObject WEATHER_TOOL = new JsonObject().put("type", "function").put("function",
       new JsonObject().put("name", "get_weather").put("description", "Weather in a city")
           .put("parameters", new JsonObject().put("type", "object")
               .put("properties", new JsonObject().put("city", new JsonObject().put("type", "string")))));
-
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    gw.start(new MockProvider(vertx), m -> """
-            model_list:
-              - model_name: claude
-                litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant-secret}
-              - model_name: claude-lenient
-                litellm_params: {model: anthropic/claude-haiku-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant-secret, drop_params: true}
-            """.formatted(m.port())).onComplete(ctx.succeedingThenComplete());
-  }
 
   private Future<HttpResponse<Buffer>> chat(JsonObject body) {
     return gw.client().post(gw.gateway().port(), "127.0.0.1", "/v1/chat/completions").sendJsonObject(body);

@@ -16,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,23 +25,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AzureEmbeddingsCompletionsTest {
 
   @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.manual();
-
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    gw.start(new MockProvider(vertx).on("gpt4o-prod", Behaviour.ok().withChunks(3, 0)), m -> """
-            model_list:
-              - model_name: azure-chat
-                litellm_params: {model: azure/gpt4o-prod, api_base: "http://127.0.0.1:%1$d/", api_key: azure-secret, api_version: "2024-06-01"}
-              - model_name: azure-embed
-                litellm_params: {model: azure/embed-prod, api_base: "http://127.0.0.1:%1$d", api_key: azure-secret}
-              - model_name: embed
-                litellm_params: {model: openai/text-embedding-3-small, api_base: "%2$s", api_key: sk-up}
-                model_info: {input_cost_per_token: 0.5}
-              - model_name: instruct
-                litellm_params: {model: openai/gpt-3.5-turbo-instruct, api_base: "%2$s", api_key: sk-up}
-            """.formatted(m.port(), m.apiBase())).onComplete(ctx.succeedingThenComplete());
-  }
+  final GatewayExtension gw = GatewayExtension.withConfig(vertx -> new MockProvider(vertx).on("gpt4o-prod", Behaviour.ok().withChunks(3, 0)),
+      m -> """
+      model_list:
+        - model_name: azure-chat
+          litellm_params: {model: azure/gpt4o-prod, api_base: "http://127.0.0.1:%1$d/", api_key: azure-secret, api_version: "2024-06-01"}
+        - model_name: azure-embed
+          litellm_params: {model: azure/embed-prod, api_base: "http://127.0.0.1:%1$d", api_key: azure-secret}
+        - model_name: embed
+          litellm_params: {model: openai/text-embedding-3-small, api_base: "%2$s", api_key: sk-up}
+          model_info: {input_cost_per_token: 0.5}
+        - model_name: instruct
+          litellm_params: {model: openai/gpt-3.5-turbo-instruct, api_base: "%2$s", api_key: sk-up}
+      """.formatted(m.port(), m.apiBase()));
 
   private Future<HttpResponse<Buffer>> post(String path, JsonObject body) {
     return gw.client().post(gw.gateway().port(), "127.0.0.1", path).sendJsonObject(body);

@@ -17,7 +17,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,20 +26,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MessagesEndpointTest {
 
   @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.manual();
-
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    gw.start(new MockProvider(vertx), m -> """
-            model_list:
-              - model_name: claude
-                litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant-secret}
-              - model_name: gpt
-                litellm_params: {model: openai/gpt-x, api_base: "%2$s", api_key: sk-up}
-              - model_name: gpt-tools
-                litellm_params: {model: openai/%3$s, api_base: "%2$s", api_key: sk-up}
-            """.formatted(m.port(), m.apiBase(), MockProvider.TOOL_CALLER)).onComplete(ctx.succeedingThenComplete());
-  }
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - model_name: claude
+          litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant-secret}
+        - model_name: gpt
+          litellm_params: {model: openai/gpt-x, api_base: "%2$s", api_key: sk-up}
+        - model_name: gpt-tools
+          litellm_params: {model: openai/%3$s, api_base: "%2$s", api_key: sk-up}
+      """.formatted(m.port(), m.apiBase(), MockProvider.TOOL_CALLER));
 
   private Future<HttpResponse<Buffer>> messages(JsonObject body) {
     return gw.client().post(gw.gateway().port(), "127.0.0.1", "/v1/messages").putHeader("anthropic-version", "2023-06-01")

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayExtension;
-import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,29 +27,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AdmissionOrderTest {
 
   @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.manual();
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - model_name: chat
+          litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}
+          model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
+        - {model_name: other, litellm_params: {model: openai/other, api_base: "%1$s", api_key: sk-up}}
+        - {model_name: tagged, litellm_params: {model: openai/tagged, api_base: "%1$s", api_key: sk-up, tags: [paid]}}
+        - model_name: tiny
+          litellm_params: {model: openai/tiny, api_base: "%1$s", api_key: sk-up}
+          model_info: {max_input_tokens: 5}
+      router_settings: {enable_tag_filtering: true, enable_pre_call_checks: true}
+      general_settings: {master_key: %2$s, database_url: "%3$s"}
+      """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
 
   @BeforeEach
   void awayFromTheMinutesEnd(Vertx vertx, VertxTestContext ctx) {
     // Limits count per clock minute: each test's requests must fall in one.
     Awaits.minuteHasAtLeast(vertx, 15).onComplete(ctx.succeedingThenComplete());
-  }
-
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    gw.start(new MockProvider(vertx), m -> """
-        model_list:
-          - model_name: chat
-            litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}
-            model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
-          - {model_name: other, litellm_params: {model: openai/other, api_base: "%1$s", api_key: sk-up}}
-          - {model_name: tagged, litellm_params: {model: openai/tagged, api_base: "%1$s", api_key: sk-up, tags: [paid]}}
-          - model_name: tiny
-            litellm_params: {model: openai/tiny, api_base: "%1$s", api_key: sk-up}
-            model_info: {max_input_tokens: 5}
-        router_settings: {enable_tag_filtering: true, enable_pre_call_checks: true}
-        general_settings: {master_key: %2$s, database_url: "%3$s"}
-        """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl())).onComplete(ctx.succeedingThenComplete());
   }
 
   @Test

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayExtension;
-import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,23 +28,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KeyLimitsTest {
 
   @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.manual();
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}}
+        - {model_name: other, litellm_params: {model: openai/other, api_base: "%1$s", api_key: sk-up}}
+      general_settings: {master_key: %2$s, database_url: "%3$s"}
+      """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
 
   @BeforeEach
   void awayFromTheMinutesEnd(Vertx vertx, VertxTestContext ctx) {
     // Rate limits count per clock minute: the test's requests must all fall in one.
     Awaits.minuteHasAtLeast(vertx, 15).onComplete(ctx.succeedingThenComplete());
-  }
-
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    String databaseUrl = TestDatabase.newDatabaseUrl();
-    gw.start(new MockProvider(vertx), m -> """
-            model_list:
-              - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}}
-              - {model_name: other, litellm_params: {model: openai/other, api_base: "%1$s", api_key: sk-up}}
-            general_settings: {master_key: %2$s, database_url: "%3$s"}
-            """.formatted(m.apiBase(), MASTER, databaseUrl)).onComplete(ctx.succeedingThenComplete());
   }
 
   private Future<HttpResponse<Buffer>> chat(String key, String model) {

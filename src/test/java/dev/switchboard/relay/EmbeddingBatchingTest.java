@@ -16,7 +16,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,21 +25,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class EmbeddingBatchingTest {
 
   @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.manual().eventLoops(1);
-
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    gw.start(new MockProvider(vertx), m -> """
-            model_list:
-              - model_name: embed
-                litellm_params:
-                  model: openai/text-embedding-3-small
-                  api_base: "%s"
-                  api_key: sk-up
-                  batch: {max_batch_size: 4, batch_timeout_ms: 200}
-            router_settings: {num_retries: 0}
-            """.formatted(m.apiBase())).onComplete(ctx.succeedingThenComplete());
-  }
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - model_name: embed
+          litellm_params:
+            model: openai/text-embedding-3-small
+            api_base: "%s"
+            api_key: sk-up
+            batch: {max_batch_size: 4, batch_timeout_ms: 200}
+      router_settings: {num_retries: 0}
+      """.formatted(m.apiBase())).eventLoops(1);
 
   private Future<HttpResponse<Buffer>> embed(Object input) {
     return gw.client().post(gw.gateway().port(), "127.0.0.1", "/v1/embeddings")
