@@ -8,11 +8,11 @@ import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayJvm;
 import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -77,8 +77,7 @@ class GracefulShutdownTest {
         .compose(serving -> {
           Future<Integer> inFlight = client.post(port, "127.0.0.1", "/v1/chat/completions")
               .putHeader("Authorization", "Bearer " + MASTER)
-              .sendJsonObject(new JsonObject().put("model", "slow")
-                  .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))))
+              .sendJsonObject(Requests.chat("slow").user("hi").build())
               .map(response -> response.statusCode());
           return Awaits.until(vertx, () -> mock.received().size() == 1, 10_000)
               .compose(upstreamHasIt -> {

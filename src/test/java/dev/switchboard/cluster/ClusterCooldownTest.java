@@ -8,11 +8,10 @@ import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
@@ -61,8 +60,7 @@ class ClusterCooldownTest {
 
   private Future<HttpResponse<Buffer>> chat(Gateway node) {
     return client.post(node.port(), "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
-        .sendJsonObject(new JsonObject().put("model", "chat")
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))));
+        .sendJsonObject(Requests.chat("chat").user("hi").build());
   }
 
   private long received(String model) {

@@ -7,6 +7,7 @@ import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
 import dev.switchboard.testing.TestRedis;
 import io.vertx.core.Future;
@@ -88,8 +89,7 @@ class ClusterTest {
 
   private Future<HttpResponse<Buffer>> chat(Gateway node, String key) {
     return client.post(node.port(), "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
-        .sendJsonObject(new JsonObject().put("model", "chat")
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))));
+        .sendJsonObject(Requests.chat("chat").user("hi").build());
   }
 
   private Future<JsonObject> admin(Gateway node, String path, JsonObject body) {

@@ -8,6 +8,7 @@ import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayJvm;
 import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -79,8 +80,7 @@ class NodeKilledTest {
 
   private Future<Integer> chat(WebClient client, int port) {
     return client.post(port, "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
-        .sendJsonObject(new JsonObject().put("model", "chat")
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))))
+        .sendJsonObject(Requests.chat("chat").user("hi").build())
         .map(response -> response.statusCode());
   }
 

@@ -12,6 +12,7 @@ import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -89,8 +90,7 @@ class ChatCompletionsTest {
   }
 
   static JsonObject chat(String model) {
-    return new JsonObject().put("model", model)
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    return Requests.hi(model);
   }
 
   private void expect(VertxTestContext ctx, Future<HttpResponse<Buffer>> call, Consumer<HttpResponse<Buffer>> check) {

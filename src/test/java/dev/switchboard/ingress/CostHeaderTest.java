@@ -3,13 +3,10 @@ package dev.switchboard.ingress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.switchboard.testing.GatewayExtension;
-import dev.switchboard.testing.MockProvider;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,23 +15,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(VertxExtension.class)
 class CostHeaderTest {
 
+  // 10 prompt and 5 completion tokens at these prices: 3.2999999999999997E-6 in double arithmetic.
   @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.manual();
-
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    // 10 prompt and 5 completion tokens at these prices: 3.2999999999999997E-6 in double arithmetic.
-    gw.start(new MockProvider(vertx), m -> """
-        model_list:
-          - model_name: chat
-            litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}
-            model_info: {input_cost_per_token: 0.00000011, output_cost_per_token: 0.00000044}
-        """.formatted(m.apiBase())).onComplete(ctx.succeedingThenComplete());
-  }
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - model_name: chat
+          litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}
+          model_info: {input_cost_per_token: 0.00000011, output_cost_per_token: 0.00000044}
+      """.formatted(m.apiBase()));
 
   private static JsonObject chat(boolean stream) {
-    return new JsonObject().put("model", "chat").put("stream", stream)
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    return Requests.chat("chat").put("stream", stream).build();
   }
 
   @Test

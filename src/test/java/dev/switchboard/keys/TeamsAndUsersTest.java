@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.GatewayExtension;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -41,8 +42,7 @@ class TeamsAndUsersTest {
 
   private Future<Integer> chat(String key, String model) {
     return gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
-        .sendJsonObject(new JsonObject().put("model", model)
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"))))
+        .sendJsonObject(Requests.hi(model))
         .map(HttpResponse::statusCode);
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.GatewayExtension;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -42,8 +43,7 @@ class VirtualKeysTest {
 
   private Future<HttpResponse<Buffer>> chat(String key, String model) {
     return gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
-        .sendJsonObject(new JsonObject().put("model", model)
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"))));
+        .sendJsonObject(Requests.hi(model));
   }
 
   private Future<String> generate(JsonObject body) {

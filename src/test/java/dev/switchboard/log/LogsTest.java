@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -80,8 +80,7 @@ class LogsTest {
     String id = "trace-abc-123";
     gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
         .putHeader("x-litellm-call-id", id)
-        .sendJsonObject(new JsonObject().put("model", "chat")
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"))))
+        .sendJsonObject(Requests.hi("chat"))
         .compose(response -> {
           ctx.verify(() -> assertEquals(id, response.getHeader("x-litellm-call-id")));
           // The spend line is written after the answer, off the request path.
@@ -110,8 +109,7 @@ class LogsTest {
   @Test
   void an_error_body_names_the_request_id(VertxTestContext ctx) {
     gw.post("/v1/chat/completions").putHeader("x-litellm-call-id", "err-req-9")
-        .sendJsonObject(new JsonObject().put("model", "chat")
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"))))
+        .sendJsonObject(Requests.hi("chat"))
         .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
           assertEquals(401, response.statusCode());
           assertEquals("err-req-9", response.bodyAsJsonObject().getJsonObject("error").getString("request_id"));

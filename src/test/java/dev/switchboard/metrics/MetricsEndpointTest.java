@@ -10,11 +10,10 @@ import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -54,8 +53,7 @@ class MetricsEndpointTest {
     if (requestId != null) {
       request.putHeader("x-litellm-call-id", requestId);
     }
-    return request.sendJsonObject(new JsonObject().put("model", model)
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hello"))));
+    return request.sendJsonObject(Requests.chat(model).user("Hello").build());
   }
 
   private Future<Scrape> scrape(String key) {

@@ -8,11 +8,10 @@ import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -67,8 +66,7 @@ class RouterMetricsTest {
   private Future<HttpResponse<Buffer>> chat(String model, int retries) {
     return gw.post("/v1/chat/completions")
         .putHeader("Authorization", "Bearer " + MASTER)
-        .sendJsonObject(new JsonObject().put("model", model).put("num_retries", retries)
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hello"))));
+        .sendJsonObject(Requests.chat(model).put("num_retries", retries).user("Hello").build());
   }
 
   private Scrape scrape() {

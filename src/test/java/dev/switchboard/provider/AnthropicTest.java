@@ -17,6 +17,7 @@ import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -150,9 +151,7 @@ class AnthropicTest {
 
   @Test
   void a_text_stream_becomes_openai_chunks_with_usage_when_asked(VertxTestContext ctx) {
-    JsonObject body = new JsonObject().put("model", "claude").put("stream", true)
-        .put("stream_options", new JsonObject().put("include_usage", true))
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    JsonObject body = Requests.chat("claude").streamWithUsage().build();
     chat(body).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
       List<JsonObject> chunks = new ArrayList<>();
       String text = response.bodyAsString();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -42,9 +43,9 @@ class MessagesEndpointTest {
   }
 
   private static JsonObject request(String model) {
-    return new JsonObject().put("model", model).put("max_tokens", 256).put("system", "Be brief.")
+    return Requests.messages(model).maxTokens(256).put("system", "Be brief.")
         .put("metadata", new JsonObject().put("user_id", "u-1").put("tags", new JsonArray().add("gateway-only")))
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+        .build();
   }
 
   /** Each SSE event as {event name, data object}. */

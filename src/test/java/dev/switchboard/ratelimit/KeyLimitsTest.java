@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayExtension;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
@@ -92,9 +92,7 @@ class KeyLimitsTest {
     // "Hi" is estimated at 1 token; the mock reports 15 for an answer and 13 for a 3-chunk stream.
     // Counting estimates only, all four would pass.
     String[] key = new String[1];
-    JsonObject stream = new JsonObject().put("model", "chat").put("stream", true)
-        .put("stream_options", new JsonObject().put("include_usage", true))
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    JsonObject stream = Requests.chat("chat").streamWithUsage().build();
     LimitCalls.newKey(gw.client(), gw.port(), new JsonObject().put("tpm_limit", 30))
         .compose(k -> {
           key[0] = k;

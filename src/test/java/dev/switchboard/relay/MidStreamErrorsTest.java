@@ -10,13 +10,13 @@ import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -77,8 +77,7 @@ class MidStreamErrorsTest {
 
   /** Streams {@code model} on {@code path} to its end; {@code onFirstBytes} runs once, when the first bytes arrive. */
   private Future<Received> stream(Gateway target, String path, String model, Consumer<Void> onFirstBytes) {
-    JsonObject body = new JsonObject().put("model", model).put("stream", true).put("max_tokens", 100)
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    JsonObject body = Requests.chat(model).stream().maxTokens(100).build();
     Buffer received = Buffer.buffer();
     return http.request(HttpMethod.POST, target.port(), "127.0.0.1", path)
         .compose(request -> request.putHeader("content-type", "application/json").send(body.encode()))

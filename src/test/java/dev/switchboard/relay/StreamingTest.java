@@ -8,13 +8,13 @@ import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -68,8 +68,7 @@ class StreamingTest {
   }
 
   private Future<HttpClientResponse> stream(String model, boolean includeUsage) {
-    JsonObject body = new JsonObject().put("model", model).put("stream", true)
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    JsonObject body = Requests.chat(model).stream().build();
     if (includeUsage) {
       body.put("stream_options", new JsonObject().put("include_usage", true));
     }

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -32,8 +32,7 @@ class TlsUpstreamTest {
   }
 
   private static JsonObject chat(boolean stream) {
-    return new JsonObject().put("model", "m").put("stream", stream)
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    return Requests.chat("m").put("stream", stream).build();
   }
 
   @Test

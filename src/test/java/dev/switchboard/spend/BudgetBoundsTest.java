@@ -7,6 +7,7 @@ import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -81,8 +82,7 @@ class BudgetBoundsTest {
   /** A chat request without max_tokens. */
   private Future<HttpResponse<Buffer>> chat(Gateway gateway, String key, String model) {
     return gw.client().post(gateway.port(), "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
-        .sendJsonObject(new JsonObject().put("model", model)
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "x".repeat(40)))));
+        .sendJsonObject(Requests.chat(model).user("x".repeat(40)).build());
   }
 
   /** What a coding agent sends: a long system prompt, 20 tools with schemas, a short turn. */
@@ -94,9 +94,8 @@ class BudgetBoundsTest {
               .put("path", new JsonObject().put("type", "string").put("description", "the file to work on")))));
     }
     return gw.client().post(gateway.port(), "127.0.0.1", "/v1/messages").putHeader("x-api-key", key)
-        .sendJsonObject(new JsonObject().put("model", "agent").put("max_tokens", 1024).put("system", SYSTEM)
-            .put("tools", tools)
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "fix the build"))));
+        .sendJsonObject(Requests.messages("agent").maxTokens(1024).put("system", SYSTEM).put("tools", tools)
+            .user("fix the build").build());
   }
 
   /** Sends {@code count} requests at once, then the key's spend once every request's row is written. */

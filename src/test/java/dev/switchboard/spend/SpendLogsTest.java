@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -61,9 +62,8 @@ class SpendLogsTest {
 
   private Future<HttpResponse<Buffer>> chat(String key, String model) {
     return gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
-        .sendJsonObject(new JsonObject().put("model", model).put("user", "end-user-7")
-            .put("metadata", new JsonObject().put("tags", new JsonArray().add("prod").add("search")))
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"))));
+        .sendJsonObject(Requests.chat(model).put("user", "end-user-7")
+            .put("metadata", new JsonObject().put("tags", new JsonArray().add("prod").add("search"))).build());
   }
 
   /** Rows are recorded after the answer is sent, so wait for the count, not for an empty queue. */
@@ -181,8 +181,7 @@ class SpendLogsTest {
     start(vertx, started, "");
     assertTrue(started.awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS));
     gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
-        .sendJsonObject(new JsonObject().put("model", "chat").put("stream", true)
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"))))
+        .sendJsonObject(Requests.chat("chat").stream().build())
         .compose(streamed -> {
           ctx.verify(() -> {
             assertTrue(streamed.bodyAsString().contains("[DONE]"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -63,8 +64,7 @@ class SpendNulTest {
 
   /** With max_tokens, so the budget's reservation for it is small (the mock answers 5 tokens). */
   private static JsonObject hi() {
-    return new JsonObject().put("model", "chat").put("max_tokens", 5)
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
+    return Requests.chat("chat").maxTokens(5).user("hi").build();
   }
 
   private static void refusedNaming(HttpResponse<Buffer> response, String field) {

@@ -7,6 +7,7 @@ import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -98,8 +99,7 @@ class SpendSpoolTest {
     for (int i = 0; i < count; i++) {
       sent.add(client.post(gateway.port(), "127.0.0.1", "/v1/chat/completions")
           .putHeader("Authorization", "Bearer " + MASTER)
-          .sendJsonObject(new JsonObject().put("model", "chat")
-              .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))))
+          .sendJsonObject(Requests.chat("chat").user("hi").build())
           .map(response -> {
             assertEquals(200, response.statusCode(), "spend trouble never fails a request: " + response.bodyAsString());
             return response;

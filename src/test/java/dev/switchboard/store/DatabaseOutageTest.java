@@ -8,10 +8,10 @@ import dev.switchboard.Gateway;
 import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.KillablePostgres;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -101,8 +101,7 @@ class DatabaseOutageTest {
   }
 
   private Future<HttpResponse<Buffer>> chat(String key) {
-    return post("/v1/chat/completions", key, new JsonObject().put("model", "chat").put("max_tokens", 5)
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))));
+    return post("/v1/chat/completions", key, Requests.chat("chat").maxTokens(5).user("hi").build());
   }
 
   private Future<HttpResponse<Buffer>> readiness() {

@@ -18,6 +18,11 @@ public final class Requests {
     return new Chat(model);
   }
 
+  /** An Anthropic /v1/messages body: the same shape (its {@code system} and {@code max_tokens} set with put). */
+  public static Chat messages(String model) {
+    return new Chat(model);
+  }
+
   /** The smallest chat completion: {@code model}, one user message "Hi". */
   public static JsonObject hi(String model) {
     return chat(model).build();
