@@ -86,7 +86,7 @@ class ChatCompletionsTest {
   }
 
   private HttpRequest<Buffer> post(String path) {
-    return gw.client().post(gw.gateway().port(), "127.0.0.1", path).putHeader("Authorization", "Bearer " + MASTER_KEY);
+    return gw.post(path).putHeader("Authorization", "Bearer " + MASTER_KEY);
   }
 
   static JsonObject chat(String model) {
@@ -156,9 +156,9 @@ class ChatCompletionsTest {
   void every_accepted_key_header_is_accepted(VertxTestContext ctx) {
     String url = "/v1/models";
     Future.all(
-            gw.client().get(gw.gateway().port(), "127.0.0.1", url).putHeader("Authorization", "Bearer " + MASTER_KEY).send(),
-            gw.client().get(gw.gateway().port(), "127.0.0.1", url).putHeader("x-api-key", MASTER_KEY).send(),
-            gw.client().get(gw.gateway().port(), "127.0.0.1", url).putHeader("api-key", MASTER_KEY).send())
+            gw.get(url).putHeader("Authorization", "Bearer " + MASTER_KEY).send(),
+            gw.get(url).putHeader("x-api-key", MASTER_KEY).send(),
+            gw.get(url).putHeader("api-key", MASTER_KEY).send())
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
           for (int i = 0; i < 3; i++) {
             HttpResponse<Buffer> response = all.resultAt(i);
@@ -170,7 +170,7 @@ class ChatCompletionsTest {
 
   @Test
   void a_missing_key_is_401_naming_the_accepted_headers(VertxTestContext ctx) {
-    expect(ctx, gw.client().post(gw.gateway().port(), "127.0.0.1", "/v1/chat/completions").sendJsonObject(chat("chat")), response -> {
+    expect(ctx, gw.post("/v1/chat/completions").sendJsonObject(chat("chat")), response -> {
       assertEquals(401, response.statusCode());
       String message = error(response).getString("message");
       assertTrue(message.contains("Authorization: Bearer") && message.contains("x-api-key") && message.contains("api-key"),
@@ -180,7 +180,7 @@ class ChatCompletionsTest {
 
   @Test
   void a_wrong_key_is_401_and_not_echoed(VertxTestContext ctx) {
-    expect(ctx, gw.client().post(gw.gateway().port(), "127.0.0.1", "/v1/chat/completions")
+    expect(ctx, gw.post("/v1/chat/completions")
         .putHeader("x-api-key", "sk-wrong-key-abcdef").sendJsonObject(chat("chat")), response -> {
           assertEquals(401, response.statusCode());
           assertEquals("authentication_error", error(response).getString("type"));
@@ -240,7 +240,7 @@ class ChatCompletionsTest {
   @Test
   void a_chunked_body_is_refused_once_it_passes_the_limit_while_still_arriving(Vertx vertx, VertxTestContext ctx) {
     io.vertx.core.http.HttpClient raw = vertx.createHttpClient();
-    raw.request(io.vertx.core.http.HttpMethod.POST, gw.gateway().port(), "127.0.0.1", "/v1/chat/completions")
+    raw.request(io.vertx.core.http.HttpMethod.POST, gw.port(), "127.0.0.1", "/v1/chat/completions")
         .compose(request -> {
           // The gateway answers and closes while this request is still sending: expected here.
           request.exceptionHandler(closedWhileSending -> { });
@@ -347,9 +347,9 @@ class ChatCompletionsTest {
   @Test
   void models_lists_the_model_names_in_openai_shape(VertxTestContext ctx) {
     Future.all(
-            gw.client().get(gw.gateway().port(), "127.0.0.1", "/v1/models").putHeader("Authorization", "Bearer " + MASTER_KEY).send(),
-            gw.client().get(gw.gateway().port(), "127.0.0.1", "/models").putHeader("Authorization", "Bearer " + MASTER_KEY).send(),
-            gw.client().get(gw.gateway().port(), "127.0.0.1", "/v1/models").send())
+            gw.get("/v1/models").putHeader("Authorization", "Bearer " + MASTER_KEY).send(),
+            gw.get("/models").putHeader("Authorization", "Bearer " + MASTER_KEY).send(),
+            gw.get("/v1/models").send())
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
           for (int i = 0; i < 2; i++) {
             JsonObject list = ((HttpResponse<Buffer>) all.resultAt(i)).bodyAsJsonObject();
@@ -367,9 +367,9 @@ class ChatCompletionsTest {
   @Test
   void health_probes_answer_without_a_key(VertxTestContext ctx) {
     Future.all(
-            gw.client().get(gw.gateway().port(), "127.0.0.1", "/health/liveliness").send(),
-            gw.client().get(gw.gateway().port(), "127.0.0.1", "/health/liveness").send(),
-            gw.client().get(gw.gateway().port(), "127.0.0.1", "/health/readiness").send())
+            gw.get("/health/liveliness").send(),
+            gw.get("/health/liveness").send(),
+            gw.get("/health/readiness").send())
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
           for (int i = 0; i < 3; i++) {
             HttpResponse<Buffer> response = all.resultAt(i);

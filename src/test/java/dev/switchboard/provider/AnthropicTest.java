@@ -50,7 +50,7 @@ class AnthropicTest {
               .put("properties", new JsonObject().put("city", new JsonObject().put("type", "string")))));
 
   private Future<HttpResponse<Buffer>> chat(JsonObject body) {
-    return gw.client().post(gw.gateway().port(), "127.0.0.1", "/v1/chat/completions").sendJsonObject(body);
+    return gw.post("/v1/chat/completions").sendJsonObject(body);
   }
 
   private static JsonObject conversation(String model) {
@@ -182,7 +182,7 @@ class AnthropicTest {
 
   @Test
   void embeddings_on_an_anthropic_model_are_400(VertxTestContext ctx) {
-    gw.client().post(gw.gateway().port(), "127.0.0.1", "/v1/embeddings")
+    gw.post("/v1/embeddings")
         .sendJsonObject(new JsonObject().put("model", "claude").put("input", "x"))
         .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
           assertEquals(400, response.statusCode());
@@ -195,7 +195,7 @@ class AnthropicTest {
   @Test
   void the_openai_sdk_assembles_streamed_tool_calls() {
     OpenAIClient openai = OpenAIOkHttpClient.builder().apiKey("sk-none")
-        .baseUrl("http://127.0.0.1:" + gw.gateway().port() + "/v1").maxRetries(0).build();
+        .baseUrl("http://127.0.0.1:" + gw.port() + "/v1").maxRetries(0).build();
     try {
       ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("claude")
           .addUserMessage("Weather in Paris and Lyon?")

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AzureEmbeddingsCompletionsTest {
 
   @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.withConfig(vertx -> new MockProvider(vertx).on("gpt4o-prod", Behaviour.ok().withChunks(3, 0)),
+  final GatewayExtension gw = GatewayExtension.withConfig(
+      vertx -> new MockProvider(vertx).on("gpt4o-prod", Behaviour.ok().withChunks(3, 0)),
       m -> """
       model_list:
         - model_name: azure-chat
@@ -41,7 +42,7 @@ class AzureEmbeddingsCompletionsTest {
       """.formatted(m.port(), m.apiBase()));
 
   private Future<HttpResponse<Buffer>> post(String path, JsonObject body) {
-    return gw.client().post(gw.gateway().port(), "127.0.0.1", path).sendJsonObject(body);
+    return gw.post(path).sendJsonObject(body);
   }
 
   private static JsonObject chat(String model) {

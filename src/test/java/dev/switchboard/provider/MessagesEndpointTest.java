@@ -38,7 +38,7 @@ class MessagesEndpointTest {
       """.formatted(m.port(), m.apiBase(), MockProvider.TOOL_CALLER));
 
   private Future<HttpResponse<Buffer>> messages(JsonObject body) {
-    return gw.client().post(gw.gateway().port(), "127.0.0.1", "/v1/messages").putHeader("anthropic-version", "2023-06-01")
+    return gw.post("/v1/messages").putHeader("anthropic-version", "2023-06-01")
         .putHeader("anthropic-beta", "prompt-caching-2024-07-31").sendJsonObject(body);
   }
 
@@ -200,7 +200,7 @@ class MessagesEndpointTest {
     List<HttpResponse<Buffer>> answers = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (JsonObject body : bodies) {
-      chain = chain.compose(v -> gw.client().post(gw.gateway().port(), "127.0.0.1", path).sendJsonObject(body).map(r -> {
+      chain = chain.compose(v -> gw.post(path).sendJsonObject(body).map(r -> {
         answers.add(r);
         return null;
       }));

@@ -33,7 +33,7 @@ class DeploymentLimitsTest {
   }
 
   private Future<HttpResponse<Buffer>> chat(String model) {
-    return LimitCalls.chat(gw.client(), gw.gateway().port(), MASTER, model, "Hi");
+    return LimitCalls.chat(gw.client(), gw.port(), MASTER, model, "Hi");
   }
 
   @Test

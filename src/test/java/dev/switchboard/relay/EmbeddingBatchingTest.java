@@ -37,7 +37,7 @@ class EmbeddingBatchingTest {
       """.formatted(m.apiBase())).eventLoops(1);
 
   private Future<HttpResponse<Buffer>> embed(Object input) {
-    return gw.client().post(gw.gateway().port(), "127.0.0.1", "/v1/embeddings")
+    return gw.post("/v1/embeddings")
         .sendJsonObject(new JsonObject().put("model", "embed").put("input", input));
   }
 

@@ -64,7 +64,7 @@ class ProviderOnlyHealthTest {
           new io.vertx.core.http.PoolOptions().setHttp1MaxSize(2 * STORM));
     }
     JsonObject body = Routed.body("chat").put("stream", stream);
-    return http.request(HttpMethod.POST, gw.gateway().port(), "127.0.0.1", "/v1/chat/completions").map(request -> {
+    return http.request(HttpMethod.POST, gw.port(), "127.0.0.1", "/v1/chat/completions").map(request -> {
       request.putHeader("Authorization", "Bearer " + Routed.MASTER).putHeader("content-type", "application/json");
       request.send(body.toBuffer()).onFailure(aborted -> { });
       return request;

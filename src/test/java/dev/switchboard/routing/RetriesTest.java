@@ -216,7 +216,7 @@ class RetriesTest {
 
   private Future<Buffer> stream(Vertx vertx, JsonObject body) {
     return vertx.createHttpClient().request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
-            .setPort(gw.gateway().port()).setURI("/v1/chat/completions")
+            .setPort(gw.port()).setURI("/v1/chat/completions")
             .putHeader("Authorization", "Bearer " + Routed.MASTER).putHeader("content-type", "application/json"))
         .compose(request -> request.send(body.toBuffer()))
         .compose(response -> {
