@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayJvm;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -31,9 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGTERM to a real gateway process: it stops accepting, lets the request in flight finish, writes
  * its spend row and exits.
  */
+@Tag("slow")
 @ExtendWith(VertxExtension.class)
 // Gateways in their own JVMs (and clusters) start slowly on a loaded machine: bounds are generous.
-@Tag("slow")
 @Timeout(value = 3, timeUnit = TimeUnit.MINUTES)
 class GracefulShutdownTest {
 
@@ -52,7 +52,7 @@ class GracefulShutdownTest {
     MockProvider mock = new MockProvider(vertx).on("slow", MockProvider.Behaviour.ok().withDelay(1500));
     WebClient client = WebClient.create(vertx);
     String url = TestDatabase.newDatabaseUrl();
-    int port = TestGateway.freePort();
+    int port = Gateways.freePort();
     Path config = dir.resolve("config.yaml");
     Path log = dir.resolve("gateway.log");
     Gateway[] reader = new Gateway[1];
@@ -77,8 +77,7 @@ class GracefulShutdownTest {
         .compose(serving -> {
           Future<Integer> inFlight = client.post(port, "127.0.0.1", "/v1/chat/completions")
               .putHeader("Authorization", "Bearer " + MASTER)
-              .sendJsonObject(new JsonObject().put("model", "slow")
-                  .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))))
+              .sendJsonObject(Requests.chat("slow").user("hi").build())
               .map(response -> response.statusCode());
           return Awaits.until(vertx, () -> mock.received().size() == 1, 10_000)
               .compose(upstreamHasIt -> {
@@ -98,7 +97,7 @@ class GracefulShutdownTest {
         })
         .compose(after -> {
           ctx.verify(() -> assertEquals("refused", after, "nothing listens any more"));
-          return TestGateway.start("""
+          return Gateways.start("""
               model_list: []
               general_settings: {master_key: %s, database_url: "%s"}
               """.formatted(MASTER, url));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.GatewayJvm;
-import dev.switchboard.testing.TestGateway;
+import dev.switchboard.testing.Gateways;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
@@ -29,9 +29,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --idle-gc-threads} on a real gateway process: which threads it moves to SCHED_IDLE, and which it leaves. */
+@Tag("slow")
 @ExtendWith(VertxExtension.class)
 // Gateways in their own JVMs (and clusters) start slowly on a loaded machine: bounds are generous.
-@Tag("slow")
 @Timeout(value = 3, timeUnit = TimeUnit.MINUTES)
 @EnabledOnOs(OS.LINUX)
 class IdleGcThreadsTest {
@@ -93,7 +93,7 @@ class IdleGcThreadsTest {
 
   /** A gateway JVM with this collector and --idle-gc-threads, once it serves. */
   private Future<Process> serving(Vertx vertx, WebClient client, Path log, String gc) {
-    int port = TestGateway.freePort();
+    int port = Gateways.freePort();
     try {
       Path config = Files.writeString(dir.resolve("config.yaml"), "model_list: []\ngeneral_settings: {database_url: none}\n");
       Process process = jvm.start(config, port, log, List.of(gc), List.of("--idle-gc-threads"),

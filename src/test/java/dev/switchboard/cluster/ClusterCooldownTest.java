@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
-import dev.switchboard.testing.TestGateway;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
@@ -25,13 +24,14 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A deployment that rests on one node rests on every node: the cooldown is announced cluster-wide. */
+@Tag("slow")
 @ExtendWith(VertxExtension.class)
 // Gateways in their own JVMs (and clusters) start slowly on a loaded machine: bounds are generous.
-@Tag("slow")
 @Timeout(value = 3, timeUnit = TimeUnit.MINUTES)
 class ClusterCooldownTest {
 
@@ -44,11 +44,11 @@ class ClusterCooldownTest {
   @AfterEach
   void stop(VertxTestContext ctx) {
     client.close();
-    TestGateway.closeAll(nodes).eventually(mock::stop).onComplete(done -> ctx.completeNow());
+    Gateways.closeAll(nodes).eventually(mock::stop).onComplete(done -> ctx.completeNow());
   }
 
   private Future<Gateway> node(String cluster, int port) {
-    return TestGateway.start("""
+    return Gateways.start("""
         model_list:
           - {model_name: chat, litellm_params: {model: openai/flaky, api_base: "%1$s", api_key: k, order: 1}, model_info: {id: flaky}}
           - {model_name: chat, litellm_params: {model: openai/steady, api_base: "%1$s", api_key: k, order: 2}, model_info: {id: steady}}
@@ -61,8 +61,7 @@ class ClusterCooldownTest {
 
   private Future<HttpResponse<Buffer>> chat(Gateway node) {
     return client.post(node.port(), "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
-        .sendJsonObject(new JsonObject().put("model", "chat")
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))));
+        .sendJsonObject(Requests.chat("chat").user("hi").build());
   }
 
   private long received(String model) {
@@ -74,7 +73,7 @@ class ClusterCooldownTest {
     mock = new MockProvider(vertx).on("flaky", Behaviour.error(429, "{\"error\":{\"message\":\"busy\"}}", Map.of()));
     client = WebClient.create(vertx);
     String cluster = "sb-cooldown-" + UUID.randomUUID();
-    int port = TestGateway.freePort();
+    int port = Gateways.freePort();
     long[] cooledAt = new long[1];
     mock.start()
         .compose(started -> node(cluster, port))

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
-import dev.switchboard.testing.TestGateway;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -27,13 +27,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A reload asked of one node reaches the other: it re-reads its own file. */
+@Tag("slow")
 @ExtendWith(VertxExtension.class)
 // Gateways in their own JVMs (and clusters) start slowly on a loaded machine: bounds are generous.
-@Tag("slow")
 @Timeout(value = 3, timeUnit = TimeUnit.MINUTES)
 class ClusterReloadTest {
 
@@ -42,9 +43,9 @@ class ClusterReloadTest {
   private MockProvider mock;
   private WebClient client;
   private final List<Gateway> nodes = new ArrayList<>();
-  private final List<Path> files = List.of(TestGateway.configFile(), TestGateway.configFile());
+  private final List<Path> files = List.of(Gateways.configFile(), Gateways.configFile());
   private final String cluster = "sb-reload-" + UUID.randomUUID();
-  private final int hazelcastPort = TestGateway.freePort();
+  private final int hazelcastPort = Gateways.freePort();
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
@@ -56,7 +57,7 @@ class ClusterReloadTest {
   @AfterEach
   void stop(VertxTestContext ctx) {
     client.close();
-    TestGateway.closeAll(nodes).eventually(mock::stop).onComplete(done -> ctx.completeNow());
+    Gateways.closeAll(nodes).eventually(mock::stop).onComplete(done -> ctx.completeNow());
   }
 
   private String config(String model) {
@@ -72,7 +73,7 @@ class ClusterReloadTest {
   }
 
   private Future<Gateway> node(int index) {
-    return TestGateway.startFromFile(files.get(index), config("before")).onSuccess(nodes::add);
+    return Gateways.startFromFile(files.get(index), config("before")).onSuccess(nodes::add);
   }
 
   private Future<List<String>> models(Gateway node) {
@@ -82,8 +83,7 @@ class ClusterReloadTest {
 
   private Future<HttpResponse<Buffer>> chat(Gateway node, String model) {
     return client.post(node.port(), "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
-        .sendJsonObject(new JsonObject().put("model", model)
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))));
+        .sendJsonObject(Requests.chat(model).user("hi").build());
   }
 
   @Test

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
-import dev.switchboard.testing.TestGateway;
 import dev.switchboard.testing.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,9 +36,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Two gateways clustered through Hazelcast on loopback, with one Postgres and one Redis: what one
  * node decides, the other honours.
  */
+@Tag("slow")
 @ExtendWith(VertxExtension.class)
 // Gateways in their own JVMs (and clusters) start slowly on a loaded machine: bounds are generous.
-@Tag("slow")
 @Timeout(value = 3, timeUnit = TimeUnit.MINUTES)
 class ClusterTest {
 
@@ -64,14 +66,14 @@ class ClusterTest {
   @AfterEach
   void stop(VertxTestContext ctx) {
     client.close();
-    TestGateway.closeAll(nodes).eventually(mock::stop).onComplete(done -> {
+    Gateways.closeAll(nodes).eventually(mock::stop).onComplete(done -> {
       redis.close();
       ctx.completeNow();
     });
   }
 
   private Future<Gateway> node(String databaseUrl, String cluster, int hazelcastPort) {
-    return TestGateway.start("""
+    return Gateways.start("""
         model_list:
           - model_name: chat
             litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}
@@ -88,8 +90,7 @@ class ClusterTest {
 
   private Future<HttpResponse<Buffer>> chat(Gateway node, String key) {
     return client.post(node.port(), "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
-        .sendJsonObject(new JsonObject().put("model", "chat")
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))));
+        .sendJsonObject(Requests.chat("chat").user("hi").build());
   }
 
   private Future<JsonObject> admin(Gateway node, String path, JsonObject body) {
@@ -126,7 +127,7 @@ class ClusterTest {
       VertxTestContext ctx) {
     String url = TestDatabase.newDatabaseUrl();
     String cluster = "sb-test-" + UUID.randomUUID();
-    int port = TestGateway.freePort();
+    int port = Gateways.freePort();
     String[] keys = new String[2];
     node(url, cluster, port)
         .compose(a -> node(url, cluster, port))

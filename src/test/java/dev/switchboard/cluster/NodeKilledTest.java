@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayJvm;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,9 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and the killed node's spooled spend is written, each request once, when it starts again on its
  * own data directory (as a container restarts on its volume).
  */
+@Tag("slow")
 @ExtendWith(VertxExtension.class)
 // Gateways in their own JVMs (and clusters) start slowly on a loaded machine: bounds are generous.
-@Tag("slow")
 @Timeout(value = 3, timeUnit = TimeUnit.MINUTES)
 class NodeKilledTest {
 
@@ -59,7 +61,7 @@ class NodeKilledTest {
 
   @AfterEach
   void stop(VertxTestContext ctx) {
-    TestGateway.closeAll(gateways).onComplete(done -> ctx.completeNow());
+    Gateways.closeAll(gateways).onComplete(done -> ctx.completeNow());
   }
 
   private String config(MockProvider mock, String databaseUrl, String cluster, int hazelcastPort) {
@@ -79,8 +81,7 @@ class NodeKilledTest {
 
   private Future<Integer> chat(WebClient client, int port) {
     return client.post(port, "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
-        .sendJsonObject(new JsonObject().put("model", "chat")
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))))
+        .sendJsonObject(Requests.chat("chat").user("hi").build())
         .map(response -> response.statusCode());
   }
 
@@ -110,8 +111,8 @@ class NodeKilledTest {
     WebClient client = WebClient.create(vertx);
     String url = TestDatabase.newDatabaseUrl();
     String cluster = "sb-kill-" + UUID.randomUUID();
-    int hazelcast = TestGateway.freePort();
-    int portA = TestGateway.freePort();
+    int hazelcast = Gateways.freePort();
+    int portA = Gateways.freePort();
     Path configA = dir.resolve("a.yaml");
     mock.start()
         .compose(started -> {
@@ -123,7 +124,7 @@ class NodeKilledTest {
           } catch (IOException e) {
             return Future.failedFuture(e);
           }
-          return TestGateway.start(config(mock, url, cluster, hazelcast).replace("spool-a", "spool-b"))
+          return Gateways.start(config(mock, url, cluster, hazelcast).replace("spool-a", "spool-b"))
               .onSuccess(gateways::add);
         })
         .compose(nodeB -> GatewayJvm.serving(vertx, process, portA, dir.resolve("a.log"), 60_000))
@@ -147,7 +148,7 @@ class NodeKilledTest {
         .compose(servedByB -> {
           ctx.verify(() -> assertEquals(200, servedByB, "the other node keeps serving"));
           // A comes back on its own spool (its volume), and writes what it left there before serving.
-          return TestGateway.start(config(mock, url, cluster, hazelcast)).onSuccess(gateways::add);
+          return Gateways.start(config(mock, url, cluster, hazelcast)).onSuccess(gateways::add);
         })
         .compose(restarted -> Awaits.until(vertx, () -> restarted.accounting().writer().pendingRows() == 0, 10_000)
             .compose(v -> client.get(restarted.port(), "127.0.0.1", "/spend/logs").addQueryParam("limit", "1000")

@@ -12,20 +12,17 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.models.Model;
-import dev.switchboard.Gateway;
+import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
-import dev.switchboard.testing.TestGateway;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The official OpenAI Java SDK, pointed at the gateway, works as it does against OpenAI. */
 @ExtendWith(VertxExtension.class)
@@ -33,34 +30,28 @@ class OpenAiSdkTest {
 
   private static final String MASTER_KEY = "sk-sdk-master-key";
 
-  private MockProvider mock;
-  private Gateway gateway;
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.withConfig(
+      vertx -> new MockProvider(vertx).on("streamer", Behaviour.ok().withChunks(4, 0)), m -> """
+          model_list:
+            - {model_name: sdk-model, litellm_params: {model: openai/streamer, api_base: %s, api_key: sk-up}}
+          general_settings: {master_key: %s}
+          """.formatted(m.apiBase(), MASTER_KEY));
+
   private OpenAIClient openai;
 
   @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    mock = new MockProvider(vertx).on("streamer", Behaviour.ok().withChunks(4, 0));
-    mock.start()
-        .compose(m -> TestGateway.start("""
-            model_list:
-              - {model_name: sdk-model, litellm_params: {model: openai/streamer, api_base: %s, api_key: sk-up}}
-            general_settings: {master_key: %s}
-            """.formatted(mock.apiBase(), MASTER_KEY)))
-        .onComplete(ctx.succeeding(g -> {
-          gateway = g;
-          openai = OpenAIOkHttpClient.builder()
-              .apiKey(MASTER_KEY)
-              .baseUrl("http://127.0.0.1:" + g.port() + "/v1")
-              .maxRetries(0)
-              .build();
-          ctx.completeNow();
-        }));
+  void start() {
+    openai = OpenAIOkHttpClient.builder()
+        .apiKey(MASTER_KEY)
+        .baseUrl("http://127.0.0.1:" + gw.port() + "/v1")
+        .maxRetries(0)
+        .build();
   }
 
   @AfterEach
-  void stop(VertxTestContext ctx) {
+  void stop() {
     openai.close();
-    Future.join(gateway.close(), mock.stop()).onComplete(ctx.succeedingThenComplete());
   }
 
   private static ChatCompletionCreateParams params(String model) {

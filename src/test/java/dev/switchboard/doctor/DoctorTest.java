@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.config.ConfigSource;
-import dev.switchboard.testing.TestGateway;
+import dev.switchboard.testing.Gateways;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -76,7 +76,7 @@ class DoctorTest {
         general_settings: {master_key: os.environ/MASTER, database_url: none}
         """.formatted(base());
     Map<String, String> env = Map.of("PROVIDER_KEY", GOOD_KEY, "MASTER", "sk-a-long-random-master-key-0123456789");
-    doctor(vertx, yaml, env, new Doctor.Options(false, "127.0.0.1", TestGateway.freePort()))
+    doctor(vertx, yaml, env, new Doctor.Options(false, "127.0.0.1", Gateways.freePort()))
         .onComplete(ctx.succeeding(report -> ctx.verify(() -> {
           assertFalse(report.failed(), report.table());
           assertEquals(0, report.count(Check.Status.WARN), report.table());
@@ -93,7 +93,7 @@ class DoctorTest {
   void each_planted_misconfiguration_is_found_with_its_fix(Vertx vertx, VertxTestContext ctx) throws IOException {
     ServerSocket held = new ServerSocket();
     held.bind(new InetSocketAddress("127.0.0.1", 0));
-    int closed = TestGateway.freePort();
+    int closed = Gateways.freePort();
     String yaml = """
         model_list:
           - model_name: chat

@@ -3,36 +3,35 @@ package dev.switchboard.doctor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.testing.GatewayTestBase;
-import dev.switchboard.testing.MockProvider;
-import io.vertx.core.Vertx;
+import dev.switchboard.testing.GatewayExtension;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GET /health/doctor: the doctor's checks on a running gateway's config. */
-class HealthDoctorTest extends GatewayTestBase {
+@ExtendWith(VertxExtension.class)
+class HealthDoctorTest {
+
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}}
+      router_settings:
+        fallbacks: [{chat: [missing-group]}]
+      general_settings: {master_key: %s}
+      """.formatted(m.apiBase(), MASTER));
 
   static final String MASTER = "sk-doctor-master-0123456789abcdef";
 
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    startGateway(vertx, ctx, new MockProvider(vertx), m -> """
-        model_list:
-          - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}}
-        router_settings:
-          fallbacks: [{chat: [missing-group]}]
-        general_settings: {master_key: %s}
-        """.formatted(m.apiBase(), MASTER));
-  }
-
   @Test
   void health_doctor_answers_the_master_key_with_the_checks_as_json(VertxTestContext ctx) {
-    client.get(port, "127.0.0.1", "/health/doctor?offline=true").send()
+    gw.get("/health/doctor?offline=true").send()
         .compose(anonymous -> {
           ctx.verify(() -> assertEquals(401, anonymous.statusCode()));
-          return client.get(port, "127.0.0.1", "/health/doctor?offline=true")
+          return gw.get("/health/doctor?offline=true")
               .putHeader("Authorization", "Bearer " + MASTER).send();
         })
         .onComplete(ctx.succeeding(response -> ctx.verify(() -> {

@@ -8,10 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.spend.SpendLedger;
 import dev.switchboard.testing.Awaits;
-import dev.switchboard.testing.GatewayTestBase;
+import dev.switchboard.testing.GatewayExtension;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
-import dev.switchboard.testing.TestGateway;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -19,35 +20,37 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Non-streaming chat, errors, auth, models and health, through the real server and a mock provider. */
-class ChatCompletionsTest extends GatewayTestBase {
+@ExtendWith(VertxExtension.class)
+class ChatCompletionsTest {
+
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.withConfig(vertx -> new MockProvider(vertx)
+      .on("upstream-429", Behaviour.error(429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}",
+          Map.of("retry-after", "7")))
+      .on("upstream-500", Behaviour.error(500, "{\"error\":{\"message\":\"boom\"}}", Map.of()))
+      .on("upstream-400", Behaviour.error(400,
+          "{\"error\":{\"message\":\"Unrecognized request argument supplied: foo\",\"type\":\"invalid_request_error\",\"param\":\"foo\",\"code\":null}}",
+          Map.of()))
+      .on("upstream-401", Behaviour.error(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + UPSTREAM_KEY
+          + ". Key hash " + KEY_HASH + ". Authorization: Bearer " + UPSTREAM_KEY + "\",\"type\":\"invalid_request_error\"}}",
+          Map.of()))
+      .on("upstream-slow", Behaviour.ok().withDelay(5_000))
+      .on("upstream-reset", Behaviour.ok().resetting())
+      .on("upstream-stall", Behaviour.ok().withChunks(1, 10_000)),
+      m -> config(m.apiBase(), Gateways.freePort()));
 
   static final String MASTER_KEY = "sk-master-test-0123456789";
   static final String UPSTREAM_KEY = "sk-upstream-secret-key-1234567890";
   static final String KEY_HASH = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
-
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    startGateway(vertx, ctx, new MockProvider(vertx)
-            .on("upstream-429", Behaviour.error(429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}",
-                Map.of("retry-after", "7")))
-            .on("upstream-500", Behaviour.error(500, "{\"error\":{\"message\":\"boom\"}}", Map.of()))
-            .on("upstream-400", Behaviour.error(400,
-                "{\"error\":{\"message\":\"Unrecognized request argument supplied: foo\",\"type\":\"invalid_request_error\",\"param\":\"foo\",\"code\":null}}",
-                Map.of()))
-            .on("upstream-401", Behaviour.error(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + UPSTREAM_KEY
-                + ". Key hash " + KEY_HASH + ". Authorization: Bearer " + UPSTREAM_KEY + "\",\"type\":\"invalid_request_error\"}}",
-                Map.of()))
-            .on("upstream-slow", Behaviour.ok().withDelay(5_000))
-            .on("upstream-reset", Behaviour.ok().resetting())
-            .on("upstream-stall", Behaviour.ok().withChunks(1, 10_000)), m -> config(m.apiBase(), TestGateway.freePort()));
-  }
 
   static String config(String apiBase, int closedPort) {
     return """
@@ -83,12 +86,11 @@ class ChatCompletionsTest extends GatewayTestBase {
   }
 
   private HttpRequest<Buffer> post(String path) {
-    return client.post(gateway.port(), "127.0.0.1", path).putHeader("Authorization", "Bearer " + MASTER_KEY);
+    return gw.post(path).putHeader("Authorization", "Bearer " + MASTER_KEY);
   }
 
   static JsonObject chat(String model) {
-    return new JsonObject().put("model", model)
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    return Requests.hi(model);
   }
 
   private void expect(VertxTestContext ctx, Future<HttpResponse<Buffer>> call, Consumer<HttpResponse<Buffer>> check) {
@@ -117,14 +119,14 @@ class ChatCompletionsTest extends GatewayTestBase {
       assertEquals("Hello from upstream-ok", response.bodyAsJsonObject().getJsonArray("choices").getJsonObject(0)
           .getJsonObject("message").getString("content"));
       assertNotNull(response.getHeader("x-litellm-call-id"));
-      JsonObject upstream = mock.last().body();
+      JsonObject upstream = gw.mock().last().body();
       assertEquals("upstream-ok", upstream.getString("model"));
       assertEquals(0.2, upstream.getDouble("temperature"));
       assertEquals("u-1", upstream.getString("user"));
       for (String field : new String[] {"metadata", "fallbacks", "num_retries", "tags", "mock_response", "api_key"}) {
         assertFalse(upstream.containsKey(field), field + " must not be forwarded: " + upstream);
       }
-      assertEquals("Bearer " + UPSTREAM_KEY, mock.last().headers().get("authorization"));
+      assertEquals("Bearer " + UPSTREAM_KEY, gw.mock().last().headers().get("authorization"));
     });
   }
 
@@ -132,13 +134,13 @@ class ChatCompletionsTest extends GatewayTestBase {
   void the_short_path_and_another_openai_compatible_provider_work(VertxTestContext ctx) {
     expect(ctx, post("/chat/completions").sendJsonObject(chat("groq-chat")), response -> {
       assertEquals(200, response.statusCode(), response.bodyAsString());
-      assertEquals("llama-3.1-8b-instant", mock.last().body().getString("model"));
+      assertEquals("llama-3.1-8b-instant", gw.mock().last().body().getString("model"));
     });
   }
 
   @Test
   void spend_is_priced_from_model_info_and_totalled_per_model(Vertx vertx, VertxTestContext ctx) {
-    SpendLedger ledger = gateway.ledger();
+    SpendLedger ledger = gw.gateway().ledger();
     post("/v1/chat/completions").sendJsonObject(chat("chat"))
         .compose(r -> Awaits.until(vertx, () -> ledger.totals("chat").requests() == 1, 5_000))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
@@ -154,9 +156,9 @@ class ChatCompletionsTest extends GatewayTestBase {
   void every_accepted_key_header_is_accepted(VertxTestContext ctx) {
     String url = "/v1/models";
     Future.all(
-            client.get(gateway.port(), "127.0.0.1", url).putHeader("Authorization", "Bearer " + MASTER_KEY).send(),
-            client.get(gateway.port(), "127.0.0.1", url).putHeader("x-api-key", MASTER_KEY).send(),
-            client.get(gateway.port(), "127.0.0.1", url).putHeader("api-key", MASTER_KEY).send())
+            gw.get(url).putHeader("Authorization", "Bearer " + MASTER_KEY).send(),
+            gw.get(url).putHeader("x-api-key", MASTER_KEY).send(),
+            gw.get(url).putHeader("api-key", MASTER_KEY).send())
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
           for (int i = 0; i < 3; i++) {
             HttpResponse<Buffer> response = all.resultAt(i);
@@ -168,7 +170,7 @@ class ChatCompletionsTest extends GatewayTestBase {
 
   @Test
   void a_missing_key_is_401_naming_the_accepted_headers(VertxTestContext ctx) {
-    expect(ctx, client.post(gateway.port(), "127.0.0.1", "/v1/chat/completions").sendJsonObject(chat("chat")), response -> {
+    expect(ctx, gw.post("/v1/chat/completions").sendJsonObject(chat("chat")), response -> {
       assertEquals(401, response.statusCode());
       String message = error(response).getString("message");
       assertTrue(message.contains("Authorization: Bearer") && message.contains("x-api-key") && message.contains("api-key"),
@@ -178,7 +180,7 @@ class ChatCompletionsTest extends GatewayTestBase {
 
   @Test
   void a_wrong_key_is_401_and_not_echoed(VertxTestContext ctx) {
-    expect(ctx, client.post(gateway.port(), "127.0.0.1", "/v1/chat/completions")
+    expect(ctx, gw.post("/v1/chat/completions")
         .putHeader("x-api-key", "sk-wrong-key-abcdef").sendJsonObject(chat("chat")), response -> {
           assertEquals(401, response.statusCode());
           assertEquals("authentication_error", error(response).getString("type"));
@@ -220,7 +222,7 @@ class ChatCompletionsTest extends GatewayTestBase {
             assertEquals(400, response.statusCode(), response.bodyAsString());
             assertEquals(params[i], error(response).getString("param"));
           }
-          assertTrue(mock.received().isEmpty(), "nothing invalid reaches the provider");
+          assertTrue(gw.mock().received().isEmpty(), "nothing invalid reaches the provider");
           ctx.completeNow();
         })));
   }
@@ -238,7 +240,7 @@ class ChatCompletionsTest extends GatewayTestBase {
   @Test
   void a_chunked_body_is_refused_once_it_passes_the_limit_while_still_arriving(Vertx vertx, VertxTestContext ctx) {
     io.vertx.core.http.HttpClient raw = vertx.createHttpClient();
-    raw.request(io.vertx.core.http.HttpMethod.POST, gateway.port(), "127.0.0.1", "/v1/chat/completions")
+    raw.request(io.vertx.core.http.HttpMethod.POST, gw.port(), "127.0.0.1", "/v1/chat/completions")
         .compose(request -> {
           // The gateway answers and closes while this request is still sending: expected here.
           request.exceptionHandler(closedWhileSending -> { });
@@ -338,16 +340,16 @@ class ChatCompletionsTest extends GatewayTestBase {
     expect(ctx, post("/v1/chat/completions").sendJsonObject(chat("unkeyed")), response -> {
       assertEquals(500, response.statusCode());
       assertTrue(error(response).getString("message").contains("SWITCHBOARD_TEST_UNSET_KEY"));
-      assertTrue(mock.received().isEmpty());
+      assertTrue(gw.mock().received().isEmpty());
     });
   }
 
   @Test
   void models_lists_the_model_names_in_openai_shape(VertxTestContext ctx) {
     Future.all(
-            client.get(gateway.port(), "127.0.0.1", "/v1/models").putHeader("Authorization", "Bearer " + MASTER_KEY).send(),
-            client.get(gateway.port(), "127.0.0.1", "/models").putHeader("Authorization", "Bearer " + MASTER_KEY).send(),
-            client.get(gateway.port(), "127.0.0.1", "/v1/models").send())
+            gw.get("/v1/models").putHeader("Authorization", "Bearer " + MASTER_KEY).send(),
+            gw.get("/models").putHeader("Authorization", "Bearer " + MASTER_KEY).send(),
+            gw.get("/v1/models").send())
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
           for (int i = 0; i < 2; i++) {
             JsonObject list = ((HttpResponse<Buffer>) all.resultAt(i)).bodyAsJsonObject();
@@ -365,9 +367,9 @@ class ChatCompletionsTest extends GatewayTestBase {
   @Test
   void health_probes_answer_without_a_key(VertxTestContext ctx) {
     Future.all(
-            client.get(gateway.port(), "127.0.0.1", "/health/liveliness").send(),
-            client.get(gateway.port(), "127.0.0.1", "/health/liveness").send(),
-            client.get(gateway.port(), "127.0.0.1", "/health/readiness").send())
+            gw.get("/health/liveliness").send(),
+            gw.get("/health/liveness").send(),
+            gw.get("/health/readiness").send())
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
           for (int i = 0; i < 3; i++) {
             HttpResponse<Buffer> response = all.resultAt(i);

@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.Gateway;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.ServerSettings;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
-import dev.switchboard.testing.TestGateway;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
@@ -48,11 +47,11 @@ class CorsTest {
   @AfterEach
   void stop(VertxTestContext ctx) {
     client.close();
-    TestGateway.closeAll(gateways).eventually(mock::stop).onComplete(ctx.succeedingThenComplete());
+    Gateways.closeAll(gateways).eventually(mock::stop).onComplete(ctx.succeedingThenComplete());
   }
 
   private Future<Gateway> gateway(String general) {
-    return TestGateway.start("""
+    return Gateways.start("""
         model_list:
           - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}}
         general_settings: {master_key: sk-master-cors%s}
@@ -68,8 +67,7 @@ class CorsTest {
   private Future<HttpResponse<Buffer>> chat(Gateway gateway, String origin) {
     return client.post(gateway.port(), "127.0.0.1", "/v1/chat/completions").putHeader("Origin", origin)
         .putHeader("Authorization", "Bearer sk-master-cors")
-        .sendJsonObject(new JsonObject().put("model", "chat")
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"))));
+        .sendJsonObject(Requests.hi("chat"));
   }
 
   @Test

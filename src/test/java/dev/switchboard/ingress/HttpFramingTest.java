@@ -3,11 +3,12 @@ package dev.switchboard.ingress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.testing.GatewayTestBase;
+import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.RawHttp;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,13 +18,19 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Clients that send too slowly, too little or malformed HTTP: each gets a status line where one can
  * be written (400, 408, 413, 414, 431) and its connection closed, within the configured timeouts (short here),
  * and the gateway logs no stack trace for any of it.
  */
-class HttpFramingTest extends GatewayTestBase {
+@ExtendWith(VertxExtension.class)
+class HttpFramingTest {
+
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.manual();
 
   /** Generous next to the 1 s timeouts configured below: how long a test waits for the gateway to close. */
   private static final long CLOSED_WITHIN_MS = 15_000;
@@ -51,7 +58,7 @@ class HttpFramingTest extends GatewayTestBase {
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
     Logger.getLogger("").addHandler(traceCatcher);
-    startGateway(vertx, ctx, new MockProvider(vertx), m -> """
+    gw.start(new MockProvider(vertx), m -> """
         model_list:
           - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}}
         general_settings:
@@ -59,7 +66,7 @@ class HttpFramingTest extends GatewayTestBase {
           client_header_timeout_seconds: 1
           client_body_timeout_seconds: 1
           client_idle_timeout_seconds: 1
-        """.formatted(m.apiBase()));
+        """.formatted(m.apiBase())).onComplete(ctx.succeedingThenComplete());
   }
 
   @AfterEach
@@ -68,7 +75,7 @@ class HttpFramingTest extends GatewayTestBase {
   }
 
   private Future<RawHttp.Exchange> send(Vertx vertx, List<String> parts, long pauseMs) {
-    return RawHttp.send(vertx, port, parts, pauseMs, CLOSED_WITHIN_MS);
+    return RawHttp.send(vertx, gw.port(), parts, pauseMs, CLOSED_WITHIN_MS);
   }
 
   /** Closed with {@code status} as its answer, and no stack trace logged. */

@@ -3,7 +3,7 @@ package dev.switchboard.keys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.testing.TestGateway;
+import dev.switchboard.testing.Gateways;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +34,7 @@ class EmbeddedDatabaseRestartTest {
   void a_key_generated_before_a_restart_works_after_it(Vertx vertx, VertxTestContext ctx) {
     WebClient client = WebClient.create(vertx);
     String[] key = new String[1];
-    TestGateway.start(config())
+    Gateways.start(config())
         .compose(first -> client.post(first.port(), "127.0.0.1", "/key/generate")
             .putHeader("Authorization", "Bearer sk-master-restart").sendJsonObject(new JsonObject().put("key_alias", "kept"))
             .compose(generated -> {
@@ -43,7 +43,7 @@ class EmbeddedDatabaseRestartTest {
             }))
         .compose(closed -> {
           ctx.verify(() -> assertTrue(Files.exists(dir.resolve("pg").resolve("PG_VERSION")), "data kept on disk"));
-          return TestGateway.start(config());
+          return Gateways.start(config());
         })
         .compose(second -> client.get(second.port(), "127.0.0.1", "/v1/models").putHeader("x-api-key", key[0]).send()
             .eventually(second::close))

@@ -5,38 +5,37 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.testing.GatewayTestBase;
-import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** LiteLLM's {@code POST /key/{key}/regenerate}, and no 404 that echoes a key from its path. */
-class RegenerateByPathTest extends GatewayTestBase {
+@ExtendWith(VertxExtension.class)
+class RegenerateByPathTest {
+
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}}
+      general_settings: {master_key: %s, database_url: "%s"}
+      """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
 
   private static final String MASTER = "sk-master-regenerate";
 
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    startGateway(vertx, ctx, new MockProvider(vertx), m -> """
-        model_list:
-          - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}}
-        general_settings: {master_key: %s, database_url: "%s"}
-        """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
-  }
-
   private Future<HttpResponse<Buffer>> post(String path, JsonObject body) {
-    return client.post(port, "127.0.0.1", path).putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body);
+    return gw.post(path).putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body);
   }
 
   private Future<HttpResponse<Buffer>> models(String key) {
-    return client.get(port, "127.0.0.1", "/v1/models").putHeader("Authorization", "Bearer " + key).send();
+    return gw.get("/v1/models").putHeader("Authorization", "Bearer " + key).send();
   }
 
   @Test

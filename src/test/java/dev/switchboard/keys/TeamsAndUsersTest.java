@@ -3,38 +3,37 @@ package dev.switchboard.keys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.testing.GatewayTestBase;
-import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.GatewayExtension;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Teams and users bound what their keys may use; changing them takes effect at once. */
-class TeamsAndUsersTest extends GatewayTestBase {
+@ExtendWith(VertxExtension.class)
+class TeamsAndUsersTest {
+
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}}
+        - {model_name: secret-model, litellm_params: {model: openai/secret, api_base: "%1$s", api_key: sk-up}}
+      general_settings: {master_key: %2$s, database_url: "%3$s"}
+      """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
 
   private static final String MASTER = "sk-master-teams";
 
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    String databaseUrl = TestDatabase.newDatabaseUrl();
-    startGateway(vertx, ctx, new MockProvider(vertx), m -> """
-            model_list:
-              - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}}
-              - {model_name: secret-model, litellm_params: {model: openai/secret, api_base: "%1$s", api_key: sk-up}}
-            general_settings: {master_key: %2$s, database_url: "%3$s"}
-            """.formatted(m.apiBase(), MASTER, databaseUrl));
-  }
-
   private Future<JsonObject> admin(String path, JsonObject body) {
-    return client.post(port, "127.0.0.1", path).putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body)
+    return gw.post(path).putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body)
         .map(response -> {
           assertEquals(200, response.statusCode(), path + ": " + response.bodyAsString());
           return response.bodyAsJsonObject();
@@ -42,9 +41,8 @@ class TeamsAndUsersTest extends GatewayTestBase {
   }
 
   private Future<Integer> chat(String key, String model) {
-    return client.post(port, "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
-        .sendJsonObject(new JsonObject().put("model", model)
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"))))
+    return gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
+        .sendJsonObject(Requests.hi(model))
         .map(HttpResponse::statusCode);
   }
 
@@ -91,7 +89,7 @@ class TeamsAndUsersTest extends GatewayTestBase {
             assertTrue(key.startsWith("sk-"));
           });
           return Future.all(chat(key, "chat"), chat(key, "secret-model"),
-              client.get(port, "127.0.0.1", "/v1/models").putHeader("x-api-key", key).send());
+              gw.get("/v1/models").putHeader("x-api-key", key).send());
         })
         .onComplete(ctx.succeeding(results -> ctx.verify(() -> {
           assertEquals(403, (int) results.resultAt(0));
@@ -115,13 +113,13 @@ class TeamsAndUsersTest extends GatewayTestBase {
         .compose(removed -> {
           ctx.verify(() -> assertEquals(new JsonArray().add(new JsonObject().put("user_id", "b").put("role", "user")),
               removed.getJsonArray("members_with_roles")));
-          return client.get(port, "127.0.0.1", "/team/list").putHeader("Authorization", "Bearer " + MASTER).send();
+          return gw.get("/team/list").putHeader("Authorization", "Bearer " + MASTER).send();
         })
         .compose(list -> {
           ctx.verify(() -> assertEquals(1, list.bodyAsJsonObject().getInteger("total_count")));
           return admin("/team/delete", new JsonObject().put("team_ids", new JsonArray().add("t2")));
         })
-        .compose(deleted -> client.get(port, "127.0.0.1", "/team/info").addQueryParam("team_id", "t2")
+        .compose(deleted -> gw.get("/team/info").addQueryParam("team_id", "t2")
             .putHeader("Authorization", "Bearer " + MASTER).send())
         .onComplete(ctx.succeeding(info -> ctx.verify(() -> {
           assertEquals(404, info.statusCode());

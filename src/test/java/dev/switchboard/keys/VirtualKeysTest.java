@@ -4,48 +4,46 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.testing.GatewayTestBase;
-import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.GatewayExtension;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The key lifecycle over HTTP against the embedded Postgres. */
-class VirtualKeysTest extends GatewayTestBase {
+@ExtendWith(VertxExtension.class)
+class VirtualKeysTest {
+
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}}
+        - {model_name: secret-model, litellm_params: {model: openai/secret, api_base: "%1$s", api_key: sk-up}, model_info: {access_groups: [beta]}}
+      general_settings: {master_key: %2$s, database_url: "%3$s"}
+      """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
 
   static final String MASTER = "sk-master-keys-test";
 
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    String databaseUrl = TestDatabase.newDatabaseUrl();
-    startGateway(vertx, ctx, new MockProvider(vertx), m -> """
-            model_list:
-              - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}}
-              - {model_name: secret-model, litellm_params: {model: openai/secret, api_base: "%1$s", api_key: sk-up}, model_info: {access_groups: [beta]}}
-            general_settings: {master_key: %2$s, database_url: "%3$s"}
-            """.formatted(m.apiBase(), MASTER, databaseUrl));
-  }
-
   private Future<HttpResponse<Buffer>> admin(String path, JsonObject body) {
-    return client.post(port, "127.0.0.1", path).putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body);
+    return gw.post(path).putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body);
   }
 
   private Future<HttpResponse<Buffer>> chat(String key, String model) {
-    return client.post(port, "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
-        .sendJsonObject(new JsonObject().put("model", model)
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"))));
+    return gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
+        .sendJsonObject(Requests.hi(model));
   }
 
   private Future<String> generate(JsonObject body) {
@@ -104,10 +102,10 @@ class VirtualKeysTest extends GatewayTestBase {
           return expect(ctx, chat(key, "chat"), key, status(200, "Hello from chat"));
         })
         .compose(key -> expect(ctx, chat(key, "secret-model"), key, status(403, "It may use: chat.")))
-        .compose(key -> expect(ctx, client.get(port, "127.0.0.1", "/v1/models").putHeader("x-api-key", key).send(), key,
+        .compose(key -> expect(ctx, gw.get("/v1/models").putHeader("x-api-key", key).send(), key,
             response -> assertEquals(List.of("chat"), response.bodyAsJsonObject().getJsonArray("data").stream()
                 .map(model -> ((JsonObject) model).getString("id")).toList())))
-        .compose(key -> expect(ctx, client.get(port, "127.0.0.1", "/key/info").addQueryParam("key", key)
+        .compose(key -> expect(ctx, gw.get("/key/info").addQueryParam("key", key)
             .putHeader("Authorization", "Bearer " + MASTER).send(), key, response -> {
               JsonObject info = response.bodyAsJsonObject().getJsonObject("info");
               assertEquals("team-a", info.getString("key_alias"));
@@ -122,9 +120,9 @@ class VirtualKeysTest extends GatewayTestBase {
         .compose(key -> expect(ctx, chat(key, "chat"), key, status(401, "blocked")))
         .compose(key -> expect(ctx, admin("/key/unblock", new JsonObject().put("key", key)), key, status(200, "\"blocked\":false")))
         .compose(key -> expect(ctx, chat(key, "chat"), key, status(200, "Hello")))
-        .compose(key -> expect(ctx, client.post(port, "127.0.0.1", "/key/generate").putHeader("x-api-key", key)
+        .compose(key -> expect(ctx, gw.post("/key/generate").putHeader("x-api-key", key)
             .sendJsonObject(new JsonObject()), key, status(403, "master key")))
-        .compose(key -> expect(ctx, client.get(port, "127.0.0.1", "/key/list").putHeader("Authorization", "Bearer " + MASTER)
+        .compose(key -> expect(ctx, gw.get("/key/list").putHeader("Authorization", "Bearer " + MASTER)
             .send(), key, response -> {
               assertEquals(1, response.bodyAsJsonObject().getInteger("total_count"));
               assertTrue(response.bodyAsString().contains("team-a"));
@@ -147,7 +145,7 @@ class VirtualKeysTest extends GatewayTestBase {
   }
 
   private Future<List<String>> models(String key) {
-    return client.get(port, "127.0.0.1", "/v1/models").putHeader("x-api-key", key).send()
+    return gw.get("/v1/models").putHeader("x-api-key", key).send()
         .map(response -> response.bodyAsJsonObject().getJsonArray("data").stream()
             .map(model -> ((JsonObject) model).getString("id")).toList());
   }
@@ -196,7 +194,7 @@ class VirtualKeysTest extends GatewayTestBase {
 
   @Test
   void readiness_reports_the_database(VertxTestContext ctx) {
-    client.get(port, "127.0.0.1", "/health/readiness").send().onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+    gw.get("/health/readiness").send().onComplete(ctx.succeeding(response -> ctx.verify(() -> {
       assertEquals("connected", response.bodyAsJsonObject().getString("db"));
       ctx.completeNow();
     })));

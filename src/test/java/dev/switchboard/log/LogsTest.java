@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.Awaits;
-import dev.switchboard.testing.GatewayTestBase;
+import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,9 +21,15 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every log line about a request carries its id, in text and in JSON; no line carries a secret. */
-class LogsTest extends GatewayTestBase {
+@ExtendWith(VertxExtension.class)
+class LogsTest {
+
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.manual();
 
   static final String MASTER = "sk-logs-master-0123456789";
   static final String UPSTREAM_KEY = "sk-upstream-logs-secret-77";
@@ -50,11 +57,11 @@ class LogsTest extends GatewayTestBase {
     previous = gatewayLogs.getLevel();
     gatewayLogs.setLevel(Level.FINE);
     gatewayLogs.addHandler(capture);
-    startGateway(vertx, ctx, new MockProvider(vertx), m -> """
+    gw.start(new MockProvider(vertx), m -> """
         model_list:
           - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%s", api_key: %s}}
         general_settings: {master_key: %s}
-        """.formatted(m.apiBase(), UPSTREAM_KEY, MASTER));
+        """.formatted(m.apiBase(), UPSTREAM_KEY, MASTER)).onComplete(ctx.succeedingThenComplete());
   }
 
   @AfterEach
@@ -71,10 +78,9 @@ class LogsTest extends GatewayTestBase {
   @Test
   void every_line_about_a_request_carries_its_id_in_text_and_json(Vertx vertx, VertxTestContext ctx) {
     String id = "trace-abc-123";
-    client.post(port, "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
+    gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
         .putHeader("x-litellm-call-id", id)
-        .sendJsonObject(new JsonObject().put("model", "chat")
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"))))
+        .sendJsonObject(Requests.hi("chat"))
         .compose(response -> {
           ctx.verify(() -> assertEquals(id, response.getHeader("x-litellm-call-id")));
           // The spend line is written after the answer, off the request path.
@@ -102,9 +108,8 @@ class LogsTest extends GatewayTestBase {
 
   @Test
   void an_error_body_names_the_request_id(VertxTestContext ctx) {
-    client.post(port, "127.0.0.1", "/v1/chat/completions").putHeader("x-litellm-call-id", "err-req-9")
-        .sendJsonObject(new JsonObject().put("model", "chat")
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"))))
+    gw.post("/v1/chat/completions").putHeader("x-litellm-call-id", "err-req-9")
+        .sendJsonObject(Requests.hi("chat"))
         .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
           assertEquals(401, response.statusCode());
           assertEquals("err-req-9", response.bodyAsJsonObject().getJsonObject("error").getString("request_id"));

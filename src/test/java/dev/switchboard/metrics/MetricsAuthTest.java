@@ -3,36 +3,35 @@ package dev.switchboard.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.testing.GatewayTestBase;
-import dev.switchboard.testing.MockProvider;
-import io.vertx.core.Vertx;
+import dev.switchboard.testing.GatewayExtension;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** general_settings.metrics_auth: /metrics asks for the master key. */
-class MetricsAuthTest extends GatewayTestBase {
+@ExtendWith(VertxExtension.class)
+class MetricsAuthTest {
+
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}}
+      general_settings: {master_key: %s, metrics_auth: true}
+      """.formatted(m.apiBase(), MASTER));
 
   static final String MASTER = "sk-metrics-auth-0123456789";
 
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    startGateway(vertx, ctx, new MockProvider(vertx), m -> """
-        model_list:
-          - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}}
-        general_settings: {master_key: %s, metrics_auth: true}
-        """.formatted(m.apiBase(), MASTER));
-  }
-
   @Test
   void metrics_auth_asks_for_the_master_key(VertxTestContext ctx) {
-    client.get(port, "127.0.0.1", "/metrics").send()
+    gw.get("/metrics").send()
         .compose(anonymous -> {
           ctx.verify(() -> {
             assertEquals(401, anonymous.statusCode());
             assertTrue(anonymous.bodyAsJsonObject().getJsonObject("error").getString("request_id") != null);
           });
-          return client.get(port, "127.0.0.1", "/metrics").putHeader("Authorization", "Bearer " + MASTER).send();
+          return gw.get("/metrics").putHeader("Authorization", "Bearer " + MASTER).send();
         })
         .onComplete(ctx.succeeding(master -> ctx.verify(() -> {
           assertEquals(200, master.statusCode());

@@ -8,57 +8,57 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.config.EnvValue;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.testing.Awaits;
-import dev.switchboard.testing.GatewayTestBase;
+import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GET /metrics after real traffic: LiteLLM's names and labels, Vert.x's meters, bounded and secret-free labels. */
-class MetricsEndpointTest extends GatewayTestBase {
+@ExtendWith(VertxExtension.class)
+class MetricsEndpointTest {
+
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.withConfig(vertx -> new MockProvider(vertx)
+      .on("broken", Behaviour.error(500, "{\"error\":{\"message\":\"boom\"}}", Map.of())),
+      m -> """
+      model_list:
+        - model_name: chat
+          litellm_params: {model: openai/upstream-ok, api_base: "%1$s", api_key: %2$s}
+          model_info: {id: chat-1, input_cost_per_token: 0.001, output_cost_per_token: 0.002}
+        - model_name: broken
+          litellm_params: {model: openai/broken, api_base: "%1$s", api_key: %2$s}
+          model_info: {id: broken-1}
+      general_settings: {master_key: %3$s}
+      """.formatted(m.apiBase(), UPSTREAM_KEY, MASTER));
 
   static final String MASTER = "sk-metrics-master-0123456789";
   static final String UPSTREAM_KEY = "sk-upstream-metrics-secret-42";
 
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    startGateway(vertx, ctx, new MockProvider(vertx)
-        .on("broken", Behaviour.error(500, "{\"error\":{\"message\":\"boom\"}}", Map.of())), m -> """
-        model_list:
-          - model_name: chat
-            litellm_params: {model: openai/upstream-ok, api_base: "%1$s", api_key: %2$s}
-            model_info: {id: chat-1, input_cost_per_token: 0.001, output_cost_per_token: 0.002}
-          - model_name: broken
-            litellm_params: {model: openai/broken, api_base: "%1$s", api_key: %2$s}
-            model_info: {id: broken-1}
-        general_settings: {master_key: %3$s}
-        """.formatted(m.apiBase(), UPSTREAM_KEY, MASTER));
-  }
-
   private Future<HttpResponse<Buffer>> chat(String key, String model, String requestId) {
-    var request = client.post(port, "127.0.0.1", "/v1/chat/completions");
+    var request = gw.post("/v1/chat/completions");
     if (key != null) {
       request.putHeader("Authorization", "Bearer " + key);
     }
     if (requestId != null) {
       request.putHeader("x-litellm-call-id", requestId);
     }
-    return request.sendJsonObject(new JsonObject().put("model", model)
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hello"))));
+    return request.sendJsonObject(Requests.chat(model).user("Hello").build());
   }
 
   private Future<Scrape> scrape(String key) {
-    var request = client.get(port, "127.0.0.1", "/metrics");
+    var request = gw.get("/metrics");
     if (key != null) {
       request.putHeader("Authorization", "Bearer " + key);
     }
@@ -71,7 +71,7 @@ class MetricsEndpointTest extends GatewayTestBase {
 
   /** The spend stage counts requests after answering them: wait until it has seen {@code n}. */
   private Future<Void> counted(Vertx vertx, double n) {
-    return Awaits.until(vertx, () -> new Scrape(gateway.metrics().scrape())
+    return Awaits.until(vertx, () -> new Scrape(gw.gateway().metrics().scrape())
         .value("litellm_proxy_total_requests_metric_total") >= n, 10_000);
   }
 
@@ -148,8 +148,8 @@ class MetricsEndpointTest extends GatewayTestBase {
 
   @Test
   void the_router_interface_shows_cooldowns_fallbacks_breakers_and_state(VertxTestContext ctx) {
-    RouterMetrics router = gateway.metrics().router();
-    Deployment broken = gateway.registry().group("broken").deployments().get(0);
+    RouterMetrics router = gw.gateway().metrics().router();
+    Deployment broken = gw.gateway().registry().group("broken").deployments().get(0);
     router.deploymentState(broken, RouterMetrics.DeploymentState.OUTAGE);
     router.cooledDown(broken, 500);
     router.breakerState(broken, RouterMetrics.BreakerState.OPEN);
@@ -168,15 +168,15 @@ class MetricsEndpointTest extends GatewayTestBase {
 
   @Test
   void answers_count_under_the_labels_a_reload_gives_a_deployment_that_keeps_its_id(VertxTestContext ctx) {
-    RouterMetrics router = gateway.metrics().router();
-    Deployment chat = gateway.registry().group("chat").deployments().get(0);
+    RouterMetrics router = gw.gateway().metrics().router();
+    Deployment chat = gw.gateway().registry().group("chat").deployments().get(0);
     Deployment moved = new Deployment(chat.id(), chat.modelGroup(), chat.provider(), chat.upstreamModel(),
         EnvValue.of("http://moved.example:9/v1"), chat.apiKey(), chat.apiVersion(), chat.weight(), chat.timeoutMs(),
         chat.streamTimeoutMs(), chat.dropParams(), chat.batch(), chat.info(), chat.rpm(), chat.tpm(),
         chat.maxParallelRequests(), chat.order(), chat.tags(), chat.maxRetries());
     router.attempt(chat, true, 200, null, "reload-bot", null);
     // model_info.id kept, api_base changed: the reload tells the meters.
-    gateway.metrics().adopt(gateway.registry());
+    gw.gateway().metrics().adopt(gw.gateway().registry());
     router.attempt(moved, true, 200, null, "reload-bot", null);
     scrape(null).onComplete(ctx.succeeding(s -> ctx.verify(() -> {
       assertEquals(1, s.value("litellm_deployment_success_responses_total", "api_key_alias=\"reload-bot\"",
@@ -189,13 +189,13 @@ class MetricsEndpointTest extends GatewayTestBase {
 
   @Test
   void provider_rate_limit_headers_and_budgets_become_gauges(VertxTestContext ctx) {
-    Deployment chat = gateway.registry().group("chat").deployments().get(0);
+    Deployment chat = gw.gateway().registry().group("chat").deployments().get(0);
     io.vertx.core.MultiMap headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap()
         .add("x-ratelimit-remaining-requests", "499").add("x-ratelimit-remaining-tokens", "149000");
-    gateway.metrics().providerHeaders(chat, headers);
-    gateway.metrics().remainingBudget("key", "search-bot", 7.5);
-    gateway.metrics().remainingBudget("team", "search", 42);
-    gateway.metrics().redisCall(2_000_000, true);
+    gw.gateway().metrics().providerHeaders(chat, headers);
+    gw.gateway().metrics().remainingBudget("key", "search-bot", 7.5);
+    gw.gateway().metrics().remainingBudget("team", "search", 42);
+    gw.gateway().metrics().redisCall(2_000_000, true);
     scrape(null).onComplete(ctx.succeeding(s -> ctx.verify(() -> {
       assertEquals(499, s.value("litellm_remaining_requests_metric", "model_group=\"chat\"", "model_id=\"chat-1\""));
       assertEquals(149000, s.value("litellm_remaining_tokens", "model_group=\"chat\""));

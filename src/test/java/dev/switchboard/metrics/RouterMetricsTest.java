@@ -3,22 +3,22 @@ package dev.switchboard.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
-import dev.switchboard.testing.GatewayUnderTest;
+import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The router's meters after real traffic: cooldowns and the deployment state (outage while resting,
@@ -31,23 +31,19 @@ class RouterMetricsTest {
   private static final String MASTER = "sk-router-metrics-master-0123";
   private static final String BOOM = "{\"error\":{\"message\":\"boom\"}}";
 
-  private GatewayUnderTest sut;
-
-  @AfterEach
-  void stop(VertxTestContext ctx) {
-    (sut == null ? Future.<Void>succeededFuture() : sut.close()).onComplete(ctx.succeedingThenComplete());
-  }
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.manual();
 
   /**
    * {@code chat}: busy (429s, tried first by its order) and steady; {@code broken} (500s) falls
    * back to {@code backup}; {@code dead} (500s) falls back to {@code broken}. Breakers open after 2 failures.
    */
-  private Future<GatewayUnderTest> start(Vertx vertx, int cooldownSeconds) {
+  private Future<Gateway> start(Vertx vertx, int cooldownSeconds) {
     MockProvider mock = new MockProvider(vertx)
         .on("busy", Behaviour.error(429, "{\"error\":{\"message\":\"slow down\"}}", Map.of()))
         .on("broken", Behaviour.error(500, BOOM, Map.of()))
         .on("dead", Behaviour.error(500, BOOM, Map.of()));
-    return GatewayUnderTest.start(vertx, mock, m -> """
+    return gw.start(mock, m -> """
         model_list:
           - {model_name: chat, litellm_params: {model: openai/busy, api_base: "%1$s", api_key: k, order: 1}, model_info: {id: busy}}
           - {model_name: chat, litellm_params: {model: openai/steady, api_base: "%1$s", api_key: k, order: 2}, model_info: {id: steady}}
@@ -60,7 +56,7 @@ class RouterMetricsTest {
           fallbacks: [{broken: [backup]}, {dead: [broken]}]
           circuit_breaker: {failure_threshold: 2, failure_window: 600, reset_timeout: 600}
         general_settings: {master_key: %3$s}
-        """.formatted(m.apiBase(), cooldownSeconds, MASTER)).onSuccess(started -> sut = started);
+        """.formatted(m.apiBase(), cooldownSeconds, MASTER));
   }
 
   private Future<HttpResponse<Buffer>> chat(String model) {
@@ -68,14 +64,13 @@ class RouterMetricsTest {
   }
 
   private Future<HttpResponse<Buffer>> chat(String model, int retries) {
-    return sut.client().post(sut.gateway().port(), "127.0.0.1", "/v1/chat/completions")
+    return gw.post("/v1/chat/completions")
         .putHeader("Authorization", "Bearer " + MASTER)
-        .sendJsonObject(new JsonObject().put("model", model).put("num_retries", retries)
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hello"))));
+        .sendJsonObject(Requests.chat(model).put("num_retries", retries).user("Hello").build());
   }
 
   private Scrape scrape() {
-    return new Scrape(sut.gateway().metrics().scrape());
+    return new Scrape(gw.gateway().metrics().scrape());
   }
 
   @Test
@@ -106,7 +101,7 @@ class RouterMetricsTest {
         .compose(g -> chat("chat", 1))
         .compose(answer -> {
           ctx.verify(() -> assertEquals(1, scrape().value("litellm_deployment_cooled_down_total", "model_id=\"busy\"")));
-          return Awaits.until(vertx, () -> !sut.gateway().routing().states().coolingDown("busy")
+          return Awaits.until(vertx, () -> !gw.gateway().routing().states().coolingDown("busy")
               && scrape().value("litellm_deployment_state", "model_id=\"busy\"") == 0, 15_000);
         })
         .onComplete(ctx.succeedingThenComplete());
@@ -146,7 +141,7 @@ class RouterMetricsTest {
         .compose(answer -> Awaits.until(vertx,
             () -> scrape().value("switchboard_circuit_breaker_state", "model_id=\"dead-1\"") == 2, 10_000))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertEquals("OPEN", sut.gateway().routing().states().breakerState("dead-1"));
+          assertEquals("OPEN", gw.gateway().routing().states().breakerState("dead-1"));
           Scrape s = scrape();
           assertEquals(2, s.value("litellm_deployment_state", "model_id=\"dead-1\""));
           assertEquals(2, s.value("litellm_deployment_failure_responses_total", "model_id=\"dead-1\"",

@@ -15,41 +15,42 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
-import dev.switchboard.testing.GatewayTestBase;
+import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** OpenAI chat in, Anthropic's Messages API out, and back, against a mock speaking Anthropic's wire format. */
-class AnthropicTest extends GatewayTestBase {
+@ExtendWith(VertxExtension.class)
+class AnthropicTest {
+
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - model_name: claude
+          litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant-secret}
+        - model_name: claude-lenient
+          litellm_params: {model: anthropic/claude-haiku-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant-secret, drop_params: true}
+      """.formatted(m.port()));
 
   private static final JsonObject WEATHER_TOOL = new JsonObject().put("type", "function").put("function",
       new JsonObject().put("name", "get_weather").put("description", "Weather in a city")
           .put("parameters", new JsonObject().put("type", "object")
               .put("properties", new JsonObject().put("city", new JsonObject().put("type", "string")))));
 
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    startGateway(vertx, ctx, new MockProvider(vertx), m -> """
-            model_list:
-              - model_name: claude
-                litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant-secret}
-              - model_name: claude-lenient
-                litellm_params: {model: anthropic/claude-haiku-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant-secret, drop_params: true}
-            """.formatted(m.port()));
-  }
-
   private Future<HttpResponse<Buffer>> chat(JsonObject body) {
-    return client.post(gateway.port(), "127.0.0.1", "/v1/chat/completions").sendJsonObject(body);
+    return gw.post("/v1/chat/completions").sendJsonObject(body);
   }
 
   private static JsonObject conversation(String model) {
@@ -70,7 +71,7 @@ class AnthropicTest extends GatewayTestBase {
   void the_request_is_translated_to_the_messages_api(VertxTestContext ctx) {
     chat(conversation("claude")).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
       assertEquals(200, response.statusCode(), response.bodyAsString());
-      MockProvider.Received upstream = mock.last();
+      MockProvider.Received upstream = gw.mock().last();
       assertEquals("/v1/messages", upstream.uri());
       assertEquals("sk-ant-secret", upstream.headers().get("x-api-key"));
       assertEquals("2023-06-01", upstream.headers().get("anthropic-version"));
@@ -137,22 +138,20 @@ class AnthropicTest extends GatewayTestBase {
             JsonObject error = refused.bodyAsJsonObject().getJsonObject("error");
             assertEquals("logit_bias", error.getString("param"));
             assertTrue(error.getString("message").contains("drop_params"));
-            assertTrue(mock.received().isEmpty());
+            assertTrue(gw.mock().received().isEmpty());
           });
           return chat(lenient);
         })
         .onComplete(ctx.succeeding(dropped -> ctx.verify(() -> {
           assertEquals(200, dropped.statusCode(), dropped.bodyAsString());
-          assertFalse(mock.last().body().containsKey("logit_bias"));
+          assertFalse(gw.mock().last().body().containsKey("logit_bias"));
           ctx.completeNow();
         })));
   }
 
   @Test
   void a_text_stream_becomes_openai_chunks_with_usage_when_asked(VertxTestContext ctx) {
-    JsonObject body = new JsonObject().put("model", "claude").put("stream", true)
-        .put("stream_options", new JsonObject().put("include_usage", true))
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    JsonObject body = Requests.chat("claude").streamWithUsage().build();
     chat(body).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
       List<JsonObject> chunks = new ArrayList<>();
       String text = response.bodyAsString();
@@ -183,7 +182,7 @@ class AnthropicTest extends GatewayTestBase {
 
   @Test
   void embeddings_on_an_anthropic_model_are_400(VertxTestContext ctx) {
-    client.post(gateway.port(), "127.0.0.1", "/v1/embeddings")
+    gw.post("/v1/embeddings")
         .sendJsonObject(new JsonObject().put("model", "claude").put("input", "x"))
         .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
           assertEquals(400, response.statusCode());
@@ -196,7 +195,7 @@ class AnthropicTest extends GatewayTestBase {
   @Test
   void the_openai_sdk_assembles_streamed_tool_calls() {
     OpenAIClient openai = OpenAIOkHttpClient.builder().apiKey("sk-none")
-        .baseUrl("http://127.0.0.1:" + gateway.port() + "/v1").maxRetries(0).build();
+        .baseUrl("http://127.0.0.1:" + gw.port() + "/v1").maxRetries(0).build();
     try {
       ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("claude")
           .addUserMessage("Weather in Paris and Lyon?")
@@ -246,7 +245,7 @@ class AnthropicTest extends GatewayTestBase {
             assertFalse(error.getString("message").contains("api_base"), "not blamed on the configuration");
             assertFalse(error.getString("message").contains("fallback"), "no fallback would help");
             assertEquals("0", refused.getHeader("x-litellm-attempted-retries"), "the gateway's own error is not retried");
-            assertTrue(mock.received().isEmpty());
+            assertTrue(gw.mock().received().isEmpty());
           });
           return chat(conversation("claude"));
         })

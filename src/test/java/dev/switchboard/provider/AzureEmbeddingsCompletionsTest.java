@@ -5,52 +5,55 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.Awaits;
-import dev.switchboard.testing.GatewayTestBase;
+import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Azure's URL shape and header, and the embeddings and legacy completions endpoints. */
-class AzureEmbeddingsCompletionsTest extends GatewayTestBase {
+@ExtendWith(VertxExtension.class)
+class AzureEmbeddingsCompletionsTest {
 
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    startGateway(vertx, ctx, new MockProvider(vertx).on("gpt4o-prod", Behaviour.ok().withChunks(3, 0)), m -> """
-            model_list:
-              - model_name: azure-chat
-                litellm_params: {model: azure/gpt4o-prod, api_base: "http://127.0.0.1:%1$d/", api_key: azure-secret, api_version: "2024-06-01"}
-              - model_name: azure-embed
-                litellm_params: {model: azure/embed-prod, api_base: "http://127.0.0.1:%1$d", api_key: azure-secret}
-              - model_name: embed
-                litellm_params: {model: openai/text-embedding-3-small, api_base: "%2$s", api_key: sk-up}
-                model_info: {input_cost_per_token: 0.5}
-              - model_name: instruct
-                litellm_params: {model: openai/gpt-3.5-turbo-instruct, api_base: "%2$s", api_key: sk-up}
-            """.formatted(m.port(), m.apiBase()));
-  }
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.withConfig(
+      vertx -> new MockProvider(vertx).on("gpt4o-prod", Behaviour.ok().withChunks(3, 0)),
+      m -> """
+      model_list:
+        - model_name: azure-chat
+          litellm_params: {model: azure/gpt4o-prod, api_base: "http://127.0.0.1:%1$d/", api_key: azure-secret, api_version: "2024-06-01"}
+        - model_name: azure-embed
+          litellm_params: {model: azure/embed-prod, api_base: "http://127.0.0.1:%1$d", api_key: azure-secret}
+        - model_name: embed
+          litellm_params: {model: openai/text-embedding-3-small, api_base: "%2$s", api_key: sk-up}
+          model_info: {input_cost_per_token: 0.5}
+        - model_name: instruct
+          litellm_params: {model: openai/gpt-3.5-turbo-instruct, api_base: "%2$s", api_key: sk-up}
+      """.formatted(m.port(), m.apiBase()));
 
   private Future<HttpResponse<Buffer>> post(String path, JsonObject body) {
-    return client.post(gateway.port(), "127.0.0.1", path).sendJsonObject(body);
+    return gw.post(path).sendJsonObject(body);
   }
 
   private static JsonObject chat(String model) {
-    return new JsonObject().put("model", model)
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    return Requests.hi(model);
   }
 
   @Test
   void azure_chat_uses_the_deployments_url_the_api_version_and_the_api_key_header(VertxTestContext ctx) {
     post("/v1/chat/completions", chat("azure-chat")).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
       assertEquals(200, response.statusCode(), response.bodyAsString());
-      MockProvider.Received upstream = mock.last();
+      MockProvider.Received upstream = gw.mock().last();
       assertEquals("/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-06-01", upstream.uri());
       assertEquals("azure-secret", upstream.headers().get("api-key"));
       assertNull(upstream.headers().get("authorization"), "Azure takes its key in api-key only");
@@ -73,7 +76,7 @@ class AzureEmbeddingsCompletionsTest extends GatewayTestBase {
         .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
           assertEquals(200, response.statusCode(), response.bodyAsString());
           assertEquals("/openai/deployments/embed-prod/embeddings?api-version=" + AzureAdapter.DEFAULT_API_VERSION,
-              mock.last().uri());
+              gw.mock().last().uri());
           ctx.completeNow();
         })));
   }
@@ -87,14 +90,14 @@ class AzureEmbeddingsCompletionsTest extends GatewayTestBase {
             assertEquals(200, response.statusCode(), response.bodyAsString());
             JsonArray data = response.bodyAsJsonObject().getJsonArray("data");
             assertEquals(3, data.size());
-            assertEquals("text-embedding-3-small", mock.last().body().getString("model"));
-            assertEquals("/v1/embeddings", mock.last().uri());
+            assertEquals("text-embedding-3-small", gw.mock().last().body().getString("model"));
+            assertEquals("/v1/embeddings", gw.mock().last().uri());
           });
-          return Awaits.until(vertx, () -> gateway.ledger().totals("embed").requests() == 1, 5_000);
+          return Awaits.until(vertx, () -> gw.gateway().ledger().totals("embed").requests() == 1, 5_000);
         })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertEquals(3, gateway.ledger().totals("embed").promptTokens());
-          assertEquals(1.5, gateway.ledger().totals("embed").cost(), 1e-9);
+          assertEquals(3, gw.gateway().ledger().totals("embed").promptTokens());
+          assertEquals(1.5, gw.gateway().ledger().totals("embed").cost(), 1e-9);
           ctx.completeNow();
         })));
   }
@@ -106,7 +109,7 @@ class AzureEmbeddingsCompletionsTest extends GatewayTestBase {
           assertEquals(200, response.statusCode(), response.bodyAsString());
           assertEquals("completed by gpt-3.5-turbo-instruct",
               response.bodyAsJsonObject().getJsonArray("choices").getJsonObject(0).getString("text"));
-          assertEquals("/v1/completions", mock.last().uri());
+          assertEquals("/v1/completions", gw.mock().last().uri());
           ctx.completeNow();
         })));
   }
@@ -124,7 +127,7 @@ class AzureEmbeddingsCompletionsTest extends GatewayTestBase {
             assertEquals(400, response.statusCode());
             assertEquals(params[i], response.bodyAsJsonObject().getJsonObject("error").getString("param"));
           }
-          assertTrue(mock.received().isEmpty());
+          assertTrue(gw.mock().received().isEmpty());
           ctx.completeNow();
         })));
   }

@@ -5,45 +5,47 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.Awaits;
-import dev.switchboard.testing.GatewayTestBase;
+import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code POST /v1/messages}: native to Anthropic deployments, translated both ways for OpenAI ones. */
-class MessagesEndpointTest extends GatewayTestBase {
+@ExtendWith(VertxExtension.class)
+class MessagesEndpointTest {
 
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    startGateway(vertx, ctx, new MockProvider(vertx), m -> """
-            model_list:
-              - model_name: claude
-                litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant-secret}
-              - model_name: gpt
-                litellm_params: {model: openai/gpt-x, api_base: "%2$s", api_key: sk-up}
-              - model_name: gpt-tools
-                litellm_params: {model: openai/%3$s, api_base: "%2$s", api_key: sk-up}
-            """.formatted(m.port(), m.apiBase(), MockProvider.TOOL_CALLER));
-  }
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - model_name: claude
+          litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant-secret}
+        - model_name: gpt
+          litellm_params: {model: openai/gpt-x, api_base: "%2$s", api_key: sk-up}
+        - model_name: gpt-tools
+          litellm_params: {model: openai/%3$s, api_base: "%2$s", api_key: sk-up}
+      """.formatted(m.port(), m.apiBase(), MockProvider.TOOL_CALLER));
 
   private Future<HttpResponse<Buffer>> messages(JsonObject body) {
-    return client.post(gateway.port(), "127.0.0.1", "/v1/messages").putHeader("anthropic-version", "2023-06-01")
+    return gw.post("/v1/messages").putHeader("anthropic-version", "2023-06-01")
         .putHeader("anthropic-beta", "prompt-caching-2024-07-31").sendJsonObject(body);
   }
 
   private static JsonObject request(String model) {
-    return new JsonObject().put("model", model).put("max_tokens", 256).put("system", "Be brief.")
+    return Requests.messages(model).maxTokens(256).put("system", "Be brief.")
         .put("metadata", new JsonObject().put("user_id", "u-1").put("tags", new JsonArray().add("gateway-only")))
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+        .build();
   }
 
   /** Each SSE event as {event name, data object}. */
@@ -74,20 +76,20 @@ class MessagesEndpointTest extends GatewayTestBase {
             assertEquals(200, response.statusCode(), response.bodyAsString());
             assertEquals("Hello from claude-sonnet-4-5",
                 response.bodyAsJsonObject().getJsonArray("content").getJsonObject(0).getString("text"));
-            JsonObject upstream = mock.last().body();
-            assertEquals("/v1/messages", mock.last().uri());
+            JsonObject upstream = gw.mock().last().body();
+            assertEquals("/v1/messages", gw.mock().last().uri());
             assertEquals("claude-sonnet-4-5", upstream.getString("model"));
             assertEquals("Be brief.", upstream.getString("system"));
             assertEquals(256, upstream.getInteger("max_tokens"));
             assertEquals(new JsonObject().put("user_id", "u-1"), upstream.getJsonObject("metadata"));
-            assertEquals("sk-ant-secret", mock.last().headers().get("x-api-key"));
-            assertEquals("prompt-caching-2024-07-31", mock.last().headers().get("anthropic-beta"));
+            assertEquals("sk-ant-secret", gw.mock().last().headers().get("x-api-key"));
+            assertEquals("prompt-caching-2024-07-31", gw.mock().last().headers().get("anthropic-beta"));
           });
-          return Awaits.until(vertx, () -> gateway.ledger().totals("claude").requests() == 1, 5_000);
+          return Awaits.until(vertx, () -> gw.gateway().ledger().totals("claude").requests() == 1, 5_000);
         })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertEquals(16, gateway.ledger().totals("claude").promptTokens());
-          assertEquals(6, gateway.ledger().totals("claude").completionTokens());
+          assertEquals(16, gw.gateway().ledger().totals("claude").promptTokens());
+          assertEquals(6, gw.gateway().ledger().totals("claude").completionTokens());
           ctx.completeNow();
         })));
   }
@@ -114,8 +116,8 @@ class MessagesEndpointTest extends GatewayTestBase {
         .put("tool_choice", new JsonObject().put("type", "any")).put("stop_sequences", new JsonArray().add("END"));
     messages(body).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
       assertEquals(200, response.statusCode(), response.bodyAsString());
-      JsonObject upstream = mock.last().body();
-      assertEquals("/v1/chat/completions", mock.last().uri());
+      JsonObject upstream = gw.mock().last().body();
+      assertEquals("/v1/chat/completions", gw.mock().last().uri());
       JsonArray sent = upstream.getJsonArray("messages");
       assertEquals(new JsonObject().put("role", "system").put("content", "Be brief."), sent.getJsonObject(0));
       assertEquals(new JsonObject().put("role", "user").put("content", "Hi"), sent.getJsonObject(1));
@@ -188,7 +190,7 @@ class MessagesEndpointTest extends GatewayTestBase {
     messages(body).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
       assertEquals(400, response.statusCode());
       assertEquals("max_tokens", response.bodyAsJsonObject().getJsonObject("error").getString("param"));
-      assertTrue(mock.received().isEmpty());
+      assertTrue(gw.mock().received().isEmpty());
       ctx.completeNow();
     })));
   }
@@ -198,7 +200,7 @@ class MessagesEndpointTest extends GatewayTestBase {
     List<HttpResponse<Buffer>> answers = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (JsonObject body : bodies) {
-      chain = chain.compose(v -> client.post(gateway.port(), "127.0.0.1", path).sendJsonObject(body).map(r -> {
+      chain = chain.compose(v -> gw.post(path).sendJsonObject(body).map(r -> {
         answers.add(r);
         return null;
       }));
@@ -237,7 +239,7 @@ class MessagesEndpointTest extends GatewayTestBase {
               assertEquals(params.get(i), json.getJsonObject("error").getString("param"), json.encode());
               assertTrue(json.getJsonObject("error").getString("message").startsWith(params.get(i)), json.encode());
             }
-            assertTrue(mock.received().isEmpty(), "found at validation: no deployment was called");
+            assertTrue(gw.mock().received().isEmpty(), "found at validation: no deployment was called");
           });
           return messages(request("gpt"));
         })
@@ -266,7 +268,7 @@ class MessagesEndpointTest extends GatewayTestBase {
         assertEquals(400, answer.statusCode(), bodies.get(i).encode() + " -> " + answer.bodyAsString());
         assertEquals(params.get(i), answer.bodyAsJsonObject().getJsonObject("error").getString("param"));
       }
-      assertTrue(mock.received().isEmpty());
+      assertTrue(gw.mock().received().isEmpty());
       ctx.completeNow();
     })));
   }

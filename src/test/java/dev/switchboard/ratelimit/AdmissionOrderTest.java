@@ -4,8 +4,8 @@ import static dev.switchboard.ratelimit.LimitCalls.MASTER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.switchboard.testing.Awaits;
-import dev.switchboard.testing.GatewayTestBase;
-import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.GatewayExtension;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,37 +13,39 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Parse → auth → model exists and the key may use it → rate limits → budget → route: a request
  * refused before the limiter is never counted by it, and one refused after it gives back what it took.
  */
-class AdmissionOrderTest extends GatewayTestBase {
+@ExtendWith(VertxExtension.class)
+class AdmissionOrderTest {
+
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - model_name: chat
+          litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}
+          model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
+        - {model_name: other, litellm_params: {model: openai/other, api_base: "%1$s", api_key: sk-up}}
+        - {model_name: tagged, litellm_params: {model: openai/tagged, api_base: "%1$s", api_key: sk-up, tags: [paid]}}
+        - model_name: tiny
+          litellm_params: {model: openai/tiny, api_base: "%1$s", api_key: sk-up}
+          model_info: {max_input_tokens: 5}
+      router_settings: {enable_tag_filtering: true, enable_pre_call_checks: true}
+      general_settings: {master_key: %2$s, database_url: "%3$s"}
+      """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
 
   @BeforeEach
   void awayFromTheMinutesEnd(Vertx vertx, VertxTestContext ctx) {
     // Limits count per clock minute: each test's requests must fall in one.
     Awaits.minuteHasAtLeast(vertx, 15).onComplete(ctx.succeedingThenComplete());
-  }
-
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    startGateway(vertx, ctx, new MockProvider(vertx), m -> """
-        model_list:
-          - model_name: chat
-            litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}
-            model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
-          - {model_name: other, litellm_params: {model: openai/other, api_base: "%1$s", api_key: sk-up}}
-          - {model_name: tagged, litellm_params: {model: openai/tagged, api_base: "%1$s", api_key: sk-up, tags: [paid]}}
-          - model_name: tiny
-            litellm_params: {model: openai/tiny, api_base: "%1$s", api_key: sk-up}
-            model_info: {max_input_tokens: 5}
-        router_settings: {enable_tag_filtering: true, enable_pre_call_checks: true}
-        general_settings: {master_key: %2$s, database_url: "%3$s"}
-        """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
   }
 
   @Test
@@ -101,9 +103,9 @@ class AdmissionOrderTest extends GatewayTestBase {
             assertEquals(400, overBudget.statusCode(), overBudget.bodyAsString());
             assertEquals("budget_exceeded", overBudget.bodyAsJsonObject().getJsonObject("error").getString("type"));
           });
-          return LimitCalls.settled(vertx, gateway);
+          return LimitCalls.settled(vertx, gw.gateway());
         })
-        .compose(v -> LimitCalls.admin(client, port, "/key/update", new JsonObject().put("key", key[0]).put("max_budget", 100)))
+        .compose(v -> LimitCalls.admin(gw.client(), gw.port(), "/key/update", new JsonObject().put("key", key[0]).put("max_budget", 100)))
         .compose(updated -> chat(key[0], chatBody("chat")))
         .onComplete(ctx.succeeding(allowed -> ctx.verify(() -> {
           assertEquals(200, allowed.statusCode(), "the request after the budget was raised: " + allowed.bodyAsString());
@@ -125,7 +127,7 @@ class AdmissionOrderTest extends GatewayTestBase {
             assertEquals(400, noDeployment.statusCode(), noDeployment.bodyAsString());
             assertEquals("metadata.tags", noDeployment.bodyAsJsonObject().getJsonObject("error").getString("param"));
           });
-          return LimitCalls.settled(vertx, gateway);
+          return LimitCalls.settled(vertx, gw.gateway());
         })
         .compose(v -> chat(key[0], chatBody("chat")))
         .onComplete(ctx.succeeding(allowed -> ctx.verify(() -> {
@@ -146,7 +148,7 @@ class AdmissionOrderTest extends GatewayTestBase {
         })
         .compose(overWindow -> {
           ctx.verify(() -> assertEquals(400, overWindow.statusCode(), overWindow.bodyAsString()));
-          return LimitCalls.settled(vertx, gateway);
+          return LimitCalls.settled(vertx, gw.gateway());
         })
         .compose(v -> chat(key[0], chatBody("chat")))
         .onComplete(ctx.succeeding(allowed -> ctx.verify(() -> {
@@ -156,15 +158,14 @@ class AdmissionOrderTest extends GatewayTestBase {
   }
 
   private Future<String> newKey(JsonObject fields) {
-    return LimitCalls.newKey(client, port, fields);
+    return LimitCalls.newKey(gw.client(), gw.port(), fields);
   }
 
   private Future<HttpResponse<Buffer>> chat(String key, JsonObject body) {
-    return LimitCalls.chat(client, port, key, body);
+    return LimitCalls.chat(gw.client(), gw.port(), key, body);
   }
 
   private static JsonObject chatBody(String model) {
-    return new JsonObject().put("model", model)
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    return Requests.hi(model);
   }
 }

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
-import dev.switchboard.testing.GatewayUnderTest;
+import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,28 +16,24 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Deployment bounds, the proxy-wide parallel limit and the queue's own limits (no keys: the master key calls). */
 @ExtendWith(VertxExtension.class)
 class DeploymentLimitsTest {
 
   private static final String MASTER = LimitCalls.MASTER;
-  private GatewayUnderTest sut;
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.manual();
 
-  private Future<GatewayUnderTest> start(Vertx vertx, Function<MockProvider, String> config) {
-    return GatewayUnderTest.start(vertx, new MockProvider(vertx), config).onSuccess(started -> sut = started);
-  }
-
-  @AfterEach
-  void stop(VertxTestContext ctx) {
-    (sut == null ? Future.<Void>succeededFuture() : sut.close()).onComplete(ctx.succeedingThenComplete());
+  private Future<Gateway> start(Vertx vertx, Function<MockProvider, String> config) {
+    return gw.start(new MockProvider(vertx), config);
   }
 
   private Future<HttpResponse<Buffer>> chat(String model) {
-    return LimitCalls.chat(sut.client(), sut.gateway().port(), MASTER, model, "Hi");
+    return LimitCalls.chat(gw.client(), gw.port(), MASTER, model, "Hi");
   }
 
   @Test
@@ -73,8 +70,8 @@ class DeploymentLimitsTest {
           long untilMinute = (60_000 - sentAt % 60_000 + 999) / 1000;
           long retryAfter = Long.parseLong(three.getHeader("Retry-After"));
           assertTrue(retryAfter <= untilMinute + 1, "the next rpm slot opens with the minute: " + retryAfter);
-          assertEquals(1, sut.gateway().rateLimits().queues().timedOut());
-          assertEquals(0, sut.gateway().rateLimits().queues().queueDepth());
+          assertEquals(1, gw.gateway().rateLimits().queues().timedOut());
+          assertEquals(0, gw.gateway().rateLimits().queues().queueDepth());
           ctx.completeNow();
         })));
   }
@@ -90,13 +87,13 @@ class DeploymentLimitsTest {
         general_settings: {master_key: %2$s}
         """.formatted(m.apiBase(), MASTER))
         .compose(started -> {
-          sut.mock().hold("chat");
+          gw.mock().hold("chat");
           pending[0] = chat("chat");
-          return Awaits.until(vertx, () -> sut.mock().received().size() == 1, 10_000);
+          return Awaits.until(vertx, () -> gw.mock().received().size() == 1, 10_000);
         })
         .compose(v -> {
           pending[1] = chat("chat");
-          return Awaits.until(vertx, () -> sut.gateway().rateLimits().queues().queueDepth("chat") == 1, 10_000);
+          return Awaits.until(vertx, () -> gw.gateway().rateLimits().queues().queueDepth("chat") == 1, 10_000);
         })
         .compose(v -> chat("chat"))
         .compose(full -> {
@@ -104,13 +101,13 @@ class DeploymentLimitsTest {
             assertRateLimited(full, "queue_max_length", null);
             assertEquals("1", full.getHeader("Retry-After"));
           });
-          sut.mock().releaseHeld("chat");
+          gw.mock().releaseHeld("chat");
           return Future.all(pending[0], pending[1]);
         })
         .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
           assertEquals(200, pending[0].result().statusCode());
           assertEquals(200, pending[1].result().statusCode());
-          FairQueues queues = sut.gateway().rateLimits().queues();
+          FairQueues queues = gw.gateway().rateLimits().queues();
           assertEquals(1, queues.servedAfterWaiting());
           assertTrue(queues.totalWaitNanos() > 0 && queues.maxWaitNanos() <= queues.totalWaitNanos());
           assertEquals(1, queues.rejectedQueueFull());
@@ -127,17 +124,17 @@ class DeploymentLimitsTest {
         general_settings: {master_key: %2$s, max_parallel_requests: 5, global_max_parallel_requests: 1}
         """.formatted(m.apiBase(), MASTER))
         .compose(started -> {
-          sut.mock().hold("chat");
+          gw.mock().hold("chat");
           first[0] = chat("chat");
-          return Awaits.until(vertx, () -> sut.mock().received().size() == 1, 10_000);
+          return Awaits.until(vertx, () -> gw.mock().received().size() == 1, 10_000);
         })
         .compose(v -> chat("chat"))
         .compose(second -> {
           ctx.verify(() -> assertRateLimited(second, "global_max_parallel_requests", null));
-          sut.mock().releaseHeld("chat");
+          gw.mock().releaseHeld("chat");
           return first[0];
         })
-        .compose(answered -> LimitCalls.settled(vertx, sut.gateway()))
+        .compose(answered -> LimitCalls.settled(vertx, gw.gateway()))
         .compose(v -> chat("chat"))
         .onComplete(ctx.succeeding(third -> ctx.verify(() -> {
           assertEquals(200, third.statusCode(), "the slot came back");

@@ -5,24 +5,35 @@ import static dev.switchboard.ratelimit.LimitCalls.assertRateLimited;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.testing.GatewayTestBase;
 import dev.switchboard.testing.Awaits;
-import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.GatewayExtension;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A key's, its user's and its team's limits, in memory (one gateway, no Redis). */
-class KeyLimitsTest extends GatewayTestBase {
+@ExtendWith(VertxExtension.class)
+class KeyLimitsTest {
+
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}}
+        - {model_name: other, litellm_params: {model: openai/other, api_base: "%1$s", api_key: sk-up}}
+      general_settings: {master_key: %2$s, database_url: "%3$s"}
+      """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
 
   @BeforeEach
   void awayFromTheMinutesEnd(Vertx vertx, VertxTestContext ctx) {
@@ -30,24 +41,13 @@ class KeyLimitsTest extends GatewayTestBase {
     Awaits.minuteHasAtLeast(vertx, 15).onComplete(ctx.succeedingThenComplete());
   }
 
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    String databaseUrl = TestDatabase.newDatabaseUrl();
-    startGateway(vertx, ctx, new MockProvider(vertx), m -> """
-            model_list:
-              - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}}
-              - {model_name: other, litellm_params: {model: openai/other, api_base: "%1$s", api_key: sk-up}}
-            general_settings: {master_key: %2$s, database_url: "%3$s"}
-            """.formatted(m.apiBase(), MASTER, databaseUrl));
-  }
-
   private Future<HttpResponse<Buffer>> chat(String key, String model) {
-    return LimitCalls.chat(client, port, key, model, "Hi");
+    return LimitCalls.chat(gw.client(), gw.port(), key, model, "Hi");
   }
 
   @Test
   void rpm_limit_answers_429_with_headers_and_retry_after_to_the_next_minute(Vertx vertx, VertxTestContext ctx) {
-    LimitCalls.newKey(client, port, new JsonObject().put("rpm_limit", 2))
+    LimitCalls.newKey(gw.client(), gw.port(), new JsonObject().put("rpm_limit", 2))
         .compose(key -> threeCallsInOneMinute(vertx, key))
         .onComplete(ctx.succeedingThenComplete());
   }
@@ -67,7 +67,7 @@ class KeyLimitsTest extends GatewayTestBase {
         .compose(third -> {
           long sentAt = System.currentTimeMillis();
           if (sentAt / 60_000 != minute) {
-            return LimitCalls.settled(vertx, gateway).compose(v -> threeCallsInOneMinute(vertx, key));
+            return LimitCalls.settled(vertx, gw.gateway()).compose(v -> threeCallsInOneMinute(vertx, key));
           }
           HttpResponse<Buffer> first = responses.get(0);
           HttpResponse<Buffer> second = responses.get(1);
@@ -92,10 +92,8 @@ class KeyLimitsTest extends GatewayTestBase {
     // "Hi" is estimated at 1 token; the mock reports 15 for an answer and 13 for a 3-chunk stream.
     // Counting estimates only, all four would pass.
     String[] key = new String[1];
-    JsonObject stream = new JsonObject().put("model", "chat").put("stream", true)
-        .put("stream_options", new JsonObject().put("include_usage", true))
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
-    LimitCalls.newKey(client, port, new JsonObject().put("tpm_limit", 30))
+    JsonObject stream = Requests.chat("chat").streamWithUsage().build();
+    LimitCalls.newKey(gw.client(), gw.port(), new JsonObject().put("tpm_limit", 30))
         .compose(k -> {
           key[0] = k;
           return chat(k, "chat");
@@ -106,21 +104,21 @@ class KeyLimitsTest extends GatewayTestBase {
             assertEquals("30", first.getHeader("x-ratelimit-limit-tokens"));
             assertEquals("29", first.getHeader("x-ratelimit-remaining-tokens"));
           });
-          return LimitCalls.settled(vertx, gateway);
+          return LimitCalls.settled(vertx, gw.gateway());
         })
-        .compose(v -> LimitCalls.chat(client, port, key[0], stream))
+        .compose(v -> LimitCalls.chat(gw.client(), gw.port(), key[0], stream))
         .compose(streamed -> {
           ctx.verify(() -> {
             assertEquals(200, streamed.statusCode());
             assertEquals("14", streamed.getHeader("x-ratelimit-remaining-tokens"), "15 used, 1 estimated");
             assertTrue(streamed.bodyAsString().contains("[DONE]"));
           });
-          return LimitCalls.settled(vertx, gateway);
+          return LimitCalls.settled(vertx, gw.gateway());
         })
         .compose(v -> chat(key[0], "chat"))
         .compose(third -> {
           ctx.verify(() -> assertEquals("1", third.getHeader("x-ratelimit-remaining-tokens"), "28 used, 1 estimated"));
-          return LimitCalls.settled(vertx, gateway);
+          return LimitCalls.settled(vertx, gw.gateway());
         })
         .compose(v -> chat(key[0], "chat"))
         .onComplete(ctx.succeeding(fourth -> ctx.verify(() -> {
@@ -131,14 +129,14 @@ class KeyLimitsTest extends GatewayTestBase {
 
   @Test
   void max_parallel_requests_refuses_while_the_first_is_in_flight(Vertx vertx, VertxTestContext ctx) {
-    mock.hold("chat");
+    gw.mock().hold("chat");
     String[] key = new String[1];
     List<Future<HttpResponse<Buffer>>> first = new ArrayList<>();
-    LimitCalls.newKey(client, port, new JsonObject().put("max_parallel_requests", 1))
+    LimitCalls.newKey(gw.client(), gw.port(), new JsonObject().put("max_parallel_requests", 1))
         .compose(k -> {
           key[0] = k;
           first.add(chat(k, "chat"));
-          return dev.switchboard.testing.Awaits.until(vertx, () -> mock.received().size() == 1, 10_000);
+          return dev.switchboard.testing.Awaits.until(vertx, () -> gw.mock().received().size() == 1, 10_000);
         })
         .compose(v -> chat(key[0], "chat"))
         .compose(second -> {
@@ -147,12 +145,12 @@ class KeyLimitsTest extends GatewayTestBase {
             assertEquals("1", second.getHeader("Retry-After"));
             assertTrue(error.getString("message").contains("1 requests in flight"), error.encode());
           });
-          mock.releaseHeld("chat");
+          gw.mock().releaseHeld("chat");
           return first.get(0);
         })
         .compose(answered -> {
           ctx.verify(() -> assertEquals(200, answered.statusCode()));
-          return LimitCalls.settled(vertx, gateway);
+          return LimitCalls.settled(vertx, gw.gateway());
         })
         .compose(v -> chat(key[0], "chat"))
         .onComplete(ctx.succeeding(third -> ctx.verify(() -> {
@@ -164,7 +162,7 @@ class KeyLimitsTest extends GatewayTestBase {
   @Test
   void model_rpm_and_tpm_limits_hold_per_model(Vertx vertx, VertxTestContext ctx) {
     String[] key = new String[1];
-    LimitCalls.newKey(client, port, new JsonObject()
+    LimitCalls.newKey(gw.client(), gw.port(), new JsonObject()
             .put("model_rpm_limit", new JsonObject().put("chat", 1))
             .put("model_tpm_limit", new JsonObject().put("other", 10)))
         .compose(k -> {
@@ -184,7 +182,7 @@ class KeyLimitsTest extends GatewayTestBase {
         })
         .compose(other -> {
           ctx.verify(() -> assertEquals(200, other.statusCode(), "chat's limit is chat's alone"));
-          return LimitCalls.settled(vertx, gateway);
+          return LimitCalls.settled(vertx, gw.gateway());
         })
         .compose(v -> chat(key[0], "other"))
         .onComplete(ctx.succeeding(over -> ctx.verify(() -> {
@@ -196,19 +194,19 @@ class KeyLimitsTest extends GatewayTestBase {
   @Test
   void a_teams_and_a_users_limits_bind_all_their_keys(Vertx vertx, VertxTestContext ctx) {
     String[] keys = new String[4];
-    LimitCalls.admin(client, port, "/team/new", new JsonObject().put("team_id", "search").put("rpm_limit", 2))
-        .compose(team -> LimitCalls.newKey(client, port, new JsonObject().put("team_id", "search")))
+    LimitCalls.admin(gw.client(), gw.port(), "/team/new", new JsonObject().put("team_id", "search").put("rpm_limit", 2))
+        .compose(team -> LimitCalls.newKey(gw.client(), gw.port(), new JsonObject().put("team_id", "search")))
         .compose(k -> {
           keys[0] = k;
-          return LimitCalls.newKey(client, port, new JsonObject().put("team_id", "search"));
+          return LimitCalls.newKey(gw.client(), gw.port(), new JsonObject().put("team_id", "search"));
         })
         .compose(k -> {
           keys[1] = k;
-          return LimitCalls.admin(client, port, "/user/new", new JsonObject().put("user_id", "ana").put("tpm_limit", 5));
+          return LimitCalls.admin(gw.client(), gw.port(), "/user/new", new JsonObject().put("user_id", "ana").put("tpm_limit", 5));
         })
         .compose(user -> {
           keys[2] = user.getString("key");
-          return LimitCalls.newKey(client, port, new JsonObject().put("user_id", "ana"));
+          return LimitCalls.newKey(gw.client(), gw.port(), new JsonObject().put("user_id", "ana"));
         })
         .compose(k -> {
           keys[3] = k;
@@ -223,7 +221,7 @@ class KeyLimitsTest extends GatewayTestBase {
           });
           return chat(keys[2], "chat");
         })
-        .compose(r -> LimitCalls.settled(vertx, gateway))
+        .compose(r -> LimitCalls.settled(vertx, gw.gateway()))
         .compose(v -> chat(keys[3], "chat"))
         .onComplete(ctx.succeeding(user -> ctx.verify(() -> {
           JsonObject error = assertRateLimited(user, "tpm_limit", keys[3]);

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -35,8 +35,7 @@ final class LimitCalls {
   }
 
   static Future<HttpResponse<Buffer>> chat(WebClient client, int port, String key, String model, String text) {
-    return chat(client, port, key, new JsonObject().put("model", model)
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", text))));
+    return chat(client, port, key, Requests.chat(model).user(text).build());
   }
 
   static Future<HttpResponse<Buffer>> chat(WebClient client, int port, String key, JsonObject body) {

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.TestDatabase;
-import dev.switchboard.testing.TestGateway;
 import dev.switchboard.testing.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -71,7 +71,7 @@ class RedisLimitsTest {
   }
 
   private Future<Gateway> gateway(String databaseUrl) {
-    return TestGateway.start("""
+    return Gateways.start("""
         model_list:
           - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}}
         router_settings: {redis_host: 127.0.0.1, redis_port: %2$d}

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
-import dev.switchboard.testing.TestGateway;
 import dev.switchboard.testing.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -73,8 +73,8 @@ class SharedDeploymentLimitsTest {
         %1$srouter_settings: {redis_host: 127.0.0.1, redis_port: %2$d, queue_timeout: 0.2}
         general_settings: {master_key: %3$s}
         """.formatted(list, redis.port(), MASTER);
-    return TestGateway.start(config).onSuccess(gateways::add)
-        .compose(one -> TestGateway.start(config).onSuccess(gateways::add)).mapEmpty();
+    return Gateways.start(config).onSuccess(gateways::add)
+        .compose(one -> Gateways.start(config).onSuccess(gateways::add)).mapEmpty();
   }
 
   /** {@code count} calls one after the other, alternating gateways, all within one minute (else again in the next). */

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.AnthropicWire;
 import dev.switchboard.testing.GatewayJvm;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,9 +46,9 @@ import org.junit.jupiter.api.io.TempDir;
  * ends the stream with a clear error instead of growing a buffer. Streams let their request go once
  * they begin: 24 streams of 2 MB prompts stay open at once in the same 48 MB.
  */
+@Tag("slow")
 @ExtendWith(VertxExtension.class)
 // Gateways in their own JVMs (and clusters) start slowly on a loaded machine: bounds are generous.
-@Tag("slow")
 @Timeout(value = 3, timeUnit = TimeUnit.MINUTES)
 class BoundedStreamMemoryTest {
 
@@ -74,7 +75,7 @@ class BoundedStreamMemoryTest {
   /** The gateway as operators run it, in a JVM of its own with a small heap. */
   private int startGatewayProcess(String yaml) throws IOException {
     Path config = Files.writeString(dir.resolve("config.yaml"), yaml);
-    int port = TestGateway.freePort();
+    int port = Gateways.freePort();
     gatewayProcess = jvm.start(config, port, dir.resolve("gateway.log"),
         List.of(HEAP_CAP, "-XX:+ExitOnOutOfMemoryError"), List.of(), Map.of("SWITCHBOARD_LOG", "WARNING"));
     return port;
@@ -227,7 +228,7 @@ class BoundedStreamMemoryTest {
     mock = new MockProvider(vertx);
     client = vertx.createHttpClient();
     mock.start()
-        .compose(m -> TestGateway.start("""
+        .compose(m -> Gateways.start("""
             model_list:
               - model_name: huge
                 litellm_params: {model: anthropic/%s, api_base: "http://127.0.0.1:%d", api_key: sk-ant}

@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
-import dev.switchboard.testing.TestGateway;
+import dev.switchboard.testing.Gateways;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -59,7 +58,7 @@ class ConnectTimeoutTest {
       fillers.add(socket);
     }
     WebClient client = WebClient.create(vertx);
-    TestGateway.start("""
+    Gateways.start("""
         model_list:
           - model_name: chat
             litellm_params: {model: openai/chat, api_base: "http://127.0.0.1:%d/v1", api_key: sk-up}
@@ -69,8 +68,7 @@ class ConnectTimeoutTest {
         .compose(started -> {
           gateway = started;
           return client.post(started.port(), "127.0.0.1", "/v1/chat/completions")
-              .sendJsonObject(new JsonObject().put("model", "chat")
-                  .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))));
+              .sendJsonObject(Requests.chat("chat").user("hi").build());
         })
         .onComplete(ctx.succeeding(answer -> ctx.verify(() -> {
           assertEquals(408, answer.statusCode(), answer.bodyAsString());

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.Awaits;
-import dev.switchboard.testing.GatewayTestBase;
+import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,31 +12,32 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Concurrent embedding requests merged into fewer upstream calls, each caller answered with its own. */
-class EmbeddingBatchingTest extends GatewayTestBase {
+@ExtendWith(VertxExtension.class)
+class EmbeddingBatchingTest {
 
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    startGateway(vertx, ctx, new MockProvider(vertx), m -> """
-            model_list:
-              - model_name: embed
-                litellm_params:
-                  model: openai/text-embedding-3-small
-                  api_base: "%s"
-                  api_key: sk-up
-                  batch: {max_batch_size: 4, batch_timeout_ms: 200}
-            router_settings: {num_retries: 0}
-            """.formatted(m.apiBase()), 1);
-  }
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - model_name: embed
+          litellm_params:
+            model: openai/text-embedding-3-small
+            api_base: "%s"
+            api_key: sk-up
+            batch: {max_batch_size: 4, batch_timeout_ms: 200}
+      router_settings: {num_retries: 0}
+      """.formatted(m.apiBase())).eventLoops(1);
 
   private Future<HttpResponse<Buffer>> embed(Object input) {
-    return client.post(gateway.port(), "127.0.0.1", "/v1/embeddings")
+    return gw.post("/v1/embeddings")
         .sendJsonObject(new JsonObject().put("model", "embed").put("input", input));
   }
 
@@ -49,7 +50,7 @@ class EmbeddingBatchingTest extends GatewayTestBase {
     Future.all(calls)
         .compose(all -> {
           ctx.verify(() -> {
-            assertEquals(2, mock.received().size(), "8 inputs in batches of 4");
+            assertEquals(2, gw.mock().received().size(), "8 inputs in batches of 4");
             for (int i = 1; i <= 8; i++) {
               HttpResponse<Buffer> response = calls.get(i - 1).result();
               assertEquals(200, response.statusCode(), response.bodyAsString());
@@ -59,16 +60,16 @@ class EmbeddingBatchingTest extends GatewayTestBase {
               assertEquals(i, data.getJsonObject(0).getJsonArray("embedding").getInteger(0), "the caller's own input");
             }
           });
-          return Awaits.until(vertx, () -> gateway.ledger().totals("embed").requests() == 8, 5_000);
+          return Awaits.until(vertx, () -> gw.gateway().ledger().totals("embed").requests() == 8, 5_000);
         })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           long upstreamTokens = 0;
-          for (MockProvider.Received received : mock.received()) {
+          for (MockProvider.Received received : gw.mock().received()) {
             for (Object input : received.body().getJsonArray("input")) {
               upstreamTokens += Math.max(1, input.toString().length() / 2);
             }
           }
-          assertEquals(upstreamTokens, gateway.ledger().totals("embed").promptTokens(),
+          assertEquals(upstreamTokens, gw.gateway().ledger().totals("embed").promptTokens(),
               "the callers' shares add up to what the provider counted");
           ctx.completeNow();
         })));
@@ -82,7 +83,7 @@ class EmbeddingBatchingTest extends GatewayTestBase {
           assertEquals(2, data.size());
           assertEquals(2, data.getJsonObject(0).getJsonArray("embedding").getInteger(0));
           assertEquals(5, data.getJsonObject(1).getJsonArray("embedding").getInteger(0));
-          assertEquals(1, mock.received().size(), "merged after the batch timeout");
+          assertEquals(1, gw.mock().received().size(), "merged after the batch timeout");
           ctx.completeNow();
         })));
   }
@@ -99,8 +100,8 @@ class EmbeddingBatchingTest extends GatewayTestBase {
           for (int i = 0; i < 4; i++) {
             assertEquals(200, ((HttpResponse<Buffer>) second.resultAt(i)).statusCode());
           }
-          assertEquals(2, mock.received().size());
-          assertTrue(mock.received().get(1).body().getJsonArray("input").contains("b1"));
+          assertEquals(2, gw.mock().received().size());
+          assertTrue(gw.mock().received().get(1).body().getJsonArray("input").contains("b1"));
           ctx.completeNow();
         })));
   }

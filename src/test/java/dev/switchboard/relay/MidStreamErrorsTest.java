@@ -6,24 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
-import dev.switchboard.testing.GatewayTestBase;
+import dev.switchboard.testing.GatewayExtension;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
-import dev.switchboard.testing.TestGateway;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A stream that fails after its first byte ends with one error event in the client's format, its
@@ -31,7 +34,11 @@ import org.junit.jupiter.api.Test;
  * as a trailer: when the provider sends an error event (passed through or translated, OpenAI or
  * Anthropic on either side), and when a stopping gateway's drain time runs out.
  */
-class MidStreamErrorsTest extends GatewayTestBase {
+@ExtendWith(VertxExtension.class)
+class MidStreamErrorsTest {
+
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.manual();
 
   private HttpClient http;
 
@@ -39,7 +46,7 @@ class MidStreamErrorsTest extends GatewayTestBase {
   private record Received(int status, String body, String cost) {
   }
 
-  private static String config(MockProvider mock) {
+  private static String config(MockProvider m) {
     return """
         model_list:
           - model_name: openai-fails
@@ -53,14 +60,14 @@ class MidStreamErrorsTest extends GatewayTestBase {
             model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
         router_settings: {num_retries: 0}
         general_settings: {graceful_shutdown_seconds: 2}
-        """.formatted(mock.apiBase(), mock.port());
+        """.formatted(m.apiBase(), m.port());
   }
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
     http = vertx.createHttpClient();
-    startGateway(vertx, ctx, new MockProvider(vertx).on("endless", Behaviour.ok().withChunks(100_000, 20)),
-        MidStreamErrorsTest::config);
+    gw.start(new MockProvider(vertx).on("endless", Behaviour.ok().withChunks(100_000, 20)), MidStreamErrorsTest::config)
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @AfterEach
@@ -70,8 +77,7 @@ class MidStreamErrorsTest extends GatewayTestBase {
 
   /** Streams {@code model} on {@code path} to its end; {@code onFirstBytes} runs once, when the first bytes arrive. */
   private Future<Received> stream(Gateway target, String path, String model, Consumer<Void> onFirstBytes) {
-    JsonObject body = new JsonObject().put("model", model).put("stream", true).put("max_tokens", 100)
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    JsonObject body = Requests.chat(model).stream().maxTokens(100).build();
     Buffer received = Buffer.buffer();
     return http.request(HttpMethod.POST, target.port(), "127.0.0.1", path)
         .compose(request -> request.putHeader("content-type", "application/json").send(body.encode()))
@@ -102,7 +108,7 @@ class MidStreamErrorsTest extends GatewayTestBase {
 
   @Test
   void an_openai_error_event_mid_stream_is_scrubbed_and_ends_the_stream_without_done(VertxTestContext ctx) {
-    stream(gateway, "/v1/chat/completions", "openai-fails", null).onComplete(ctx.succeeding(received -> ctx.verify(() -> {
+    stream(gw.gateway(), "/v1/chat/completions", "openai-fails", null).onComplete(ctx.succeeding(received -> ctx.verify(() -> {
       assertTrue(received.body().contains("Hel"), "what came before the error is relayed: " + received.body());
       assertEndsWithError(received, "data: {\"error\"", "mid-stream");
       ctx.completeNow();
@@ -111,7 +117,7 @@ class MidStreamErrorsTest extends GatewayTestBase {
 
   @Test
   void an_anthropic_error_event_mid_stream_is_scrubbed_on_the_passthrough_path(VertxTestContext ctx) {
-    stream(gateway, "/v1/messages", "anthropic-fails", null).onComplete(ctx.succeeding(received -> ctx.verify(() -> {
+    stream(gw.gateway(), "/v1/messages", "anthropic-fails", null).onComplete(ctx.succeeding(received -> ctx.verify(() -> {
       assertTrue(received.body().contains("event: content_block_delta"), received.body());
       assertEndsWithError(received, "event: error\ndata: {\"type\":\"error\"", "overloaded_error");
       ctx.completeNow();
@@ -120,7 +126,7 @@ class MidStreamErrorsTest extends GatewayTestBase {
 
   @Test
   void an_openai_error_event_becomes_an_anthropic_error_event_on_the_translated_path(VertxTestContext ctx) {
-    stream(gateway, "/v1/messages", "openai-fails", null).onComplete(ctx.succeeding(received -> ctx.verify(() -> {
+    stream(gw.gateway(), "/v1/messages", "openai-fails", null).onComplete(ctx.succeeding(received -> ctx.verify(() -> {
       assertEndsWithError(received, "event: error\ndata: {\"type\":\"error\"", "mid-stream");
       ctx.completeNow();
     })));
@@ -128,7 +134,7 @@ class MidStreamErrorsTest extends GatewayTestBase {
 
   @Test
   void an_anthropic_error_event_becomes_an_openai_error_event_on_the_translated_path(VertxTestContext ctx) {
-    stream(gateway, "/v1/chat/completions", "anthropic-fails", null).onComplete(ctx.succeeding(received -> ctx.verify(() -> {
+    stream(gw.gateway(), "/v1/chat/completions", "anthropic-fails", null).onComplete(ctx.succeeding(received -> ctx.verify(() -> {
       assertEndsWithError(received, "data: {\"error\"", "overloaded_error");
       ctx.completeNow();
     })));
@@ -139,7 +145,7 @@ class MidStreamErrorsTest extends GatewayTestBase {
       VertxTestContext ctx) {
     // A gateway of its own, which this test stops (the same code path as SIGTERM: Gateway.close).
     AtomicReference<Future<Void>> closed = new AtomicReference<>();
-    TestGateway.start(config(mock))
+    Gateways.start(config(gw.mock()))
         .compose(stopping -> stream(stopping, "/v1/chat/completions", "endless", first -> closed.set(stopping.close())))
         .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
           assertTrue(received.body().contains("tok0"), received.body());

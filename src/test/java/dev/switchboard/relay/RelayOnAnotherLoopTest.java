@@ -13,17 +13,16 @@ import dev.switchboard.provider.Deployment;
 import dev.switchboard.model.Operation;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -98,8 +97,7 @@ class RelayOnAnotherLoopTest {
     return Future.<HttpServer>future(listening -> loop.runOnContext(v -> gateway
         .createHttpServer(new HttpServerOptions().setStrictThreadMode(true))
         .requestHandler(request -> {
-          JsonObject body = new JsonObject().put("model", "chat").put("stream", true)
-              .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
+          JsonObject body = Requests.chat("chat").stream().user("hi").build();
           RelayCall call = new RelayCall("r-1", Operation.CHAT, deployment, new CallBody(body), true, false,
               request.response(), Vertx.currentContext(), MultiMap.caseInsensitiveMultiMap(), System.nanoTime(), null,
               null, false);

@@ -4,19 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
-import dev.switchboard.testing.TestGateway;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -27,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Streaming through the real gateway: order, usage, mid-stream faults, disconnects, back-pressure. */
 @ExtendWith(VertxExtension.class)
@@ -34,54 +33,46 @@ class StreamingTest {
 
   private static final long FLOOD_BYTES = 1L << 30;
 
-  private MockProvider mock;
-  private Gateway gateway;
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.withConfig(vertx -> new MockProvider(vertx)
+      .on("five", Behaviour.ok().withChunks(5, 0))
+      .on("aborting", Behaviour.ok().withChunks(10, 0).abortingAfter(2))
+      .on("endless", Behaviour.ok().withChunks(100_000, 20))
+      .on("flood", Behaviour.ok().flooding(FLOOD_BYTES))
+      .on("stalling", Behaviour.ok().withChunks(3, 10_000))
+      .on("garbled", Behaviour.ok().withChunks(5, 0).garblingAt(2))
+      .on("limited", Behaviour.error(429, "{\"error\":{\"message\":\"slow down\"}}", java.util.Map.of("retry-after", "3"))),
+      m -> """
+          model_list:
+            - {model_name: five, litellm_params: {model: openai/five, api_base: %1$s, api_key: sk-up}}
+            - {model_name: aborting, litellm_params: {model: openai/aborting, api_base: %1$s, api_key: sk-up}}
+            - {model_name: endless, litellm_params: {model: openai/endless, api_base: %1$s, api_key: sk-up}}
+            - {model_name: flood, litellm_params: {model: openai/flood, api_base: %1$s, api_key: sk-up}}
+            - {model_name: stalling, litellm_params: {model: openai/stalling, api_base: %1$s, api_key: sk-up, stream_timeout: 2}}
+            - {model_name: no-usage, litellm_params: {model: mistral/five, api_base: %1$s, api_key: sk-up}}
+            - {model_name: garbled, litellm_params: {model: openai/garbled, api_base: %1$s, api_key: sk-up}}
+            - {model_name: limited, litellm_params: {model: openai/limited, api_base: %1$s, api_key: sk-up}}
+          router_settings: {num_retries: 0}
+          """.formatted(m.apiBase()));
+
   private HttpClient client;
 
   @BeforeEach
-  void start(Vertx vertx, VertxTestContext ctx) {
-    mock = new MockProvider(vertx)
-        .on("five", Behaviour.ok().withChunks(5, 0))
-        .on("aborting", Behaviour.ok().withChunks(10, 0).abortingAfter(2))
-        .on("endless", Behaviour.ok().withChunks(100_000, 20))
-        .on("flood", Behaviour.ok().flooding(FLOOD_BYTES))
-        .on("stalling", Behaviour.ok().withChunks(3, 10_000))
-        .on("garbled", Behaviour.ok().withChunks(5, 0).garblingAt(2))
-        .on("limited", Behaviour.error(429, "{\"error\":{\"message\":\"slow down\"}}", java.util.Map.of("retry-after", "3")));
+  void start(Vertx vertx) {
     client = vertx.createHttpClient();
-    mock.start()
-        .compose(m -> TestGateway.start("""
-            model_list:
-              - {model_name: five, litellm_params: {model: openai/five, api_base: %1$s, api_key: sk-up}}
-              - {model_name: aborting, litellm_params: {model: openai/aborting, api_base: %1$s, api_key: sk-up}}
-              - {model_name: endless, litellm_params: {model: openai/endless, api_base: %1$s, api_key: sk-up}}
-              - {model_name: flood, litellm_params: {model: openai/flood, api_base: %1$s, api_key: sk-up}}
-              - {model_name: stalling, litellm_params: {model: openai/stalling, api_base: %1$s, api_key: sk-up, stream_timeout: 2}}
-              - {model_name: no-usage, litellm_params: {model: mistral/five, api_base: %1$s, api_key: sk-up}}
-              - {model_name: garbled, litellm_params: {model: openai/garbled, api_base: %1$s, api_key: sk-up}}
-              - {model_name: limited, litellm_params: {model: openai/limited, api_base: %1$s, api_key: sk-up}}
-            router_settings: {num_retries: 0}
-            """.formatted(mock.apiBase())))
-        .onComplete(ctx.succeeding(g -> {
-          gateway = g;
-          ctx.completeNow();
-        }));
   }
 
   @AfterEach
-  void stop(VertxTestContext ctx) {
+  void stop() {
     client.close();
-    Future.join(gateway == null ? Future.succeededFuture() : gateway.close(), mock.stop())
-        .onComplete(ctx.succeedingThenComplete());
   }
 
   private Future<HttpClientResponse> stream(String model, boolean includeUsage) {
-    JsonObject body = new JsonObject().put("model", model).put("stream", true)
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    JsonObject body = Requests.chat(model).stream().build();
     if (includeUsage) {
       body.put("stream_options", new JsonObject().put("include_usage", true));
     }
-    return client.request(HttpMethod.POST, gateway.port(), "127.0.0.1", "/v1/chat/completions")
+    return client.request(HttpMethod.POST, gw.port(), "127.0.0.1", "/v1/chat/completions")
         .compose(request -> request.putHeader("content-type", "application/json").send(body.toBuffer()));
   }
 
@@ -113,14 +104,14 @@ class StreamingTest {
             }
             assertEquals("[DONE]", events.get(5));
             assertFalse(body.toString().contains("\"usage\""), "no usage chunk unless the client asked");
-            JsonObject upstream = mock.last().body();
+            JsonObject upstream = gw.mock().last().body();
             assertEquals(true, upstream.getJsonObject("stream_options").getBoolean("include_usage"),
                 "the gateway asks for usage to price the stream");
           });
-          return Awaits.until(vertx, () -> gateway.ledger().totals("five").requests() == 1, 5_000);
+          return Awaits.until(vertx, () -> gw.gateway().ledger().totals("five").requests() == 1, 5_000);
         })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertEquals(5, gateway.ledger().totals("five").completionTokens(), "usage read from the stream");
+          assertEquals(5, gw.gateway().ledger().totals("five").completionTokens(), "usage read from the stream");
           ctx.completeNow();
         })));
   }
@@ -130,14 +121,14 @@ class StreamingTest {
     stream("no-usage", false)
         .compose(HttpClientResponse::body)
         .compose(body -> {
-          ctx.verify(() -> assertFalse(mock.last().body().containsKey("stream_options"),
+          ctx.verify(() -> assertFalse(gw.mock().last().body().containsKey("stream_options"),
               "this provider is not sent stream_options"));
-          return Awaits.until(vertx, () -> gateway.ledger().totals("no-usage").requests() == 1, 5_000);
+          return Awaits.until(vertx, () -> gw.gateway().ledger().totals("no-usage").requests() == 1, 5_000);
         })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           // Five chunks of "tokN " are 25 characters: 7 tokens at 4 characters a token; "Hi" is 1.
-          assertEquals(7, gateway.ledger().totals("no-usage").completionTokens());
-          assertEquals(1, gateway.ledger().totals("no-usage").promptTokens());
+          assertEquals(7, gw.gateway().ledger().totals("no-usage").completionTokens());
+          assertEquals(1, gw.gateway().ledger().totals("no-usage").promptTokens());
           ctx.completeNow();
         })));
   }
@@ -207,7 +198,7 @@ class StreamingTest {
       leftAt[0] = System.nanoTime();
       response.request().connection().close();
     })));
-    mock.streamClosedEarly.future().onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+    gw.mock().streamClosedEarly.future().onComplete(ctx.succeeding(v -> ctx.verify(() -> {
       long millis = (System.nanoTime() - leftAt[0]) / 1_000_000;
       assertTrue(millis < 1000, "the provider's stream was reset " + millis + " ms after the client left");
       ctx.completeNow();
@@ -226,13 +217,13 @@ class StreamingTest {
         .compose(response -> {
           response.exceptionHandler(closed -> { }).pause();
           return Awaits.until(vertx, () -> {
-            long now = mock.floodSent.get();
+            long now = gw.mock().floodSent.get();
             stableTicks.set(now == lastSeen.getAndSet(now) && now > 0 ? stableTicks.get() + 1 : 0);
             return stableTicks.get() >= 50 || now >= FLOOD_BYTES;
           }, 60_000).map(response);
         })
         .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
-          long sent = mock.floodSent.get();
+          long sent = gw.mock().floodSent.get();
           assertTrue(sent < FLOOD_BYTES / 8, "upstream kept sending while the client was not reading: " + sent);
           response.request().connection().close();
           ctx.completeNow();

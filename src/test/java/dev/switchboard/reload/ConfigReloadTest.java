@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -37,7 +38,7 @@ class ConfigReloadTest {
   private MockProvider mock;
   private WebClient client;
   private Gateway gateway;
-  private final Path file = TestGateway.configFile();
+  private final Path file = Gateways.configFile();
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
@@ -63,7 +64,7 @@ class ConfigReloadTest {
   }
 
   private Future<Gateway> gateway(String yaml) {
-    return TestGateway.startFromFile(file, yaml).onSuccess(started -> gateway = started);
+    return Gateways.startFromFile(file, yaml).onSuccess(started -> gateway = started);
   }
 
   private void write(String yaml) {
@@ -81,8 +82,7 @@ class ConfigReloadTest {
 
   private Future<HttpResponse<Buffer>> chat(String model) {
     return client.post(gateway.port(), "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
-        .sendJsonObject(new JsonObject().put("model", model)
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))));
+        .sendJsonObject(Requests.chat(model).user("hi").build());
   }
 
   private Future<List<String>> models() {

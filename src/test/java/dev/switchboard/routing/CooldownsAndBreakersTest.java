@@ -13,12 +13,19 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cooldowns (entry, announcement, exit) and circuit breakers (open, fast fail, half-open probe, closed, reset). */
-class CooldownsAndBreakersTest extends RoutedTestBase {
+@ExtendWith(VertxExtension.class)
+class CooldownsAndBreakersTest {
+
+  @RegisterExtension
+  final Routed gw = new Routed();
 
   private static final String BOOM = "{\"error\":{\"message\":\"boom\"}}";
 
@@ -34,9 +41,9 @@ class CooldownsAndBreakersTest extends RoutedTestBase {
     MockProvider mock = new MockProvider(vertx).on("flaky", Behaviour.error(429, "{\"error\":{\"message\":\"busy\"}}",
         Map.of()));
     Promise<Cooldown> announced = Promise.promise();
-    start(vertx, mock, TWO + "router_settings: {cooldown_time: 2, routing_strategy: least-busy}\n")
+    gw.start(mock, TWO + "router_settings: {cooldown_time: 2, routing_strategy: least-busy}\n")
         .compose(g -> {
-          g.sut.gateway().vertx().eventBus().<io.vertx.core.json.JsonObject>consumer(Addresses.ROUTER_COOLDOWN,
+          gw.gateway().vertx().eventBus().<io.vertx.core.json.JsonObject>consumer(Addresses.ROUTER_COOLDOWN,
               message -> announced.tryComplete(Cooldown.from(message.body())));
           // Until flaky is picked once, every answer still comes from steady (the retry goes there).
           return chatUntilFlakyWasTried(30);
@@ -82,7 +89,7 @@ class CooldownsAndBreakersTest extends RoutedTestBase {
   @Test
   void server_errors_cool_down_only_after_more_than_allowed_fails_in_a_minute(Vertx vertx, VertxTestContext ctx) {
     MockProvider mock = new MockProvider(vertx).on("flaky", Behaviour.error(500, BOOM, Map.of()));
-    start(vertx, mock, TWO + "router_settings: {allowed_fails: 2, cooldown_time: 60, num_retries: 0, "
+    gw.start(mock, TWO + "router_settings: {allowed_fails: 2, cooldown_time: 60, num_retries: 0, "
         + "circuit_breaker: {failure_threshold: 1000}, fallbacks: []}\n")
         .compose(g -> {
           // Straight at the flaky deployment: the request's own fallbacks list is empty, retries off.
@@ -109,7 +116,7 @@ class CooldownsAndBreakersTest extends RoutedTestBase {
   @Test
   void allowed_fails_policy_and_disable_cooldowns_are_honoured(Vertx vertx, VertxTestContext ctx) {
     MockProvider mock = new MockProvider(vertx);
-    start(vertx, mock, TWO + "router_settings: {allowed_fails_policy: {RateLimitErrorAllowedFails: 1}}\n")
+    gw.start(mock, TWO + "router_settings: {allowed_fails_policy: {RateLimitErrorAllowedFails: 1}}\n")
         .onComplete(ctx.succeeding(g -> ctx.verify(() -> {
           dev.switchboard.errors.GatewayError limited = dev.switchboard.errors.GatewayError.of(
               dev.switchboard.errors.ErrorClass.RATE_LIMIT, "rate_limit_exceeded", "busy");
@@ -125,7 +132,7 @@ class CooldownsAndBreakersTest extends RoutedTestBase {
   @Test
   void a_group_of_one_deployment_never_cools_down_and_disable_cooldowns_turns_them_off(Vertx vertx, VertxTestContext ctx) {
     MockProvider mock = new MockProvider(vertx).on("only", Behaviour.error(429, "{\"error\":{\"message\":\"busy\"}}", Map.of()));
-    start(vertx, mock, """
+    gw.start(mock, """
         model_list:
           - {model_name: solo, litellm_params: {model: openai/only, api_base: "$BASE", api_key: k}, model_info: {id: only}}
           - {model_name: pair, litellm_params: {model: openai/only, api_base: "$BASE", api_key: k}, model_info: {id: p1}}
@@ -145,7 +152,7 @@ class CooldownsAndBreakersTest extends RoutedTestBase {
   @Test
   void a_breaker_opens_fails_fast_probes_half_open_and_closes_again(Vertx vertx, VertxTestContext ctx) {
     MockProvider mock = new MockProvider(vertx).on("shaky", Behaviour.error(500, BOOM, Map.of()));
-    start(vertx, mock, """
+    gw.start(mock, """
         model_list:
           - {model_name: chat, litellm_params: {model: openai/shaky, api_base: "$BASE", api_key: k}, model_info: {id: shaky}}
         router_settings: {num_retries: 0, circuit_breaker: {failure_threshold: 2, reset_timeout: 1}}
@@ -177,7 +184,7 @@ class CooldownsAndBreakersTest extends RoutedTestBase {
   void the_breaker_guards_until_response_headers_so_a_stream_failing_midway_does_not_trip_it(Vertx vertx,
       VertxTestContext ctx) {
     MockProvider mock = new MockProvider(vertx).on("midway", Behaviour.ok().withChunks(10, 0).abortingAfter(2));
-    start(vertx, mock, """
+    gw.start(mock, """
         model_list:
           - {model_name: chat, litellm_params: {model: openai/midway, api_base: "$BASE", api_key: k}, model_info: {id: midway}}
         router_settings: {circuit_breaker: {failure_threshold: 1}}
@@ -195,7 +202,7 @@ class CooldownsAndBreakersTest extends RoutedTestBase {
   void deployments_are_listed_and_reset_by_the_master_key_only(Vertx vertx, VertxTestContext ctx) {
     MockProvider mock = new MockProvider(vertx).on("flaky", Behaviour.error(401, "{\"error\":{\"message\":\"bad key\"}}",
         Map.of()));
-    start(vertx, mock, TWO + "router_settings: {cooldown_time: 600}\n")
+    gw.start(mock, TWO + "router_settings: {cooldown_time: 600}\n")
         .compose(g -> {
           DeploymentState flaky = gw.states().state("flaky");
           flaky.breaker.trip(gw.states().now(), "test");
@@ -217,7 +224,7 @@ class CooldownsAndBreakersTest extends RoutedTestBase {
             assertFalse(listing.bodyAsString().contains("\"api_key\""), "no secrets");
             assertTrue(flaky.containsKey("in_flight") && flaky.containsKey("latency_ms"));
           });
-          return gw.post("/router/deployments/flaky/reset");
+          return gw.postAsMaster("/router/deployments/flaky/reset");
         })
         .compose(reset -> {
           ctx.verify(() -> {
@@ -225,7 +232,7 @@ class CooldownsAndBreakersTest extends RoutedTestBase {
             assertEquals("CLOSED", gw.states().breakerState("flaky"));
             assertFalse(gw.states().coolingDown("flaky"));
           });
-          return gw.post("/router/deployments/nope/reset");
+          return gw.postAsMaster("/router/deployments/nope/reset");
         })
         .onComplete(ctx.succeeding(missing -> ctx.verify(() -> {
           assertEquals(404, missing.statusCode());

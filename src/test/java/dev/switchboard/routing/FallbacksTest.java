@@ -12,20 +12,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every kind of fallback, the plain error when none applies, and no prefill after a mid-stream failure. */
 @ExtendWith(VertxExtension.class)
 class FallbacksTest {
 
-  private Routed gw;
-
-  @AfterEach
-  void stop(VertxTestContext ctx) {
-    (gw == null ? Future.<Void>succeededFuture() : gw.close()).onComplete(ctx.succeedingThenComplete());
-  }
+  @RegisterExtension
+  final Routed gw = new Routed();
 
   private static MockProvider mock(Vertx vertx) {
     return new MockProvider(vertx)
@@ -57,8 +53,7 @@ class FallbacksTest {
       """;
 
   private Future<Routed> start(Vertx vertx, String routerSettings) {
-    return Routed.start(vertx, mock(vertx), base -> MODELS.replace("$BASE", base) + "router_settings: " + routerSettings
-        + "\n").onSuccess(g -> gw = g);
+    return gw.start(mock(vertx), MODELS + "router_settings: " + routerSettings + "\n");
   }
 
   @Test
@@ -100,9 +95,8 @@ class FallbacksTest {
   @Test
   void default_fallbacks_serve_any_group_without_its_own_and_litellm_settings_may_hold_them(Vertx vertx,
       VertxTestContext ctx) {
-    Routed.start(vertx, mock(vertx), base -> MODELS.replace("$BASE", base)
+    gw.start(mock(vertx), MODELS
             + "router_settings: {num_retries: 0}\nlitellm_settings: {default_fallbacks: [backup]}\n")
-        .onSuccess(g -> gw = g)
         .compose(g -> gw.chat("lonely"))
         .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
           assertEquals(200, r.statusCode(), r.bodyAsString());

@@ -16,9 +16,9 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** /health, background health checks, readiness, and de-duplication of identical concurrent requests. */
 @ExtendWith(VertxExtension.class)
@@ -29,12 +29,8 @@ class HealthAndDedupTest {
         - {model_name: chat, litellm_params: {model: openai/fine, api_base: "$BASE", api_key: sk-upstream-secret-0123456789}, model_info: {id: fine}}
         - {model_name: chat, litellm_params: {model: openai/locked, api_base: "$BASE", api_key: sk-upstream-secret-0123456789}, model_info: {id: locked}}
       """;
-  private Routed gw;
-
-  @AfterEach
-  void stop(VertxTestContext ctx) {
-    (gw == null ? Future.<Void>succeededFuture() : gw.close()).onComplete(ctx.succeedingThenComplete());
-  }
+  @RegisterExtension
+  final Routed gw = new Routed();
 
   private static MockProvider mock(Vertx vertx) {
     return new MockProvider(vertx).on("locked", Behaviour.error(401,
@@ -44,7 +40,7 @@ class HealthAndDedupTest {
   @Test
   void health_probes_every_deployment_and_lists_healthy_and_unhealthy_without_secrets(Vertx vertx,
       VertxTestContext ctx) {
-    Routed.start(vertx, mock(vertx), base -> TWO.replace("$BASE", base)).onSuccess(g -> gw = g)
+    gw.start(mock(vertx), TWO)
         .compose(g -> gw.get("/health", null))
         .compose(anonymous -> {
           ctx.verify(() -> assertEquals(401, anonymous.statusCode()));
@@ -73,10 +69,9 @@ class HealthAndDedupTest {
   @Test
   void background_checks_run_at_start_feed_cooldowns_and_readiness_counts_healthy_deployments(Vertx vertx,
       VertxTestContext ctx) {
-    Routed.start(vertx, mock(vertx), base -> TWO.replace("$BASE", base),
+    gw.start(mock(vertx), TWO,
             "background_health_checks: true, health_check_interval: 3600")
-        .onSuccess(g -> gw = g)
-        .compose(g -> Awaits.until(vertx, () -> gw.sut.gateway().routing().health().last() != null, 10_000))
+        .compose(g -> Awaits.until(vertx, () -> gw.gateway().routing().health().last() != null, 10_000))
         .compose(v -> gw.get("/health/readiness", null))
         .compose(ready -> {
           ctx.verify(() -> {
@@ -103,11 +98,10 @@ class HealthAndDedupTest {
     MockProvider mock = new MockProvider(vertx);
     mock.hold("same");
     Future<HttpResponse<Buffer>>[] calls = new Future[3];
-    Routed.start(vertx, mock, base -> """
+    gw.start(mock, """
             model_list:
               - {model_name: same, litellm_params: {model: openai/same, api_base: "$BASE", api_key: k}, model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.001}}
-            """.replace("$BASE", base), "enable_request_deduplication: true")
-        .onSuccess(g -> gw = g)
+            """, "enable_request_deduplication: true")
         .compose(g -> {
           calls[0] = gw.chat("same");
           return Awaits.until(vertx, () -> mock.received().size() == 1, 10_000);
@@ -115,14 +109,14 @@ class HealthAndDedupTest {
         .compose(v -> {
           calls[1] = gw.chat("same");
           calls[2] = gw.chat(Routed.body("same").put("temperature", 0.5)); // a different body: its own call
-          return Awaits.until(vertx, () -> gw.sut.gateway().routing().calls().deduplicated() == 1
+          return Awaits.until(vertx, () -> gw.gateway().routing().calls().deduplicated() == 1
               && mock.received().size() == 2, 10_000);
         })
         .compose(v -> {
           mock.releaseHeld("same");
           return Future.all(calls[0], calls[1], calls[2]);
         })
-        .compose(all -> Awaits.until(vertx, () -> gw.sut.gateway().ledger().totals("same").requests() == 3, 10_000))
+        .compose(all -> Awaits.until(vertx, () -> gw.gateway().ledger().totals("same").requests() == 3, 10_000))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           for (Future<HttpResponse<Buffer>> call : calls) {
             assertEquals(200, call.result().statusCode(), call.result().bodyAsString());

@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +26,19 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A deployment's health is fed only by what its provider did: clients that cancel never count,
  * the breaker opens on a failure rate over a minimum volume, and a group that is down keeps
  * probing (panic mode) while a real outage still fails fast.
  */
-class ProviderOnlyHealthTest extends RoutedTestBase {
+@ExtendWith(VertxExtension.class)
+class ProviderOnlyHealthTest {
+
+  @RegisterExtension
+  final Routed gw = new Routed();
 
   private static final String BOOM = "{\"error\":{\"message\":\"boom\"}}";
   private static final int STORM = 4;
@@ -57,7 +64,7 @@ class ProviderOnlyHealthTest extends RoutedTestBase {
           new io.vertx.core.http.PoolOptions().setHttp1MaxSize(2 * STORM));
     }
     JsonObject body = Routed.body("chat").put("stream", stream);
-    return http.request(HttpMethod.POST, gw.sut.gateway().port(), "127.0.0.1", "/v1/chat/completions").map(request -> {
+    return http.request(HttpMethod.POST, gw.port(), "127.0.0.1", "/v1/chat/completions").map(request -> {
       request.putHeader("Authorization", "Bearer " + Routed.MASTER).putHeader("content-type", "application/json");
       request.send(body.toBuffer()).onFailure(aborted -> { });
       return request;
@@ -120,7 +127,7 @@ class ProviderOnlyHealthTest extends RoutedTestBase {
   private Future<Void> storm(Vertx vertx, VertxTestContext ctx, boolean stream, Behaviour answering,
       java.util.function.Supplier<Future<?>> abortedLater) {
     MockProvider mock = new MockProvider(vertx).hold("only");
-    return start(vertx, mock, ONLY)
+    return gw.start(mock, ONLY)
         .compose(g -> abortedBeforeHeaders(vertx, stream))
         .compose(v -> settled(vertx))
         .compose(v -> {
@@ -181,7 +188,7 @@ class ProviderOnlyHealthTest extends RoutedTestBase {
   void two_requests_that_each_got_529s_do_not_open_the_breaker_of_a_group_of_one(Vertx vertx, VertxTestContext ctx) {
     MockProvider mock = new MockProvider(vertx).on("only", Behaviour.error(529,
         "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}", Map.of()));
-    start(vertx, mock, """
+    gw.start(mock, """
         model_list:
           - {model_name: chat, litellm_params: {model: openai/only, api_base: "$BASE", api_key: k}, model_info: {id: only}}
         """)
@@ -206,7 +213,7 @@ class ProviderOnlyHealthTest extends RoutedTestBase {
   void a_group_that_is_down_is_probed_once_a_second_the_rest_told_when_and_it_recovers_when_the_provider_heals(
       Vertx vertx, VertxTestContext ctx) {
     MockProvider mock = new MockProvider(vertx).on("only", Behaviour.error(500, BOOM, Map.of()));
-    start(vertx, mock, """
+    gw.start(mock, """
         model_list:
           - {model_name: chat, litellm_params: {model: openai/only, api_base: "$BASE", api_key: k}, model_info: {id: only}}
         router_settings: {num_retries: 0, circuit_breaker: {failure_threshold: 4, reset_timeout: 600}}
@@ -240,7 +247,7 @@ class ProviderOnlyHealthTest extends RoutedTestBase {
       VertxTestContext ctx) {
     MockProvider mock = new MockProvider(vertx).on("only", Behaviour.error(500, BOOM, Map.of()));
     long[] openedAt = new long[1];
-    start(vertx, mock, """
+    gw.start(mock, """
         model_list:
           - {model_name: chat, litellm_params: {model: openai/only, api_base: "$BASE", api_key: k}, model_info: {id: only}}
         router_settings: {num_retries: 0}

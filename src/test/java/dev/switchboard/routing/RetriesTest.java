@@ -11,14 +11,21 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Retries: how many, to which deployment, after how long, for which errors; streams only before their first byte. */
-class RetriesTest extends RoutedTestBase {
+@ExtendWith(VertxExtension.class)
+class RetriesTest {
+
+  @RegisterExtension
+  final Routed gw = new Routed();
 
   private static final String BOOM = "{\"error\":{\"message\":\"boom\"}}";
 
@@ -26,7 +33,7 @@ class RetriesTest extends RoutedTestBase {
   void a_failed_attempt_is_retried_at_once_on_another_deployment_and_the_client_never_sees_the_failure(Vertx vertx,
       VertxTestContext ctx) {
     MockProvider mock = new MockProvider(vertx).on("bad", Behaviour.error(500, BOOM, Map.of()));
-    start(vertx, mock, """
+    gw.start(mock, """
         model_list:
           - {model_name: chat, litellm_params: {model: openai/bad, api_base: "$BASE", api_key: k}, model_info: {id: bad}}
           - {model_name: chat, litellm_params: {model: openai/good, api_base: "$BASE", api_key: k}, model_info: {id: good}}
@@ -52,7 +59,7 @@ class RetriesTest extends RoutedTestBase {
   @Test
   void num_retries_bounds_the_attempts_then_the_error_says_no_fallback_is_configured(Vertx vertx, VertxTestContext ctx) {
     MockProvider mock = new MockProvider(vertx).on("bad", Behaviour.error(500, BOOM, Map.of()));
-    start(vertx, mock, """
+    gw.start(mock, """
         model_list:
           - {model_name: chat, litellm_params: {model: openai/bad, api_base: "$BASE", api_key: k}}
         router_settings: {num_retries: 3, circuit_breaker: {failure_threshold: 1000}}
@@ -74,7 +81,7 @@ class RetriesTest extends RoutedTestBase {
     MockProvider mock = new MockProvider(vertx)
         .on("limited", Behaviour.error(429, "{\"error\":{\"message\":\"slow down\"}}", Map.of("retry-after-ms", "1")))
         .on("bad", Behaviour.error(500, BOOM, Map.of()));
-    start(vertx, mock, """
+    gw.start(mock, """
         model_list:
           - {model_name: limited, litellm_params: {model: openai/limited, api_base: "$BASE", api_key: k}}
           - {model_name: bad, litellm_params: {model: openai/bad, api_base: "$BASE", api_key: k}}
@@ -106,7 +113,7 @@ class RetriesTest extends RoutedTestBase {
       VertxTestContext ctx) {
     MockProvider mock = new MockProvider(vertx).on("bad", Behaviour.error(503, BOOM, Map.of()))
         .on("capped", Behaviour.error(503, BOOM, Map.of()));
-    start(vertx, mock, """
+    gw.start(mock, """
         model_list:
           - {model_name: bad, litellm_params: {model: openai/bad, api_base: "$BASE", api_key: k}}
           - {model_name: capped, litellm_params: {model: openai/capped, api_base: "$BASE", api_key: k, max_retries: 1}}
@@ -130,7 +137,7 @@ class RetriesTest extends RoutedTestBase {
   void errors_of_the_request_itself_are_never_retried(Vertx vertx, VertxTestContext ctx) {
     MockProvider mock = new MockProvider(vertx).on("picky", Behaviour.error(400,
         "{\"error\":{\"message\":\"bad param\",\"type\":\"invalid_request_error\"}}", Map.of()));
-    start(vertx, mock, """
+    gw.start(mock, """
         model_list:
           - {model_name: picky, litellm_params: {model: openai/picky, api_base: "$BASE", api_key: k}}
         router_settings: {num_retries: 3}
@@ -152,7 +159,7 @@ class RetriesTest extends RoutedTestBase {
         .on("brief", Behaviour.error(429, "{\"error\":{\"message\":\"wait\"}}", Map.of("retry-after-ms", "400")))
         .on("long", Behaviour.error(429, "{\"error\":{\"message\":\"wait\"}}", Map.of("retry-after", "30")));
     long[] started = new long[1];
-    start(vertx, mock, """
+    gw.start(mock, """
         model_list:
           - {model_name: brief, litellm_params: {model: openai/brief, api_base: "$BASE", api_key: k}}
           - {model_name: long, litellm_params: {model: openai/long, api_base: "$BASE", api_key: k}}
@@ -184,7 +191,7 @@ class RetriesTest extends RoutedTestBase {
       VertxTestContext ctx) {
     MockProvider mock = new MockProvider(vertx).on("bad", Behaviour.error(503, BOOM, Map.of()))
         .on("good", Behaviour.ok().withChunks(3, 0));
-    start(vertx, mock, """
+    gw.start(mock, """
         model_list:
           - {model_name: chat, litellm_params: {model: openai/bad, api_base: "$BASE", api_key: k}, model_info: {id: bad}}
           - {model_name: chat, litellm_params: {model: openai/good, api_base: "$BASE", api_key: k}, model_info: {id: good}}
@@ -209,7 +216,7 @@ class RetriesTest extends RoutedTestBase {
 
   private Future<Buffer> stream(Vertx vertx, JsonObject body) {
     return vertx.createHttpClient().request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
-            .setPort(gw.sut.gateway().port()).setURI("/v1/chat/completions")
+            .setPort(gw.port()).setURI("/v1/chat/completions")
             .putHeader("Authorization", "Bearer " + Routed.MASTER).putHeader("content-type", "application/json"))
         .compose(request -> request.send(body.toBuffer()))
         .compose(response -> {

@@ -7,19 +7,26 @@ import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Each timeout, and which one fired. The mock holds its answers until the test ends (never
  * released), so only the gateway's own timers can end these requests.
  */
-class TimeoutsTest extends RoutedTestBase {
+@ExtendWith(VertxExtension.class)
+class TimeoutsTest {
+
+  @RegisterExtension
+  final Routed gw = new Routed();
 
   private Future<Routed> start(Vertx vertx, String yaml) {
     MockProvider mock = new MockProvider(vertx).on("trickle", Behaviour.ok().withChunks(3, 60_000));
     mock.hold("silent");
-    return start(vertx, mock, yaml);
+    return gw.start(mock, yaml);
   }
 
   private static String error(io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> r) {

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
-import dev.switchboard.testing.GatewayUnderTest;
+import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,16 +16,15 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Budgets hold for the traffic that used to outrun them: 200 requests at once without max_tokens
@@ -44,8 +44,8 @@ class BudgetBoundsTest {
 
   private Vertx vertx;
   private MockProvider mock;
-  private GatewayUnderTest sut;
-  private WebClient client;
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.manual().clientPool(new PoolOptions().setHttp1MaxSize(200));
 
   @BeforeEach
   void mock(Vertx vertx) {
@@ -57,13 +57,8 @@ class BudgetBoundsTest {
         .on("agent", MockProvider.Behaviour.ok().withDelay(300)).reporting("agent", 14_250, 500);
   }
 
-  @AfterEach
-  void stop(VertxTestContext ctx) {
-    (sut == null ? Future.<Void>succeededFuture() : sut.close()).onComplete(ctx.succeedingThenComplete());
-  }
-
   private Future<Gateway> gateway(String general) {
-    return GatewayUnderTest.start(vertx, mock, started -> """
+    return gw.start(mock, started -> """
         model_list:
           - model_name: long
             litellm_params: {model: openai/long, api_base: "%1$s", api_key: sk-up}
@@ -75,25 +70,19 @@ class BudgetBoundsTest {
             litellm_params: {model: openai/agent, api_base: "%1$s", api_key: sk-up}
             model_info: {input_cost_per_token: 0.000003, output_cost_per_token: 0.000015, max_output_tokens: 64000}
         general_settings: {master_key: %2$s, database_url: "%3$s"%4$s}
-        """.formatted(started.apiBase(), MASTER, TestDatabase.newDatabaseUrl(), general), 2,
-        new PoolOptions().setHttp1MaxSize(200)).map(started -> {
-          sut = started;
-          client = started.client();
-          return started.gateway();
-        });
+        """.formatted(started.apiBase(), MASTER, TestDatabase.newDatabaseUrl(), general));
   }
 
   private Future<String> key(Gateway gateway, double maxBudget) {
-    return client.post(gateway.port(), "127.0.0.1", "/key/generate").putHeader("Authorization", "Bearer " + MASTER)
+    return gw.client().post(gateway.port(), "127.0.0.1", "/key/generate").putHeader("Authorization", "Bearer " + MASTER)
         .sendJsonObject(new JsonObject().put("max_budget", maxBudget))
         .map(response -> response.bodyAsJsonObject().getString("key"));
   }
 
   /** A chat request without max_tokens. */
   private Future<HttpResponse<Buffer>> chat(Gateway gateway, String key, String model) {
-    return client.post(gateway.port(), "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
-        .sendJsonObject(new JsonObject().put("model", model)
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "x".repeat(40)))));
+    return gw.client().post(gateway.port(), "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
+        .sendJsonObject(Requests.chat(model).user("x".repeat(40)).build());
   }
 
   /** What a coding agent sends: a long system prompt, 20 tools with schemas, a short turn. */
@@ -104,10 +93,9 @@ class BudgetBoundsTest {
           .put("input_schema", new JsonObject().put("type", "object").put("properties", new JsonObject()
               .put("path", new JsonObject().put("type", "string").put("description", "the file to work on")))));
     }
-    return client.post(gateway.port(), "127.0.0.1", "/v1/messages").putHeader("x-api-key", key)
-        .sendJsonObject(new JsonObject().put("model", "agent").put("max_tokens", 1024).put("system", SYSTEM)
-            .put("tools", tools)
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "fix the build"))));
+    return gw.client().post(gateway.port(), "127.0.0.1", "/v1/messages").putHeader("x-api-key", key)
+        .sendJsonObject(Requests.messages("agent").maxTokens(1024).put("system", SYSTEM).put("tools", tools)
+            .user("fix the build").build());
   }
 
   /** Sends {@code count} requests at once, then the key's spend once every request's row is written. */
@@ -124,7 +112,7 @@ class BudgetBoundsTest {
           }
           return Awaits.until(gateway.vertx(), () -> gateway.accounting().writer().writtenRows() >= count, 20_000);
         })
-        .compose(v -> client.get(gateway.port(), "127.0.0.1", "/key/info").addQueryParam("key", key)
+        .compose(v -> gw.client().get(gateway.port(), "127.0.0.1", "/key/info").addQueryParam("key", key)
             .putHeader("Authorization", "Bearer " + MASTER).send())
         .map(info -> info.bodyAsJsonObject().getJsonObject("info").getDouble("spend"));
   }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestDatabase;
-import dev.switchboard.testing.TestGateway;
+import dev.switchboard.testing.Gateways;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -40,7 +40,7 @@ class BudgetPricingTest {
   void start(Vertx vertx, VertxTestContext ctx) {
     client = WebClient.create(vertx);
     mock = new MockProvider(vertx);
-    mock.start().compose(started -> TestGateway.start("""
+    mock.start().compose(started -> Gateways.start("""
         model_list:
           - model_name: mixed
             litellm_params: {model: openai/cheap, api_base: "%1$s", api_key: sk-up}
@@ -61,7 +61,7 @@ class BudgetPricingTest {
 
   @AfterEach
   void stop(VertxTestContext ctx) {
-    TestGateway.closeAll(gateway == null ? List.of() : List.of(gateway)).eventually(mock::stop)
+    Gateways.closeAll(gateway == null ? List.of() : List.of(gateway)).eventually(mock::stop)
         .onComplete(ctx.succeedingThenComplete());
   }
 

@@ -5,18 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
@@ -53,11 +53,11 @@ class BudgetsTest {
   @AfterEach
   void stop(VertxTestContext ctx) {
     client.close();
-    TestGateway.closeAll(gateways).eventually(mock::stop).onComplete(ctx.succeedingThenComplete());
+    Gateways.closeAll(gateways).eventually(mock::stop).onComplete(ctx.succeedingThenComplete());
   }
 
   private Future<Gateway> gateway(String databaseUrl, String general, String litellm) {
-    return TestGateway.start("""
+    return Gateways.start("""
         model_list:
           - model_name: chat
             litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}
@@ -77,8 +77,7 @@ class BudgetsTest {
 
   private Future<HttpResponse<Buffer>> chat(Gateway gateway, String key) {
     return client.post(gateway.port(), "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
-        .sendJsonObject(new JsonObject().put("model", "chat").put("max_tokens", 5)
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "x".repeat(40)))));
+        .sendJsonObject(Requests.chat("chat").maxTokens(5).user("x".repeat(40)).build());
   }
 
   /** Sends {@code count} requests at once, spread over the gateways; their responses. */

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.KillablePostgres;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.SteadyTraffic;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,7 +70,7 @@ class PostgresRestartsTest {
   }
 
   private Future<Gateway> gateway() {
-    return TestGateway.start(postgres.gatewayConfig(mock.apiBase(), MASTER, dir.resolve("spool"))).onSuccess(g -> gateway = g);
+    return Gateways.start(postgres.gatewayConfig(mock.apiBase(), MASTER, dir.resolve("spool"))).onSuccess(g -> gateway = g);
   }
 
   private SpendWriter writer() {

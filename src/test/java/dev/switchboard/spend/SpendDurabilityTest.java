@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayJvm;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.SteadyTraffic;
 import dev.switchboard.testing.TestDatabase;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
@@ -75,7 +75,7 @@ class SpendDurabilityTest {
 
   /** Traffic until {@code answers} more have arrived whole, then SIGKILL; the ids answered whole. */
   private Future<Set<String>> killedUnderTraffic(Vertx vertx, WebClient client, MockProvider mock, String url, int n) {
-    int port = TestGateway.freePort();
+    int port = Gateways.freePort();
     return gatewayProcess(vertx, mock, url, port, "gateway-" + n).compose(process -> {
       SteadyTraffic traffic = new SteadyTraffic(client, port, MASTER).withStreams().start(8);
       return Awaits.until(vertx, () -> traffic.completeIds().size() >= 300, 60_000)
@@ -126,7 +126,7 @@ class SpendDurabilityTest {
         .compose(ids -> {
           answered.addAll(ids);
           // A gateway started on the same spool replays what the killed ones left before it serves.
-          return TestGateway.start("""
+          return Gateways.start("""
               model_list: []
               general_settings: {master_key: %s, database_url: "%s", spend_spool_dir: "%s"}
               """.formatted(MASTER, url, dir.resolve("spool")));
@@ -152,7 +152,7 @@ class SpendDurabilityTest {
     MockProvider mock = new MockProvider(vertx);
     WebClient client = WebClient.create(vertx);
     String url = TestDatabase.newDatabaseUrl();
-    int port = TestGateway.freePort();
+    int port = Gateways.freePort();
     Process[] process = new Process[1];
     SteadyTraffic[] traffic = new SteadyTraffic[1];
     mock.start()

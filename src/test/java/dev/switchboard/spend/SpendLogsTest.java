@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.Awaits;
-import dev.switchboard.testing.GatewayTestBase;
+import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,19 +17,26 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every request leaves a row in spend_logs, and the spend endpoints report them as LiteLLM does. */
-class SpendLogsTest extends GatewayTestBase {
+@ExtendWith(VertxExtension.class)
+class SpendLogsTest {
+
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.manual();
 
   private static final String MASTER = "sk-master-spendlogs";
 
   private void start(Vertx vertx, VertxTestContext ctx, String extraGeneral) {
     String url = TestDatabase.newDatabaseUrl();
-    startGateway(vertx, ctx, new MockProvider(vertx).on("broken",
+    gw.start(new MockProvider(vertx).on("broken",
         MockProvider.Behaviour.error(500, "{\"error\":{\"message\":\"boom\"}}", java.util.Map.of())), m -> """
         model_list:
           - model_name: chat
@@ -37,11 +45,11 @@ class SpendLogsTest extends GatewayTestBase {
             litellm_params: {model: openai/broken, api_base: "%1$s", api_key: sk-up}
             model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
         general_settings: {master_key: %2$s, database_url: "%3$s", proxy_batch_write_at: 0.05%4$s}
-        """.formatted(m.apiBase(), MASTER, url, extraGeneral));
+        """.formatted(m.apiBase(), MASTER, url, extraGeneral)).onComplete(ctx.succeedingThenComplete());
   }
 
   private Future<JsonObject> admin(String path, JsonObject body) {
-    return client.post(port, "127.0.0.1", path).putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body)
+    return gw.post(path).putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body)
         .map(response -> {
           assertEquals(200, response.statusCode(), path + ": " + response.bodyAsString());
           return response.bodyAsJsonObject();
@@ -49,19 +57,18 @@ class SpendLogsTest extends GatewayTestBase {
   }
 
   private HttpRequest<Buffer> get(String path) {
-    return client.get(port, "127.0.0.1", path).putHeader("Authorization", "Bearer " + MASTER);
+    return gw.get(path).putHeader("Authorization", "Bearer " + MASTER);
   }
 
   private Future<HttpResponse<Buffer>> chat(String key, String model) {
-    return client.post(port, "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
-        .sendJsonObject(new JsonObject().put("model", model).put("user", "end-user-7")
-            .put("metadata", new JsonObject().put("tags", new JsonArray().add("prod").add("search")))
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"))));
+    return gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
+        .sendJsonObject(Requests.chat(model).put("user", "end-user-7")
+            .put("metadata", new JsonObject().put("tags", new JsonArray().add("prod").add("search"))).build());
   }
 
   /** Rows are recorded after the answer is sent, so wait for the count, not for an empty queue. */
   private Future<Void> written(Vertx vertx, int rows) {
-    return Awaits.until(vertx, () -> gateway.accounting().writer().writtenRows() >= rows, 10_000);
+    return Awaits.until(vertx, () -> gw.gateway().accounting().writer().writtenRows() >= rows, 10_000);
   }
 
   @Test
@@ -173,9 +180,8 @@ class SpendLogsTest extends GatewayTestBase {
     VertxTestContext started = new VertxTestContext();
     start(vertx, started, "");
     assertTrue(started.awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS));
-    client.post(port, "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
-        .sendJsonObject(new JsonObject().put("model", "chat").put("stream", true)
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"))))
+    gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
+        .sendJsonObject(Requests.chat("chat").stream().build())
         .compose(streamed -> {
           ctx.verify(() -> {
             assertTrue(streamed.bodyAsString().contains("[DONE]"));

@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.Awaits;
-import dev.switchboard.testing.GatewayTestBase;
+import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.Requests;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,19 +14,26 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A NUL character (or an unpaired surrogate) sent by a client can neither stop spend writing nor
  * the budgets that count on it: the rows are stored with U+FFFD in its place, and the rows behind
  * them all arrive. Admin fields carrying one are refused with a 400 naming the field.
  */
-class SpendNulTest extends GatewayTestBase {
+@ExtendWith(VertxExtension.class)
+class SpendNulTest {
+
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.manual();
 
   private static final String MASTER = "sk-master-nul";
   private static final String NUL = "\u0000";
@@ -34,30 +42,29 @@ class SpendNulTest extends GatewayTestBase {
   void start(Vertx vertx) throws InterruptedException {
     VertxTestContext started = new VertxTestContext();
     String url = TestDatabase.newDatabaseUrl();
-    startGateway(vertx, started, new MockProvider(vertx), m -> """
+    gw.start(new MockProvider(vertx), m -> """
         model_list:
           - model_name: chat
             litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}
             model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
         general_settings: {master_key: %s, database_url: "%s", proxy_batch_write_at: 0.05}
-        """.formatted(m.apiBase(), MASTER, url));
+        """.formatted(m.apiBase(), MASTER, url)).onComplete(started.succeedingThenComplete());
     assertTrue(started.awaitCompletion(60, TimeUnit.SECONDS), "gateway started");
   }
 
   private Future<HttpResponse<Buffer>> admin(String path, JsonObject body) {
-    return client.post(port, "127.0.0.1", path).putHeader("Authorization", "Bearer " + MASTER)
+    return gw.post(path).putHeader("Authorization", "Bearer " + MASTER)
         .sendBuffer(body.toBuffer());
   }
 
   private Future<HttpResponse<Buffer>> chat(String key, JsonObject body) {
-    return client.post(port, "127.0.0.1", "/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
+    return gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
         .sendBuffer(body.toBuffer());
   }
 
   /** With max_tokens, so the budget's reservation for it is small (the mock answers 5 tokens). */
   private static JsonObject hi() {
-    return new JsonObject().put("model", "chat").put("max_tokens", 5)
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
+    return Requests.chat("chat").maxTokens(5).user("hi").build();
   }
 
   private static void refusedNaming(HttpResponse<Buffer> response, String field) {
@@ -89,7 +96,7 @@ class SpendNulTest extends GatewayTestBase {
         })
         .compose(r -> {
           ctx.verify(() -> refusedNaming(r, "member"));
-          return client.get(port, "127.0.0.1", "/spend/logs").addQueryParam("user_id", NUL)
+          return gw.get("/spend/logs").addQueryParam("user_id", NUL)
               .putHeader("Authorization", "Bearer " + MASTER).send();
         })
         .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
@@ -114,10 +121,10 @@ class SpendNulTest extends GatewayTestBase {
         .compose(r -> record(statuses, r, chat(key[0], hi().put("user", "\uD800"))))
         .compose(r -> record(statuses, r, normalUntilRefused(vertx, key[0], statuses, 10)))
         .compose(last -> record(statuses, last, Future.succeededFuture()))
-        .compose(v -> Awaits.until(vertx, () -> gateway.accounting().writer().writtenRows() >= statuses.size(), 20_000)
+        .compose(v -> Awaits.until(vertx, () -> gw.gateway().accounting().writer().writtenRows() >= statuses.size(), 20_000)
             .recover(timeout -> Future.failedFuture(new AssertionError("rows written: "
-                + gateway.accounting().writer().writtenRows() + " of " + statuses.size() + " answered"))))
-        .compose(v -> client.get(port, "127.0.0.1", "/spend/logs").addQueryParam("api_key", key[0])
+                + gw.gateway().accounting().writer().writtenRows() + " of " + statuses.size() + " answered"))))
+        .compose(v -> gw.get("/spend/logs").addQueryParam("api_key", key[0])
             .addQueryParam("limit", "1000").putHeader("Authorization", "Bearer " + MASTER).send())
         .onComplete(ctx.succeeding(logs -> ctx.verify(() -> {
           JsonArray rows = logs.bodyAsJsonArray();
@@ -130,7 +137,7 @@ class SpendNulTest extends GatewayTestBase {
           assertTrue(normalServed <= 3, "the budget still counts: " + statuses);
           assertTrue(rows.stream().map(JsonObject.class::cast).anyMatch(r -> "\uFFFD".equals(r.getString("end_user"))),
               "NUL stored as U+FFFD: " + rows);
-          assertEquals(0, gateway.accounting().writer().quarantinedRows());
+          assertEquals(0, gw.gateway().accounting().writer().quarantinedRows());
           ctx.completeNow();
         })));
   }
@@ -150,7 +157,7 @@ class SpendNulTest extends GatewayTestBase {
    * it are in Postgres, where this key's spend is read from; the last answer is left to record.
    */
   private Future<HttpResponse<Buffer>> normalUntilRefused(Vertx vertx, String key, List<Integer> statuses, int max) {
-    return Awaits.until(vertx, () -> gateway.accounting().writer().writtenRows() >= statuses.size(), 20_000)
+    return Awaits.until(vertx, () -> gw.gateway().accounting().writer().writtenRows() >= statuses.size(), 20_000)
         .compose(written -> chat(key, hi()))
         .compose(r -> {
           if (r.statusCode() == 200 && max > 1) {

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
-import dev.switchboard.testing.TestGateway;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -80,7 +81,7 @@ class SpendSpoolTest {
   }
 
   private Future<Gateway> gateway() {
-    return TestGateway.start("""
+    return Gateways.start("""
         model_list:
           - model_name: chat
             litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}
@@ -98,8 +99,7 @@ class SpendSpoolTest {
     for (int i = 0; i < count; i++) {
       sent.add(client.post(gateway.port(), "127.0.0.1", "/v1/chat/completions")
           .putHeader("Authorization", "Bearer " + MASTER)
-          .sendJsonObject(new JsonObject().put("model", "chat")
-              .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))))
+          .sendJsonObject(Requests.chat("chat").user("hi").build())
           .map(response -> {
             assertEquals(200, response.statusCode(), "spend trouble never fails a request: " + response.bodyAsString());
             return response;

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.KillablePostgres;
 import dev.switchboard.testing.MockProvider;
-import dev.switchboard.testing.TestGateway;
+import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -29,6 +29,7 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +77,7 @@ class DatabaseOutageTest {
     mock = new MockProvider(vertx);
     vertx.executeBlocking(() -> postgres = KillablePostgres.start(dir))
         .compose(pg -> mock.start())
-        .compose(v -> TestGateway.start(postgres.gatewayConfig(mock.apiBase(), MASTER, dir.resolve("spool"))))
+        .compose(v -> Gateways.start(postgres.gatewayConfig(mock.apiBase(), MASTER, dir.resolve("spool"))))
         .onComplete(ctx.succeeding(g -> {
           gateway = g;
           ctx.completeNow();
@@ -101,8 +102,7 @@ class DatabaseOutageTest {
   }
 
   private Future<HttpResponse<Buffer>> chat(String key) {
-    return post("/v1/chat/completions", key, new JsonObject().put("model", "chat").put("max_tokens", 5)
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))));
+    return post("/v1/chat/completions", key, Requests.chat("chat").maxTokens(5).user("hi").build());
   }
 
   private Future<HttpResponse<Buffer>> readiness() {

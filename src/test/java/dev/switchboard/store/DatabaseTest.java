@@ -36,7 +36,7 @@ class DatabaseTest {
 
   @Test
   void an_unreachable_database_is_a_one_line_startup_error_without_the_password(Vertx vertx, VertxTestContext ctx) {
-    int closedPort = dev.switchboard.testing.TestGateway.freePort();
+    int closedPort = dev.switchboard.testing.Gateways.freePort();
     Database.open(vertx, "postgresql://app:hunter2@127.0.0.1:" + closedPort + "/db", Path.of("unused"))
         .onComplete(ctx.failing(failure -> ctx.verify(() -> {
           assertTrue(failure instanceof StartupException, failure.toString());

@@ -7,7 +7,7 @@ import redis.embedded.RedisServer;
 /** A real Redis (embedded binary) on a free loopback port, that a test can stop and start again on the same port. */
 public final class TestRedis implements AutoCloseable {
 
-  private final int port = TestGateway.freePort();
+  private final int port = Gateways.freePort();
   private RedisServer server;
 
   public static TestRedis start() {

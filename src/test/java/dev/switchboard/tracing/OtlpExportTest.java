@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
-import dev.switchboard.testing.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -58,7 +58,7 @@ class OtlpExportTest {
           receiver = server;
           return mock.start();
         })
-        .compose(m -> TestGateway.start(RequestTracingTest.config(m.apiBase()), withEndpoint
+        .compose(m -> Gateways.start(RequestTracingTest.config(m.apiBase()), withEndpoint
             ? Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + receiver.actualPort(),
                 "OTEL_EXPORTER_OTLP_HEADERS", "x-collector-token=t%3D1", "OTEL_SERVICE_NAME", "sb-otlp-test")
             : Map.of(), 2))

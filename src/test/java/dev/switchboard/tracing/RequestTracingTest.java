@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.MockProvider.Behaviour;
-import dev.switchboard.testing.TestGateway;
+import dev.switchboard.testing.Requests;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -19,8 +20,6 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
@@ -82,14 +81,13 @@ class RequestTracingTest {
     return client.post(port, "127.0.0.1", "/v1/chat/completions")
         .putHeader("Authorization", "Bearer " + MASTER)
         .putHeader("x-litellm-call-id", requestId)
-        .sendJsonObject(new JsonObject().put("model", model).put("num_retries", retries)
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hello"))));
+        .sendJsonObject(Requests.chat(model).put("num_retries", retries).user("Hello").build());
   }
 
   private Future<Void> start(Vertx vertx) {
     mock = mock(vertx);
     return mock.start()
-        .compose(m -> TestGateway.start(config(m.apiBase()),
+        .compose(m -> Gateways.start(config(m.apiBase()),
             new Tracing(SimpleSpanProcessor.create(exporter), "switchboard-test")))
         .map(g -> {
           gateway = g;
@@ -192,8 +190,7 @@ class RequestTracingTest {
             .putHeader("Authorization", "Bearer sk-wrong-key-00000000")
             .putHeader("x-litellm-call-id", "req-trace-3")
             .putHeader("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
-            .sendJsonObject(new JsonObject().put("model", "chat")
-                .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")))))
+            .sendJsonObject(Requests.hi("chat")))
         .compose(answer -> {
           ctx.verify(() -> assertEquals(401, answer.statusCode()));
           return Awaits.until(vertx, () -> exporter.getFinishedSpanItems().stream()
@@ -216,7 +213,7 @@ class RequestTracingTest {
   void without_an_endpoint_the_gateway_has_no_tracer(Vertx vertx, VertxTestContext ctx) {
     mock = mock(vertx);
     mock.start()
-        .compose(m -> TestGateway.start(config(m.apiBase())))
+        .compose(m -> Gateways.start(config(m.apiBase())))
         .onComplete(ctx.succeeding(g -> ctx.verify(() -> {
           gateway = g;
           assertFalse(g.tracing().enabled());

@@ -1,27 +1,31 @@
 package dev.switchboard.testing;
 
-import dev.switchboard.tracing.Tracing;
 import dev.switchboard.Gateway;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.GeneralSettings;
 import dev.switchboard.config.SpendSettings;
+import dev.switchboard.tracing.Tracing;
 import io.vertx.core.Future;
-import java.util.List;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
-/** Starts a real gateway on a free loopback port (chosen as it binds, so no other process can take it first). */
-public final class TestGateway {
+/**
+ * Starts real gateways from YAML on free loopback ports (chosen as they bind, so no other process can take one
+ * first): stateless unless the config asks for a database, each spooling spend into its own temporary directory.
+ * {@link GatewayExtension} is the usual way in; these are for tests with several gateways or their own lifecycle.
+ */
+public final class Gateways {
 
-  private TestGateway() {
+  private Gateways() {
   }
 
   public static Future<Gateway> start(String yaml) {
