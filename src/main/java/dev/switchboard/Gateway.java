@@ -137,6 +137,7 @@ public final class Gateway {
     bus.registerLocalCodecs(AuthCheck.class, Principal.class, PickRequest.class, Deployment.class, RelayCall.class,
         RelayResult.class, SpendEvent.class, GatewayError.class, Acquire.class, Permit.class,
         Release.class, BudgetCheck.class, Reservation.class);
+    metrics.watch(bus);
 
     RateLimiter limiter = RateLimiter.create(vertx, config, registry);
     limiter.observeRedis(metrics::redisCall);

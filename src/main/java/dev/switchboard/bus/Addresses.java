@@ -21,6 +21,10 @@ public final class Addresses {
   public static final String BUDGET_RESERVE = "sb.budget.reserve";
   public static final String SPEND_RECORD = "sb.spend.record";
 
+  /** The stages a request hops to, each with {@link Bus#hop}. */
+  public static final java.util.List<String> STAGES = java.util.List.of(AUTH_CHECK, RATELIMIT_ACQUIRE, BUDGET_RESERVE,
+      ROUTER_PICK, RELAY_CALL, SPEND_RECORD);
+
   private Addresses() {
   }
 }

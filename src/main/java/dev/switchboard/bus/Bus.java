@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -22,8 +23,15 @@ import java.util.logging.Logger;
 /**
  * The gateway's view of the event bus: local-only delivery, and hops that stay on the caller's
  * event loop. Each stage instance registers its address twice, once shared and once for its own
- * event loop; a request goes to the consumer on the sender's loop when there is one (about 1 µs)
+ * event loop; a message goes to the consumer on the sender's loop when there is one (about 1 µs)
  * instead of round-robin to another loop (tens of µs of thread wake-up). One Bus per Vert.x.
+ *
+ * <p>Every stage is reached the same way, by {@link #hop}: a message to the stage's consumer on
+ * the caller's loop carrying the promise the stage's answer completes. It is a real message, so a
+ * hop waits its turn behind news already queued on that loop (a key revoked is applied before the
+ * next request checks that key), and unlike a request/reply it holds no reply address and no
+ * timer for as long as a stream lasts: a stage bounds its own time. Hops are counted per address
+ * in one place ({@link #hops}).
  */
 public final class Bus {
 
@@ -37,18 +45,20 @@ public final class Bus {
   private final EventBus eventBus;
   /** One-way messages sent and not yet handled, per address: what a stopping gateway waits for. */
   private final Map<String, AtomicLong> unhandled = new ConcurrentHashMap<>();
-  private final Map<String, Map<Thread, String>> loopAddresses = new ConcurrentHashMap<>();
+  /** Each address's consumer on each event loop (its loop's own address). */
+  private final Map<String, Map<Thread, MessageConsumer<?>>> loopConsumers = new ConcurrentHashMap<>();
   private final AtomicInteger loopAddressIds = new AtomicInteger();
-  /** Request/reply handlers by address and event loop, for {@link #requestUnbounded}'s direct calls. */
-  private final Map<String, Map<Thread, LoopHandler>> loopHandlers = new ConcurrentHashMap<>();
+  /** Hops made, per stage address. */
+  private final Map<String, LongAdder> hops = new ConcurrentHashMap<>();
 
-  /** A stage's handler on one loop, callable while its consumer is registered (its verticle not stopped). */
-  private record LoopHandler(MessageConsumer<?> consumer, Function<Object, Future<Object>> handler) {
+  /** A {@link #hop}'s message: the stage's input, and the promise its answer completes. */
+  private record Hop(Object body, Promise<Object> answer) {
   }
 
   public Bus(Vertx vertx) {
     this.vertx = vertx;
     this.eventBus = vertx.eventBus();
+    register(Hop.class);
   }
 
   /** Registers a by-reference codec per message type; call once per Vert.x instance. */
@@ -63,19 +73,20 @@ public final class Bus {
   }
 
   /**
-   * Serves request/reply on {@code address} from the calling verticle's event loop. A failed
-   * future replies with a {@link GatewayError}, which the requester receives as its failure.
+   * Serves {@link #hop}s to {@code address} from the calling verticle's event loop. A failed future
+   * is answered as a {@link GatewayError}, the hop's failure.
    */
   @SuppressWarnings("unchecked")
   public <T, R> Future<Void> serve(String address, Function<T, Future<R>> handler) {
-    Thread loop = Thread.currentThread();
-    return listen(address, (Message<T> message) -> answer(address, handler, message.body()).onComplete(
-        value -> message.reply(value, LOCAL),
-        failure -> message.reply(failure, LOCAL)))
-        .onSuccess(own -> loopHandlers.computeIfAbsent(address, a -> new ConcurrentHashMap<>()).compute(loop,
-            (thread, old) -> old != null && old.consumer().isRegistered() ? old
-                : new LoopHandler(own, body -> (Future<Object>) handler.apply((T) body))))
-        .mapEmpty();
+    return this.<Object>listen(address, message -> {
+      if (message.body() instanceof Hop hop) {
+        answer(address, handler, (T) hop.body()).onComplete(done -> hop.answer().handle(done.map(Object.class::cast)));
+      } else { // from a thread with no instance of this stage: an ordinary request
+        answer(address, handler, (T) message.body()).onComplete(
+            value -> message.reply(value, LOCAL),
+            failure -> message.reply(failure, LOCAL));
+      }
+    }).mapEmpty();
   }
 
   /** The handler's answer; anything it throws or fails with becomes a {@link GatewayError}. */
@@ -87,6 +98,55 @@ public final class Bus {
       result = Future.failedFuture(e);
     }
     return result.recover(failure -> Future.failedFuture(asGatewayError(address, failure)));
+  }
+
+  /**
+   * One hop of a request to the stage served at {@code address}: to its instance on this event
+   * loop, as a message carrying the promise its answer completes, delivered back on this loop.
+   * From a thread with no live instance (a worker, a test), an ordinary request to any instance.
+   */
+  public <R> Future<R> hop(String address, Object message) {
+    hops.computeIfAbsent(address, a -> new LongAdder()).increment();
+    MessageConsumer<?> own = ownConsumer(address);
+    if (own == null || !own.isRegistered()) {
+      return eventBus.<Object>request(address, message, LOCAL_UNBOUNDED).compose(Bus::answerOf);
+    }
+    Promise<Object> answer = Promise.promise();
+    eventBus.send(own.address(), new Hop(message, answer), LOCAL);
+    @SuppressWarnings("unchecked")
+    Future<R> answered = (Future<R>) answer.future();
+    return onCallersLoop(answered);
+  }
+
+  /** Hops made so far to {@code address}. */
+  public long hops(String address) {
+    LongAdder made = hops.get(address);
+    return made == null ? 0 : made.sum();
+  }
+
+  /** A stage refuses by answering with its {@link GatewayError} (see {@link #serve}): the hop's failure. */
+  @SuppressWarnings("unchecked")
+  private static <R> Future<R> answerOf(Message<Object> reply) {
+    return reply.body() instanceof GatewayError refused ? Future.failedFuture(refused)
+        : Future.succeededFuture((R) reply.body());
+  }
+
+  /**
+   * A stage may complete its answer from another loop (a queued pick is handed the slot another
+   * loop's request gave back); the answer is delivered on the caller's own loop.
+   */
+  private <R> Future<R> onCallersLoop(Future<R> answered) {
+    Context caller = vertx.getOrCreateContext();
+    Thread callerThread = Thread.currentThread();
+    Promise<R> delivered = Promise.promise();
+    answered.onComplete(done -> {
+      if (Thread.currentThread() == callerThread) {
+        delivered.handle(done);
+      } else {
+        caller.runOnContext(v -> delivered.handle(done));
+      }
+    });
+    return delivered.future();
   }
 
   /** Consumes one-way messages on {@code address} from the calling verticle's event loop. */
@@ -132,56 +192,10 @@ public final class Bus {
     String loopAddress = address + "#" + loopAddressIds.incrementAndGet();
     Future<Void> shared = eventBus.<T>localConsumer(address, handler).completion();
     MessageConsumer<T> own = eventBus.<T>localConsumer(loopAddress, handler);
-    loopAddresses.computeIfAbsent(address, a -> new ConcurrentHashMap<>())
-        .putIfAbsent(Thread.currentThread(), loopAddress);
+    // A verticle redeployed on the same loop replaces its stopped predecessor.
+    loopConsumers.computeIfAbsent(address, a -> new ConcurrentHashMap<>()).compute(Thread.currentThread(),
+        (thread, old) -> old != null && old.isRegistered() ? old : own);
     return Future.all(shared, own.completion()).map(own);
-  }
-
-  /** Request/reply, answered on the caller's event loop when a consumer lives there. */
-  public <R> Future<R> request(String address, Object message) {
-    return eventBus.<Object>request(target(address), message, LOCAL).compose(Bus::answerOf);
-  }
-
-  /**
-   * Request/reply for a stage that bounds its own time (the relay's upstream timeouts), so the
-   * bus must not give up first: a stream may rightly last longer than the default 30 s.
-   */
-  @SuppressWarnings("unchecked")
-  public <R> Future<R> requestUnbounded(String address, Object message) {
-    // With no timeout to keep, a handler on this very loop is just called: no message, reply
-    // address or timer is made, and none is held for as long as a stream lasts.
-    Map<Thread, LoopHandler> byLoop = loopHandlers.get(address);
-    LoopHandler local = byLoop == null ? null : byLoop.get(Thread.currentThread());
-    if (local != null && local.consumer().isRegistered()) {
-      Future<R> answered = (Future<R>) answer(address, local.handler(), message);
-      return answered.isComplete() ? answered : onCallersLoop(answered);
-    }
-    return eventBus.<Object>request(target(address), message, LOCAL_UNBOUNDED).compose(Bus::answerOf);
-  }
-
-  /** A stage refuses by replying with its {@link GatewayError} (see {@link #serve}): the requester's failure. */
-  @SuppressWarnings("unchecked")
-  private static <R> Future<R> answerOf(Message<Object> reply) {
-    return reply.body() instanceof GatewayError refused ? Future.failedFuture(refused)
-        : Future.succeededFuture((R) reply.body());
-  }
-
-  /**
-   * A stage may complete its answer from another loop (a queued pick is handed the slot another
-   * loop's request gave back); like a reply, the answer is delivered on the caller's own loop.
-   */
-  private <R> Future<R> onCallersLoop(Future<R> answered) {
-    Context caller = vertx.getOrCreateContext();
-    Thread callerThread = Thread.currentThread();
-    Promise<R> delivered = Promise.promise();
-    answered.onComplete(done -> {
-      if (Thread.currentThread() == callerThread) {
-        delivered.handle(done);
-      } else {
-        caller.runOnContext(v -> delivered.handle(done));
-      }
-    });
-    return delivered.future();
   }
 
   /** Fire-and-forget, to the consumer on the caller's event loop when there is one. */
@@ -216,8 +230,13 @@ public final class Bus {
   }
 
   private String target(String address) {
-    Map<Thread, String> byLoop = loopAddresses.get(address);
-    return byLoop == null ? address : byLoop.getOrDefault(Thread.currentThread(), address);
+    MessageConsumer<?> own = ownConsumer(address);
+    return own == null || !own.isRegistered() ? address : own.address();
+  }
+
+  private MessageConsumer<?> ownConsumer(String address) {
+    Map<Thread, MessageConsumer<?>> byLoop = loopConsumers.get(address);
+    return byLoop == null ? null : byLoop.get(Thread.currentThread());
   }
 
   private static GatewayError asGatewayError(String address, Throwable failure) {

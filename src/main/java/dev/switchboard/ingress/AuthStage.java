@@ -25,7 +25,7 @@ final class AuthStage implements Stage<ModelCall> {
 
   @Override
   public Future<Void> before(ModelCall request) {
-    return RequestSpans.ending(bus.<Principal>request(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(request.headers))),
+    return RequestSpans.ending(bus.<Principal>hop(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(request.headers))),
         request.spans.start("auth")).map(principal -> {
           request.principal = principal;
           return null;

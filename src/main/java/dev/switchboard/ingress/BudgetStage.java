@@ -37,7 +37,7 @@ final class BudgetStage implements Stage<ModelCall> {
     if (priced == null) {
       return Future.succeededFuture(); // an empty group: routing answers for it
     }
-    return bus.<Reservation>request(Addresses.BUDGET_RESERVE, new BudgetCheck(request.requestId(), request.principal,
+    return bus.<Reservation>hop(Addresses.BUDGET_RESERVE, new BudgetCheck(request.requestId(), request.principal,
         priced, request.call.body(), request.startMillis())).map(reservation -> {
           request.reservation = reservation;
           return null;

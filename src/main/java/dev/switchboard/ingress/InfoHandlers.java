@@ -86,7 +86,7 @@ final class InfoHandlers {
    * the full list, built once, for keys without limits.
    */
   void models(RoutingContext ctx) {
-    bus.<Principal>request(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
+    bus.<Principal>hop(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
         .onSuccess(principal -> json(ctx, principal.allowedModels().isEmpty() ? fullList() : modelList(principal)))
         .onFailure(failure -> ErrorResponses.write(ctx.response(), GatewayError.of(failure)));
   }

@@ -31,7 +31,7 @@ final class LimitsStage implements Stage<ModelCall> {
 
   @Override
   public Future<Void> before(ModelCall request) {
-    Future<Permit> acquired = bus.request(Addresses.RATELIMIT_ACQUIRE, new Acquire(request.principal,
+    Future<Permit> acquired = bus.hop(Addresses.RATELIMIT_ACQUIRE, new Acquire(request.principal,
         request.model(), request.call.body()));
     if (request.spans.on()) {
       Span span = request.spans.start("ratelimit");

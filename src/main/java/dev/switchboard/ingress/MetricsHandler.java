@@ -43,7 +43,7 @@ final class MetricsHandler implements Handler<RoutingContext> {
 
   /** Runs {@code then} when the caller holds the master key; answers 401/403 otherwise. */
   static void masterOnly(Bus bus, RoutingContext ctx, String what, Runnable then) {
-    bus.<Principal>request(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
+    bus.<Principal>hop(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
         .onSuccess(principal -> {
           if (principal.master() || principal == Principal.OPEN) {
             then.run();

@@ -51,7 +51,7 @@ final class SpendLogStage implements Stage<ModelCall> {
   private Future<Void> record(ModelCall request, Deployment deployment, RelayResult result, int status,
       String errorType, long durationNanos) {
     Usage usage = result == null ? Usage.NONE : result.usage();
-    return bus.<Void>requestUnbounded(Addresses.SPEND_RECORD, new SpendEvent(request.requestId(), request.model(),
+    return bus.<Void>hop(Addresses.SPEND_RECORD, new SpendEvent(request.requestId(), request.model(),
         deployment, request.principal, request.reservation, usage, request.call.stream(), status, errorType,
         request.startMillis(), durationNanos, result == null ? 0 : result.firstByteNanos(),
         request.trace.providerNanos(), request.tags, request.call.body().user()))

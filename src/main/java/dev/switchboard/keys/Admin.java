@@ -32,7 +32,7 @@ public final class Admin {
 
   /** Runs {@code action} for the master key only, and writes its JSON answer or its error. */
   public static Handler<RoutingContext> route(Bus bus, Function<RoutingContext, Future<?>> action) {
-    return ctx -> bus.<Principal>request(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
+    return ctx -> bus.<Principal>hop(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
         .compose(principal -> !principal.master() ? Future.failedFuture(notAdmin(principal)) : storable(ctx))
         .compose(storable -> action.apply(ctx))
         .onComplete(outcome -> {

@@ -12,6 +12,8 @@ import dev.switchboard.spend.SpendWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
+import dev.switchboard.bus.Addresses;
+import dev.switchboard.bus.Bus;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -125,6 +127,14 @@ public final class Metrics implements SpendMetrics {
   }
 
   /** Switchboard's own gauges: rate-limit queue and in-flight requests, spend spool, Redis. */
+  /** Hops to each stage, counted where every hop is made ({@link Bus#hop}). */
+  public void watch(Bus bus) {
+    for (String stage : Addresses.STAGES) {
+      FunctionCounter.builder("switchboard_stage_hops", bus, b -> b.hops(stage)).tag("stage", stage)
+          .description("Event-bus hops to a request stage").register(registry);
+    }
+  }
+
   public void watch(RateLimiter limiter, SpendWriter writer) {
     FairQueues queues = limiter.queues();
     Gauge.builder("switchboard_ratelimit_queue_depth", queues, FairQueues::queueDepth)

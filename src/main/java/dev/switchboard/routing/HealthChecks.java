@@ -69,7 +69,7 @@ public final class HealthChecks {
         deployment.withTimeouts(timeout, Math.min(PROBE_TIMEOUT_MS, deployment.streamTimeoutMs())),
         new CallBody(body(operation, deployment)), false, false, null, MultiMap.caseInsensitiveMultiMap(), System.nanoTime());
     JsonObject endpoint = describe(deployment);
-    return bus.<RelayResult>requestUnbounded(Addresses.RELAY_CALL, call).transform(outcome -> {
+    return bus.<RelayResult>hop(Addresses.RELAY_CALL, call).transform(outcome -> {
       long now = states.now();
       if (outcome.succeeded()) {
         state.checked(now, true, null);

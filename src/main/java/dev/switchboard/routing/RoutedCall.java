@@ -85,7 +85,7 @@ final class RoutedCall {
     AttemptSpans spans = AttemptSpans.start(trace.spans, trace.route, group, retry, !group.equals(spec.model()),
         ++attempts);
     // Unbounded: a saturated model group's fair queue bounds the wait itself (queue_timeout).
-    owner.bus().<Deployment>requestUnbounded(Addresses.ROUTER_PICK, pick).onComplete(picked -> {
+    owner.bus().<Deployment>hop(Addresses.ROUTER_PICK, pick).onComplete(picked -> {
       if (picked.failed()) {
         GatewayError refused = GatewayError.of(picked.cause());
         spans.finished(null, refused);
@@ -142,7 +142,7 @@ final class RoutedCall {
     }
     AttemptVerdict verdict = new AttemptVerdict(owner.states(), state, permit);
     responded.future().onSuccess(verdict::responded);
-    return owner.bus().<RelayResult>requestUnbounded(Addresses.RELAY_CALL, call)
+    return owner.bus().<RelayResult>hop(Addresses.RELAY_CALL, call)
         // A client that left ended the attempt (the relay reset the upstream request): nobody's failure.
         .recover(failure -> clientLeft() ? Future.succeededFuture(CANCELLED) : Future.failedFuture(failure))
         .andThen(done -> {

@@ -74,7 +74,7 @@ class BusTest {
           return;
         }
         Ping ping = new Ping(Thread.currentThread().getName());
-        bus.<Pong>request("test.ping", ping).onComplete(ctx.succeeding(pong -> {
+        bus.<Pong>hop("test.ping", ping).onComplete(ctx.succeeding(pong -> {
           ctx.verify(() -> {
             assertEquals(ping.from(), pong.servedOn(), "the hop left its event loop");
             assertSame(ping, pong.ping(), "the message was copied");
@@ -87,7 +87,7 @@ class BusTest {
 
   @Test
   void a_gateway_error_crosses_the_bus_as_the_failure_itself(VertxTestContext ctx) {
-    vertx.runOnContext(v -> bus.request("test.ping", new Ping("fail")).onComplete(ctx.failing(failure -> ctx.verify(() -> {
+    vertx.runOnContext(v -> bus.hop("test.ping", new Ping("fail")).onComplete(ctx.failing(failure -> ctx.verify(() -> {
       GatewayError error = (GatewayError) failure;
       assertEquals(429, error.status());
       assertEquals("2", error.retryAfter());
@@ -96,7 +96,7 @@ class BusTest {
   }
 
   @Test
-  void an_unbounded_request_on_the_stages_loop_is_a_direct_call_and_never_reaches_a_stopped_stage(VertxTestContext ctx) {
+  void a_hop_on_the_stages_loop_is_a_queued_message_counted_once_and_never_reaches_a_stopped_stage(VertxTestContext ctx) {
     AtomicBoolean insideRequest = new AtomicBoolean();
     AtomicInteger served = new AtomicInteger();
     Context[] stageContext = new Context[1];
@@ -105,20 +105,22 @@ class BusTest {
       return Future.succeededFuture(new Pong(String.valueOf(insideRequest.get()), ping));
     }).onComplete(ctx.succeeding(id -> stageContext[0].runOnContext(v -> {
       insideRequest.set(true);
-      Future<Pong> answered = bus.requestUnbounded("test.direct", new Ping("me"));
+      Future<Pong> answered = bus.hop("test.direct", new Ping("me"));
       insideRequest.set(false);
       answered
           .compose(pong -> {
-            ctx.verify(() -> assertEquals("true", pong.servedOn(), "served within the caller's own call"));
+            ctx.verify(() -> assertEquals("false", pong.servedOn(),
+                "a hop is a message: served after the caller's own work, in the loop's order"));
             return vertx.undeploy(id);
           })
           .compose(undeployed -> {
             Promise<Pong> after = Promise.promise();
-            stageContext[0].runOnContext(again -> bus.<Pong>requestUnbounded("test.direct", new Ping("late")).onComplete(after));
+            stageContext[0].runOnContext(again -> bus.<Pong>hop("test.direct", new Ping("late")).onComplete(after));
             return after.future();
           })
           .onComplete(ctx.failing(failure -> ctx.verify(() -> {
             assertEquals(1, served.get(), "the stopped stage was not called");
+            assertEquals(2, bus.hops("test.direct"), "each hop counted once");
             ctx.completeNow();
           })));
     })));
@@ -134,7 +136,7 @@ class BusTest {
       return later.future();
     }).onComplete(ctx.succeeding(id -> stageContext[0].runOnContext(v -> {
       Thread caller = Thread.currentThread();
-      bus.<Pong>requestUnbounded("test.later", new Ping(caller.getName())).onComplete(ctx.succeeding(pong -> ctx.verify(() -> {
+      bus.<Pong>hop("test.later", new Ping(caller.getName())).onComplete(ctx.succeeding(pong -> ctx.verify(() -> {
         assertNotEquals(caller.getName(), pong.servedOn(), "the answer was completed on another loop");
         assertSame(caller, Thread.currentThread(), "and delivered on the caller's");
         ctx.completeNow();

@@ -118,6 +118,15 @@ class MetricsEndpointTest {
           // Switchboard's own, and Vert.x's HTTP server and client meters; not its event-bus
           // meters, whose per-message registry lookups cost a tenth of the CPU at saturation.
           assertFalse(s.lines("switchboard_ratelimit_queue_depth").isEmpty());
+          // Every stage is reached by one kind of hop, counted the same way: five requests were
+          // authenticated, four got past auth (spend rows), three past access (limits, budget),
+          // and five attempts were picked and relayed (two to chat, three to broken).
+          assertEquals(5, s.value("switchboard_stage_hops_total", "stage=\"sb.auth.check\""));
+          assertEquals(4, s.value("switchboard_stage_hops_total", "stage=\"sb.spend.record\""));
+          assertEquals(3, s.value("switchboard_stage_hops_total", "stage=\"sb.ratelimit.acquire\""));
+          assertEquals(3, s.value("switchboard_stage_hops_total", "stage=\"sb.budget.reserve\""));
+          assertEquals(5, s.value("switchboard_stage_hops_total", "stage=\"sb.router.pick\""));
+          assertEquals(5, s.value("switchboard_stage_hops_total", "stage=\"sb.relay.call\""));
           assertFalse(s.lines("switchboard_circuit_breaker_state", "model_id=\"broken-1\"").isEmpty());
           assertTrue(s.text().contains("vertx_http_server_requests_total"), "Vert.x HTTP server metrics");
           assertFalse(s.text().contains("vertx_eventbus_"), "no Vert.x event-bus metrics");

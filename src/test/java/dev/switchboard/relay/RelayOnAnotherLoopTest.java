@@ -101,7 +101,7 @@ class RelayOnAnotherLoopTest {
           RelayCall call = new RelayCall("r-1", Operation.CHAT, deployment, new CallBody(body), true, false,
               request.response(), Vertx.currentContext(), MultiMap.caseInsensitiveMultiMap(), System.nanoTime(), null,
               null, false);
-          bus.<RelayResult>requestUnbounded(Addresses.RELAY_CALL, call).onFailure(failure -> {
+          bus.<RelayResult>hop(Addresses.RELAY_CALL, call).onFailure(failure -> {
             if (!request.response().headWritten()) {
               request.response().setStatusCode(502).end(failure.getMessage());
             }

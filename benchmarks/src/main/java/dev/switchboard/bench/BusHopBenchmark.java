@@ -24,10 +24,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One request/reply hop through {@link Bus}, the way the gateway's stages talk (auth, router and
- * relay are each one hop per request). A consumer {@code serve}s on one event loop and replies at
- * once; the requester runs on that same loop ({@code sameLoop}: Bus picks the loop's own address)
- * or on the other loop ({@code crossLoop}: the shared address, a thread hand-off each way).
+ * One {@link Bus#hop}, the way the gateway reaches each stage (auth, limits, budget, router, relay,
+ * spend log: six per request). A consumer {@code serve}s on one event loop and answers at once; the
+ * caller runs on that same loop ({@code sameLoop}: the loop's own consumer, the gateway's case) or
+ * on the other loop ({@code crossLoop}: a request to the shared address, a thread hand-off each
+ * way). {@code directCall} calls the stage's function itself: what a hop costs over no hop.
  *
  * <p>Each invocation chains {@link #HOPS} sequential hops inside the event loop and completes a
  * CompletableFuture; the score is per hop (the one dispatch onto the loop is amortised).
@@ -48,7 +49,7 @@ public class BusHopBenchmark {
   static final int HOPS = 1000;
   private static final Ping PING = new Ping(42, "req-0123456789abcdef");
 
-  @Param({"sameLoop", "crossLoop"})
+  @Param({"sameLoop", "crossLoop", "directCall"})
   public String loop;
 
   private Vertx vertx;
@@ -79,23 +80,25 @@ public class BusHopBenchmark {
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     bus = new Bus(vertx);
     bus.registerLocalCodecs(Ping.class);
-    ContextVerticle server = new ContextVerticle(v -> bus.serve(ADDRESS, (Ping ping) -> {
-      servedOn = Thread.currentThread();
-      return Future.succeededFuture(ping);
-    }));
+    ContextVerticle server = new ContextVerticle(v -> bus.serve(ADDRESS, this::echo));
     ContextVerticle other = new ContextVerticle(v -> Future.succeededFuture());
     await(vertx.deployVerticle(server));
     await(vertx.deployVerticle(other));
     if (server.thread == other.thread) {
       throw new IllegalStateException("both verticles landed on " + server.thread.getName() + "; need two event loops");
     }
-    ContextVerticle caller = "sameLoop".equals(loop) ? server : other;
+    ContextVerticle caller = "crossLoop".equals(loop) ? other : server;
     callerContext = caller.ctx;
     Object reply = hops(1);
-    Thread expected = "sameLoop".equals(loop) ? caller.thread : server.thread;
+    Thread expected = server.thread;
     if (!(reply instanceof Ping) || servedOn != server.thread || servedOn != expected) {
       throw new IllegalStateException("unexpected hop: reply " + reply + " served on " + servedOn);
     }
+  }
+
+  private Future<Ping> echo(Ping ping) {
+    servedOn = Thread.currentThread();
+    return Future.succeededFuture(ping);
   }
 
   @TearDown
@@ -114,7 +117,8 @@ public class BusHopBenchmark {
   }
 
   private void hop(int remaining, CompletableFuture<Object> done) {
-    bus.<Ping>request(ADDRESS, PING).onComplete(reply -> {
+    Future<Ping> answer = "directCall".equals(loop) ? echo(PING) : bus.hop(ADDRESS, PING);
+    answer.onComplete(reply -> {
       if (reply.failed()) {
         done.completeExceptionally(reply.cause());
       } else if (remaining == 1) {
@@ -127,7 +131,7 @@ public class BusHopBenchmark {
 
   @Benchmark
   @OperationsPerInvocation(HOPS)
-  public Object requestReply() throws Exception {
+  public Object hop() throws Exception {
     return hops(HOPS);
   }
 }
