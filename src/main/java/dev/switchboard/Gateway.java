@@ -173,7 +173,7 @@ public final class Gateway {
           HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
               boundPort, config.general().maxRequestSizeBytes(), models, System.currentTimeMillis() / 1000,
               keyRoutes, db == null ? null : new DirectoryRoutes(bus, db.pool(), keyRoutes), accounting.prices(),
-              db == null ? null : new SpendRoutes(bus, db.pool(), config.spend()), metrics,
+              db == null ? null : new SpendRoutes(db.pool(), config.spend()), metrics,
               config.observability().metricsAuth(), new Doctor(vertx, config.source(), db == null ? null : db.pool()),
               config.general().gracefulShutdownSeconds(), routing,
               () -> config.router().redis() == null ? null : limiter.redisAvailable() ? "connected" : "unavailable",

@@ -1,6 +1,5 @@
 package dev.switchboard.ingress;
 
-import dev.switchboard.bus.Bus;
 import dev.switchboard.doctor.Doctor;
 import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
@@ -15,20 +14,18 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class DoctorHandler implements Handler<RoutingContext> {
 
-  private final Bus bus;
   private final Doctor doctor;
 
-  DoctorHandler(Bus bus, Doctor doctor) {
-    this.bus = bus;
+  DoctorHandler(Doctor doctor) {
     this.doctor = doctor;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     boolean offline = "true".equalsIgnoreCase(ctx.request().getParam("offline"));
-    MetricsHandler.masterOnly(bus, ctx, "/health/doctor", () -> doctor.run(new Doctor.Options(offline, null, -1))
+    doctor.run(new Doctor.Options(offline, null, -1))
         .onSuccess(report -> ctx.response().setStatusCode(report.failed() ? 503 : 200)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(report.toJson().encodePrettily()))
-        .onFailure(failure -> ErrorResponses.write(ctx.response(), GatewayError.of(failure))));
+        .onFailure(failure -> ErrorResponses.write(ctx.response(), GatewayError.of(failure)));
   }
 }

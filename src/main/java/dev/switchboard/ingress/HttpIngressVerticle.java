@@ -1,5 +1,6 @@
 package dev.switchboard.ingress;
 
+import dev.switchboard.admin.AdminGuard;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.config.ServerSettings;
@@ -112,9 +113,10 @@ public final class HttpIngressVerticle extends VerticleBase {
     for (String path : new String[] {"/v1/models", "/models"}) {
       router.get(path).handler(info::models);
     }
+    AdminGuard.mount(router, bus, body, settings.metricsAuth());
     if (settings.keyRoutes() != null) {
-      settings.keyRoutes().mount(router, body);
-      settings.directoryRoutes().mount(router, body);
+      settings.keyRoutes().mount(router);
+      settings.directoryRoutes().mount(router);
       settings.spendRoutes().mount(router);
     } else {
       for (String admin : new String[] {"/key/*", "/user/*", "/team/*", "/spend/*", "/global/spend*"}) {
@@ -127,9 +129,10 @@ public final class HttpIngressVerticle extends VerticleBase {
     router.get("/health/liveliness").handler(info::liveness);
     router.get("/health/liveness").handler(info::liveness);
     router.get("/health/readiness").handler(info::readiness);
-    router.get("/metrics").handler(new MetricsHandler(bus, settings.metrics(), settings.metricsAuth()));
-    router.get("/metrics/").handler(new MetricsHandler(bus, settings.metrics(), settings.metricsAuth()));
-    router.get("/health/doctor").handler(new DoctorHandler(bus, settings.doctor()));
+    for (String path : AdminGuard.METRICS_PATHS) {
+      router.get(path).handler(new MetricsHandler(settings.metrics()));
+    }
+    router.get("/health/doctor").handler(new DoctorHandler(settings.doctor()));
 
     // Paths are echoed with any key in them masked: /key/sk-.../regenerate is a secret in a URL.
     router.route().last().handler(ctx -> ErrorResponses.write(ctx.response(), GatewayError.notFound("not_found", null,

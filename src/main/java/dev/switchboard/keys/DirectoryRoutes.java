@@ -1,5 +1,7 @@
 package dev.switchboard.keys;
 
+import dev.switchboard.admin.AdminInput;
+import dev.switchboard.admin.AdminRoute;
 import dev.switchboard.model.KeyForgotten;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
@@ -9,7 +11,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -47,40 +48,40 @@ public final class DirectoryRoutes {
     this.keys = keys;
   }
 
-  public void mount(Router router, BodyHandler body) {
-    router.post("/user/new").handler(body).handler(Admin.route(bus, this::newUser));
-    crud(router, body, "/user", users, USER_FIELDS);
-    router.post("/team/new").handler(body).handler(Admin.route(bus, ctx -> create(ctx, teams, TEAM_FIELDS)));
-    crud(router, body, "/team", teams, TEAM_FIELDS);
-    router.post("/team/member_add").handler(body).handler(Admin.route(bus, this::addMembers));
-    router.post("/team/member_delete").handler(body).handler(Admin.route(bus, this::deleteMember));
+  public void mount(Router router) {
+    router.post("/user/new").handler(AdminRoute.json(this::newUser));
+    crud(router, "/user", users, USER_FIELDS);
+    router.post("/team/new").handler(AdminRoute.json(ctx -> create(ctx, teams, TEAM_FIELDS)));
+    crud(router, "/team", teams, TEAM_FIELDS);
+    router.post("/team/member_add").handler(AdminRoute.json(this::addMembers));
+    router.post("/team/member_delete").handler(AdminRoute.json(this::deleteMember));
   }
 
-  private void crud(Router router, BodyHandler body, String prefix, Directory directory, Map<String, Fields.Kind> fields) {
+  private void crud(Router router, String prefix, Directory directory, Map<String, Fields.Kind> fields) {
     String id = directory.idColumn();
     String what = prefix.substring(1);
-    router.get(prefix + "/info").handler(Admin.route(bus, ctx -> {
+    router.get(prefix + "/info").handler(AdminRoute.json(ctx -> {
       String wanted = ctx.request().getParam(id);
       if (wanted == null || wanted.isBlank()) {
         return Future.failedFuture(GatewayError.badRequest(id, "Pass ?" + id + "=..."));
       }
       return existing(directory.find(wanted), what, id);
     }));
-    router.post(prefix + "/update").handler(body).handler(Admin.route(bus, ctx -> {
-      JsonObject request = Admin.body(ctx);
-      String wanted = Admin.requiredText(request, id, "...");
+    router.post(prefix + "/update").handler(AdminRoute.json(ctx -> {
+      JsonObject request = AdminInput.body(ctx);
+      String wanted = AdminInput.requiredText(request, id, "...");
       return existing(directory.update(wanted, Fields.parse(request, fields)), what, id).map(this::keysMayHaveChanged);
     }));
-    router.post(prefix + "/delete").handler(body).handler(Admin.route(bus, ctx -> {
-      List<String> ids = Admin.strings(Admin.body(ctx), id + "s");
+    router.post(prefix + "/delete").handler(AdminRoute.json(ctx -> {
+      List<String> ids = AdminInput.strings(AdminInput.body(ctx), id + "s");
       if (ids.isEmpty()) {
         return Future.failedFuture(GatewayError.badRequest(id + "s",
             "Name what to delete: {\"" + id + "s\": [...]}."));
       }
       return directory.delete(ids).map(deleted -> keysMayHaveChanged(new JsonObject().put("deleted", new JsonArray(deleted))));
     }));
-    router.get(prefix + "/list").handler(Admin.route(bus, ctx -> directory.list(
-        Admin.positive(ctx, "page", 1), Math.min(Admin.MAX_PAGE_SIZE, Admin.positive(ctx, "size", 10)))));
+    router.get(prefix + "/list").handler(AdminRoute.json(ctx -> directory.list(
+        AdminInput.positive(ctx, "page", 1), Math.min(AdminInput.MAX_PAGE_SIZE, AdminInput.positive(ctx, "size", 10)))));
   }
 
   /** LiteLLM's /user/new makes the user and a key for it, returned once. */
@@ -90,7 +91,7 @@ public final class DirectoryRoutes {
   }
 
   private Future<JsonObject> create(RoutingContext ctx, Directory directory, Map<String, Fields.Kind> fields) {
-    JsonObject request = Admin.body(ctx);
+    JsonObject request = AdminInput.body(ctx);
     Map<String, Object> columns = new LinkedHashMap<>();
     String id = request.getValue(directory.idColumn()) instanceof String given && !given.isBlank()
         ? given : UUID.randomUUID().toString();
@@ -101,8 +102,8 @@ public final class DirectoryRoutes {
 
   /** {@code member}: one {user_id, role} or a list of them; an existing member gets the new role. */
   private Future<JsonObject> addMembers(RoutingContext ctx) {
-    JsonObject request = Admin.body(ctx);
-    String teamId = Admin.requiredText(request, "team_id", "...");
+    JsonObject request = AdminInput.body(ctx);
+    String teamId = AdminInput.requiredText(request, "team_id", "...");
     Object given = request.getValue("member");
     JsonArray added = given instanceof JsonArray list ? list : new JsonArray().add(given);
     for (Object member : added) {
@@ -126,9 +127,9 @@ public final class DirectoryRoutes {
   }
 
   private Future<JsonObject> deleteMember(RoutingContext ctx) {
-    JsonObject request = Admin.body(ctx);
-    String teamId = Admin.requiredText(request, "team_id", "...");
-    String userId = Admin.requiredText(request, "user_id", "...");
+    JsonObject request = AdminInput.body(ctx);
+    String teamId = AdminInput.requiredText(request, "team_id", "...");
+    String userId = AdminInput.requiredText(request, "user_id", "...");
     return existing(teams.find(teamId), "team", "team_id").compose(team -> {
       JsonArray kept = new JsonArray();
       for (Object member : team.getJsonArray("members_with_roles", new JsonArray())) {
@@ -147,7 +148,7 @@ public final class DirectoryRoutes {
 
   private static Future<JsonObject> existing(Future<JsonObject> lookup, String what, String param) {
     return lookup.compose(found -> found != null ? Future.succeededFuture(found)
-        : Future.failedFuture(Admin.notFound(what, param)));
+        : Future.failedFuture(AdminInput.notFound(what, param)));
   }
 
   private static Map<String, Fields.Kind> fields(Object... pairs) {

@@ -1,5 +1,7 @@
 package dev.switchboard.keys;
 
+import dev.switchboard.admin.AdminInput;
+import dev.switchboard.admin.AdminRoute;
 import dev.switchboard.model.VirtualKey;
 import dev.switchboard.model.KeyForgotten;
 import dev.switchboard.bus.Addresses;
@@ -10,7 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,20 +33,20 @@ public final class KeyRoutes {
     this.store = store;
   }
 
-  public void mount(Router router, BodyHandler body) {
-    router.post("/key/generate").handler(body).handler(Admin.route(bus, this::generate));
-    router.get("/key/info").handler(Admin.route(bus, this::info));
-    router.post("/key/update").handler(body).handler(Admin.route(bus, this::update));
-    router.post("/key/delete").handler(body).handler(Admin.route(bus, this::delete));
-    router.post("/key/regenerate").handler(body).handler(Admin.route(bus, this::regenerate));
-    router.post("/key/:key/regenerate").handler(body).handler(Admin.route(bus, this::regenerate));
-    router.post("/key/block").handler(body).handler(Admin.route(bus, ctx -> setBlocked(ctx, true)));
-    router.post("/key/unblock").handler(body).handler(Admin.route(bus, ctx -> setBlocked(ctx, false)));
-    router.get("/key/list").handler(Admin.route(bus, this::list));
+  public void mount(Router router) {
+    router.post("/key/generate").handler(AdminRoute.json(this::generate));
+    router.get("/key/info").handler(AdminRoute.json(this::info));
+    router.post("/key/update").handler(AdminRoute.json(this::update));
+    router.post("/key/delete").handler(AdminRoute.json(this::delete));
+    router.post("/key/regenerate").handler(AdminRoute.json(this::regenerate));
+    router.post("/key/:key/regenerate").handler(AdminRoute.json(this::regenerate));
+    router.post("/key/block").handler(AdminRoute.json(ctx -> setBlocked(ctx, true)));
+    router.post("/key/unblock").handler(AdminRoute.json(ctx -> setBlocked(ctx, false)));
+    router.get("/key/list").handler(AdminRoute.json(this::list));
   }
 
   private Future<JsonObject> generate(RoutingContext ctx) {
-    return create(KeyFields.parse(Admin.body(ctx), Instant.now()));
+    return create(KeyFields.parse(AdminInput.body(ctx), Instant.now()));
   }
 
   /** A new key with these settings; its value is in the answer, once. */
@@ -67,7 +68,7 @@ public final class KeyRoutes {
   }
 
   private Future<JsonObject> update(RoutingContext ctx) {
-    JsonObject body = Admin.body(ctx);
+    JsonObject body = AdminInput.body(ctx);
     String hash = KeySecrets.hash(keyParam(body));
     Map<String, Object> columns = KeyFields.parse(body, Instant.now());
     return existing(store.update(hash, columns)).map(updated -> forgotten(updated).toJson());
@@ -77,7 +78,7 @@ public final class KeyRoutes {
   /** LiteLLM's two forms: {@code POST /key/regenerate {"key": ...}} and {@code POST /key/{key}/regenerate}. */
   private Future<JsonObject> regenerate(RoutingContext ctx) {
     String named = ctx.pathParam("key");
-    String oldHash = KeySecrets.hash(named != null ? named : keyParam(Admin.body(ctx)));
+    String oldHash = KeySecrets.hash(named != null ? named : keyParam(AdminInput.body(ctx)));
     String key = KeySecrets.newKey();
     return existing(store.replaceSecret(oldHash, KeySecrets.hash(key), KeySecrets.displayName(key)))
         .map(renewed -> {
@@ -87,17 +88,17 @@ public final class KeyRoutes {
   }
 
   private Future<JsonObject> setBlocked(RoutingContext ctx, boolean blocked) {
-    String hash = KeySecrets.hash(keyParam(Admin.body(ctx)));
+    String hash = KeySecrets.hash(keyParam(AdminInput.body(ctx)));
     return existing(store.update(hash, Map.of("blocked", blocked))).map(updated -> forgotten(updated).toJson());
   }
 
   private Future<JsonObject> delete(RoutingContext ctx) {
-    JsonObject body = Admin.body(ctx);
+    JsonObject body = AdminInput.body(ctx);
     List<String> hashes = new ArrayList<>();
-    for (String key : Admin.strings(body, "keys")) {
+    for (String key : AdminInput.strings(body, "keys")) {
       hashes.add(KeySecrets.hash(key));
     }
-    List<String> aliases = Admin.strings(body, "key_aliases");
+    List<String> aliases = AdminInput.strings(body, "key_aliases");
     if (hashes.isEmpty() && aliases.isEmpty()) {
       return Future.failedFuture(GatewayError.badRequest("keys", "Name the keys to delete: {\"keys\": [\"sk-...\"]} or {\"key_aliases\": [...]}."));
     }
@@ -112,8 +113,8 @@ public final class KeyRoutes {
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
-    int page = Admin.positive(ctx, "page", 1);
-    int size = Math.min(Admin.MAX_PAGE_SIZE, Admin.positive(ctx, "size", 10));
+    int page = AdminInput.positive(ctx, "page", 1);
+    int size = Math.min(AdminInput.MAX_PAGE_SIZE, AdminInput.positive(ctx, "size", 10));
     return store.list(page, size).map(result -> {
       JsonArray keys = new JsonArray();
       result.keys().forEach(key -> keys.add(key.toJson()));
@@ -129,11 +130,11 @@ public final class KeyRoutes {
   }
 
   private static Future<VirtualKey> existing(Future<VirtualKey> lookup) {
-    return lookup.compose(key -> key != null ? Future.succeededFuture(key) : Future.failedFuture(Admin.notFound("key", "key")));
+    return lookup.compose(key -> key != null ? Future.succeededFuture(key) : Future.failedFuture(AdminInput.notFound("key", "key")));
   }
 
   private static String keyParam(JsonObject body) {
-    return Admin.requiredText(body, "key", "sk-...");
+    return AdminInput.requiredText(body, "key", "sk-...");
   }
 
 }

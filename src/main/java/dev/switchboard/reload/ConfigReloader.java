@@ -1,5 +1,6 @@
 package dev.switchboard.reload;
 
+import dev.switchboard.admin.AdminRoute;
 import dev.switchboard.auth.Authenticator;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
@@ -9,7 +10,6 @@ import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.StartupException;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.keys.Admin;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.ratelimit.FairQueues;
 import dev.switchboard.routing.ModelRegistry;
@@ -85,7 +85,7 @@ public final class ConfigReloader {
   }
 
   public void mount(Router router) {
-    router.post("/config/reload").handler(Admin.route(bus, ctx -> reloadEverywhere()));
+    router.post("/config/reload").handler(AdminRoute.json(ctx -> reloadEverywhere()));
   }
 
   /** Reloads this node and, when that succeeded, announces it so every node re-reads its file. */

@@ -24,7 +24,7 @@ public final class Routing {
     this.router = new Router(gate, states, prices);
     this.calls = new CallRouter(vertx, bus, router, config.litellm().requestTimeout());
     this.health = new HealthChecks(bus, states);
-    this.routes = new RoutingRoutes(bus, states, health);
+    this.routes = new RoutingRoutes(states, health);
   }
 
   /**

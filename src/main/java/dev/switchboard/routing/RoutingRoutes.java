@@ -1,8 +1,7 @@
 package dev.switchboard.routing;
 
-import dev.switchboard.bus.Bus;
+import dev.switchboard.admin.AdminRoute;
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.keys.Admin;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,19 +15,17 @@ import java.time.Instant;
  */
 public final class RoutingRoutes {
 
-  private final Bus bus;
   private final DeploymentStates states;
   private final HealthChecks health;
 
-  public RoutingRoutes(Bus bus, DeploymentStates states, HealthChecks health) {
-    this.bus = bus;
+  public RoutingRoutes(DeploymentStates states, HealthChecks health) {
     this.states = states;
     this.health = health;
   }
 
   public void mount(Router router) {
-    router.get("/router/deployments").handler(Admin.route(bus, ctx -> Future.succeededFuture(deployments())));
-    router.post("/router/deployments/:id/reset").handler(Admin.route(bus, ctx -> {
+    router.get("/router/deployments").handler(AdminRoute.json(ctx -> Future.succeededFuture(deployments())));
+    router.post("/router/deployments/:id/reset").handler(AdminRoute.json(ctx -> {
       String id = ctx.pathParam("id");
       if (!states.reset(id)) {
         return Future.failedFuture(GatewayError.notFound("deployment_not_found", "id", "No deployment '" + id
@@ -37,7 +34,7 @@ public final class RoutingRoutes {
       return Future.succeededFuture(new JsonObject().put("id", id).put("reset", true)
           .put("deployment", deployment(states.state(id), states.now())));
     }));
-    router.get("/health").handler(Admin.route(bus, ctx -> {
+    router.get("/health").handler(AdminRoute.json(ctx -> {
       JsonObject cached = health.last();
       boolean background = states.settings().backgroundHealthChecks();
       return background && cached != null ? Future.succeededFuture(cached) : health.probeAll();

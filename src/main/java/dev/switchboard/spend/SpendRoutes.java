@@ -1,9 +1,8 @@
 package dev.switchboard.spend;
 
-import dev.switchboard.bus.Bus;
+import dev.switchboard.admin.AdminRoute;
 import dev.switchboard.config.SpendSettings;
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.keys.Admin;
 import dev.switchboard.keys.KeySecrets;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -35,20 +34,18 @@ public final class SpendRoutes {
   private static final Map<String, String> GROUPS = Map.of(
       "team", "team_id", "api_key", "coalesce(key_alias, key_name)", "user", "user_id", "model", "model_group");
 
-  private final Bus bus;
   private final Pool pool;
   private final SpendSettings settings;
 
-  public SpendRoutes(Bus bus, Pool pool, SpendSettings settings) {
-    this.bus = bus;
+  public SpendRoutes(Pool pool, SpendSettings settings) {
     this.pool = pool;
     this.settings = settings;
   }
 
   public void mount(Router router) {
-    router.get("/spend/logs").handler(Admin.route(bus, this::logs));
-    router.get("/global/spend").handler(Admin.route(bus, this::global));
-    router.get("/global/spend/report").handler(Admin.route(bus, this::report));
+    router.get("/spend/logs").handler(AdminRoute.json(this::logs));
+    router.get("/global/spend").handler(AdminRoute.json(this::global));
+    router.get("/global/spend/report").handler(AdminRoute.json(this::report));
   }
 
   private Future<JsonArray> logs(RoutingContext ctx) {
