@@ -123,14 +123,15 @@ public final class Gateway {
       return Future.failedFuture(e);
     }
     int loops = options.eventLoops() > 0 ? options.eventLoops() : Runtime.getRuntime().availableProcessors();
-    LiveModels models = new LiveModels(registry, config.router().routing());
+    PriceBook prices = PriceBook.shipped();
+    LiveModels models = new LiveModels(LiveModels.Snapshot.of(registry, config.router().routing(), prices));
     Metrics metrics = new Metrics(models);
     return ClusterNode.vertx(config.cluster(), new VertxOptions().setEventLoopPoolSize(loops), metrics::vertxBuilder)
-        .compose(vertx -> startOn(vertx, loops, models, config, options, metrics, tracing))
+        .compose(vertx -> startOn(vertx, loops, models, prices, config, options, metrics, tracing))
         .onFailure(failed -> tracing.close());
   }
 
-  private static Future<Gateway> startOn(Vertx vertx, int loops, LiveModels models, GatewayConfig config,
+  private static Future<Gateway> startOn(Vertx vertx, int loops, LiveModels models, PriceBook prices, GatewayConfig config,
       Options options, Metrics metrics, Tracing tracing) {
     ModelRegistry registry = models.registry();
     Bus bus = new Bus(vertx);
@@ -141,7 +142,6 @@ public final class Gateway {
 
     RateLimiter limiter = RateLimiter.create(vertx, config, registry);
     limiter.observeRedis(metrics::redisCall);
-    PriceBook prices = PriceBook.shipped();
     Routing routing = new Routing(vertx, bus, models, config, limiter.gate(), prices, metrics.router());
     Router router = routing.router();
     SpendLedger ledger = new SpendLedger();
@@ -160,10 +160,10 @@ public final class Gateway {
           Authenticator authenticator = new Authenticator(config.general().masterKey().value(), keys,
               granted -> models.registry().expand(granted));
           ConfigReloader reloader = new ConfigReloader(vertx, bus,
-              new ConfigReloader.Targets(routing, limiter.queues(), prices, metrics, authenticator), config);
+              new ConfigReloader.Targets(routing, limiter.queues(), metrics, authenticator), config);
           reportConfig(config, authenticator, db == null);
           // A shared reservation outlives a dead gateway by at most the longest request, plus a minute.
-          Accounting accounting = Accounting.create(config.spend(), prices, db == null ? null : db.pool(),
+          Accounting accounting = Accounting.create(config.spend(), db == null ? null : db.pool(),
               db == null ? null : db.separatePools(1), config.litellm().requestTimeout() + 60);
           accounts.set(accounting);
           if (accounting.writer() != null) {
@@ -172,7 +172,7 @@ public final class Gateway {
           metrics.watch(limiter, accounting.writer());
           HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
               boundPort, config.general().maxRequestSizeBytes(), models, System.currentTimeMillis() / 1000,
-              keyRoutes, db == null ? null : new DirectoryRoutes(bus, db.pool(), keyRoutes), accounting.prices(),
+              keyRoutes, db == null ? null : new DirectoryRoutes(bus, db.pool(), keyRoutes),
               db == null ? null : new SpendRoutes(db.pool(), config.spend()), metrics,
               config.observability().metricsAuth(), new Doctor(vertx, config.source(), db == null ? null : db.pool()),
               config.general().gracefulShutdownSeconds(), routing,

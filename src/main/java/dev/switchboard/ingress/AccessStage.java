@@ -24,7 +24,7 @@ final class AccessStage implements Stage<ModelCall> {
 
   @Override
   public Future<Void> before(ModelCall request) {
-    GatewayError refused = calls.refusal(request.model(), request.principal);
+    GatewayError refused = calls.refusal(request.models, request.model(), request.principal);
     return refused == null ? Future.succeededFuture() : Future.failedFuture(refused);
   }
 }

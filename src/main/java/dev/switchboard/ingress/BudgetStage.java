@@ -33,12 +33,12 @@ final class BudgetStage implements Stage<ModelCall> {
 
   @Override
   public Future<Void> before(ModelCall request) {
-    Deployment priced = calls.dearest(request.model());
+    Deployment priced = calls.dearest(request.models, request.model());
     if (priced == null) {
       return Future.succeededFuture(); // an empty group: routing answers for it
     }
     return bus.<Reservation>hop(Addresses.BUDGET_RESERVE, new BudgetCheck(request.requestId(), request.principal,
-        priced, request.call.body(), request.startMillis())).map(reservation -> {
+        priced, request.models.price(priced), request.call.body(), request.startMillis())).map(reservation -> {
           request.reservation = reservation;
           return null;
         });

@@ -18,7 +18,6 @@ import dev.switchboard.reload.ConfigReloader;
 import dev.switchboard.routing.LiveModels;
 import dev.switchboard.routing.Routing;
 import dev.switchboard.tracing.Tracing;
-import dev.switchboard.spend.PriceBook;
 import dev.switchboard.spend.SpendRoutes;
 import dev.switchboard.store.DatabaseHealth;
 import io.vertx.core.Future;
@@ -60,7 +59,7 @@ public final class HttpIngressVerticle extends VerticleBase {
    * @param database        the database's state for readiness, or null without one
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, LiveModels models,
-      long startedEpochSeconds, KeyRoutes keyRoutes, DirectoryRoutes directoryRoutes, PriceBook prices,
+      long startedEpochSeconds, KeyRoutes keyRoutes, DirectoryRoutes directoryRoutes,
       SpendRoutes spendRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor, double drainSeconds,
       Routing routing, Supplier<String> redisStatus, Tracing tracing, ConfigReloader reloader, ServerSettings server,
       DatabaseHealth database) {
@@ -105,7 +104,7 @@ public final class HttpIngressVerticle extends VerticleBase {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
 
     for (Operation operation : Operation.values()) {
-      ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.prices(), settings.routing().calls(),
+      ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.routing().calls(),
           settings.metrics(), settings.tracing(), settings.maxBodyBytes());
       router.post("/v1" + operation.path()).handler(handler);
       router.post(operation.path()).handler(handler);

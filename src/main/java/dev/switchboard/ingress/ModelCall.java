@@ -7,6 +7,7 @@ import dev.switchboard.model.Operation;
 import dev.switchboard.ratelimit.Permit;
 import dev.switchboard.relay.RelayResult;
 import dev.switchboard.routing.CallTrace;
+import dev.switchboard.routing.LiveModels;
 import dev.switchboard.spend.Reservation;
 import dev.switchboard.model.Usage;
 import dev.switchboard.tracing.RequestSpans;
@@ -23,6 +24,8 @@ final class ModelCall extends RequestContext {
   final MultiMap headers;
   final RequestSpans spans;
   final CallTrace trace;
+  /** The runtime snapshot in force when the request arrived: its models, settings and prices to its end. */
+  final LiveModels.Snapshot models;
   /** The request's bytes until the parse stage has read them. */
   Buffer raw;
   ModelRequest call;
@@ -33,9 +36,10 @@ final class ModelCall extends RequestContext {
   Reservation reservation;
   RelayResult result;
 
-  ModelCall(String requestId, Operation operation, Buffer raw, MultiMap headers, HttpServerResponse response,
-      RequestSpans spans) {
+  ModelCall(String requestId, Operation operation, LiveModels.Snapshot models, Buffer raw, MultiMap headers,
+      HttpServerResponse response, RequestSpans spans) {
     super(requestId);
+    this.models = models;
     this.operation = operation;
     this.raw = raw;
     this.headers = headers;

@@ -9,7 +9,6 @@ import dev.switchboard.pipeline.Chain;
 import dev.switchboard.model.Operation;
 import dev.switchboard.relay.RelayCall;
 import dev.switchboard.routing.CallRouter;
-import dev.switchboard.spend.PriceBook;
 import dev.switchboard.tracing.RequestSpans;
 import dev.switchboard.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
@@ -38,18 +37,18 @@ final class ModelCallHandler implements Handler<RoutingContext> {
   static final String COST_HEADER = RelayCall.COST_HEADER;
 
   private final Operation operation;
-  private final PriceBook prices;
+  private final CallRouter calls;
   private final Metrics metrics;
   private final Tracing tracing;
   private final Chain<ModelCall> chain;
   private final long maxBodyBytes;
 
   /** @param maxBodyBytes {@code general_settings.max_request_size_mb}, in bytes: a 413 above it */
-  ModelCallHandler(Bus bus, Operation operation, PriceBook prices, CallRouter calls, Metrics metrics,
+  ModelCallHandler(Bus bus, Operation operation, CallRouter calls, Metrics metrics,
       Tracing tracing, long maxBodyBytes) {
     this.maxBodyBytes = maxBodyBytes;
     this.operation = operation;
-    this.prices = prices;
+    this.calls = calls;
     this.metrics = metrics;
     this.tracing = tracing;
     SpendLogStage spend = new SpendLogStage(bus);
@@ -66,8 +65,8 @@ final class ModelCallHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     ModelCallBody.read(ctx, maxBodyBytes).onSuccess(raw -> {
       String requestId = RequestIds.of(ctx);
-      ModelCall request = new ModelCall(requestId, operation, raw, ctx.request().headers(), ctx.response(),
-          tracing.request(ctx.request(), requestId));
+      ModelCall request = new ModelCall(requestId, operation, calls.snapshot(), raw, ctx.request().headers(),
+          ctx.response(), tracing.request(ctx.request(), requestId));
       chain.run(request).onComplete(done -> answer(request));
     });
   }
@@ -80,7 +79,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     }
     GatewayError error = request.error();
     if (request.call != null && !response.headWritten()) {
-      response.putHeader(COST_HEADER, RelayCall.costText(prices.of(request.trace.deployment()).cost(request.usage())));
+      response.putHeader(COST_HEADER, RelayCall.costText(request.models.price(request.trace.deployment()).cost(request.usage())));
     }
     int status = request.status();
     endRoot(request, status, error);

@@ -32,7 +32,7 @@ final class RouteStage implements Stage<ModelCall> {
     ModelRequest call = request.call;
     return calls.call(new CallSpec(request.requestId(), request.operation, call.body(), call.model(), call.stream(),
         call.includeUsage(), request.response, request.headers, request.startNanos(), request.principal,
-        request.permit.estimatedTokens(), request.tags,
+        request.permit.estimatedTokens(), request.tags, request.models,
         (deployment, usage) -> bus.send(Addresses.RATELIMIT_RELEASE, Release.slot(request.permit, deployment, usage))),
         request.trace).map(result -> {
           request.result = result;

@@ -52,7 +52,7 @@ final class SpendLogStage implements Stage<ModelCall> {
       String errorType, long durationNanos) {
     Usage usage = result == null ? Usage.NONE : result.usage();
     return bus.<Void>hop(Addresses.SPEND_RECORD, new SpendEvent(request.requestId(), request.model(),
-        deployment, request.principal, request.reservation, usage, request.call.stream(), status, errorType,
+        deployment, request.models.price(deployment), request.principal, request.reservation, usage, request.call.stream(), status, errorType,
         request.startMillis(), durationNanos, result == null ? 0 : result.firstByteNanos(),
         request.trace.providerNanos(), request.tags, request.call.body().user()))
         .timeout(SPOOL_WAIT_MS, TimeUnit.MILLISECONDS).otherwiseEmpty();

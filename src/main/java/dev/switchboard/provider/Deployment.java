@@ -46,15 +46,6 @@ public record Deployment(
 
   public static final int NO_ORDER = Integer.MAX_VALUE;
 
-  /** The same deployment with other timeouts for one call (a request's own, or what is left of its time). */
-  public Deployment withTimeouts(long timeoutMs, long streamTimeoutMs) {
-    if (timeoutMs == this.timeoutMs && streamTimeoutMs == this.streamTimeoutMs) {
-      return this;
-    }
-    return new Deployment(id, modelGroup, provider, upstreamModel, apiBase, apiKey, apiVersion, weight, timeoutMs,
-        streamTimeoutMs, dropParams, batch, info, rpm, tpm, maxParallelRequests, order, tags, maxRetries);
-  }
-
   /** Some rpm, tpm or parallel bound applies to it. */
   public boolean limited() {
     return rpm != null || tpm != null || maxParallelRequests != null;

@@ -109,7 +109,8 @@ final class EmbeddingBatcher {
     RelayCall first = batch.members.get(0).call();
     JsonObject body = new JsonObject(new LinkedHashMap<>(first.body().json().getMap())).put("input", merged);
     // No client response: one caller leaving must not cancel the call the others wait for.
-    RelayCall call = new RelayCall(first.requestId(), first.operation(), first.deployment(), new CallBody(body), false, false,
+    RelayCall call = new RelayCall(first.requestId(), first.operation(), first.deployment(), first.timeoutMs(),
+        first.streamTimeoutMs(), new CallBody(body), false, false,
         null, null, first.clientHeaders(), first.startNanos(), null, null, false);
     upstream.apply(call).onComplete(
         answer -> split(batch, answer),

@@ -153,7 +153,7 @@ public final class Relay {
   }
 
   private static long timeoutOf(RelayCall call) {
-    return call.stream() ? call.deployment().streamTimeoutMs() : call.deployment().timeoutMs();
+    return call.stream() ? call.streamTimeoutMs() : call.timeoutMs();
   }
 
   private static Future<HttpClientResponse> send(RelayCall call, HttpClientRequest request, Buffer body) {

@@ -14,9 +14,13 @@ import java.math.MathContext;
 import java.util.function.ToDoubleFunction;
 
 /**
- * {@code relay.call}: send this request to this deployment. For streams the relay writes straight
- * into {@code response} (the client's), so token bytes never cross the event bus.
+ * {@code relay.call}: one attempt, this request to this deployment. For streams the relay writes
+ * straight into {@code response} (the client's), so token bytes never cross the event bus. The
+ * attempt's own facts (its time limits) are here; the deployment is the config's, never a copy.
  *
+ * @param timeoutMs    how long the provider may take to answer this attempt (the deployment's or the request's
+ *                     {@code timeout}, and never past the request's total deadline)
+ * @param streamTimeoutMs the longest silence this attempt's stream may keep
  * @param includeUsage the client asked for the usage chunk ({@code stream_options.include_usage})
  * @param response     the client's response; null for a call made on behalf of several clients
  * @param home         the context that owns {@code response} (null without one): the provider is called
@@ -33,6 +37,8 @@ public record RelayCall(
     String requestId,
     Operation operation,
     Deployment deployment,
+    long timeoutMs,
+    long streamTimeoutMs,
     CallBody body,
     boolean stream,
     boolean includeUsage,
@@ -63,7 +69,7 @@ public record RelayCall(
 
   public RelayCall(String requestId, Operation operation, Deployment deployment, CallBody body, boolean stream,
       boolean includeUsage, HttpServerResponse response, MultiMap clientHeaders, long startNanos) {
-    this(requestId, operation, deployment, body, stream, includeUsage, response, null, clientHeaders, startNanos, null,
-        null, false);
+    this(requestId, operation, deployment, deployment.timeoutMs(), deployment.streamTimeoutMs(), body, stream,
+        includeUsage, response, null, clientHeaders, startNanos, null, null, false);
   }
 }

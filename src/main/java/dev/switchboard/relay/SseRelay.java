@@ -74,7 +74,7 @@ final class SseRelay {
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
         .putHeader("x-accel-buffering", "no");
     client.closeHandler(v -> clientGone());
-    long idleLimitMs = call.deployment().streamTimeoutMs();
+    long idleLimitMs = call.streamTimeoutMs();
     lastActivityNanos = System.nanoTime();
     idleCheckTimer = vertx.setPeriodic(Math.max(50, Math.min(1000, idleLimitMs / 4)), id -> checkIdle(idleLimitMs));
     upstream.handler(read -> {
@@ -215,7 +215,7 @@ final class SseRelay {
     GatewayError error = isTooLarge(failure)
         ? GatewayError.of(ErrorClass.API_CONNECTION, "upstream_event_too_large", "The provider sent a stream event larger than the gateway's limit for "
                 + call.deployment().describe() + "; the stream was stopped.")
-        : UpstreamErrors.fromException(call.deployment(), failure, call.deployment().streamTimeoutMs(), "stream_timeout");
+        : UpstreamErrors.fromException(call.deployment(), failure, call.streamTimeoutMs(), "stream_timeout");
     if (!client.headWritten()) {
       result.fail(error);
       return;

@@ -14,7 +14,6 @@ import dev.switchboard.metrics.Metrics;
 import dev.switchboard.ratelimit.FairQueues;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.routing.Routing;
-import dev.switchboard.spend.PriceBook;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -36,7 +35,7 @@ public final class ConfigReloader {
   private static final Logger LOG = Logger.getLogger(ConfigReloader.class.getName());
 
   /** What {@code apply} needs from the running gateway. */
-  public record Targets(Routing routing, FairQueues queues, PriceBook prices, Metrics metrics,
+  public record Targets(Routing routing, FairQueues queues, Metrics metrics,
       Authenticator authenticator) {
   }
 
@@ -116,7 +115,6 @@ public final class ConfigReloader {
   private synchronized JsonObject apply(Reading reading) {
     ConfigChanges changes = ConfigChanges.between(inForce, reading.config());
     targets.queues().adopt(reading.registry());
-    targets.prices().forgetDeployments();
     targets.metrics().adopt(reading.registry());
     targets.routing().apply(reading.registry(), reading.config().router().routing());
     // Access groups may have changed: keys are expanded again on their next request.

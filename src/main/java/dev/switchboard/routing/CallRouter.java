@@ -45,13 +45,18 @@ public final class CallRouter {
   }
 
   /** Whether {@code model} exists and {@code principal} may use it: the 404 or 403 to answer, or null. */
-  public GatewayError refusal(String model, Principal principal) {
-    return router.refusal(model, principal);
+  public GatewayError refusal(LiveModels.Snapshot models, String model, Principal principal) {
+    return router.refusal(models, model, principal);
   }
 
   /** What a budget reserves against before a deployment is picked (see {@link Router#dearest}). */
-  public Deployment dearest(String model) {
-    return router.dearest(model);
+  public Deployment dearest(LiveModels.Snapshot models, String model) {
+    return router.dearest(models, model);
+  }
+
+  /** The runtime snapshot in force: what a request arriving now runs on, to its end. */
+  public LiveModels.Snapshot snapshot() {
+    return router.states().models().current();
   }
 
   /** The answer of one admitted call; {@code trace} tells the caller which deployment served it. */
@@ -73,7 +78,7 @@ public final class CallRouter {
   }
 
   private Future<RelayResult> route(CallSpec spec, CallTrace trace) {
-    if (!settings().requestDeduplication() || spec.stream()) {
+    if (!spec.models().settings().requestDeduplication() || spec.stream()) {
       return new RoutedCall(this, spec, trace, spec.response()).run();
     }
     String key = dedupKey(spec);
@@ -148,13 +153,8 @@ public final class CallRouter {
     return router.states();
   }
 
-  /** The routing settings in force (a reload may change them between two requests). */
-  RoutingSettings settings() {
-    return router.states().settings();
-  }
-
-  long totalTimeoutMs() {
-    RoutingSettings settings = settings();
+  /** The bound on a request's attempts, retries and fallbacks together, under its own settings. */
+  long totalTimeoutMs(RoutingSettings settings) {
     double total = settings.totalTimeoutSeconds() != null ? settings.totalTimeoutSeconds() : requestTimeoutSeconds;
     return Math.max(1, Math.round(total * 1000));
   }

@@ -14,6 +14,7 @@ import java.util.function.BiConsumer;
  * One admitted model call, as the route stage hands it to routing: what to send, to whom it
  * answers, and how it gives back a failed attempt's deployment slot.
  *
+ * @param models      the runtime snapshot the request started with: its models, settings and prices throughout
  * @param releaseSlot gives back the deployment slot a failed attempt held (the request's permit stays)
  */
 public record CallSpec(
@@ -29,5 +30,6 @@ public record CallSpec(
     Principal principal,
     long estimatedTokens,
     List<String> tags,
+    LiveModels.Snapshot models,
     BiConsumer<Deployment, Usage> releaseSlot) {
 }

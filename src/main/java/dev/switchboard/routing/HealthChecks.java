@@ -65,9 +65,9 @@ public final class HealthChecks {
     Deployment deployment = state.deployment;
     Operation operation = operation(deployment);
     long timeout = Math.min(PROBE_TIMEOUT_MS, deployment.timeoutMs());
-    RelayCall call = new RelayCall("health-" + UUID.randomUUID(), operation,
-        deployment.withTimeouts(timeout, Math.min(PROBE_TIMEOUT_MS, deployment.streamTimeoutMs())),
-        new CallBody(body(operation, deployment)), false, false, null, MultiMap.caseInsensitiveMultiMap(), System.nanoTime());
+    RelayCall call = new RelayCall("health-" + UUID.randomUUID(), operation, deployment, timeout,
+        Math.min(PROBE_TIMEOUT_MS, deployment.streamTimeoutMs()), new CallBody(body(operation, deployment)), false,
+        false, null, null, MultiMap.caseInsensitiveMultiMap(), System.nanoTime(), null, null, false);
     JsonObject endpoint = describe(deployment);
     return bus.<RelayResult>hop(Addresses.RELAY_CALL, call).transform(outcome -> {
       long now = states.now();

@@ -1,29 +1,55 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.config.RoutingSettings;
+import dev.switchboard.provider.Deployment;
+import dev.switchboard.spend.Price;
+import dev.switchboard.spend.PriceBook;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The one owner of the model list and routing settings in force (one per gateway). Every reader
- * asks it once per request, so a reload swaps a single reference: a request in flight keeps the
- * deployments it already holds and finishes on them, the next request sees the new list.
+ * The one owner of the runtime snapshot in force (one per gateway): the model list (with its
+ * deployments' limits and the access groups), the routing settings and strategy, and every
+ * deployment's price. A request takes the snapshot once, when it arrives, and keeps it to its end;
+ * a reload builds a new one and swaps this single reference, so a request in flight finishes on
+ * the models, settings and prices it started with and the next request sees the new ones.
  */
 public final class LiveModels {
 
-  /** A model list and the routing settings that go with it, swapped together. */
-  public record Snapshot(ModelRegistry registry, RoutingSettings settings, Strategy strategy) {
+  /** One config's runtime view, immutable. */
+  public record Snapshot(ModelRegistry registry, RoutingSettings settings, Strategy strategy,
+      Map<String, Price> prices) {
 
-    public Snapshot(ModelRegistry registry, RoutingSettings settings) {
-      this(registry, settings, Strategy.of(settings.strategy()));
+    /** Prices every deployment of {@code registry} now, so no request prices one twice or differently. */
+    public static Snapshot of(ModelRegistry registry, RoutingSettings settings, PriceBook book) {
+      Map<String, Price> prices = new HashMap<>();
+      for (String group : registry.modelNames()) {
+        for (Deployment d : registry.group(group).deployments()) {
+          prices.putIfAbsent(d.id(), book.of(d));
+        }
+      }
+      return new Snapshot(registry, settings, Strategy.of(settings.strategy()), Map.copyOf(prices));
+    }
+
+    /** What {@code deployment}'s tokens cost under this config ({@link Price#UNKNOWN} for none). */
+    public Price price(Deployment deployment) {
+      Price price = deployment == null ? null : prices.get(deployment.id());
+      return price == null ? Price.UNKNOWN : price;
     }
   }
 
   private final AtomicReference<Snapshot> current;
 
-  public LiveModels(ModelRegistry registry, RoutingSettings settings) {
-    this.current = new AtomicReference<>(new Snapshot(registry, settings));
+  public LiveModels(Snapshot first) {
+    this.current = new AtomicReference<>(first);
   }
 
+  public LiveModels(ModelRegistry registry, RoutingSettings settings) {
+    this(Snapshot.of(registry, settings, PriceBook.shipped()));
+  }
+
+  /** The snapshot in force: what a request arriving now runs on. */
   public Snapshot current() {
     return current.get();
   }

@@ -14,9 +14,10 @@ import java.util.Set;
  * @param stream          a streaming request (latency-based routing ranks by time to first token)
  * @param probeWhenDown   nothing else can take the request (no fallback left): when every deployment's circuit is
  *                        open, panic mode may let it through as a probe
+ * @param models          the request's runtime snapshot; null for a pick outside a request (the one in force)
  */
 public record PickRequest(String model, Principal principal, long estimatedTokens, Set<String> excluded,
-    List<String> tags, boolean stream, boolean probeWhenDown) {
+    List<String> tags, boolean stream, boolean probeWhenDown, LiveModels.Snapshot models) {
 
   public PickRequest(String model, Principal principal, long estimatedTokens) {
     this(model, principal, estimatedTokens, Set.of(), List.of(), false);
@@ -24,6 +25,6 @@ public record PickRequest(String model, Principal principal, long estimatedToken
 
   public PickRequest(String model, Principal principal, long estimatedTokens, Set<String> excluded, List<String> tags,
       boolean stream) {
-    this(model, principal, estimatedTokens, excluded, tags, stream, false);
+    this(model, principal, estimatedTokens, excluded, tags, stream, false, null);
   }
 }

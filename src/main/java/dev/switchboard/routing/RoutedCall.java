@@ -57,13 +57,13 @@ final class RoutedCall {
     this.home = relayResponse == null ? null : Vertx.currentContext();
     this.requestTimeoutMs = millis(spec.body().json(), "timeout");
     this.requestStreamTimeoutMs = millis(spec.body().json(), "stream_timeout");
-    this.totalMs = requestTimeoutMs != null ? requestTimeoutMs : owner.totalTimeoutMs();
+    this.totalMs = requestTimeoutMs != null ? requestTimeoutMs : owner.totalTimeoutMs(spec.models().settings());
     this.deadlineNanos = spec.startNanos() + totalMs * 1_000_000;
   }
 
   Future<RelayResult> run() {
     boolean noFallback = Fallbacks.forFailure(spec.model(), ErrorClass.SERVICE_UNAVAILABLE, spec.body().json(),
-        owner.settings()).isEmpty();
+        spec.models().settings()).isEmpty();
     return group(spec.model(), noFallback).recover(this::fallBack);
   }
 
@@ -81,7 +81,7 @@ final class RoutedCall {
       return;
     }
     PickRequest pick = new PickRequest(group, spec.principal(), spec.estimatedTokens(), Set.copyOf(excluded),
-        spec.tags(), spec.stream(), lastResort);
+        spec.tags(), spec.stream(), lastResort, spec.models());
     AttemptSpans spans = AttemptSpans.start(trace.spans, trace.route, group, retry, !group.equals(spec.model()),
         ++attempts);
     // Unbounded: a saturated model group's fair queue bounds the wait itself (queue_timeout).
@@ -133,9 +133,12 @@ final class RoutedCall {
     trace.providerCalled = true;
     long attemptStart = System.nanoTime();
     Promise<Integer> responded = Promise.promise();
-    RelayCall call = new RelayCall(spec.requestId(), spec.operation(), timed(deployment), spec.body(), spec.stream(),
+    long timeoutMs = Math.max(1, Math.min(requestTimeoutMs != null ? requestTimeoutMs : deployment.timeoutMs(),
+        Math.max(1, remainingMs()))); // never past the request's total deadline
+    RelayCall call = new RelayCall(spec.requestId(), spec.operation(), deployment, timeoutMs,
+        requestStreamTimeoutMs != null ? requestStreamTimeoutMs : deployment.streamTimeoutMs(), spec.body(), spec.stream(),
         spec.includeUsage(), relayResponse, home, spec.clientHeaders(), spec.startNanos(),
-        usage -> owner.router().prices().of(deployment).cost(usage), responded,
+        usage -> spec.models().price(deployment).cost(usage), responded,
         relayResponse != null);
     if (spans.on()) {
       responded.future().onSuccess(spans::responded);
@@ -197,8 +200,8 @@ final class RoutedCall {
       return;
     }
     excluded.add(deployment.id());
-    boolean elsewhere = owner.router().hasAlternative(group, excluded);
-    long capMs = Math.round(owner.settings().retryAfterCapSeconds() * 1000);
+    boolean elsewhere = owner.router().hasAlternative(spec.models(), group, excluded);
+    long capMs = Math.round(spec.models().settings().retryAfterCapSeconds() * 1000);
     if (!elsewhere && error.retryAfterMillis() > capMs) {
       done.fail(error); // the provider asks for longer than max_retry_after: the client hears it at once
       return;
@@ -227,22 +230,22 @@ final class RoutedCall {
    */
   private int allowedRetries(String group, Deployment deployment, GatewayError error) {
     ErrorClass errorClass = error.errorClass();
-    Integer policy = owner.settings().retryPolicy().get(errorClass.litellmName());
+    Integer policy = spec.models().settings().retryPolicy().get(errorClass.litellmName());
     if (policy == null && errorClass.parent() != errorClass) {
-      policy = owner.settings().retryPolicy().get(errorClass.parent().litellmName());
+      policy = spec.models().settings().retryPolicy().get(errorClass.parent().litellmName());
     }
     if (policy != null) {
       return policy;
     }
     boolean authenticated = errorClass == ErrorClass.AUTHENTICATION || errorClass == ErrorClass.PERMISSION_DENIED;
     if (!errorClass.transientByDefault()
-        && !(authenticated && owner.router().hasAlternative(group, Set.of(deployment.id())))) {
+        && !(authenticated && owner.router().hasAlternative(spec.models(), group, Set.of(deployment.id())))) {
       return 0;
     }
     if (spec.body().json().getValue("num_retries") instanceof Number n) {
       return Math.max(0, n.intValue());
     }
-    return deployment.maxRetries() != null ? deployment.maxRetries() : owner.settings().numRetries();
+    return deployment.maxRetries() != null ? deployment.maxRetries() : spec.models().settings().numRetries();
   }
 
   private Future<RelayResult> fallBack(Throwable failure) {
@@ -258,10 +261,10 @@ final class RoutedCall {
         || (spec.response() != null && spec.response().headWritten())) {
       return Future.failedFuture(original);
     }
-    List<String> chain = Fallbacks.forFailure(spec.model(), errorClass, spec.body().json(), owner.settings());
+    List<String> chain = Fallbacks.forFailure(spec.model(), errorClass, spec.body().json(), spec.models().settings());
     if (chain.isEmpty()) {
       return Future.failedFuture(original.withMessage("no fallback configured for model group " + spec.model()
-          + " (fallbacks: " + Fallbacks.describe(spec.model(), owner.settings(), spec.body().json()) + "); last error: "
+          + " (fallbacks: " + Fallbacks.describe(spec.model(), spec.models().settings(), spec.body().json()) + "); last error: "
           + original.getMessage()));
     }
     return next(chain, 0, original, original, new ArrayList<>());
@@ -286,14 +289,6 @@ final class RoutedCall {
       }
       return next(chain, index + 1, original, error, tried);
     });
-  }
-
-  /** The deployment with this request's timeouts: its own {@code timeout}, and never past the total deadline. */
-  private Deployment timed(Deployment deployment) {
-    long timeout = Math.max(1, Math.min(requestTimeoutMs != null ? requestTimeoutMs : deployment.timeoutMs(),
-        Math.max(1, remainingMs())));
-    long streamTimeout = requestStreamTimeoutMs != null ? requestStreamTimeoutMs : deployment.streamTimeoutMs();
-    return deployment.withTimeouts(timeout, streamTimeout);
   }
 
   private long remainingMs() {

@@ -6,7 +6,6 @@ import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.spend.Price;
-import dev.switchboard.spend.PriceBook;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,18 +23,11 @@ public final class Router {
 
   private final DeploymentGate gate;
   private final DeploymentStates states;
-  private final PriceBook prices;
 
-  /** Reads the model list, strategy and settings in force from {@code states.models()} on every pick. */
-  public Router(DeploymentGate gate, DeploymentStates states, PriceBook prices) {
+  /** Picks on the request's own snapshot (the one in force for a pick outside a request). */
+  public Router(DeploymentGate gate, DeploymentStates states) {
     this.gate = gate;
     this.states = states;
-    this.prices = prices;
-  }
-
-  /** The prices in force: what a deployment's usage costs. */
-  public PriceBook prices() {
-    return prices;
   }
 
   public DeploymentStates states() {
@@ -46,8 +38,8 @@ public final class Router {
    * Whether {@code model} exists and {@code principal} may use it: the 404 or 403 to answer, or null.
    * The ingress asks before the rate limiter counts the request; a pick asks again (fallbacks, reloads).
    */
-  public GatewayError refusal(String model, Principal principal) {
-    ModelRegistry registry = states.models().registry();
+  public GatewayError refusal(LiveModels.Snapshot models, String model, Principal principal) {
+    ModelRegistry registry = models.registry();
     return refusal(registry, registry.resolve(model), model, principal);
   }
 
@@ -67,12 +59,12 @@ public final class Router {
    * The deployment of {@code model}'s group whose tokens cost most, or null when it names none: a
    * budget reserved before routing picks must cover whichever deployment serves the request.
    */
-  public Deployment dearest(String model) {
-    ModelGroup group = states.models().registry().resolve(model);
+  public Deployment dearest(LiveModels.Snapshot models, String model) {
+    ModelGroup group = models.registry().resolve(model);
     Deployment dearest = null;
     double most = -1;
     for (Deployment d : group == null ? List.<Deployment>of() : group.deployments()) {
-      Price price = prices.of(d);
+      Price price = models.price(d);
       if (price.input() + price.output() > most) {
         most = price.input() + price.output();
         dearest = d;
@@ -82,7 +74,7 @@ public final class Router {
   }
 
   public Future<Deployment> pick(PickRequest request) {
-    LiveModels.Snapshot models = states.models().current();
+    LiveModels.Snapshot models = request.models() != null ? request.models() : states.models().current();
     ModelGroup group = models.registry().resolve(request.model());
     GatewayError denied = refusal(models.registry(), group, request.model(), request.principal());
     if (denied != null) {
@@ -102,8 +94,8 @@ public final class Router {
   }
 
   /** Whether a retry could go to a deployment of {@code model} other than those in {@code excluded}. */
-  boolean hasAlternative(String model, java.util.Set<String> excluded) {
-    ModelGroup group = states.models().registry().resolve(model);
+  boolean hasAlternative(LiveModels.Snapshot models, String model, java.util.Set<String> excluded) {
+    ModelGroup group = models.registry().resolve(model);
     if (group == null) {
       return false;
     }
@@ -124,7 +116,7 @@ public final class Router {
     List<Price> poolPrices = new ArrayList<>(tagged.size());
     int largestWindow = 0;
     for (Deployment d : tagged) {
-      Price price = prices.of(d);
+      Price price = models.price(d);
       int window = d.info().maxInputTokens() != null ? d.info().maxInputTokens() : price.maxInput();
       if (settings.preCallChecks() && window > 0 && request.estimatedTokens() > window) {
         largestWindow = Math.max(largestWindow, window);

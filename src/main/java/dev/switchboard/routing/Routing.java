@@ -17,22 +17,25 @@ public final class Routing {
   private final CallRouter calls;
   private final HealthChecks health;
   private final RoutingRoutes routes;
+  private final PriceBook prices;
 
   public Routing(Vertx vertx, Bus bus, LiveModels models, GatewayConfig config, DeploymentGate gate,
       PriceBook prices, RouterMetrics metrics) {
+    this.prices = prices;
     this.states = new DeploymentStates(vertx, bus, models, System::currentTimeMillis, metrics);
-    this.router = new Router(gate, states, prices);
+    this.router = new Router(gate, states);
     this.calls = new CallRouter(vertx, bus, router, config.litellm().requestTimeout());
     this.health = new HealthChecks(bus, states);
     this.routes = new RoutingRoutes(states, health);
   }
 
   /**
-   * Puts a new model list and routing settings in force: the deployment states are made ready
-   * first, then the one reference is swapped. Requests in flight finish on what they hold.
+   * Puts a new model list and routing settings (and its deployments' prices) in force: the
+   * deployment states are made ready first, then the one reference is swapped. Requests in flight
+   * finish on the snapshot they started with.
    */
   public synchronized void apply(ModelRegistry registry, RoutingSettings settings) {
-    LiveModels.Snapshot next = new LiveModels.Snapshot(registry, settings);
+    LiveModels.Snapshot next = LiveModels.Snapshot.of(registry, settings, prices);
     states.adopt(next);
     states.models().swap(next);
   }

@@ -7,31 +7,30 @@ import java.util.function.Supplier;
 import io.vertx.sqlclient.Tuple;
 
 /**
- * The gateway's accounting services, one of each, shared by every SpendLog instance: prices,
- * budgets and (with a database) the spend writer.
+ * The gateway's accounting services, one of each, shared by every SpendLog instance: budgets and
+ * (with a database) the spend writer. Prices come with each request, from its runtime snapshot.
  *
  * @param writer null when the gateway runs without a database
  */
-public record Accounting(SpendSettings settings, PriceBook prices, Budgets budgets, SpendWriter writer) {
+public record Accounting(SpendSettings settings, Budgets budgets, SpendWriter writer) {
 
   /**
    * @param pool              the database, or null without one (budgets then live in memory only)
    * @param reservationTtlSec how long a shared reservation outlives a gateway that died holding it
    */
   public static Accounting create(SpendSettings settings, Pool pool, double reservationTtlSec) {
-    return create(settings, PriceBook.shipped(), pool, null, reservationTtlSec);
+    return create(settings, pool, null, reservationTtlSec);
   }
 
-  /** @param prices the gateway's price book, shared with routing (cost-based routing, context windows) */
   /** @param writerPools fresh pools for the spend writer alone (it replaces its own after a lost connection); null: it shares {@code pool} */
-  public static Accounting create(SpendSettings settings, PriceBook prices, Pool pool, Supplier<Pool> writerPools,
+  public static Accounting create(SpendSettings settings, Pool pool, Supplier<Pool> writerPools,
       double reservationTtlSec) {
     boolean shared = pool != null && settings.sharedReservations();
     BudgetLedger ledger = shared ? new PostgresBudgetLedger(pool, reservationTtlSec)
         : new MemoryBudgetLedger(pool == null ? charge -> Future.succeededFuture(0.0) : charge -> recorded(pool, charge));
     SpendWriter writer = pool == null ? null : new SpendWriter(pool, writerPools, java.nio.file.Path.of(settings.spoolDir()),
         settings.batchSize(), settings.batchWriteSeconds(), shared);
-    return new Accounting(settings, prices, new Budgets(settings, prices, ledger), writer);
+    return new Accounting(settings, new Budgets(settings, ledger), writer);
   }
 
   private static Future<Double> recorded(Pool pool, Charge charge) {

@@ -5,6 +5,6 @@ import dev.switchboard.model.CallBody;
 import dev.switchboard.provider.Deployment;
 
 /** {@code budget.reserve}: may this request, about to go to this deployment, spend? */
-public record BudgetCheck(String requestId, Principal principal, Deployment deployment, CallBody body,
+public record BudgetCheck(String requestId, Principal principal, Deployment deployment, Price price, CallBody body,
     long startEpochMillis) {
 }

@@ -30,13 +30,11 @@ public final class Budgets {
   private static final String PROXY = "proxy";
 
   private final SpendSettings settings;
-  private final PriceBook prices;
   private final BudgetLedger ledger;
   private final BudgetPeriod proxyPeriod;
 
-  Budgets(SpendSettings settings, PriceBook prices, BudgetLedger ledger) {
+  Budgets(SpendSettings settings, BudgetLedger ledger) {
     this.settings = settings;
-    this.prices = prices;
     this.ledger = ledger;
     this.proxyPeriod = BudgetPeriod.parse(settings.proxyBudgetDuration());
   }
@@ -48,7 +46,7 @@ public final class Budgets {
     if (holds.isEmpty()) {
       return Future.succeededFuture(new Reservation(check.requestId(), charges, holds, 0));
     }
-    Price price = prices.of(check.deployment());
+    Price price = check.price();
     long output = outputTokens(check.body().json(), price);
     boolean strict = settings.strictBudgets();
     if (strict && output < 0 && price.output() > 0) {

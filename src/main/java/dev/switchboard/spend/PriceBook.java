@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -26,7 +25,6 @@ public final class PriceBook {
   private static final double PER_MILLION = 1_000_000.0;
 
   private final Map<String, Price> table;
-  private final Map<String, Price> byDeployment = new ConcurrentHashMap<>();
 
   PriceBook(Map<String, Price> table) {
     this.table = table;
@@ -39,19 +37,14 @@ public final class PriceBook {
 
   private static final Map<String, Price> SHIPPED = load();
 
+  /**
+   * What {@code deployment}'s tokens cost: its own {@code model_info} prices over the table's.
+   * Worked out once per config, into the runtime snapshot, which is where requests read it.
+   */
   public Price of(Deployment deployment) {
     if (deployment == null) {
       return Price.UNKNOWN;
     }
-    return byDeployment.computeIfAbsent(deployment.id(), id -> resolve(deployment));
-  }
-
-  /** Forgets the prices worked out per deployment: a reload may have redefined a deployment under the same id. */
-  public void forgetDeployments() {
-    byDeployment.clear();
-  }
-
-  private Price resolve(Deployment deployment) {
     ModelInfo info = deployment.info();
     String model = info.baseModel() != null ? info.baseModel()
         : deployment.provider().prefix() + "/" + deployment.upstreamModel();

@@ -18,6 +18,7 @@ public record SpendEvent(
     String requestId,
     String model,
     Deployment deployment,
+    Price price,
     Principal principal,
     Reservation reservation,
     Usage usage,

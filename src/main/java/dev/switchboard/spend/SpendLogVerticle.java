@@ -45,7 +45,7 @@ public final class SpendLogVerticle extends VerticleBase {
 
   /** @return completed once the request's row is in the spool (at once without a database) */
   Future<Void> record(SpendEvent event) {
-    double cost = accounting.prices().of(event.deployment()).cost(event.usage());
+    double cost = event.price().cost(event.usage());
     accounting.budgets().settle(event.reservation(), cost);
     ledger.add(event.model() == null ? "" : event.model(), event.usage(), cost, event.errorType() != null);
     metrics.request(event, cost);

@@ -98,7 +98,8 @@ class RelayOnAnotherLoopTest {
         .createHttpServer(new HttpServerOptions().setStrictThreadMode(true))
         .requestHandler(request -> {
           JsonObject body = Requests.chat("chat").stream().user("hi").build();
-          RelayCall call = new RelayCall("r-1", Operation.CHAT, deployment, new CallBody(body), true, false,
+          RelayCall call = new RelayCall("r-1", Operation.CHAT, deployment, deployment.timeoutMs(),
+              deployment.streamTimeoutMs(), new CallBody(body), true, false,
               request.response(), Vertx.currentContext(), MultiMap.caseInsensitiveMultiMap(), System.nanoTime(), null,
               null, false);
           bus.<RelayResult>hop(Addresses.RELAY_CALL, call).onFailure(failure -> {

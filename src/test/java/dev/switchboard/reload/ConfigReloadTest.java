@@ -143,6 +143,46 @@ class ConfigReloadTest {
         .onComplete(ctx.succeedingThenComplete());
   }
 
+  /** One model, priced per input and output token by {@code model_info}. */
+  private String priced(double perToken) {
+    return "model_list:\n  - {model_name: chat, litellm_params: {model: openai/chat, api_base: \"" + mock.apiBase()
+        + "\", api_key: sk-up}, model_info: {id: chat-1, input_cost_per_token: " + perToken
+        + ", output_cost_per_token: " + perToken + "}}\n"
+        + "general_settings: {master_key: " + MASTER + ", database_url: none}\n";
+  }
+
+  @Test
+  void a_request_in_flight_keeps_the_snapshot_it_started_with_prices_included(Vertx vertx, VertxTestContext ctx) {
+    mock.hold("chat");
+    Future<HttpResponse<Buffer>>[] inFlight = new Future[1];
+    double[] usd = new double[2];
+    gateway(priced(0.001))
+        .compose(g -> {
+          inFlight[0] = chat("chat");
+          return Awaits.until(vertx, () -> !mock.received().isEmpty(), 10_000);
+        })
+        .compose(held -> {
+          write(priced(0.5));
+          return reload(MASTER);
+        })
+        .compose(reloaded -> {
+          ctx.verify(() -> assertEquals(200, reloaded.statusCode(), reloaded.bodyAsString()));
+          mock.releaseHeld("chat");
+          return inFlight[0];
+        })
+        .compose(started -> {
+          usd[0] = Double.parseDouble(started.getHeader("x-litellm-response-cost"));
+          return chat("chat");
+        })
+        .onComplete(ctx.succeeding(next -> ctx.verify(() -> {
+          usd[1] = Double.parseDouble(next.getHeader("x-litellm-response-cost"));
+          assertTrue(usd[0] > 0, "the old price applied: " + usd[0]);
+          // The same usage costs 500 times more under the new price, and only for the request that began after it.
+          assertEquals(500, usd[1] / usd[0], 1e-6, "old " + usd[0] + ", new " + usd[1]);
+          ctx.completeNow();
+        })));
+  }
+
   @Test
   void a_config_file_that_does_not_load_answers_400_and_changes_nothing(VertxTestContext ctx) {
     gateway(config("none", "first"))

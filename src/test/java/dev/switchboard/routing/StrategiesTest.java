@@ -43,7 +43,7 @@ class StrategiesTest {
     ModelRegistry registry = ModelRegistry.from(config);
     DeploymentStates states = new DeploymentStates(vertx, null, registry, config.router().routing(),
         System::currentTimeMillis);
-    return new Router(DeploymentGate.UNBOUNDED, states, PriceBook.shipped());
+    return new Router(DeploymentGate.UNBOUNDED, states);
   }
 
   private static String d(String id, String extra) {

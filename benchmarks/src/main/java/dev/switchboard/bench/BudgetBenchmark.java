@@ -98,8 +98,11 @@ public class BudgetBenchmark {
     await(vertx.close());
   }
 
+  private static final dev.switchboard.spend.PriceBook PRICES = dev.switchboard.spend.PriceBook.shipped();
+
   private BudgetCheck check() {
-    return new BudgetCheck("req-" + ids.incrementAndGet(), principal, deployment, body, System.currentTimeMillis());
+    return new BudgetCheck("req-" + ids.incrementAndGet(), principal, deployment, PRICES.of(deployment), body,
+        System.currentTimeMillis());
   }
 
   private static <T> T await(Future<T> future) throws Exception {

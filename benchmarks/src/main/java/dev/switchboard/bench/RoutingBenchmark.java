@@ -9,7 +9,6 @@ import dev.switchboard.routing.DeploymentStates;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.routing.PickRequest;
 import dev.switchboard.routing.Router;
-import dev.switchboard.spend.PriceBook;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -65,7 +64,7 @@ public class RoutingBenchmark {
     ModelRegistry registry = ModelRegistry.from(config);
     DeploymentStates states = new DeploymentStates(vertx, null, registry, config.router().routing(),
         System::currentTimeMillis);
-    router = new Router(DeploymentGate.UNBOUNDED, states, PriceBook.shipped());
+    router = new Router(DeploymentGate.UNBOUNDED, states);
     first = new PickRequest("chat", Principal.MASTER, 120);
     retry = new PickRequest("chat", Principal.MASTER, 120, Set.of("d0"), List.of(), false);
   }
