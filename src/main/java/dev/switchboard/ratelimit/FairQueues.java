@@ -1,7 +1,5 @@
 package dev.switchboard.ratelimit;
 
-import dev.switchboard.model.Principal;
-import dev.switchboard.model.VirtualKey;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.routing.Candidates;
 import dev.switchboard.routing.DeploymentGate;
@@ -11,8 +9,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * The deployments' rpm, tpm and parallel bounds, and the fair queue in front of each model group.
- * A request takes a slot on a deployment with room, chosen by the group's weighted pick among
+ * The fair queue in front of each model group, over the deployments' rpm, tpm and parallel bounds
+ * (counted by {@link DeploymentSlots}). A request takes a slot on a deployment with room, chosen by the group's weighted pick among
  * those that have room; when every deployment of the group is saturated it waits in its tenant's
  * queue (the key's, or the team's when the key has one), served by {@link DrrQueue} as slots free
  * up, until {@code router_settings.queue_timeout} (then 429). Thread-safe: one per gateway.
@@ -39,18 +35,9 @@ public final class FairQueues implements DeploymentGate {
   private final LongSupplier clock;
   private final int maxLength;
   private final long timeoutMs;
-  private final LocalCounters counters = new LocalCounters();
-  /** Per-deployment limits of the model list in force, swapped whole by a reload. */
-  private volatile Map<String, Scope> scopes = Map.of();
-  private volatile java.util.Set<String> limitedGroups = java.util.Set.of();
-  /** Limits of deployments a reload removed or unlimited, so the requests still on them give their slots back. */
-  private final Map<String, Scope> retiredScopes = new ConcurrentHashMap<>();
+  /** The deployments' bounds and counts; this class owns only who waits for them. */
+  private final DeploymentSlots slots = new DeploymentSlots();
   private final Map<String, GroupQueue> queues = new ConcurrentHashMap<>();
-  /**
-   * Deployments Redis said are at their rpm or tpm over all gateways: deployment id to the window
-   * (minute) they are full in. The gate skips them without asking Redis again until it ends.
-   */
-  private final Map<String, Long> saturated = new ConcurrentHashMap<>();
   private final AtomicInteger depth = new AtomicInteger();
   private final AtomicLong served = new AtomicLong();
   private final AtomicLong waitNanos = new AtomicLong();
@@ -96,31 +83,13 @@ public final class FairQueues implements DeploymentGate {
    * Takes the deployment limits of a (re)loaded model list. Counters are keyed by deployment id,
    * so a deployment that keeps its id keeps its counts under its new limits.
    */
-  public synchronized void adopt(ModelRegistry registry) {
-    Map<String, Scope> next = new HashMap<>();
-    java.util.Set<String> groups = new java.util.HashSet<>();
-    for (String name : registry.modelNames()) {
-      for (Deployment d : registry.group(name).deployments()) {
-        if (d.limited()) {
-          groups.add(name);
-          next.put(d.id(), new Scope("d:" + d.id(), "d:" + d.id(), null, "deployment " + d.id(),
-              Scope.Field.DEPLOYMENT, positive(d.rpm()), positive(d.tpm()), positive(d.maxParallelRequests())));
-        }
-      }
-    }
-    scopes.forEach((id, scope) -> {
-      if (!next.containsKey(id)) {
-        retiredScopes.put(id, scope);
-      }
-    });
-    next.keySet().forEach(retiredScopes::remove);
-    scopes = Map.copyOf(next);
-    limitedGroups = java.util.Set.copyOf(groups);
+  public void adopt(ModelRegistry registry) {
+    slots.adopt(registry);
   }
 
   @Override
   public Future<Deployment> admit(Candidates group, PickRequest request) {
-    if (!limitedGroups.contains(group.name())) {
+    if (!slots.limits(group.name())) {
       return Future.succeededFuture(group.pick(d -> true));
     }
     GroupQueue queue = queues.computeIfAbsent(group.name(), name -> new GroupQueue());
@@ -129,19 +98,19 @@ public final class FairQueues implements DeploymentGate {
     Waiter waiter;
     synchronized (queue) {
       if (queue.waiting.isEmpty()) {
-        Deployment picked = group.pick(d -> take(d, now, tokens));
+        Deployment picked = group.pick(d -> slots.take(d, now, tokens));
         if (picked != null) {
           return Future.succeededFuture(picked);
         }
       }
-      Tenant tenant = Tenant.of(request.principal());
-      int waiting = queue.waiting.length(tenant.id);
+      QueueTenant tenant = QueueTenant.of(request.principal());
+      int waiting = queue.waiting.length(tenant.id());
       if (waiting >= maxLength) {
         rejected.incrementAndGet();
-        return Future.failedFuture(Denials.queueFull(group.name(), waiting, retryMs(group, now)));
+        return Future.failedFuture(Denials.queueFull(group.name(), waiting, slots.retryMs(group, now)));
       }
-      waiter = new Waiter(group, tokens, tenant.id, tenant.priority);
-      queue.waiting.add(tenant.id, tenant.weight, tenant.priority, waiter);
+      waiter = new Waiter(group, tokens, tenant.id(), tenant.priority());
+      queue.waiting.add(tenant.id(), tenant.weight(), tenant.priority(), waiter);
       depth.incrementAndGet();
       waiter.timer = vertx.setTimer(timeoutMs, id -> expire(group, queue, waiter));
       wakeAtWindowEnd(group.name(), queue, now);
@@ -151,15 +120,9 @@ public final class FairQueues implements DeploymentGate {
 
   /** A request that held a slot on {@code deployment} has ended: give the slot back and serve who waits. */
   void released(Deployment deployment, long admittedWindow, long estimate, long actual) {
-    Scope scope = scopes.get(deployment.id());
-    if (scope == null) {
-      scope = retiredScopes.get(deployment.id());
+    if (slots.release(deployment, admittedWindow, clock.getAsLong(), estimate, actual)) {
+      dispatch(deployment.modelGroup());
     }
-    if (scope == null) {
-      return;
-    }
-    counters.release(java.util.List.of(scope), admittedWindow, clock.getAsLong(), estimate, actual);
-    dispatch(deployment.modelGroup());
   }
 
   /**
@@ -167,11 +130,7 @@ public final class FairQueues implements DeploymentGate {
    * this gateway's: in-flight counts are per node); null when it has neither.
    */
   Scope sharedScope(Deployment deployment) {
-    Scope s = scopes.get(deployment.id());
-    if (s == null || (s.rpm() == 0 && s.tpm() == 0)) {
-      return null;
-    }
-    return withoutParallel(s);
+    return slots.sharedScope(deployment);
   }
 
   /**
@@ -179,11 +138,7 @@ public final class FairQueues implements DeploymentGate {
    * window ends, and the slot this gateway took on it for a request of {@code tokens} is given back.
    */
   void saturated(Deployment deployment, long nowMs, long tokens) {
-    saturated.put(deployment.id(), Windows.of(nowMs));
-    Scope scope = scopes.get(deployment.id());
-    if (scope != null) {
-      counters.giveBack(scope, nowMs, tokens);
-    }
+    slots.saturated(deployment, nowMs, tokens);
     dispatch(deployment.modelGroup());
   }
 
@@ -197,7 +152,7 @@ public final class FairQueues implements DeploymentGate {
     synchronized (queue) {
       while (!queue.waiting.isEmpty()) {
         Waiter next = queue.waiting.next();
-        Deployment picked = next.candidates.pick(d -> take(d, now, next.tokens));
+        Deployment picked = next.candidates.pick(d -> slots.take(d, now, next.tokens));
         if (picked == null) {
           queue.waiting.putBack(next.tenant, next.priority, next);
           break;
@@ -224,7 +179,7 @@ public final class FairQueues implements DeploymentGate {
     timedOut.incrementAndGet();
     long now = clock.getAsLong();
     waiter.promise.fail(Denials.queueTimeout(group.name(), (System.nanoTime() - waiter.since) / 1_000_000,
-        retryMs(group, now)));
+        slots.retryMs(group, now)));
   }
 
   private static void complete(Waiter waiter, Deployment deployment) {
@@ -246,42 +201,6 @@ public final class FairQueues implements DeploymentGate {
       }
       dispatch(group);
     });
-  }
-
-  private boolean take(Deployment deployment, long now, long tokens) {
-    Scope scope = scopes.get(deployment.id());
-    return scope == null || (!saturatedNow(deployment, now) && counters.tryTake(scope, now, tokens));
-  }
-
-  private boolean saturatedNow(Deployment deployment, long now) {
-    Long window = saturated.get(deployment.id());
-    if (window == null) {
-      return false;
-    }
-    if (window == Windows.of(now)) {
-      return true;
-    }
-    saturated.remove(deployment.id(), window);
-    return false;
-  }
-
-  /** When to retry: at the window's end when rpm or tpm bound every deployment, else in a second. */
-  private long retryMs(Candidates group, long now) {
-    for (Deployment d : group.deployments()) {
-      Scope scope = scopes.get(d.id());
-      if (scope == null || (!saturatedNow(d, now) && counters.hasRoom(withoutParallel(scope), now, 0))) {
-        return Windows.PARALLEL_RETRY_MS;
-      }
-    }
-    return Windows.untilEnd(now);
-  }
-
-  private static Scope withoutParallel(Scope s) {
-    return new Scope(s.id(), s.redisTag(), s.model(), s.holder(), s.field(), s.rpm(), s.tpm(), 0);
-  }
-
-  private static long positive(Integer value) {
-    return value == null || value <= 0 ? 0 : value;
   }
 
   /** Requests waiting now, over every model group (for metrics). */
@@ -322,22 +241,5 @@ public final class FairQueues implements DeploymentGate {
   /** Requests turned away because their tenant's queue was full. */
   public long rejectedQueueFull() {
     return rejected.get();
-  }
-
-  /** Who waits in which queue and with what share: the team when the key has one, else the key. */
-  record Tenant(String id, double weight, int priority) {
-
-    static Tenant of(Principal principal) {
-      VirtualKey key = principal.key();
-      if (key == null) {
-        return new Tenant("caller:" + principal.keyAlias(), 1, 0);
-      }
-      boolean team = key.teamId() != null;
-      JsonObject metadata = team ? key.teamMetadata() : key.metadata();
-      double weight = metadata != null && metadata.getValue(WEIGHT_FIELD) instanceof Number n ? n.doubleValue() : 1;
-      int priority = metadata != null && metadata.getValue(PRIORITY_FIELD) instanceof Number n ? n.intValue() : 0;
-      String id = (team ? "team:" + key.teamId() : "key:" + key.tokenHash()) + "|" + priority;
-      return new Tenant(id, weight <= 0 ? 1 : weight, priority);
-    }
   }
 }

@@ -10,74 +10,40 @@ import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.routing.PickRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import java.util.logging.Logger;
 
 /**
  * Every rate-limit decision of one gateway, shared by all RateLimit instances (so a limit is never
  * split across event loops): the proxy-wide parallel limit, the key/user/team limits (in memory, or
  * in Redis when configured), and the deployments' bounds with their fair queue ({@link FairQueues}).
- * When Redis cannot be reached it counts in memory, says so once, and goes back to Redis when a
- * probe finds it again; a Redis failure never fails a request.
+ * When Redis cannot be reached ({@link RedisLink} tells) it counts in memory, and goes back to Redis
+ * when a probe finds it again; a Redis failure never fails a request.
  */
 public final class RateLimiter {
 
-  private static final Logger LOG = Logger.getLogger(RateLimiter.class.getName());
-  private static final long PROBE_EVERY_MS = 1000;
-  private static final int MAX_PENDING_RELEASES = 100_000;
-
-  /** A release that could not reach Redis, replayed when it is back. */
-  private record PendingRelease(List<Scope> scopes, long window, long nowMs, long estimate, long actual,
-      boolean refused) {
-  }
-
-  private final Vertx vertx;
   private final LongSupplier clock;
   private final int proxyMaxParallel;
   private final LocalCounters local = new LocalCounters();
   private final FairQueues queues;
-  private final Redis redisClient;
+  /** Redis and its health; null when no Redis is configured. */
+  private final RedisLink link;
   private final RedisCounters redis;
-  private final String redisWhere;
   private final AtomicInteger proxyInFlight = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final AtomicBoolean redisDown = new AtomicBoolean();
   private final AtomicLong redisFallbacks = new AtomicLong();
-  private final AtomicLong redisOutages = new AtomicLong();
   private final AtomicLong sharedDenials = new AtomicLong();
-  private final Queue<PendingRelease> pending = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger pendingCount = new AtomicInteger();
-  private volatile long probeTimer = -1;
 
   public RateLimiter(Vertx vertx, ModelRegistry registry, LongSupplier clock, int proxyMaxParallel,
       RedisSettings redisSettings, int queueMaxLength, long queueTimeoutMs) {
-    this.vertx = vertx;
     this.clock = clock;
     this.proxyMaxParallel = proxyMaxParallel;
     this.queues = new FairQueues(vertx, registry, clock, queueMaxLength, queueTimeoutMs);
-    if (redisSettings == null) {
-      this.redisClient = null;
-      this.redis = null;
-      this.redisWhere = null;
-    } else {
-      this.redisClient = Redis.createClient(vertx, new RedisOptions()
-          .setConnectionString(redisSettings.connectionString())
-          .setMaxPoolSize(8)
-          .setMaxPoolWaiting(8192)
-          .setNetClientOptions(new NetClientOptions().setConnectTimeout(1000).setTcpNoDelay(true)));
-      this.redis = new RedisCounters(redisClient);
-      this.redisWhere = redisSettings.describe();
-    }
+    this.link = redisSettings == null ? null : new RedisLink(vertx, redisSettings);
+    this.redis = link == null ? null : link.counters();
   }
 
   public static RateLimiter create(Vertx vertx, GatewayConfig config, ModelRegistry registry) {
@@ -106,7 +72,7 @@ public final class RateLimiter {
     if (scope == null) {
       return Future.succeededFuture(picked);
     }
-    if (redisDown.get()) {
+    if (link.down()) {
       redisFallbacks.incrementAndGet();
       return Future.succeededFuture(picked);
     }
@@ -123,7 +89,7 @@ public final class RateLimiter {
       queues.saturated(picked, now, tokens);
       return admitShared(group, request);
     }, failure -> {
-      redisFailed(failure);
+      link.failed(failure);
       redisFallbacks.incrementAndGet();
       return Future.succeededFuture(picked);
     });
@@ -146,7 +112,7 @@ public final class RateLimiter {
     if (scopes.isEmpty()) {
       return Future.succeededFuture(permit(Decision.UNLIMITED, scopes, now, estimate, false, proxyCounted));
     }
-    if (redis == null || redisDown.get()) {
+    if (link == null || link.down()) {
       if (redis != null) {
         redisFallbacks.incrementAndGet();
       }
@@ -161,7 +127,7 @@ public final class RateLimiter {
     return redis.acquire(tagged, now, estimate)
         .map(decision -> permit(decision, tagged, now, estimate, true, proxyCounted))
         .recover(failure -> {
-          redisFailed(failure);
+          link.failed(failure);
           redisFallbacks.incrementAndGet();
           return Future.succeededFuture(permit(local.acquire(scopes, now, estimate), scopes, now, estimate, false,
               proxyCounted));
@@ -212,23 +178,22 @@ public final class RateLimiter {
       }
       return corrected.andThen(done -> inFlight.decrementAndGet());
     }
-    PendingRelease toSend = new PendingRelease(permit.scopes(), permit.window(), now, permit.estimatedTokens(), actual,
-        release.refused());
-    if (redisDown.get()) {
-      keepForLater(toSend);
+    RedisLink.PendingRelease toSend = new RedisLink.PendingRelease(permit.scopes(), permit.window(), now,
+        permit.estimatedTokens(), actual, release.refused());
+    if (link.down()) {
+      link.keepForLater(toSend);
       return corrected.andThen(done -> inFlight.decrementAndGet());
     }
-    return Future.join(corrected, send(toSend)).andThen(sent -> inFlight.decrementAndGet()).otherwiseEmpty()
+    return Future.join(corrected, link.send(toSend)).andThen(sent -> inFlight.decrementAndGet()).otherwiseEmpty()
         .mapEmpty();
   }
-
 
   /**
    * The deployment's tokens in Redis: the estimate counted at the pick replaced by the actual usage
    * (nothing to correct for an rpm-only deployment). Best effort: lost while Redis is down.
    */
   private Future<Void> correctShared(Deployment deployment, Permit permit, long now, long actual) {
-    if (redis == null || redisDown.get()) {
+    if (link == null || link.down()) {
       return Future.succeededFuture();
     }
     Scope scope = queues.sharedScope(deployment);
@@ -237,52 +202,9 @@ public final class RateLimiter {
     }
     return redis.release(List.of(scope), permit.window(), now, permit.estimatedTokens(), actual)
         .recover(failure -> {
-          redisFailed(failure);
+          link.failed(failure);
           return Future.succeededFuture();
         });
-  }
-
-  private Future<Void> send(PendingRelease release) {
-    Future<Void> sent = release.refused() ? redis.refund(release.scopes(), release.window(), release.estimate())
-        : redis.release(release.scopes(), release.window(), release.nowMs(), release.estimate(), release.actual());
-    return sent.onFailure(failure -> {
-      redisFailed(failure);
-      keepForLater(release);
-    });
-  }
-
-  private void keepForLater(PendingRelease release) {
-    if (pendingCount.incrementAndGet() <= MAX_PENDING_RELEASES) {
-      pending.add(release);
-    } else {
-      pendingCount.decrementAndGet();
-    }
-  }
-
-  /** Counts in memory from now on, says so once per outage, and probes Redis until it answers. */
-  private void redisFailed(Throwable failure) {
-    if (!redisDown.compareAndSet(false, true)) {
-      return;
-    }
-    redisOutages.incrementAndGet();
-    LOG.warning("Redis at " + redisWhere + " is unreachable (" + failure.getClass().getSimpleName() + ": "
-        + failure.getMessage() + "). Rate limits are counted in this gateway's memory until it is back, so each "
-        + "gateway enforces them alone meanwhile. Checking again every second.");
-    probeTimer = vertx.setPeriodic(PROBE_EVERY_MS, id -> redis.ping().onSuccess(pong -> recovered(id)));
-  }
-
-  private void recovered(long timer) {
-    vertx.cancelTimer(timer);
-    if (!redisDown.compareAndSet(true, false)) {
-      return;
-    }
-    probeTimer = -1;
-    LOG.info("Redis at " + redisWhere + " is reachable again: rate limits are shared through it again.");
-    PendingRelease release;
-    while ((release = pending.poll()) != null) {
-      pendingCount.decrementAndGet();
-      send(release);
-    }
   }
 
   private static long estimate(CallBody body) {
@@ -311,7 +233,7 @@ public final class RateLimiter {
 
   /** Times Redis became unreachable. */
   public long redisOutages() {
-    return redisOutages.get();
+    return link == null ? 0 : link.outages();
   }
 
   /** Tells {@code timer} how long each Redis call takes (for /metrics); set once at start. */
@@ -323,14 +245,10 @@ public final class RateLimiter {
 
   /** Redis is configured and currently answering. */
   public boolean redisAvailable() {
-    return redis != null && !redisDown.get();
+    return link != null && !link.down();
   }
 
   public Future<Void> close() {
-    long timer = probeTimer;
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-    }
-    return redisClient == null ? Future.succeededFuture() : redisClient.close();
+    return link == null ? Future.succeededFuture() : link.close();
   }
 }

@@ -1,9 +1,7 @@
 package dev.switchboard.routing;
 
-import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.config.RoutingSettings;
-import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.config.CircuitBreakerSettings;
@@ -18,9 +16,9 @@ import java.util.logging.Logger;
 
 /**
  * The one owner of every deployment's runtime state (one per gateway, shared by all event loops):
- * what the strategies rank by, cooldowns and circuit breakers. Cooldowns are decided here and
- * announced on {@code router.cooldown} to every Router instance of every node (a cluster-wide
- * announcement), so they all hold the same ones. Every change of a deployment's health, cooldown
+ * what the strategies rank by, cooldowns and circuit breakers. Cooldowns are decided by
+ * {@link Cooldowns} and announced on {@code router.cooldown} to every Router instance of every
+ * node (a cluster-wide announcement), so they all hold the same ones. Every change of a deployment's health, cooldown
  * or circuit is told to {@link RouterMetrics} from here.
  */
 public final class DeploymentStates {
@@ -33,9 +31,10 @@ public final class DeploymentStates {
   private final Map<String, DeploymentState> retired = new ConcurrentHashMap<>();
   private final Vertx vertx;
   private final LiveModels models;
-  private final Bus bus;
   private final LongSupplier clock;
   private final RouterMetrics metrics;
+  /** Decides, announces and applies cooldowns; this class owns the states they are set on. */
+  private final Cooldowns cooldowns;
 
   /** @param bus where cooldowns are announced; null keeps them in this object alone (benchmarks, unit tests) */
   public DeploymentStates(Vertx vertx, Bus bus, ModelRegistry registry, RoutingSettings settings, LongSupplier clock) {
@@ -45,9 +44,9 @@ public final class DeploymentStates {
   public DeploymentStates(Vertx vertx, Bus bus, LiveModels models, LongSupplier clock, RouterMetrics metrics) {
     this.vertx = vertx;
     this.models = models;
-    this.bus = bus;
     this.clock = clock;
     this.metrics = metrics;
+    this.cooldowns = new Cooldowns(this, vertx, bus, metrics);
     adopt(models.current());
   }
 
@@ -162,37 +161,7 @@ public final class DeploymentStates {
    * cool down: there is nothing else to send their traffic to.
    */
   void failed(Deployment deployment, GatewayError error) {
-    RoutingSettings settings = settings();
-    DeploymentState state = state(deployment);
-    ErrorClass errorClass = error.errorClass();
-    if (errorClass == ErrorClass.BAD_REQUEST || errorClass == ErrorClass.CONTEXT_WINDOW_EXCEEDED
-        || errorClass == ErrorClass.CONTENT_POLICY_VIOLATION || errorClass == ErrorClass.UNPROCESSABLE_ENTITY) {
-      return; // the request's fault, not the deployment's
-    }
-    long now = now();
-    int count = state.failed(now, errorClass, error.getMessage());
-    if (settings.disableCooldowns() || groupSizes.getOrDefault(deployment.modelGroup(), 1) <= 1) {
-      state.publish(metrics, now);
-      return;
-    }
-    Integer allowed = settings.allowedFailsPolicy().get(errorClass.litellmName());
-    if (allowed == null && errorClass.parent() != errorClass) {
-      allowed = settings.allowedFailsPolicy().get(errorClass.parent().litellmName());
-    }
-    boolean coolDown;
-    if (allowed != null) {
-      coolDown = count > allowed;
-    } else if (errorClass == ErrorClass.RATE_LIMIT || errorClass == ErrorClass.AUTHENTICATION
-        || errorClass == ErrorClass.PERMISSION_DENIED) {
-      coolDown = true;
-    } else {
-      coolDown = errorClass.transientByDefault() && state.failuresThisMinute(now) > settings.allowedFails();
-    }
-    if (coolDown) {
-      coolDown(state, errorClass.litellmName() + ": " + error.getMessage(), error.status(), now);
-    } else {
-      state.publish(metrics, now);
-    }
+    cooldowns.failed(deployment, error);
   }
 
   /** A successful attempt; the state gauge hears of it only when it ends a partial outage. */
@@ -210,67 +179,27 @@ public final class DeploymentStates {
    * deployment in cooldown at once when its group has others to carry the traffic.
    */
   void failedProbe(Deployment deployment, GatewayError error) {
-    RoutingSettings settings = settings();
-    DeploymentState state = state(deployment);
-    long now = now();
-    state.failed(now, error.errorClass(), error.getMessage());
-    if (!settings.disableCooldowns() && groupSizes.getOrDefault(deployment.modelGroup(), 1) > 1) {
-      coolDown(state, "health check failed: " + error.getMessage(), error.status(), now);
-    } else {
-      state.publish(metrics, now);
-    }
+    cooldowns.failedProbe(deployment, error);
   }
 
-  /** Cools the deployment down after a failure with {@code status} (counted here, where it is decided, once per gateway). */
+  /** Cools the deployment down after a failure with {@code status}, and announces it. */
   void coolDown(DeploymentState state, String reason, int status, long now) {
-    RoutingSettings settings = settings();
-    long until = now + Math.round(settings.cooldownSeconds() * 1000);
-    // Applied here at once, so this loop's next pick already skips it; the publish tells the others.
-    state.coolDown(until, reason);
-    metrics.cooledDown(state.deployment, status);
-    resting(state, until, now);
-    LOG.info("Cooling down " + state.deployment.describe() + " for " + settings.cooldownSeconds() + " s: " + reason);
-    if (bus != null) {
-      bus.announce(Addresses.ROUTER_COOLDOWN, new Cooldown(state.deployment.id(), until, reason).toJson());
-    }
+    cooldowns.coolDown(state, reason, status, now);
   }
 
   /** An announced cooldown (from this gateway or, in a cluster, another). */
   void apply(Cooldown cooldown) {
-    DeploymentState state = state(cooldown.deploymentId());
-    if (state == null) {
-      return;
-    }
-    if (cooldown.untilEpochMs() == 0) {
-      state.reset();
-      state.publish(metrics, now());
-    } else {
-      if (state.coolDown(cooldown.untilEpochMs(), cooldown.reason())) { // not this gateway's own, heard back
-        resting(state, cooldown.untilEpochMs(), now());
-      }
-    }
+    cooldowns.apply(cooldown);
   }
 
-  /** Shows the outage now, and the deployment's return when the cooldown ends (a later cooldown sets its own timer). */
-  private void resting(DeploymentState state, long untilMs, long now) {
-    state.publish(metrics, now);
-    if (metrics != RouterMetrics.NONE && untilMs > now) {
-      vertx.setTimer(untilMs - now + 1, id -> state.publish(metrics, now()));
-    }
+  /** Models with this many deployments (1 for an unknown one): a group of one never cools down. */
+  int groupSize(String model) {
+    return groupSizes.getOrDefault(model, 1);
   }
 
   /** Ends a deployment's cooldown and closes its circuit (the operator's reset); false for an unknown id. */
   public boolean reset(String id) {
-    DeploymentState state = state(id);
-    if (state == null) {
-      return false;
-    }
-    state.reset();
-    state.publish(metrics, now());
-    if (bus != null) {
-      bus.announce(Addresses.ROUTER_COOLDOWN, new Cooldown(id, 0, "reset").toJson());
-    }
-    return true;
+    return cooldowns.reset(id);
   }
 
   /** Deployments neither cooling down nor behind an open circuit, nor failing their last health check. */

@@ -24,8 +24,9 @@ import java.util.logging.Logger;
  * written in batches every {@code proxy_batch_write_at} seconds or as soon as a batch is full.
  * While Postgres is unreachable rows stay in the spool and the writer retries with backoff; they
  * are written, oldest first, when it is back; the request id makes a replay count each request once.
- * Each batch goes through {@link SpendBatches}, which sets aside a row Postgres refuses for its
- * content rather than retry it forever in front of the others.
+ * The passes into Postgres are {@link SpendFlusher}'s; each batch goes through {@link SpendBatches},
+ * which sets aside a row Postgres refuses for its content rather than retry it forever in front of
+ * the others.
  */
 public final class SpendWriter extends VerticleBase {
 
@@ -34,8 +35,6 @@ public final class SpendWriter extends VerticleBase {
   /** A second chance for rows the disk refused once: they are appended again this often. */
   static final long SPOOL_EVERY_MS = 20;
   private static final int MAX_ROWS_IN_MEMORY = 10_000;
-  private static final long FIRST_RETRY_MS = 250;
-  private static final long MAX_RETRY_MS = 5_000;
   /** Rows waiting longer than this for Postgres are worth an alert: one WARN per episode. */
   static final long LATE_AFTER_MS = 60_000;
 
@@ -52,13 +51,9 @@ public final class SpendWriter extends VerticleBase {
   private volatile long oldestWaitingMillis;
   private volatile long spooledRows;
   private SpendSpool spool;
-  private Future<Void> writing;
-  /** Bumped when a write pass ends, so a pass abandoned on timeout stops at its next step. */
-  private long pass;
-  private boolean failing;
+  /** Writes the spool's closed segments into Postgres; made at start, with the spool. */
+  private SpendFlusher flusher;
   private boolean warnedLate;
-  private long retryMillis = FIRST_RETRY_MS;
-  private long retryTimer = -1;
 
   /**
    * @param shared             the gateway's pool, used when {@code ownPools} is null
@@ -78,15 +73,17 @@ public final class SpendWriter extends VerticleBase {
     writerContext = context;
     // Copies kept in memory save reading a segment back; bounded whatever the batch size.
     spool = new SpendSpool(spoolDir, Math.min(batchSize * 4, MAX_ROWS_IN_MEMORY));
+    flusher = new SpendFlusher(vertx, spool, batches, spoolDir, batchSize, written, pending,
+        this::refreshGauges);
     refreshGauges();
     vertx.setPeriodic(SPOOL_EVERY_MS, tick -> drain());
     vertx.setPeriodic(intervalMillis, tick -> {
-      write();
+      flusher.write();
       warnIfLate();
     });
     // Rows left by an earlier run go in before requests are served, so budgets read them back;
     // if Postgres is not there yet they wait in the spool, and the gateway starts anyway.
-    return write().timeout(STOP_WRITE_SECONDS, TimeUnit.SECONDS).otherwiseEmpty();
+    return flusher.write().timeout(STOP_WRITE_SECONDS, TimeUnit.SECONDS).otherwiseEmpty();
   }
 
   /** A row on its way to the spool, and who waits for it to be there. */
@@ -164,106 +161,7 @@ public final class SpendWriter extends VerticleBase {
     taken.forEach(done -> done.spooled().complete());
     refreshGauges();
     if (spool.openRows() >= batchSize) {
-      write();
-    }
-  }
-
-  /** Writes closed segments, oldest first, one batch at a time; one pass in flight at most. */
-  private Future<Void> write() {
-    if (writing != null) {
-      return writing;
-    }
-    try {
-      if (spool.openRows() > 0 && (!spool.hasClosed() || spool.openRows() >= batchSize)) {
-        spool.close();
-      }
-    } catch (IOException e) {
-      LOG.log(Level.SEVERE, "Cannot close a spend spool segment in " + spoolDir + ": " + e.getMessage(), e);
-    }
-    if (!spool.hasClosed()) {
-      return Future.succeededFuture();
-    }
-    long current = pass;
-    // Assigned before the handler is attached: a pass that fails at once (a pool that refuses
-    // synchronously) runs the handler right away, and must find `writing` set so it can clear it.
-    // Attached in one expression, a stale `writing` stayed behind and stopped the writer for good.
-    Future<Void> running = writeSegments(current);
-    writing = running;
-    running.onComplete(done -> {
-      pass++;
-      writing = null;
-      refreshGauges();
-      if (done.failed()) {
-        failed(done.cause());
-      } else {
-        retryMillis = FIRST_RETRY_MS;
-      }
-    });
-    return running;
-  }
-
-  private Future<Void> writeSegments(long current) {
-    SpendSpool.Segment oldest = spool.oldest();
-    if (oldest == null || current != pass) {
-      return Future.succeededFuture();
-    }
-    List<SpendRow> rows;
-    try {
-      rows = spool.rows(oldest);
-    } catch (IOException e) {
-      return Future.failedFuture(e);
-    }
-    return writeInBatches(rows, 0, current).compose(v -> {
-      if (current != pass) {
-        return Future.failedFuture("abandoned write pass");
-      }
-      finished(oldest, rows.size());
-      return writeSegments(current);
-    });
-  }
-
-  private Future<Void> writeInBatches(List<SpendRow> rows, int from, long current) {
-    if (from >= rows.size() || current != pass) {
-      return Future.succeededFuture();
-    }
-    List<SpendRow> batch = rows.subList(from, Math.min(rows.size(), from + batchSize));
-    return batches.write(batch).compose(inserted -> {
-      written.addAndGet(inserted);
-      if (failing) {
-        failing = false;
-        LOG.info("Postgres is back, writing " + spool.pendingRows() + " spooled spend rows");
-      }
-      return writeInBatches(rows, from + batch.size(), current);
-    });
-  }
-
-  private void finished(SpendSpool.Segment segment, int rows) {
-    try {
-      spool.removeOldest();
-    } catch (IOException e) {
-      LOG.log(Level.WARNING, "Cannot delete a written spend spool segment (its rows are skipped if replayed)", e);
-    }
-    if (!segment.fromEarlierRun) {
-      pending.addAndGet(-rows);
-    }
-    refreshGauges();
-  }
-
-  /** Keeps the rows spooled and tries again soon, backing off to {@link #MAX_RETRY_MS} while Postgres stays away. */
-  private void failed(Throwable cause) {
-    spool.dropCopies();
-    batches.reconnect();
-    if (!failing) {
-      failing = true;
-      LOG.warning("Cannot write spend rows to Postgres (" + cause.getClass().getSimpleName() + ": " + cause.getMessage()
-          + "); they are kept in " + spoolDir + " and written when it is back");
-    }
-    if (retryTimer == -1) {
-      retryTimer = vertx.setTimer(retryMillis, t -> {
-        retryTimer = -1;
-        write();
-      });
-      retryMillis = Math.min(MAX_RETRY_MS, retryMillis * 2);
+      flusher.write();
     }
   }
 
@@ -294,11 +192,6 @@ public final class SpendWriter extends VerticleBase {
     } catch (IOException e) {
       LOG.log(Level.WARNING, "Cannot close the spend spool", e);
     }
-    return writeAll().timeout(stopMillis, TimeUnit.MILLISECONDS).otherwiseEmpty().eventually(batches::close);
-  }
-
-  /** Passes until no segment is left (a pass already in flight does not include the segments closed after it began). */
-  private Future<Void> writeAll() {
-    return write().compose(v -> spool.hasClosed() ? writeAll() : Future.succeededFuture());
+    return flusher.writeAll().timeout(stopMillis, TimeUnit.MILLISECONDS).otherwiseEmpty().eventually(batches::close);
   }
 }
