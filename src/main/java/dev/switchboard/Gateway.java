@@ -8,15 +8,10 @@ import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.cluster.ClusterNode;
 import dev.switchboard.config.GatewayConfig;
-import dev.switchboard.config.GeneralSettings;
 import dev.switchboard.config.StartupException;
-import dev.switchboard.doctor.Doctor;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.ingress.HttpIngressVerticle;
-import dev.switchboard.keys.DirectoryRoutes;
-import dev.switchboard.keys.KeyRoutes;
-import dev.switchboard.keys.KeyStore;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.ratelimit.Acquire;
 import dev.switchboard.ratelimit.Permit;
@@ -31,7 +26,6 @@ import dev.switchboard.routing.HealthCheckVerticle;
 import dev.switchboard.routing.LiveModels;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.routing.PickRequest;
-import dev.switchboard.routing.Router;
 import dev.switchboard.routing.RouterVerticle;
 import dev.switchboard.routing.Routing;
 import dev.switchboard.spend.Accounting;
@@ -39,12 +33,9 @@ import dev.switchboard.spend.BudgetCheck;
 import dev.switchboard.spend.PriceBook;
 import dev.switchboard.spend.Reservation;
 import dev.switchboard.spend.SpendEvent;
-import dev.switchboard.spend.SpendRoutes;
 import dev.switchboard.spend.SpendLedger;
 import dev.switchboard.spend.SpendLogVerticle;
 import dev.switchboard.tracing.Tracing;
-import dev.switchboard.store.Database;
-import dev.switchboard.store.DatabaseHealth;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -52,8 +43,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.net.BindException;
-import java.nio.file.Path;
+import io.vertx.ext.web.Router;
+import java.util.function.Consumer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,7 +69,7 @@ public final class Gateway {
   private final RateLimiter limiter;
   private final int port;
   private final List<String> stages;
-  private final Database database;
+  private final Persistence persistence;
   private final Accounting accounting;
   private final Routing routing;
   private final Tracing tracing;
@@ -88,14 +79,14 @@ public final class Gateway {
   private static final long SETTLE_MS = 5_000;
 
   private Gateway(Vertx vertx, Bus bus, SpendLedger ledger, RateLimiter limiter, int port,
-      List<String> stages, Database database, Accounting accounting, Metrics metrics, Routing routing,
+      List<String> stages, Persistence persistence, Accounting accounting, Metrics metrics, Routing routing,
       Tracing tracing) {
     this.tracing = tracing;
     this.bus = bus;
     this.metrics = metrics;
     this.routing = routing;
     this.limiter = limiter;
-    this.database = database;
+    this.persistence = persistence;
     this.accounting = accounting;
     this.vertx = vertx;
     this.ledger = ledger;
@@ -131,60 +122,52 @@ public final class Gateway {
         .onFailure(failed -> tracing.close());
   }
 
-  private static Future<Gateway> startOn(Vertx vertx, int loops, LiveModels models, PriceBook prices, GatewayConfig config,
-      Options options, Metrics metrics, Tracing tracing) {
-    ModelRegistry registry = models.registry();
+  /** @param prices the price book reloads price their new deployments with */
+  private static Future<Gateway> startOn(Vertx vertx, int loops, LiveModels models, PriceBook prices,
+      GatewayConfig config, Options options, Metrics metrics, Tracing tracing) {
     Bus bus = new Bus(vertx);
     bus.registerLocalCodecs(AuthCheck.class, Principal.class, PickRequest.class, Deployment.class, RelayCall.class,
         RelayResult.class, SpendEvent.class, GatewayError.class, Acquire.class, Permit.class,
         Release.class, BudgetCheck.class, Reservation.class);
     metrics.watch(bus);
-
-    RateLimiter limiter = RateLimiter.create(vertx, config, registry);
+    RateLimiter limiter = RateLimiter.create(vertx, config, models.registry());
     limiter.observeRedis(metrics::redisCall);
     Routing routing = new Routing(vertx, bus, models, config, limiter.gate(), prices, metrics.router());
-    Router router = routing.router();
     SpendLedger ledger = new SpendLedger();
     // Completed off any Vert.x context: after a failed start this Vert.x is closing and its event
     // loops can no longer run callbacks.
     Promise<Gateway> started = Promise.promise();
     List<String> stages = new ArrayList<>();
-    AtomicReference<Database> database = new AtomicReference<>();
+    AtomicReference<Persistence> opened = new AtomicReference<>();
     AtomicReference<Accounting> accounts = new AtomicReference<>();
     AtomicInteger boundPort = new AtomicInteger();
-    openDatabase(vertx, config.general())
-        .compose(db -> {
-          database.set(db);
-          KeyStore keys = db == null ? null : new KeyStore(db.pool());
-          KeyRoutes keyRoutes = db == null ? null : new KeyRoutes(bus, keys);
-          Authenticator authenticator = new Authenticator(config.general().masterKey().value(), keys,
+    Persistence.open(vertx, bus, config)
+        .compose(persistence -> {
+          opened.set(persistence);
+          Authenticator authenticator = new Authenticator(config.general().masterKey().value(), persistence.keys(),
               granted -> models.registry().expand(granted));
           ConfigReloader reloader = new ConfigReloader(vertx, bus,
               new ConfigReloader.Targets(routing, limiter.queues(), metrics, authenticator), config);
-          reportConfig(config, authenticator, db == null);
-          // A shared reservation outlives a dead gateway by at most the longest request, plus a minute.
-          Accounting accounting = Accounting.create(config.spend(), db == null ? null : db.pool(),
-              db == null ? null : db.separatePools(1), config.litellm().requestTimeout() + 60);
+          Startup.report(config, authenticator.isOpen());
+          Accounting accounting = persistence.accounting(config);
           accounts.set(accounting);
-          if (accounting.writer() != null) {
-            accounting.writer().stopWithin(config.general().gracefulShutdownSeconds());
-          }
           metrics.watch(limiter, accounting.writer());
+          Consumer<Router> adminRoutes = router -> {
+            persistence.mountRoutes(router);
+            routing.routes().mount(router);
+            reloader.mount(router);
+          };
           HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
               boundPort, config.general().maxRequestSizeBytes(), models, System.currentTimeMillis() / 1000,
-              keyRoutes, db == null ? null : new DirectoryRoutes(bus, db.pool(), keyRoutes),
-              db == null ? null : new SpendRoutes(db.pool(), config.spend()), metrics,
-              config.observability().metricsAuth(), new Doctor(vertx, config.source(), db == null ? null : db.pool()),
+              adminRoutes, metrics, config.observability().metricsAuth(), persistence.doctor(vertx, config.source()),
               config.general().gracefulShutdownSeconds(), routing,
               () -> config.router().redis() == null ? null : limiter.redisAvailable() ? "connected" : "unavailable",
-              tracing, reloader, config.general().server(), db == null ? null : new DatabaseHealth(vertx, db.pool()));
+              tracing, config.general().server(), persistence.health());
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RateLimitVerticle(bus, limiter)))
-              .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, router)))
+              .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, routing.router())))
               .compose(v -> deploy(vertx, loops, stages, () -> new StreamRelayVerticle(bus, config.litellm(), metrics::providerHeaders)))
-              .compose(v -> accounting.writer() == null ? Future.succeededFuture()
-                  : vertx.deployVerticle(accounting.writer(), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
-                      .onSuccess(stages::add))
+              .compose(v -> deployWriter(vertx, accounting, config, stages))
               .compose(v -> deploy(vertx, loops, stages, () -> new SpendLogVerticle(bus, ledger, accounting, metrics)))
               .compose(v -> !config.router().routing().backgroundHealthChecks() ? Future.succeededFuture()
                   : deploy(vertx, 1, stages, () -> new HealthCheckVerticle(routing.health(),
@@ -195,53 +178,31 @@ public final class Gateway {
         .onComplete(deployed -> {
           if (deployed.succeeded()) {
             started.complete(new Gateway(vertx, bus, ledger, limiter, boundPort.get(), List.copyOf(stages),
-                database.get(), accounts.get(), metrics, routing, tracing));
+                opened.get(), accounts.get(), metrics, routing, tracing));
           } else {
-            started.fail(startupFailure(deployed.cause(), options));
-            Database db = database.get();
-            limiter.close().eventually(() -> db == null ? Future.<Void>succeededFuture() : db.close(vertx))
+            started.fail(Startup.failure(deployed.cause(), options));
+            Persistence persistence = opened.get();
+            limiter.close().eventually(() -> persistence == null ? Future.<Void>succeededFuture() : persistence.close(vertx))
                 .onComplete(closed -> vertx.close());
           }
         });
     return started.future();
   }
 
-  /** The configured or embedded Postgres, or null when the gateway runs without one. */
-  private static Future<Database> openDatabase(Vertx vertx, GeneralSettings general) {
-    if (general.withoutDatabase()) {
-      return Future.succeededFuture(null);
+  /** The spend writer, on a worker (it writes files and waits on Postgres), when there is a database. */
+  private static Future<Void> deployWriter(Vertx vertx, Accounting accounting, GatewayConfig config,
+      List<String> stages) {
+    if (accounting.writer() == null) {
+      return Future.succeededFuture();
     }
-    return Database.open(vertx, general.databaseUrl(), Path.of(general.embeddedDatabaseDir()), general.databasePoolSize());
+    accounting.writer().stopWithin(config.general().gracefulShutdownSeconds());
+    return vertx.deployVerticle(accounting.writer(), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+        .onSuccess(stages::add).mapEmpty();
   }
 
   private static Future<String> deploy(Vertx vertx, int instances, List<String> stages,
       Supplier<? extends Deployable> stage) {
     return vertx.deployVerticle(stage, new DeploymentOptions().setInstances(instances)).onSuccess(stages::add);
-  }
-
-  private static Throwable startupFailure(Throwable failure, Options options) {
-    if (failure instanceof BindException || failure.getCause() instanceof BindException) {
-      return new StartupException("Port " + options.port() + " on " + options.host() + " is already in use. "
-          + "Find the process with `ss -ltnp 'sport = :" + options.port() + "'` (or `lsof -i :" + options.port()
-          + "`), stop it, or start Switchboard with --port N.");
-    }
-    if (failure instanceof StartupException) {
-      return failure;
-    }
-    return new StartupException("Cannot start: " + failure.getClass().getSimpleName() + ": " + failure.getMessage());
-  }
-
-  private static void reportConfig(GatewayConfig config, Authenticator authenticator, boolean withoutDatabase) {
-    if (withoutDatabase) {
-      LOG.info("Running without a database (database_url: none): virtual keys are off, the master key alone is accepted.");
-    }
-    if (!config.ignoredKeys().isEmpty()) {
-      LOG.warning("Ignoring settings Switchboard does not implement yet: " + String.join(", ", config.ignoredKeys()));
-    }
-    if (authenticator.isOpen()) {
-      LOG.warning("No general_settings.master_key is set: this gateway is OPEN and anyone who can reach it may use "
-          + "every model. Set master_key (starting with sk-) before exposing it.");
-    }
   }
 
   public int port() {
@@ -303,7 +264,7 @@ public final class Gateway {
     }
     return undeployed
         .eventually(limiter::close)
-        .eventually(() -> database == null ? Future.succeededFuture() : database.close(vertx))
+        .eventually(() -> persistence.close(vertx))
         .eventually(() -> vertx.close())
         .eventually(tracing::close); // exports the spans still queued
   }

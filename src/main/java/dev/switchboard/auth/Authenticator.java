@@ -4,7 +4,7 @@ import dev.switchboard.model.Principal;
 import dev.switchboard.model.Credentials;
 import dev.switchboard.model.AuthCheck;
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.keys.KeyStore;
+import dev.switchboard.keys.KeyLookup;
 import dev.switchboard.model.VirtualKey;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
@@ -23,16 +23,16 @@ import java.util.function.Function;
 public final class Authenticator {
 
   private final byte[] masterKeyDigest;
-  private final KeyStore keys;
+  private final KeyLookup keys;
   private final Function<List<String>, Set<String>> grants;
   private final KeyCache cache = new KeyCache();
 
   /**
    * @param masterKey the configured master key, or null for an open gateway
-   * @param keys      the virtual keys, or null when the gateway runs without a database
+   * @param keys      where virtual keys are found ({@link KeyLookup#NONE} without a database)
    * @param grants    the model names a key's models list grants (null = all), e.g. the registry's expansion
    */
-  public Authenticator(String masterKey, KeyStore keys, Function<List<String>, Set<String>> grants) {
+  public Authenticator(String masterKey, KeyLookup keys, Function<List<String>, Set<String>> grants) {
     this.masterKeyDigest = masterKey == null ? null : sha256(masterKey);
     this.keys = keys;
     this.grants = grants;
@@ -55,7 +55,7 @@ public final class Authenticator {
     if (MessageDigest.isEqual(masterKeyDigest, digest)) {
       return Future.succeededFuture(Principal.MASTER);
     }
-    if (keys == null || !credential.startsWith("sk-")) {
+    if (!credential.startsWith("sk-")) {
       return Future.failedFuture(invalid());
     }
     // Keys are stored by the hex of the same digest: one hash per request serves both checks.

@@ -7,18 +7,14 @@ import dev.switchboard.config.ServerSettings;
 import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.keys.DirectoryRoutes;
-import dev.switchboard.keys.KeyRoutes;
 import dev.switchboard.log.Logs;
 import dev.switchboard.log.Redactor;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.doctor.Doctor;
 import dev.switchboard.model.Operation;
-import dev.switchboard.reload.ConfigReloader;
 import dev.switchboard.routing.LiveModels;
 import dev.switchboard.routing.Routing;
 import dev.switchboard.tracing.Tracing;
-import dev.switchboard.spend.SpendRoutes;
 import dev.switchboard.store.DatabaseHealth;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -29,6 +25,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,27 +38,25 @@ public final class HttpIngressVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(HttpIngressVerticle.class.getName());
 
-  /** Where and how to listen, and what the routes need. */
   /**
-   * @param port      0 for a random free port, shared by every instance
-   * @param boundPort where the port actually bound is told
-   * @param keyRoutes       the key-management API, or null when the gateway runs without a database
-   * @param directoryRoutes the user and team APIs, or null without a database
-   * @param spendRoutes     the spend reports, or null without a database
-   * @param metricsAuth     GET /metrics asks for the master key
-   * @param doctor          the checks behind GET /health/doctor
-   * @param drainSeconds    on stop, how long requests and streams in flight may take to finish
-   * @param routing         the attempt loop, the router's admin routes and health
-   * @param redisStatus     Redis as readiness reports it: connected, unavailable, or null when not configured
-   * @param tracing         request spans, or off
-   * @param reloader        POST /config/reload
-   * @param server          client timeouts and CORS
-   * @param database        the database's state for readiness, or null without one
+   * Where and how to listen, and what the routes need.
+   *
+   * @param port        0 for a random free port, shared by every instance
+   * @param boundPort   where the port actually bound is told
+   * @param adminRoutes mounts the admin API's routes (keys, users, teams, spend, routing state, reload),
+   *                    behind the one {@link AdminGuard} this verticle puts in front of them
+   * @param metricsAuth GET /metrics asks for the master key
+   * @param doctor      the checks behind GET /health/doctor
+   * @param drainSeconds on stop, how long requests and streams in flight may take to finish
+   * @param routing     the attempt loop and deployment health
+   * @param redisStatus Redis as readiness reports it: connected, unavailable, or null when not configured
+   * @param tracing     request spans, or off
+   * @param server      client timeouts and CORS
+   * @param database    the database's state for readiness, or null without one
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, LiveModels models,
-      long startedEpochSeconds, KeyRoutes keyRoutes, DirectoryRoutes directoryRoutes,
-      SpendRoutes spendRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor, double drainSeconds,
-      Routing routing, Supplier<String> redisStatus, Tracing tracing, ConfigReloader reloader, ServerSettings server,
+      long startedEpochSeconds, Consumer<Router> adminRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor,
+      double drainSeconds, Routing routing, Supplier<String> redisStatus, Tracing tracing, ServerSettings server,
       DatabaseHealth database) {
   }
 
@@ -113,18 +108,7 @@ public final class HttpIngressVerticle extends VerticleBase {
       router.get(path).handler(info::models);
     }
     AdminGuard.mount(router, bus, body, settings.metricsAuth());
-    if (settings.keyRoutes() != null) {
-      settings.keyRoutes().mount(router);
-      settings.directoryRoutes().mount(router);
-      settings.spendRoutes().mount(router);
-    } else {
-      for (String admin : new String[] {"/key/*", "/user/*", "/team/*", "/spend/*", "/global/spend*"}) {
-        router.route(admin).handler(ctx -> ErrorResponses.write(ctx.response(), GatewayError.of(ErrorClass.SERVICE_UNAVAILABLE, "no_database", "Keys, users and teams need a database, and this gateway runs "
-                + "with general_settings.database_url: none. Remove it (embedded database) or point it at Postgres.")));
-      }
-    }
-    settings.routing().routes().mount(router);
-    settings.reloader().mount(router);
+    settings.adminRoutes().accept(router);
     router.get("/health/liveliness").handler(info::liveness);
     router.get("/health/liveness").handler(info::liveness);
     router.get("/health/readiness").handler(info::readiness);

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Virtual keys in Postgres, by their hash. The one place that speaks SQL about keys. */
-public final class KeyStore {
+public final class KeyStore implements KeyLookup {
 
   private final Pool pool;
 
@@ -32,7 +32,7 @@ public final class KeyStore {
         .map(rows -> read(rows.iterator().next()));
   }
 
-  /** The key with this hash and what its team and user allow, or null. */
+  @Override
   public Future<VirtualKey> find(String tokenHash) {
     return one("SELECT k.*, t.models AS team_models, t.blocked AS team_blocked, t.metadata AS team_metadata, "
         + "u.models AS user_models, "

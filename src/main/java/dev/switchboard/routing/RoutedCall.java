@@ -90,7 +90,7 @@ final class RoutedCall {
         GatewayError refused = GatewayError.of(picked.cause());
         spans.finished(null, refused);
         // A retry finding every deployment resting (the failure just cooled it down) ends with that failure.
-        GatewayError failure = pickFailure(refused);
+        GatewayError failure = RetryRules.pickFailure(refused);
         done.fail(retrying != null && failure.fallback() == Fallback.ALLOWED ? retrying : failure);
         return;
       }
@@ -106,14 +106,6 @@ final class RoutedCall {
         }
       });
     });
-  }
-
-  /** No deployment could be had: fallbacks help when all are resting, not when the caller may not use the model. */
-  private static GatewayError pickFailure(GatewayError error) {
-    String code = error.code();
-    boolean groupUnavailable = "no_deployments_available".equals(code) || CIRCUIT_OPEN.equals(code)
-        || ErrorClass.CONTEXT_LENGTH_CODE.equals(code) || error.status() == 429;
-    return groupUnavailable ? error : error.withFallback(Fallback.NOT_THIS_GROUP);
   }
 
   private Future<RelayResult> callDeployment(Deployment deployment, AttemptSpans spans) {
@@ -195,7 +187,8 @@ final class RoutedCall {
       done.fail(error.withFallback(Fallback.NONE)); // bytes reached the client: never retried, never prefilled
       return;
     }
-    if (Blame.of(error) == Blame.GATEWAY || retry >= allowedRetries(group, deployment, error)) {
+    if (Blame.of(error) == Blame.GATEWAY || retry >= RetryRules.allowed(spec.models().settings(), spec.body().json(), deployment, error,
+        () -> owner.router().hasAlternative(spec.models(), group, Set.of(deployment.id())))) {
       done.fail(error);
       return;
     }
@@ -219,33 +212,6 @@ final class RoutedCall {
     } else {
       owner.vertx().setTimer(delayMs, id -> attempt(group, lastResort, excluded, retry + 1, done));
     }
-  }
-
-  /**
-   * {@code retry_policy} for the error's class when it names it; otherwise none for errors of the
-   * request (400, 404, 422, context window, content policy), and for the rest the request's
-   * {@code num_retries}, else the deployment's {@code max_retries}, else the router's
-   * {@code num_retries}. An authentication error is retried only when another deployment exists.
-   * A context window or content policy error with fallbacks configured goes to them instead.
-   */
-  private int allowedRetries(String group, Deployment deployment, GatewayError error) {
-    ErrorClass errorClass = error.errorClass();
-    Integer policy = spec.models().settings().retryPolicy().get(errorClass.litellmName());
-    if (policy == null && errorClass.parent() != errorClass) {
-      policy = spec.models().settings().retryPolicy().get(errorClass.parent().litellmName());
-    }
-    if (policy != null) {
-      return policy;
-    }
-    boolean authenticated = errorClass == ErrorClass.AUTHENTICATION || errorClass == ErrorClass.PERMISSION_DENIED;
-    if (!errorClass.transientByDefault()
-        && !(authenticated && owner.router().hasAlternative(spec.models(), group, Set.of(deployment.id())))) {
-      return 0;
-    }
-    if (spec.body().json().getValue("num_retries") instanceof Number n) {
-      return Math.max(0, n.intValue());
-    }
-    return deployment.maxRetries() != null ? deployment.maxRetries() : spec.models().settings().numRetries();
   }
 
   private Future<RelayResult> fallBack(Throwable failure) {

@@ -10,9 +10,20 @@ import io.vertx.sqlclient.Tuple;
  * The gateway's accounting services, one of each, shared by every SpendLog instance: budgets and
  * (with a database) the spend writer. Prices come with each request, from its runtime snapshot.
  *
- * @param writer null when the gateway runs without a database
+ * @param writer the spend writer, or null when the gateway runs without a database (see {@link #spool})
  */
 public record Accounting(SpendSettings settings, Budgets budgets, SpendWriter writer) {
+
+  /** Without a database: budgets live in memory only, and spend rows are logged but not stored. */
+  public static Accounting inMemory(SpendSettings settings) {
+    return create(settings, null, null, 0);
+  }
+
+  /** Takes a request's spend row: into the writer's spool (completed once it is there), or nowhere without a database. */
+  public Future<Void> spool(SpendRow row) {
+    return writer == null ? Future.succeededFuture()
+        : writer.offer(settings.disableSpendLogs() ? row.withoutDetail() : row);
+  }
 
   /**
    * @param pool              the database, or null without one (budgets then live in memory only)

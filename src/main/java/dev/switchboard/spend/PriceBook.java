@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -25,6 +27,8 @@ public final class PriceBook {
   private static final double PER_MILLION = 1_000_000.0;
 
   private final Map<String, Price> table;
+  /** Deployments already warned about having no price. */
+  private final Set<String> unpriced = ConcurrentHashMap.newKeySet();
 
   PriceBook(Map<String, Price> table) {
     this.table = table;
@@ -50,9 +54,11 @@ public final class PriceBook {
         : deployment.provider().prefix() + "/" + deployment.upstreamModel();
     Price listed = lookup(model);
     if (info.inputCostPerToken() == null && info.outputCostPerToken() == null && listed == null) {
-      LOG.warning("No price for " + model + " (model '" + deployment.modelGroup() + "', deployment " + deployment.id()
-          + "): its requests cost 0. Set model_info.input_cost_per_token and output_cost_per_token, or "
-          + "model_info.base_model to a model in the price table.");
+      if (unpriced.add(deployment.id() + '|' + model)) { // once, not again at every reload
+        LOG.warning("No price for " + model + " (model '" + deployment.modelGroup() + "', deployment "
+            + deployment.id() + "): its requests cost 0. Set model_info.input_cost_per_token and "
+            + "output_cost_per_token, or model_info.base_model to a model in the price table.");
+      }
       return Price.UNKNOWN;
     }
     Price base = listed == null ? Price.UNKNOWN : listed;

@@ -54,8 +54,7 @@ public final class SpendLogVerticle extends VerticleBase {
     if (LOG.isLoggable(Level.INFO)) {
       Logs.event(LOG, Level.INFO, event.requestId(), "spend", line(event, cost));
     }
-    return accounting.writer() == null ? Future.succeededFuture()
-        : accounting.writer().offer(accounting.settings().disableSpendLogs() ? row.withoutDetail() : row);
+    return accounting.spool(row);
   }
 
   private SpendRow row(SpendEvent event, double cost) {

@@ -1,0 +1,151 @@
+package dev.switchboard;
+
+import dev.switchboard.bus.Bus;
+import dev.switchboard.config.ConfigSource;
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.config.GeneralSettings;
+import dev.switchboard.doctor.Doctor;
+import dev.switchboard.errors.ErrorClass;
+import dev.switchboard.errors.ErrorResponses;
+import dev.switchboard.errors.GatewayError;
+import dev.switchboard.keys.DirectoryRoutes;
+import dev.switchboard.keys.KeyLookup;
+import dev.switchboard.keys.KeyRoutes;
+import dev.switchboard.keys.KeyStore;
+import dev.switchboard.spend.Accounting;
+import dev.switchboard.spend.SpendRoutes;
+import dev.switchboard.store.Database;
+import dev.switchboard.store.DatabaseHealth;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.nio.file.Path;
+
+/**
+ * What the gateway keeps in Postgres (virtual keys, users and teams, spend rows, shared budgets),
+ * or nothing of it: one of two implementations, chosen once at start, so nothing else in the
+ * gateway asks whether there is a database.
+ */
+sealed interface Persistence {
+
+  /** The configured or embedded Postgres, or none with {@code database_url: none}. */
+  static Future<Persistence> open(Vertx vertx, Bus bus, GatewayConfig config) {
+    GeneralSettings general = config.general();
+    if (general.withoutDatabase()) {
+      return Future.succeededFuture(new None());
+    }
+    return Database.open(vertx, general.databaseUrl(), Path.of(general.embeddedDatabaseDir()),
+        general.databasePoolSize()).map(db -> new Postgres(vertx, bus, db, config));
+  }
+
+  /** Where the Auth stage finds virtual keys. */
+  KeyLookup keys();
+
+  /** Budgets and (with a database) the spend writer. */
+  Accounting accounting(GatewayConfig config);
+
+  /** Mounts the admin routes over stored data: keys, users, teams, spend reports. */
+  void mountRoutes(Router router);
+
+  /** The checks of {@code GET /health/doctor}. */
+  Doctor doctor(Vertx vertx, ConfigSource source);
+
+  /** The database's state for readiness, or null when there is none to probe. */
+  DatabaseHealth health();
+
+  Future<Void> close(Vertx vertx);
+
+  /** Keys, users, teams and spend in Postgres. */
+  final class Postgres implements Persistence {
+
+    private final Database database;
+    private final KeyStore keys;
+    private final KeyRoutes keyRoutes;
+    private final DirectoryRoutes directory;
+    private final SpendRoutes spend;
+    private final DatabaseHealth health;
+
+    Postgres(Vertx vertx, Bus bus, Database database, GatewayConfig config) {
+      this.database = database;
+      this.keys = new KeyStore(database.pool());
+      this.keyRoutes = new KeyRoutes(bus, keys);
+      this.directory = new DirectoryRoutes(bus, database.pool(), keyRoutes);
+      this.spend = new SpendRoutes(database.pool(), config.spend());
+      this.health = new DatabaseHealth(vertx, database.pool());
+    }
+
+    @Override
+    public KeyLookup keys() {
+      return keys;
+    }
+
+    @Override
+    public Accounting accounting(GatewayConfig config) {
+      // A shared reservation outlives a dead gateway by at most the longest request, plus a minute.
+      return Accounting.create(config.spend(), database.pool(), database.separatePools(1),
+          config.litellm().requestTimeout() + 60);
+    }
+
+    @Override
+    public void mountRoutes(Router router) {
+      keyRoutes.mount(router);
+      directory.mount(router);
+      spend.mount(router);
+    }
+
+    @Override
+    public Doctor doctor(Vertx vertx, ConfigSource source) {
+      return new Doctor(vertx, source, database.pool());
+    }
+
+    @Override
+    public DatabaseHealth health() {
+      return health;
+    }
+
+    @Override
+    public Future<Void> close(Vertx vertx) {
+      return database.close(vertx);
+    }
+  }
+
+  /** {@code database_url: none}: the master key alone, budgets in memory, spend rows logged only. */
+  record None() implements Persistence {
+
+    private static final String[] STORED_PATHS = {"/key/*", "/user/*", "/team/*", "/spend/*", "/global/spend*"};
+
+    @Override
+    public KeyLookup keys() {
+      return KeyLookup.NONE;
+    }
+
+    @Override
+    public Accounting accounting(GatewayConfig config) {
+      return Accounting.inMemory(config.spend());
+    }
+
+    @Override
+    public void mountRoutes(Router router) {
+      for (String path : STORED_PATHS) {
+        router.route(path).handler(ctx -> ErrorResponses.write(ctx.response(), GatewayError.of(
+            ErrorClass.SERVICE_UNAVAILABLE, "no_database", "Keys, users and teams need a database, and this gateway "
+                + "runs with general_settings.database_url: none. Remove it (embedded database) or point it at Postgres.")));
+      }
+    }
+
+    @Override
+    public Doctor doctor(Vertx vertx, ConfigSource source) {
+      return new Doctor(vertx, source, null);
+    }
+
+    @Override
+    public DatabaseHealth health() {
+      return null;
+    }
+
+    @Override
+    public Future<Void> close(Vertx vertx) {
+      return Future.succeededFuture();
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.switchboard;
+
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.config.StartupException;
+import java.net.BindException;
+import java.util.logging.Logger;
+
+/** What a starting gateway says: its config's warnings, and a failed start as one clear sentence. */
+final class Startup {
+
+  private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
+
+  private Startup() {
+  }
+
+  static void report(GatewayConfig config, boolean open) {
+    if (config.general().withoutDatabase()) {
+      LOG.info("Running without a database (database_url: none): virtual keys are off, the master key alone is accepted.");
+    }
+    if (!config.ignoredKeys().isEmpty()) {
+      LOG.warning("Ignoring settings Switchboard does not implement yet: " + String.join(", ", config.ignoredKeys()));
+    }
+    if (open) {
+      LOG.warning("No general_settings.master_key is set: this gateway is OPEN and anyone who can reach it may use "
+          + "every model. Set master_key (starting with sk-) before exposing it.");
+    }
+  }
+
+  static Throwable failure(Throwable failure, Gateway.Options options) {
+    if (failure instanceof BindException || failure.getCause() instanceof BindException) {
+      return new StartupException("Port " + options.port() + " on " + options.host() + " is already in use. "
+          + "Find the process with `ss -ltnp 'sport = :" + options.port() + "'` (or `lsof -i :" + options.port()
+          + "`), stop it, or start Switchboard with --port N.");
+    }
+    if (failure instanceof StartupException) {
+      return failure;
+    }
+    return new StartupException("Cannot start: " + failure.getClass().getSimpleName() + ": " + failure.getMessage());
+  }
+}
