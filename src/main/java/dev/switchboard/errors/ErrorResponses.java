@@ -37,9 +37,13 @@ public final class ErrorResponses {
     response.end(body.toBuffer());
   }
 
-  /** {@code {"type":"error","error":{"type","message"}}} with Anthropic's type for the status; the field in error, as OpenAI's param. */
-  private static JsonObject anthropic(GatewayError error) {
-    String type = switch (error.status()) {
+  /**
+   * {@code {"type":"error","error":{"type","message"}}} with Anthropic's type for the status (an
+   * Anthropic provider's own {@code overloaded_error} kept); the field in error, as OpenAI's param.
+   * Both an answer's body and a stream's error event.
+   */
+  public static JsonObject anthropic(GatewayError error) {
+    String type = "overloaded_error".equals(error.type()) ? "overloaded_error" : switch (error.status()) {
       case 401 -> "authentication_error";
       case 403 -> "permission_error";
       case 404 -> "not_found_error";

@@ -1,5 +1,6 @@
 package dev.switchboard.relay;
 
+import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.model.Operation;
 import dev.switchboard.provider.StreamTranslator;
@@ -130,8 +131,7 @@ public final class StreamFramer {
   /** The event that tells a client mid-stream that the stream failed (no [DONE] follows). */
   public Buffer errorEvent(GatewayError error) {
     if (anthropicEvents) {
-      JsonObject event = new JsonObject().put("type", "error").put("error",
-          new JsonObject().put("type", error.type()).put("message", error.getMessage()));
+      JsonObject event = ErrorResponses.anthropic(error);
       return Buffer.buffer().appendBuffer(EVENT).appendString("error\n").appendBuffer(DATA)
           .appendString(event.encode()).appendBuffer(EVENT_END);
     }

@@ -128,6 +128,11 @@ class MidStreamErrorsTest {
   void an_openai_error_event_becomes_an_anthropic_error_event_on_the_translated_path(VertxTestContext ctx) {
     stream(gw.gateway(), "/v1/messages", "openai-fails", null).onComplete(ctx.succeeding(received -> ctx.verify(() -> {
       assertEndsWithError(received, "event: error\ndata: {\"type\":\"error\"", "mid-stream");
+      String last = received.body().substring(received.body().lastIndexOf("event: error"));
+      JsonObject event = new JsonObject(last.substring(last.indexOf("data: ") + 6).trim());
+      // An Anthropic SDK reads the type: one of Anthropic's, never an OpenAI type.
+      assertTrue(java.util.Set.of("api_error", "overloaded_error", "invalid_request_error", "rate_limit_error")
+          .contains(event.getJsonObject("error").getString("type")), last);
       ctx.completeNow();
     })));
   }
