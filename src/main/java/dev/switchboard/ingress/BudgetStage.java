@@ -7,6 +7,7 @@ import dev.switchboard.provider.Deployment;
 import dev.switchboard.routing.CallRouter;
 import dev.switchboard.spend.BudgetCheck;
 import dev.switchboard.spend.Reservation;
+import dev.switchboard.tracing.RequestSpans;
 import io.vertx.core.Future;
 
 /**
@@ -37,8 +38,9 @@ final class BudgetStage implements Stage<ModelCall> {
     if (priced == null) {
       return Future.succeededFuture(); // an empty group: routing answers for it
     }
-    return bus.<Reservation>hop(Addresses.BUDGET_RESERVE, new BudgetCheck(request.requestId(), request.principal,
-        priced, request.models.price(priced), request.call.body(), request.startMillis())).map(reservation -> {
+    return RequestSpans.ending(bus.<Reservation>hop(Addresses.BUDGET_RESERVE, new BudgetCheck(request.requestId(),
+        request.principal, priced, request.models.price(priced), request.call.body(), request.startMillis())),
+        request.spans.start("budget")).map(reservation -> {
           request.reservation = reservation;
           return null;
         });

@@ -7,6 +7,7 @@ import dev.switchboard.pipeline.Stage;
 import dev.switchboard.provider.Deployment;
 import dev.switchboard.relay.RelayResult;
 import dev.switchboard.spend.SpendEvent;
+import dev.switchboard.tracing.RequestSpans;
 import dev.switchboard.model.Usage;
 import io.vertx.core.Future;
 import java.util.concurrent.TimeUnit;
@@ -51,10 +52,11 @@ final class SpendLogStage implements Stage<ModelCall> {
   private Future<Void> record(ModelCall request, Deployment deployment, RelayResult result, int status,
       String errorType, long durationNanos) {
     Usage usage = result == null ? Usage.NONE : result.usage();
-    return bus.<Void>hop(Addresses.SPEND_RECORD, new SpendEvent(request.requestId(), request.model(),
-        deployment, request.models.price(deployment), request.principal, request.reservation, usage, request.call.stream(), status, errorType,
-        request.startMillis(), durationNanos, result == null ? 0 : result.firstByteNanos(),
-        request.trace.providerNanos(), request.tags, request.call.body().user()))
+    SpendEvent event = new SpendEvent(request.requestId(), request.model(), deployment,
+        request.models.price(deployment), request.principal, request.reservation, usage, request.call.stream(), status,
+        errorType, request.startMillis(), durationNanos, result == null ? 0 : result.firstByteNanos(),
+        request.trace.providerNanos(), request.tags, request.call.body().user());
+    return RequestSpans.ending(bus.<Void>hop(Addresses.SPEND_RECORD, event), request.spans.start("spend"))
         .timeout(SPOOL_WAIT_MS, TimeUnit.MILLISECONDS).otherwiseEmpty();
   }
 }

@@ -130,7 +130,9 @@ class RequestTracingTest {
           assertEquals(200, root.getAttributes().get(STATUS));
           assertEquals("steady", root.getAttributes().get(DEPLOYMENT));
           assertEquals(1, root.getAttributes().get(AttributeKey.longKey("switchboard.retries")));
-          assertEquals(List.of("auth", "ratelimit", "route"), children(root).stream().map(SpanData::getName).toList());
+          // One span per stage hop, in the chain's order.
+          assertEquals(List.of("auth", "ratelimit", "budget", "route", "spend"),
+              children(root).stream().map(SpanData::getName).toList());
           assertEquals(true, child(root, "ratelimit").getAttributes()
               .get(AttributeKey.booleanKey("switchboard.ratelimit.granted")));
 
