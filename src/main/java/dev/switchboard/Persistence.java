@@ -9,7 +9,7 @@ import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.keys.DirectoryRoutes;
-import dev.switchboard.keys.KeyLookup;
+import dev.switchboard.model.KeyLookup;
 import dev.switchboard.keys.KeyRoutes;
 import dev.switchboard.keys.KeyStore;
 import dev.switchboard.spend.Accounting;

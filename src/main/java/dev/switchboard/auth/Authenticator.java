@@ -4,7 +4,7 @@ import dev.switchboard.model.Principal;
 import dev.switchboard.model.Credentials;
 import dev.switchboard.model.AuthCheck;
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.keys.KeyLookup;
+import dev.switchboard.model.KeyLookup;
 import dev.switchboard.model.VirtualKey;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;

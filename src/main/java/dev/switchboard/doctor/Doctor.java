@@ -6,7 +6,7 @@ import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.GeneralSettings;
 import dev.switchboard.config.RedisSettings;
 import dev.switchboard.config.StartupException;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.store.Database;
 import io.vertx.core.Future;

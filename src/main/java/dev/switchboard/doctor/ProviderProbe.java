@@ -1,6 +1,6 @@
 package dev.switchboard.doctor;
 
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;

@@ -3,7 +3,7 @@ package dev.switchboard.ingress;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.pipeline.Stage;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import dev.switchboard.routing.CallRouter;
 import dev.switchboard.spend.BudgetCheck;
 import dev.switchboard.spend.Reservation;

@@ -5,7 +5,7 @@ import dev.switchboard.errors.GatewayError;
 import dev.switchboard.pipeline.RequestContext;
 import dev.switchboard.model.Operation;
 import dev.switchboard.ratelimit.Permit;
-import dev.switchboard.relay.RelayResult;
+import dev.switchboard.model.RelayResult;
 import dev.switchboard.routing.CallTrace;
 import dev.switchboard.routing.LiveModels;
 import dev.switchboard.spend.Reservation;

@@ -7,7 +7,7 @@ import dev.switchboard.log.Logs;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.pipeline.Chain;
 import dev.switchboard.model.Operation;
-import dev.switchboard.relay.RelayCall;
+import dev.switchboard.model.RelayCall;
 import dev.switchboard.routing.CallRouter;
 import dev.switchboard.tracing.RequestSpans;
 import dev.switchboard.tracing.Tracing;

@@ -1,5 +1,6 @@
 package dev.switchboard.keys;
 
+import dev.switchboard.model.KeySecrets;
 import dev.switchboard.admin.AdminInput;
 import dev.switchboard.admin.AdminRoute;
 import dev.switchboard.model.VirtualKey;

@@ -1,5 +1,6 @@
 package dev.switchboard.keys;
 
+import dev.switchboard.model.KeyLookup;
 import dev.switchboard.model.VirtualKey;
 import dev.switchboard.model.Quota;
 import dev.switchboard.errors.GatewayError;

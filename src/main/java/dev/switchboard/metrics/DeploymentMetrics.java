@@ -1,7 +1,7 @@
 package dev.switchboard.metrics;
 
 import dev.switchboard.routing.RouterMetrics;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import dev.switchboard.routing.ModelGroup;
 import dev.switchboard.routing.ModelRegistry;
 import io.micrometer.core.instrument.Counter;

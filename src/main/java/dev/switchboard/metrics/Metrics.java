@@ -1,7 +1,7 @@
 package dev.switchboard.metrics;
 
 import dev.switchboard.routing.RouterMetrics;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import dev.switchboard.ratelimit.FairQueues;
 import dev.switchboard.ratelimit.RateLimiter;
 import dev.switchboard.routing.LiveModels;

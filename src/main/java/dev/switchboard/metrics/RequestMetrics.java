@@ -1,7 +1,7 @@
 package dev.switchboard.metrics;
 
 import dev.switchboard.model.Principal;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import dev.switchboard.spend.SpendEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;

@@ -1,5 +1,6 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.model.StreamTranslator;
 import dev.switchboard.model.Usage;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;

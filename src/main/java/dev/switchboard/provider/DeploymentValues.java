@@ -1,5 +1,6 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.model.Deployment;
 import dev.switchboard.config.EnvValue;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;

@@ -1,5 +1,10 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.model.StreamTranslator;
+import dev.switchboard.model.UpstreamRequest;
+import dev.switchboard.model.Answer;
+import dev.switchboard.model.ProviderAdapter;
+import dev.switchboard.model.Deployment;
 import dev.switchboard.model.Operation;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;

@@ -1,5 +1,6 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.model.Deployment;
 import dev.switchboard.model.Operation;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.model.StreamTranslator;
+import dev.switchboard.model.Deployment;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.model.Usage;

@@ -1,5 +1,7 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.model.ProviderAdapter;
+import dev.switchboard.model.Provider;
 import dev.switchboard.config.StartupException;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,8 +1,7 @@
 package dev.switchboard.ratelimit;
 
-import dev.switchboard.provider.Deployment;
-import dev.switchboard.routing.Candidates;
-import dev.switchboard.routing.ModelRegistry;
+import dev.switchboard.model.Deployment;
+import dev.switchboard.model.Candidates;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,16 +33,14 @@ final class DeploymentSlots {
    * Takes the deployment limits of a (re)loaded model list. Counters are keyed by deployment id,
    * so a deployment that keeps its id keeps its counts under its new limits.
    */
-  synchronized void adopt(ModelRegistry registry) {
+  synchronized void adopt(List<Deployment> deployments) {
     Map<String, Scope> next = new HashMap<>();
     Set<String> groups = new HashSet<>();
-    for (String name : registry.modelNames()) {
-      for (Deployment d : registry.group(name).deployments()) {
-        if (d.limited()) {
-          groups.add(name);
-          next.put(d.id(), new Scope("d:" + d.id(), "d:" + d.id(), null, "deployment " + d.id(),
-              Scope.Field.DEPLOYMENT, positive(d.rpm()), positive(d.tpm()), positive(d.maxParallelRequests())));
-        }
+    for (Deployment d : deployments) {
+      if (d.limited()) {
+        groups.add(d.modelGroup());
+        next.put(d.id(), new Scope("d:" + d.id(), "d:" + d.id(), null, "deployment " + d.id(),
+            Scope.Field.DEPLOYMENT, positive(d.rpm()), positive(d.tpm()), positive(d.maxParallelRequests())));
       }
     }
     scopes.forEach((id, scope) -> {

@@ -1,10 +1,10 @@
 package dev.switchboard.ratelimit;
 
-import dev.switchboard.provider.Deployment;
-import dev.switchboard.routing.Candidates;
-import dev.switchboard.routing.DeploymentGate;
-import dev.switchboard.routing.ModelRegistry;
-import dev.switchboard.routing.PickRequest;
+import java.util.List;
+import dev.switchboard.model.Principal;
+import dev.switchboard.model.Deployment;
+import dev.switchboard.model.Candidates;
+import dev.switchboard.model.DeploymentGate;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -71,30 +71,29 @@ public final class FairQueues implements DeploymentGate {
     long wakeTimer = -1;
   }
 
-  public FairQueues(Vertx vertx, ModelRegistry registry, LongSupplier clock, int maxLength, long timeoutMs) {
+  public FairQueues(Vertx vertx, List<Deployment> deployments, LongSupplier clock, int maxLength, long timeoutMs) {
     this.vertx = vertx;
     this.clock = clock;
     this.maxLength = maxLength;
     this.timeoutMs = timeoutMs;
-    adopt(registry);
+    adopt(deployments);
   }
 
   /**
    * Takes the deployment limits of a (re)loaded model list. Counters are keyed by deployment id,
    * so a deployment that keeps its id keeps its counts under its new limits.
    */
-  public void adopt(ModelRegistry registry) {
-    slots.adopt(registry);
+  public void adopt(List<Deployment> deployments) {
+    slots.adopt(deployments);
   }
 
   @Override
-  public Future<Deployment> admit(Candidates group, PickRequest request) {
+  public Future<Deployment> admit(Candidates group, Principal principal, long tokens) {
     if (!slots.limits(group.name())) {
       return Future.succeededFuture(group.pick(d -> true));
     }
     GroupQueue queue = queues.computeIfAbsent(group.name(), name -> new GroupQueue());
     long now = clock.getAsLong();
-    long tokens = request.estimatedTokens();
     Waiter waiter;
     synchronized (queue) {
       if (queue.waiting.isEmpty()) {
@@ -103,7 +102,7 @@ public final class FairQueues implements DeploymentGate {
           return Future.succeededFuture(picked);
         }
       }
-      QueueTenant tenant = QueueTenant.of(request.principal());
+      QueueTenant tenant = QueueTenant.of(principal);
       int waiting = queue.waiting.length(tenant.id());
       if (waiting >= maxLength) {
         rejected.incrementAndGet();

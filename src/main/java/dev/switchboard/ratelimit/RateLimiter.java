@@ -1,13 +1,12 @@
 package dev.switchboard.ratelimit;
 
+import dev.switchboard.model.Principal;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.RedisSettings;
 import dev.switchboard.model.CallBody;
-import dev.switchboard.provider.Deployment;
-import dev.switchboard.routing.Candidates;
-import dev.switchboard.routing.DeploymentGate;
-import dev.switchboard.routing.ModelRegistry;
-import dev.switchboard.routing.PickRequest;
+import dev.switchboard.model.Deployment;
+import dev.switchboard.model.Candidates;
+import dev.switchboard.model.DeploymentGate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -37,17 +36,17 @@ public final class RateLimiter {
   private final AtomicLong redisFallbacks = new AtomicLong();
   private final AtomicLong sharedDenials = new AtomicLong();
 
-  public RateLimiter(Vertx vertx, ModelRegistry registry, LongSupplier clock, int proxyMaxParallel,
+  public RateLimiter(Vertx vertx, List<Deployment> deployments, LongSupplier clock, int proxyMaxParallel,
       RedisSettings redisSettings, int queueMaxLength, long queueTimeoutMs) {
     this.clock = clock;
     this.proxyMaxParallel = proxyMaxParallel;
-    this.queues = new FairQueues(vertx, registry, clock, queueMaxLength, queueTimeoutMs);
+    this.queues = new FairQueues(vertx, deployments, clock, queueMaxLength, queueTimeoutMs);
     this.link = redisSettings == null ? null : new RedisLink(vertx, redisSettings);
     this.redis = link == null ? null : link.counters();
   }
 
-  public static RateLimiter create(Vertx vertx, GatewayConfig config, ModelRegistry registry) {
-    return new RateLimiter(vertx, registry, System::currentTimeMillis, config.general().proxyMaxParallelRequests(),
+  public static RateLimiter create(Vertx vertx, GatewayConfig config, List<Deployment> deployments) {
+    return new RateLimiter(vertx, deployments, System::currentTimeMillis, config.general().proxyMaxParallelRequests(),
         config.router().redis(), config.router().queueMaxLength(),
         Math.max(1, Math.round(config.router().queueTimeoutSeconds() * 1000)));
   }
@@ -62,12 +61,12 @@ public final class RateLimiter {
     return redis == null ? queues : this::admitShared;
   }
 
-  private Future<Deployment> admitShared(Candidates group, PickRequest request) {
-    return queues.admit(group, request).compose(picked -> confirmShared(group, request, picked));
+  private Future<Deployment> admitShared(Candidates group, Principal principal, long tokens) {
+    return queues.admit(group, principal, tokens).compose(picked -> confirmShared(group, principal, tokens, picked));
   }
 
   /** Counts the pick in Redis; a deployment Redis says is full is marked so and another is picked. */
-  private Future<Deployment> confirmShared(Candidates group, PickRequest request, Deployment picked) {
+  private Future<Deployment> confirmShared(Candidates group, Principal principal, long tokens, Deployment picked) {
     Scope scope = picked == null ? null : queues.sharedScope(picked);
     if (scope == null) {
       return Future.succeededFuture(picked);
@@ -77,7 +76,6 @@ public final class RateLimiter {
       return Future.succeededFuture(picked);
     }
     long now = clock.getAsLong();
-    long tokens = request.estimatedTokens();
     List<Scope> scopes = List.of(scope);
     Decision known = redis.knownDenial(scopes, now);
     Future<Decision> decided = known != null ? Future.succeededFuture(known) : redis.acquire(scopes, now, tokens);
@@ -87,7 +85,7 @@ public final class RateLimiter {
       }
       sharedDenials.incrementAndGet();
       queues.saturated(picked, now, tokens);
-      return admitShared(group, request);
+      return admitShared(group, principal, tokens);
     }, failure -> {
       link.failed(failure);
       redisFallbacks.incrementAndGet();

@@ -1,6 +1,6 @@
 package dev.switchboard.ratelimit;
 
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import dev.switchboard.model.Usage;
 
 /**

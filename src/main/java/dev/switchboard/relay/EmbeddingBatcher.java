@@ -1,5 +1,7 @@
 package dev.switchboard.relay;
 
+import dev.switchboard.model.RelayResult;
+import dev.switchboard.model.RelayCall;
 import dev.switchboard.config.BatchSettings;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;

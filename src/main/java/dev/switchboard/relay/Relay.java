@@ -1,12 +1,14 @@
 package dev.switchboard.relay;
 
+import dev.switchboard.model.RelayResult;
+import dev.switchboard.model.RelayCall;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.provider.Deployment;
-import dev.switchboard.provider.Answer;
+import dev.switchboard.model.Deployment;
+import dev.switchboard.model.Answer;
 import dev.switchboard.model.Operation;
-import dev.switchboard.provider.StreamTranslator;
-import dev.switchboard.provider.UpstreamRequest;
+import dev.switchboard.model.StreamTranslator;
+import dev.switchboard.model.UpstreamRequest;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -35,10 +37,6 @@ public final class Relay {
 
   private static final Logger LOG = Logger.getLogger(Relay.class.getName());
 
-  /** The code of a deployment whose api_base is no usable URL (the operator's to fix; not the provider's failure). */
-  public static final String INVALID_API_BASE = "invalid_api_base";
-  /** The code of a request the gateway could not translate for the provider (its own bug; not the provider's failure). */
-  public static final String UNTRANSLATABLE = "request_not_translatable";
 
   private final Vertx vertx;
   private final long connectTimeoutMs;
@@ -119,7 +117,7 @@ public final class Relay {
     } catch (RuntimeException bug) {
       // Validation lets through only what the adapters can translate; anything else is the gateway's own fault.
       LOG.log(Level.WARNING, "Could not translate a request for " + deployment.describe(), bug);
-      return Future.failedFuture(GatewayError.of(ErrorClass.INTERNAL_SERVER, UNTRANSLATABLE, "The gateway could not "
+      return Future.failedFuture(GatewayError.of(ErrorClass.INTERNAL_SERVER, RelayResult.UNTRANSLATABLE, "The gateway could not "
           + "translate this request for " + deployment.describe() + " (" + bug.getClass().getSimpleName() + "). "
           + "The provider was not called; report it with the request id."));
     }
@@ -131,7 +129,7 @@ public final class Relay {
           .setConnectTimeout(Math.min(connectTimeoutMs, timeoutOf(call)))
           .setIdleTimeout(timeoutOf(call));
     } catch (RuntimeException badUrl) {
-      return Future.failedFuture(GatewayError.of(ErrorClass.INTERNAL_SERVER, INVALID_API_BASE, "The api_base of " + deployment.describe() + " is not a valid http(s) URL; fix it in config.yaml."));
+      return Future.failedFuture(GatewayError.of(ErrorClass.INTERNAL_SERVER, RelayResult.INVALID_API_BASE, "The api_base of " + deployment.describe() + " is not a valid http(s) URL; fix it in config.yaml."));
     }
     HttpClient client = upstream.url().startsWith("https:") ? tls : plain;
     // The stage below lives as long as the stream, and so does all it holds: it hands the body

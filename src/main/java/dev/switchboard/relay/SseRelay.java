@@ -1,10 +1,12 @@
 package dev.switchboard.relay;
 
+import dev.switchboard.model.RelayResult;
+import dev.switchboard.model.RelayCall;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.provider.StreamTranslator;
+import dev.switchboard.model.StreamTranslator;
 import dev.switchboard.model.Usage;
-import dev.switchboard.spend.UsageEstimate;
+import dev.switchboard.model.UsageEstimate;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -3,7 +3,7 @@ package dev.switchboard.relay;
 import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.model.Operation;
-import dev.switchboard.provider.StreamTranslator;
+import dev.switchboard.model.StreamTranslator;
 import dev.switchboard.model.Usage;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

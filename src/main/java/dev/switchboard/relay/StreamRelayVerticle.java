@@ -3,7 +3,7 @@ package dev.switchboard.relay;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.config.LitellmSettings;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;

@@ -2,7 +2,7 @@ package dev.switchboard.relay;
 
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ConnectionPoolTooBusyException;

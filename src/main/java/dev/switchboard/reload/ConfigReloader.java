@@ -114,7 +114,7 @@ public final class ConfigReloader {
   /** Limits, prices and meters are made ready for the new deployments before the routing swaps its one reference. */
   private synchronized JsonObject apply(Reading reading) {
     ConfigChanges changes = ConfigChanges.between(inForce, reading.config());
-    targets.queues().adopt(reading.registry());
+    targets.queues().adopt(reading.registry().deployments());
     targets.metrics().adopt(reading.registry());
     targets.routing().apply(reading.registry(), reading.config().router().routing());
     // Access groups may have changed: keys are expanded again on their next request.

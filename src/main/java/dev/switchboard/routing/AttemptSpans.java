@@ -1,8 +1,8 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.provider.Deployment;
-import dev.switchboard.relay.RelayResult;
+import dev.switchboard.model.Deployment;
+import dev.switchboard.model.RelayResult;
 import dev.switchboard.tracing.RequestSpans;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;

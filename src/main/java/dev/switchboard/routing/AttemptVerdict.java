@@ -2,7 +2,7 @@ package dev.switchboard.routing;
 
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.relay.RelayResult;
+import dev.switchboard.model.RelayResult;
 
 /**
  * What one attempt tells its deployment's health, and the one place that decides it. The breaker

@@ -1,7 +1,7 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.relay.Relay;
+import dev.switchboard.model.RelayResult;
 
 /**
  * Whose fault a failed attempt was. Only the provider's count against a deployment (its circuit,
@@ -17,7 +17,7 @@ enum Blame {
 
   static Blame of(GatewayError error) {
     String code = error.code();
-    if (Relay.INVALID_API_BASE.equals(code) || Relay.UNTRANSLATABLE.equals(code) || "internal_error".equals(code)) {
+    if (RelayResult.INVALID_API_BASE.equals(code) || RelayResult.UNTRANSLATABLE.equals(code) || "internal_error".equals(code)) {
       return GATEWAY;
     }
     int status = error.status();

@@ -2,7 +2,7 @@ package dev.switchboard.routing;
 
 import dev.switchboard.model.Principal;
 import dev.switchboard.model.CallBody;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import dev.switchboard.model.Operation;
 import dev.switchboard.model.Usage;
 import io.vertx.core.MultiMap;

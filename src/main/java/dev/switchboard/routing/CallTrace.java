@@ -1,6 +1,6 @@
 package dev.switchboard.routing;
 
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import dev.switchboard.tracing.RequestSpans;
 import io.opentelemetry.api.trace.Span;
 

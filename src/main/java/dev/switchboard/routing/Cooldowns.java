@@ -5,7 +5,7 @@ import dev.switchboard.bus.Bus;
 import dev.switchboard.config.RoutingSettings;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import io.vertx.core.Vertx;
 import java.util.logging.Logger;
 

@@ -1,7 +1,7 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.errors.ErrorClass;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**

@@ -3,7 +3,7 @@ package dev.switchboard.routing;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.config.RoutingSettings;
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import dev.switchboard.config.CircuitBreakerSettings;
 import io.vertx.core.Vertx;
 import java.util.Collections;

@@ -1,9 +1,9 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.config.RoutingSettings;
-import dev.switchboard.provider.Deployment;
-import dev.switchboard.spend.Price;
-import dev.switchboard.spend.PriceBook;
+import dev.switchboard.model.Deployment;
+import dev.switchboard.model.Price;
+import dev.switchboard.model.PriceBook;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;

@@ -1,6 +1,7 @@
 package dev.switchboard.routing;
 
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Candidates;
+import dev.switchboard.model.Deployment;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;

@@ -5,7 +5,7 @@ import dev.switchboard.config.EnvValue;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.LitellmParams;
 import dev.switchboard.config.StartupException;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import dev.switchboard.provider.Providers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -201,6 +201,11 @@ public final class ModelRegistry {
   /** Model names in config order. */
   public List<String> modelNames() {
     return modelNames;
+  }
+
+  /** Every deployment of every group, in config order. */
+  public List<Deployment> deployments() {
+    return groups.values().stream().flatMap(g -> g.deployments().stream()).toList();
   }
 
   public int deploymentCount() {

@@ -4,7 +4,7 @@ import dev.switchboard.config.RoutingSettings;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.errors.GatewayError.Fallback;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import io.vertx.core.json.JsonObject;
 import java.util.function.BooleanSupplier;
 

@@ -1,11 +1,12 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.model.DeploymentGate;
 import dev.switchboard.model.Principal;
 import dev.switchboard.config.RoutingSettings;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.provider.Deployment;
-import dev.switchboard.spend.Price;
+import dev.switchboard.model.Deployment;
+import dev.switchboard.model.Price;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +90,7 @@ public final class Router {
     if (!selection.anyAvailable() && !(request.probeWhenDown() && selection.hastenProbes())) {
       return Future.failedFuture(noneAvailable(group, request.probeWhenDown()));
     }
-    return gate.admit(selection, request).compose(picked -> picked != null ? Future.succeededFuture(picked)
+    return gate.admit(selection, request.principal(), request.estimatedTokens()).compose(picked -> picked != null ? Future.succeededFuture(picked)
         : Future.failedFuture(noneAvailable(group, request.probeWhenDown())));
   }
 

@@ -1,6 +1,6 @@
 package dev.switchboard.routing;
 
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 
 /**
  * What the router tells /metrics about deployments: their health, cooldowns, fallbacks and

@@ -1,9 +1,10 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.model.DeploymentGate;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.RoutingSettings;
-import dev.switchboard.spend.PriceBook;
+import dev.switchboard.model.PriceBook;
 import io.vertx.core.Vertx;
 
 /**

@@ -65,7 +65,7 @@ public final class RoutingRoutes {
         .put("successes", state.successes())
         .put("failures", state.failures())
         .put("last_error", state.lastError());
-    if (state.deployment.order() != dev.switchboard.provider.Deployment.NO_ORDER) {
+    if (state.deployment.order() != dev.switchboard.model.Deployment.NO_ORDER) {
       out.put("order", state.deployment.order());
     }
     boolean cooling = state.coolingDown(now);

@@ -1,7 +1,8 @@
 package dev.switchboard.routing;
 
-import dev.switchboard.provider.Deployment;
-import dev.switchboard.spend.Price;
+import dev.switchboard.model.Candidates;
+import dev.switchboard.model.Deployment;
+import dev.switchboard.model.Price;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;

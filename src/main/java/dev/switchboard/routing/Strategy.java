@@ -1,6 +1,6 @@
 package dev.switchboard.routing;
 
-import dev.switchboard.spend.Price;
+import dev.switchboard.model.Price;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**

@@ -1,8 +1,9 @@
 package dev.switchboard.spend;
 
+import dev.switchboard.model.Price;
 import dev.switchboard.model.Principal;
 import dev.switchboard.model.CallBody;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 
 /** {@code budget.reserve}: may this request, about to go to this deployment, spend? */
 public record BudgetCheck(String requestId, Principal principal, Deployment deployment, Price price, CallBody body,

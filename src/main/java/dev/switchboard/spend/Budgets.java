@@ -1,5 +1,6 @@
 package dev.switchboard.spend;
 
+import dev.switchboard.model.Price;
 import dev.switchboard.model.PromptSize;
 import dev.switchboard.model.Principal;
 import dev.switchboard.config.BudgetPeriod;

@@ -1,8 +1,9 @@
 package dev.switchboard.spend;
 
+import dev.switchboard.model.Price;
 import dev.switchboard.model.Usage;
 import dev.switchboard.model.Principal;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import java.util.List;
 
 /**

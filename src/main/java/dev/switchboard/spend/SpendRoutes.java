@@ -3,7 +3,7 @@ package dev.switchboard.spend;
 import dev.switchboard.admin.AdminRoute;
 import dev.switchboard.config.SpendSettings;
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.keys.KeySecrets;
+import dev.switchboard.model.KeySecrets;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

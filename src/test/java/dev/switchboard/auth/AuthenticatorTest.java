@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.keys.KeyLookup;
+import dev.switchboard.model.KeyLookup;
 import dev.switchboard.model.AuthCheck;
 import dev.switchboard.model.Principal;
 import dev.switchboard.model.VirtualKey;

@@ -1,5 +1,6 @@
 package dev.switchboard.keys;
 
+import dev.switchboard.model.KeySecrets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -25,7 +25,7 @@ class KeyRateLimitUnitTest {
   private final AtomicLong now = new AtomicLong(1_000_000_000_000L);
   private final RateLimiter limiter = new RateLimiter(vertx, ModelRegistry.from(new ConfigLoader(name -> null).parse(
       "model_list:\n  - {model_name: chat, litellm_params: {model: openai/chat, api_base: 'http://127.0.0.1:1/v1'}}\n",
-      "limits.yaml")), now::get, 0, null, 100, 60_000);
+      "limits.yaml")).deployments(), now::get, 0, null, 100, 60_000);
 
   @AfterEach
   void close() {

@@ -1,5 +1,7 @@
 package dev.switchboard.relay;
 
+import dev.switchboard.model.RelayResult;
+import dev.switchboard.model.RelayCall;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +11,7 @@ import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.model.CallBody;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import dev.switchboard.model.Operation;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.testing.MockProvider;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.switchboard.config.ConfigLoader;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import dev.switchboard.provider.OpenAiStream;
 import dev.switchboard.model.Operation;
 import dev.switchboard.routing.ModelRegistry;

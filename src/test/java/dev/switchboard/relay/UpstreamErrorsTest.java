@@ -7,7 +7,7 @@ import dev.switchboard.config.EnvValue;
 import dev.switchboard.config.ModelInfo;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import dev.switchboard.provider.Providers;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.StartupException;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

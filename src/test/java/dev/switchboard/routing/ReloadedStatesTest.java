@@ -1,5 +1,6 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.model.DeploymentGate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.GatewayConfig;
-import dev.switchboard.spend.PriceBook;
+import dev.switchboard.model.PriceBook;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.model.DeploymentGate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,8 +8,8 @@ import dev.switchboard.model.Principal;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.provider.Deployment;
-import dev.switchboard.spend.PriceBook;
+import dev.switchboard.model.Deployment;
+import dev.switchboard.model.PriceBook;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.List;

@@ -125,7 +125,7 @@ class SpendLogsTest {
             assertEquals(chatCost, success.getDouble("spend"), 1e-15);
             assertEquals(new JsonArray().add("prod").add("search"), success.getJsonArray("request_tags"));
             assertEquals("end-user-7", success.getString("end_user"));
-            assertFalse(logs.bodyAsString().contains(dev.switchboard.keys.KeySecrets.hash(key[0])), "no key hash");
+            assertFalse(logs.bodyAsString().contains(dev.switchboard.model.KeySecrets.hash(key[0])), "no key hash");
           });
           return Future.all(get("/spend/logs").addQueryParam("request_id", requestId[0]).send(),
               get("/spend/logs").addQueryParam("team_id", "nobody").send(),

@@ -3,7 +3,7 @@ package dev.switchboard.bench;
 import dev.switchboard.model.AuthCheck;
 import dev.switchboard.auth.Authenticator;
 import dev.switchboard.model.Principal;
-import dev.switchboard.keys.KeySecrets;
+import dev.switchboard.model.KeySecrets;
 import dev.switchboard.keys.KeyStore;
 import dev.switchboard.store.Database;
 import io.vertx.core.Future;

@@ -7,7 +7,7 @@ import dev.switchboard.config.SpendSettings;
 import dev.switchboard.model.Quota;
 import dev.switchboard.model.VirtualKey;
 import dev.switchboard.model.CallBody;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import dev.switchboard.provider.Providers;
 import dev.switchboard.spend.Accounting;
 import dev.switchboard.spend.BudgetCheck;
@@ -98,7 +98,7 @@ public class BudgetBenchmark {
     await(vertx.close());
   }
 
-  private static final dev.switchboard.spend.PriceBook PRICES = dev.switchboard.spend.PriceBook.shipped();
+  private static final dev.switchboard.model.PriceBook PRICES = dev.switchboard.model.PriceBook.shipped();
 
   private BudgetCheck check() {
     return new BudgetCheck("req-" + ids.incrementAndGet(), principal, deployment, PRICES.of(deployment), body,

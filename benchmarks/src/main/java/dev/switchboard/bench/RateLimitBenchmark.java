@@ -75,7 +75,7 @@ public class RateLimitBenchmark {
     ModelRegistry registry = ModelRegistry.from(new ConfigLoader(name -> null).parse(
         "model_list:\n  - {model_name: chat, litellm_params: {model: openai/chat, api_base: 'http://127.0.0.1:1/v1'}}\n",
         "bench.yaml"));
-    limiter = new RateLimiter(vertx, registry, System::currentTimeMillis, 0, redisSettings, 1000, 60_000);
+    limiter = new RateLimiter(vertx, registry.deployments(), System::currentTimeMillis, 0, redisSettings, 1000, 60_000);
     int big = Integer.MAX_VALUE;
     VirtualKey key = new VirtualKey("f".repeat(64), "sk-...bench", "bench", List.of(), null, "team-1", null, false,
         null, null, big, big, big, new JsonObject(), new JsonObject(), new JsonObject(), List.of(), 0, Instant.now(),

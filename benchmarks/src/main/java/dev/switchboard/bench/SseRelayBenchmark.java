@@ -2,7 +2,7 @@ package dev.switchboard.bench;
 
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.LitellmSettings;
-import dev.switchboard.provider.Deployment;
+import dev.switchboard.model.Deployment;
 import dev.switchboard.provider.OpenAiStream;
 import dev.switchboard.model.Operation;
 import dev.switchboard.routing.ModelRegistry;

@@ -1,7 +1,6 @@
-package dev.switchboard.spend;
+package dev.switchboard.model;
 
 import dev.switchboard.config.ModelInfo;
-import dev.switchboard.provider.Deployment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

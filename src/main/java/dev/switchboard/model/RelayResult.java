@@ -1,7 +1,6 @@
-package dev.switchboard.relay;
+package dev.switchboard.model;
 
 import dev.switchboard.errors.GatewayError;
-import dev.switchboard.model.Usage;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -17,6 +16,12 @@ import io.vertx.core.buffer.Buffer;
  */
 public record RelayResult(Buffer body, Usage usage, long firstByteNanos, GatewayError streamError, boolean clientGone,
     Runnable ending) {
+
+  /** The code of a deployment whose api_base is no usable URL (the operator's to fix; not the provider's failure). */
+  public static final String INVALID_API_BASE = "invalid_api_base";
+  /** The code of a request the gateway could not translate for the provider (its own bug; not the provider's failure). */
+  public static final String UNTRANSLATABLE = "request_not_translatable";
+
 
   public RelayResult(Buffer body, Usage usage, long firstByteNanos, GatewayError streamError, boolean clientGone) {
     this(body, usage, firstByteNanos, streamError, clientGone, null);

@@ -1,14 +1,10 @@
-package dev.switchboard.relay;
+package dev.switchboard.model;
 
-import dev.switchboard.model.CallBody;
-import dev.switchboard.provider.Deployment;
-import dev.switchboard.model.Operation;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
-import dev.switchboard.model.Usage;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.function.ToDoubleFunction;

@@ -1,6 +1,5 @@
-package dev.switchboard.provider;
+package dev.switchboard.model;
 
-import dev.switchboard.model.Operation;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

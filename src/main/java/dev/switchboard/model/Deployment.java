@@ -1,4 +1,4 @@
-package dev.switchboard.provider;
+package dev.switchboard.model;
 
 import dev.switchboard.config.BatchSettings;
 import dev.switchboard.config.EnvValue;

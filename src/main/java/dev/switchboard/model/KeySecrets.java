@@ -1,4 +1,4 @@
-package dev.switchboard.keys;
+package dev.switchboard.model;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

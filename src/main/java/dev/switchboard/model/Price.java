@@ -1,6 +1,5 @@
-package dev.switchboard.spend;
+package dev.switchboard.model;
 
-import dev.switchboard.model.Usage;
 /**
  * What one deployment costs, in USD per token, and how much it takes and gives.
  *

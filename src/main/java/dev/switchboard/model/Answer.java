@@ -1,6 +1,5 @@
-package dev.switchboard.provider;
+package dev.switchboard.model;
 
-import dev.switchboard.model.Usage;
 import io.vertx.core.buffer.Buffer;
 
 /** A provider's non-streaming answer, already in OpenAI's shape, and its usage. */

@@ -1,6 +1,5 @@
-package dev.switchboard.provider;
+package dev.switchboard.model;
 
-import dev.switchboard.model.Usage;
 import java.util.function.Consumer;
 
 /**

@@ -1,6 +1,5 @@
-package dev.switchboard.routing;
+package dev.switchboard.model;
 
-import dev.switchboard.provider.Deployment;
 import io.vertx.core.Future;
 
 /**
@@ -10,11 +9,14 @@ import io.vertx.core.Future;
  */
 public interface DeploymentGate {
 
-  DeploymentGate UNBOUNDED = (candidates, request) -> Future.succeededFuture(candidates.pick(deployment -> true));
+  DeploymentGate UNBOUNDED = (candidates, principal, estimatedTokens) -> Future.succeededFuture(candidates.pick(deployment -> true));
 
   /**
    * A deployment among {@code candidates} whose slot is now taken for this request, or a failure
    * (429); null when the candidates accept none at all.
+   *
+   * @param principal       who asks (the fair queue's tenant)
+   * @param estimatedTokens what the request is expected to use, against the deployments' tpm
    */
-  Future<Deployment> admit(Candidates candidates, PickRequest request);
+  Future<Deployment> admit(Candidates candidates, Principal principal, long estimatedTokens);
 }

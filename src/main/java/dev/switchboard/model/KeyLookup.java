@@ -1,6 +1,5 @@
-package dev.switchboard.keys;
+package dev.switchboard.model;
 
-import dev.switchboard.model.VirtualKey;
 import io.vertx.core.Future;
 
 /** Where the Auth stage finds a virtual key by the hash of its secret. */

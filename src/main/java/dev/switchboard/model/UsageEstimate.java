@@ -1,7 +1,5 @@
-package dev.switchboard.spend;
+package dev.switchboard.model;
 
-import dev.switchboard.model.PromptSize;
-import dev.switchboard.model.Usage;
 /**
  * Usage when a provider reports none (a stream cut short, a provider without stream usage): the
  * prompt as estimated when the request was parsed ({@link PromptSize}), the answer at about four

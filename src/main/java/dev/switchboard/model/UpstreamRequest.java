@@ -1,4 +1,4 @@
-package dev.switchboard.provider;
+package dev.switchboard.model;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;

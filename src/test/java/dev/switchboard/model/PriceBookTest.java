@@ -1,13 +1,11 @@
-package dev.switchboard.spend;
+package dev.switchboard.model;
 
-import dev.switchboard.model.Usage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.config.ModelInfo;
 import dev.switchboard.config.EnvValue;
-import dev.switchboard.provider.Deployment;
 import dev.switchboard.provider.Providers;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.switchboard.provider;
+package dev.switchboard.model;
 
 /**
  * A provider prefix of {@code litellm_params.model}, where it lives by default and the adapter

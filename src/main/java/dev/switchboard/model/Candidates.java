@@ -1,6 +1,5 @@
-package dev.switchboard.routing;
+package dev.switchboard.model;
 
-import dev.switchboard.provider.Deployment;
 import java.util.List;
 import java.util.function.Predicate;
 
