@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.ConsoleHandler;
+import java.util.function.Supplier;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -26,8 +26,15 @@ public final class Logs {
   /** java.util.logging keeps loggers weakly: a level set on one nobody holds is lost at the next GC. */
   private static final List<Logger> CONFIGURED = new CopyOnWriteArrayList<>();
 
-  /** What a line about one request carries besides its message: the request id and, optionally, fields. */
-  public record Context(String requestId, JsonObject fields) {
+  /**
+   * What a line about one request carries besides its message: the request id and, optionally,
+   * fields, worked out when the line is written (on the logging thread, not the event loop).
+   */
+  public record Context(String requestId, Supplier<JsonObject> lazyFields) {
+
+    JsonObject fields() {
+      return lazyFields == null ? null : lazyFields.get();
+    }
   }
 
   private Logs() {
@@ -47,8 +54,11 @@ public final class Logs {
     Logger root = Logger.getLogger("");
     for (Handler handler : root.getHandlers()) {
       root.removeHandler(handler);
+      if (handler instanceof BackgroundConsole replaced) {
+        replaced.close();
+      }
     }
-    Handler console = new ConsoleHandler();
+    Handler console = new BackgroundConsole(System.err);
     console.setLevel(Level.ALL);
     console.setFormatter(formatter(json));
     root.addHandler(console);
@@ -99,12 +109,16 @@ public final class Logs {
     log(logger, level, message, requestId, null, thrown);
   }
 
-  /** Logs a structured event about request {@code requestId}: its fields become the line's (JSON) or follow it (text). */
-  public static void event(Logger logger, Level level, String requestId, String event, JsonObject fields) {
+  /**
+   * Logs a structured event about request {@code requestId}: its fields become the line's (JSON) or
+   * follow it (text). They are worked out when the line is written, off the event loop, so
+   * {@code fields} must read only what does not change.
+   */
+  public static void event(Logger logger, Level level, String requestId, String event, Supplier<JsonObject> fields) {
     log(logger, level, event, requestId, fields, null);
   }
 
-  private static void log(Logger logger, Level level, String message, String requestId, JsonObject fields,
+  private static void log(Logger logger, Level level, String message, String requestId, Supplier<JsonObject> fields,
       Throwable thrown) {
     if (!logger.isLoggable(level)) {
       return;
@@ -139,8 +153,9 @@ public final class Logs {
         line.append(" [").append(context.requestId()).append(']');
       }
       line.append(" - ").append(Redactor.redact(message(this, record)));
-      if (context != null && context.fields() != null) {
-        line.append(' ').append(context.fields().encode());
+      JsonObject fields = context == null ? null : context.fields();
+      if (fields != null) {
+        line.append(' ').append(fields.encode());
       }
       if (record.getThrown() != null) {
         // Unexpected failures keep their trace for the operator; expected ones never carry one.
@@ -163,8 +178,9 @@ public final class Logs {
         if (context.requestId() != null) {
           line.put("request_id", context.requestId());
         }
-        if (context.fields() != null) {
-          context.fields().forEach(field -> line.put(field.getKey(), field.getValue()));
+        JsonObject fields = context.fields();
+        if (fields != null) {
+          fields.forEach(field -> line.put(field.getKey(), field.getValue()));
         }
       }
       if (record.getThrown() != null) {

@@ -52,7 +52,7 @@ public final class SpendLogVerticle extends VerticleBase {
     accounting.budgets().remaining(event.reservation(), event.principal(), metrics::remainingBudget);
     SpendRow row = row(event, cost);
     if (LOG.isLoggable(Level.INFO)) {
-      Logs.event(LOG, Level.INFO, event.requestId(), "spend", line(event, cost));
+      Logs.event(LOG, Level.INFO, event.requestId(), "spend", () -> line(event, cost));
     }
     return accounting.spool(row);
   }

@@ -86,9 +86,13 @@ final class GatewayProcess {
     }
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(logFile.toFile());
-    // WARNING: no per-request spend log lines competing for the gateway's core.
-    builder.environment().put("SWITCHBOARD_LOG", "WARNING");
+    // The shipped logging (a line per request at INFO) unless a run asks for another level: what
+    // users run is what is measured.
+    builder.environment().remove("SWITCHBOARD_LOG");
     builder.environment().remove("LITELLM_LOG");
+    if (o.gatewayLog != null) {
+      builder.environment().put("SWITCHBOARD_LOG", o.gatewayLog);
+    }
     Process process = builder.start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> ChildProcesses.stop(process), "gateway-stop"));
     return new GatewayProcess(process, String.join(" ", command), logFile, new GcLog(gcLogFile));

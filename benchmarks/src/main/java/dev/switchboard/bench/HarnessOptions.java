@@ -39,6 +39,8 @@ final class HarnessOptions {
   List<String> gatewayJvmOpts = new ArrayList<>();
   /** Extra arguments of the gateway's own command line, e.g. --idle-gc-threads. */
   List<String> gatewayArgs = new ArrayList<>();
+  /** SWITCHBOARD_LOG for the gateway; null: the shipped default (INFO, a line per request). */
+  String gatewayLog;
   int harnessLoops = 0;
   boolean open = false;
   /** The mock serves TLS with HTTP/2 (ALPN), as public providers do; the gateway then multiplexes its streams. */
@@ -79,6 +81,7 @@ final class HarnessOptions {
       "  --gateway-cpus LIST    taskset CPU list for the gateway JVM (default 0)",
       "  --gateway-jvm-opt OPT  extra JVM option for the gateway (repeatable), e.g. -XX:+UseParallelGC",
       "  --gateway-arg ARG      extra argument for the gateway (repeatable), e.g. --idle-gc-threads",
+      "  --gateway-log LEVEL    SWITCHBOARD_LOG for the gateway (default: unset, the shipped INFO with a line per request)",
       "  --harness-loops N      event loops of the harness Vert.x (default: available processors)",
       "  --open                 no master_key in the gateway config (default: master_key set, auth on)",
       "  --upstream-h2          the mock speaks TLS + HTTP/2 like public providers (default: plain HTTP/1.1)",
@@ -147,6 +150,7 @@ final class HarnessOptions {
       case "--gateway-cpus" -> gatewayCpus = value;
       case "--gateway-jvm-opt" -> gatewayJvmOpts.add(value);
       case "--gateway-arg" -> gatewayArgs.add(value);
+      case "--gateway-log" -> gatewayLog = value;
       case "--spend-write-seconds" -> spendWriteSeconds = positive(option, Integer.parseInt(value));
       case "--harness-loops" -> harnessLoops = Integer.parseInt(value);
       case "--max-total" -> maxTotalS = positive(option, Double.parseDouble(value));
@@ -183,6 +187,7 @@ final class HarnessOptions {
         .put("streams_interval_ms", streamsIntervalMs).put("streams_ramp_ms", streamsRampMs).put("master_key", !open).put("upstream_h2", upstreamH2)
         .put("gateway_jvm_opts", new JsonArray(gatewayJvmOpts))
         .put("gateway_args", new JsonArray(gatewayArgs))
+        .put("gateway_log", gatewayLog == null ? "default (INFO)" : gatewayLog)
         .put("database", database)
         .put("spend_write_seconds", spendWriteSeconds)
         .put("cluster", cluster);

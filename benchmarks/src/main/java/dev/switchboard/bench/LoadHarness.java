@@ -91,7 +91,7 @@ public final class LoadHarness {
     Files.writeString(config, GatewayProcess.config(mockPort, !o.open, o.upstreamH2,
         o.database ? Files.createTempDirectory("switchboard-harness-data") : null, o.spendWriteSeconds));
     GatewayProcess gateway = GatewayProcess.start(o, config, gatewayPort, gatewayLog);
-    log("gateway: %s", gateway.commandLine());
+    log("gateway: %s (SWITCHBOARD_LOG %s)", gateway.commandLine(), o.gatewayLog == null ? "unset: INFO" : o.gatewayLog);
 
     Target direct = client.target("direct", mockPort, MockUpstream.API_KEY, o.concurrency, o.upstreamH2);
     Target viaGateway = client.target("gateway", gatewayPort, GatewayProcess.MASTER_KEY);
