@@ -47,6 +47,7 @@ import io.vertx.ext.web.Router;
 import java.util.function.Consumer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -60,8 +61,16 @@ public final class Gateway {
 
   private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
 
-  /** How to run: where to listen (port 0 = any free port) and how many event loops (0 = one per core). */
-  public record Options(String host, int port, int eventLoops) {
+  /**
+   * How to run: where to listen (port 0 = any free port) and how many event loops (0 = one per core).
+   *
+   * @param warmsUp readiness says "warming up" (503) until {@link #warmed} is called
+   */
+  public record Options(String host, int port, int eventLoops, boolean warmsUp) {
+
+    public Options(String host, int port, int eventLoops) {
+      this(host, port, eventLoops, false);
+    }
   }
 
   private final Vertx vertx;
@@ -75,12 +84,15 @@ public final class Gateway {
   private final Tracing tracing;
   private final Bus bus;
   private final Metrics metrics;
+  /** Readiness says "warming up" while this is set ({@link Options#warmsUp}). */
+  private final AtomicBoolean warming;
   /** The longest a stopping gateway waits for its last spend records to be handled. */
   private static final long SETTLE_MS = 5_000;
 
   private Gateway(Vertx vertx, Bus bus, SpendLedger ledger, RateLimiter limiter, int port,
       List<String> stages, Persistence persistence, Accounting accounting, Metrics metrics, Routing routing,
-      Tracing tracing) {
+      Tracing tracing, AtomicBoolean warming) {
+    this.warming = warming;
     this.tracing = tracing;
     this.bus = bus;
     this.metrics = metrics;
@@ -141,6 +153,7 @@ public final class Gateway {
     AtomicReference<Persistence> opened = new AtomicReference<>();
     AtomicReference<Accounting> accounts = new AtomicReference<>();
     AtomicInteger boundPort = new AtomicInteger();
+    AtomicBoolean warming = new AtomicBoolean(options.warmsUp());
     Persistence.open(vertx, bus, config)
         .compose(persistence -> {
           opened.set(persistence);
@@ -162,7 +175,7 @@ public final class Gateway {
               adminRoutes, metrics, config.observability().metricsAuth(), persistence.doctor(vertx, config.source()),
               config.general().gracefulShutdownSeconds(), routing,
               () -> config.router().redis() == null ? null : limiter.redisAvailable() ? "connected" : "unavailable",
-              tracing, config.general().server(), persistence.health());
+              tracing, config.general().server(), persistence.health(), warming::get);
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RateLimitVerticle(bus, limiter)))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, routing.router())))
@@ -178,7 +191,7 @@ public final class Gateway {
         .onComplete(deployed -> {
           if (deployed.succeeded()) {
             started.complete(new Gateway(vertx, bus, ledger, limiter, boundPort.get(), List.copyOf(stages),
-                opened.get(), accounts.get(), metrics, routing, tracing));
+                opened.get(), accounts.get(), metrics, routing, tracing, warming));
           } else {
             started.fail(Startup.failure(deployed.cause(), options));
             Persistence persistence = opened.get();
@@ -203,6 +216,11 @@ public final class Gateway {
   private static Future<String> deploy(Vertx vertx, int instances, List<String> stages,
       Supplier<? extends Deployable> stage) {
     return vertx.deployVerticle(stage, new DeploymentOptions().setInstances(instances)).onSuccess(stages::add);
+  }
+
+  /** The gateway is warm: readiness may say ready. */
+  public void warmed() {
+    warming.set(false);
   }
 
   public int port() {

@@ -11,9 +11,14 @@ import java.nio.file.Path;
  * @param detailedDebug {@code --detailed_debug}: Vert.x and Netty at DEBUG too
  * @param cluster       {@code --cluster}: join the other gateways
  * @param idleGcThreads {@code --idle-gc-threads}: the concurrent GC threads at SCHED_IDLE (see IdleGcThreads)
+ * @param warmupSeconds {@code --warmup-seconds}: how long the request path is warmed up before readiness says ready (0: not)
  */
 record CliArgs(Path config, String host, int port, boolean debug, boolean help, boolean version, boolean jsonLogs,
-    boolean detailedDebug, boolean doctor, boolean offline, boolean json, boolean cluster, boolean idleGcThreads) {
+    boolean detailedDebug, boolean doctor, boolean offline, boolean json, boolean cluster, boolean idleGcThreads,
+    double warmupSeconds) {
+
+  /** Long enough on one core for most of the request path to be compiled (see the README's cold-start figures). */
+  static final double DEFAULT_WARMUP_SECONDS = 10;
 
   static final String USAGE = String.join(System.lineSeparator(),
       "Usage: switchboard [--config PATH] [--port N] [--host HOST] [--cluster] [--idle-gc-threads] [--debug]",
@@ -30,6 +35,9 @@ record CliArgs(Path config, String host, int port, boolean debug, boolean help, 
       "  --debug           log every request at DEBUG",
       "  --detailed_debug  --debug, and Vert.x and Netty at DEBUG too",
       "  --json-logs       one JSON object per log line (also litellm_settings.json_logs: true)",
+      "  --warmup-seconds N  before readiness says ready, run the request path this long against a",
+      "                    throwaway in-process provider so it serves at full speed from the first",
+      "                    request (default 10; 0: off; also SWITCHBOARD_WARMUP_SECONDS)",
       "  --version         print the version and exit",
       "  --help            print this help and exit",
       "",
@@ -61,6 +69,7 @@ record CliArgs(Path config, String host, int port, boolean debug, boolean help, 
     boolean json = false;
     boolean cluster = false;
     boolean idleGcThreads = false;
+    double warmupSeconds = seconds(System.getenv("SWITCHBOARD_WARMUP_SECONDS"), DEFAULT_WARMUP_SECONDS);
     for (int i = doctor ? 1 : 0; i < args.length; i++) {
       String arg = args[i];
       String inlineValue = null;
@@ -85,11 +94,13 @@ record CliArgs(Path config, String host, int port, boolean debug, boolean help, 
         case "--version", "-v" -> version = true;
         case "--cluster" -> cluster = true;
         case "--idle-gc-threads", "--idle_gc_threads" -> idleGcThreads = true;
+        case "--warmup-seconds", "--warmup_seconds" ->
+            warmupSeconds = seconds(inlineValue != null ? inlineValue : value(args, ++i, arg), -1);
         default -> throw new UsageException("Unknown option '" + arg + "'; run switchboard --help for the options.");
       }
     }
     return new CliArgs(config, host, port, debug, help, version, jsonLogs, detailed, doctor, offline, json, cluster,
-        idleGcThreads);
+        idleGcThreads, warmupSeconds);
   }
 
   private static boolean doctorOnly(boolean doctor, String option) {
@@ -104,6 +115,23 @@ record CliArgs(Path config, String host, int port, boolean debug, boolean help, 
       throw new UsageException("Option " + option + " needs a value; run switchboard --help for the options.");
     }
     return args[index];
+  }
+
+  /** @param fallback what an unset value means; -1: it must be set */
+  private static double seconds(String text, double fallback) {
+    if (text == null && fallback >= 0) {
+      return fallback;
+    }
+    try {
+      double seconds = Double.parseDouble(String.valueOf(text).trim());
+      if (!(seconds >= 0 && seconds <= 600)) {
+        throw new NumberFormatException();
+      }
+      return seconds;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--warmup-seconds (SWITCHBOARD_WARMUP_SECONDS) must be a number of seconds from 0 "
+          + "to 600, got '" + text + "'.");
+    }
   }
 
   private static int port(String text) {

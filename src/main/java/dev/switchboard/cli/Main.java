@@ -6,6 +6,7 @@ import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.StartupException;
 import dev.switchboard.log.Logs;
+import dev.switchboard.warmup.Warmup;
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -62,7 +63,7 @@ public final class Main {
       if (config.observability().jsonLogs() && !args.jsonLogs()) {
         Logs.configure(level, true, args.detailedDebug());
       }
-      Gateway gateway = Gateway.start(config, new Gateway.Options(args.host(), args.port(), 0))
+      Gateway gateway = Gateway.start(config, new Gateway.Options(args.host(), args.port(), 0, args.warmupSeconds() > 0))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       Logger.getLogger(Main.class.getName()).info("Switchboard " + Version.VERSION + " serving "
           + gateway.registry().modelNames().size() + " models (" + gateway.registry().deploymentCount()
@@ -70,6 +71,9 @@ public final class Main {
       // SIGTERM: stop accepting, let what is in flight finish, write the spend, leave the cluster.
       long closeSeconds = Math.round(config.general().gracefulShutdownSeconds()) + 30;
       Runtime.getRuntime().addShutdownHook(new Thread(() -> awaitClose(gateway, closeSeconds), "switchboard-shutdown"));
+      if (args.warmupSeconds() > 0) {
+        warmUp(gateway, args.warmupSeconds());
+      }
       return RUNNING;
     } catch (StartupException e) {
       err.println("switchboard: " + e.getMessage());
@@ -83,6 +87,31 @@ public final class Main {
       err.println("switchboard: cannot start: " + e.getClass().getSimpleName() + ": " + e.getMessage());
       return STARTUP_FAILED;
     }
+  }
+
+  /**
+   * Readiness says "warming up" until the request path has run for {@code seconds} in a throwaway
+   * gateway; its INFO lines (its start, its spend lines) are left out of the log meanwhile.
+   */
+  private static void warmUp(Gateway gateway, double seconds) {
+    Logger log = Logger.getLogger(Main.class.getName());
+    log.info("Warming up the request path for " + seconds + " s before reporting ready (--warmup-seconds)");
+    Logger switchboard = Logger.getLogger(Logs.ROOT);
+    Level level = switchboard.getLevel();
+    if (level == null || level.intValue() < Level.WARNING.intValue()) {
+      switchboard.setLevel(Level.WARNING);
+    }
+    Warmup.run(seconds, 0).onComplete(done -> {
+      switchboard.setLevel(level);
+      gateway.warmed();
+      if (done.succeeded() && done.result().failed() == 0) {
+        log.info(String.format(java.util.Locale.ROOT, "Warm after %.1f s (%d requests): ready", done.result().seconds(),
+            done.result().requests()));
+      } else {
+        log.warning("The warm-up did not run cleanly (" + (done.succeeded() ? done.result().failed()
+            + " of its requests failed" : done.cause()) + "); ready anyway, the first requests may be slower");
+      }
+    });
   }
 
   /** A tuning, not a requirement: the gateway serves either way, and says which. */

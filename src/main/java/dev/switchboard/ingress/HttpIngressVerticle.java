@@ -25,6 +25,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -53,11 +54,12 @@ public final class HttpIngressVerticle extends VerticleBase {
    * @param tracing     request spans, or off
    * @param server      client timeouts and CORS
    * @param database    the database's state for readiness, or null without one
+   * @param warming     whether the gateway is still warming up: readiness says 503 until it is not
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, LiveModels models,
       long startedEpochSeconds, Consumer<Router> adminRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor,
       double drainSeconds, Routing routing, Supplier<String> redisStatus, Tracing tracing, ServerSettings server,
-      DatabaseHealth database) {
+      DatabaseHealth database, BooleanSupplier warming) {
   }
 
   private final Bus bus;
@@ -94,7 +96,7 @@ public final class HttpIngressVerticle extends VerticleBase {
     router.route().handler(RequestIds::assign);
     router.route().handler(Cors.handler(settings.server()));
     InfoHandlers info = new InfoHandlers(bus, settings.models(), settings.startedEpochSeconds(),
-        settings.database(), settings.routing().states(), settings.redisStatus());
+        settings.database(), settings.routing().states(), settings.redisStatus(), settings.warming());
     // Checked while reading: a body over the limit is refused as soon as it is known, not buffered.
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
 

@@ -11,6 +11,7 @@ import dev.switchboard.errors.GatewayError;
 import dev.switchboard.routing.DeploymentStates;
 import dev.switchboard.routing.LiveModels;
 import dev.switchboard.routing.ModelRegistry;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import dev.switchboard.store.DatabaseHealth;
 import io.vertx.core.Context;
@@ -37,13 +38,16 @@ final class InfoHandlers {
   private final DatabaseHealth database;
   private final DeploymentStates deployments;
   private final Supplier<String> redisStatus;
+  private final BooleanSupplier warming;
 
   /**
    * @param database     the gateway's Postgres, probed by readiness; null without one
    * @param redisStatus  connected, unavailable, or null when Redis is not configured
+   * @param warming      whether the gateway is still warming up (readiness says 503 until it is not)
    */
   InfoHandlers(Bus bus, LiveModels models, long createdEpochSeconds, DatabaseHealth database,
-      DeploymentStates deployments, Supplier<String> redisStatus) {
+      DeploymentStates deployments, Supplier<String> redisStatus, BooleanSupplier warming) {
+    this.warming = warming;
     this.deployments = deployments;
     this.redisStatus = redisStatus;
     this.bus = bus;
@@ -106,6 +110,12 @@ final class InfoHandlers {
     JsonObject ready = readiness.copy().put("cache", redis == null ? null : "redis")
         .put("redis", redis == null ? "not configured" : redis)
         .put("healthy_deployments", deployments.healthyCount()).put("deployments", deployments.size());
+    if (warming.getAsBoolean()) {
+      // Served, but at a fraction of full speed until its code is compiled: not ready for a balancer's traffic.
+      ctx.response().setStatusCode(503);
+      json(ctx, ready.put("status", "warming up").toBuffer());
+      return;
+    }
     if (database == null) {
       json(ctx, ready.toBuffer());
       return;

@@ -59,6 +59,15 @@ class MainTest {
   }
 
   @Test
+  void the_warm_up_lasts_ten_seconds_unless_told_otherwise() {
+    assertEquals(10, CliArgs.parse(new String[0]).warmupSeconds());
+    assertEquals(0, CliArgs.parse(new String[] {"--warmup-seconds", "0"}).warmupSeconds());
+    assertEquals(2.5, CliArgs.parse(new String[] {"--warmup-seconds=2.5"}).warmupSeconds());
+    assertEquals(Main.USAGE_ERROR, run("--warmup-seconds", "-1").code());
+    assertEquals(Main.USAGE_ERROR, run("--warmup-seconds", "soon").code());
+  }
+
+  @Test
   void help_and_version_exit_zero() {
     Run help = run("--help");
     assertEquals(0, help.code());

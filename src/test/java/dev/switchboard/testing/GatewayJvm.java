@@ -36,6 +36,8 @@ public final class GatewayJvm implements AfterEachCallback {
         "--config", config.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port)));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    // Ready at once, unless a test asks for the warm-up.
+    builder.environment().put("SWITCHBOARD_WARMUP_SECONDS", "0");
     builder.environment().putAll(env);
     Process process = builder.start();
     started.add(process);

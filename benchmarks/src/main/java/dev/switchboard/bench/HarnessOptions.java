@@ -12,7 +12,7 @@ import java.util.Set;
 /** The load harness's command line: every knob of a run, its default, and its --help text. */
 final class HarnessOptions {
 
-  private static final List<String> PHASES = List.of("max", "open", "stream", "streams");
+  private static final List<String> PHASES = List.of("cold", "max", "open", "stream", "streams");
 
   int concurrency = 64;
   // With the gateway pinned to one core, C2 still competes with the requests after 15 s; after
@@ -39,6 +39,8 @@ final class HarnessOptions {
   List<String> gatewayJvmOpts = new ArrayList<>();
   /** Extra arguments of the gateway's own command line, e.g. --idle-gc-threads. */
   List<String> gatewayArgs = new ArrayList<>();
+  /** How long the cold-start phase saturates the gateway from its first request. */
+  double coldSeconds = 60;
   /** SWITCHBOARD_LOG for the gateway; null: the shipped default (INFO, a line per request). */
   String gatewayLog;
   int harnessLoops = 0;
@@ -81,6 +83,7 @@ final class HarnessOptions {
       "  --gateway-cpus LIST    taskset CPU list for the gateway JVM (default 0)",
       "  --gateway-jvm-opt OPT  extra JVM option for the gateway (repeatable), e.g. -XX:+UseParallelGC",
       "  --gateway-arg ARG      extra argument for the gateway (repeatable), e.g. --idle-gc-threads",
+      "  --cold-seconds S       how long the cold phase saturates a just-started gateway (default 60)",
       "  --gateway-log LEVEL    SWITCHBOARD_LOG for the gateway (default: unset, the shipped INFO with a line per request)",
       "  --harness-loops N      event loops of the harness Vert.x (default: available processors)",
       "  --open                 no master_key in the gateway config (default: master_key set, auth on)",
@@ -91,7 +94,7 @@ final class HarnessOptions {
       "                         (isolates the gateway's own spend path from Postgres's work on the shared core)",
       "  --max-total S          hard limit for the whole run, then exit (default 300)",
       "  --report PATH          JSON report (default: <jar dir>/load-report.json)",
-      "  --phases LIST          which runs, of max,open,stream,streams (default: all four)",
+      "  --phases LIST          which runs, of cold,max,open,stream,streams (default: all five; cold first)",
       "  --help");
 
   static HarnessOptions parse(String[] args) {
@@ -151,6 +154,7 @@ final class HarnessOptions {
       case "--gateway-jvm-opt" -> gatewayJvmOpts.add(value);
       case "--gateway-arg" -> gatewayArgs.add(value);
       case "--gateway-log" -> gatewayLog = value;
+      case "--cold-seconds" -> coldSeconds = positive(option, Double.parseDouble(value));
       case "--spend-write-seconds" -> spendWriteSeconds = positive(option, Integer.parseInt(value));
       case "--harness-loops" -> harnessLoops = Integer.parseInt(value);
       case "--max-total" -> maxTotalS = positive(option, Double.parseDouble(value));

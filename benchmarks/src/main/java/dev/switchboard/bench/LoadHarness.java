@@ -107,6 +107,14 @@ public final class LoadHarness {
     Report report = new Report(o, gateway, client.eventLoops());
     LoadRunner runner = new LoadRunner(client, gateway.pid(), o.concurrency, o.maxRequests);
 
+    // (g) the gateway's first minute under saturating load, before anything has warmed it up
+    if (o.phases.contains("cold")) {
+      log("cold start: closed loop from the first request, %d connections, %.0f s in %.0f s windows", o.concurrency,
+          o.coldSeconds, ColdStart.WINDOW_S);
+      ColdStart cold = ColdStart.run(runner, viaGateway, readyMs, o.coldSeconds);
+      report.coldStart(cold);
+    }
+
     // JIT warm-up of the gateway (and of this harness). C2 shares the gateway's single core: after
     // 15 s of load it still takes enough of it to add ~2 ms to the open-loop p99 at 2000 req/s;
     // after 40 s the gateway's p99 matched direct.

@@ -52,6 +52,13 @@ final class Report {
     json.put("environment", environment).put("options", options.toJson());
   }
 
+  private ColdStart cold;
+
+  void coldStart(ColdStart cold) {
+    this.cold = cold;
+    json.put("cold_start", cold.toJson());
+  }
+
   void gatewayWarmup(Phase warmup) {
     json.put("gateway_warmup", warmup.toJson());
   }
@@ -151,6 +158,9 @@ final class Report {
         env.getString("gateway_gc"), o.open ? "off (open)" : "on (master_key)",
         o.gatewayLog == null ? "unset (the shipped INFO: a line per request)" : o.gatewayLog,
         o.gatewayArgs.isEmpty() ? "" : "; " + String.join(" ", o.gatewayArgs)));
+    if (cold != null) {
+      cold.print(out);
+    }
     if (max != null) {
       printMaxThroughput(out);
     }
