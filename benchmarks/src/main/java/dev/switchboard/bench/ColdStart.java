@@ -31,25 +31,23 @@ final class ColdStart {
     return cold;
   }
 
-  /** Requests per second over the windows from {@code from} (inclusive) to {@code to}, weighted by time. */
-  private double rps(int from, int to) {
-    long ok = 0;
-    double seconds = 0;
+  /** The windows from {@code from} (inclusive) to {@code to} as one run, so Phase's own figures apply. */
+  private Phase joined(int from, int to) {
+    Phase joined = new Phase("gateway", "closed");
     for (Phase window : windows.subList(from, to)) {
-      ok += window.ok;
-      seconds += window.seconds;
+      joined.ok += window.ok;
+      joined.seconds += window.seconds;
+      joined.gatewayCpuS += window.gatewayCpuS;
     }
-    return seconds > 0 ? ok / seconds : 0;
+    return joined;
+  }
+
+  private double rps(int from, int to) {
+    return joined(from, to).rps();
   }
 
   private double cpuUs(int from, int to) {
-    long ok = 0;
-    double cpu = 0;
-    for (Phase window : windows.subList(from, to)) {
-      ok += window.ok;
-      cpu += window.gatewayCpuS;
-    }
-    return ok > 0 ? cpu * 1e6 / ok : 0;
+    return joined(from, to).gatewayCpuUsPerRequest();
   }
 
   private int perTenSeconds() {
