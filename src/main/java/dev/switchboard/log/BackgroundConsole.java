@@ -27,12 +27,15 @@ final class BackgroundConsole extends Handler {
 
   static final int CAPACITY = 16_384;
   private static final int BATCH = 1_024;
+  private static final long FLUSH_WAIT_MS = 5_000;
 
   private final BlockingQueue<LogRecord> queue = new ArrayBlockingQueue<>(CAPACITY);
   private final AtomicLong dropped = new AtomicLong();
+  /** Records accepted into the queue, and records the logging thread has written (guarded by {@code progress}). */
+  private final AtomicLong accepted = new AtomicLong();
+  private long written;
+  private final Object progress = new Object();
   private final Writer out;
-  /** Held while a batch is written: by the logging thread, or by a caller of {@link #flush}. */
-  private final Object writing = new Object();
   private final Thread writer;
   private volatile boolean closed;
 
@@ -48,7 +51,9 @@ final class BackgroundConsole extends Handler {
     if (closed || !isLoggable(record)) {
       return;
     }
-    if (!queue.offer(record)) {
+    if (queue.offer(record)) {
+      accepted.incrementAndGet();
+    } else {
       dropped.incrementAndGet();
     }
   }
@@ -63,24 +68,26 @@ final class BackgroundConsole extends Handler {
       }
       queue.drainTo(batch, BATCH - 1);
       write(batch);
+      synchronized (progress) {
+        written += batch.size();
+        progress.notifyAll();
+      }
       batch.clear();
     }
   }
 
   private void write(List<LogRecord> batch) {
-    synchronized (writing) {
-      try {
-        for (LogRecord record : batch) {
-          out.write(format(record));
-        }
-        long lost = dropped.getAndSet(0);
-        if (lost > 0) {
-          out.write("Switchboard dropped " + lost + " log lines: the console could not keep up" + System.lineSeparator());
-        }
-        out.flush();
-      } catch (IOException | RuntimeException e) {
-        reportError("Cannot write the log", e, ErrorManager.WRITE_FAILURE);
+    try {
+      for (LogRecord record : batch) {
+        out.write(format(record));
       }
+      long lost = dropped.getAndSet(0);
+      if (lost > 0) {
+        out.write("Switchboard dropped " + lost + " log lines: the console could not keep up" + System.lineSeparator());
+      }
+      out.flush();
+    } catch (IOException | RuntimeException e) {
+      reportError("Cannot write the log", e, ErrorManager.WRITE_FAILURE);
     }
   }
 
@@ -92,13 +99,24 @@ final class BackgroundConsole extends Handler {
     }
   }
 
-  /** Writes every line queued so far, on the caller's thread. */
+  /**
+   * Waits (at most {@link #FLUSH_WAIT_MS}) until the logging thread has written every line queued
+   * before this call. Only that thread writes while it runs, which is what keeps lines in order.
+   */
   @Override
   public void flush() {
-    List<LogRecord> rest = new ArrayList<>();
-    synchronized (writing) {
-      queue.drainTo(rest);
-      write(rest);
+    long target = accepted.get();
+    long deadline = System.nanoTime() + FLUSH_WAIT_MS * 1_000_000L;
+    synchronized (progress) {
+      long left;
+      while (written < target && writer.isAlive() && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          progress.wait(Math.max(1, left / 1_000_000L));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 
@@ -112,7 +130,11 @@ final class BackgroundConsole extends Handler {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    flush();
+    if (!writer.isAlive()) { // now the only writer: whatever raced in after the flush
+      List<LogRecord> rest = new ArrayList<>();
+      queue.drainTo(rest);
+      write(rest);
+    }
   }
 
   /** Lines dropped since the last batch (for tests). */

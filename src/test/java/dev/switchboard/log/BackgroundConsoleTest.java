@@ -46,6 +46,29 @@ class BackgroundConsoleTest {
     }
   }
 
+  /** A flush returns once the lines before it are out, in order, while the logging thread keeps writing. */
+  @Test
+  void a_flush_returns_with_every_earlier_line_written_in_order() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BackgroundConsole console = console(out);
+    int sent = 0;
+    for (int round = 0; round < 200; round++) {
+      for (int i = 0; i < 25; i++) {
+        console.publish(line(sent++));
+      }
+      console.flush();
+      String[] lines;
+      synchronized (out) { // ByteArrayOutputStream writes under its own lock
+        lines = out.toString(StandardCharsets.UTF_8).split(System.lineSeparator());
+      }
+      assertTrue(lines.length >= sent, "round " + round + ": " + lines.length + " of " + sent + " lines written");
+      for (int i = 0; i < sent; i++) {
+        assertTrue(lines[i].endsWith(" - line " + i), lines[i]);
+      }
+    }
+    console.close();
+  }
+
   /** Times out (failing) if a caller ever waits for the console. */
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
