@@ -28,6 +28,7 @@ public final class Providers {
     add("hosted_vllm", null, true, OpenAiAdapter.INSTANCE);
     add("azure", null, true, AzureAdapter.INSTANCE);
     add("anthropic", "https://api.anthropic.com", false, AnthropicAdapter.INSTANCE);
+    add("gemini", "https://generativelanguage.googleapis.com", false, GeminiAdapter.INSTANCE);
   }
 
   private Providers() {

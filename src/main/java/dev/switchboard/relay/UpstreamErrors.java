@@ -45,6 +45,11 @@ final class UpstreamErrors {
       return GatewayError.of(ErrorClass.RATE_LIMIT, "rate_limit_exceeded", "The provider rate-limited " + who + ": " + detail
               + (retryAfter == null ? ". Retry later." : ". Retry after " + retryAfter + " s.")).withRetryAfter(retryAfter).withRetryAfterMillis(retryAfterMillis(headers));
     }
+    if (status == 400 && detail.contains("API key not valid")) {
+      // Gemini refuses a wrong key with 400 INVALID_ARGUMENT; LiteLLM calls it an AuthenticationError.
+      return GatewayError.of(ErrorClass.AUTHENTICATION, "invalid_api_key", "The provider refused the gateway's credentials for "
+          + who + " (" + status + "): " + detail);
+    }
     if (status == 400 || status == 413) {
       if (isContextWindow(type, code, detail)) {
         return GatewayError.of(ErrorClass.CONTEXT_WINDOW_EXCEEDED, ErrorClass.CONTEXT_LENGTH_CODE, "The prompt is too long for " + who + " (context window exceeded): " + detail
@@ -93,7 +98,7 @@ final class UpstreamErrors {
     String text = detail.toLowerCase(java.util.Locale.ROOT);
     return text.contains("maximum context length") || text.contains("context window") || text.contains("context length")
         || text.contains("prompt is too long") || text.contains("exceed context limit") || text.contains("too many tokens")
-        || text.contains("input is too long");
+        || text.contains("input is too long") || text.contains("exceeds the maximum number of tokens");
   }
 
   private static boolean isContentPolicy(String type, String code, String detail) {
