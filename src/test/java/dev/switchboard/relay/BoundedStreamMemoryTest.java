@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.AnthropicWire;
 import dev.switchboard.testing.GatewayJvm;
+import dev.switchboard.testing.GeminiMock;
 import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
 import io.vertx.core.Future;
@@ -62,6 +63,7 @@ class BoundedStreamMemoryTest {
 
   private Process gatewayProcess;
   private MockProvider mock;
+  private GeminiMock gemini;
   private HttpClient client;
 
   @AfterEach
@@ -69,7 +71,8 @@ class BoundedStreamMemoryTest {
     if (client != null) {
       client.close();
     }
-    (mock == null ? Future.succeededFuture() : mock.stop()).onComplete(ctx.succeedingThenComplete());
+    Future.join(mock == null ? Future.succeededFuture() : mock.stop(), gemini == null ? Future.succeededFuture() : gemini.stop())
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   /** The gateway as operators run it, in a JVM of its own with a small heap. */
@@ -112,6 +115,47 @@ class BoundedStreamMemoryTest {
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           assertTrue(gatewayProcess.isAlive(), "the gateway survived with its 48 MB heap");
           assertEquals(AnthropicWire.HUGE_ARGUMENT_BYTES, argumentChars.get(), "every argument byte arrived");
+          assertEquals("tool_calls", finishReason.get());
+          assertEquals(1, done.get());
+          ctx.completeNow();
+        })));
+  }
+
+  /** Gemini sends each call whole: 50 MB of arguments as 6,400 calls of 8 KB, none of them kept. */
+  @Test
+  void fifty_megabytes_of_gemini_function_calls_stream_through_a_48_mb_heap(Vertx vertx, VertxTestContext ctx) {
+    client = vertx.createHttpClient();
+    gemini = new GeminiMock(vertx);
+    AtomicLong argumentChars = new AtomicLong();
+    AtomicReference<String> finishReason = new AtomicReference<>();
+    AtomicLong done = new AtomicLong();
+    int[] port = new int[1];
+    gemini.start()
+        .compose(m -> {
+          try {
+            port[0] = startGatewayProcess("""
+                model_list:
+                  - model_name: huge
+                    litellm_params: {model: gemini/%s, api_base: "http://127.0.0.1:%d", api_key: %s}
+                general_settings: {database_url: none}
+                """.formatted(GeminiMock.HUGE_TOOL, m.port(), GeminiMock.KEY));
+          } catch (IOException e) {
+            return Future.failedFuture(e);
+          }
+          return GatewayJvm.serving(vertx, gatewayProcess, port[0], dir.resolve("gateway.log"), 60_000);
+        })
+        .compose(v -> client.request(HttpMethod.POST, port[0], "127.0.0.1", "/v1/chat/completions"))
+        .compose(request -> request.putHeader("content-type", "application/json").send(new JsonObject()
+            .put("model", "huge").put("stream", true)
+            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "store it")))
+            .toBuffer()))
+        .compose(response -> readChunks(response, argumentChars, finishReason, done))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertTrue(gatewayProcess.isAlive(), "the gateway survived with its 48 MB heap");
+          int calls = GeminiMock.HUGE_ARGUMENT_BYTES / (8 * 1024);
+          // Each call's arguments: {"blob":"<8 KB>"}.
+          assertEquals(GeminiMock.HUGE_ARGUMENT_BYTES + calls * "{\"blob\":\"\"}".length(), argumentChars.get(),
+              "every argument byte arrived");
           assertEquals("tool_calls", finishReason.get());
           assertEquals(1, done.get());
           ctx.completeNow();
