@@ -45,6 +45,20 @@ class PriceBookTest {
   }
 
   @Test
+  void gemini_2_models_are_priced_pinned_versions_and_previews_included() {
+    PriceBook book = PriceBook.shipped();
+    for (String model : List.of("gemini/gemini-2.5-pro", "gemini/gemini-2.5-flash", "gemini/gemini-2.5-flash-lite",
+        "gemini/gemini-2.0-flash", "gemini/gemini-2.0-flash-001", "gemini/gemini-2.0-flash-lite-001",
+        "gemini/gemini-2.5-pro-preview-06-05", "gemini/gemini-embedding-001")) {
+      assertTrue(book.of(deployment(model, model, ModelInfo.EMPTY)).known(), model);
+    }
+    Price flash = book.of(deployment("g", "gemini/gemini-2.5-flash", ModelInfo.EMPTY));
+    assertEquals(0.30e-6, flash.input(), 1e-15);
+    assertEquals(2.50e-6, flash.output(), 1e-15);
+    assertEquals(0.075e-6, flash.cachedInput(), 1e-15);
+  }
+
+  @Test
   void model_info_prices_win_and_cached_tokens_cost_the_cached_price() {
     PriceBook book = PriceBook.shipped();
     Price custom = book.of(deployment("f", "openai/gpt-4o", info(1e-6, 2e-6, null)));
