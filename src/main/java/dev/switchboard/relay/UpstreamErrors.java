@@ -42,8 +42,13 @@ final class UpstreamErrors {
     String param = upstreamError != null && upstreamError.getValue("param") instanceof String p ? p : null;
     if (status == 429) {
       String retryAfter = retryAfter(headers);
+      long retryAfterMillis = retryAfterMillis(headers);
+      if (retryAfter == null && googleRetryDelayMillis(upstreamError) >= 0) {
+        retryAfterMillis = googleRetryDelayMillis(upstreamError);
+        retryAfter = String.valueOf((long) Math.ceil(retryAfterMillis / 1000.0));
+      }
       return GatewayError.of(ErrorClass.RATE_LIMIT, "rate_limit_exceeded", "The provider rate-limited " + who + ": " + detail
-              + (retryAfter == null ? ". Retry later." : ". Retry after " + retryAfter + " s.")).withRetryAfter(retryAfter).withRetryAfterMillis(retryAfterMillis(headers));
+              + (retryAfter == null ? ". Retry later." : ". Retry after " + retryAfter + " s.")).withRetryAfter(retryAfter).withRetryAfterMillis(retryAfterMillis);
     }
     if (status == 400 && detail.contains("API key not valid")) {
       // Gemini refuses a wrong key with 400 INVALID_ARGUMENT; LiteLLM calls it an AuthenticationError.
@@ -215,6 +220,23 @@ final class UpstreamErrors {
     } catch (NumberFormatException dateOrGarbage) {
       return -1;
     }
+  }
+
+  /** Google's APIs (Gemini) say when to retry in the body, as a RetryInfo detail ({@code "retryDelay": "37s"}); -1 when absent. */
+  static long googleRetryDelayMillis(JsonObject upstreamError) {
+    if (upstreamError == null || !(upstreamError.getValue("details") instanceof io.vertx.core.json.JsonArray details)) {
+      return -1;
+    }
+    for (Object detail : details) {
+      if (detail instanceof JsonObject info && info.getValue("retryDelay") instanceof String delay && delay.endsWith("s")) {
+        try {
+          return Math.round(Double.parseDouble(delay.substring(0, delay.length() - 1)) * 1000);
+        } catch (NumberFormatException notADuration) {
+          return -1;
+        }
+      }
+    }
+    return -1;
   }
 
   private static JsonObject errorObject(Buffer body) {

@@ -87,7 +87,7 @@ class GeminiErrorsTest {
           HttpResponse<Buffer> limited = all.resultAt(3);
           assertEquals(429, limited.statusCode());
           assertEquals("rate_limit_error", error(limited).getString("type"));
-          assertEquals("7", limited.getHeader("retry-after"));
+          assertEquals("7", limited.getHeader("retry-after"), "from Gemini's RetryInfo (6.2 s), rounded up");
           HttpResponse<Buffer> tooLong = all.resultAt(4);
           assertEquals(400, tooLong.statusCode());
           assertEquals("context_length_exceeded", error(tooLong).getString("code"), tooLong.bodyAsString());

@@ -69,6 +69,20 @@ class UpstreamErrorsTest {
   }
 
   @Test
+  void googles_error_shape_maps_too_retry_delay_wrong_key_and_token_limit_included() {
+    GatewayError limited = response(429, "{\"error\":{\"code\":429,\"status\":\"RESOURCE_EXHAUSTED\",\"message\":\"quota\","
+        + "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"37s\"}]}}");
+    assertEquals(37000, limited.retryAfterMillis());
+    assertEquals("37", limited.retryAfter());
+    assertEquals("5", response(429, "{\"error\":{\"details\":[{\"retryDelay\":\"37s\"}]}}", "retry-after", "5").retryAfter(),
+        "a Retry-After header wins");
+    is(ErrorClass.AUTHENTICATION, 401, response(400,
+        "{\"error\":{\"code\":400,\"message\":\"API key not valid. Please pass a valid API key.\",\"status\":\"INVALID_ARGUMENT\"}}"));
+    is(ErrorClass.CONTEXT_WINDOW_EXCEEDED, 400, response(400, "{\"error\":{\"code\":400,\"message\":\"The input token count "
+        + "(1200000) exceeds the maximum number of tokens allowed (1048576).\",\"status\":\"INVALID_ARGUMENT\"}}"));
+  }
+
+  @Test
   void the_deployments_key_never_reaches_the_message() {
     GatewayError auth = response(401, "{\"error\":{\"message\":\"Incorrect API key provided: sk-secret-upstream-key-123\"}}");
     assertFalse(auth.getMessage().contains("sk-secret-upstream-key-123"), auth.getMessage());

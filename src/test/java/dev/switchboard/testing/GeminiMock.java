@@ -137,10 +137,12 @@ public final class GeminiMock {
           + "supported for generateContent.");
       case FORBIDDEN -> error(response, 403, "PERMISSION_DENIED", "Generative Language API has not been used in project 42 "
           + "before or it is disabled.");
-      case RATE_LIMITED -> {
-        response.putHeader("retry-after", "7");
-        error(response, 429, "RESOURCE_EXHAUSTED", "You exceeded your current quota, please check your plan and billing details.");
-      }
+      case RATE_LIMITED -> // Gemini says when to retry in the body only, as a RetryInfo detail.
+          response.setStatusCode(429).putHeader("content-type", "application/json").end(new JsonObject().put("error", new JsonObject()
+              .put("code", 429).put("status", "RESOURCE_EXHAUSTED")
+              .put("message", "You exceeded your current quota, please check your plan and billing details.")
+              .put("details", new JsonArray().add(new JsonObject().put("@type", "type.googleapis.com/google.rpc.RetryInfo")
+                  .put("retryDelay", "6.2s")))).encode());
       case TOO_LONG -> error(response, 400, "INVALID_ARGUMENT",
           "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).");
       case BROKEN -> error(response, 500, "INTERNAL", "An internal error has occurred.");
