@@ -67,6 +67,8 @@ final class ProviderProbe {
     String key = deployment.apiKey().value();
     return switch (deployment.provider().prefix()) {
       case "anthropic" -> new Target(base + "/v1/models", "x-api-key", key);
+      case "gemini" -> new Target(base + (base.endsWith("/v1beta") ? "" : "/v1beta") + "/models", "x-goog-api-key",
+          key != null ? key : System.getenv("GEMINI_API_KEY"));
       case "azure" -> new Target(base + "/openai/models?api-version=" + (deployment.apiVersion().isSet()
           ? deployment.apiVersion().value() : AZURE_API_VERSION), "api-key", key);
       default -> new Target(base + "/models", "authorization", key == null ? null : "Bearer " + key);
@@ -78,7 +80,8 @@ final class ProviderProbe {
     if (status / 100 == 2) {
       return Check.ok(name, where + " answers and accepts the key (HTTP " + status + ", " + ms + " ms)");
     }
-    if (status == 401 || status == 403) {
+    // Gemini answers a wrong key with 400 API_KEY_INVALID; its model list has no other reason for a 400.
+    if (status == 401 || status == 403 || status == 400 && "gemini".equals(deployment.provider().prefix())) {
       return Check.fail(name, where + " rejects the key (HTTP " + status + ")",
           "check this deployment's litellm_params.api_key (and the variable it names) for " + where);
     }

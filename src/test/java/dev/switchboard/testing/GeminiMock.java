@@ -83,6 +83,15 @@ public final class GeminiMock {
       HttpServerResponse response = request.response();
       String path = request.path();
       int colon = path.lastIndexOf(':');
+      if (request.method() == HttpMethod.GET && "/v1beta/models".equals(path)) {
+        // The model list, as switchboard doctor probes it.
+        if (!KEY.equals(request.getHeader("x-goog-api-key"))) {
+          error(response, request.getHeader("x-goog-api-key") == null ? 403 : 400, "PERMISSION_DENIED", "no valid key");
+        } else {
+          response.putHeader("content-type", "application/json").end("{\"models\":[]}");
+        }
+        return;
+      }
       if (request.method() != HttpMethod.POST || !path.startsWith("/v1beta/models/") || colon < 0) {
         error(response, 404, "NOT_FOUND", "The requested URL " + path + " was not found on this server.");
         return;
