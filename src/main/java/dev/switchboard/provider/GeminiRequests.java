@@ -19,7 +19,7 @@ final class GeminiRequests {
   private static final Set<String> TRANSLATED = Set.of(
       "model", "messages", "max_tokens", "max_completion_tokens", "temperature", "top_p", "stop", "stream",
       "stream_options", "tools", "tool_choice", "user", "parallel_tool_calls", "response_format", "seed",
-      "presence_penalty", "frequency_penalty", "n");
+      "presence_penalty", "frequency_penalty", "n", "reasoning_effort");
   /** JSON Schema keywords Gemini's OpenAPI-subset schemas refuse. */
   private static final Set<String> SCHEMA_ONLY_KEYWORDS = Set.of("$schema", "$id", "additionalProperties", "strict");
 
@@ -103,6 +103,9 @@ final class GeminiRequests {
     } else if (stop instanceof JsonArray many && !many.isEmpty()) {
       config.put("stopSequences", many.copy());
     }
+    if (openAi.getValue("reasoning_effort") instanceof String effort) {
+      config.put("thinkingConfig", thinking(effort));
+    }
     if (openAi.getValue("response_format") instanceof JsonObject format) {
       String type = String.valueOf(format.getString("type"));
       if ("json_object".equals(type) || "json_schema".equals(type)) {
@@ -114,6 +117,18 @@ final class GeminiRequests {
       }
     }
     return config;
+  }
+
+  /** LiteLLM's budgets for OpenAI's effort levels; "none" turns thinking off where the model allows it. */
+  private static JsonObject thinking(String effort) {
+    int budget = switch (effort) {
+      case "none", "disable", "minimal" -> 0;
+      case "low" -> 1024;
+      case "high" -> 4096;
+      default -> 2048;
+    };
+    return budget == 0 ? new JsonObject().put("thinkingBudget", 0)
+        : new JsonObject().put("thinkingBudget", budget).put("includeThoughts", true);
   }
 
   /** Gemini wants alternating turns: consecutive messages of one role (parallel tool results) become one. */

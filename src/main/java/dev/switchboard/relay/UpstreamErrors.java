@@ -22,7 +22,7 @@ import javax.net.ssl.SSLException;
 final class UpstreamErrors {
 
   private static final int MAX_MESSAGE = 1000;
-  private static final Pattern SECRET_KEY = Pattern.compile("(sk|rk|pk|gsk|key)[-_][A-Za-z0-9_\\-]{8,}");
+  private static final Pattern SECRET_KEY = Pattern.compile("(sk|rk|pk|gsk|key)[-_][A-Za-z0-9_\\-]{8,}|AIza[A-Za-z0-9_\\-]{30,}");
   private static final Pattern BEARER = Pattern.compile("(?i)bearer\\s+[^\\s\"',]+");
   private static final Pattern HEX_HASH = Pattern.compile("\\b[0-9a-fA-F]{40,}\\b");
 

@@ -54,6 +54,14 @@ class GeminiRequestsTest {
   }
 
   @Test
+  void reasoning_effort_becomes_a_thinking_budget() {
+    assertEquals(new JsonObject().put("thinkingBudget", 1024).put("includeThoughts", true),
+        translate(chat(user("Hi")).put("reasoning_effort", "low")).getJsonObject("generationConfig").getJsonObject("thinkingConfig"));
+    assertEquals(new JsonObject().put("thinkingBudget", 0),
+        translate(chat(user("Hi")).put("reasoning_effort", "none")).getJsonObject("generationConfig").getJsonObject("thinkingConfig"));
+  }
+
+  @Test
   void tool_choice_maps_to_function_calling_config() {
     JsonArray tools = new JsonArray().add(GeminiTest.WEATHER_TOOL);
     JsonObject named = translate(chat(user("Hi")).put("tools", tools).put("tool_choice", new JsonObject().put("type", "function")

@@ -80,6 +80,8 @@ class UpstreamErrorsTest {
         "{\"error\":{\"code\":400,\"message\":\"API key not valid. Please pass a valid API key.\",\"status\":\"INVALID_ARGUMENT\"}}"));
     is(ErrorClass.CONTEXT_WINDOW_EXCEEDED, 400, response(400, "{\"error\":{\"code\":400,\"message\":\"The input token count "
         + "(1200000) exceeds the maximum number of tokens allowed (1048576).\",\"status\":\"INVALID_ARGUMENT\"}}"));
+    GatewayError echoed = response(403, "{\"error\":{\"message\":\"key AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW is suspended\"}}");
+    assertFalse(echoed.getMessage().contains("AIzaSy"), "a Google API key is scrubbed like any other: " + echoed.getMessage());
   }
 
   @Test
