@@ -20,8 +20,6 @@ final class GeminiRequests {
       "model", "messages", "max_tokens", "max_completion_tokens", "temperature", "top_p", "stop", "stream",
       "stream_options", "tools", "tool_choice", "user", "parallel_tool_calls", "response_format", "seed",
       "presence_penalty", "frequency_penalty", "n", "reasoning_effort");
-  /** JSON Schema keywords Gemini's OpenAPI-subset schemas refuse. */
-  private static final Set<String> SCHEMA_ONLY_KEYWORDS = Set.of("$schema", "$id", "additionalProperties", "strict");
 
   private GeminiRequests() {
   }
@@ -113,7 +111,7 @@ final class GeminiRequests {
       }
       if ("json_schema".equals(type) && format.getValue("json_schema") instanceof JsonObject jsonSchema
           && jsonSchema.getValue("schema") instanceof JsonObject schema) {
-        config.put("responseSchema", cleanSchema(schema));
+        config.put("responseSchema", GeminiSchemas.clean(schema));
       }
     }
     return config;
@@ -247,7 +245,7 @@ final class GeminiRequests {
         declaration.put("description", function.getString("description"));
       }
       if (function.getValue("parameters") instanceof JsonObject parameters) {
-        declaration.put("parameters", cleanSchema(parameters));
+        declaration.put("parameters", GeminiSchemas.clean(parameters));
       }
       out.add(declaration);
     }
@@ -264,34 +262,6 @@ final class GeminiRequests {
       case "none" -> "NONE";
       default -> "AUTO";
     });
-  }
-
-  /** A copy of a JSON schema without the keywords Gemini refuses, at every depth. */
-  static JsonObject cleanSchema(JsonObject schema) {
-    JsonObject out = new JsonObject();
-    for (Map.Entry<String, Object> entry : schema) {
-      if ("properties".equals(entry.getKey()) && entry.getValue() instanceof JsonObject properties) {
-        // Property names are the caller's own: a property called "strict" stays.
-        JsonObject named = new JsonObject();
-        properties.forEach(property -> named.put(property.getKey(), cleanValue(property.getValue())));
-        out.put("properties", named);
-      } else if (!SCHEMA_ONLY_KEYWORDS.contains(entry.getKey())) {
-        out.put(entry.getKey(), cleanValue(entry.getValue()));
-      }
-    }
-    return out;
-  }
-
-  private static Object cleanValue(Object value) {
-    if (value instanceof JsonObject object) {
-      return cleanSchema(object);
-    }
-    if (value instanceof JsonArray array) {
-      JsonArray out = new JsonArray();
-      array.forEach(item -> out.add(cleanValue(item)));
-      return out;
-    }
-    return value;
   }
 
   private static JsonObject text(String text) {
