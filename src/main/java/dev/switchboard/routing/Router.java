@@ -201,6 +201,14 @@ public final class Router {
   }
 
   private static GatewayError unknownModel(ModelRegistry registry, String model) {
+    DisabledDeployment disabled = registry.disabled(model);
+    if (disabled != null) {
+      // LiteLLM answers a provider it does not know with a 400 BadRequestError, "LLM Provider NOT provided".
+      return GatewayError.of(ErrorClass.BAD_REQUEST, "unsupported_provider", "LLM Provider NOT provided: model '"
+          + model + "' is configured with provider '" + disabled.provider() + "' (" + disabled.setting() + ": "
+          + disabled.model() + "), which this gateway does not support, so it is disabled: " + disabled.reason()
+          + ".").withParam("model");
+    }
     String available = registry.modelNames().isEmpty()
         ? "none are configured (add entries to model_list in config.yaml)"
         : String.join(", ", registry.listedNames());
