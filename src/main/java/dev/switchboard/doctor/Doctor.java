@@ -83,10 +83,10 @@ public final class Doctor {
     ConfigLoader.Reading reading = new ConfigLoader(source.processEnv()).read(source.text(), source.name());
     GatewayConfig config = reading.config();
     List<ConfigProblem> problems = new ArrayList<>(reading.problems());
-    List<DisabledDeployment> disabled = List.of();
+    List<DisabledDeployment> disabled = config == null ? List.of() : ModelRegistry.disabledIn(config);
     if (config != null) {
       try {
-        disabled = ModelRegistry.from(config).disabled();
+        ModelRegistry.from(config);
       } catch (StartupException e) {
         problems.addAll(e.problems());
       }

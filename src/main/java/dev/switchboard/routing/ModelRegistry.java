@@ -85,6 +85,11 @@ public final class ModelRegistry {
     return all;
   }
 
+  /** The entries of {@code config}'s model list that would be disabled, whatever else is wrong with it. */
+  public static List<DisabledDeployment> disabledIn(GatewayConfig config) {
+    return build(config).disabled();
+  }
+
   private static Built build(GatewayConfig config) {
     Map<String, List<DeploymentConfig>> byName = new LinkedHashMap<>();
     List<DisabledDeployment> disabled = new ArrayList<>();
