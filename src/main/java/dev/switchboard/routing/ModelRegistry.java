@@ -27,13 +27,17 @@ public final class ModelRegistry {
   private final Map<String, String> aliases;
   private final List<String> listedNames;
   private final List<DisabledDeployment> disabled;
+  private final Wildcards wildcards;
 
   private ModelRegistry(Built built, Map<String, String> aliases, Set<String> hiddenAliases) {
     this.groups = built.groups();
     this.disabled = List.copyOf(built.disabled());
     this.modelNames = List.copyOf(groups.keySet());
     this.aliases = aliases;
-    List<String> listed = new ArrayList<>(modelNames);
+    // A pattern (openai/*) is no model a client can list: /v1/models names the concrete ones.
+    List<String> listed = new ArrayList<>(modelNames.stream().filter(n -> !Wildcards.isPattern(n)).toList());
+    this.wildcards = new Wildcards(groups.values().stream().filter(g -> Wildcards.isPattern(g.name())).toList(),
+        built.configs());
     aliases.forEach((alias, target) -> {
       if (!hiddenAliases.contains(alias) && !groups.containsKey(alias) && groups.containsKey(target)) {
         listed.add(alias);
@@ -48,7 +52,8 @@ public final class ModelRegistry {
   }
 
   /** The model list's groups, the entries disabled, and the problems that keep the list from serving. */
-  private record Built(Map<String, ModelGroup> groups, List<DisabledDeployment> disabled, List<ConfigProblem> problems) {
+  private record Built(Map<String, ModelGroup> groups, Map<String, List<DeploymentConfig>> configs,
+      List<DisabledDeployment> disabled, List<ConfigProblem> problems) {
   }
 
   /**
@@ -121,7 +126,7 @@ public final class ModelRegistry {
         groups.put(name, new ModelGroup(name, deployments));
       }
     });
-    return new Built(groups, disabled, problems);
+    return new Built(groups, byName, disabled, problems);
   }
 
   /** The entries kept out of routing because their provider is unknown or not yet supported, in config order. */
@@ -153,14 +158,17 @@ public final class ModelRegistry {
     return groups.get(modelName);
   }
 
-  /** The group a name asks for: a model_name, or a {@code model_group_alias} of one. */
+  /**
+   * The group a name asks for: a model_name, a {@code model_group_alias} of one, or else the most
+   * specific wildcard pattern matching it, its deployments calling the requested model.
+   */
   public ModelGroup resolve(String name) {
     ModelGroup group = groups.get(name);
     if (group != null) {
       return group;
     }
     String target = aliases.get(name);
-    return target == null ? null : groups.get(target);
+    return target != null ? groups.get(target) : wildcards.resolve(name);
   }
 
   /** Model names and visible aliases, as {@code /v1/models} lists them. */

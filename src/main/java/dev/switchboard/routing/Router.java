@@ -90,7 +90,7 @@ public final class Router {
     if (!selection.anyAvailable() && !(request.probeWhenDown() && selection.hastenProbes())) {
       return Future.failedFuture(noneAvailable(group, request.probeWhenDown()));
     }
-    return gate.admit(selection, request.principal(), request.estimatedTokens()).compose(picked -> picked != null ? Future.succeededFuture(picked)
+    return gate.admit(selection, request.principal(), request.estimatedTokens()).compose(picked -> picked != null ? Future.succeededFuture(group.same(picked))
         : Future.failedFuture(noneAvailable(group, request.probeWhenDown())));
   }
 
