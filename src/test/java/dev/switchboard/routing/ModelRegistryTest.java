@@ -60,6 +60,25 @@ class ModelRegistryTest {
   }
 
   @Test
+  void a_bare_star_passes_the_requested_provider_and_model_through() {
+    ModelRegistry registry = registry("""
+        model_list:
+          - {model_name: "*", litellm_params: {model: "*", api_key: sk-x}}
+          - {model_name: "anthropic/*", litellm_params: {model: "anthropic/*", api_base: "http://h:2"}}
+        """);
+    Deployment groq = registry.resolve("groq/llama-3.1-8b").deployments().get(0);
+    assertEquals("groq", groq.provider().prefix());
+    assertEquals("llama-3.1-8b", groq.upstreamModel());
+    assertEquals("https://api.groq.com/openai/v1", groq.apiBase().value(), "the requested provider's own address");
+    assertEquals("gpt-4o", registry.resolve("gpt-4o").deployments().get(0).upstreamModel());
+    Deployment claude = registry.resolve("anthropic/claude-x").deployments().get(0);
+    assertEquals("http://h:2", claude.apiBase().value(), "anthropic/* is more specific than *");
+    assertEquals("anthropic/*", registry.resolve("anthropic/claude-x").name());
+    assertNull(registry.resolve("bogus/x"), "an unknown provider matches no pattern");
+    assertEquals(List.of(), registry.listedNames());
+  }
+
+  @Test
   void every_problem_of_the_model_list_is_reported_at_once() {
     StartupException failure = assertThrows(StartupException.class, () -> registry("""
         model_list:
