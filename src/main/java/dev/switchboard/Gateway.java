@@ -121,6 +121,7 @@ public final class Gateway {
     ModelRegistry registry;
     try {
       registry = ModelRegistry.from(config);
+      Startup.disabled(registry);
     } catch (StartupException e) {
       tracing.close();
       return Future.failedFuture(e);

@@ -2,6 +2,8 @@ package dev.switchboard;
 
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.StartupException;
+import dev.switchboard.routing.DisabledDeployment;
+import dev.switchboard.routing.ModelRegistry;
 import java.net.BindException;
 import java.util.logging.Logger;
 
@@ -23,6 +25,13 @@ final class Startup {
     if (open) {
       LOG.warning("No general_settings.master_key is set: this gateway is OPEN and anyone who can reach it may use "
           + "every model. Set master_key (starting with sk-) before exposing it.");
+    }
+  }
+
+  /** Each deployment kept out of routing, and why: the gateway serves the others. */
+  static void disabled(ModelRegistry registry) {
+    for (DisabledDeployment d : registry.disabled()) {
+      LOG.warning("Deployment disabled, the other models serve: " + d.describe());
     }
   }
 

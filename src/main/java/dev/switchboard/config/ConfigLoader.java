@@ -16,8 +16,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * Reads LiteLLM's {@code config.yaml}. Every problem becomes a {@link StartupException} whose one
- * line says where (file, line and column, or the setting's path) and what to do.
+ * Reads LiteLLM's {@code config.yaml}. Every problem is a line that says where (file, line and
+ * column, or the setting's path) and what to do; reading goes on past a bad value, so a file's
+ * problems are all found at once and {@link #parse} fails with all of them in one
+ * {@link StartupException}.
  */
 public final class ConfigLoader {
 
@@ -46,8 +48,37 @@ public final class ConfigLoader {
     return parse(text, file.toString());
   }
 
+  /**
+   * The config a file describes, or a StartupException listing every problem found in it (one for
+   * a file that is not YAML).
+   */
   public GatewayConfig parse(String yamlText, String source) {
-    return fromYaml(readYaml(yamlText, source), new ConfigSource(source, yamlText, processEnv));
+    Reading reading = read(yamlText, source);
+    if (!reading.problems().isEmpty()) {
+      throw StartupException.of(reading.problems());
+    }
+    return reading.config();
+  }
+
+  /**
+   * What a file says and every problem found in it. {@code config} is what could be read, the
+   * settings with problems at their defaults (null when the file is not YAML or not a mapping):
+   * good for {@code switchboard doctor}'s other checks, never to run a gateway on.
+   */
+  public record Reading(GatewayConfig config, List<ConfigProblem> problems) {
+  }
+
+  public Reading read(String yamlText, String source) {
+    Object document;
+    try {
+      document = readYaml(yamlText, source);
+    } catch (StartupException e) {
+      return new Reading(null, e.problems());
+    }
+    Problems problems = new Problems();
+    GatewayConfig config = problems.attempt("", () -> fromYaml(document, new ConfigSource(source, yamlText, processEnv),
+        problems), () -> null);
+    return new Reading(config, problems.list());
   }
 
   private static Object readYaml(String text, String source) {
@@ -70,34 +101,42 @@ public final class ConfigLoader {
     return readYaml(yamlText, source);
   }
 
-  private GatewayConfig fromYaml(Object document, ConfigSource origin) {
+  private GatewayConfig fromYaml(Object document, ConfigSource origin, Problems problems) {
     String source = origin.name();
     if (document != null && !(document instanceof Map)) {
       throw new StartupException(source + ": the top level must be a mapping (model_list, general_settings, ...)");
     }
     // environment_variables are seen by every os.environ/ reference, before the process environment.
     Object declaredRaw = document == null ? null : ((Map<?, ?>) document).get("environment_variables");
-    Map<String, String> declared = YamlSection.of("environment_variables", declaredRaw, processEnv).strings();
+    Map<String, String> declared = YamlSection.of("environment_variables", declaredRaw, processEnv, problems).strings();
     Function<String, String> env = name -> declared.containsKey(name) ? declared.get(name) : processEnv.apply(name);
-    YamlSection root = YamlSection.of("", document, env);
+    YamlSection root = YamlSection.of("", document, env, problems);
     root.raw("environment_variables");
 
     List<String> ignored = new ArrayList<>();
-    List<DeploymentConfig> models = modelList(root, ignored);
+    List<DeploymentConfig> models = ModelListReader.read(root, ignored);
     YamlSection generalSection = root.section("general_settings");
     YamlSection litellmSection = root.section("litellm_settings");
     // Read first, so the sections below do not report these keys as ignored.
     String url = generalSection.string("database_url");
     url = url == null || url.isBlank() ? processEnv.apply("DATABASE_URL") : url;
     boolean externalDatabase = url != null && !url.isBlank() && !url.trim().equalsIgnoreCase(GeneralSettings.NO_DATABASE);
-    SpendSettings spend = SpendSettingsReader.read(generalSection, litellmSection, externalDatabase);
-    ClusterSettings cluster = ClusterSettingsReader.read(generalSection, processEnv);
+    // Each reader that finds a problem is recorded and read as its defaults, so the rest is still checked.
+    SpendSettings spend = problems.attempt("general_settings", () -> SpendSettingsReader.read(generalSection,
+        litellmSection, externalDatabase), () -> SpendSettingsReader.read(generalSection.empty(), litellmSection.empty(),
+        externalDatabase));
+    ClusterSettings cluster = problems.attempt("general_settings.cluster",
+        () -> ClusterSettingsReader.read(generalSection, processEnv), () -> ClusterSettings.OFF);
+    TracingSettings tracing = problems.attempt("litellm_settings", () -> TracingSettings.read(litellmSection, env),
+        () -> TracingSettings.read(litellmSection.empty(), name -> null));
     ObservabilitySettings observability = new ObservabilitySettings(
         generalSection.bool("metrics_auth", false) || litellmSection.bool("require_auth_for_metrics_endpoint", false),
-        litellmSection.bool("json_logs", false), TracingSettings.read(litellmSection, env));
+        litellmSection.bool("json_logs", false), tracing);
     YamlSection routerSection = root.section("router_settings");
-    RoutingSettings routing = RoutingSettingsReader.read(routerSection, litellmSection, generalSection);
-    ServerSettings server = ServerSettings.read(generalSection, env);
+    RoutingSettings routing = problems.attempt("router_settings",
+        () -> RoutingSettingsReader.read(routerSection, litellmSection, generalSection), RoutingSettings::defaults);
+    ServerSettings server = problems.attempt("general_settings", () -> ServerSettings.read(generalSection, env),
+        () -> ServerSettings.read(generalSection.empty(), name -> null));
     GeneralSettings general = general(generalSection, server, ignored);
     RouterSettings router = router(routerSection, routing, ignored);
     LitellmSettings litellm = litellm(litellmSection, ignored);
@@ -106,90 +145,14 @@ public final class ConfigLoader {
         observability, origin);
   }
 
-  private static List<DeploymentConfig> modelList(YamlSection root, List<String> ignored) {
-    List<Object> entries = root.list("model_list");
-    List<DeploymentConfig> out = new ArrayList<>(entries.size());
-    for (int i = 0; i < entries.size(); i++) {
-      YamlSection entry = root.child("model_list[" + i + "]", entries.get(i));
-      out.add(deployment(entry, ignored));
-    }
-    return out;
-  }
-
-  private static DeploymentConfig deployment(YamlSection entry, List<String> ignored) {
-    String modelName = entry.requiredString("model_name");
-    if (!entry.has("litellm_params")) {
-      throw new StartupException(entry.path("litellm_params") + " is required (with at least 'model: provider/model')");
-    }
-    YamlSection params = entry.section("litellm_params");
-    LitellmParams litellmParams = new LitellmParams(
-        params.requiredString("model"),
-        params.envString("api_base"),
-        params.envString("api_key"),
-        params.envString("api_version"),
-        params.integer("rpm"),
-        params.integer("tpm"),
-        positive(params, "max_parallel_requests"),
-        params.number("timeout"),
-        params.number("stream_timeout"),
-        params.integer("max_retries"),
-        params.number("weight"),
-        params.integer("order"),
-        params.stringList("tags"),
-        params.bool("drop_params", null),
-        batch(params));
-    YamlSection info = entry.section("model_info");
-    ModelInfo modelInfo = new ModelInfo(
-        info.string("id"),
-        info.string("mode"),
-        info.number("input_cost_per_token"),
-        info.number("output_cost_per_token"),
-        info.number("cache_read_input_token_cost"),
-        info.integer("max_tokens"),
-        info.integer("max_input_tokens"),
-        info.integer("max_output_tokens"),
-        info.string("base_model"),
-        info.stringList("access_groups"));
-    addOnce(ignored, entry.unread());
-    addOnce(ignored, params.unread());
-    addOnce(ignored, info.unread());
-    return new DeploymentConfig(modelName, litellmParams, modelInfo);
-  }
-
-  private static BatchSettings batch(YamlSection params) {
-    if (!params.has("batch")) {
-      params.raw("batch");
-      return null;
-    }
-    YamlSection batch = params.section("batch");
-    Integer size = batch.integer("max_batch_size");
-    Integer timeout = batch.integer("batch_timeout_ms");
-    if ((size != null && size < 1) || (timeout != null && timeout < 0)) {
-      throw new StartupException(batch.path("max_batch_size") + " must be at least 1 and "
-          + batch.path("batch_timeout_ms") + " at least 0");
-    }
-    return new BatchSettings(size == null ? BatchSettings.DEFAULT_MAX_BATCH_SIZE : size,
-        timeout == null ? BatchSettings.DEFAULT_BATCH_TIMEOUT_MS : timeout);
-  }
-
-  /** Per-deployment keys are reported once as {@code model_list[].x}, not once per deployment. */
-  private static void addOnce(List<String> ignored, List<String> paths) {
-    for (String path : paths) {
-      String generic = path.replaceFirst("^model_list\\[\\d+]", "model_list[]");
-      if (!ignored.contains(generic)) {
-        ignored.add(generic);
-      }
-    }
-  }
-
   private GeneralSettings general(YamlSection section, ServerSettings server, List<String> ignored) {
     EnvValue masterKey = section.envString("master_key");
     if (masterKey.isMissingVariable()) {
-      throw new StartupException("general_settings.master_key refers to os.environ/" + masterKey.unsetVariable()
+      section.problem("master_key", "general_settings.master_key refers to os.environ/" + masterKey.unsetVariable()
           + ", which is not set; export it or remove master_key");
     }
     if (masterKey.isSet() && !masterKey.value().startsWith(MASTER_KEY_PREFIX)) {
-      throw new StartupException("general_settings.master_key must start with 'sk-' (as LiteLLM requires); "
+      section.problem("master_key", "general_settings.master_key must start with 'sk-' (as LiteLLM requires); "
           + "the configured value does not");
     }
     String databaseUrl = section.string("database_url");
@@ -198,18 +161,24 @@ public final class ConfigLoader {
     }
     String embeddedDir = section.string("embedded_database_dir");
     Double maxSize = section.number("max_request_size_mb");
-    Integer maxParallel = positive(section, "max_parallel_requests");
-    Integer globalMaxParallel = positive(section, "global_max_parallel_requests");
+    Integer maxParallel = section.positive("max_parallel_requests");
+    Integer globalMaxParallel = section.positive("global_max_parallel_requests");
     if (maxSize != null && maxSize <= 0) {
-      throw new StartupException("general_settings.max_request_size_mb must be greater than 0, got " + maxSize);
+      section.problem("max_request_size_mb", "general_settings.max_request_size_mb must be greater than 0, got "
+          + maxSize);
+      maxSize = null;
     }
     Double drain = section.number("graceful_shutdown_seconds");
     Integer poolSize = section.integer("database_connection_pool_limit");
     if (poolSize != null && poolSize < 1) {
-      throw new StartupException("general_settings.database_connection_pool_limit must be at least 1, got " + poolSize);
+      section.problem("database_connection_pool_limit",
+          "general_settings.database_connection_pool_limit must be at least 1, got " + poolSize);
+      poolSize = null;
     }
     if (drain != null && drain < 0) {
-      throw new StartupException("general_settings.graceful_shutdown_seconds must be 0 or more, got " + drain);
+      section.problem("graceful_shutdown_seconds", "general_settings.graceful_shutdown_seconds must be 0 or more, got "
+          + drain);
+      drain = null;
     }
     ignored.addAll(section.unread());
     return new GeneralSettings(masterKey, databaseUrl == null || databaseUrl.isBlank() ? null : databaseUrl.trim(),
@@ -219,23 +188,18 @@ public final class ConfigLoader {
         poolSize == null ? GeneralSettings.DEFAULT_DATABASE_POOL_SIZE : poolSize, server);
   }
 
-  private static Integer positive(YamlSection section, String key) {
-    Integer value = section.integer(key);
-    if (value != null && value < 1) {
-      throw new StartupException(section.path(key) + " must be at least 1, got " + value);
-    }
-    return value;
-  }
-
   private RouterSettings router(YamlSection section, RoutingSettings routing, List<String> ignored) {
     RedisSettings redis = redis(section);
     Integer queueMaxLength = section.integer("queue_max_length");
     if (queueMaxLength != null && queueMaxLength < 0) {
-      throw new StartupException(section.path("queue_max_length") + " must not be negative, got " + queueMaxLength);
+      section.problem("queue_max_length", section.path("queue_max_length") + " must not be negative, got "
+          + queueMaxLength);
+      queueMaxLength = null;
     }
     Double queueTimeout = section.number("queue_timeout");
     if (queueTimeout != null && queueTimeout <= 0) {
-      throw new StartupException(section.path("queue_timeout") + " must be greater than 0, got " + queueTimeout);
+      section.problem("queue_timeout", section.path("queue_timeout") + " must be greater than 0, got " + queueTimeout);
+      queueTimeout = null;
     }
     ignored.addAll(section.unread());
     return new RouterSettings(routing.strategy(), redis,
@@ -251,7 +215,8 @@ public final class ConfigLoader {
     String password = orEnv(section.string("redis_password"), "REDIS_PASSWORD");
     if (url != null && !url.isBlank()) {
       if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
-        throw new StartupException(section.path("redis_url") + " must start with redis:// or rediss://");
+        section.problem("redis_url", section.path("redis_url") + " must start with redis:// or rediss://");
+        return null;
       }
       return new RedisSettings(url.trim(), null, 0, null);
     }
@@ -263,7 +228,7 @@ public final class ConfigLoader {
       try {
         port = Integer.parseInt(portText.trim());
       } catch (NumberFormatException e) {
-        throw new StartupException(section.path("redis_port") + " (or REDIS_PORT) must be a port number, got '"
+        section.problem("redis_port", section.path("redis_port") + " (or REDIS_PORT) must be a port number, got '"
             + portText + "'");
       }
     }
@@ -278,16 +243,22 @@ public final class ConfigLoader {
     boolean dropParams = section.bool("drop_params", false);
     Double requestTimeout = section.number("request_timeout");
     if (requestTimeout != null && requestTimeout <= 0) {
-      throw new StartupException("litellm_settings.request_timeout must be greater than 0, got " + requestTimeout);
+      section.problem("request_timeout", "litellm_settings.request_timeout must be greater than 0, got "
+          + requestTimeout);
+      requestTimeout = null;
     }
     boolean sslVerify = section.bool("ssl_verify", true);
     Integer maxBuffer = section.integer("max_tool_call_buffer_bytes");
     if (maxBuffer != null && maxBuffer < 1024) {
-      throw new StartupException("litellm_settings.max_tool_call_buffer_bytes must be at least 1024, got " + maxBuffer);
+      section.problem("max_tool_call_buffer_bytes",
+          "litellm_settings.max_tool_call_buffer_bytes must be at least 1024, got " + maxBuffer);
+      maxBuffer = null;
     }
     Double connectTimeout = section.number("connect_timeout");
     if (connectTimeout != null && connectTimeout <= 0) {
-      throw new StartupException("litellm_settings.connect_timeout must be greater than 0, got " + connectTimeout);
+      section.problem("connect_timeout", "litellm_settings.connect_timeout must be greater than 0, got "
+          + connectTimeout);
+      connectTimeout = null;
     }
     ignored.addAll(section.unread());
     return new LitellmSettings(dropParams,

@@ -10,7 +10,8 @@ import java.util.function.Function;
 
 /**
  * Typed, path-aware reads from one YAML mapping. Every read remembers its key, so whatever was
- * never read is reported as ignored; every type error names the full path of the bad value.
+ * never read is reported as ignored; every type error names the full path of the bad value and is
+ * recorded in the config's {@link Problems}, the value then read as absent, so one run finds them all.
  */
 final class YamlSection {
 
@@ -19,24 +20,38 @@ final class YamlSection {
   private final String path;
   private final Map<String, Object> values;
   private final Function<String, String> env;
+  private final Problems problems;
   private final Set<String> read = new LinkedHashSet<>();
 
-  YamlSection(String path, Map<String, Object> values, Function<String, String> env) {
+  YamlSection(String path, Map<String, Object> values, Function<String, String> env, Problems problems) {
     this.path = path;
     this.values = values;
     this.env = env;
+    this.problems = problems;
   }
 
-  static YamlSection of(String path, Object raw, Function<String, String> env) {
+  static YamlSection of(String path, Object raw, Function<String, String> env, Problems problems) {
     if (raw == null) {
-      return new YamlSection(path, Map.of(), env);
+      return new YamlSection(path, Map.of(), env, problems);
     }
     if (!(raw instanceof Map<?, ?> map)) {
-      throw new StartupException(path + " must be a mapping of keys to values");
+      problems.add(path, path + " must be a mapping of keys to values");
+      return new YamlSection(path, Map.of(), env, problems);
     }
     Map<String, Object> copy = new LinkedHashMap<>();
     map.forEach((k, v) -> copy.put(String.valueOf(k), v));
-    return new YamlSection(path, copy, env);
+    return new YamlSection(path, copy, env, problems);
+  }
+
+  /** An empty section with the same path, for reading defaults after a problem. */
+  YamlSection empty() {
+    return new YamlSection(path, Map.of(), env, problems);
+  }
+
+  /** Records a problem of {@code key}'s value; the caller reads it as {@code absent}. */
+  private <T> T problem(String key, String message, T absent) {
+    problems.add(path(key), message);
+    return absent;
   }
 
   String path(String key) {
@@ -74,7 +89,7 @@ final class YamlSection {
       return EnvValue.ABSENT;
     }
     if (value instanceof Map || value instanceof List) {
-      throw new StartupException(path(key) + " must be a string");
+      return problem(key, path(key) + " must be a string", EnvValue.ABSENT);
     }
     String text = String.valueOf(value);
     if (text.startsWith(ENV_PREFIX)) {
@@ -89,8 +104,8 @@ final class YamlSection {
   String string(String key) {
     EnvValue value = envString(key);
     if (value.isMissingVariable()) {
-      throw new StartupException(path(key) + " refers to os.environ/" + value.unsetVariable()
-          + ", which is not set; export " + value.unsetVariable() + " or add it to environment_variables");
+      return problem(key, path(key) + " refers to os.environ/" + value.unsetVariable()
+          + ", which is not set; export " + value.unsetVariable() + " or add it to environment_variables", null);
     }
     return value.value();
   }
@@ -98,7 +113,7 @@ final class YamlSection {
   String requiredString(String key) {
     String value = string(key);
     if (value == null || value.isBlank()) {
-      throw new StartupException(path(key) + " is required");
+      return problem(key, path(key) + " is required", null);
     }
     return value;
   }
@@ -111,7 +126,7 @@ final class YamlSection {
     try {
       return Double.parseDouble(text.trim());
     } catch (NumberFormatException e) {
-      throw new StartupException(path(key) + " must be a number, got '" + text + "'");
+      return problem(key, path(key) + " must be a number, got '" + text + "'", null);
     }
   }
 
@@ -121,9 +136,23 @@ final class YamlSection {
       return null;
     }
     if (value != Math.rint(value) || Math.abs(value) > Integer.MAX_VALUE) {
-      throw new StartupException(path(key) + " must be a whole number, got " + values.get(key));
+      return problem(key, path(key) + " must be a whole number, got " + values.get(key), null);
     }
     return value.intValue();
+  }
+
+  /** A whole number of at least 1, or null. */
+  Integer positive(String key) {
+    Integer value = integer(key);
+    if (value != null && value < 1) {
+      return problem(key, path(key) + " must be at least 1, got " + value, null);
+    }
+    return value;
+  }
+
+  /** Records a problem found by a reader's own check of {@code key}'s value. */
+  void problem(String key, String message) {
+    problems.add(path(key), message);
   }
 
   Boolean bool(String key, Boolean fallback) {
@@ -134,7 +163,7 @@ final class YamlSection {
     return switch (text.trim().toLowerCase()) {
       case "true", "yes", "on" -> true;
       case "false", "no", "off" -> false;
-      default -> throw new StartupException(path(key) + " must be true or false, got '" + text + "'");
+      default -> problem(key, path(key) + " must be true or false, got '" + text + "'", fallback);
     };
   }
 
@@ -145,14 +174,14 @@ final class YamlSection {
     }
     if (!(value instanceof List<?> list)) {
       if (value instanceof Map) {
-        throw new StartupException(path(key) + " must be a list of strings");
+        return problem(key, path(key) + " must be a list of strings", List.of());
       }
       return List.of(String.valueOf(value));
     }
     List<String> out = new ArrayList<>(list.size());
     for (Object item : list) {
       if (item instanceof Map || item instanceof List) {
-        throw new StartupException(path(key) + " must be a list of strings");
+        return problem(key, path(key) + " must be a list of strings", List.of());
       }
       out.add(String.valueOf(item));
     }
@@ -165,18 +194,18 @@ final class YamlSection {
       return List.of();
     }
     if (!(value instanceof List<?> list)) {
-      throw new StartupException(path(key) + " must be a list");
+      return problem(key, path(key) + " must be a list", List.of());
     }
     return new ArrayList<>(list);
   }
 
   YamlSection section(String key) {
-    return of(path(key), raw(key), env);
+    return of(path(key), raw(key), env, problems);
   }
 
   /** A mapping found inside this one (a list item, say), reading the same environment. */
   YamlSection child(String childPath, Object raw) {
-    return of(childPath, raw, env);
+    return of(childPath, raw, env, problems);
   }
 
   /** Every key of this mapping as a resolved string. */

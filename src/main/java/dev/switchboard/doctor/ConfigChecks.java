@@ -1,9 +1,11 @@
 package dev.switchboard.doctor;
 
 import dev.switchboard.config.BudgetPeriod;
+import dev.switchboard.config.ConfigProblem;
 import dev.switchboard.config.DeploymentConfig;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.StartupException;
+import dev.switchboard.routing.DisabledDeployment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -241,6 +243,19 @@ final class ConfigChecks {
   /** The config's one-line load error, as a check. */
   static Check loadFailure(StartupException e) {
     return Check.fail("config", e.getMessage(), "fix the file at the place named; the gateway would not start");
+  }
+
+  /** One problem of the config, as a check named by its setting. */
+  static Check loadFailure(ConfigProblem problem) {
+    return Check.fail(problem.path().isEmpty() ? "config" : "config " + problem.path(), problem.message(),
+        "fix the file at the place named; the gateway would not start");
+  }
+
+  /** A deployment the gateway would keep out of routing (it starts, and serves the other models). */
+  static Check disabled(DisabledDeployment deployment) {
+    return Check.warn("deployment " + deployment.modelName() + " (disabled)", deployment.describe(),
+        "use a supported provider prefix in " + deployment.setting() + ", or remove the entry; "
+            + "until then calls to '" + deployment.modelName() + "' get a 400 and the other models serve");
   }
 
   static Map<?, ?> map(Object node) {

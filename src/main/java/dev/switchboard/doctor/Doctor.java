@@ -1,12 +1,14 @@
 package dev.switchboard.doctor;
 
 import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.ConfigProblem;
 import dev.switchboard.config.ConfigSource;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.GeneralSettings;
 import dev.switchboard.config.RedisSettings;
 import dev.switchboard.config.StartupException;
 import dev.switchboard.model.Deployment;
+import dev.switchboard.routing.DisabledDeployment;
 import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.store.Database;
 import io.vertx.core.Future;
@@ -76,16 +78,25 @@ public final class Doctor {
     } catch (StartupException e) {
       return Future.succeededFuture(new Report(List.of(ConfigChecks.loadFailure(e))));
     }
-    GatewayConfig config = null;
-    ModelRegistry registry = null;
-    try {
-      config = new ConfigLoader(source.processEnv()).parse(source.text(), source.name());
-      registry = ModelRegistry.from(config);
+    // Every problem of the file at once: the loader reads past each bad value, and what it could
+    // read still goes through the checks below.
+    ConfigLoader.Reading reading = new ConfigLoader(source.processEnv()).read(source.text(), source.name());
+    GatewayConfig config = reading.config();
+    List<ConfigProblem> problems = new ArrayList<>(reading.problems());
+    List<DisabledDeployment> disabled = config == null ? List.of() : ModelRegistry.disabledIn(config);
+    if (config != null) {
+      try {
+        ModelRegistry.from(config);
+      } catch (StartupException e) {
+        problems.addAll(e.problems());
+      }
+    }
+    if (problems.isEmpty()) {
       checks.add(Check.ok("config", source.name() + " is valid YAML and loads"
           + (config.ignoredKeys().isEmpty() ? "" : " (not implemented, ignored: " + String.join(", ", config.ignoredKeys()) + ")")));
-    } catch (StartupException e) {
-      checks.add(ConfigChecks.loadFailure(e));
     }
+    problems.forEach(problem -> checks.add(ConfigChecks.loadFailure(problem)));
+    disabled.forEach(d -> checks.add(ConfigChecks.disabled(d)));
     checks.addAll(ConfigChecks.environment(document, source.processEnv()));
     checks.add(ConfigChecks.masterKey(document, source.processEnv()));
     if (config != null) {

@@ -55,13 +55,25 @@ public final class Providers {
     String prefix = model.substring(0, slash);
     Provider provider = KNOWN.get(prefix);
     if (provider == null) {
-      throw new StartupException(where + ": unknown provider '" + prefix + "' in '" + model
-          + "'; known providers: " + String.join(", ", KNOWN.keySet()));
+      throw new StartupException(where + ": " + unsupported(model));
     }
     String upstreamModel = model.substring(slash + 1);
     if (upstreamModel.isBlank()) {
       throw new StartupException(where + ": '" + model + "' names no model after the provider prefix");
     }
     return new ProviderModel(provider, upstreamModel);
+  }
+
+  /**
+   * Why {@code model}'s provider prefix cannot be served, or null when it can. The gateway disables
+   * such a deployment and serves the others, instead of refusing to start.
+   */
+  public static String unsupported(String model) {
+    int slash = model.indexOf('/');
+    if (slash < 0 || KNOWN.containsKey(model.substring(0, slash))) {
+      return null;
+    }
+    return "unknown provider '" + model.substring(0, slash) + "' in '" + model + "'; known providers: "
+        + String.join(", ", KNOWN.keySet());
   }
 }

@@ -120,11 +120,15 @@ public final class ConfigReloader {
     // Access groups may have changed: keys are expanded again on their next request.
     targets.authenticator().forget(null);
     inForce = reading.config();
+    reading.registry().disabled().forEach(d -> LOG.warning("Deployment disabled, the other models serve: "
+        + d.describe()));
     LOG.info("Config reloaded from " + source.name() + ": " + reading.registry().modelNames().size() + " models ("
         + reading.registry().deploymentCount() + " deployments)" + (changes.restartNeeded().isEmpty() ? ""
         : "; these changes need a restart and were not applied: " + String.join(", ", changes.restartNeeded())));
     return changes.toJson().put("reloaded", true).put("config", source.name())
-        .put("model_count", reading.registry().modelNames().size());
+        .put("model_count", reading.registry().modelNames().size())
+        .put("disabled", new io.vertx.core.json.JsonArray(reading.registry().disabled().stream()
+            .map(d -> (Object) d.describe()).toList()));
   }
 
   private static GatewayError invalid(String message) {

@@ -5,7 +5,10 @@ import dev.switchboard.model.Deployment;
 import dev.switchboard.model.Price;
 import dev.switchboard.model.PriceBook;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -17,25 +20,57 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class LiveModels {
 
-  /** One config's runtime view, immutable. */
+  /**
+   * One config's runtime view, immutable. A wildcard deployment ({@code openai/*}) is priced by the
+   * model each request substitutes, looked up in {@code book} and remembered in {@code substituted}.
+   */
   public record Snapshot(ModelRegistry registry, RoutingSettings settings, Strategy strategy,
-      Map<String, Price> prices) {
+      Map<String, Price> prices, Set<String> wildcardIds, PriceBook book, Map<String, Price> substituted) {
+
+    private static final int SUBSTITUTED_LIMIT = 1024;
 
     /** Prices every deployment of {@code registry} now, so no request prices one twice or differently. */
     public static Snapshot of(ModelRegistry registry, RoutingSettings settings, PriceBook book) {
       Map<String, Price> prices = new HashMap<>();
+      Set<String> wildcardIds = new HashSet<>();
       for (String group : registry.modelNames()) {
         for (Deployment d : registry.group(group).deployments()) {
-          prices.putIfAbsent(d.id(), book.of(d));
+          if (d.modelGroup().indexOf('*') >= 0) {
+            wildcardIds.add(d.id()); // priced per substituted model, not as "openai/*"
+          } else {
+            prices.putIfAbsent(d.id(), book.of(d));
+          }
         }
       }
-      return new Snapshot(registry, settings, Strategy.of(settings.strategy()), Map.copyOf(prices));
+      return new Snapshot(registry, settings, Strategy.of(settings.strategy()), Map.copyOf(prices),
+          Set.copyOf(wildcardIds), book, new ConcurrentHashMap<>());
     }
 
     /** What {@code deployment}'s tokens cost under this config ({@link Price#UNKNOWN} for none). */
     public Price price(Deployment deployment) {
-      Price price = deployment == null ? null : prices.get(deployment.id());
+      if (deployment == null) {
+        return Price.UNKNOWN;
+      }
+      if (!wildcardIds.isEmpty() && wildcardIds.contains(deployment.id())) {
+        return wildcardPrice(deployment);
+      }
+      Price price = prices.get(deployment.id());
       return price == null ? Price.UNKNOWN : price;
+    }
+
+    private Price wildcardPrice(Deployment deployment) {
+      if (deployment.upstreamModel().indexOf('*') >= 0) {
+        return Price.UNKNOWN;
+      }
+      String model = deployment.provider().prefix() + "/" + deployment.upstreamModel() + "|" + deployment.id();
+      Price price = substituted.get(model);
+      if (price == null) {
+        price = book.of(deployment);
+        if (substituted.size() < SUBSTITUTED_LIMIT) {
+          substituted.put(model, price);
+        }
+      }
+      return price;
     }
   }
 

@@ -34,6 +34,25 @@ public final class ModelGroup implements Candidates {
     return deployments;
   }
 
+  /**
+   * This group's deployment with {@code picked}'s id: a wildcard group's deployments call the
+   * requested model, while routing state keeps the configured one.
+   */
+  Deployment same(Deployment picked) {
+    if (picked == null) {
+      return null;
+    }
+    for (Deployment d : deployments) {
+      if (d == picked) {
+        return d;
+      }
+      if (d.id().equals(picked.id())) {
+        return d;
+      }
+    }
+    return picked;
+  }
+
   /** A deployment drawn with probability proportional to its weight. */
   public Deployment pick() {
     return pick(deployment -> true);

@@ -1,17 +1,13 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.config.ConfigProblem;
 import dev.switchboard.config.DeploymentConfig;
-import dev.switchboard.config.EnvValue;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.LitellmParams;
 import dev.switchboard.config.StartupException;
 import dev.switchboard.model.Deployment;
 import dev.switchboard.provider.Providers;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -30,14 +26,23 @@ public final class ModelRegistry {
   private final Map<String, Set<String>> accessGroups;
   private final Map<String, String> aliases;
   private final List<String> listedNames;
+  private final List<DisabledDeployment> disabled;
+  private final Wildcards wildcards;
 
-  private ModelRegistry(Map<String, ModelGroup> groups, Map<String, String> aliases, Set<String> hiddenAliases) {
-    this.groups = groups;
+  private ModelRegistry(Built built, Map<String, String> aliases, Set<String> hiddenAliases) {
+    this.groups = built.groups();
+    this.disabled = List.copyOf(built.disabled());
     this.modelNames = List.copyOf(groups.keySet());
     this.aliases = aliases;
-    List<String> listed = new ArrayList<>(modelNames);
-    aliases.keySet().stream().filter(alias -> !hiddenAliases.contains(alias) && !groups.containsKey(alias))
-        .forEach(listed::add);
+    // A pattern (openai/*) is no model a client can list: /v1/models names the concrete ones.
+    List<String> listed = new ArrayList<>(modelNames.stream().filter(n -> !Wildcards.isPattern(n)).toList());
+    this.wildcards = new Wildcards(groups.values().stream().filter(g -> Wildcards.isPattern(g.name())).toList(),
+        built.configs());
+    aliases.forEach((alias, target) -> {
+      if (!hiddenAliases.contains(alias) && !groups.containsKey(alias) && groups.containsKey(target)) {
+        listed.add(alias);
+      }
+    });
     this.listedNames = List.copyOf(listed);
     Map<String, Set<String>> byAccessGroup = new LinkedHashMap<>();
     groups.forEach((name, group) -> group.deployments().forEach(deployment ->
@@ -46,132 +51,124 @@ public final class ModelRegistry {
     this.accessGroups = Map.copyOf(byAccessGroup);
   }
 
-  public static ModelRegistry from(GatewayConfig config) {
-    Map<String, ModelGroup> groups = groups(config);
-    Map<String, String> aliases = config.router().routing().aliases();
-    aliases.forEach((alias, target) -> {
-      if (!groups.containsKey(target)) {
-        throw new StartupException("router_settings.model_group_alias." + alias + " points at '" + target
-            + "', which is no model_name in model_list");
-      }
-    });
-    return new ModelRegistry(groups, aliases, config.router().routing().hiddenAliases());
-  }
-
-  /** Every deployment of the model list, whatever the rest of the config says (the doctor probes them). */
-  public static List<Deployment> deployments(GatewayConfig config) {
-    List<Deployment> all = new ArrayList<>();
-    groups(config).values().forEach(group -> all.addAll(group.deployments()));
-    return all;
-  }
-
-  private static Map<String, ModelGroup> groups(GatewayConfig config) {
-    Map<String, List<DeploymentConfig>> byName = new LinkedHashMap<>();
-    Map<DeploymentConfig, Integer> positions = new java.util.IdentityHashMap<>();
-    List<DeploymentConfig> list = config.modelList();
-    for (int i = 0; i < list.size(); i++) {
-      byName.computeIfAbsent(list.get(i).modelName(), n -> new ArrayList<>()).add(list.get(i));
-      positions.put(list.get(i), i);
-    }
-    long defaultTimeoutMs = seconds(config.litellm().requestTimeout());
-    boolean defaultDropParams = config.litellm().dropParams();
-    Map<String, ModelGroup> groups = new LinkedHashMap<>();
-    byName.forEach((name, entries) -> {
-      ToDoubleFunction<LitellmParams> weight = weighting(entries);
-      List<Deployment> deployments = new ArrayList<>(entries.size());
-      for (DeploymentConfig entry : entries) {
-        deployments.add(deployment(entry, positions.get(entry), weight, defaultTimeoutMs, defaultDropParams,
-            config.router().routing().streamTimeoutSeconds()));
-      }
-      groups.put(name, new ModelGroup(name, deployments));
-    });
-    return groups;
+  /** The model list's groups, the entries disabled, and the problems that keep the list from serving. */
+  private record Built(Map<String, ModelGroup> groups, Map<String, List<DeploymentConfig>> configs,
+      List<DisabledDeployment> disabled, List<ConfigProblem> problems) {
   }
 
   /**
-   * LiteLLM's simple-shuffle: by {@code weight} when any deployment of the group has one, else by
-   * {@code rpm} or {@code tpm} when every deployment has it, else evenly.
+   * The registry of {@code config}'s model list. An entry whose provider is unknown is disabled
+   * (see {@link #disabled()}), never fatal; any other problem of the list is, all listed in one
+   * StartupException.
    */
-  private static ToDoubleFunction<LitellmParams> weighting(List<DeploymentConfig> entries) {
-    if (entries.stream().anyMatch(e -> e.params().weight() != null)) {
-      return p -> p.weight() == null ? 1 : p.weight();
-    }
-    if (entries.stream().allMatch(e -> e.params().rpm() != null)) {
-      return p -> p.rpm();
-    }
-    if (entries.stream().allMatch(e -> e.params().tpm() != null)) {
-      return p -> p.tpm();
-    }
-    return p -> 1;
-  }
-
-  private static Deployment deployment(DeploymentConfig entry, int position, ToDoubleFunction<LitellmParams> weight,
-      long defaultTimeoutMs, boolean defaultDropParams, Double routerStreamTimeout) {
-    String where = "model_list[" + position + "].litellm_params.model";
-    LitellmParams params = entry.params();
-    Providers.ProviderModel resolved = Providers.resolve(params.model(), where);
-    EnvValue apiBase = params.apiBase();
-    if (!apiBase.isSet() && !apiBase.isMissingVariable()) {
-      if (resolved.provider().defaultApiBase() == null) {
-        throw new StartupException("model_list[" + position + "].litellm_params.api_base is required for "
-            + resolved.provider().prefix() + " deployments (e.g. http://127.0.0.1:8000/v1)");
+  public static ModelRegistry from(GatewayConfig config) {
+    Built built = build(config);
+    List<ConfigProblem> problems = new ArrayList<>(built.problems());
+    Set<String> disabledNames = new LinkedHashSet<>();
+    built.disabled().forEach(d -> disabledNames.add(d.modelName()));
+    Map<String, String> aliases = config.router().routing().aliases();
+    aliases.forEach((alias, target) -> {
+      if (!built.groups().containsKey(target) && !disabledNames.contains(target)) {
+        problems.add(new ConfigProblem("router_settings.model_group_alias." + alias,
+            "router_settings.model_group_alias." + alias + " points at '" + target
+            + "', which is no model_name in model_list"));
       }
-      apiBase = EnvValue.of(resolved.provider().defaultApiBase());
+    });
+    if (!problems.isEmpty()) {
+      throw StartupException.of(problems);
     }
-    if (apiBase.isSet()) {
-      apiBase = EnvValue.of(stripTrailingSlash(apiBase.value()));
-    }
-    double w = weight.applyAsDouble(params);
-    if (w < 0 || Double.isNaN(w)) {
-      throw new StartupException("model_list[" + position + "].litellm_params.weight must not be negative");
-    }
-    long timeoutMs = params.timeout() == null ? defaultTimeoutMs : seconds(params.timeout());
-    long streamTimeoutMs = params.streamTimeout() != null ? seconds(params.streamTimeout())
-        : routerStreamTimeout != null ? seconds(routerStreamTimeout) : timeoutMs;
-    boolean dropParams = params.dropParams() == null ? defaultDropParams : params.dropParams();
-    String id = entry.info().id() != null ? entry.info().id() : derivedId(entry, position);
-    return new Deployment(id, entry.modelName(), resolved.provider(), resolved.upstreamModel(), apiBase,
-        params.apiKey(), params.apiVersion(), w, timeoutMs, streamTimeoutMs, dropParams, params.batch(), entry.info(),
-        params.rpm(), params.tpm(), params.maxParallelRequests(),
-        params.order() == null ? Deployment.NO_ORDER : params.order(), params.tags(), params.maxRetries());
+    return new ModelRegistry(built, aliases, config.router().routing().hiddenAliases());
   }
 
-  private static long seconds(double seconds) {
-    return Math.max(1, Math.round(seconds * 1000));
+  /**
+   * Every deployment of the model list that can be built, whatever the rest of the config says
+   * (the doctor probes them).
+   */
+  public static List<Deployment> deployments(GatewayConfig config) {
+    List<Deployment> all = new ArrayList<>();
+    build(config).groups().values().forEach(group -> all.addAll(group.deployments()));
+    return all;
   }
 
-  private static String stripTrailingSlash(String url) {
-    String out = url.trim();
-    while (out.endsWith("/")) {
-      out = out.substring(0, out.length() - 1);
-    }
-    return out;
+  /** The entries of {@code config}'s model list that would be disabled, whatever else is wrong with it. */
+  public static List<DisabledDeployment> disabledIn(GatewayConfig config) {
+    return build(config).disabled();
   }
 
-  /** Stable across restarts and nodes for the same config; never derived from the API key. */
-  private static String derivedId(DeploymentConfig entry, int position) {
-    String basis = position + "|" + entry.modelName() + "|" + entry.params().model() + "|"
-        + entry.params().apiBase().value();
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(basis.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+  private static Built build(GatewayConfig config) {
+    Map<String, List<DeploymentConfig>> byName = new LinkedHashMap<>();
+    List<DisabledDeployment> disabled = new ArrayList<>();
+    for (DeploymentConfig entry : config.modelList()) {
+      String setting = "model_list[" + entry.position() + "].litellm_params.model";
+      String unsupported = Providers.unsupported(entry.params().model());
+      if (unsupported != null) {
+        String model = entry.params().model();
+        disabled.add(new DisabledDeployment(entry.modelName(), setting, model, model.substring(0, model.indexOf('/')),
+            unsupported));
+        continue;
+      }
+      byName.computeIfAbsent(entry.modelName(), n -> new ArrayList<>()).add(entry);
     }
+    DeploymentBuilder builder = new DeploymentBuilder(config);
+    List<ConfigProblem> problems = new ArrayList<>();
+    Map<String, ModelGroup> groups = new LinkedHashMap<>();
+    byName.forEach((name, entries) -> {
+      ToDoubleFunction<LitellmParams> weight = DeploymentBuilder.weighting(entries);
+      List<Deployment> deployments = new ArrayList<>(entries.size());
+      for (DeploymentConfig entry : entries) {
+        try {
+          deployments.add(builder.build(entry, weight));
+        } catch (StartupException e) {
+          problems.add(new ConfigProblem("model_list[" + entry.position() + "]", e.getMessage()));
+        }
+      }
+      if (!deployments.isEmpty()) {
+        groups.put(name, new ModelGroup(name, deployments));
+      }
+    });
+    return new Built(groups, byName, disabled, problems);
+  }
+
+  /** The entries kept out of routing because their provider is unknown or not yet supported, in config order. */
+  public List<DisabledDeployment> disabled() {
+    return disabled;
+  }
+
+  /**
+   * Why {@code name} cannot be served when it names only disabled entries (directly or through an
+   * alias): the first of them; null otherwise.
+   */
+  public DisabledDeployment disabled(String name) {
+    if (groups.containsKey(name) || disabled.isEmpty()) {
+      return null;
+    }
+    String target = aliases.getOrDefault(name, name);
+    if (groups.containsKey(target)) {
+      return null;
+    }
+    for (DisabledDeployment d : disabled) {
+      if (d.modelName().equals(target)) {
+        return d;
+      }
+    }
+    return null;
   }
 
   public ModelGroup group(String modelName) {
     return groups.get(modelName);
   }
 
-  /** The group a name asks for: a model_name, or a {@code model_group_alias} of one. */
+  /**
+   * The group a name asks for: a model_name, a {@code model_group_alias} of one, or else the most
+   * specific wildcard pattern matching it, its deployments calling the requested model.
+   */
   public ModelGroup resolve(String name) {
     ModelGroup group = groups.get(name);
     if (group != null) {
       return group;
     }
     String target = aliases.get(name);
-    return target == null ? null : groups.get(target);
+    return target != null ? groups.get(target) : wildcards.resolve(name);
   }
 
   /** Model names and visible aliases, as {@code /v1/models} lists them. */

@@ -90,7 +90,7 @@ public final class Router {
     if (!selection.anyAvailable() && !(request.probeWhenDown() && selection.hastenProbes())) {
       return Future.failedFuture(noneAvailable(group, request.probeWhenDown()));
     }
-    return gate.admit(selection, request.principal(), request.estimatedTokens()).compose(picked -> picked != null ? Future.succeededFuture(picked)
+    return gate.admit(selection, request.principal(), request.estimatedTokens()).compose(picked -> picked != null ? Future.succeededFuture(group.same(picked))
         : Future.failedFuture(noneAvailable(group, request.probeWhenDown())));
   }
 
@@ -201,6 +201,14 @@ public final class Router {
   }
 
   private static GatewayError unknownModel(ModelRegistry registry, String model) {
+    DisabledDeployment disabled = registry.disabled(model);
+    if (disabled != null) {
+      // LiteLLM answers a provider it does not know with a 400 BadRequestError, "LLM Provider NOT provided".
+      return GatewayError.of(ErrorClass.BAD_REQUEST, "unsupported_provider", "LLM Provider NOT provided: model '"
+          + model + "' is configured with provider '" + disabled.provider() + "' (" + disabled.setting() + ": "
+          + disabled.model() + "), which this gateway does not support, so it is disabled: " + disabled.reason()
+          + ".").withParam("model");
+    }
     String available = registry.modelNames().isEmpty()
         ? "none are configured (add entries to model_list in config.yaml)"
         : String.join(", ", registry.listedNames());

@@ -108,10 +108,19 @@ class MainTest {
   }
 
   @Test
-  void an_unknown_provider_is_refused_with_the_known_ones() throws IOException {
-    Run run = run("--config", config("model_list:\n  - {model_name: a, litellm_params: {model: nosuch/x}}\n").toString());
+  void every_fatal_problem_is_listed_at_once_and_an_unknown_provider_is_not_one() throws IOException {
+    Run run = run("--config", config("""
+        model_list:
+          - {model_name: a, litellm_params: {model: nosuch/x}}
+        general_settings: {master_key: letmein, max_request_size_mb: -1}
+        litellm_settings: {request_timeout: 0}
+        """).toString());
     assertEquals(Main.STARTUP_FAILED, run.code());
-    assertTrue(oneLine(run).contains("known providers: openai"));
+    String err = run.err();
+    assertTrue(err.startsWith("switchboard: 3 problems in the config:"), err);
+    assertTrue(err.contains("master_key must start with 'sk-'") && err.contains("max_request_size_mb must be greater")
+        && err.contains("request_timeout must be greater than 0"), err);
+    assertFalse(err.contains("nosuch") || err.contains("Exception") || err.contains("letmein"), err);
   }
 
   @Test

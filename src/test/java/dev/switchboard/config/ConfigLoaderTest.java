@@ -179,6 +179,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void every_problem_is_collected_with_its_setting_and_the_rest_is_still_read() {
+    String yaml = """
+        model_list:
+          - {model_name: a, litellm_params: {model: openai/x, rpm: lots, tpm: many}}
+          - {model_name: b, litellm_params: {model: openai/y}}
+        general_settings: {master_key: letmein, max_request_size_mb: 0}
+        litellm_settings: {drop_params: maybe}
+        """;
+    ConfigLoader.Reading reading = new ConfigLoader(name -> null).read(yaml, "config.yaml");
+    assertEquals(List.of("model_list[0].litellm_params.rpm", "model_list[0].litellm_params.tpm",
+        "general_settings.master_key", "general_settings.max_request_size_mb", "litellm_settings.drop_params"),
+        reading.problems().stream().map(ConfigProblem::path).toList());
+    assertEquals(2, reading.config().modelList().size(), "what could be read is still there, for the doctor");
+    StartupException failure = assertThrows(StartupException.class, () -> parse(yaml, Map.of()));
+    assertTrue(failure.getMessage().startsWith("5 problems in the config:"), failure.getMessage());
+    assertEquals(reading.problems(), failure.problems());
+    assertFalse(failure.getMessage().contains("letmein"), failure.getMessage());
+  }
+
+  @Test
   void a_missing_file_says_which_and_how_to_fix() {
     String message = assertThrows(StartupException.class,
         () -> new ConfigLoader().load(Path.of("does/not/exist.yaml"))).getMessage();

@@ -219,6 +219,40 @@ class ConfigReloadTest {
   }
 
   @Test
+  void a_reload_adding_an_unknown_provider_disables_only_that_deployment(VertxTestContext ctx) {
+    gateway(config("none", "first"))
+        .compose(g -> {
+          write(config("none", "first", "second").replace("model_list:\n",
+              "model_list:\n  - {model_name: odd, litellm_params: {model: bogus/odd}}\n"));
+          return reload(MASTER);
+        })
+        .compose(reloaded -> {
+          ctx.verify(() -> {
+            assertEquals(200, reloaded.statusCode(), reloaded.bodyAsString());
+            JsonArray disabled = reloaded.bodyAsJsonObject().getJsonArray("disabled");
+            assertEquals(1, disabled.size(), reloaded.bodyAsString());
+            assertTrue(disabled.getString(0).contains("unknown provider 'bogus'"), disabled.encode());
+          });
+          return models();
+        })
+        .compose(listed -> {
+          ctx.verify(() -> assertEquals(List.of("first", "second"), listed));
+          return chat("odd");
+        })
+        .compose(odd -> {
+          ctx.verify(() -> {
+            assertEquals(400, odd.statusCode(), odd.bodyAsString());
+            assertTrue(odd.bodyAsString().contains("provider 'bogus'"), odd.bodyAsString());
+          });
+          return chat("second");
+        })
+        .onComplete(ctx.succeeding(answer -> ctx.verify(() -> {
+          assertEquals(200, answer.statusCode(), answer.bodyAsString());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void only_the_master_key_may_reload(VertxTestContext ctx) {
     gateway(config(TestDatabase.newDatabaseUrl(), "first"))
         .compose(g -> client.post(gateway.port(), "127.0.0.1", "/key/generate")

@@ -1,6 +1,8 @@
 package dev.switchboard.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +10,7 @@ import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.StartupException;
 import dev.switchboard.model.Deployment;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -35,10 +38,60 @@ class ModelRegistryTest {
   }
 
   @Test
-  void an_unknown_provider_prefix_lists_the_known_ones() {
-    String message = assertThrows(StartupException.class,
-        () -> registry("model_list:\n  - {model_name: a, litellm_params: {model: madeup/x}}\n")).getMessage();
+  void an_unknown_provider_prefix_disables_the_deployment_and_lists_the_known_ones() {
+    ModelRegistry registry = registry("""
+        model_list:
+          - {model_name: a, litellm_params: {model: madeup/x}}
+          - {model_name: b, litellm_params: {model: openai/gpt-4o}}
+          - {model_name: b, litellm_params: {model: madeup/y}}
+        router_settings: {model_group_alias: {c: a}}
+        """);
+    assertEquals(2, registry.disabled().size());
+    DisabledDeployment a = registry.disabled("a");
+    assertEquals("madeup", a.provider());
+    assertEquals("model_list[0].litellm_params.model", a.setting());
+    String message = a.reason();
     assertTrue(message.contains("unknown provider 'madeup'") && message.contains("openai, groq"), message);
+    assertNull(registry.resolve("a"));
+    assertEquals(a, registry.disabled("c"), "an alias of a disabled model says why too");
+    assertEquals(1, registry.group("b").deployments().size(), "the good deployment of b serves");
+    assertNull(registry.disabled("b"));
+    assertEquals(List.of("b"), registry.listedNames());
+  }
+
+  @Test
+  void a_bare_star_passes_the_requested_provider_and_model_through() {
+    ModelRegistry registry = registry("""
+        model_list:
+          - {model_name: "*", litellm_params: {model: "*", api_key: sk-x}}
+          - {model_name: "anthropic/*", litellm_params: {model: "anthropic/*", api_base: "http://h:2"}}
+        """);
+    Deployment groq = registry.resolve("groq/llama-3.1-8b").deployments().get(0);
+    assertEquals("groq", groq.provider().prefix());
+    assertEquals("llama-3.1-8b", groq.upstreamModel());
+    assertEquals("https://api.groq.com/openai/v1", groq.apiBase().value(), "the requested provider's own address");
+    assertEquals("gpt-4o", registry.resolve("gpt-4o").deployments().get(0).upstreamModel());
+    Deployment claude = registry.resolve("anthropic/claude-x").deployments().get(0);
+    assertEquals("http://h:2", claude.apiBase().value(), "anthropic/* is more specific than *");
+    assertEquals("anthropic/*", registry.resolve("anthropic/claude-x").name());
+    assertNull(registry.resolve("bogus/x"), "an unknown provider matches no pattern");
+    assertEquals(List.of(), registry.listedNames());
+  }
+
+  @Test
+  void every_problem_of_the_model_list_is_reported_at_once() {
+    StartupException failure = assertThrows(StartupException.class, () -> registry("""
+        model_list:
+          - {model_name: a, litellm_params: {model: hosted_vllm/x}}
+          - {model_name: b, litellm_params: {model: openai/x, weight: -1}}
+          - {model_name: c, litellm_params: {model: madeup/x}}
+        router_settings: {model_group_alias: {d: nowhere}}
+        """));
+    assertEquals(3, failure.problems().size(), failure.getMessage());
+    assertTrue(failure.getMessage().contains("model_list[0].litellm_params.api_base is required"), failure.getMessage());
+    assertTrue(failure.getMessage().contains("model_list[1].litellm_params.weight must not be negative"));
+    assertTrue(failure.getMessage().contains("model_group_alias.d points at 'nowhere'"));
+    assertFalse(failure.getMessage().contains("madeup"), "an unknown provider is not fatal");
   }
 
   @Test

@@ -1,0 +1,98 @@
+package dev.switchboard.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads {@code model_list}. An entry with a problem is left out and its problems recorded; the
+ * other entries are still read, so every problem of the list is found in one run.
+ */
+final class ModelListReader {
+
+  private ModelListReader() {
+  }
+
+  static List<DeploymentConfig> read(YamlSection root, List<String> ignored) {
+    List<Object> entries = root.list("model_list");
+    List<DeploymentConfig> out = new ArrayList<>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      YamlSection entry = root.child("model_list[" + i + "]", entries.get(i));
+      DeploymentConfig deployment = deployment(entry, i, ignored);
+      if (deployment != null) {
+        out.add(deployment);
+      }
+    }
+    return out;
+  }
+
+  /** The entry, or null when its model_name or model is missing (recorded as problems). */
+  private static DeploymentConfig deployment(YamlSection entry, int position, List<String> ignored) {
+    String modelName = entry.requiredString("model_name");
+    if (!entry.has("litellm_params")) {
+      entry.raw("litellm_params");
+      entry.problem("litellm_params", entry.path("litellm_params")
+          + " is required (with at least 'model: provider/model')");
+    }
+    YamlSection params = entry.section("litellm_params");
+    String model = entry.has("litellm_params") ? params.requiredString("model") : null;
+    LitellmParams litellmParams = new LitellmParams(
+        model,
+        params.envString("api_base"),
+        params.envString("api_key"),
+        params.envString("api_version"),
+        params.integer("rpm"),
+        params.integer("tpm"),
+        params.positive("max_parallel_requests"),
+        params.number("timeout"),
+        params.number("stream_timeout"),
+        params.integer("max_retries"),
+        params.number("weight"),
+        params.integer("order"),
+        params.stringList("tags"),
+        params.bool("drop_params", null),
+        batch(params));
+    YamlSection info = entry.section("model_info");
+    ModelInfo modelInfo = new ModelInfo(
+        info.string("id"),
+        info.string("mode"),
+        info.number("input_cost_per_token"),
+        info.number("output_cost_per_token"),
+        info.number("cache_read_input_token_cost"),
+        info.integer("max_tokens"),
+        info.integer("max_input_tokens"),
+        info.integer("max_output_tokens"),
+        info.string("base_model"),
+        info.stringList("access_groups"));
+    addOnce(ignored, entry.unread());
+    addOnce(ignored, params.unread());
+    addOnce(ignored, info.unread());
+    return modelName == null || model == null ? null : new DeploymentConfig(modelName, litellmParams, modelInfo, position);
+  }
+
+  private static BatchSettings batch(YamlSection params) {
+    if (!params.has("batch")) {
+      params.raw("batch");
+      return null;
+    }
+    YamlSection batch = params.section("batch");
+    Integer size = batch.integer("max_batch_size");
+    Integer timeout = batch.integer("batch_timeout_ms");
+    if ((size != null && size < 1) || (timeout != null && timeout < 0)) {
+      batch.problem("max_batch_size", batch.path("max_batch_size") + " must be at least 1 and "
+          + batch.path("batch_timeout_ms") + " at least 0");
+      return null;
+    }
+    return new BatchSettings(size == null ? BatchSettings.DEFAULT_MAX_BATCH_SIZE : size,
+        timeout == null ? BatchSettings.DEFAULT_BATCH_TIMEOUT_MS : timeout);
+  }
+
+  /** Per-deployment keys are reported once as {@code model_list[].x}, not once per deployment. */
+  private static void addOnce(List<String> ignored, List<String> paths) {
+    for (String path : paths) {
+      String generic = path.replaceFirst("^model_list\\[\\d+]", "model_list[]");
+      if (!ignored.contains(generic)) {
+        ignored.add(generic);
+      }
+    }
+  }
+}
