@@ -23,9 +23,10 @@ public final class StreamRelayVerticle extends VerticleBase {
 
   /**
    * Streams hold a connection for their whole life: size the pool for many, bound the queue.
-   * (At 1,000 a one-core gateway made its 1,001st concurrent stream to one provider wait, measured.)
+   * (At 1,000 a one-core gateway made its 1,001st concurrent stream to one provider wait, and at
+   * 4,096 its 4,097th, measured; the process's descriptor limit is the real bound.)
    */
-  static final int MAX_CONNECTIONS_PER_HOST = 4096;
+  static final int MAX_CONNECTIONS_PER_HOST = 16_384;
   /** HTTP/2 connections multiplex ~100 streams each (the usual server limit). */
   static final int MAX_HTTP2_CONNECTIONS_PER_HOST = 32;
   static final int MAX_WAITING_REQUESTS = 10_000;
