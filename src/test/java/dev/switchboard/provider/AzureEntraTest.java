@@ -12,6 +12,7 @@ import dev.switchboard.testing.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
@@ -19,6 +20,8 @@ import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -135,6 +138,41 @@ class AzureEntraTest {
       }
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  void the_token_is_refreshed_from_the_endpoint_once_the_clock_passes_the_refresh_point(Vertx vertx, VertxTestContext ctx) {
+    AtomicLong now = new AtomicLong(0);
+    EntraTokens tokens = new EntraTokens(now::get);
+    HttpClient client = vertx.createHttpClient();
+    EntraTokens.Key key = new EntraTokens.Key(EntraTokenFetch.tokenUrl("http://127.0.0.1:" + entra.port(), "tenant-r"),
+        "tenant-r", "app-id");
+    Supplier<Future<EntraTokens.Grant>> fetch = () -> EntraTokenFetch.fetch(client, key, SECRET);
+    tokens.token(key, fetch)
+        .compose(first -> {
+          ctx.verify(() -> assertEquals(EntraMock.token("tenant-r", 1), first));
+          now.set(3599 * 790);
+          return tokens.token(key, fetch);
+        })
+        .compose(cached -> {
+          ctx.verify(() -> {
+            assertEquals(EntraMock.token("tenant-r", 1), cached);
+            assertEquals(1, entra.requests(), "no fetch before the refresh point");
+          });
+          now.set(3599 * 810);
+          return tokens.token(key, fetch);
+        })
+        .compose(stillOld -> {
+          ctx.verify(() -> assertEquals(EntraMock.token("tenant-r", 1), stillOld, "served while the refresh runs"));
+          now.set(3599 * 960);
+          return tokens.token(key, fetch);
+        })
+        .onComplete(ctx.succeeding(refreshed -> ctx.verify(() -> {
+          assertEquals(EntraMock.token("tenant-r", 2), refreshed);
+          assertEquals(2, entra.requests(), "exactly one refresh");
+          client.close();
+          ctx.completeNow();
+        })));
   }
 
   @Test
