@@ -30,6 +30,10 @@ final class EntraTokens {
   }
 
   private record Token(String accessToken, long refreshAtMs, long usableUntilMs) {
+    @Override
+    public String toString() {
+      return "Token[refresh at " + refreshAtMs + "]";
+    }
   }
 
   private static final class Slot {
