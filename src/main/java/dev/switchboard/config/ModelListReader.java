@@ -50,7 +50,8 @@ final class ModelListReader {
         params.integer("order"),
         params.stringList("tags"),
         params.bool("drop_params", null),
-        batch(params));
+        batch(params),
+        azureAuth(params, model));
     YamlSection info = entry.section("model_info");
     ModelInfo modelInfo = new ModelInfo(
         info.string("id"),
@@ -67,6 +68,24 @@ final class ModelListReader {
     addOnce(ignored, params.unread());
     addOnce(ignored, info.unread());
     return modelName == null || model == null ? null : new DeploymentConfig(modelName, litellmParams, modelInfo, position);
+  }
+
+  /**
+   * Azure's token settings; without {@code api_key}, LiteLLM's AZURE_TENANT_ID, AZURE_CLIENT_ID,
+   * AZURE_CLIENT_SECRET and AZURE_AUTHORITY_HOST fill in what the deployment leaves out.
+   */
+  private static AzureAuth azureAuth(YamlSection params, String model) {
+    boolean azure = model != null && (model.startsWith("azure/") || model.startsWith("azure_ai/"));
+    if (!azure) {
+      return AzureAuth.NONE;
+    }
+    if (params.has("api_key")) {
+      return new AzureAuth(params.envString("azure_ad_token"), params.envString("tenant_id"),
+          params.envString("client_id"), params.envString("client_secret"), params.envString("azure_authority_host"));
+    }
+    return new AzureAuth(params.envString("azure_ad_token"), params.envStringOr("tenant_id", "AZURE_TENANT_ID"),
+        params.envStringOr("client_id", "AZURE_CLIENT_ID"), params.envStringOr("client_secret", "AZURE_CLIENT_SECRET"),
+        params.envStringOr("azure_authority_host", "AZURE_AUTHORITY_HOST"));
   }
 
   private static BatchSettings batch(YamlSection params) {

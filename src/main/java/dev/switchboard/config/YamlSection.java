@@ -83,6 +83,16 @@ final class YamlSection {
     return out;
   }
 
+  /** {@link #envString}, or else the environment variable {@code variable} when it is set (LiteLLM's fallbacks). */
+  EnvValue envStringOr(String key, String variable) {
+    EnvValue value = envString(key);
+    if (value.isSet() || value.isMissingVariable()) {
+      return value;
+    }
+    String fallback = env.apply(variable);
+    return fallback == null || fallback.isEmpty() ? EnvValue.ABSENT : EnvValue.of(fallback);
+  }
+
   EnvValue envString(String key) {
     Object value = raw(key);
     if (value == null) {

@@ -42,6 +42,11 @@ final class ProviderProbe {
       return Future.succeededFuture(Check.fail(name, "api_key is os.environ/" + deployment.apiKey().unsetVariable()
           + ", which is not set: every call to it fails", "export " + deployment.apiKey().unsetVariable()));
     }
+    if (deployment.azureAuth().usesAdToken() || deployment.azureAuth().usesClientCredentials()) {
+      // An Entra ID token is not the key this probe sends; a 401 here would blame the wrong setting.
+      return Future.succeededFuture(Check.warn(name, "authenticates with an Entra ID token: not probed",
+          "call the model once to check its token settings"));
+    }
     Target target = target(deployment);
     long start = System.nanoTime();
     return probes.computeIfAbsent(target, this::send)

@@ -1,5 +1,6 @@
 package dev.switchboard.model;
 
+import dev.switchboard.config.AzureAuth;
 import dev.switchboard.config.BatchSettings;
 import dev.switchboard.config.EnvValue;
 import dev.switchboard.config.ModelInfo;
@@ -22,6 +23,7 @@ import dev.switchboard.config.ModelInfo;
  * @param order          {@code litellm_params.order}: lower is tried first; {@link #NO_ORDER} when not given (tried last)
  * @param tags           {@code litellm_params.tags}, for tag-based routing
  * @param maxRetries     {@code litellm_params.max_retries}: retries after this deployment fails, or null for the router's
+ * @param azureAuth      Azure's Entra ID settings ({@link AzureAuth#NONE} elsewhere)
  */
 public record Deployment(
     String id,
@@ -42,9 +44,23 @@ public record Deployment(
     Integer maxParallelRequests,
     int order,
     java.util.List<String> tags,
-    Integer maxRetries) {
+    Integer maxRetries,
+    AzureAuth azureAuth) {
 
   public static final int NO_ORDER = Integer.MAX_VALUE;
+
+  /** A deployment without Azure token settings. */
+  public Deployment(String id, String modelGroup, Provider provider, String upstreamModel, EnvValue apiBase,
+      EnvValue apiKey, EnvValue apiVersion, double weight, long timeoutMs, long streamTimeoutMs, boolean dropParams,
+      BatchSettings batch, ModelInfo info, Integer rpm, Integer tpm, Integer maxParallelRequests, int order,
+      java.util.List<String> tags, Integer maxRetries) {
+    this(id, modelGroup, provider, upstreamModel, apiBase, apiKey, apiVersion, weight, timeoutMs, streamTimeoutMs,
+        dropParams, batch, info, rpm, tpm, maxParallelRequests, order, tags, maxRetries, AzureAuth.NONE);
+  }
+
+  public Deployment {
+    azureAuth = azureAuth == null ? AzureAuth.NONE : azureAuth;
+  }
 
   /** Some rpm, tpm or parallel bound applies to it. */
   public boolean limited() {

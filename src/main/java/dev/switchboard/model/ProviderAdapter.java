@@ -1,8 +1,11 @@
 package dev.switchboard.model;
 
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
 
 /** One provider wire format: how an OpenAI-shaped request goes out and how the answer comes back. */
 public interface ProviderAdapter {
@@ -14,6 +17,18 @@ public interface ProviderAdapter {
    */
   UpstreamRequest request(Operation operation, Deployment deployment, JsonObject body, boolean stream,
       MultiMap clientHeaders);
+
+  /**
+   * Adds credentials that must be fetched first (an OAuth access token) to {@code request}'s
+   * headers; the relay sends what this returns. Most providers put theirs in {@link #request} and
+   * keep this default. A failure is a {@link dev.switchboard.errors.GatewayError} naming no secret.
+   *
+   * @param clients the relay's HTTP client for a URL (https or plain)
+   */
+  default Future<UpstreamRequest> authorize(Deployment deployment, UpstreamRequest request,
+      Function<String, HttpClient> clients) {
+    return Future.succeededFuture(request);
+  }
 
   /**
    * The non-streaming answer in OpenAI's shape.

@@ -6,15 +6,19 @@ import dev.switchboard.model.Answer;
 import dev.switchboard.model.ProviderAdapter;
 import dev.switchboard.model.Deployment;
 import dev.switchboard.model.Operation;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Azure OpenAI: OpenAI's wire format at {@code {api_base}/openai/deployments/{deployment}/...}
- * with {@code ?api-version=} and the key in an {@code api-key} header.
+ * with {@code ?api-version=} and the key in an {@code api-key} header, or an Entra ID bearer token
+ * ({@link AzureCredentials}).
  */
 final class AzureAdapter implements ProviderAdapter {
 
@@ -29,16 +33,19 @@ final class AzureAdapter implements ProviderAdapter {
   public UpstreamRequest request(Operation operation, Deployment deployment, JsonObject body, boolean stream,
       MultiMap clientHeaders) {
     String apiBase = DeploymentValues.require(deployment, deployment.apiBase(), "api_base");
-    String apiKey = DeploymentValues.require(deployment, deployment.apiKey(), "api_key");
     String version = DeploymentValues.require(deployment, deployment.apiVersion(), "api_version");
     OpenAiBodies.Prepared prepared = OpenAiBodies.prepare(operation, deployment, body, stream);
     MultiMap headers = OpenAiAdapter.headers(stream);
-    if (apiKey != null) {
-      headers.set("api-key", apiKey);
-    }
+    AzureCredentials.apply(deployment, headers, (h, key) -> h.set("api-key", key));
     String url = apiBase + "/openai/deployments/" + encode(deployment.upstreamModel()) + prepared.upstreamOperation().path()
         + "?api-version=" + encode(version == null ? DEFAULT_API_VERSION : version);
     return new UpstreamRequest(url, headers, prepared.body().toBuffer(), prepared.asksForUsage());
+  }
+
+  @Override
+  public Future<UpstreamRequest> authorize(Deployment deployment, UpstreamRequest request,
+      Function<String, HttpClient> clients) {
+    return AzureCredentials.authorize(deployment, request, clients);
   }
 
   private static String encode(String text) {

@@ -27,6 +27,7 @@ public final class Providers {
     add("lm_studio", "http://localhost:1234/v1", true, OpenAiAdapter.INSTANCE);
     add("hosted_vllm", null, true, OpenAiAdapter.INSTANCE);
     add("azure", null, true, AzureAdapter.INSTANCE);
+    add("azure_ai", null, false, AzureAiAdapter.INSTANCE);
     add("anthropic", "https://api.anthropic.com", false, AnthropicAdapter.INSTANCE);
     add("gemini", "https://generativelanguage.googleapis.com", false, GeminiAdapter.INSTANCE);
   }

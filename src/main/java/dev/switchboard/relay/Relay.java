@@ -103,7 +103,6 @@ public final class Relay {
   private Future<RelayResult> direct(RelayCall call) {
     Deployment deployment = call.deployment();
     UpstreamRequest upstream;
-    RequestOptions options;
     if (!deployment.provider().adapter().supports(call.operation())) {
       return Future.failedFuture(GatewayError.badRequest("model", "Model '" + deployment.modelGroup()
           + "' is served by " + deployment.provider().prefix() + ", which has no " + call.operation().path()
@@ -121,6 +120,26 @@ public final class Relay {
           + "translate this request for " + deployment.describe() + " (" + bug.getClass().getSimpleName() + "). "
           + "The provider was not called; report it with the request id."));
     }
+    // Most adapters finish here; Entra ID's token may need a fetch first (cached tokens come back complete).
+    Future<UpstreamRequest> authorized = deployment.provider().adapter().authorize(deployment, upstream,
+        url -> url.startsWith("https:") ? tls : plain);
+    return (authorized.isComplete() ? authorized : onThisContext(authorized)).compose(ready -> sendTo(call, ready));
+  }
+
+  /** Continues on the caller's context: a token fetched for another loop's request completes on that loop. */
+  private static <T> Future<T> onThisContext(Future<T> future) {
+    Context here = Vertx.currentContext();
+    if (here == null) {
+      return future;
+    }
+    Promise<T> promise = Promise.promise();
+    future.onComplete(done -> here.runOnContext(v -> promise.handle(done)));
+    return promise.future();
+  }
+
+  private Future<RelayResult> sendTo(RelayCall call, UpstreamRequest upstream) {
+    Deployment deployment = call.deployment();
+    RequestOptions options;
     try {
       options = new RequestOptions()
           .setMethod(HttpMethod.POST)

@@ -64,7 +64,8 @@ final class DeploymentBuilder {
         apiBase(params.apiBase(), resolved.provider(), "model_list[" + position + "].litellm_params.api_base"),
         params.apiKey(), params.apiVersion(), w, timeoutMs, streamTimeoutMs, dropParams, params.batch(), entry.info(),
         params.rpm(), params.tpm(), params.maxParallelRequests(),
-        params.order() == null ? Deployment.NO_ORDER : params.order(), params.tags(), params.maxRetries());
+        params.order() == null ? Deployment.NO_ORDER : params.order(), params.tags(), params.maxRetries(),
+        params.azureAuth());
   }
 
   /** The configured api_base without trailing slash, else the provider's default; a StartupException when it has none. */
