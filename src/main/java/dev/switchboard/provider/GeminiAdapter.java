@@ -94,7 +94,7 @@ final class GeminiAdapter implements ProviderAdapter {
   }
 
   /** One translator's output fed to another, event by event; usage and size are the first's. */
-  private record Chained(StreamTranslator first, StreamTranslator second) implements StreamTranslator {
+  record Chained(StreamTranslator first, StreamTranslator second) implements StreamTranslator {
 
     @Override
     public void onEvent(String data, Consumer<String> emit) {
