@@ -93,7 +93,7 @@ final class GeminiAdapter implements ProviderAdapter {
     return operation != Operation.COMPLETION;
   }
 
-  /** One translator's output fed to another, event by event; usage and size are the first's. */
+  /** One translator's output fed to another, event by event; usage, size and end are the first's (Ollama's too). */
   record Chained(StreamTranslator first, StreamTranslator second) implements StreamTranslator {
 
     @Override
@@ -109,6 +109,11 @@ final class GeminiAdapter implements ProviderAdapter {
     @Override
     public long streamedChars() {
       return first.streamedChars();
+    }
+
+    @Override
+    public boolean reachedEnd() {
+      return first.reachedEnd();
     }
   }
 }

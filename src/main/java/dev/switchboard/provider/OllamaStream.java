@@ -28,6 +28,7 @@ final class OllamaStream implements StreamTranslator {
   private int toolCalls;
   private Usage usage = Usage.NONE;
   private long streamedChars;
+  private boolean done;
 
   OllamaStream(Deployment deployment, boolean clientWantsUsage) {
     this.deployment = deployment;
@@ -59,6 +60,7 @@ final class OllamaStream implements StreamTranslator {
       emit.accept(chunk(new JsonObject().put("tool_calls", calls), null));
     }
     if (Boolean.TRUE.equals(line.getValue("done"))) {
+      done = true;
       usage = OllamaAnswers.usage(line);
       emit.accept(chunk(new JsonObject(), OllamaAnswers.finishReason(line.getValue("done_reason"), toolCalls > 0)));
       if (clientWantsUsage) {
@@ -90,6 +92,12 @@ final class OllamaStream implements StreamTranslator {
   @Override
   public Usage usage() {
     return usage;
+  }
+
+  /** Ollama's last line says {@code "done":true}; a stream that ends without it was cut short. */
+  @Override
+  public boolean reachedEnd() {
+    return done;
   }
 
   @Override

@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import java.io.EOFException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
@@ -162,6 +163,10 @@ final class SseRelay {
 
   private void complete() {
     if (finished) {
+      return;
+    }
+    if (!framer.reachedEnd()) {
+      fail(new EOFException("the provider's stream ended before its last event"));
       return;
     }
     events.end();

@@ -38,7 +38,7 @@ class OllamaErrorsTest {
         .compose(m -> {
           StringBuilder yaml = new StringBuilder("model_list:\n");
           for (String model : List.of(OllamaMock.MISSING, OllamaMock.BAD, OllamaMock.BROKEN, OllamaMock.MID_STREAM_ERROR,
-              OllamaMock.CUT)) {
+              OllamaMock.CUT, OllamaMock.ENDS_EARLY)) {
             yaml.append("  - model_name: %1$s\n    litellm_params: {model: ollama_chat/%1$s, api_base: \"http://127.0.0.1:%2$d\"}\n"
                 .formatted(model, m.port()));
           }
@@ -106,6 +106,19 @@ class OllamaErrorsTest {
   @Test
   void a_connection_closed_before_the_done_line_ends_the_stream_with_an_error(VertxTestContext ctx) {
     chat(Requests.chat(OllamaMock.CUT).streamWithUsage().build())
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          assertEquals(200, response.statusCode());
+          String text = response.bodyAsString();
+          assertTrue(text.contains("\"content\":\"Hel\""), text);
+          assertTrue(text.contains("upstream_connection_error"), text);
+          assertFalse(text.contains("[DONE]"), text);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void a_stream_that_ends_without_its_done_line_is_an_error_not_a_quiet_done(VertxTestContext ctx) {
+    chat(Requests.chat(OllamaMock.ENDS_EARLY).stream().build())
         .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
           assertEquals(200, response.statusCode());
           String text = response.bodyAsString();

@@ -29,6 +29,8 @@ public final class OllamaMock {
   public static final String MID_STREAM_ERROR = "mid-stream-error";
   /** Streams one line, then closes the connection before the done line. */
   public static final String CUT = "cut";
+  /** Streams one line, then ends the response properly but without the done line. */
+  public static final String ENDS_EARLY = "ends-early";
   /** Stops at the token limit: done_reason length. */
   public static final String SHORT = "short";
   /** One tool call per line, {@link #HUGE_ARGUMENT_BYTES} of arguments in all. */
@@ -126,11 +128,13 @@ public final class OllamaMock {
       return;
     }
     List<JsonObject> lines = OllamaWire.streamLines(body, model, chat);
-    if (CUT.equals(model) || MID_STREAM_ERROR.equals(model)) {
+    if (CUT.equals(model) || MID_STREAM_ERROR.equals(model) || ENDS_EARLY.equals(model)) {
       Future<Void> written = response.write(lines.get(0).encode() + "\n");
       if (CUT.equals(model)) {
         // Written first, so the client sees the line and then the connection go, with no done line.
         written.onComplete(v -> request.connection().close());
+      } else if (ENDS_EARLY.equals(model)) {
+        response.end();
       } else {
         response.end(new JsonObject().put("error", "an error was encountered while running the model: unexpected EOF")
             .encode() + "\n");
