@@ -119,12 +119,19 @@ class OllamaErrorsTest {
   @Test
   void a_stream_that_ends_without_its_done_line_is_an_error_not_a_quiet_done(VertxTestContext ctx) {
     chat(Requests.chat(OllamaMock.ENDS_EARLY).stream().build())
-        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+        .map(response -> ctx.verify(() -> {
           assertEquals(200, response.statusCode());
           String text = response.bodyAsString();
           assertTrue(text.contains("\"content\":\"Hel\""), text);
           assertTrue(text.contains("upstream_connection_error"), text);
           assertFalse(text.contains("[DONE]"), text);
+        }))
+        .compose(v -> client.post(gateway.port(), "127.0.0.1", "/v1/messages").sendJsonObject(
+            Requests.messages(OllamaMock.ENDS_EARLY).user("Hi").put("max_tokens", 20).put("stream", true).build()))
+        .onComplete(ctx.succeeding(messages -> ctx.verify(() -> {
+          String text = messages.bodyAsString();
+          assertTrue(text.contains("event: error\n"), text);
+          assertFalse(text.contains("message_stop"), "Anthropic clients too see the cut: " + text);
           ctx.completeNow();
         })));
   }
