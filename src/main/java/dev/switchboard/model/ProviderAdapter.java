@@ -40,6 +40,11 @@ public interface ProviderAdapter {
   /** @param clientWantsUsage the client asked for the usage chunk ({@code stream_options.include_usage}) */
   StreamTranslator stream(Operation operation, Deployment deployment, UpstreamRequest request, boolean clientWantsUsage);
 
+  /** How the provider frames its streams; server-sent events unless it says otherwise. */
+  default StreamFormat streamFormat() {
+    return StreamFormat.SSE;
+  }
+
   /** Whether this provider can do {@code operation} at all. */
   boolean supports(Operation operation);
 }

@@ -17,4 +17,13 @@ public interface StreamTranslator {
 
   /** Characters of answer text (content and tool arguments) streamed so far, for an estimate. */
   long streamedChars();
+
+  /**
+   * Whether the provider's stream reached the event that ends it. Providers whose streams end with
+   * nothing of their own say true; one that names its last event (Ollama's {@code "done":true})
+   * says false until it came, so a stream that stops short is an error, not a quiet [DONE].
+   */
+  default boolean reachedEnd() {
+    return true;
+  }
 }

@@ -93,8 +93,8 @@ final class GeminiAdapter implements ProviderAdapter {
     return operation != Operation.COMPLETION;
   }
 
-  /** One translator's output fed to another, event by event; usage and size are the first's. */
-  private record Chained(StreamTranslator first, StreamTranslator second) implements StreamTranslator {
+  /** One translator's output fed to another, event by event; usage, size and end are the first's (Ollama's too). */
+  record Chained(StreamTranslator first, StreamTranslator second) implements StreamTranslator {
 
     @Override
     public void onEvent(String data, Consumer<String> emit) {
@@ -109,6 +109,11 @@ final class GeminiAdapter implements ProviderAdapter {
     @Override
     public long streamedChars() {
       return first.streamedChars();
+    }
+
+    @Override
+    public boolean reachedEnd() {
+      return first.reachedEnd();
     }
   }
 }

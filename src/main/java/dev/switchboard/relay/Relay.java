@@ -7,6 +7,7 @@ import dev.switchboard.errors.GatewayError;
 import dev.switchboard.model.Deployment;
 import dev.switchboard.model.Answer;
 import dev.switchboard.model.Operation;
+import dev.switchboard.model.ProviderAdapter;
 import dev.switchboard.model.StreamTranslator;
 import dev.switchboard.model.UpstreamRequest;
 import io.vertx.core.Context;
@@ -194,9 +195,9 @@ public final class Relay {
     }
     providerHeaders.accept(call.deployment(), response.headers());
     if (call.stream()) {
-      StreamTranslator translator = call.deployment().provider().adapter()
-          .stream(call.operation(), call.deployment(), upstream, call.includeUsage());
-      return SseRelay.start(vertx, call, request, response, translator, maxEventBytes, open);
+      ProviderAdapter adapter = call.deployment().provider().adapter();
+      StreamTranslator translator = adapter.stream(call.operation(), call.deployment(), upstream, call.includeUsage());
+      return SseRelay.start(vertx, call, request, response, translator, adapter.streamFormat(), maxEventBytes, open);
     }
     return answer(call, response);
   }

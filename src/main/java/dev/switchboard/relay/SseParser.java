@@ -15,7 +15,7 @@ import io.vertx.core.buffer.Buffer;
  *
  * <p>{@link #pause()} stops at the next line; the rest of the read waits until {@link #resume()}.
  */
-public final class SseParser {
+public final class SseParser implements StreamSplitter {
 
   /** Receives each event. */
   @FunctionalInterface

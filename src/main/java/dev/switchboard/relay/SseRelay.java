@@ -4,6 +4,7 @@ import dev.switchboard.model.RelayResult;
 import dev.switchboard.model.RelayCall;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.model.StreamFormat;
 import dev.switchboard.model.StreamTranslator;
 import dev.switchboard.model.Usage;
 import dev.switchboard.model.UsageEstimate;
@@ -16,11 +17,12 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import java.io.EOFException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Relays one upstream SSE stream into the client's response, event by event, at the pace the
+ * Relays one upstream stream (SSE, or another framing the provider's adapter names) into the client's SSE response, event by event, at the pace the
  * client reads: when the client's write queue is full the upstream read pauses until it drains.
  * Lives on the request's event loop; one instance per stream.
  */
@@ -33,7 +35,7 @@ final class SseRelay {
   private final StreamFramer framer;
   private final Promise<RelayResult> result = Promise.promise();
   private final HttpClientResponse upstream;
-  private final SseParser events;
+  private final StreamSplitter events;
 
   private final Vertx vertx;
   /** The relay's open streams, this one among them until it finishes (so a stopping gateway can end it). */
@@ -49,7 +51,7 @@ final class SseRelay {
   private Buffer heldDone;
 
   private SseRelay(Vertx vertx, RelayCall call, HttpClientRequest upstreamRequest, HttpClientResponse upstream,
-      StreamTranslator translator, int maxLineBytes, Set<SseRelay> open) {
+      StreamTranslator translator, StreamFormat format, int maxLineBytes, Set<SseRelay> open) {
     this.vertx = vertx;
     this.open = open;
     this.home = vertx.getOrCreateContext();
@@ -58,12 +60,13 @@ final class SseRelay {
     this.client = call.response();
     this.framer = new StreamFramer(translator, call.operation());
     this.upstream = upstream;
-    this.events = new SseParser(maxLineBytes, this::onEvent);
+    this.events = StreamSplitter.of(format, maxLineBytes, this::onEvent);
   }
 
   static Future<RelayResult> start(Vertx vertx, RelayCall call, HttpClientRequest upstreamRequest,
-      HttpClientResponse upstream, StreamTranslator translator, int maxLineBytes, Set<SseRelay> open) {
-    SseRelay relay = new SseRelay(vertx, call, upstreamRequest, upstream, translator, maxLineBytes, open);
+      HttpClientResponse upstream, StreamTranslator translator, StreamFormat format, int maxLineBytes,
+      Set<SseRelay> open) {
+    SseRelay relay = new SseRelay(vertx, call, upstreamRequest, upstream, translator, format, maxLineBytes, open);
     open.add(relay);
     relay.begin();
     return relay.result.future();
@@ -160,6 +163,10 @@ final class SseRelay {
 
   private void complete() {
     if (finished) {
+      return;
+    }
+    if (!framer.reachedEnd()) {
+      fail(new EOFException("the provider's stream ended before its last event"));
       return;
     }
     events.end();

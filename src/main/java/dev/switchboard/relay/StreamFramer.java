@@ -145,4 +145,9 @@ public final class StreamFramer {
   public long streamedChars() {
     return translator.streamedChars();
   }
+
+  /** See {@link StreamTranslator#reachedEnd()}. */
+  public boolean reachedEnd() {
+    return translator.reachedEnd();
+  }
 }

@@ -125,7 +125,10 @@ final class UpstreamErrors {
     }
     JsonObject upstreamError;
     try {
-      upstreamError = new JsonObject(data).getValue("error") instanceof JsonObject error ? error : null;
+      Object error = new JsonObject(data).getValue("error");
+      // Ollama's is a bare string: {"error":"..."}.
+      upstreamError = error instanceof JsonObject object ? object
+          : error instanceof String text ? new JsonObject().put("message", text) : null;
     } catch (RuntimeException notJson) {
       return null;
     }

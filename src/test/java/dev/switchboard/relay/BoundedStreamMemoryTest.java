@@ -8,6 +8,7 @@ import dev.switchboard.testing.GatewayJvm;
 import dev.switchboard.testing.GeminiMock;
 import dev.switchboard.testing.Gateways;
 import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.OllamaMock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -64,6 +65,7 @@ class BoundedStreamMemoryTest {
   private Process gatewayProcess;
   private MockProvider mock;
   private GeminiMock gemini;
+  private OllamaMock ollama;
   private HttpClient client;
 
   @AfterEach
@@ -71,7 +73,8 @@ class BoundedStreamMemoryTest {
     if (client != null) {
       client.close();
     }
-    Future.join(mock == null ? Future.succeededFuture() : mock.stop(), gemini == null ? Future.succeededFuture() : gemini.stop())
+    Future.join(mock == null ? Future.succeededFuture() : mock.stop(), gemini == null ? Future.succeededFuture() : gemini.stop(),
+            ollama == null ? Future.succeededFuture() : ollama.stop())
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -158,6 +161,73 @@ class BoundedStreamMemoryTest {
               "every argument byte arrived");
           assertEquals("tool_calls", finishReason.get());
           assertEquals(1, done.get());
+          ctx.completeNow();
+        })));
+  }
+
+  /** Ollama's NDJSON: 50 MB of arguments as 6,400 lines of one whole call each, none of them kept. */
+  @Test
+  void fifty_megabytes_of_ollama_tool_call_lines_stream_through_a_48_mb_heap(Vertx vertx, VertxTestContext ctx) {
+    client = vertx.createHttpClient();
+    ollama = new OllamaMock(vertx);
+    AtomicLong argumentChars = new AtomicLong();
+    AtomicReference<String> finishReason = new AtomicReference<>();
+    AtomicLong done = new AtomicLong();
+    int[] port = new int[1];
+    ollama.start()
+        .compose(m -> {
+          try {
+            port[0] = startGatewayProcess("""
+                model_list:
+                  - model_name: huge
+                    litellm_params: {model: ollama_chat/%s, api_base: "http://127.0.0.1:%d"}
+                general_settings: {database_url: none}
+                """.formatted(OllamaMock.HUGE_TOOL, m.port()));
+          } catch (IOException e) {
+            return Future.failedFuture(e);
+          }
+          return GatewayJvm.serving(vertx, gatewayProcess, port[0], dir.resolve("gateway.log"), 60_000);
+        })
+        .compose(v -> client.request(HttpMethod.POST, port[0], "127.0.0.1", "/v1/chat/completions"))
+        .compose(request -> request.putHeader("content-type", "application/json").send(new JsonObject()
+            .put("model", "huge").put("stream", true)
+            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "store it")))
+            .toBuffer()))
+        .compose(response -> readChunks(response, argumentChars, finishReason, done))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertTrue(gatewayProcess.isAlive(), "the gateway survived with its 48 MB heap");
+          int calls = OllamaMock.HUGE_ARGUMENT_BYTES / (8 * 1024);
+          assertEquals(OllamaMock.HUGE_ARGUMENT_BYTES + calls * "{\"blob\":\"\"}".length(), argumentChars.get(),
+              "every argument byte arrived");
+          assertEquals("tool_calls", finishReason.get());
+          assertEquals(1, done.get());
+          ctx.completeNow();
+        })));
+  }
+
+  /** An NDJSON line past the cap ends the stream as an SSE event past it does, instead of being buffered. */
+  @Test
+  void one_ndjson_line_past_the_cap_ends_the_stream_with_an_error(Vertx vertx, VertxTestContext ctx) {
+    ollama = new OllamaMock(vertx);
+    client = vertx.createHttpClient();
+    ollama.start()
+        .compose(m -> Gateways.start("""
+            model_list:
+              - model_name: huge
+                litellm_params: {model: ollama_chat/%s, api_base: "http://127.0.0.1:%d"}
+            litellm_settings: {max_tool_call_buffer_bytes: 4096}
+            """.formatted(OllamaMock.HUGE_TOOL, m.port())))
+        .compose(gateway -> client.request(HttpMethod.POST, gateway.port(), "127.0.0.1", "/v1/chat/completions")
+            .compose(request -> request.putHeader("content-type", "application/json").send(new JsonObject()
+                .put("model", "huge").put("stream", true)
+                .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "x")))
+                .toBuffer()))
+            .compose(HttpClientResponse::body)
+            .eventually(gateway::close))
+        .onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+          String text = body.toString();
+          assertTrue(text.contains("upstream_event_too_large"), text.length() > 2000 ? text.substring(text.length() - 2000) : text);
+          assertTrue(!text.contains("[DONE]"));
           ctx.completeNow();
         })));
   }
