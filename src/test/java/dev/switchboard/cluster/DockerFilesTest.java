@@ -98,5 +98,7 @@ class DockerFilesTest {
     assertTrue(dockerfile.contains("/health/liveliness"));
     assertTrue(dockerfile.contains("USER switchboard"), "runs as a non-root user");
     assertTrue(dockerfile.contains("EXPOSE 4000 5701"));
+    assertTrue(dockerfile.contains("COPY bin/switchboard /app/bin/switchboard")
+        && dockerfile.contains("ENTRYPOINT [\"/app/bin/switchboard\"]"), "starts through the launcher and its JVM flags");
   }
 }
