@@ -68,7 +68,7 @@ sealed interface Persistence {
     Postgres(Vertx vertx, Bus bus, Database database, GatewayConfig config) {
       this.database = database;
       this.keys = new KeyStore(database.pool());
-      this.keyRoutes = new KeyRoutes(bus, keys);
+      this.keyRoutes = new KeyRoutes(bus, keys, config.spend().timezone());
       this.directory = new DirectoryRoutes(bus, database.pool(), keyRoutes);
       this.spend = new SpendRoutes(database.pool(), config.spend());
       this.health = new DatabaseHealth(vertx, database.pool());

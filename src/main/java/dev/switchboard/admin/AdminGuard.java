@@ -18,6 +18,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one master-key check of the admin API, mounted by path prefix in front of every admin route
@@ -32,6 +33,10 @@ public final class AdminGuard implements Handler<RoutingContext> {
   /** Diagnostics: the master key when the gateway has one; open along with an open gateway. */
   public static final List<String> DIAGNOSTIC_PATHS = List.of("/health/doctor");
   public static final List<String> METRICS_PATHS = List.of("/metrics", "/metrics/");
+  /** Admin paths a virtual key may call about itself, as LiteLLM lets it (the route checks it is itself). */
+  public static final Set<String> SELF_SERVICE = Set.of("/key/info", "/key/health");
+  /** Where the guard leaves the caller's {@link Principal} for the route. */
+  public static final String CALLER = "switchboard.admin.caller";
 
   private final Bus bus;
   private final boolean openWithGateway;
@@ -66,13 +71,17 @@ public final class AdminGuard implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     bus.<Principal>hop(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
-        .compose(principal -> allowed(principal) ? storable(ctx) : Future.failedFuture(refusal(ctx, principal)))
+        .compose(principal -> {
+          ctx.put(CALLER, principal);
+          return allowed(principal, ctx) ? storable(ctx) : Future.failedFuture(refusal(ctx, principal));
+        })
         .onSuccess(allowed -> ctx.next())
         .onFailure(refused -> ErrorResponses.write(ctx.response(), GatewayError.of(refused)));
   }
 
-  private boolean allowed(Principal principal) {
-    return principal.master() || openWithGateway && principal == Principal.OPEN;
+  private boolean allowed(Principal principal, RoutingContext ctx) {
+    return principal.master() || openWithGateway && principal == Principal.OPEN
+        || principal.key() != null && SELF_SERVICE.contains(ctx.request().path());
   }
 
   private static GatewayError refusal(RoutingContext ctx, Principal principal) {

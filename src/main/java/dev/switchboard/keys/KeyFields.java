@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,6 +26,8 @@ final class KeyFields {
   }
 
   private static final Map<String, Fields.Kind> DECLARED = declared();
+  /** The fields that set the expiry time. */
+  private static final Set<String> TIMES = Set.of("duration", "expires");
 
   private static Map<String, Fields.Kind> declared() {
     Map<String, Fields.Kind> fields = new LinkedHashMap<>();
@@ -42,11 +45,24 @@ final class KeyFields {
     fields.put("model_tpm_limit", Fields.Kind.OBJECT);
     fields.put("metadata", Fields.Kind.OBJECT);
     fields.put("blocked", Fields.Kind.FLAG);
+    fields.put("spend", Fields.Kind.NUMBER);
     return Collections.unmodifiableMap(fields);
   }
 
-  /** Column → value, in a stable order, only for the fields present in {@code body}. */
-  static Map<String, Object> parse(JsonObject body, Instant now) {
+  /**
+   * Column → value, in a stable order, only for the fields present in {@code body}. A field that is
+   * neither settable nor in {@code alsoTaken} (what the route reads itself, such as {@code key}) is a
+   * 400 naming it: a LiteLLM field Switchboard does not enforce (model_max_budget, soft_budget,
+   * guardrails...) must not look accepted.
+   */
+  static Map<String, Object> parse(JsonObject body, Instant now, Set<String> alsoTaken) {
+    for (String field : body.fieldNames()) {
+      if (!DECLARED.containsKey(field) && !TIMES.contains(field) && !alsoTaken.contains(field)) {
+        throw GatewayError.badRequest(field, "'" + field + "' is not supported by Switchboard's key API, so it would "
+            + "not be enforced; remove it. Supported: " + String.join(", ", DECLARED.keySet()) + ", duration, expires"
+            + (alsoTaken.isEmpty() ? "" : ", " + String.join(", ", alsoTaken)) + ".");
+      }
+    }
     Map<String, Object> columns = Fields.parse(body, DECLARED);
     if (body.containsKey("duration")) {
       Object duration = body.getValue("duration");

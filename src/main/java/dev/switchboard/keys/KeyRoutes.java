@@ -1,37 +1,49 @@
 package dev.switchboard.keys;
 
-import dev.switchboard.model.KeySecrets;
+import dev.switchboard.admin.AdminGuard;
 import dev.switchboard.admin.AdminInput;
 import dev.switchboard.admin.AdminRoute;
-import dev.switchboard.model.VirtualKey;
-import dev.switchboard.model.KeyForgotten;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
+import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.model.KeyForgotten;
+import dev.switchboard.model.KeySecrets;
+import dev.switchboard.model.Principal;
+import dev.switchboard.store.SafeText;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * LiteLLM's key-management API, master key only: generate, info, update, delete, regenerate,
- * block, unblock, list. A key is named by its value in requests; responses never carry a key's hash,
- * and only {@code /key/generate} ever shows a key's value, once.
+ * LiteLLM's key-management API: generate, info, update, delete, regenerate, block, unblock, list,
+ * health. A key is named by its value or by its hash (as LiteLLM takes either); keys are shown as
+ * LiteLLM's key objects ({@link KeyView}), identified by their hash, and a key's value only by
+ * {@code /key/generate} and {@code /key/regenerate}, once. The master key may do everything; a
+ * virtual key may read its own {@code /key/info} and {@code /key/health}.
  */
 public final class KeyRoutes {
 
+  private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
+
   private final Bus bus;
   private final KeyStore store;
+  private final ZoneId zone;
 
-  public KeyRoutes(Bus bus, KeyStore store) {
+  public KeyRoutes(Bus bus, KeyStore store, ZoneId zone) {
     this.bus = bus;
     this.store = store;
+    this.zone = zone;
   }
 
   public void mount(Router router) {
@@ -44,98 +56,164 @@ public final class KeyRoutes {
     router.post("/key/block").handler(AdminRoute.json(ctx -> setBlocked(ctx, true)));
     router.post("/key/unblock").handler(AdminRoute.json(ctx -> setBlocked(ctx, false)));
     router.get("/key/list").handler(AdminRoute.json(this::list));
+    router.post("/key/health").handler(AdminRoute.json(this::health));
   }
 
   private Future<JsonObject> generate(RoutingContext ctx) {
-    return create(KeyFields.parse(AdminInput.body(ctx), Instant.now()));
+    JsonObject body = AdminInput.body(ctx);
+    Map<String, Object> columns = KeyFields.parse(body, Instant.now(), Set.of("key"));
+    String key = body.getValue("key") == null ? KeySecrets.newKey() : chosenKey(body.getValue("key"));
+    return teamMustExist(columns).compose(ok -> create(key, columns)).map(created -> created
+        .put("duration", body.getValue("duration") instanceof String duration ? duration : null));
   }
 
   /** A new key with these settings; its value is in the answer, once. */
   Future<JsonObject> create(Map<String, Object> columns) {
-    String key = KeySecrets.newKey();
+    return create(KeySecrets.newKey(), columns);
+  }
+
+  private Future<JsonObject> create(String key, Map<String, Object> columns) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("token_hash", KeySecrets.hash(key));
     row.put("key_name", KeySecrets.displayName(key));
+    row.put("created_by", KeyView.ADMIN);
+    row.put("updated_by", KeyView.ADMIN);
     row.putAll(columns);
-    return store.insert(row).map(created -> created.toJson().put("key", key));
+    return store.insert(row).map(created -> withValue(created, key));
+  }
+
+  /** LiteLLM's answer to generate and regenerate: the key object plus its value, once, and its hash as token_id. */
+  private JsonObject withValue(KeyStore.Stored stored, String key) {
+    return view(stored).put("key", key).put("token_id", stored.key().tokenHash());
   }
 
   private Future<JsonObject> info(RoutingContext ctx) {
-    String key = ctx.request().getParam("key");
-    if (key == null || key.isBlank()) {
-      return Future.failedFuture(GatewayError.badRequest("key", "Pass the key to look up as ?key=sk-..."));
+    String named = ctx.request().getParam("key");
+    Principal caller = ctx.get(AdminGuard.CALLER);
+    if (caller != null && !caller.master()) {
+      String own = caller.key().tokenHash();
+      if (named != null && !named.isBlank() && !hashOf(named).equals(own)) {
+        return Future.failedFuture(GatewayError.of(ErrorClass.PERMISSION_DENIED, "not_own_key",
+            "A virtual key may read only its own /key/info; use the master key for others."));
+      }
+      return existing(store.stored(own)).map(found -> new JsonObject().put("key", named != null ? named : own)
+          .put("info", view(found)));
     }
-    return existing(store.find(KeySecrets.hash(key))).map(found -> new JsonObject().put("key", found.keyName()).put("info", found.toJson()));
+    if (named == null || named.isBlank()) {
+      return Future.failedFuture(GatewayError.badRequest("key", "Pass the key to look up as ?key=sk-... (or its hash)."));
+    }
+    return existing(store.stored(hashOf(named))).map(found -> new JsonObject().put("key", named).put("info", view(found)));
+  }
+
+  /** LiteLLM's key health: whether the key's logging callbacks work; Switchboard keys have none of their own. */
+  private Future<JsonObject> health(RoutingContext ctx) {
+    return Future.succeededFuture(new JsonObject().put("key", "healthy").putNull("logging_callbacks"));
   }
 
   private Future<JsonObject> update(RoutingContext ctx) {
     JsonObject body = AdminInput.body(ctx);
-    String hash = KeySecrets.hash(keyParam(body));
-    Map<String, Object> columns = KeyFields.parse(body, Instant.now());
-    return existing(store.update(hash, columns)).map(updated -> forgotten(updated).toJson());
+    String named = keyParam(body);
+    Map<String, Object> columns = new LinkedHashMap<>(KeyFields.parse(body, Instant.now(), Set.of("key")));
+    if (!columns.isEmpty()) {
+      columns.put("updated_by", KeyView.ADMIN); // updated_at is set by the update itself
+    }
+    return teamMustExist(columns).compose(ok -> existing(store.update(hashOf(named), columns)))
+        .map(updated -> forgotten(updated).put("key", named));
   }
 
-  /** A new value for an existing key, settings kept; the old value stops working at once. */
-  /** LiteLLM's two forms: {@code POST /key/regenerate {"key": ...}} and {@code POST /key/{key}/regenerate}. */
+  /**
+   * A new value for an existing key, settings kept; the old value stops working at once. LiteLLM's
+   * two forms: {@code POST /key/regenerate {"key": ...}} and {@code POST /key/{key}/regenerate}.
+   */
   private Future<JsonObject> regenerate(RoutingContext ctx) {
     String named = ctx.pathParam("key");
-    String oldHash = KeySecrets.hash(named != null ? named : keyParam(AdminInput.body(ctx)));
+    String oldHash = hashOf(named != null ? named : keyParam(AdminInput.body(ctx)));
     String key = KeySecrets.newKey();
-    return existing(store.replaceSecret(oldHash, KeySecrets.hash(key), KeySecrets.displayName(key)))
+    return existing(store.replaceSecret(oldHash, KeySecrets.hash(key), KeySecrets.displayName(key), KeyView.ADMIN))
         .map(renewed -> {
           bus.announce(Addresses.AUTH_FORGET, new KeyForgotten(oldHash).toJson());
-          return renewed.toJson().put("key", key);
+          return withValue(renewed, key);
         });
   }
 
   private Future<JsonObject> setBlocked(RoutingContext ctx, boolean blocked) {
-    String hash = KeySecrets.hash(keyParam(AdminInput.body(ctx)));
-    return existing(store.update(hash, Map.of("blocked", blocked))).map(updated -> forgotten(updated).toJson());
+    String hash = hashOf(keyParam(AdminInput.body(ctx)));
+    return existing(store.update(hash, Map.of("blocked", blocked))).map(this::forgotten);
   }
 
+  /** LiteLLM answers with the keys (or aliases) as they were named, for those that existed. */
   private Future<JsonObject> delete(RoutingContext ctx) {
     JsonObject body = AdminInput.body(ctx);
-    List<String> hashes = new ArrayList<>();
+    Map<String, String> namedByHash = new LinkedHashMap<>();
     for (String key : AdminInput.strings(body, "keys")) {
-      hashes.add(KeySecrets.hash(key));
+      namedByHash.put(hashOf(key), key);
     }
     List<String> aliases = AdminInput.strings(body, "key_aliases");
-    if (hashes.isEmpty() && aliases.isEmpty()) {
+    if (namedByHash.isEmpty() && aliases.isEmpty()) {
       return Future.failedFuture(GatewayError.badRequest("keys", "Name the keys to delete: {\"keys\": [\"sk-...\"]} or {\"key_aliases\": [...]}."));
     }
-    return store.delete(hashes, aliases).map(deleted -> {
+    return store.delete(new ArrayList<>(namedByHash.keySet()), aliases).map(deleted -> {
       JsonArray names = new JsonArray();
       for (KeyStore.Deleted key : deleted) {
         bus.announce(Addresses.AUTH_FORGET, new KeyForgotten(key.tokenHash()).toJson());
-        names.add(key.keyName());
+        names.add(namedByHash.containsKey(key.tokenHash()) ? namedByHash.get(key.tokenHash()) : key.keyAlias());
       }
       return new JsonObject().put("deleted_keys", names);
     });
   }
 
+  /** LiteLLM's list: the keys' hashes, or their objects with {@code return_full_object=true}; filters by team, user, alias. */
   private Future<JsonObject> list(RoutingContext ctx) {
     int page = AdminInput.positive(ctx, "page", 1);
     int size = Math.min(AdminInput.MAX_PAGE_SIZE, AdminInput.positive(ctx, "size", 10));
-    return store.list(page, size).map(result -> {
+    boolean full = "true".equalsIgnoreCase(ctx.request().getParam("return_full_object"));
+    KeyStore.ListFilter filter = new KeyStore.ListFilter(ctx.request().getParam("team_id"),
+        ctx.request().getParam("user_id"), ctx.request().getParam("key_alias"));
+    return store.list(filter, page, size).map(result -> {
       JsonArray keys = new JsonArray();
-      result.keys().forEach(key -> keys.add(key.toJson()));
+      result.keys().forEach(key -> keys.add(full ? view(key) : key.key().tokenHash()));
       return new JsonObject().put("keys", keys).put("total_count", result.total()).put("current_page", page)
           .put("total_pages", (result.total() + size - 1) / size);
     });
   }
 
+  private JsonObject view(KeyStore.Stored stored) {
+    return KeyView.of(stored, zone, Instant.now());
+  }
+
   /** Every instance drops the key from its cache, so the change holds from the next request on. */
-  private VirtualKey forgotten(VirtualKey key) {
-    bus.announce(Addresses.AUTH_FORGET, new KeyForgotten(key.tokenHash()).toJson());
+  private JsonObject forgotten(KeyStore.Stored key) {
+    bus.announce(Addresses.AUTH_FORGET, new KeyForgotten(key.key().tokenHash()).toJson());
+    return view(key);
+  }
+
+  private Future<Void> teamMustExist(Map<String, Object> columns) {
+    if (!(columns.get("team_id") instanceof String teamId)) {
+      return Future.succeededFuture();
+    }
+    return store.teamExists(teamId).compose(exists -> exists ? Future.<Void>succeededFuture()
+        : Future.failedFuture(GatewayError.badRequest("team_id", "No team has team_id '" + SafeText.of(teamId)
+            + "'; create it with /team/new first, so its limits apply to the key.")));
+  }
+
+  /** A key named by its value (sk-...) or by its hash, as LiteLLM takes either. */
+  static String hashOf(String named) {
+    return HASH.matcher(named).matches() ? named : KeySecrets.hash(named);
+  }
+
+  /** A caller-chosen key value (LiteLLM's {@code key} on /key/generate): sk- and long enough to be a secret. */
+  private static String chosenKey(Object value) {
+    if (!(value instanceof String key) || !key.startsWith("sk-") || key.length() < 20 || HASH.matcher(key).matches()) {
+      throw GatewayError.badRequest("key", "'key' must be a string that starts with sk- and has at least 20 characters.");
+    }
     return key;
   }
 
-  private static Future<VirtualKey> existing(Future<VirtualKey> lookup) {
+  private static <T> Future<T> existing(Future<T> lookup) {
     return lookup.compose(key -> key != null ? Future.succeededFuture(key) : Future.failedFuture(AdminInput.notFound("key", "key")));
   }
 
   private static String keyParam(JsonObject body) {
     return AdminInput.requiredText(body, "key", "sk-...");
   }
-
 }

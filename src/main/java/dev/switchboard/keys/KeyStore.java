@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,12 +26,28 @@ public final class KeyStore implements KeyLookup {
     this.pool = pool;
   }
 
+  /** A key as the admin API shows it: its settings and who made and changed it when. */
+  record Stored(VirtualKey key, Instant updatedAt, String createdBy, String updatedBy) {
+  }
+
   /** Inserts a key with the given columns (which include token_hash and key_name). */
-  Future<VirtualKey> insert(Map<String, Object> columns) {
+  Future<Stored> insert(Map<String, Object> columns) {
     return pool.preparedQuery(SqlText.insert("virtual_keys", columns.keySet()))
         .execute(Tuple.wrap(new ArrayList<>(columns.values())))
         .recover(KeyStore::explain)
-        .map(rows -> read(rows.iterator().next()));
+        .map(KeyStore::storedOrNull);
+  }
+
+  /** The key with this hash for the admin API, or null. */
+  Future<Stored> stored(String tokenHash) {
+    return pool.preparedQuery("SELECT * FROM virtual_keys WHERE token_hash = $1").execute(Tuple.of(tokenHash))
+        .map(KeyStore::storedOrNull);
+  }
+
+  /** Whether a team with this id exists, so a key is never bound to one that does not. */
+  Future<Boolean> teamExists(String teamId) {
+    return pool.preparedQuery("SELECT 1 FROM teams WHERE team_id = $1").execute(Tuple.of(teamId))
+        .map(rows -> rows.size() > 0);
   }
 
   @Override
@@ -47,32 +64,28 @@ public final class KeyStore implements KeyLookup {
       + "$.max_parallel_requests AS $_max_parallel_requests, $.max_budget AS $_max_budget, "
       + "$.budget_duration AS $_budget_duration";
 
-  Future<VirtualKey> findByAlias(String alias) {
-    return one("SELECT * FROM virtual_keys WHERE key_alias = $1", alias);
-  }
-
   /** Applies the given columns; the updated key, or null when there is none with this hash. */
-  Future<VirtualKey> update(String tokenHash, Map<String, Object> columns) {
+  Future<Stored> update(String tokenHash, Map<String, Object> columns) {
     if (columns.isEmpty()) {
-      return find(tokenHash);
+      return stored(tokenHash);
     }
     List<Object> values = new ArrayList<>(columns.values());
     values.add(tokenHash);
     return pool.preparedQuery(SqlText.update("virtual_keys", columns.keySet(), "token_hash"))
-        .execute(Tuple.wrap(values)).recover(KeyStore::explain).map(KeyStore::firstOrNull);
+        .execute(Tuple.wrap(values)).recover(KeyStore::explain).map(KeyStore::storedOrNull);
   }
 
   /** Gives the key a new value (hash and display name), keeping everything else; null when there is none. */
-  Future<VirtualKey> replaceSecret(String oldHash, String newHash, String newName) {
-    return pool.preparedQuery("UPDATE virtual_keys SET token_hash = $1, key_name = $2, updated_at = now() "
-            + "WHERE token_hash = $3 RETURNING *")
-        .execute(Tuple.of(newHash, newName, oldHash)).map(KeyStore::firstOrNull);
+  Future<Stored> replaceSecret(String oldHash, String newHash, String newName, String by) {
+    return pool.preparedQuery("UPDATE virtual_keys SET token_hash = $1, key_name = $2, updated_at = now(), "
+            + "updated_by = $4 WHERE token_hash = $3 RETURNING *")
+        .execute(Tuple.of(newHash, newName, oldHash, by)).map(KeyStore::storedOrNull);
   }
 
   /** Deletes by hash or alias; what was deleted (hash and display name). */
   Future<List<Deleted>> delete(List<String> tokenHashes, List<String> aliases) {
     return pool.preparedQuery("DELETE FROM virtual_keys WHERE token_hash = ANY($1) OR key_alias = ANY($2) "
-            + "RETURNING token_hash, key_name")
+            + "RETURNING token_hash, key_alias")
         .execute(Tuple.tuple().addArrayOfString(tokenHashes.toArray(new String[0]))
             .addArrayOfString(aliases.toArray(new String[0])))
         .map(rows -> {
@@ -83,19 +96,24 @@ public final class KeyStore implements KeyLookup {
   }
 
   /** One deleted key. */
-  record Deleted(String tokenHash, String keyName) {
+  record Deleted(String tokenHash, String keyAlias) {
   }
 
-  /** One page of keys, newest first, with the total count. */
-  Future<Page> list(int page, int size) {
-    return pool.preparedQuery("SELECT *, count(*) OVER () AS total FROM virtual_keys ORDER BY created_at DESC, key_name "
-            + "LIMIT $1 OFFSET $2")
-        .execute(Tuple.of(size, (page - 1) * size))
+  /** What {@code /key/list} narrows to; a null field does not narrow. */
+  record ListFilter(String teamId, String userId, String keyAlias) {
+  }
+
+  /** One page of the keys that match, newest first, with the total count of matches. */
+  Future<Page> list(ListFilter filter, int page, int size) {
+    return pool.preparedQuery("SELECT *, count(*) OVER () AS total FROM virtual_keys "
+            + "WHERE ($3::text IS NULL OR team_id = $3) AND ($4::text IS NULL OR user_id = $4) "
+            + "AND ($5::text IS NULL OR key_alias = $5) ORDER BY created_at DESC, key_name LIMIT $1 OFFSET $2")
+        .execute(Tuple.of(size, (page - 1) * size, filter.teamId(), filter.userId(), filter.keyAlias()))
         .map(rows -> {
-          List<VirtualKey> keys = new ArrayList<>();
+          List<Stored> keys = new ArrayList<>();
           long total = 0;
           for (Row row : rows) {
-            keys.add(read(row));
+            keys.add(stored(row));
             total = row.getLong("total");
           }
           return new Page(keys, total);
@@ -103,7 +121,7 @@ public final class KeyStore implements KeyLookup {
   }
 
   /** A page of {@link #list}. */
-  record Page(List<VirtualKey> keys, long total) {
+  record Page(List<Stored> keys, long total) {
   }
 
   private Future<VirtualKey> one(String sql, String value) {
@@ -112,6 +130,16 @@ public final class KeyStore implements KeyLookup {
 
   private static VirtualKey firstOrNull(RowSet<Row> rows) {
     return rows.size() == 0 ? null : read(rows.iterator().next());
+  }
+
+  private static Stored storedOrNull(RowSet<Row> rows) {
+    return rows.size() == 0 ? null : stored(rows.iterator().next());
+  }
+
+  private static Stored stored(Row row) {
+    OffsetDateTime updated = row.getOffsetDateTime("updated_at");
+    return new Stored(read(row), updated == null ? null : updated.toInstant(), row.getString("created_by"),
+        row.getString("updated_by"));
   }
 
   private static <T> Future<T> explain(Throwable failure) {
