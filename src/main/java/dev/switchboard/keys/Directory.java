@@ -69,7 +69,11 @@ final class Directory {
         });
   }
 
-  Future<JsonObject> list(int page, int size) {
+  /** One page of rows, newest first, and how many there are in all. */
+  record Listed(JsonArray items, long total) {
+  }
+
+  Future<Listed> list(int page, int size) {
     return pool.preparedQuery("SELECT *, count(*) OVER () AS total FROM " + table + " ORDER BY created_at DESC, "
             + idColumn + " LIMIT $1 OFFSET $2")
         .execute(Tuple.of(size, (page - 1) * size))
@@ -82,8 +86,29 @@ final class Directory {
             item.remove("total");
             items.add(item);
           }
-          return new JsonObject().put("items", items).put("total_count", total).put("current_page", page)
-              .put("total_pages", (total + size - 1) / size);
+          return new Listed(items, total);
+        });
+  }
+
+  /**
+   * The rows that meet {@code condition} (SQL over this table's columns with one parameter, $1),
+   * oldest first. The condition is always a constant of the caller's, never input.
+   */
+  Future<JsonArray> where(String condition, Object parameter) {
+    return rows("SELECT * FROM " + table + " WHERE " + condition + " ORDER BY created_at, " + idColumn, Tuple.of(parameter));
+  }
+
+  /** Every row, oldest first. */
+  Future<JsonArray> all() {
+    return rows("SELECT * FROM " + table + " ORDER BY created_at, " + idColumn, Tuple.tuple());
+  }
+
+  private Future<JsonArray> rows(String sql, Tuple parameters) {
+    return pool.preparedQuery(sql).execute(parameters)
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          rows.forEach(row -> items.add(json(row)));
+          return items;
         });
   }
 

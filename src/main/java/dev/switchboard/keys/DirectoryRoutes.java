@@ -16,15 +16,19 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * LiteLLM's {@code /user/*} and {@code /team/*} APIs, master key only. A change to a user or a
- * team can change what its keys may do, so every key cache is cleared with it.
+ * LiteLLM's {@code /user/*} and {@code /team/*} APIs, master key only, in LiteLLM's shapes: info
+ * answers with the row and its keys (and a user's teams), {@code /user/list} pages as LiteLLM's,
+ * {@code /team/list} is a list. A change to a user or a team can change what its keys may do, so
+ * every key cache is cleared with it. Members are {@link TeamMembers}'.
  */
 public final class DirectoryRoutes {
 
-  private static final Map<String, Fields.Kind> USER_FIELDS = fields(
+  static final Map<String, Fields.Kind> USER_FIELDS = fields(
       "user_alias", Fields.Kind.TEXT, "user_email", Fields.Kind.TEXT, "user_role", Fields.Kind.TEXT,
       "models", Fields.Kind.STRINGS, "max_budget", Fields.Kind.NUMBER, "budget_duration", Fields.Kind.PERIOD,
       "rpm_limit", Fields.Kind.WHOLE, "tpm_limit", Fields.Kind.WHOLE, "max_parallel_requests", Fields.Kind.WHOLE,
@@ -34,13 +38,15 @@ public final class DirectoryRoutes {
       "blocked", Fields.Kind.FLAG, "max_budget", Fields.Kind.NUMBER, "budget_duration", Fields.Kind.PERIOD,
       "rpm_limit", Fields.Kind.WHOLE, "tpm_limit", Fields.Kind.WHOLE, "max_parallel_requests", Fields.Kind.WHOLE,
       "metadata", Fields.Kind.OBJECT);
+  /** A team of which the user ($1, as a one-member JSON list) is a member. */
+  static final String HAS_MEMBER = "members_with_roles @> $1::jsonb";
 
   private final Bus bus;
   private final Directory users;
   private final Directory teams;
   private final KeyRoutes keys;
 
-  /** @param keys makes the key {@code /user/new} returns with the user, as LiteLLM does */
+  /** @param keys makes the key {@code /user/new} returns with the user, as LiteLLM does, and lists keys for info */
   public DirectoryRoutes(Bus bus, Pool pool, KeyRoutes keys) {
     this.bus = bus;
     this.users = new Directory(pool, "users", "user_id");
@@ -50,27 +56,27 @@ public final class DirectoryRoutes {
 
   public void mount(Router router) {
     router.post("/user/new").handler(AdminRoute.json(this::newUser));
-    crud(router, "/user", users, USER_FIELDS);
-    router.post("/team/new").handler(AdminRoute.json(ctx -> create(ctx, teams, TEAM_FIELDS)));
-    crud(router, "/team", teams, TEAM_FIELDS);
-    router.post("/team/member_add").handler(AdminRoute.json(this::addMembers));
-    router.post("/team/member_delete").handler(AdminRoute.json(this::deleteMember));
+    router.get("/user/info").handler(AdminRoute.json(this::userInfo));
+    router.get("/user/list").handler(AdminRoute.json(this::userList));
+    changes(router, "/user", users, USER_FIELDS);
+    router.post("/team/new").handler(AdminRoute.json(ctx -> create(AdminInput.body(ctx), teams, TEAM_FIELDS, Set.of())));
+    router.get("/team/info").handler(AdminRoute.json(this::teamInfo));
+    router.get("/team/list").handler(AdminRoute.json(this::teamList));
+    changes(router, "/team", teams, TEAM_FIELDS);
+    router.post("/team/block").handler(AdminRoute.json(ctx -> setTeam(ctx, Map.of("blocked", true))));
+    router.post("/team/unblock").handler(AdminRoute.json(ctx -> setTeam(ctx, Map.of("blocked", false))));
+    router.post("/team/model/add").handler(AdminRoute.json(ctx -> changeModels(ctx, true)));
+    router.post("/team/model/delete").handler(AdminRoute.json(ctx -> changeModels(ctx, false)));
+    new TeamMembers(teams, users, this::keysMayHaveChanged).mount(router);
   }
 
-  private void crud(Router router, String prefix, Directory directory, Map<String, Fields.Kind> fields) {
+  private void changes(Router router, String prefix, Directory directory, Map<String, Fields.Kind> fields) {
     String id = directory.idColumn();
     String what = prefix.substring(1);
-    router.get(prefix + "/info").handler(AdminRoute.json(ctx -> {
-      String wanted = ctx.request().getParam(id);
-      if (wanted == null || wanted.isBlank()) {
-        return Future.failedFuture(GatewayError.badRequest(id, "Pass ?" + id + "=..."));
-      }
-      return existing(directory.find(wanted), what, id);
-    }));
     router.post(prefix + "/update").handler(AdminRoute.json(ctx -> {
       JsonObject request = AdminInput.body(ctx);
       String wanted = AdminInput.requiredText(request, id, "...");
-      return existing(directory.update(wanted, Fields.parse(request, fields)), what, id).map(this::keysMayHaveChanged);
+      return existing(directory.update(wanted, strict(request, fields, Set.of(id))), what, id).map(this::keysMayHaveChanged);
     }));
     router.post(prefix + "/delete").handler(AdminRoute.json(ctx -> {
       List<String> ids = AdminInput.strings(AdminInput.body(ctx), id + "s");
@@ -80,65 +86,112 @@ public final class DirectoryRoutes {
       }
       return directory.delete(ids).map(deleted -> keysMayHaveChanged(new JsonObject().put("deleted", new JsonArray(deleted))));
     }));
-    router.get(prefix + "/list").handler(AdminRoute.json(ctx -> directory.list(
-        AdminInput.positive(ctx, "page", 1), Math.min(AdminInput.MAX_PAGE_SIZE, AdminInput.positive(ctx, "size", 10)))));
   }
 
-  /** LiteLLM's /user/new makes the user and a key for it, returned once. */
+  /** LiteLLM's /user/new makes the user and, unless {@code auto_create_key} is false, a key for it, returned once. */
   private Future<JsonObject> newUser(RoutingContext ctx) {
-    return create(ctx, users, USER_FIELDS).compose(user -> keys.create(Map.of("user_id", user.getString("user_id")))
-        .map(key -> user.copy().put("key", key.getString("key")).put("key_name", key.getString("key_name"))));
+    JsonObject request = AdminInput.body(ctx);
+    Object autoKey = request.getValue("auto_create_key", true);
+    if (!(autoKey instanceof Boolean)) {
+      return Future.failedFuture(GatewayError.badRequest("auto_create_key", "'auto_create_key' must be true or false."));
+    }
+    Future<JsonObject> user = create(request, users, USER_FIELDS, Set.of("auto_create_key"));
+    if (!(Boolean) autoKey) {
+      return user;
+    }
+    return user.compose(made -> keys.create(Map.of("user_id", made.getString("user_id")))
+        .map(key -> made.copy().put("key", key.getString("key")).put("key_name", key.getString("key_name"))));
   }
 
-  private Future<JsonObject> create(RoutingContext ctx, Directory directory, Map<String, Fields.Kind> fields) {
+  /** LiteLLM's shape: {user_id, user_info, keys, teams}. */
+  private Future<JsonObject> userInfo(RoutingContext ctx) {
+    String userId = idParam(ctx, "user_id");
+    return existing(users.find(userId), "user", "user_id").compose(user -> Future.all(
+            keys.keysOf(new KeyStore.ListFilter(null, userId, null)),
+            teams.where(HAS_MEMBER, new JsonArray().add(new JsonObject().put("user_id", userId))))
+        .map(both -> new JsonObject().put("user_id", userId).put("user_info", user)
+            .put("keys", both.<JsonArray>resultAt(0)).put("teams", both.<JsonArray>resultAt(1))));
+  }
+
+  /** LiteLLM's shape: {team_id, team_info, keys, team_memberships}. */
+  private Future<JsonObject> teamInfo(RoutingContext ctx) {
+    String teamId = idParam(ctx, "team_id");
+    return existing(teams.find(teamId), "team", "team_id").compose(team -> keys.keysOf(new KeyStore.ListFilter(teamId, null, null))
+        .map(teamKeys -> new JsonObject().put("team_id", teamId).put("team_info", team).put("keys", teamKeys)
+            .put("team_memberships", TeamMembers.memberships(team))));
+  }
+
+  /** LiteLLM's page: {users, total, page, page_size, total_pages}. */
+  private Future<JsonObject> userList(RoutingContext ctx) {
+    int page = AdminInput.positive(ctx, "page", 1);
+    int size = Math.min(AdminInput.MAX_PAGE_SIZE, AdminInput.positive(ctx, "page_size", 25));
+    return users.list(page, size).map(listed -> new JsonObject().put("users", listed.items())
+        .put("total", listed.total()).put("page", page).put("page_size", size)
+        .put("total_pages", (listed.total() + size - 1) / size));
+  }
+
+  /** LiteLLM's /team/list is a plain list of teams; {@code ?user_id=} keeps the user's teams. */
+  private Future<JsonArray> teamList(RoutingContext ctx) {
+    String userId = ctx.request().getParam("user_id");
+    if (userId != null) {
+      return teams.where(HAS_MEMBER, new JsonArray().add(new JsonObject().put("user_id", userId)));
+    }
+    return teams.all();
+  }
+
+  private Future<JsonObject> setTeam(RoutingContext ctx, Map<String, Object> columns) {
+    String teamId = AdminInput.requiredText(AdminInput.body(ctx), "team_id", "...");
+    return existing(teams.update(teamId, columns), "team", "team_id").map(this::keysMayHaveChanged);
+  }
+
+  /** /team/model/add and /team/model/delete: {team_id, models}. */
+  private Future<JsonObject> changeModels(RoutingContext ctx, boolean add) {
     JsonObject request = AdminInput.body(ctx);
+    String teamId = AdminInput.requiredText(request, "team_id", "...");
+    List<String> models = AdminInput.strings(request, "models");
+    if (models.isEmpty()) {
+      return Future.failedFuture(GatewayError.badRequest("models", "Name the models: {\"models\": [\"gpt-4o\"]}."));
+    }
+    return existing(teams.find(teamId), "team", "team_id").compose(team -> {
+      Set<String> now = new LinkedHashSet<>(team.getJsonArray("models", new JsonArray()).getList());
+      if (add) {
+        now.addAll(models);
+      } else {
+        now.removeAll(models);
+      }
+      return teams.update(teamId, Map.of("models", now.toArray(new String[0])));
+    }).map(this::keysMayHaveChanged);
+  }
+
+  private Future<JsonObject> create(JsonObject request, Directory directory, Map<String, Fields.Kind> fields,
+      Set<String> alsoTaken) {
     Map<String, Object> columns = new LinkedHashMap<>();
     String id = request.getValue(directory.idColumn()) instanceof String given && !given.isBlank()
         ? given : UUID.randomUUID().toString();
     columns.put(directory.idColumn(), id);
-    columns.putAll(Fields.parse(request, fields));
+    Set<String> taken = new java.util.HashSet<>(alsoTaken);
+    taken.add(directory.idColumn());
+    columns.putAll(strict(request, fields, taken));
     return directory.insert(columns);
   }
 
-  /** {@code member}: one {user_id, role} or a list of them; an existing member gets the new role. */
-  private Future<JsonObject> addMembers(RoutingContext ctx) {
-    JsonObject request = AdminInput.body(ctx);
-    String teamId = AdminInput.requiredText(request, "team_id", "...");
-    Object given = request.getValue("member");
-    JsonArray added = given instanceof JsonArray list ? list : new JsonArray().add(given);
-    for (Object member : added) {
-      if (!(member instanceof JsonObject object) || !(object.getValue("user_id") instanceof String)) {
-        return Future.failedFuture(GatewayError.badRequest("member",
-            "'member' must be {\"user_id\": \"...\", \"role\": \"user\"} or a list of them."));
+  /** The declared fields' columns; any other field, unless the route reads it itself, is a 400 naming it. */
+  static Map<String, Object> strict(JsonObject request, Map<String, Fields.Kind> fields, Set<String> alsoTaken) {
+    for (String field : request.fieldNames()) {
+      if (!fields.containsKey(field) && !alsoTaken.contains(field)) {
+        throw GatewayError.badRequest(field, "'" + field + "' is not supported here, so it would not be enforced; "
+            + "remove it. Supported: " + String.join(", ", fields.keySet()) + ".");
       }
     }
-    return existing(teams.find(teamId), "team", "team_id").compose(team -> {
-      Map<String, JsonObject> members = new LinkedHashMap<>();
-      for (Object member : team.getJsonArray("members_with_roles", new JsonArray())) {
-        members.put(((JsonObject) member).getString("user_id"), (JsonObject) member);
-      }
-      for (Object member : added) {
-        JsonObject object = (JsonObject) member;
-        members.put(object.getString("user_id"), new JsonObject().put("user_id", object.getString("user_id"))
-            .put("role", object.getString("role", "user")));
-      }
-      return teams.update(teamId, Map.of("members_with_roles", new JsonArray(List.copyOf(members.values()))));
-    }).map(this::keysMayHaveChanged);
+    return Fields.parse(request, fields);
   }
 
-  private Future<JsonObject> deleteMember(RoutingContext ctx) {
-    JsonObject request = AdminInput.body(ctx);
-    String teamId = AdminInput.requiredText(request, "team_id", "...");
-    String userId = AdminInput.requiredText(request, "user_id", "...");
-    return existing(teams.find(teamId), "team", "team_id").compose(team -> {
-      JsonArray kept = new JsonArray();
-      for (Object member : team.getJsonArray("members_with_roles", new JsonArray())) {
-        if (!userId.equals(((JsonObject) member).getString("user_id"))) {
-          kept.add(member);
-        }
-      }
-      return teams.update(teamId, Map.of("members_with_roles", kept));
-    }).map(this::keysMayHaveChanged);
+  private static String idParam(RoutingContext ctx, String id) {
+    String wanted = ctx.request().getParam(id);
+    if (wanted == null || wanted.isBlank()) {
+      throw GatewayError.badRequest(id, "Pass ?" + id + "=...");
+    }
+    return wanted;
   }
 
   private JsonObject keysMayHaveChanged(JsonObject answer) {
@@ -146,7 +199,7 @@ public final class DirectoryRoutes {
     return answer;
   }
 
-  private static Future<JsonObject> existing(Future<JsonObject> lookup, String what, String param) {
+  static Future<JsonObject> existing(Future<JsonObject> lookup, String what, String param) {
     return lookup.compose(found -> found != null ? Future.succeededFuture(found)
         : Future.failedFuture(AdminInput.notFound(what, param)));
   }

@@ -177,6 +177,15 @@ public final class KeyRoutes {
     });
   }
 
+  /** The key objects of a user or team, for their info answers (the newest 1,000). */
+  Future<JsonArray> keysOf(KeyStore.ListFilter filter) {
+    return store.list(filter, 1, 1_000).map(page -> {
+      JsonArray keys = new JsonArray();
+      page.keys().forEach(key -> keys.add(view(key)));
+      return keys;
+    });
+  }
+
   private JsonObject view(KeyStore.Stored stored) {
     return KeyView.of(stored, zone, Instant.now());
   }
