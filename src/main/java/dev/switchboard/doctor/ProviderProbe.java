@@ -76,6 +76,8 @@ final class ProviderProbe {
           key != null ? key : System.getenv("GEMINI_API_KEY"));
       case "azure" -> new Target(base + "/openai/models?api-version=" + (deployment.apiVersion().isSet()
           ? deployment.apiVersion().value() : AZURE_API_VERSION), "api-key", key);
+      case "cohere", "cohere_chat" -> new Target(base.replaceAll("/v[12]/?$", "") + "/v1/models", "authorization",
+          "Bearer " + (key != null ? key : System.getenv("COHERE_API_KEY")));
       default -> new Target(base + "/models", "authorization", key == null ? null : "Bearer " + key);
     };
   }

@@ -32,6 +32,8 @@ public final class Providers {
     add("gemini", "https://generativelanguage.googleapis.com", false, GeminiAdapter.INSTANCE);
     add("ollama", "http://localhost:11434", false, OllamaAdapter.GENERATE);
     add("ollama_chat", "http://localhost:11434", false, OllamaAdapter.CHAT);
+    add("cohere", "https://api.cohere.com", false, CohereAdapter.INSTANCE);
+    add("cohere_chat", "https://api.cohere.com", false, CohereAdapter.INSTANCE);
   }
 
   private Providers() {

@@ -59,6 +59,25 @@ class PriceBookTest {
   }
 
   @Test
+  void cohere_command_and_embed_models_are_priced_under_both_prefixes() {
+    PriceBook book = PriceBook.shipped();
+    for (String model : List.of("cohere_chat/command-r", "cohere/command-r-plus", "cohere_chat/command-r7b-12-2024",
+        "cohere_chat/command-a-03-2025", "cohere_chat/command-r-08-2024", "cohere/embed-english-v3.0",
+        "cohere/embed-multilingual-v3.0", "cohere/rerank-v3.5")) {
+      assertTrue(book.of(deployment(model, model, ModelInfo.EMPTY)).known(), model);
+    }
+    Price commandR = book.of(deployment("c", "cohere_chat/command-r", ModelInfo.EMPTY));
+    assertEquals(0.15e-6, commandR.input(), 1e-15);
+    assertEquals(0.60e-6, commandR.output(), 1e-15);
+    assertEquals(128000, commandR.maxInput());
+    Price commandA = book.of(deployment("a", "cohere/command-a-03-2025", ModelInfo.EMPTY));
+    assertEquals(2.5e-6, commandA.input(), 1e-15);
+    assertEquals(10e-6, commandA.output(), 1e-15);
+    assertEquals(0.0375e-6, book.of(deployment("r7b", "cohere_chat/command-r7b-12-2024", ModelInfo.EMPTY)).input(), 1e-15);
+    assertEquals(0.10e-6, book.of(deployment("e", "cohere/embed-english-v3.0", ModelInfo.EMPTY)).input(), 1e-15);
+  }
+
+  @Test
   void model_info_prices_win_and_cached_tokens_cost_the_cached_price() {
     PriceBook book = PriceBook.shipped();
     Price custom = book.of(deployment("f", "openai/gpt-4o", info(1e-6, 2e-6, null)));

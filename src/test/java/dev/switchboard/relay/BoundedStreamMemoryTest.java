@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.AnthropicWire;
+import dev.switchboard.testing.CohereMock;
 import dev.switchboard.testing.GatewayJvm;
 import dev.switchboard.testing.GeminiMock;
 import dev.switchboard.testing.Gateways;
@@ -66,6 +67,7 @@ class BoundedStreamMemoryTest {
   private MockProvider mock;
   private GeminiMock gemini;
   private OllamaMock ollama;
+  private CohereMock cohere;
   private HttpClient client;
 
   @AfterEach
@@ -74,7 +76,7 @@ class BoundedStreamMemoryTest {
       client.close();
     }
     Future.join(mock == null ? Future.succeededFuture() : mock.stop(), gemini == null ? Future.succeededFuture() : gemini.stop(),
-            ollama == null ? Future.succeededFuture() : ollama.stop())
+            ollama == null ? Future.succeededFuture() : ollama.stop(), cohere == null ? Future.succeededFuture() : cohere.stop())
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -159,6 +161,44 @@ class BoundedStreamMemoryTest {
           // Each call's arguments: {"blob":"<8 KB>"}.
           assertEquals(GeminiMock.HUGE_ARGUMENT_BYTES + calls * "{\"blob\":\"\"}".length(), argumentChars.get(),
               "every argument byte arrived");
+          assertEquals("tool_calls", finishReason.get());
+          assertEquals(1, done.get());
+          ctx.completeNow();
+        })));
+  }
+
+  /** Cohere streams one call's arguments as tool-call-delta events: 50 MB of them, none kept. */
+  @Test
+  void fifty_megabytes_of_cohere_tool_call_deltas_stream_through_a_48_mb_heap(Vertx vertx, VertxTestContext ctx) {
+    client = vertx.createHttpClient();
+    cohere = new CohereMock(vertx);
+    AtomicLong argumentChars = new AtomicLong();
+    AtomicReference<String> finishReason = new AtomicReference<>();
+    AtomicLong done = new AtomicLong();
+    int[] port = new int[1];
+    cohere.start()
+        .compose(m -> {
+          try {
+            port[0] = startGatewayProcess("""
+                model_list:
+                  - model_name: huge
+                    litellm_params: {model: cohere_chat/%s, api_base: "http://127.0.0.1:%d", api_key: %s}
+                general_settings: {database_url: none}
+                """.formatted(CohereMock.HUGE_TOOL, m.port(), CohereMock.KEY));
+          } catch (IOException e) {
+            return Future.failedFuture(e);
+          }
+          return GatewayJvm.serving(vertx, gatewayProcess, port[0], dir.resolve("gateway.log"), 60_000);
+        })
+        .compose(v -> client.request(HttpMethod.POST, port[0], "127.0.0.1", "/v1/chat/completions"))
+        .compose(request -> request.putHeader("content-type", "application/json").send(new JsonObject()
+            .put("model", "huge").put("stream", true)
+            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "store it")))
+            .toBuffer()))
+        .compose(response -> readChunks(response, argumentChars, finishReason, done))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertTrue(gatewayProcess.isAlive(), "the gateway survived with its 48 MB heap");
+          assertEquals(CohereMock.HUGE_ARGUMENT_BYTES, argumentChars.get(), "every argument byte arrived");
           assertEquals("tool_calls", finishReason.get());
           assertEquals(1, done.get());
           ctx.completeNow();
