@@ -69,7 +69,7 @@ public final class Authenticator {
         return Future.failedFuture(invalid());
       }
       Principal principal = Principal.of(found, ModelAccess.effective(found, grants));
-      cache.put(principal);
+      cache.put(hash, principal);
       return admit(principal);
     });
   }

@@ -31,12 +31,13 @@ final class KeyCache {
     return entry.principal();
   }
 
-  void put(Principal principal) {
+  /** @param tokenHash the hash of the value presented (a regenerated key's old value maps to the key it became) */
+  void put(String tokenHash, Principal principal) {
     if (entries.size() >= MAX_ENTRIES) {
       // Rare and cheap to refill: simpler than an LRU and keeps the bound hard.
       entries.clear();
     }
-    entries.put(principal.key().tokenHash(), new Entry(principal, System.nanoTime()));
+    entries.put(tokenHash, new Entry(principal, System.nanoTime()));
   }
 
   /** @param tokenHash the key to drop, or null for all of them */

@@ -122,14 +122,18 @@ public final class KeyRoutes {
   }
 
   /**
-   * A new value for an existing key, settings kept; the old value stops working at once. LiteLLM's
+   * A new value for an existing key, settings kept; the old value stops working at once, or when
+   * {@code grace_period} (a duration such as "24h") ends, so clients can move over. LiteLLM's
    * two forms: {@code POST /key/regenerate {"key": ...}} and {@code POST /key/{key}/regenerate}.
    */
   private Future<JsonObject> regenerate(RoutingContext ctx) {
     String named = ctx.pathParam("key");
-    String oldHash = hashOf(named != null ? named : keyParam(AdminInput.body(ctx)));
+    JsonObject body = AdminInput.body(ctx);
+    String oldHash = hashOf(named != null ? named : keyParam(body));
+    Instant graceUntil = graceUntil(body);
     String key = KeySecrets.newKey();
-    return existing(store.replaceSecret(oldHash, KeySecrets.hash(key), KeySecrets.displayName(key), KeyView.ADMIN))
+    return existing(store.replaceSecret(oldHash, KeySecrets.hash(key), KeySecrets.displayName(key), KeyView.ADMIN,
+        graceUntil))
         .map(renewed -> {
           bus.announce(Addresses.AUTH_FORGET, new KeyForgotten(oldHash).toJson());
           return withValue(renewed, key);
@@ -203,6 +207,18 @@ public final class KeyRoutes {
     return store.teamExists(teamId).compose(exists -> exists ? Future.<Void>succeededFuture()
         : Future.failedFuture(GatewayError.badRequest("team_id", "No team has team_id '" + SafeText.of(teamId)
             + "'; create it with /team/new first, so its limits apply to the key.")));
+  }
+
+  /** When a regenerated key's old value stops working, or null for at once. */
+  private static Instant graceUntil(JsonObject body) {
+    Object grace = body.getValue("grace_period");
+    if (grace == null) {
+      return null;
+    }
+    if (!(grace instanceof String text)) {
+      throw GatewayError.badRequest("grace_period", "'grace_period' must be a duration such as \"24h\" or \"30m\".");
+    }
+    return Instant.now().plus(KeyFields.duration(text, "grace_period"));
   }
 
   /** A key named by its value (sk-...) or by its hash, as LiteLLM takes either. */

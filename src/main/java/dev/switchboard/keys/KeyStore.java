@@ -50,8 +50,29 @@ public final class KeyStore implements KeyLookup {
         .map(rows -> rows.size() > 0);
   }
 
+  /**
+   * The key with this hash; or, for the old value of a key regenerated with a grace period, the key
+   * it became, expiring when the grace period ends.
+   */
   @Override
   public Future<VirtualKey> find(String tokenHash) {
+    return current(tokenHash).compose(key -> key != null ? Future.succeededFuture(key) : graced(tokenHash));
+  }
+
+  private Future<VirtualKey> graced(String oldHash) {
+    return pool.preparedQuery("SELECT token_hash, until FROM key_grace WHERE old_hash = $1 AND until > now()")
+        .execute(Tuple.of(oldHash))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(null);
+          }
+          Row grace = rows.iterator().next();
+          Instant until = grace.getOffsetDateTime("until").toInstant();
+          return current(grace.getString("token_hash")).map(key -> key == null ? null : key.expiringBy(until));
+        });
+  }
+
+  private Future<VirtualKey> current(String tokenHash) {
     return one("SELECT k.*, t.models AS team_models, t.blocked AS team_blocked, t.metadata AS team_metadata, "
         + "u.models AS user_models, "
         + JOINED_QUOTA.replace("$", "t") + ", " + JOINED_QUOTA.replace("$", "u") + " "
@@ -76,10 +97,14 @@ public final class KeyStore implements KeyLookup {
   }
 
   /** Gives the key a new value (hash and display name), keeping everything else; null when there is none. */
-  Future<Stored> replaceSecret(String oldHash, String newHash, String newName, String by) {
-    return pool.preparedQuery("UPDATE virtual_keys SET token_hash = $1, key_name = $2, updated_at = now(), "
-            + "updated_by = $4 WHERE token_hash = $3 RETURNING *")
-        .execute(Tuple.of(newHash, newName, oldHash, by)).map(KeyStore::storedOrNull);
+  Future<Stored> replaceSecret(String oldHash, String newHash, String newName, String by, Instant graceUntil) {
+    return pool.withTransaction(connection -> connection.preparedQuery("UPDATE virtual_keys SET token_hash = $1, "
+            + "key_name = $2, updated_at = now(), updated_by = $4 WHERE token_hash = $3 RETURNING *")
+        .execute(Tuple.of(newHash, newName, oldHash, by))
+        .compose(rows -> rows.size() == 0 || graceUntil == null ? Future.succeededFuture(storedOrNull(rows))
+            : connection.preparedQuery("INSERT INTO key_grace (old_hash, token_hash, until) VALUES ($1, $2, $3)")
+                .execute(Tuple.of(oldHash, newHash, graceUntil.atOffset(java.time.ZoneOffset.UTC)))
+                .map(inserted -> storedOrNull(rows))));
   }
 
   /** Deletes by hash or alias; what was deleted (hash and display name). */

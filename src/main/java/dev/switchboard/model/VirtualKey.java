@@ -50,6 +50,14 @@ public record VirtualKey(
         budgetDuration);
   }
 
+  /** The same key, expiring by {@code until} at the latest: a regenerated key's old value during its grace period. */
+  public VirtualKey expiringBy(Instant until) {
+    Instant sooner = expires != null && expires.isBefore(until) ? expires : until;
+    return new VirtualKey(tokenHash, keyName, keyAlias, models, userId, teamId, sooner, blocked, maxBudget,
+        budgetDuration, rpmLimit, tpmLimit, maxParallelRequests, modelRpmLimit, modelTpmLimit, metadata, tags, spend,
+        createdAt, teamModels, userModels, teamBlocked, teamQuota, userQuota, teamMetadata);
+  }
+
   public boolean expiredAt(Instant now) {
     return expires != null && !now.isBefore(expires);
   }

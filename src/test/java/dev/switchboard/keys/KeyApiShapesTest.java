@@ -191,4 +191,60 @@ class KeyApiShapesTest {
           ctx.completeNow();
         })));
   }
+
+  @Test
+  void a_regenerated_key_keeps_its_old_value_for_the_grace_period_then_refuses_it(VertxTestContext ctx) {
+    String[] values = new String[3];
+    post("/key/generate", MASTER, new JsonObject().put("key_alias", "graced"))
+        .compose(made -> {
+          values[0] = ok(made).getString("key");
+          return post("/key/" + values[0] + "/regenerate", MASTER, new JsonObject().put("grace_period", "1h"));
+        })
+        .compose(renewed -> {
+          values[1] = ok(renewed).getString("key");
+          return Future.all(chat(values[0]), chat(values[1]));
+        })
+        .compose(both -> {
+          ctx.verify(() -> {
+            assertEquals(200, both.<HttpResponse<Buffer>>resultAt(0).statusCode(), "the old value, in its grace period");
+            assertEquals(200, both.<HttpResponse<Buffer>>resultAt(1).statusCode(), "the new value");
+          });
+          return post("/key/regenerate", MASTER, new JsonObject().put("key", values[1]).put("grace_period", "1s"));
+        })
+        .compose(again -> {
+          values[2] = ok(again).getString("key");
+          return refusedWithin(values[1], 15_000);
+        })
+        .compose(refusal -> {
+          ctx.verify(() -> assertTrue(refusal.bodyAsString().contains("expired"), refusal.bodyAsString()));
+          return Future.all(chat(values[0]), chat(values[2]));
+        })
+        .onComplete(ctx.succeeding(after -> ctx.verify(() -> {
+          assertEquals(200, after.<HttpResponse<Buffer>>resultAt(0).statusCode(), "the first grace follows the key");
+          assertEquals(200, after.<HttpResponse<Buffer>>resultAt(1).statusCode());
+          ctx.completeNow();
+        })));
+  }
+
+  private Future<HttpResponse<Buffer>> chat(String key) {
+    return gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
+        .sendJsonObject(dev.switchboard.testing.Requests.hi("chat"));
+  }
+
+  /** Asks with the key until it is refused with a 401, for at most {@code withinMs}: waits for its grace to end. */
+  private Future<HttpResponse<Buffer>> refusedWithin(String key, long withinMs) {
+    long deadline = System.currentTimeMillis() + withinMs;
+    return chat(key).compose(response -> {
+      if (response.statusCode() == 401) {
+        return Future.succeededFuture(response);
+      }
+      if (System.currentTimeMillis() > deadline) {
+        return Future.failedFuture(new AssertionError("the old value was still served " + withinMs
+            + " ms after a 1 s grace period: " + response.statusCode()));
+      }
+      io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+      io.vertx.core.Vertx.currentContext().owner().setTimer(200, id -> later.complete());
+      return later.future().compose(v -> refusedWithin(key, deadline - System.currentTimeMillis()));
+    });
+  }
 }
