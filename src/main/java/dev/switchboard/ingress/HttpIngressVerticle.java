@@ -12,6 +12,7 @@ import dev.switchboard.log.Redactor;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.doctor.Doctor;
 import dev.switchboard.model.Operation;
+import dev.switchboard.routing.ModelInfoRoutes;
 import dev.switchboard.routing.LiveModels;
 import dev.switchboard.routing.Routing;
 import dev.switchboard.tracing.Tracing;
@@ -109,6 +110,7 @@ public final class HttpIngressVerticle extends VerticleBase {
     for (String path : new String[] {"/v1/models", "/models"}) {
       router.get(path).handler(info::models);
     }
+    new ModelInfoRoutes(bus, settings.models()).mount(router);
     AdminGuard.mount(router, bus, body, settings.metricsAuth());
     settings.adminRoutes().accept(router);
     router.get("/health/liveliness").handler(info::liveness);
