@@ -76,6 +76,8 @@ class VertexErrorsTest {
               GeminiMock.TOO_LONG, GeminiMock.BROKEN, GeminiMock.OVERLOADED, GeminiMock.MID_STREAM_ERROR)) {
             yaml.append(deployment(model, model, m.port(), "'" + account.encode() + "'"));
           }
+          yaml.append(deployment(VertexMock.CLAUDE_MID_STREAM_ERROR, VertexMock.CLAUDE_MID_STREAM_ERROR, m.port(),
+              "'" + account.encode() + "'"));
           yaml.append(deployment("forged", "gemini-2.5-flash", m.port(), "'" + forgedAccount.encode() + "'"));
           yaml.append(deployment("unset", "gemini-2.5-flash", m.port(), "os.environ/NO_VERTEX_CREDENTIALS_SET_HERE"));
           yaml.append("router_settings: {num_retries: 0}\n");
@@ -178,6 +180,23 @@ class VertexErrorsTest {
           assertTrue(text.contains("\"content\":\"Hel\""), text);
           assertTrue(text.contains("overloaded"), text);
           assertTrue(text.contains("\"error\""), text);
+          assertFalse(text.contains("[DONE]"), text);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void a_claude_stream_failing_on_vertex_ends_with_a_scrubbed_error_event(VertxTestContext ctx) {
+    client.post(gateway.port(), "127.0.0.1", "/v1/chat/completions")
+        .sendJsonObject(Requests.chat(VertexMock.CLAUDE_MID_STREAM_ERROR).stream().build())
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          assertEquals(200, response.statusCode());
+          assertTrue(mock.last().uri().endsWith("/publishers/anthropic/models/" + VertexMock.CLAUDE_MID_STREAM_ERROR
+              + ":streamRawPredict"), mock.last().uri());
+          String text = response.bodyAsString();
+          assertTrue(text.contains("\"content\":\"Hel\""), text);
+          assertTrue(text.contains("Overloaded"), text);
+          assertFalse(text.contains("sk-provA-0123456789abcdef"), text);
           assertFalse(text.contains("[DONE]"), text);
           ctx.completeNow();
         })));

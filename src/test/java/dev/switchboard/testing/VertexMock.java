@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
 public final class VertexMock {
 
   public static final String PROJECT = "proj-vertex-1";
+  /** A Claude model whose stream fails after its first text, as {@link MockProvider#MID_STREAM_ERROR}'s does. */
+  public static final String CLAUDE_MID_STREAM_ERROR = "claude-mid-stream-error";
   private static final Pattern MODEL_PATH = Pattern.compile(
       "/v1/projects/([^/]+)/locations/([^/]+)/publishers/(google|anthropic)/models/([^/:]+):([A-Za-z]+)");
   private static final Set<String> ANTHROPIC_FIELDS = Set.of("anthropic_version", "messages", "system", "max_tokens",
@@ -175,7 +177,7 @@ public final class VertexMock {
           .put("error", new JsonObject().put("type", "invalid_request_error").put("message", problem)).encode());
       return;
     }
-    AnthropicWire.answer(response, body, model);
+    AnthropicWire.answer(response, body, CLAUDE_MID_STREAM_ERROR.equals(model) ? MockProvider.MID_STREAM_ERROR : model);
   }
 
   private static String unknownPredictField(JsonObject body) {
