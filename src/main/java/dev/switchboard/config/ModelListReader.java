@@ -51,7 +51,8 @@ final class ModelListReader {
         params.stringList("tags"),
         params.bool("drop_params", null),
         batch(params),
-        azureAuth(params, model));
+        azureAuth(params, model),
+        vertexAuth(params, model));
     YamlSection info = entry.section("model_info");
     ModelInfo modelInfo = new ModelInfo(
         info.string("id"),
@@ -86,6 +87,16 @@ final class ModelListReader {
     return new AzureAuth(params.envString("azure_ad_token"), params.envStringOr("tenant_id", "AZURE_TENANT_ID"),
         params.envStringOr("client_id", "AZURE_CLIENT_ID"), params.envStringOr("client_secret", "AZURE_CLIENT_SECRET"),
         params.envStringOr("azure_authority_host", "AZURE_AUTHORITY_HOST"));
+  }
+
+  /** Vertex AI's project, location and service account, else LiteLLM's environment variables. */
+  private static VertexAuth vertexAuth(YamlSection params, String model) {
+    if (model == null || !model.startsWith("vertex_ai/")) {
+      return VertexAuth.NONE;
+    }
+    return new VertexAuth(params.envStringOr("vertex_project", "VERTEXAI_PROJECT"),
+        params.envStringOr("vertex_location", "VERTEXAI_LOCATION"),
+        params.envStringOr("vertex_credentials", "GOOGLE_APPLICATION_CREDENTIALS"));
   }
 
   private static BatchSettings batch(YamlSection params) {

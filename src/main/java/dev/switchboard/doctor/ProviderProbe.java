@@ -47,6 +47,10 @@ final class ProviderProbe {
       return Future.succeededFuture(Check.warn(name, "authenticates with an Entra ID token: not probed",
           "call the model once to check its token settings"));
     }
+    if ("vertex_ai".equals(deployment.provider().prefix())) {
+      return Future.succeededFuture(Check.warn(name, "authenticates with a service-account token: not probed",
+          "call the model once to check vertex_credentials and vertex_project"));
+    }
     Target target = target(deployment);
     long start = System.nanoTime();
     return probes.computeIfAbsent(target, this::send)

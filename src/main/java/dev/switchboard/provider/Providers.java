@@ -30,6 +30,7 @@ public final class Providers {
     add("azure_ai", null, false, AzureAiAdapter.INSTANCE);
     add("anthropic", "https://api.anthropic.com", false, AnthropicAdapter.INSTANCE);
     add("gemini", "https://generativelanguage.googleapis.com", false, GeminiAdapter.INSTANCE);
+    add("vertex_ai", VertexAdapter.GLOBAL_HOST, false, VertexAdapter.INSTANCE);
     add("ollama", "http://localhost:11434", false, OllamaAdapter.GENERATE);
     add("ollama_chat", "http://localhost:11434", false, OllamaAdapter.CHAT);
     add("cohere", "https://api.cohere.com", false, CohereAdapter.INSTANCE);

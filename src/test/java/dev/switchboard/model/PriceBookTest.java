@@ -78,6 +78,24 @@ class PriceBookTest {
   }
 
   @Test
+  void vertex_gemini_and_claude_on_vertex_are_priced_under_litellms_names() {
+    PriceBook book = PriceBook.shipped();
+    for (String model : List.of("vertex_ai/gemini-2.5-pro", "vertex_ai/gemini-2.5-flash", "vertex_ai/gemini-2.0-flash",
+        "vertex_ai/gemini-2.0-flash-001", "vertex_ai/claude-3-5-sonnet-v2@20241022", "vertex_ai/claude-sonnet-4@20250514",
+        "vertex_ai/claude-3-7-sonnet@20250219", "vertex_ai/claude-opus-4-1@20250805", "vertex_ai/claude-3-5-haiku@20241022",
+        "vertex_ai/text-embedding-005")) {
+      assertTrue(book.of(deployment(model, model, ModelInfo.EMPTY)).known(), model);
+    }
+    Price sonnet = book.of(deployment("c", "vertex_ai/claude-3-5-sonnet-v2@20241022", ModelInfo.EMPTY));
+    assertEquals(3.00e-6, sonnet.input(), 1e-15);
+    assertEquals(15.00e-6, sonnet.output(), 1e-15);
+    assertEquals(0.30e-6, sonnet.cachedInput(), 1e-15);
+    Price flash = book.of(deployment("g", "vertex_ai/gemini-2.0-flash", ModelInfo.EMPTY));
+    assertEquals(0.15e-6, flash.input(), 1e-15);
+    assertEquals(0.60e-6, flash.output(), 1e-15);
+  }
+
+  @Test
   void model_info_prices_win_and_cached_tokens_cost_the_cached_price() {
     PriceBook book = PriceBook.shipped();
     Price custom = book.of(deployment("f", "openai/gpt-4o", info(1e-6, 2e-6, null)));

@@ -140,7 +140,7 @@ public final class GeminiMock {
   }
 
   /** The error answers chosen by model name; false when the model answers normally. */
-  private static boolean failed(HttpServerResponse response, String model) {
+  static boolean failed(HttpServerResponse response, String model) {
     switch (model) {
       case NOT_FOUND -> error(response, 404, "NOT_FOUND", "models/" + model + " is not found for API version v1beta, or is not "
           + "supported for generateContent.");
@@ -163,7 +163,7 @@ public final class GeminiMock {
     return true;
   }
 
-  private static void stream(HttpServerResponse response, JsonObject body, String model) {
+  static void stream(HttpServerResponse response, JsonObject body, String model) {
     response.setChunked(true).putHeader("content-type", "text/event-stream");
     if (HUGE_TOOL.equals(model)) {
       writeCalls(response, "x".repeat(FRAGMENT_BYTES), HUGE_ARGUMENT_BYTES / FRAGMENT_BYTES);
@@ -199,7 +199,7 @@ public final class GeminiMock {
     }
   }
 
-  private static String unknownChatField(JsonObject body) {
+  static String unknownChatField(JsonObject body) {
     for (String field : body.fieldNames()) {
       if (!REQUEST_FIELDS.contains(field)) {
         return field;
