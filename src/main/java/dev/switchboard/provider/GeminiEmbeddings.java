@@ -49,7 +49,7 @@ final class GeminiEmbeddings {
     return new JsonObject().put("requests", requests);
   }
 
-  /** Gemini reports no token counts for embeddings: usage is zero, as in LiteLLM's answer. */
+  /** Gemini reports no token counts for embeddings: usage is zero, as in LiteLLM's answer (spend charges the prompt's estimate). */
   static JsonObject list(Deployment deployment, JsonObject response) {
     if (!(response.getValue("embeddings") instanceof JsonArray embeddings)) {
       throw GatewayError.of(ErrorClass.API_CONNECTION, "upstream_invalid_response", "The provider answered "

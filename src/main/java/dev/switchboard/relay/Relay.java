@@ -10,6 +10,8 @@ import dev.switchboard.model.Operation;
 import dev.switchboard.model.ProviderAdapter;
 import dev.switchboard.model.StreamTranslator;
 import dev.switchboard.model.UpstreamRequest;
+import dev.switchboard.model.Usage;
+import dev.switchboard.model.UsageEstimate;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -206,7 +208,10 @@ public final class Relay {
     return response.body().map(body -> {
       long firstByteNanos = System.nanoTime() - call.startNanos();
       Answer answer = call.deployment().provider().adapter().answer(call.operation(), call.deployment(), body);
-      return new RelayResult(answer.body(), answer.usage(), firstByteNanos, null, false);
+      // Some providers count no tokens for embeddings (Gemini): charge the prompt's estimate, never nothing.
+      Usage usage = call.operation() == Operation.EMBEDDING && answer.usage().totalTokens() == 0
+          ? UsageEstimate.of(call.body().prompt(), 0) : answer.usage();
+      return new RelayResult(answer.body(), usage, firstByteNanos, null, false);
     });
   }
 }

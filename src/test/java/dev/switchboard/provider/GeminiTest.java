@@ -252,6 +252,8 @@ class GeminiTest {
           assertEquals(2, data.size());
           assertEquals(1, data.getJsonObject(1).getInteger("index"));
           assertEquals(new JsonArray().add(1.0).add(1.1).add(1.2).add(1.3), data.getJsonObject(1).getJsonArray("embedding"));
+          // Gemini counts no embedding tokens: the charge is the prompt's estimate (6 characters, 2 tokens).
+          assertEquals(2 * 0.15e-6, Double.parseDouble(response.getHeader("x-litellm-response-cost")), 1e-12);
           ctx.completeNow();
         })));
   }
