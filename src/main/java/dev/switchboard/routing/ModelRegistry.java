@@ -171,6 +171,11 @@ public final class ModelRegistry {
     return target != null ? groups.get(target) : wildcards.resolve(name);
   }
 
+  /** A wildcard model_name matches {@code name}: a name it could not serve is a bad provider, not an unknown model. */
+  public boolean wildcardMatches(String name) {
+    return wildcards.matches(name);
+  }
+
   /** Model names and visible aliases, as {@code /v1/models} lists them. */
   public List<String> listedNames() {
     return listedNames;

@@ -4,6 +4,7 @@ import dev.switchboard.model.DeploymentGate;
 import dev.switchboard.model.Principal;
 import dev.switchboard.config.RoutingSettings;
 import dev.switchboard.errors.ErrorClass;
+import dev.switchboard.provider.Providers;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.model.Deployment;
 import dev.switchboard.model.Price;
@@ -208,6 +209,11 @@ public final class Router {
           + model + "' is configured with provider '" + disabled.provider() + "' (" + disabled.setting() + ": "
           + disabled.model() + "), which this gateway does not support, so it is disabled: " + disabled.reason()
           + ".").withParam("model");
+    }
+    String unsupported = Providers.unsupported(model);
+    if (unsupported != null && registry.wildcardMatches(model)) {
+      return GatewayError.of(ErrorClass.BAD_REQUEST, "unsupported_provider", "LLM Provider NOT provided: model '"
+          + model + "' matches a wildcard route, but " + unsupported + ".").withParam("model");
     }
     String available = registry.modelNames().isEmpty()
         ? "none are configured (add entries to model_list in config.yaml)"

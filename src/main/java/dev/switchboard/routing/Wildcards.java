@@ -53,6 +53,11 @@ final class Wildcards {
     return entries.isEmpty();
   }
 
+  /** Some pattern matches {@code requested}, whether or not it could serve it. */
+  boolean matches(String requested) {
+    return entries.stream().anyMatch(entry -> entry.regex().matcher(requested).matches());
+  }
+
   /** The group serving {@code requested} through the most specific matching pattern, or null. */
   ModelGroup resolve(String requested) {
     if (entries.isEmpty()) {
