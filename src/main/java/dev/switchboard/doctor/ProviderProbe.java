@@ -82,6 +82,9 @@ final class ProviderProbe {
           ? deployment.apiVersion().value() : AZURE_API_VERSION), "api-key", key);
       case "cohere", "cohere_chat" -> new Target(base.replaceAll("/v[12]/?$", "") + "/v1/models", "authorization",
           "Bearer " + (key != null ? key : System.getenv("COHERE_API_KEY")));
+      // Ollama's list of pulled models; a key only when a proxy in front of it wants one.
+      case "ollama", "ollama_chat" -> new Target(base.replaceAll("/+$", "") + "/api/tags", "authorization",
+          key == null ? null : "Bearer " + key);
       default -> new Target(base + "/models", "authorization", key == null ? null : "Bearer " + key);
     };
   }

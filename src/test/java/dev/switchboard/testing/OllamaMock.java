@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Ollama's native API as strictly as the tests need: only POST {@code /api/chat},
+ * Ollama's native API as strictly as the tests need: only GET {@code /api/tags} and POST {@code /api/chat},
  * {@code /api/generate} and {@code /api/embed}, unknown top-level, option and message fields
  * refused, errors as Ollama sends them ({@code {"error":"..."}}), streams as NDJSON. The model name
  * picks a behaviour (see the constants); the answers are in {@link OllamaWire}.
@@ -84,6 +84,12 @@ public final class OllamaMock {
     request.body().onSuccess(raw -> {
       HttpServerResponse response = request.response();
       String path = request.path();
+      if (request.method() == HttpMethod.GET && "/api/tags".equals(path)) {
+        response.putHeader("content-type", "application/json").end(new JsonObject().put("models",
+            new io.vertx.core.json.JsonArray().add(new JsonObject().put("name", "llama3.2:3b").put("model", "llama3.2:3b")))
+            .encode());
+        return;
+      }
       if (request.method() != HttpMethod.POST || !FIELDS.containsKey(path)) {
         response.setStatusCode(404).putHeader("content-type", "text/plain").end("404 page not found");
         return;
