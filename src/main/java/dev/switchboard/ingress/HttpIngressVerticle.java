@@ -108,6 +108,7 @@ public final class HttpIngressVerticle extends VerticleBase {
     }
     for (String path : new String[] {"/v1/models", "/models"}) {
       router.get(path).handler(info::models);
+      router.get(path + "/*").handler(info::model);
     }
     AdminGuard.mount(router, bus, body, settings.metricsAuth());
     settings.adminRoutes().accept(router);
