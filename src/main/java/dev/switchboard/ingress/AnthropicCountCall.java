@@ -16,8 +16,9 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Asks an Anthropic deployment for the exact count ({@code POST /v1/messages/count_tokens}). Not
- * a routed model call (no retries, no deployment health): a provider's 4xx is the client's to see,
- * anything else lets the caller fall back to counting locally.
+ * a routed model call (no retries, no deployment health): a request the provider finds malformed
+ * (400, 413) is the client's to see; anything else (its key refused, its limits, an outage) is the
+ * gateway's trouble, and the caller falls back to counting locally.
  */
 final class AnthropicCountCall {
 
@@ -58,6 +59,11 @@ final class AnthropicCountCall {
           return Future.succeededFuture(new CountTokensHandler.Count(tokens.longValue(), "exact", "anthropic_api",
               deployment.upstreamModel()));
         }));
+  }
+
+  /** Whether the provider refused the request itself, not the gateway's key or its capacity. */
+  static boolean clientsFault(GatewayError error) {
+    return "count_tokens_failed".equals(error.code()) && (error.status() == 400 || error.status() == 413);
   }
 
   /** The provider's own message, short, never its whole body (which could echo headers). */

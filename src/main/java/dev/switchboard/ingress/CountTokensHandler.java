@@ -106,7 +106,7 @@ final class CountTokensHandler {
           Deployment deployment = pick(models.registry().resolve(model));
           if (deployment != null && anthropic.applies(deployment)) {
             return anthropic.count(deployment, body, ctx.request().headers())
-                .recover(failure -> failure instanceof GatewayError error && error.status() < 500
+                .recover(failure -> failure instanceof GatewayError error && AnthropicCountCall.clientsFault(error)
                     ? Future.failedFuture(failure) : local(ctx, deployment, model, body));
           }
           return local(ctx, deployment, model, body);

@@ -34,6 +34,8 @@ class CountTokensTest {
           litellm_params: {model: openai/gpt-4o, api_base: "%2$s", api_key: sk-up}
         - model_name: old-gpt
           litellm_params: {model: openai/gpt-3.5-turbo, api_base: "%2$s", api_key: sk-up}
+        - model_name: claude-unkeyed
+          litellm_params: {model: anthropic/claude-haiku-4-5, api_base: "http://127.0.0.1:%1$d", api_key: ""}
         - model_name: llama
           litellm_params: {model: openai/llama-3-70b, api_base: "%2$s", api_key: sk-up}
       general_settings: {master_key: %3$s}
@@ -95,6 +97,16 @@ class CountTokensTest {
     assertEquals("estimate", answer.getHeader("x-switchboard-token-count"));
     HttpResponse<Buffer> utils = count("/utils/token_counter", MASTER, body);
     assertEquals("switchboard_estimate", utils.bodyAsJsonObject().getString("tokenizer_type"));
+  }
+
+  @Test
+  void a_provider_that_refuses_the_gateways_own_key_leaves_the_estimate() throws Exception {
+    JsonObject body = hello("claude-unkeyed");
+    HttpResponse<Buffer> answer = count("/v1/messages/count_tokens", MASTER, body);
+    assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    assertEquals("estimate", answer.getHeader("x-switchboard-token-count"));
+    assertEquals(PromptSize.of(body).tokens(), answer.bodyAsJsonObject().getLong("input_tokens"));
+    assertEquals("/v1/messages/count_tokens", gw.mock().last().uri(), "the provider was asked first");
   }
 
   @Test

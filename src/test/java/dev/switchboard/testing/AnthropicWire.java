@@ -60,7 +60,8 @@ public final class AnthropicWire {
    */
   static void countTokens(io.vertx.core.http.HttpServerRequest request, JsonObject body) {
     HttpServerResponse response = request.response().putHeader("content-type", "application/json");
-    String problem = request.getHeader("x-api-key") == null ? "x-api-key header is required"
+    String key = request.getHeader("x-api-key");
+    String problem = key == null || key.isBlank() ? "x-api-key header is required"
         : request.getHeader("anthropic-version") == null ? "anthropic-version header is required"
         : !(body.getValue("model") instanceof String) ? "model: Field required"
         : !(body.getValue("messages") instanceof JsonArray) ? "messages: Field required"
