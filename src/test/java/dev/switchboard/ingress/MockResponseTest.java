@@ -137,6 +137,21 @@ class MockResponseTest {
   }
 
   @Test
+  void a_mock_is_rate_limited_like_a_real_call_while_counting_tokens_takes_no_slot() throws Exception {
+    HttpResponse<Buffer> generated = post("/key/generate", MASTER, new JsonObject().put("rpm_limit", 1));
+    assertEquals(200, generated.statusCode(), generated.bodyAsString());
+    String key = generated.bodyAsJsonObject().getString("key");
+    JsonObject count = Requests.messages("claude").build();
+    for (int i = 0; i < 3; i++) {
+      assertEquals(200, post("/v1/messages/count_tokens", key, count).statusCode(), "count_tokens is not rate-limited");
+    }
+    JsonObject mocked = Requests.chat("chat").build().put("mock_response", "one");
+    assertEquals(200, post("/v1/chat/completions", key, mocked).statusCode());
+    assertEquals(429, post("/v1/chat/completions", key, mocked).statusCode(), "the key's one request a minute is spent");
+    assertTrue(gw.mock().received().stream().allMatch(r -> r.uri().endsWith("/count_tokens")), "only counts reached the provider");
+  }
+
+  @Test
   void a_litellm_error_class_is_raised_and_bad_input_names_the_field() throws Exception {
     HttpResponse<Buffer> limited = post("/v1/chat/completions", MASTER,
         Requests.chat("chat").build().put("mock_response", "litellm.RateLimitError"));
