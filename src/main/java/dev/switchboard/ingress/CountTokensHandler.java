@@ -129,7 +129,11 @@ final class CountTokensHandler {
   /** With the model's own encoding, off the event loop (an encoding loads once; a long prompt takes a while); else the estimate. */
   private static Future<Count> local(RoutingContext ctx, Deployment deployment, String model, JsonObject body) {
     String upstream = deployment == null ? model : deployment.upstreamModel();
+    // An Azure deployment's name says nothing; its model_info.base_model (as for prices) or the requested name may.
     EncodingType encoding = TokenCounter.encodingOf(upstream);
+    if (encoding == null && deployment != null) {
+      encoding = TokenCounter.encodingOf(deployment.info().baseModel());
+    }
     if (encoding == null) {
       encoding = TokenCounter.encodingOf(model);
     }

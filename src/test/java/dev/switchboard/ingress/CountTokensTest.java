@@ -36,6 +36,9 @@ class CountTokensTest {
           litellm_params: {model: openai/gpt-3.5-turbo, api_base: "%2$s", api_key: sk-up}
         - model_name: claude-unkeyed
           litellm_params: {model: anthropic/claude-haiku-4-5, api_base: "http://127.0.0.1:%1$d", api_key: ""}
+        - model_name: azure-gpt
+          litellm_params: {model: azure/my-deployment, api_base: "%2$s", api_key: sk-up, api_version: "2024-10-21"}
+          model_info: {base_model: azure/gpt-4o}
         - model_name: llama
           litellm_params: {model: openai/llama-3-70b, api_base: "%2$s", api_key: sk-up}
       general_settings: {master_key: %3$s}
@@ -86,6 +89,8 @@ class CountTokensTest {
         .put("tokenizer_type", "openai_tokenizer"), utils.bodyAsJsonObject());
     HttpResponse<Buffer> old = count("/utils/token_counter", MASTER, new JsonObject().put("model", "old-gpt").put("prompt", text));
     assertEquals(cl100k, old.bodyAsJsonObject().getLong("total_tokens"));
+    HttpResponse<Buffer> azure = count("/utils/token_counter", MASTER, new JsonObject().put("model", "azure-gpt").put("prompt", text));
+    assertEquals(o200k, azure.bodyAsJsonObject().getLong("total_tokens"), "named by model_info.base_model: " + azure.bodyAsString());
   }
 
   @Test
