@@ -83,6 +83,8 @@ class CountTokensTest {
     String text = "Switchboard counts tokens like tiktoken does.";
     long o200k = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE).countTokens(text);
     long cl100k = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.CL100K_BASE).countTokens(text);
+    assertEquals(10, o200k);
+    assertEquals(9, cl100k, "the two encodings differ on this text, so the right one must be picked");
     HttpResponse<Buffer> utils = count("/utils/token_counter", MASTER, new JsonObject().put("model", "gpt").put("prompt", text));
     assertEquals(200, utils.statusCode(), utils.bodyAsString());
     assertEquals(new JsonObject().put("total_tokens", o200k).put("request_model", "gpt").put("model_used", "gpt-4o")
