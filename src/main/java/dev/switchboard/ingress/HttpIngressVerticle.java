@@ -109,8 +109,13 @@ public final class HttpIngressVerticle extends VerticleBase {
     }
     for (String path : new String[] {"/v1/models", "/models"}) {
       router.get(path).handler(info::models);
+      router.get(path + "/*").handler(info::model);
     }
     new ModelInfoRoutes(bus, settings.models()).mount(router);
+    CountTokensHandler counts = new CountTokensHandler(vertx, bus, settings.routing().calls(), settings.maxBodyBytes());
+    router.post("/v1/messages/count_tokens").handler(counts::anthropic);
+    router.post("/messages/count_tokens").handler(counts::anthropic);
+    router.post("/utils/token_counter").handler(counts::litellm);
     AdminGuard.mount(router, bus, body, settings.metricsAuth());
     settings.adminRoutes().accept(router);
     router.get("/health/liveliness").handler(info::liveness);

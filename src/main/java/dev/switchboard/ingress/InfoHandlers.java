@@ -90,8 +90,25 @@ final class InfoHandlers {
    * the full list, built once, for keys without limits.
    */
   void models(RoutingContext ctx) {
+    boolean wildcards = "true".equalsIgnoreCase(ctx.request().getParam("return_wildcard_routes"));
     bus.<Principal>hop(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
-        .onSuccess(principal -> json(ctx, principal.allowedModels().isEmpty() ? fullList() : modelList(principal)))
+        .onSuccess(principal -> json(ctx, wildcards ? ModelById.withWildcards(models.registry(), principal, createdEpochSeconds)
+            : principal.allowedModels().isEmpty() ? fullList() : modelList(principal)))
+        .onFailure(failure -> ErrorResponses.write(ctx.response(), GatewayError.of(failure)));
+  }
+
+  /** {@code GET /v1/models/{id}}: one model the key may use, or OpenAI's 404 (also for one it may not use). */
+  void model(RoutingContext ctx) {
+    String id = ModelById.idOf(ctx);
+    bus.<Principal>hop(Addresses.AUTH_CHECK, new AuthCheck(Credentials.from(ctx.request().headers())))
+        .onSuccess(principal -> {
+          JsonObject model = ModelById.find(models.registry(), principal, id, createdEpochSeconds);
+          if (model == null) {
+            ErrorResponses.write(ctx.response(), ModelById.notFound(id));
+          } else {
+            json(ctx, model.toBuffer());
+          }
+        })
         .onFailure(failure -> ErrorResponses.write(ctx.response(), GatewayError.of(failure)));
   }
 

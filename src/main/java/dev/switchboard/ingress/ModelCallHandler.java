@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  * ({@link #answer}), once every stage has released what it took:
  *
  * <pre>
- *   parse → auth → spend log → access → rate limits → budget → route (relay, retries, fallbacks)
+ *   parse → auth → spend log → access → rate limits → budget → mock_response → route (relay, retries, fallbacks)
  *   answer ← ............... afters, in reverse order, whatever happened .................. ←
  * </pre>
  */
@@ -53,7 +53,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     this.tracing = tracing;
     SpendLogStage spend = new SpendLogStage(bus);
     this.chain = new Chain<>(new ParseStage(), new AuthStage(bus), spend, new AccessStage(calls),
-        new LimitsStage(bus), new BudgetStage(bus, calls), new RouteStage(bus, calls));
+        new LimitsStage(bus), new BudgetStage(bus, calls), new MockResponseStage(), new RouteStage(bus, calls));
   }
 
   /** The stages, in order (for the design notes and tests). */

@@ -113,7 +113,8 @@ class ChatCompletionsTest {
     JsonObject body = chat("chat").put("temperature", 0.2).put("user", "u-1")
         .put("metadata", new JsonObject().put("tags", new JsonArray().add("t")))
         .put("fallbacks", new JsonArray().add("other")).put("num_retries", 2).put("tags", new JsonArray().add("x"))
-        .put("mock_response", "ignored").put("api_key", "sk-client-supplied-secret");
+        // A null mock_response asks for no mock (a string is answered by the mock stage, MockResponseTest): still consumed.
+        .putNull("mock_response").put("api_key", "sk-client-supplied-secret");
     expect(ctx, post("/v1/chat/completions").sendJsonObject(body), response -> {
       assertEquals(200, response.statusCode(), response.bodyAsString());
       assertEquals("Hello from upstream-ok", response.bodyAsJsonObject().getJsonArray("choices").getJsonObject(0)

@@ -50,6 +50,37 @@ public final class AnthropicWire {
         .encode());
   }
 
+  /** The fields Anthropic's count_tokens accepts; any other is refused, as Anthropic does. */
+  private static final java.util.Set<String> COUNT_FIELDS = java.util.Set.of("model", "messages", "system", "tools",
+      "tool_choice", "thinking", "mcp_servers");
+
+  /**
+   * {@code POST /v1/messages/count_tokens}, strictly: key and version headers, only its own fields,
+   * messages required. The count is {@link #countOf} so tests can know it exactly.
+   */
+  static void countTokens(io.vertx.core.http.HttpServerRequest request, JsonObject body) {
+    HttpServerResponse response = request.response().putHeader("content-type", "application/json");
+    String key = request.getHeader("x-api-key");
+    String problem = key == null || key.isBlank() ? "x-api-key header is required"
+        : request.getHeader("anthropic-version") == null ? "anthropic-version header is required"
+        : !(body.getValue("model") instanceof String) ? "model: Field required"
+        : !(body.getValue("messages") instanceof JsonArray) ? "messages: Field required"
+        : body.fieldNames().stream().filter(f -> !COUNT_FIELDS.contains(f)).map(f -> f + ": Extra inputs are not permitted")
+            .findFirst().orElse(null);
+    if (problem != null) {
+      response.setStatusCode(problem.startsWith("x-api-key") ? 401 : 400).end(new JsonObject().put("type", "error")
+          .put("error", new JsonObject().put("type", "invalid_request_error").put("message", problem)).encode());
+      return;
+    }
+    response.end(new JsonObject().put("input_tokens", countOf(body)).encode());
+  }
+
+  /** What the mock counts: 100 per message, 7 for a system prompt, 50 per tool. */
+  public static int countOf(JsonObject body) {
+    return 100 * body.getJsonArray("messages").size() + (body.getValue("system") != null ? 7 : 0)
+        + (body.getValue("tools") instanceof JsonArray tools ? 50 * tools.size() : 0);
+  }
+
   private static String toolName(JsonObject request) {
     return request.getJsonArray("tools").getJsonObject(0).getString("name");
   }

@@ -171,6 +171,10 @@ public final class MockProvider {
           AnthropicWire.answer(request.response(), body, model);
           return;
         }
+        case "/messages/count_tokens" -> {
+          AnthropicWire.countTokens(request, body);
+          return;
+        }
         case "/embeddings" -> {
           if (String.valueOf(body.getValue("input")).contains("fail")) {
             request.response().setStatusCode(500).end("{\"error\":{\"message\":\"embedding batch failed\"}}");
