@@ -8,7 +8,9 @@ public enum Operation {
   CHAT("/chat/completions"),
   COMPLETION("/completions"),
   EMBEDDING("/embeddings"),
-  MESSAGES("/messages");
+  MESSAGES("/messages"),
+  /** OpenAI's Responses API: passed through to OpenAI and Azure, translated to chat for the others. */
+  RESPONSES("/responses");
 
   private final String path;
 
