@@ -50,7 +50,7 @@ public record ModelRequest(Operation operation, CallBody body, String model, boo
       }
       includeUsage = flag(streamOptions, "include_usage", "stream_options.include_usage");
     }
-    return new ModelRequest(operation, new CallBody(body), model, stream, includeUsage);
+    return new ModelRequest(operation, new CallBody(body, true), model, stream, includeUsage);
   }
 
   private static void messages(JsonObject body) {
