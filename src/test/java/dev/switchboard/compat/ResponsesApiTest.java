@@ -61,6 +61,8 @@ class ResponsesApiTest {
           - model_name: gpt
             litellm_params: {model: openai/gpt-x, api_base: "%1$s", api_key: sk-up}
             model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
+          - model_name: azure-gpt
+            litellm_params: {model: azure/gpt-az, api_base: "http://127.0.0.1:%2$d", api_key: az-key, api_version: "2025-04-01-preview"}
           - model_name: claude
             litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%2$d", api_key: sk-ant}
             model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
@@ -123,6 +125,26 @@ class ResponsesApiTest {
     assertEquals("gpt-x", upstream.body().getString("model"));
     assertEquals("Be brief.", upstream.body().getString("instructions"));
     assertEquals("Say hello", upstream.body().getString("input"));
+  }
+
+  @Test
+  void an_azure_deployment_gets_it_at_its_responses_path_stream_and_not() {
+    assertEquals("Hello from gpt-az", text(openai.responses().create(text("azure-gpt"))));
+    MockProvider.Received upstream = gw.mock().last();
+    assertEquals("/openai/responses?api-version=2025-04-01-preview", upstream.uri());
+    assertEquals("az-key", upstream.headers().get("api-key"));
+    assertEquals("gpt-az", upstream.body().getString("model"));
+    StringBuilder streamed = new StringBuilder();
+    Response[] completed = new Response[1];
+    try (StreamResponse<ResponseStreamEvent> stream = openai.responses().createStreaming(text("azure-gpt"))) {
+      stream.stream().forEach(event -> {
+        event.outputTextDelta().ifPresent(d -> streamed.append(d.delta()));
+        event.completed().ifPresent(done -> completed[0] = done.response());
+      });
+    }
+    assertEquals("Hello from gpt-az", streamed.toString());
+    assertEquals(3, completed[0].usage().orElseThrow().inputTokensDetails().cachedTokens());
+    assertTrue(gw.mock().last().body().getBoolean("stream"));
   }
 
   @Test
