@@ -66,6 +66,8 @@ class ResponsesApiTest {
           - model_name: claude
             litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%2$d", api_key: sk-ant}
             model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
+          - model_name: claude-failing
+            litellm_params: {model: anthropic/mid-stream-error, api_base: "http://127.0.0.1:%2$d", api_key: sk-ant}
         general_settings: {master_key: %3$s, database_url: "%4$s", proxy_batch_write_at: 0.05}
         """.formatted(m.apiBase(), m.port(), MASTER, url)), 60);
     openai = client(MASTER);
@@ -240,6 +242,21 @@ class ResponsesApiTest {
         "response.content_part.added", "response.output_text.delta", "response.output_text.delta",
         "response.output_text.done", "response.content_part.done", "response.output_item.done", "response.completed"), types);
     assertFalse(streamed.bodyAsString().contains("[DONE]"));
+  }
+
+  @Test
+  void a_translated_stream_that_fails_midway_ends_with_an_error_event() {
+    HttpResponse<Buffer> streamed = await(gw.post("/v1/responses").putHeader("Authorization", "Bearer " + MASTER)
+        .sendJsonObject(new JsonObject().put("model", "claude-failing").put("input", "hi").put("stream", true)), 30);
+    String body = streamed.bodyAsString();
+    String[] blocks = body.trim().split("\n\n");
+    String last = blocks[blocks.length - 1];
+    assertTrue(last.startsWith("event: error\ndata: "), body);
+    JsonObject error = new JsonObject(last.substring(last.indexOf("data: ") + 6));
+    assertEquals("error", error.getString("type"));
+    assertEquals(blocks.length - 1, error.getInteger("sequence_number"), body);
+    assertFalse(body.contains("response.completed"), body);
+    assertFalse(body.contains("sk-provA"), "the provider's secret is scrubbed");
   }
 
   @Test
