@@ -66,6 +66,8 @@ class ResponsesApiTest {
           - model_name: claude
             litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%2$d", api_key: sk-ant}
             model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
+          - model_name: gpt-failing
+            litellm_params: {model: openai/mid-stream-error, api_base: "%1$s", api_key: sk-up}
           - model_name: claude-failing
             litellm_params: {model: anthropic/mid-stream-error, api_base: "http://127.0.0.1:%2$d", api_key: sk-ant}
         general_settings: {master_key: %3$s, database_url: "%4$s", proxy_batch_write_at: 0.05}
@@ -246,8 +248,17 @@ class ResponsesApiTest {
 
   @Test
   void a_translated_stream_that_fails_midway_ends_with_an_error_event() {
+    failsMidway("claude-failing");
+  }
+
+  @Test
+  void a_passed_through_stream_that_fails_midway_ends_with_a_scrubbed_error_event() {
+    failsMidway("gpt-failing");
+  }
+
+  private void failsMidway(String model) {
     HttpResponse<Buffer> streamed = await(gw.post("/v1/responses").putHeader("Authorization", "Bearer " + MASTER)
-        .sendJsonObject(new JsonObject().put("model", "claude-failing").put("input", "hi").put("stream", true)), 30);
+        .sendJsonObject(new JsonObject().put("model", model).put("input", "hi").put("stream", true)), 30);
     String body = streamed.bodyAsString();
     String[] blocks = body.trim().split("\n\n");
     String last = blocks[blocks.length - 1];

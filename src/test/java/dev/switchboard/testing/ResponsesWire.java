@@ -23,6 +23,10 @@ public final class ResponsesWire {
 
   static void answer(HttpServerResponse response, JsonObject request, String model) {
     boolean tools = request.getValue("tools") instanceof JsonArray list && !list.isEmpty();
+    if (MockProvider.MID_STREAM_ERROR.equals(model)) {
+      failMidStream(response, model);
+      return;
+    }
     if (Boolean.TRUE.equals(request.getValue("stream"))) {
       stream(response, model, tools);
       return;
@@ -89,6 +93,18 @@ public final class ResponsesWire {
     event(response, sequence, "response.output_item.done", new JsonObject().put("output_index", 0).put("item", item));
     event(response, sequence, "response.completed", new JsonObject().put("response",
         frame(model, "completed").put("output", new JsonArray().add(item)).put("usage", USAGE)));
+    response.end();
+  }
+
+  /** A text delta, then the API's error event naming a secret. */
+  private static void failMidStream(HttpServerResponse response, String model) {
+    response.setChunked(true).putHeader("content-type", "text/event-stream");
+    int[] sequence = {0};
+    event(response, sequence, "response.created", new JsonObject().put("response", frame(model, "in_progress")));
+    event(response, sequence, "response.output_text.delta", new JsonObject().put("item_id", "msg_mock")
+        .put("output_index", 0).put("content_index", 0).put("delta", "Hel"));
+    event(response, sequence, "error", new JsonObject().put("code", "server_error")
+        .put("message", "The server failed with " + MockProvider.LEAKED_SECRET).putNull("param"));
     response.end();
   }
 
