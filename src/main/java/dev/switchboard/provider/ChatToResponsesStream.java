@@ -163,11 +163,15 @@ final class ChatToResponsesStream implements StreamTranslator {
           .put("item", ResponsesAnswers.functionCallItem(call.id, "in_progress", call.callId, call.name, "")));
     }
     String fragment = function.getValue("arguments") instanceof String a ? a : "";
-    if (!fragment.isEmpty() && !call.done) {
+    if (!fragment.isEmpty()) {
       keep(fragment.length());
       call.arguments.append(fragment);
       send(event("response.function_call_arguments.delta").put("item_id", call.id)
           .put("output_index", call.outputIndex).put("delta", fragment));
+      if (call.done) {
+        // A provider that interleaves parallel calls: the closed item's final arguments still grow.
+        output.getJsonObject(call.outputIndex).put("arguments", call.arguments.toString());
+      }
     }
   }
 
