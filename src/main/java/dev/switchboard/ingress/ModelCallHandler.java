@@ -21,7 +21,7 @@ import java.util.logging.Logger;
 
 /**
  * {@code POST /v1/chat/completions}, {@code /v1/completions}, {@code /v1/embeddings},
- * {@code /v1/messages}: runs the request through its chain of stages, then answers it in one place
+ * {@code /v1/messages}, {@code /v1/responses}: runs the request through its chain of stages, then answers it in one place
  * ({@link #answer}), once every stage has released what it took:
  *
  * <pre>

@@ -11,7 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.regex.Pattern;
 
-/** A parsed, validated body of a model call: chat, text completion, embeddings, or Anthropic messages. */
+/** A parsed, validated body of a model call: chat, text completion, embeddings, Anthropic messages, or responses. */
 public record ModelRequest(Operation operation, CallBody body, String model, boolean stream, boolean includeUsage) {
 
   /** Where Jackson says a nested token started: "[Source: REDACTED (...); line: 1, column: 1]". */
@@ -35,20 +35,22 @@ public record ModelRequest(Operation operation, CallBody body, String model, boo
       }
       case COMPLETION -> required(body, "prompt", "a string or a list of strings");
       case EMBEDDING -> required(body, "input", "a string or a list of strings or token ids");
+      case RESPONSES -> ResponsesShapes.check(body);
     }
     if (operation == Operation.EMBEDDING) {
       return new ModelRequest(operation, new CallBody(body), model, false, false);
     }
     boolean stream = flag(body, "stream", "stream");
     boolean includeUsage = false;
-    Object options = operation == Operation.MESSAGES ? null : body.getValue("stream_options");
+    // Anthropic's API has no stream_options; the Responses API's carries no usage flag (its last event has the usage).
+    Object options = operation == Operation.MESSAGES || operation == Operation.RESPONSES ? null : body.getValue("stream_options");
     if (options != null) {
       if (!(options instanceof JsonObject streamOptions)) {
         throw GatewayError.badRequest("stream_options", "'stream_options' must be an object.");
       }
       includeUsage = flag(streamOptions, "include_usage", "stream_options.include_usage");
     }
-    return new ModelRequest(operation, new CallBody(body), model, stream, includeUsage);
+    return new ModelRequest(operation, new CallBody(body, true), model, stream, includeUsage);
   }
 
   private static void messages(JsonObject body) {

@@ -14,8 +14,16 @@ public final class CallBody {
   private JsonObject json;
   private final PromptSize prompt;
   private final String user;
+  private final boolean hasOutput;
 
+  /** A body whose answer has output unless it carries {@code input} (embeddings). */
   public CallBody(JsonObject json) {
+    this(json, !json.containsKey("input"));
+  }
+
+  /** @param hasOutput whether the answer is generated text (false for embeddings), for budget estimates */
+  public CallBody(JsonObject json, boolean hasOutput) {
+    this.hasOutput = hasOutput;
     this.json = json;
     this.prompt = PromptSize.of(json);
     this.user = json.getValue("user") instanceof String name ? name : null;
@@ -41,6 +49,11 @@ public final class CallBody {
   /** The prompt's size, for budgets, token limits and a usage estimate when the provider reports none. */
   public PromptSize prompt() {
     return prompt;
+  }
+
+  /** Whether the answer is generated output that is billed (false for embeddings). */
+  public boolean hasOutput() {
+    return hasOutput;
   }
 
   /** The request's {@code user} (the end user, for the spend log), or null. */

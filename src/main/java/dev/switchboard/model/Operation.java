@@ -5,15 +5,24 @@ package dev.switchboard.model;
  * in Anthropic's format, as Claude Code and the Anthropic SDKs send it.
  */
 public enum Operation {
-  CHAT("/chat/completions"),
-  COMPLETION("/completions"),
-  EMBEDDING("/embeddings"),
-  MESSAGES("/messages");
+  CHAT("/chat/completions", "acompletion"),
+  COMPLETION("/completions", "atext_completion"),
+  EMBEDDING("/embeddings", "aembedding"),
+  MESSAGES("/messages", "anthropic_messages"),
+  /** OpenAI's Responses API: passed through to OpenAI and Azure, translated to chat for the others. */
+  RESPONSES("/responses", "aresponses");
 
   private final String path;
+  private final String callType;
 
-  Operation(String path) {
+  Operation(String path, String callType) {
     this.path = path;
+    this.callType = callType;
+  }
+
+  /** LiteLLM's name for the call in its spend logs ({@code call_type}). */
+  public String callType() {
+    return callType;
   }
 
   public String path() {

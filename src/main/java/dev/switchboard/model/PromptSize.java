@@ -32,6 +32,7 @@ public record PromptSize(long tokens, long bound) {
   public static PromptSize of(JsonObject body) {
     Tally tally = new Tally();
     tally.content(body.getValue("system"));
+    tally.content(body.getValue("instructions"));
     if (body.getValue("messages") instanceof JsonArray messages) {
       for (Object item : messages) {
         if (item instanceof JsonObject message) {
@@ -114,6 +115,11 @@ public record PromptSize(long tokens, long bound) {
         ids++;
       } else if (input instanceof JsonArray list) {
         list.forEach(this::inputs);
+      } else if (input instanceof JsonObject item) {
+        // A Responses input item: a message, a function call or its output.
+        message(item);
+        text(item.getValue("arguments"));
+        content(item.getValue("output"));
       }
     }
 

@@ -41,7 +41,10 @@ public final class Providers {
   }
 
   private static void add(String prefix, String defaultApiBase, boolean acceptsStreamOptions, ProviderAdapter adapter) {
-    KNOWN.put(prefix, new Provider(prefix, defaultApiBase, acceptsStreamOptions, adapter));
+    // Only OpenAI and Azure have the Responses API itself; the others get it translated to chat.
+    ResponsesAdapter.Native responses = "openai".equals(prefix) ? ResponsesAdapter.Native.OPENAI
+        : "azure".equals(prefix) ? ResponsesAdapter.Native.AZURE : ResponsesAdapter.Native.NONE;
+    KNOWN.put(prefix, new Provider(prefix, defaultApiBase, acceptsStreamOptions, ResponsesAdapter.wrap(adapter, responses)));
   }
 
   /** The model as configured, split into its provider and the name the provider knows it by. */

@@ -12,7 +12,8 @@ import java.util.function.Consumer;
 /**
  * Frames what a stream's translator emits as SSE for the client: {@code data: ...\n\n} ending with
  * exactly one {@code [DONE]} for OpenAI clients; {@code event: <type>\ndata: ...\n\n} for
- * Anthropic clients, whose SDKs dispatch on the event name. Pure and per stream.
+ * Anthropic and Responses API clients, whose SDKs dispatch on the event name (no [DONE] for
+ * either: their own last event ends the stream). Pure and per stream.
  */
 public final class StreamFramer {
 
@@ -24,7 +25,11 @@ public final class StreamFramer {
   private static final String TYPE_FIRST = "{\"type\":\"";
 
   private final StreamTranslator translator;
-  private final boolean anthropicEvents;
+  /** Events named by their type: Anthropic's and the Responses API's. */
+  private final boolean namedEvents;
+  private final boolean responses;
+  /** Responses events framed so far: the sequence_number of an error event. */
+  private long responsesEvents;
   private final Consumer<String> emitter = this::emit;
   private Buffer pending;
   /** pending is the upstream's own bytes: to add to it, copy it first. */
@@ -38,7 +43,8 @@ public final class StreamFramer {
 
   public StreamFramer(StreamTranslator translator, Operation operation) {
     this.translator = translator;
-    this.anthropicEvents = operation == Operation.MESSAGES;
+    this.responses = operation == Operation.RESPONSES;
+    this.namedEvents = operation == Operation.MESSAGES || responses;
   }
 
   /** The bytes to send for one upstream event's data, or null to send nothing. */
@@ -55,7 +61,7 @@ public final class StreamFramer {
       return null;
     }
     current = data;
-    currentWire = anthropicEvents ? null : wire;
+    currentWire = namedEvents ? null : wire;
     try {
       translator.onEvent(data, emitter);
     } finally {
@@ -88,14 +94,21 @@ public final class StreamFramer {
       pending = Buffer.buffer(pending.length() + chunk.length() + 32).appendBuffer(pending);
       pendingIsWire = false;
     }
-    if (anthropicEvents) {
+    if (namedEvents) {
       String type = eventType(chunk);
-      lastEvent |= "message_stop".equals(type);
+      lastEvent |= responses ? isLastResponsesEvent(type) : "message_stop".equals(type);
+      responsesEvents++;
       pending.appendBuffer(EVENT).appendString(type).appendString("\n");
     } else {
       sawDone = DONE.equals(chunk);
     }
     pending.appendBuffer(DATA).appendString(chunk).appendBuffer(EVENT_END);
+  }
+
+  /** A Responses stream ends with its response's final state (or an error event). */
+  private static boolean isLastResponsesEvent(String type) {
+    return "response.completed".equals(type) || "response.incomplete".equals(type) || "response.failed".equals(type)
+        || "error".equals(type);
   }
 
   /** Anthropic's events carry their type first (ours and Anthropic's alike); parse only if not. */
@@ -113,14 +126,21 @@ public final class StreamFramer {
     }
   }
 
-  /** Whether the bytes framed so far include the stream's last event: {@code [DONE]}, or Anthropic's {@code message_stop}. */
+  /** Whether the bytes framed so far include the stream's last event: {@code [DONE]}, Anthropic's {@code message_stop}, or response.completed and its kin. */
   public boolean done() {
     return sawDone || lastEvent;
   }
 
-  /** The closing {@code [DONE]} of an OpenAI stream when the provider did not send one, else null. */
+  /**
+   * The closing {@code [DONE]} of an OpenAI stream when the provider did not send one, else null; for
+   * a Responses stream whose provider's stream just ended, the translator's closing events.
+   */
   public Buffer end() {
-    if (sawDone || anthropicEvents) {
+    if (responses && !lastEvent) {
+      translator.onEvent(DONE, emitter);
+      return takePending();
+    }
+    if (sawDone || namedEvents) {
       return null;
     }
     pending = null;
@@ -130,7 +150,14 @@ public final class StreamFramer {
 
   /** The event that tells a client mid-stream that the stream failed (no [DONE] follows). */
   public Buffer errorEvent(GatewayError error) {
-    if (anthropicEvents) {
+    if (responses) {
+      // The Responses API's error event: {type: error, code, message, param, sequence_number}.
+      JsonObject event = new JsonObject().put("type", "error").put("code", error.code()).put("message", error.getMessage())
+          .put("param", error.param()).put("sequence_number", responsesEvents);
+      return Buffer.buffer().appendBuffer(EVENT).appendString("error\n").appendBuffer(DATA)
+          .appendString(event.encode()).appendBuffer(EVENT_END);
+    }
+    if (namedEvents) {
       JsonObject event = ErrorResponses.anthropic(error);
       return Buffer.buffer().appendBuffer(EVENT).appendString("error\n").appendBuffer(DATA)
           .appendString(event.encode()).appendBuffer(EVENT_END);

@@ -125,10 +125,11 @@ final class UpstreamErrors {
     }
     JsonObject upstreamError;
     try {
-      Object error = new JsonObject(data).getValue("error");
+      JsonObject event = new JsonObject(data);
+      Object error = event.getValue("error");
       // Ollama's is a bare string: {"error":"..."}.
       upstreamError = error instanceof JsonObject object ? object
-          : error instanceof String text ? new JsonObject().put("message", text) : null;
+          : error instanceof String text ? new JsonObject().put("message", text) : responsesError(event);
     } catch (RuntimeException notJson) {
       return null;
     }
@@ -140,6 +141,16 @@ final class UpstreamErrors {
     String code = upstreamError.getValue("code") instanceof String c ? sanitize(deployment, c) : "upstream_stream_error";
     return GatewayError.of(ErrorClass.API_CONNECTION, code, "The provider failed mid-stream for " + deployment.describe()
         + ": " + detail + ". Retry, or try another model.").withType(type);
+  }
+
+  /** The Responses API's: an {@code error} event ({type, code, message}), or {@code response.failed} with its response's error. */
+  private static JsonObject responsesError(JsonObject event) {
+    Object type = event.getValue("type");
+    if ("error".equals(type)) {
+      return event;
+    }
+    return "response.failed".equals(type) && event.getValue("response") instanceof JsonObject response
+        && response.getValue("error") instanceof JsonObject error ? error : null;
   }
 
   static GatewayError fromException(Deployment deployment, Throwable failure, long timeoutMs) {

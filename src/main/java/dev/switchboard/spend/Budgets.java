@@ -48,7 +48,7 @@ public final class Budgets {
       return Future.succeededFuture(new Reservation(check.requestId(), charges, holds, 0));
     }
     Price price = check.price();
-    long output = outputTokens(check.body().json(), price);
+    long output = check.body().hasOutput() ? outputTokens(check.body().json(), price) : 0;
     boolean strict = settings.strictBudgets();
     if (strict && output < 0 && price.output() > 0) {
       return Future.failedFuture(unbounded(check));
@@ -138,15 +138,15 @@ public final class Budgets {
 
   /**
    * The most output the request can be billed for: its max_tokens (max_completion_tokens), else the
-   * model's output limit, times the answers it asks for (n, best_of); 0 for embeddings; -1 when unknown.
+   * model's output limit, times the answers it asks for (n, best_of); -1 when unknown. Embeddings have none.
    */
   static long outputTokens(JsonObject body, Price price) {
-    if (body.containsKey("input")) {
-      return 0; // embeddings have no output
-    }
     Object max = body.getValue("max_completion_tokens");
     if (!(max instanceof Number)) {
       max = body.getValue("max_tokens");
+    }
+    if (!(max instanceof Number)) {
+      max = body.getValue("max_output_tokens"); // the Responses API's
     }
     long asked = max instanceof Number n ? Math.max(0, n.longValue()) : 0;
     long each = asked > 0 ? asked : price.maxOutput() > 0 ? price.maxOutput() : -1;

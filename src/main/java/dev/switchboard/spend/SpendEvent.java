@@ -14,6 +14,7 @@ import java.util.List;
  * @param providerNanos how long the relay stage took (the provider call, with its translation), 0 when it was not reached
  * @param tags    {@code metadata.tags} of the request
  * @param endUser the request's {@code user} field (the caller's own end user)
+ * @param callType LiteLLM's call type ({@code acompletion}, {@code aresponses}...), or null
  */
 public record SpendEvent(
     String requestId,
@@ -31,5 +32,6 @@ public record SpendEvent(
     long timeToFirstByteNanos,
     long providerNanos,
     List<String> tags,
-    String endUser) {
+    String endUser,
+    String callType) {
 }

@@ -179,6 +179,7 @@ public final class SpendRoutes {
         .put("stream", row.getBoolean("stream"))
         .put("cache_hit", row.getBoolean("cache_hit"))
         .put("request_tags", row.getValue("request_tags"))
-        .put("end_user", row.getString("end_user"));
+        .put("end_user", row.getString("end_user"))
+        .put("call_type", row.getString("call_type"));
   }
 }

@@ -28,6 +28,19 @@ class PromptSizeTest {
   }
 
   @Test
+  void responses_instructions_and_input_items_count() {
+    JsonObject body = new JsonObject().put("model", "m").put("instructions", "i".repeat(400))
+        .put("input", new JsonArray()
+            .add(new JsonObject().put("role", "user").put("content", new JsonArray()
+                .add(new JsonObject().put("type", "input_text").put("text", "u".repeat(400)))))
+            .add(new JsonObject().put("type", "function_call").put("call_id", "c").put("name", "f")
+                .put("arguments", "a".repeat(400)))
+            .add(new JsonObject().put("type", "function_call_output").put("call_id", "c").put("output", "o".repeat(400))));
+    assertEquals(400, PromptSize.of(body).tokens());
+    assertEquals(100, PromptSize.of(new JsonObject().put("model", "m").put("input", "x".repeat(400))).tokens());
+  }
+
+  @Test
   void openai_system_and_developer_messages_count_like_any_other() {
     PromptSize plain = PromptSize.of(chat(user("x".repeat(400))));
     PromptSize withSystem = PromptSize.of(chat(new JsonObject().put("role", "system").put("content", "s".repeat(4000)),

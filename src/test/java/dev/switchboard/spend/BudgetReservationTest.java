@@ -54,6 +54,15 @@ class BudgetReservationTest {
   }
 
   @Test
+  void a_responses_call_holds_its_max_output_tokens_though_it_has_an_input() {
+    CallBody responses = new CallBody(new JsonObject().put("model", "chat").put("input", "Hello there")
+        .put("max_output_tokens", 600), true);
+    Future<Reservation> held = budgets.reserve(new BudgetCheck("r1", caller, null, PRICE, responses, System.currentTimeMillis()));
+    assertTrue(held.succeeded(), () -> String.valueOf(held.cause()));
+    assertTrue(held.result().amount() >= 0.6, "600 output tokens at $0.001 are held: " + held.result().amount());
+  }
+
+  @Test
   void a_budget_spent_by_settled_requests_refuses_the_next() {
     Future<Reservation> first = budgets.reserve(check("r1", 1));
     budgets.settle(first.result(), 0.7);

@@ -155,10 +155,12 @@ public final class MockProvider {
 
   private void handle(HttpServerRequest request) {
     String path = request.path();
-    // OpenAI's paths, and Azure's /openai/deployments/{name}/... shape where the name is the model.
+    // OpenAI's paths, and Azure's /openai/deployments/{name}/... shape where the name is the model
+    // (Azure's /openai/responses names its model in the body, as OpenAI's does).
     String azurePrefix = "/openai/deployments/";
     String operation = path.startsWith("/v1/") ? path.substring(3)
-        : path.startsWith(azurePrefix) ? path.substring(path.indexOf('/', azurePrefix.length())) : path;
+        : path.startsWith(azurePrefix) ? path.substring(path.indexOf('/', azurePrefix.length()))
+        : path.equals("/openai/responses") ? "/responses" : path;
     request.body().onSuccess(raw -> {
       JsonObject body = new JsonObject(raw);
       received.add(new Received(request.uri(), request.version(), MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body));
@@ -167,6 +169,10 @@ public final class MockProvider {
           : body.getString("model");
       switch (operation) {
         case "/chat/completions" -> { }
+        case "/responses" -> {
+          ResponsesWire.answer(request.response(), body, model);
+          return;
+        }
         case "/messages" -> {
           AnthropicWire.answer(request.response(), body, model);
           return;
