@@ -37,7 +37,7 @@ final class ModelListReader {
     String model = entry.has("litellm_params") ? params.requiredString("model") : null;
     LitellmParams litellmParams = new LitellmParams(
         model,
-        params.envString("api_base"),
+        apiBase(params, model),
         params.envString("api_key"),
         params.envString("api_version"),
         params.integer("rpm"),
@@ -51,7 +51,8 @@ final class ModelListReader {
         params.stringList("tags"),
         params.bool("drop_params", null),
         batch(params),
-        azureAuth(params, model));
+        azureAuth(params, model),
+        AwsSettings.read(params, model));
     YamlSection info = entry.section("model_info");
     ModelInfo modelInfo = new ModelInfo(
         info.string("id"),
@@ -86,6 +87,12 @@ final class ModelListReader {
     return new AzureAuth(params.envString("azure_ad_token"), params.envStringOr("tenant_id", "AZURE_TENANT_ID"),
         params.envStringOr("client_id", "AZURE_CLIENT_ID"), params.envStringOr("client_secret", "AZURE_CLIENT_SECRET"),
         params.envStringOr("azure_authority_host", "AZURE_AUTHORITY_HOST"));
+  }
+
+  /** {@code api_base}; a Bedrock deployment without one uses its runtime endpoint setting or its region's. */
+  private static EnvValue apiBase(YamlSection params, String model) {
+    EnvValue apiBase = params.envString("api_base");
+    return apiBase.isSet() || apiBase.isMissingVariable() ? apiBase : AwsSettings.endpoint(params, model, apiBase);
   }
 
   private static BatchSettings batch(YamlSection params) {

@@ -1,5 +1,6 @@
 package dev.switchboard.model;
 
+import dev.switchboard.config.AwsAuth;
 import dev.switchboard.config.AzureAuth;
 import dev.switchboard.config.BatchSettings;
 import dev.switchboard.config.EnvValue;
@@ -24,6 +25,7 @@ import dev.switchboard.config.ModelInfo;
  * @param tags           {@code litellm_params.tags}, for tag-based routing
  * @param maxRetries     {@code litellm_params.max_retries}: retries after this deployment fails, or null for the router's
  * @param azureAuth      Azure's Entra ID settings ({@link AzureAuth#NONE} elsewhere)
+ * @param awsAuth        Bedrock's SigV4 settings ({@link AwsAuth#NONE} elsewhere)
  */
 public record Deployment(
     String id,
@@ -45,7 +47,8 @@ public record Deployment(
     int order,
     java.util.List<String> tags,
     Integer maxRetries,
-    AzureAuth azureAuth) {
+    AzureAuth azureAuth,
+    AwsAuth awsAuth) {
 
   public static final int NO_ORDER = Integer.MAX_VALUE;
 
@@ -58,8 +61,18 @@ public record Deployment(
         dropParams, batch, info, rpm, tpm, maxParallelRequests, order, tags, maxRetries, AzureAuth.NONE);
   }
 
+  /** A deployment without AWS signing settings. */
+  public Deployment(String id, String modelGroup, Provider provider, String upstreamModel, EnvValue apiBase,
+      EnvValue apiKey, EnvValue apiVersion, double weight, long timeoutMs, long streamTimeoutMs, boolean dropParams,
+      BatchSettings batch, ModelInfo info, Integer rpm, Integer tpm, Integer maxParallelRequests, int order,
+      java.util.List<String> tags, Integer maxRetries, AzureAuth azureAuth) {
+    this(id, modelGroup, provider, upstreamModel, apiBase, apiKey, apiVersion, weight, timeoutMs, streamTimeoutMs,
+        dropParams, batch, info, rpm, tpm, maxParallelRequests, order, tags, maxRetries, azureAuth, AwsAuth.NONE);
+  }
+
   public Deployment {
     azureAuth = azureAuth == null ? AzureAuth.NONE : azureAuth;
+    awsAuth = awsAuth == null ? AwsAuth.NONE : awsAuth;
   }
 
   /** Some rpm, tpm or parallel bound applies to it. */
