@@ -2,6 +2,7 @@ package dev.switchboard.provider;
 
 import dev.switchboard.model.ProviderAdapter;
 import dev.switchboard.model.Provider;
+import dev.switchboard.config.AwsAuth;
 import dev.switchboard.config.StartupException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,6 +33,7 @@ public final class Providers {
     add("gemini", "https://generativelanguage.googleapis.com", false, GeminiAdapter.INSTANCE);
     add("ollama", "http://localhost:11434", false, OllamaAdapter.GENERATE);
     add("ollama_chat", "http://localhost:11434", false, OllamaAdapter.CHAT);
+    add("bedrock", AwsAuth.endpoint(AwsAuth.DEFAULT_REGION), false, BedrockAdapter.INSTANCE);
   }
 
   private Providers() {

@@ -55,6 +55,11 @@ final class UpstreamErrors {
       return GatewayError.of(ErrorClass.AUTHENTICATION, "invalid_api_key", "The provider refused the gateway's credentials for "
           + who + " (" + status + "): " + detail);
     }
+    if (status == 403 && isAwsCredentialError(headers)) {
+      // AWS refuses a bad signature or key with 403; LiteLLM calls it an AuthenticationError.
+      return GatewayError.of(ErrorClass.AUTHENTICATION, "invalid_api_key", "The provider refused the gateway's credentials for "
+          + who + " (" + status + "): " + detail);
+    }
     if (status == 400 || status == 413) {
       if (isContextWindow(type, code, detail)) {
         return GatewayError.of(ErrorClass.CONTEXT_WINDOW_EXCEEDED, ErrorClass.CONTEXT_LENGTH_CODE, "The prompt is too long for " + who + " (context window exceeded): " + detail
@@ -93,6 +98,14 @@ final class UpstreamErrors {
       case 422 -> "unprocessable_entity_error";
       default -> "invalid_request_error";
     };
+  }
+
+  /** AWS names its error in x-amzn-ErrorType ({@code InvalidSignatureException:http://...}). */
+  private static boolean isAwsCredentialError(MultiMap headers) {
+    String type = String.valueOf(headers.get("x-amzn-errortype"));
+    return type.startsWith("InvalidSignatureException") || type.startsWith("UnrecognizedClientException")
+        || type.startsWith("IncompleteSignatureException") || type.startsWith("MissingAuthenticationToken")
+        || type.startsWith("ExpiredTokenException");
   }
 
   /** OpenAI's and Azure's codes, Anthropic's and others' wording. */
