@@ -19,7 +19,8 @@ import java.nio.charset.StandardCharsets;
  * AWS Bedrock behind OpenAI's chat (and Anthropic's messages, by way of {@link MessagesBridge})
  * through the Converse API: {@code {endpoint}/model/{model id}/converse} and
  * {@code /converse-stream} (AWS event-stream framing), SigV4-signed ({@link BedrockSigner}).
- * {@code bedrock/converse/<model id>} names the same route as {@code bedrock/<model id>}.
+ * {@code bedrock/converse/<model id>} names the same route as {@code bedrock/<model id>}. Titan
+ * embedding models embed through InvokeModel ({@link BedrockEmbeddings}).
  */
 final class BedrockAdapter implements ProviderAdapter {
 
@@ -33,14 +34,20 @@ final class BedrockAdapter implements ProviderAdapter {
   public UpstreamRequest request(Operation operation, Deployment deployment, JsonObject body, boolean stream,
       MultiMap clientHeaders) {
     String endpoint = DeploymentValues.require(deployment, deployment.apiBase(), "api_base");
+    String model = endpoint + "/model/" + URLEncoder.encode(modelId(deployment), StandardCharsets.UTF_8);
+    if (operation == Operation.EMBEDDING) {
+      return signed(deployment, model + "/invoke", BedrockEmbeddings.invokeBody(deployment, modelId(deployment), body), false);
+    }
     JsonObject chat = operation == Operation.MESSAGES ? MessagesBridge.toOpenAiChat(body) : body;
-    Buffer converse = BedrockRequests.converse(deployment, chat).toBuffer();
-    String url = endpoint + "/model/" + URLEncoder.encode(modelId(deployment), StandardCharsets.UTF_8)
-        + (stream ? "/converse-stream" : "/converse");
+    String url = model + (stream ? "/converse-stream" : "/converse");
+    return signed(deployment, url, BedrockRequests.converse(deployment, chat), stream);
+  }
+
+  private static UpstreamRequest signed(Deployment deployment, String url, JsonObject body, boolean stream) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .set(HttpHeaders.CONTENT_TYPE, "application/json")
         .set(HttpHeaders.ACCEPT, stream ? EVENT_STREAM : "application/json");
-    byte[] bytes = converse.getBytes();
+    byte[] bytes = body.toBuffer().getBytes();
     BedrockSigner.sign(deployment, url, headers, bytes);
     return new UpstreamRequest(url, headers, Buffer.buffer(bytes), false);
   }
@@ -54,6 +61,9 @@ final class BedrockAdapter implements ProviderAdapter {
   @Override
   public Answer answer(Operation operation, Deployment deployment, Buffer body) {
     JsonObject response = BedrockAnswers.readable(deployment, body);
+    if (operation == Operation.EMBEDDING) {
+      return new Answer(BedrockEmbeddings.list(deployment, response).toBuffer(), BedrockEmbeddings.usage(response));
+    }
     JsonObject completion = BedrockAnswers.completion(deployment, response);
     Usage usage = BedrockAnswers.usage(response.getJsonObject("usage"));
     if (operation == Operation.MESSAGES) {
@@ -78,6 +88,6 @@ final class BedrockAdapter implements ProviderAdapter {
 
   @Override
   public boolean supports(Operation operation) {
-    return operation == Operation.CHAT || operation == Operation.MESSAGES;
+    return operation != Operation.COMPLETION;
   }
 }

@@ -151,12 +151,13 @@ class BedrockErrorsTest {
   }
 
   @Test
-  void embeddings_are_refused_clearly_for_a_converse_model(VertxTestContext ctx) {
+  void embeddings_of_a_model_that_is_not_titan_are_refused_before_any_call(VertxTestContext ctx) {
     client.post(gateway.port(), "127.0.0.1", "/v1/embeddings")
         .sendJsonObject(Requests.embeddings(BedrockMock.MODEL, "one"))
         .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
           assertEquals(400, response.statusCode(), response.bodyAsString());
-          assertTrue(error(response).getString("message").contains("bedrock"), response.bodyAsString());
+          assertTrue(error(response).getString("message").contains("amazon.titan-embed"), response.bodyAsString());
+          assertTrue(mock.received().isEmpty());
           ctx.completeNow();
         })));
   }

@@ -66,6 +66,8 @@ class BedrockTest {
                   aws_session_token: os.environ/BEDROCK_TEST_TOKEN
                   aws_region_name: us-east-1
               # Everything from LiteLLM's AWS_* variables, the endpoint from aws_bedrock_runtime_endpoint.
+              - model_name: titan-embed
+                litellm_params: {model: bedrock/amazon.titan-embed-text-v2:0, api_base: "http://127.0.0.1:%1$d"}
               - model_name: claude-converse
                 litellm_params: {model: bedrock/converse/%3$s, aws_bedrock_runtime_endpoint: "http://127.0.0.1:%1$d"}
             """.formatted(m.port(), BedrockMock.KEY_ID, BedrockMock.MODEL), Map.of(
@@ -218,6 +220,29 @@ class BedrockTest {
     } finally {
       openai.close();
     }
+  }
+
+  @Test
+  void titan_embeddings_go_through_invoke_model_one_input_a_call(VertxTestContext ctx) {
+    post("/v1/embeddings", Requests.embeddings("titan-embed", "one two three").put("dimensions", 3))
+        .compose(response -> {
+          ctx.verify(() -> {
+            assertEquals(200, response.statusCode(), response.bodyAsString());
+            assertEquals("/model/amazon.titan-embed-text-v2%3A0/invoke", mock.last().path());
+            assertEquals(new JsonObject().put("inputText", "one two three").put("dimensions", 3), mock.last().body());
+            JsonObject list = response.bodyAsJsonObject();
+            assertEquals(new JsonArray().add(0.5).add(1.5).add(2.5), list.getJsonArray("data").getJsonObject(0).getJsonArray("embedding"));
+            assertEquals(3, list.getJsonObject("usage").getInteger("prompt_tokens"));
+            // amazon.titan-embed-text-v2:0: $0.02 per million tokens.
+            assertEquals(3 * 0.02e-6, Double.parseDouble(response.getHeader("x-litellm-response-cost")), 1e-15);
+          });
+          return post("/v1/embeddings", Requests.embeddings("titan-embed", "one", "two"));
+        })
+        .onComplete(ctx.succeeding(refused -> ctx.verify(() -> {
+          assertEquals(400, refused.statusCode(), refused.bodyAsString());
+          assertTrue(refused.bodyAsString().contains("one text per call"), refused.bodyAsString());
+          ctx.completeNow();
+        })));
   }
 
   @Test

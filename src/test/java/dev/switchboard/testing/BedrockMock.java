@@ -51,11 +51,12 @@ public final class BedrockMock {
 
   private static final Pattern AUTHORIZATION = Pattern.compile("AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/([^/]+)"
       + "/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})");
-  private static final Pattern PATH = Pattern.compile("/model/([^/]+)/(converse|converse-stream)");
+  private static final Pattern PATH = Pattern.compile("/model/([^/]+)/(converse|converse-stream|invoke)");
   private static final Set<String> REQUEST_FIELDS = Set.of("messages", "system", "inferenceConfig", "toolConfig",
       "additionalModelRequestFields", "guardrailConfig", "promptVariables", "additionalModelResponseFieldPaths",
       "requestMetadata", "performanceConfig");
   private static final Set<String> INFERENCE_FIELDS = Set.of("maxTokens", "temperature", "topP", "stopSequences");
+  private static final Set<String> TITAN_EMBED_FIELDS = Set.of("inputText", "dimensions", "normalize", "embeddingTypes");
   private static final Set<String> BLOCK_FIELDS = Set.of("text", "image", "toolUse", "toolResult", "document", "video",
       "guardContent", "cachePoint", "reasoningContent");
 
@@ -118,6 +119,10 @@ public final class BedrockMock {
         return;
       }
       received.add(new Received(request.path(), MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body));
+      if ("invoke".equals(path.group(2))) {
+        invokeTitanEmbed(response, URLDecoder.decode(path.group(1), StandardCharsets.UTF_8), body);
+        return;
+      }
       String invalid = invalid(body);
       if (invalid != null) {
         error(response, 400, "ValidationException", invalid);
@@ -133,6 +138,30 @@ public final class BedrockMock {
         stream(response, body, model);
       }
     });
+  }
+
+  /** Titan text embeddings: one text in, one vector (of {@code dimensions}, else 4 values) and its token count out. */
+  private static void invokeTitanEmbed(HttpServerResponse response, String model, JsonObject body) {
+    if (!model.startsWith("amazon.titan-embed-text")) {
+      error(response, 400, "ValidationException", "This mock invokes Titan text embedding models only.");
+      return;
+    }
+    for (String field : body.fieldNames()) {
+      if (!TITAN_EMBED_FIELDS.contains(field)) {
+        error(response, 400, "ValidationException", "Malformed input request: extraneous key [" + field + "] is not permitted.");
+        return;
+      }
+    }
+    if (!(body.getValue("inputText") instanceof String text)) {
+      error(response, 400, "ValidationException", "Malformed input request: required key [inputText] not found.");
+      return;
+    }
+    JsonArray vector = new JsonArray();
+    for (int i = 0; i < body.getInteger("dimensions", 4); i++) {
+      vector.add(0.5 + i);
+    }
+    response.putHeader("content-type", "application/json").end(new JsonObject().put("embedding", vector)
+        .put("inputTextTokenCount", text.split("\\s+").length).encode());
   }
 
   /** Why AWS would refuse the call's signature ("ExceptionType: message"), or null when it is valid. */
