@@ -2,8 +2,8 @@ package dev.switchboard.config;
 
 /**
  * Reads a Bedrock deployment's AWS settings from {@code litellm_params}, with LiteLLM's
- * environment fallbacks (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,
- * AWS_DEFAULT_REGION). Other providers' deployments read none of these keys.
+ * environment fallbacks (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION_NAME,
+ * AWS_REGION, AWS_DEFAULT_REGION). Other providers' deployments read none of these keys.
  */
 final class AwsSettings {
 
@@ -33,7 +33,10 @@ final class AwsSettings {
   }
 
   private static String region(YamlSection params) {
-    EnvValue region = params.envStringOr("aws_region_name", "AWS_REGION");
+    EnvValue region = params.envStringOr("aws_region_name", "AWS_REGION_NAME");
+    if (!region.isSet()) {
+      region = params.envStringOr("aws_region_name", "AWS_REGION");
+    }
     if (!region.isSet()) {
       region = params.envStringOr("aws_region_name", "AWS_DEFAULT_REGION");
     }

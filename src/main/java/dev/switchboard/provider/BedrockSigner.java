@@ -32,9 +32,9 @@ final class BedrockSigner {
 
   /** Adds the signature headers (Authorization, X-Amz-Date, X-Amz-Security-Token...) to {@code headers}. */
   static void sign(Deployment deployment, String url, MultiMap headers, byte[] body) {
-    String accessKey = DeploymentValues.require(deployment, deployment.awsAuth().accessKeyId(), "aws_access_key_id");
-    String secretKey = DeploymentValues.require(deployment, deployment.awsAuth().secretAccessKey(), "aws_secret_access_key");
-    String token = DeploymentValues.require(deployment, deployment.awsAuth().sessionToken(), "aws_session_token");
+    String accessKey = value(deployment, deployment.awsAuth().accessKeyId(), "aws_access_key_id", "AWS_ACCESS_KEY_ID");
+    String secretKey = value(deployment, deployment.awsAuth().secretAccessKey(), "aws_secret_access_key", "AWS_SECRET_ACCESS_KEY");
+    String token = value(deployment, deployment.awsAuth().sessionToken(), "aws_session_token", "AWS_SESSION_TOKEN");
     if (accessKey == null || secretKey == null) {
       throw GatewayError.of(ErrorClass.INTERNAL_SERVER, "missing_aws_credentials", "Deployment " + deployment.id()
           + " of model '" + deployment.modelGroup() + "' cannot be called: it has no aws_access_key_id and "
@@ -51,6 +51,15 @@ final class BedrockSigner {
         headers.set(name, values);
       }
     });
+  }
+
+  /**
+   * The setting, else the environment variable: config reading already fell back to it for
+   * {@code bedrock/} entries, not for a {@code *} pass-through that reached Bedrock.
+   */
+  private static String value(Deployment deployment, dev.switchboard.config.EnvValue setting, String name, String variable) {
+    String value = DeploymentValues.require(deployment, setting, name);
+    return value != null ? value : System.getenv(variable);
   }
 
   /** The request's headers once signed (its own, the host and the signature's); AWS's test vectors use this. */
