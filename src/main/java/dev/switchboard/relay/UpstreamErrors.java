@@ -274,15 +274,18 @@ final class UpstreamErrors {
     }
   }
 
-  /** Null stays null. Removes the deployment's key, anything shaped like an API key or a key hash, and bounds the length. */
+  /** Null stays null. Removes the deployment's key (and AWS secrets), anything shaped like an API key or a key hash, and bounds the length. */
   static String sanitize(Deployment deployment, String text) {
     if (text == null) {
       return null;
     }
     String out = text;
     String apiKey = deployment.apiKey().value();
-    if (apiKey != null && !apiKey.isEmpty()) {
-      out = out.replace(apiKey, "[redacted]");
+    for (String secret : new String[] {apiKey, deployment.awsAuth().secretAccessKey().value(),
+        deployment.awsAuth().sessionToken().value()}) {
+      if (secret != null && !secret.isEmpty()) {
+        out = out.replace(secret, "[redacted]"); // AWS may quote its canonical request, session token included
+      }
     }
     out = SECRET_KEY.matcher(out).replaceAll("[redacted]");
     out = BEARER.matcher(out).replaceAll("Bearer [redacted]");

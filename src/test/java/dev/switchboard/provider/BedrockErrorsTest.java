@@ -84,6 +84,7 @@ class BedrockErrorsTest {
       assertEquals("authentication_error", error(wrongSecret).getString("type"));
       assertTrue(error(wrongSecret).getString("message").contains("signature we calculated does not match"), wrongSecret.bodyAsString());
       assertFalse(wrongSecret.bodyAsString().contains("not-the-secret"));
+      assertFalse(wrongSecret.bodyAsString().contains(TOKEN), "AWS quotes the canonical request: its token is redacted");
       HttpResponse<Buffer> noToken = all.resultAt(1);
       assertEquals(401, noToken.statusCode(), noToken.bodyAsString());
       assertTrue(error(noToken).getString("message").contains("security token included in the request is invalid"),

@@ -194,7 +194,8 @@ public final class BedrockMock {
     String expected = SigV4.signature(SECRET, new SigV4.Signed("POST", SigV4.doubleEncodedPath(request.path()), "", signed,
         request::getHeader, payloadHash, amzDate, auth.group(3), auth.group(4)));
     return expected.equals(auth.group(6)) ? null : "InvalidSignatureException: The request signature we calculated does not "
-        + "match the signature you provided. Check your AWS Secret Access Key and signing method.";
+        + "match the signature you provided. Check your AWS Secret Access Key and signing method. The canonical request "
+        + "should have had x-amz-security-token:" + request.getHeader("x-amz-security-token");
   }
 
   /** ValidationException's message for what Converse refuses, or null. */
