@@ -223,6 +223,26 @@ class BedrockTest {
   }
 
   @Test
+  void an_anthropic_client_streams_a_bedrock_tool_call_as_tool_use_with_input_json_deltas(VertxTestContext ctx) {
+    JsonObject messages = Requests.messages("claude").user("Weather in Paris?").put("max_tokens", 50)
+        .put("tools", new JsonArray().add(new JsonObject().put("name", "get_weather")
+            .put("input_schema", new JsonObject().put("type", "object"))))
+        .put("stream", true).build();
+    post("/v1/messages", messages).onComplete(ctx.succeeding(streamed -> ctx.verify(() -> {
+      assertEquals(200, streamed.statusCode(), streamed.bodyAsString());
+      assertEquals("get_weather", mock.last().body().getJsonObject("toolConfig").getJsonArray("tools").getJsonObject(0)
+          .getJsonObject("toolSpec").getString("name"));
+      String text = streamed.bodyAsString();
+      assertTrue(text.contains("\"type\":\"tool_use\""), text);
+      assertTrue(text.contains("\"id\":\"tooluse_1\""), text);
+      assertTrue(text.contains("\"input_json_delta\""), text);
+      assertTrue(text.contains("\"stop_reason\":\"tool_use\""), text);
+      assertTrue(text.endsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"), text);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
   void titan_embeddings_go_through_invoke_model_one_input_a_call(VertxTestContext ctx) {
     post("/v1/embeddings", Requests.embeddings("titan-embed", "one two three").put("dimensions", 3))
         .compose(response -> {
