@@ -6,7 +6,7 @@ import java.util.List;
  * LiteLLM's {@code litellm_params} of one deployment. {@code model} keeps its {@code provider/}
  * prefix; timeouts are seconds as LiteLLM takes them (null = not given); {@code dropParams}
  * overrides {@code litellm_settings.drop_params} for this deployment; {@code batch} is null
- * unless embedding micro-batching is turned on; {@code azureAuth} is Azure's token settings, {@code vertexAuth} Vertex AI's. {@code rpm}, {@code tpm} and
+ * unless embedding micro-batching is turned on; {@code azureAuth} is Azure's token settings, {@code vertexAuth} Vertex AI's, {@code awsAuth} Bedrock's signing settings. {@code rpm}, {@code tpm} and
  * {@code maxParallelRequests} bound what the gateway sends this deployment (null = no bound).
  */
 public record LitellmParams(
@@ -26,5 +26,6 @@ public record LitellmParams(
     Boolean dropParams,
     BatchSettings batch,
     AzureAuth azureAuth,
-    VertexAuth vertexAuth) {
+    VertexAuth vertexAuth,
+    AwsAuth awsAuth) {
 }

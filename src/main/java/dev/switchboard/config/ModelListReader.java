@@ -37,7 +37,7 @@ final class ModelListReader {
     String model = entry.has("litellm_params") ? params.requiredString("model") : null;
     LitellmParams litellmParams = new LitellmParams(
         model,
-        params.envString("api_base"),
+        apiBase(params, model),
         params.envString("api_key"),
         params.envString("api_version"),
         params.integer("rpm"),
@@ -52,7 +52,7 @@ final class ModelListReader {
         params.bool("drop_params", null),
         batch(params),
         azureAuth(params, model),
-        vertexAuth(params, model));
+        vertexAuth(params, model), AwsSettings.read(params, model));
     YamlSection info = entry.section("model_info");
     ModelInfo modelInfo = new ModelInfo(
         info.string("id"),
@@ -97,6 +97,12 @@ final class ModelListReader {
     return new VertexAuth(params.envStringOr("vertex_project", "VERTEXAI_PROJECT"),
         params.envStringOr("vertex_location", "VERTEXAI_LOCATION"),
         params.envStringOr("vertex_credentials", "GOOGLE_APPLICATION_CREDENTIALS"));
+  }
+
+  /** {@code api_base}; a Bedrock deployment without one uses its runtime endpoint setting or its region's. */
+  private static EnvValue apiBase(YamlSection params, String model) {
+    EnvValue apiBase = params.envString("api_base");
+    return apiBase.isSet() || apiBase.isMissingVariable() ? apiBase : AwsSettings.endpoint(params, model, apiBase);
   }
 
   private static BatchSettings batch(YamlSection params) {

@@ -51,6 +51,14 @@ final class ProviderProbe {
       return Future.succeededFuture(Check.warn(name, "authenticates with a service-account token: not probed",
           "call the model once to check vertex_credentials and vertex_project"));
     }
+    if ("bedrock".equals(deployment.provider().prefix())) {
+      // Bedrock's calls are SigV4-signed: an unsigned probe would be refused whatever the keys are.
+      boolean keys = deployment.awsAuth().accessKeyId().isSet() && deployment.awsAuth().secretAccessKey().isSet();
+      return Future.succeededFuture(keys ? Check.warn(name, "signs its calls with SigV4: not probed",
+          "call the model once to check its AWS credentials") : Check.fail(name, "has no aws_access_key_id and "
+          + "aws_secret_access_key (nor AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY): every call to it fails",
+          "set them in litellm_params or the environment"));
+    }
     Target target = target(deployment);
     long start = System.nanoTime();
     return probes.computeIfAbsent(target, this::send)

@@ -1,5 +1,6 @@
 package dev.switchboard.model;
 
+import dev.switchboard.config.AwsAuth;
 import dev.switchboard.config.AzureAuth;
 import dev.switchboard.config.BatchSettings;
 import dev.switchboard.config.EnvValue;
@@ -26,6 +27,7 @@ import dev.switchboard.config.VertexAuth;
  * @param maxRetries     {@code litellm_params.max_retries}: retries after this deployment fails, or null for the router's
  * @param azureAuth      Azure's Entra ID settings ({@link AzureAuth#NONE} elsewhere)
  * @param vertexAuth     Vertex AI's project, location and credentials ({@link VertexAuth#NONE} elsewhere)
+ * @param awsAuth        Bedrock's SigV4 settings ({@link AwsAuth#NONE} elsewhere)
  */
 public record Deployment(
     String id,
@@ -48,7 +50,8 @@ public record Deployment(
     java.util.List<String> tags,
     Integer maxRetries,
     AzureAuth azureAuth,
-    VertexAuth vertexAuth) {
+    VertexAuth vertexAuth,
+    AwsAuth awsAuth) {
 
   public static final int NO_ORDER = Integer.MAX_VALUE;
 
@@ -61,18 +64,20 @@ public record Deployment(
         dropParams, batch, info, rpm, tpm, maxParallelRequests, order, tags, maxRetries, AzureAuth.NONE);
   }
 
-  /** A deployment without Vertex AI settings. */
+  /** A deployment with only Azure token settings. */
   public Deployment(String id, String modelGroup, Provider provider, String upstreamModel, EnvValue apiBase,
       EnvValue apiKey, EnvValue apiVersion, double weight, long timeoutMs, long streamTimeoutMs, boolean dropParams,
       BatchSettings batch, ModelInfo info, Integer rpm, Integer tpm, Integer maxParallelRequests, int order,
       java.util.List<String> tags, Integer maxRetries, AzureAuth azureAuth) {
     this(id, modelGroup, provider, upstreamModel, apiBase, apiKey, apiVersion, weight, timeoutMs, streamTimeoutMs,
-        dropParams, batch, info, rpm, tpm, maxParallelRequests, order, tags, maxRetries, azureAuth, VertexAuth.NONE);
+        dropParams, batch, info, rpm, tpm, maxParallelRequests, order, tags, maxRetries, azureAuth, VertexAuth.NONE,
+        AwsAuth.NONE);
   }
 
   public Deployment {
     azureAuth = azureAuth == null ? AzureAuth.NONE : azureAuth;
     vertexAuth = vertexAuth == null ? VertexAuth.NONE : vertexAuth;
+    awsAuth = awsAuth == null ? AwsAuth.NONE : awsAuth;
   }
 
   /** Some rpm, tpm or parallel bound applies to it. */

@@ -2,6 +2,7 @@ package dev.switchboard.provider;
 
 import dev.switchboard.model.ProviderAdapter;
 import dev.switchboard.model.Provider;
+import dev.switchboard.config.AwsAuth;
 import dev.switchboard.config.StartupException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,6 +36,7 @@ public final class Providers {
     add("ollama_chat", "http://localhost:11434", false, OllamaAdapter.CHAT);
     add("cohere", "https://api.cohere.com", false, CohereAdapter.INSTANCE);
     add("cohere_chat", "https://api.cohere.com", false, CohereAdapter.INSTANCE);
+    add("bedrock", AwsAuth.endpoint(AwsAuth.DEFAULT_REGION), false, BedrockAdapter.INSTANCE);
   }
 
   private Providers() {

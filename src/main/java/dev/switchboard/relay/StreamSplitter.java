@@ -29,6 +29,7 @@ interface StreamSplitter {
     return switch (format) {
       case SSE -> new SseParser(max, onEvent);
       case NDJSON -> new NdjsonSplitter(max, onEvent);
+      case EVENT_STREAM -> new EventStreamSplitter(max, onEvent);
     };
   }
 }

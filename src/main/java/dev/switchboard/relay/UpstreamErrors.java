@@ -55,6 +55,11 @@ final class UpstreamErrors {
       return GatewayError.of(ErrorClass.AUTHENTICATION, "invalid_api_key", "The provider refused the gateway's credentials for "
           + who + " (" + status + "): " + detail);
     }
+    if (status == 403 && isAwsCredentialError(headers)) {
+      // AWS refuses a bad signature or key with 403; LiteLLM calls it an AuthenticationError.
+      return GatewayError.of(ErrorClass.AUTHENTICATION, "invalid_api_key", "The provider refused the gateway's credentials for "
+          + who + " (" + status + "): " + detail);
+    }
     if (status == 400 || status == 413) {
       if (isContextWindow(type, code, detail)) {
         return GatewayError.of(ErrorClass.CONTEXT_WINDOW_EXCEEDED, ErrorClass.CONTEXT_LENGTH_CODE, "The prompt is too long for " + who + " (context window exceeded): " + detail
@@ -93,6 +98,14 @@ final class UpstreamErrors {
       case 422 -> "unprocessable_entity_error";
       default -> "invalid_request_error";
     };
+  }
+
+  /** AWS names its error in x-amzn-ErrorType ({@code InvalidSignatureException:http://...}). */
+  private static boolean isAwsCredentialError(MultiMap headers) {
+    String type = String.valueOf(headers.get("x-amzn-errortype"));
+    return type.startsWith("InvalidSignatureException") || type.startsWith("UnrecognizedClientException")
+        || type.startsWith("IncompleteSignatureException") || type.startsWith("MissingAuthenticationToken")
+        || type.startsWith("ExpiredTokenException");
   }
 
   /** OpenAI's and Azure's codes, Anthropic's and others' wording. */
@@ -272,15 +285,18 @@ final class UpstreamErrors {
     }
   }
 
-  /** Null stays null. Removes the deployment's key, anything shaped like an API key or a key hash, and bounds the length. */
+  /** Null stays null. Removes the deployment's key (and AWS secrets), anything shaped like an API key or a key hash, and bounds the length. */
   static String sanitize(Deployment deployment, String text) {
     if (text == null) {
       return null;
     }
     String out = text;
     String apiKey = deployment.apiKey().value();
-    if (apiKey != null && !apiKey.isEmpty()) {
-      out = out.replace(apiKey, "[redacted]");
+    for (String secret : new String[] {apiKey, deployment.awsAuth().secretAccessKey().value(),
+        deployment.awsAuth().sessionToken().value()}) {
+      if (secret != null && !secret.isEmpty()) {
+        out = out.replace(secret, "[redacted]"); // AWS may quote its canonical request, session token included
+      }
     }
     out = SECRET_KEY.matcher(out).replaceAll("[redacted]");
     out = BEARER.matcher(out).replaceAll("Bearer [redacted]");

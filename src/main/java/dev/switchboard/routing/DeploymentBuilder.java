@@ -65,7 +65,7 @@ final class DeploymentBuilder {
         params.apiKey(), params.apiVersion(), w, timeoutMs, streamTimeoutMs, dropParams, params.batch(), entry.info(),
         params.rpm(), params.tpm(), params.maxParallelRequests(),
         params.order() == null ? Deployment.NO_ORDER : params.order(), params.tags(), params.maxRetries(),
-        params.azureAuth(), params.vertexAuth());
+        params.azureAuth(), params.vertexAuth(), params.awsAuth());
   }
 
   /** The configured api_base without trailing slash, else the provider's default; a StartupException when it has none. */

@@ -127,7 +127,7 @@ final class Wildcards {
     return new Deployment(d.id(), d.modelGroup(), resolved.provider(), resolved.upstreamModel(), apiBase, d.apiKey(),
         d.apiVersion(), d.weight(), d.timeoutMs(), d.streamTimeoutMs(), d.dropParams(), d.batch(), d.info(), d.rpm(),
         d.tpm(), d.maxParallelRequests(), d.order(), d.tags(), d.maxRetries(), d.azureAuth(),
-        d.vertexAuth());
+        d.vertexAuth(), d.awsAuth());
   }
 
   private static Pattern regex(String pattern) {

@@ -96,6 +96,23 @@ class PriceBookTest {
   }
 
   @Test
+  void bedrock_models_are_priced_by_their_model_ids_converse_route_and_cross_region_profiles_included() {
+    PriceBook book = PriceBook.shipped();
+    for (String model : List.of("bedrock/anthropic.claude-3-5-sonnet-20241022-v2:0", "bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0",
+        "bedrock/meta.llama3-1-70b-instruct-v1:0", "bedrock/mistral.mistral-large-2407-v1:0", "bedrock/amazon.titan-text-express-v1",
+        "bedrock/amazon.nova-pro-v1:0", "bedrock/amazon.titan-embed-text-v2:0", "bedrock/converse/meta.llama3-3-70b-instruct-v1:0")) {
+      assertTrue(book.of(deployment(model, model, ModelInfo.EMPTY)).known(), model);
+    }
+    Price haiku = book.of(deployment("h", "bedrock/converse/anthropic.claude-3-haiku-20240307-v1:0", ModelInfo.EMPTY));
+    assertEquals(0.25e-6, haiku.input(), 1e-15);
+    assertEquals(1.25e-6, haiku.output(), 1e-15);
+    Price sonnet = book.of(deployment("s", "bedrock/anthropic.claude-sonnet-4-20250514-v1:0", ModelInfo.EMPTY));
+    assertEquals(0.30e-6, sonnet.cachedInput(), 1e-15);
+    assertEquals(64000, sonnet.maxOutput());
+    assertEquals(1.30e-6, book.of(deployment("t", "bedrock/amazon.titan-text-express-v1", ModelInfo.EMPTY)).input(), 1e-15);
+  }
+
+  @Test
   void model_info_prices_win_and_cached_tokens_cost_the_cached_price() {
     PriceBook book = PriceBook.shipped();
     Price custom = book.of(deployment("f", "openai/gpt-4o", info(1e-6, 2e-6, null)));

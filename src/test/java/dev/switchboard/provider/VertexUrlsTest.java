@@ -18,7 +18,7 @@ class VertexUrlsTest {
     return new Deployment("d1", "group", resolved.provider(), resolved.upstreamModel(),
         apiBase == null ? EnvValue.of(resolved.provider().defaultApiBase()) : EnvValue.of(apiBase),
         EnvValue.ABSENT, EnvValue.ABSENT, 1, 1000, 1000, false, null, ModelInfo.EMPTY, null, null, null,
-        Deployment.NO_ORDER, List.of(), null, null, auth);
+        Deployment.NO_ORDER, List.of(), null, null, auth, null);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.AnthropicWire;
 import dev.switchboard.testing.CohereMock;
+import dev.switchboard.testing.BedrockMock;
 import dev.switchboard.testing.GatewayJvm;
 import dev.switchboard.testing.GeminiMock;
 import dev.switchboard.testing.Gateways;
@@ -68,6 +69,7 @@ class BoundedStreamMemoryTest {
   private GeminiMock gemini;
   private OllamaMock ollama;
   private CohereMock cohere;
+  private BedrockMock bedrock;
   private HttpClient client;
 
   @AfterEach
@@ -76,7 +78,8 @@ class BoundedStreamMemoryTest {
       client.close();
     }
     Future.join(mock == null ? Future.succeededFuture() : mock.stop(), gemini == null ? Future.succeededFuture() : gemini.stop(),
-            ollama == null ? Future.succeededFuture() : ollama.stop(), cohere == null ? Future.succeededFuture() : cohere.stop())
+            ollama == null ? Future.succeededFuture() : ollama.stop(), cohere == null ? Future.succeededFuture() : cohere.stop(),
+            bedrock == null ? Future.succeededFuture() : bedrock.stop())
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -241,6 +244,73 @@ class BoundedStreamMemoryTest {
               "every argument byte arrived");
           assertEquals("tool_calls", finishReason.get());
           assertEquals(1, done.get());
+          ctx.completeNow();
+        })));
+  }
+
+  /** Bedrock's binary event-stream: 50 MB of arguments as 6,400 toolUse delta frames of 8 KB, none of them kept. */
+  @Test
+  void fifty_megabytes_of_bedrock_tool_input_frames_stream_through_a_48_mb_heap(Vertx vertx, VertxTestContext ctx) {
+    client = vertx.createHttpClient();
+    bedrock = new BedrockMock(vertx, null);
+    AtomicLong argumentChars = new AtomicLong();
+    AtomicReference<String> finishReason = new AtomicReference<>();
+    AtomicLong done = new AtomicLong();
+    int[] port = new int[1];
+    bedrock.start()
+        .compose(m -> {
+          try {
+            port[0] = startGatewayProcess("""
+                model_list:
+                  - model_name: huge
+                    litellm_params: {model: bedrock/%s, api_base: "http://127.0.0.1:%d", aws_access_key_id: %s,
+                      aws_secret_access_key: "%s", aws_region_name: us-east-1}
+                general_settings: {database_url: none}
+                """.formatted(BedrockMock.HUGE_TOOL, m.port(), BedrockMock.KEY_ID, BedrockMock.SECRET));
+          } catch (IOException e) {
+            return Future.failedFuture(e);
+          }
+          return GatewayJvm.serving(vertx, gatewayProcess, port[0], dir.resolve("gateway.log"), 60_000);
+        })
+        .compose(v -> client.request(HttpMethod.POST, port[0], "127.0.0.1", "/v1/chat/completions"))
+        .compose(request -> request.putHeader("content-type", "application/json").send(new JsonObject()
+            .put("model", "huge").put("stream", true)
+            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "store it")))
+            .toBuffer()))
+        .compose(response -> readChunks(response, argumentChars, finishReason, done))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertTrue(gatewayProcess.isAlive(), "the gateway survived with its 48 MB heap");
+          assertEquals(BedrockMock.HUGE_ARGUMENT_BYTES, argumentChars.get(), "every argument byte arrived");
+          assertEquals("tool_calls", finishReason.get());
+          assertEquals(1, done.get());
+          ctx.completeNow();
+        })));
+  }
+
+  /** An event-stream frame past the cap is refused from its length prefix, before its bytes are buffered. */
+  @Test
+  void one_event_stream_frame_past_the_cap_ends_the_stream_with_an_error(Vertx vertx, VertxTestContext ctx) {
+    bedrock = new BedrockMock(vertx, null);
+    client = vertx.createHttpClient();
+    bedrock.start()
+        .compose(m -> Gateways.start("""
+            model_list:
+              - model_name: huge
+                litellm_params: {model: bedrock/%s, api_base: "http://127.0.0.1:%d", aws_access_key_id: %s,
+                  aws_secret_access_key: "%s", aws_region_name: us-east-1}
+            litellm_settings: {max_tool_call_buffer_bytes: 4096}
+            """.formatted(BedrockMock.HUGE_TOOL, m.port(), BedrockMock.KEY_ID, BedrockMock.SECRET)))
+        .compose(gateway -> client.request(HttpMethod.POST, gateway.port(), "127.0.0.1", "/v1/chat/completions")
+            .compose(request -> request.putHeader("content-type", "application/json").send(new JsonObject()
+                .put("model", "huge").put("stream", true)
+                .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "x")))
+                .toBuffer()))
+            .compose(HttpClientResponse::body)
+            .eventually(gateway::close))
+        .onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+          String text = body.toString();
+          assertTrue(text.contains("upstream_event_too_large"), text.length() > 2000 ? text.substring(text.length() - 2000) : text);
+          assertTrue(!text.contains("[DONE]"));
           ctx.completeNow();
         })));
   }
