@@ -20,7 +20,7 @@ public final class AnthropicTokenCount {
 
   /** Whether the deployment speaks Anthropic's own API (and so has its count endpoint). */
   public static boolean applies(Deployment deployment) {
-    return deployment.provider().adapter() == AnthropicAdapter.INSTANCE;
+    return "anthropic".equals(deployment.provider().prefix()); // by prefix: adapters come wrapped (Responses)
   }
 
   /** @throws dev.switchboard.errors.GatewayError 500 when the deployment's key or base comes from an unset variable */
