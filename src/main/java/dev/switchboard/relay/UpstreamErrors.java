@@ -41,10 +41,10 @@ final class UpstreamErrors {
     String code = upstreamError != null && upstreamError.getValue("code") instanceof String c ? sanitize(deployment, c) : null;
     String param = upstreamError != null && upstreamError.getValue("param") instanceof String p ? p : null;
     if (status == 429) {
-      String retryAfter = retryAfter(headers);
-      long retryAfterMillis = retryAfterMillis(headers);
-      if (retryAfter == null && googleRetryDelayMillis(upstreamError) >= 0) {
-        retryAfterMillis = googleRetryDelayMillis(upstreamError);
+      String retryAfter = RetryAfter.seconds(headers);
+      long retryAfterMillis = RetryAfter.millis(headers);
+      if (retryAfter == null && RetryAfter.googleDelayMillis(upstreamError) >= 0) {
+        retryAfterMillis = RetryAfter.googleDelayMillis(upstreamError);
         retryAfter = String.valueOf((long) Math.ceil(retryAfterMillis / 1000.0));
       }
       return GatewayError.of(ErrorClass.RATE_LIMIT, "rate_limit_exceeded", "The provider rate-limited " + who + ": " + detail
@@ -84,8 +84,8 @@ final class UpstreamErrors {
       return GatewayError.of(ErrorClass.INTERNAL_SERVER, "upstream_server_error", "The provider failed for " + who + " (HTTP 500): " + detail + ". Retry, or try another model.");
     }
     if (status == 503) {
-      String retryAfter = retryAfter(headers);
-      return GatewayError.of(ErrorClass.SERVICE_UNAVAILABLE, "upstream_unavailable", "The provider is unavailable for " + who + " (HTTP 503): " + detail + ". Retry shortly.").withRetryAfter(retryAfter).withRetryAfterMillis(retryAfterMillis(headers));
+      String retryAfter = RetryAfter.seconds(headers);
+      return GatewayError.of(ErrorClass.SERVICE_UNAVAILABLE, "upstream_unavailable", "The provider is unavailable for " + who + " (HTTP 503): " + detail + ". Retry shortly.").withRetryAfter(retryAfter).withRetryAfterMillis(RetryAfter.millis(headers));
     }
     return GatewayError.of(ErrorClass.API_CONNECTION, "upstream_server_error", "The provider failed for " + who + " (HTTP " + status + "): " + detail + ". Retry, or try another model.");
   }
@@ -216,54 +216,6 @@ final class UpstreamErrors {
       }
     }
     return false;
-  }
-
-  /** Seconds to wait, from {@code Retry-After} or {@code retry-after-ms}, or null. */
-  static String retryAfter(MultiMap headers) {
-    String seconds = headers.get("retry-after");
-    if (seconds != null && !seconds.isBlank()) {
-      return seconds.trim();
-    }
-    String millis = headers.get("retry-after-ms");
-    if (millis != null) {
-      try {
-        return String.valueOf((long) Math.ceil(Double.parseDouble(millis.trim()) / 1000.0));
-      } catch (NumberFormatException ignored) {
-        return null;
-      }
-    }
-    return null;
-  }
-
-  /** {@code retry-after-ms}, else {@code Retry-After} in seconds, as milliseconds; -1 when neither is a number. */
-  static long retryAfterMillis(MultiMap headers) {
-    String millis = headers.get("retry-after-ms");
-    try {
-      if (millis != null && !millis.isBlank()) {
-        return Math.round(Double.parseDouble(millis.trim()));
-      }
-      String seconds = headers.get("retry-after");
-      return seconds == null || seconds.isBlank() ? -1 : Math.round(Double.parseDouble(seconds.trim()) * 1000);
-    } catch (NumberFormatException dateOrGarbage) {
-      return -1;
-    }
-  }
-
-  /** Google's APIs (Gemini) say when to retry in the body, as a RetryInfo detail ({@code "retryDelay": "37s"}); -1 when absent. */
-  static long googleRetryDelayMillis(JsonObject upstreamError) {
-    if (upstreamError == null || !(upstreamError.getValue("details") instanceof io.vertx.core.json.JsonArray details)) {
-      return -1;
-    }
-    for (Object detail : details) {
-      if (detail instanceof JsonObject info && info.getValue("retryDelay") instanceof String delay && delay.endsWith("s")) {
-        try {
-          return Math.round(Double.parseDouble(delay.substring(0, delay.length() - 1)) * 1000);
-        } catch (NumberFormatException notADuration) {
-          return -1;
-        }
-      }
-    }
-    return -1;
   }
 
   private static JsonObject errorObject(Buffer body) {

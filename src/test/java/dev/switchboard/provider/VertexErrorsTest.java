@@ -210,8 +210,11 @@ class VertexErrorsTest {
     VertexCredentials.ServiceAccount serviceAccount = VertexCredentials.parse(account.encode());
     EntraTokens.Key key = new EntraTokens.Key(serviceAccount.tokenUri(), serviceAccount.privateKeyId(),
         serviceAccount.clientEmail());
+    // Each exchange is bounded here, so a hang names the exchange it hung in instead of timing the test out.
     Supplier<Future<EntraTokens.Grant>> fetch = () -> VertexTokenFetch.fetch(http, serviceAccount,
-        System.currentTimeMillis() / 1000);
+        System.currentTimeMillis() / 1000).timeout(15, java.util.concurrent.TimeUnit.SECONDS)
+        .recover(failure -> Future.failedFuture(new AssertionError("token exchange " + (mock.tokenRequests())
+            + " with the mock at " + serviceAccount.tokenUri() + " did not complete: " + failure, failure)));
     tokens.token(key, fetch)
         .compose(first -> {
           ctx.verify(() -> assertEquals(VertexMock.token(1), first));
