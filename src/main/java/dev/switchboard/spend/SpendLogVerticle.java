@@ -66,7 +66,8 @@ public final class SpendLogVerticle extends VerticleBase {
     return new SpendRow(event.requestId(),
         key == null ? null : key.tokenHash(),
         key == null ? null : key.keyName(),
-        principal == null ? null : principal.keyAlias(),
+        // LiteLLM's key_alias: the key's own alias, null when it has none (not its display name).
+        key != null ? key.keyAlias() : principal == null ? null : principal.keyAlias(),
         key == null ? null : key.userId(),
         key == null ? null : key.teamId(),
         event.model(),

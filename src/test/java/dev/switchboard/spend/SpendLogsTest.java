@@ -1,5 +1,6 @@
 package dev.switchboard.spend;
 
+import dev.switchboard.model.KeySecrets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -173,6 +174,27 @@ class SpendLogsTest {
         : body.containsKey("spend") ? body : body.getJsonObject(body.containsKey("team_info") ? "team_info" : "user_info");
     assertTrue(holder != null && holder.containsKey("spend"), body.encode());
     return holder.getDouble("spend");
+  }
+
+  @Test
+  void a_key_without_an_alias_has_a_null_key_alias_in_its_rows(Vertx vertx, VertxTestContext ctx) throws InterruptedException {
+    VertxTestContext started = new VertxTestContext();
+    start(vertx, started, "");
+    assertTrue(started.awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS));
+    String[] key = new String[1];
+    admin("/key/generate", new JsonObject())
+        .compose(generated -> {
+          key[0] = generated.getString("key");
+          return chat(key[0], "chat");
+        })
+        .compose(ok -> written(vertx, 1))
+        .compose(v -> get("/spend/logs").addQueryParam("api_key", key[0]).send())
+        .onComplete(ctx.succeeding(logs -> ctx.verify(() -> {
+          JsonObject row = logs.bodyAsJsonArray().getJsonObject(0);
+          assertNull(row.getValue("key_alias"), "LiteLLM's key_alias is the alias, not a display name: " + row);
+          assertEquals(KeySecrets.displayName(key[0]), row.getString("key_name"));
+          ctx.completeNow();
+        })));
   }
 
   @Test
