@@ -4,7 +4,6 @@ import dev.switchboard.model.Deployment;
 import dev.switchboard.errors.GatewayError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -25,7 +24,7 @@ final class AnthropicRequests {
   }
 
   static JsonObject messagesBody(Deployment deployment, JsonObject openAi, boolean stream) {
-    rejectUnsupported(deployment, openAi);
+    OpenAiBodies.refuseUntranslated(deployment, openAi, TRANSLATED);
     JsonObject out = new JsonObject().put("model", deployment.upstreamModel());
     Object maxTokens = openAi.getValue("max_tokens") != null ? openAi.getValue("max_tokens")
         : openAi.getValue("max_completion_tokens");
@@ -100,20 +99,6 @@ final class AnthropicRequests {
       body.put("metadata", new JsonObject().put("user_id", given.getValue("user_id")));
     }
     return body.put("model", deployment.upstreamModel());
-  }
-
-  /** Anything not translated is dropped with drop_params, else refused by name (as LiteLLM does). */
-  private static void rejectUnsupported(Deployment deployment, JsonObject openAi) {
-    if (deployment.dropParams()) {
-      return;
-    }
-    for (Map.Entry<String, Object> field : openAi) {
-      String name = field.getKey();
-      if (!TRANSLATED.contains(name) && !OpenAiBodies.GATEWAY_ONLY_FIELDS.contains(name) && field.getValue() != null) {
-        throw GatewayError.badRequest(name, "Parameter '" + name + "' is not supported by " + deployment.describe()
-            + ". Remove it, or set litellm_settings.drop_params: true to drop unsupported parameters.");
-      }
-    }
   }
 
   /** Anthropic wants alternating turns: consecutive messages of one role become one. */

@@ -7,7 +7,6 @@ import dev.switchboard.model.Deployment;
 import dev.switchboard.model.Usage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,15 +23,7 @@ final class CohereEmbeddings {
   }
 
   static JsonObject request(Deployment deployment, JsonObject openAi) {
-    if (!deployment.dropParams()) {
-      for (Map.Entry<String, Object> field : openAi) {
-        String name = field.getKey();
-        if (!TRANSLATED.contains(name) && !OpenAiBodies.GATEWAY_ONLY_FIELDS.contains(name) && field.getValue() != null) {
-          throw GatewayError.badRequest(name, "Parameter '" + name + "' is not supported by " + deployment.describe()
-              + ". Remove it, or set litellm_settings.drop_params: true to drop unsupported parameters.");
-        }
-      }
-    }
+    OpenAiBodies.refuseUntranslated(deployment, openAi, TRANSLATED);
     Object input = openAi.getValue("input");
     JsonArray texts = input instanceof JsonArray list ? list : new JsonArray().add(input);
     for (int i = 0; i < texts.size(); i++) {

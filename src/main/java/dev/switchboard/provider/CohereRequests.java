@@ -4,7 +4,6 @@ import dev.switchboard.errors.GatewayError;
 import dev.switchboard.model.Deployment;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -25,7 +24,7 @@ final class CohereRequests {
   }
 
   static JsonObject chat(Deployment deployment, JsonObject openAi, boolean stream) {
-    rejectUnsupported(deployment, openAi);
+    OpenAiBodies.refuseUntranslated(deployment, openAi, TRANSLATED);
     JsonArray messages = new JsonArray();
     JsonArray given = openAi.getJsonArray("messages");
     for (int i = 0; i < given.size(); i++) {
@@ -59,23 +58,6 @@ final class CohereRequests {
       out.put("stream", true);
     }
     return out;
-  }
-
-  /** Anything not translated is dropped with drop_params, else refused by name (as LiteLLM does). */
-  private static void rejectUnsupported(Deployment deployment, JsonObject openAi) {
-    if (deployment.dropParams()) {
-      return;
-    }
-    for (Map.Entry<String, Object> field : openAi) {
-      String name = field.getKey();
-      boolean known = TRANSLATED.contains(name) || OpenAiBodies.GATEWAY_ONLY_FIELDS.contains(name);
-      boolean oneChoice = !"n".equals(name) || !(field.getValue() instanceof Number n) || n.intValue() == 1;
-      if (field.getValue() != null && (!known || !oneChoice)) {
-        throw GatewayError.badRequest(name, "Parameter '" + name + "'" + (known ? " above 1" : "")
-            + " is not supported by " + deployment.describe()
-            + ". Remove it, or set litellm_settings.drop_params: true to drop unsupported parameters.");
-      }
-    }
   }
 
   private static JsonObject message(JsonObject message, int index) {

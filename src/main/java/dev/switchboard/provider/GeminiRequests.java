@@ -25,7 +25,7 @@ final class GeminiRequests {
   }
 
   static JsonObject generateContent(Deployment deployment, JsonObject openAi) {
-    rejectUnsupported(deployment, openAi);
+    OpenAiBodies.refuseUntranslated(deployment, openAi, TRANSLATED);
     JsonObject out = new JsonObject();
     StringBuilder system = new StringBuilder();
     JsonArray contents = new JsonArray();
@@ -64,23 +64,6 @@ final class GeminiRequests {
       }
     }
     return out;
-  }
-
-  /** Anything not translated is dropped with drop_params, else refused by name (as LiteLLM does). */
-  private static void rejectUnsupported(Deployment deployment, JsonObject openAi) {
-    if (deployment.dropParams()) {
-      return;
-    }
-    for (Map.Entry<String, Object> field : openAi) {
-      String name = field.getKey();
-      boolean known = TRANSLATED.contains(name) || OpenAiBodies.GATEWAY_ONLY_FIELDS.contains(name);
-      boolean oneChoice = !"n".equals(name) || !(field.getValue() instanceof Number n) || n.intValue() == 1;
-      if (field.getValue() != null && (!known || !oneChoice)) {
-        throw GatewayError.badRequest(name, "Parameter '" + name + "'" + (known ? " above 1" : "")
-            + " is not supported by " + deployment.describe()
-            + ". Remove it, or set litellm_settings.drop_params: true to drop unsupported parameters.");
-      }
-    }
   }
 
   private static JsonObject generationConfig(JsonObject openAi) {

@@ -27,7 +27,7 @@ final class OllamaRequests {
 
   /** {@code /api/chat}: the conversation as it is, tool calls with their arguments as objects. */
   static JsonObject chat(Deployment deployment, JsonObject openAi, boolean stream) {
-    rejectUnsupported(deployment, openAi, TRANSLATED);
+    OpenAiBodies.refuseUntranslated(deployment, openAi, TRANSLATED);
     JsonArray messages = new JsonArray();
     Map<String, String> toolNames = new HashMap<>();
     JsonArray given = openAi.getJsonArray("messages");
@@ -72,7 +72,7 @@ final class OllamaRequests {
    * it is, a longer conversation is written out turn by turn. Tools need {@code ollama_chat/}.
    */
   static JsonObject generate(Deployment deployment, JsonObject openAi, boolean stream) {
-    rejectUnsupported(deployment, openAi, TRANSLATED);
+    OpenAiBodies.refuseUntranslated(deployment, openAi, TRANSLATED);
     if (openAi.getValue("tools") instanceof JsonArray tools && !tools.isEmpty()) {
       throw GatewayError.badRequest("tools", "Tools are not supported by " + deployment.describe() + ", which uses "
           + "Ollama's /api/generate. Configure the model as ollama_chat/" + deployment.upstreamModel() + " to use tools.");
@@ -122,7 +122,7 @@ final class OllamaRequests {
 
   /** {@code /api/embed}: every input in one call. */
   static JsonObject embed(Deployment deployment, JsonObject openAi) {
-    rejectUnsupported(deployment, openAi, EMBED_TRANSLATED);
+    OpenAiBodies.refuseUntranslated(deployment, openAi, EMBED_TRANSLATED);
     Object input = openAi.getValue("input");
     JsonArray texts = input instanceof JsonArray list ? list : new JsonArray().add(input);
     for (int i = 0; i < texts.size(); i++) {
@@ -225,23 +225,6 @@ final class OllamaRequests {
       }
     }
     return body;
-  }
-
-  /** Anything not translated is dropped with drop_params, else refused by name (as LiteLLM does). */
-  private static void rejectUnsupported(Deployment deployment, JsonObject openAi, Set<String> translated) {
-    if (deployment.dropParams()) {
-      return;
-    }
-    for (Map.Entry<String, Object> field : openAi) {
-      String name = field.getKey();
-      boolean known = translated.contains(name) || OpenAiBodies.GATEWAY_ONLY_FIELDS.contains(name);
-      boolean oneChoice = !"n".equals(name) || !(field.getValue() instanceof Number n) || n.intValue() == 1;
-      if (field.getValue() != null && (!known || !oneChoice)) {
-        throw GatewayError.badRequest(name, "Parameter '" + name + "'" + (known ? " above 1" : "")
-            + " is not supported by " + deployment.describe()
-            + ". Remove it, or set litellm_settings.drop_params: true to drop unsupported parameters.");
-      }
-    }
   }
 
   private static void copy(JsonObject from, String field, JsonObject to, String as) {

@@ -1,9 +1,11 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.errors.GatewayError;
 import dev.switchboard.model.Deployment;
 import dev.switchboard.model.Operation;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /** The OpenAI-format request body a provider receives: the client's, minus what is the gateway's. */
@@ -45,5 +47,25 @@ final class OpenAiBodies {
       body.put("stream_options", options.put("include_usage", true));
     }
     return new Prepared(body, bridged ? Operation.CHAT : operation, asksForUsage);
+  }
+
+  /**
+   * Refuses by name a field the provider's translation does not take, and {@code n} above 1 (these
+   * translations give one choice), unless the deployment drops unsupported parameters, as LiteLLM does.
+   */
+  static void refuseUntranslated(Deployment deployment, JsonObject openAi, Set<String> translated) {
+    if (deployment.dropParams()) {
+      return;
+    }
+    for (Map.Entry<String, Object> field : openAi) {
+      String name = field.getKey();
+      boolean known = translated.contains(name) || GATEWAY_ONLY_FIELDS.contains(name);
+      boolean oneChoice = !"n".equals(name) || !(field.getValue() instanceof Number n) || n.intValue() == 1;
+      if (field.getValue() != null && (!known || !oneChoice)) {
+        throw GatewayError.badRequest(name, "Parameter '" + name + "'" + (known ? " above 1" : "")
+            + " is not supported by " + deployment.describe()
+            + ". Remove it, or set litellm_settings.drop_params: true to drop unsupported parameters.");
+      }
+    }
   }
 }
