@@ -108,7 +108,7 @@ public final class DirectoryRoutes {
     String userId = idParam(ctx, "user_id");
     return existing(users.find(userId), "user", "user_id").compose(user -> Future.all(
             keys.keysOf(new KeyStore.ListFilter(null, userId, null)),
-            teams.where(HAS_MEMBER, new JsonArray().add(new JsonObject().put("user_id", userId))))
+            teams.where(HAS_MEMBER, asMember(userId)))
         .map(both -> new JsonObject().put("user_id", userId).put("user_info", user)
             .put("keys", both.<JsonArray>resultAt(0)).put("teams", both.<JsonArray>resultAt(1))));
   }
@@ -134,7 +134,7 @@ public final class DirectoryRoutes {
   private Future<JsonArray> teamList(RoutingContext ctx) {
     String userId = ctx.request().getParam("user_id");
     if (userId != null) {
-      return teams.where(HAS_MEMBER, new JsonArray().add(new JsonObject().put("user_id", userId)));
+      return teams.where(HAS_MEMBER, asMember(userId));
     }
     return teams.all();
   }
@@ -177,13 +177,13 @@ public final class DirectoryRoutes {
 
   /** The declared fields' columns; any other field, unless the route reads it itself, is a 400 naming it. */
   static Map<String, Object> strict(JsonObject request, Map<String, Fields.Kind> fields, Set<String> alsoTaken) {
-    for (String field : request.fieldNames()) {
-      if (!fields.containsKey(field) && !alsoTaken.contains(field)) {
-        throw GatewayError.badRequest(field, "'" + field + "' is not supported here, so it would not be enforced; "
-            + "remove it. Supported: " + String.join(", ", fields.keySet()) + ".");
-      }
-    }
+    Fields.refuseUndeclared(request, fields, alsoTaken);
     return Fields.parse(request, fields);
+  }
+
+  /** The user as a one-member list, what {@link #HAS_MEMBER} looks for. */
+  private static JsonArray asMember(String userId) {
+    return new JsonArray().add(new JsonObject().put("user_id", userId));
   }
 
   private static String idParam(RoutingContext ctx, String id) {

@@ -4,8 +4,12 @@ import dev.switchboard.config.BudgetPeriod;
 import dev.switchboard.errors.GatewayError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The settable fields of an admin request body (keys, users, teams), each declared with its kind,
@@ -17,6 +21,21 @@ final class Fields {
   enum Kind { TEXT, STRINGS, NUMBER, WHOLE, OBJECT, LIST, FLAG, PERIOD }
 
   private Fields() {
+  }
+
+  /**
+   * Refuses a field that is neither declared nor in {@code alsoTaken} (what the route reads itself)
+   * with a 400 naming it: a LiteLLM field Switchboard does not enforce must not look accepted.
+   */
+  static void refuseUndeclared(JsonObject body, Map<String, Kind> declared, Set<String> alsoTaken) {
+    for (String field : body.fieldNames()) {
+      if (!declared.containsKey(field) && !alsoTaken.contains(field)) {
+        List<String> supported = new ArrayList<>(declared.keySet());
+        supported.addAll(new TreeSet<>(alsoTaken));
+        throw GatewayError.badRequest(field, "'" + field + "' is not supported here, so it would not be enforced; "
+            + "remove it. Supported: " + String.join(", ", supported) + ".");
+      }
+    }
   }
 
   /** Column → value, in declaration order, for the declared fields present in {@code body}. */

@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -56,13 +57,9 @@ final class KeyFields {
    * guardrails...) must not look accepted.
    */
   static Map<String, Object> parse(JsonObject body, Instant now, Set<String> alsoTaken) {
-    for (String field : body.fieldNames()) {
-      if (!DECLARED.containsKey(field) && !TIMES.contains(field) && !alsoTaken.contains(field)) {
-        throw GatewayError.badRequest(field, "'" + field + "' is not supported by Switchboard's key API, so it would "
-            + "not be enforced; remove it. Supported: " + String.join(", ", DECLARED.keySet()) + ", duration, expires"
-            + (alsoTaken.isEmpty() ? "" : ", " + String.join(", ", alsoTaken)) + ".");
-      }
-    }
+    Set<String> taken = new HashSet<>(TIMES);
+    taken.addAll(alsoTaken);
+    Fields.refuseUndeclared(body, DECLARED, taken);
     Map<String, Object> columns = Fields.parse(body, DECLARED);
     if (body.containsKey("duration")) {
       Object duration = body.getValue("duration");

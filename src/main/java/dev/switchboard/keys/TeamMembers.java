@@ -81,7 +81,7 @@ final class TeamMembers {
                   + "' is already a member of team '" + teamId + "'; use /team/member_update to change the role."));
             }
           }
-          return teams.update(teamId, Map.of("members_with_roles", new JsonArray(List.copyOf(members.values()))));
+          return save(teamId, members);
         }))
         .map(keysMayHaveChanged);
   }
@@ -99,7 +99,7 @@ final class TeamMembers {
             return Future.failedFuture(notMember(user, teamId));
           }
           member.put("role", role);
-          return teams.update(teamId, Map.of("members_with_roles", new JsonArray(List.copyOf(members.values()))));
+          return save(teamId, members);
         }))
         .map(keysMayHaveChanged);
   }
@@ -113,7 +113,7 @@ final class TeamMembers {
           if (members.remove(user.getString("user_id")) == null) {
             return Future.failedFuture(notMember(user, teamId));
           }
-          return teams.update(teamId, Map.of("members_with_roles", new JsonArray(List.copyOf(members.values()))));
+          return save(teamId, members);
         }))
         .map(keysMayHaveChanged);
   }
@@ -158,6 +158,10 @@ final class TeamMembers {
       members.put(((JsonObject) member).getString("user_id"), ((JsonObject) member).copy());
     }
     return members;
+  }
+
+  private Future<JsonObject> save(String teamId, Map<String, JsonObject> members) {
+    return teams.update(teamId, Map.of("members_with_roles", new JsonArray(List.copyOf(members.values()))));
   }
 
   private static GatewayError notMember(JsonObject user, String teamId) {
