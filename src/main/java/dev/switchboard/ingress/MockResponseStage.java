@@ -2,6 +2,7 @@ package dev.switchboard.ingress;
 
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.model.MediaCalls;
 import dev.switchboard.model.Operation;
 import dev.switchboard.model.RelayResult;
 import dev.switchboard.model.Usage;
@@ -28,7 +29,8 @@ final class MockResponseStage implements Stage<ModelCall> {
 
   @Override
   public Future<Void> before(ModelCall request) {
-    Object mock = request.operation == Operation.EMBEDDING ? null : request.call.body().json().getValue(FIELD);
+    // Media answers are bytes in the provider's format: no mock of them.
+    Object mock = request.operation == Operation.EMBEDDING || MediaCalls.is(request.operation) ? null : request.call.body().json().getValue(FIELD);
     if (mock == null) {
       return Future.succeededFuture();
     }

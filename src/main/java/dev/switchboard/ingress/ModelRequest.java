@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.model.CallBody;
+import dev.switchboard.model.MediaCalls;
 import dev.switchboard.model.Operation;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -19,7 +20,12 @@ public record ModelRequest(Operation operation, CallBody body, String model, boo
 
   /** @throws GatewayError 400 naming the first problem found */
   public static ModelRequest parse(Operation operation, Buffer raw) {
-    JsonObject body = jsonObject(raw);
+    return parse(operation, raw, null);
+  }
+
+  /** @param contentType the request's, for the one operation whose body is a multipart form (transcription) */
+  public static ModelRequest parse(Operation operation, Buffer raw, String contentType) {
+    JsonObject body = operation == Operation.TRANSCRIPTION ? MultipartForm.read(raw, contentType) : jsonObject(raw);
     String model = model(body);
     switch (operation) {
       case CHAT -> {
@@ -36,6 +42,16 @@ public record ModelRequest(Operation operation, CallBody body, String model, boo
       case COMPLETION -> required(body, "prompt", "a string or a list of strings");
       case EMBEDDING -> required(body, "input", "a string or a list of strings or token ids");
       case RESPONSES -> ResponsesShapes.check(body);
+      case IMAGE_GENERATION -> text(body, "prompt", "the description of the image to generate");
+      case SPEECH -> text(body, "input", "the text to speak");
+      case TRANSCRIPTION -> {
+        if (!MediaCalls.isFile(body.getValue("file"))) {
+          throw GatewayError.badRequest("file", "Missing required 'file' part: the audio file to transcribe, sent as a file in the form.");
+        }
+      }
+    }
+    if (MediaCalls.is(operation)) {
+      return new ModelRequest(operation, new CallBody(body, false), model, false, false);
     }
     if (operation == Operation.EMBEDDING) {
       return new ModelRequest(operation, new CallBody(body), model, false, false);
@@ -83,6 +99,12 @@ public record ModelRequest(Operation operation, CallBody body, String model, boo
     boolean empty = value instanceof String text ? text.isEmpty() : value instanceof JsonArray list && list.isEmpty();
     if (!(value instanceof String || value instanceof JsonArray) || empty) {
       throw GatewayError.badRequest(field, "'" + field + "' must be " + shape + ", not empty.");
+    }
+  }
+
+  private static void text(JsonObject body, String field, String what) {
+    if (!(body.getValue(field) instanceof String text) || text.isEmpty()) {
+      throw GatewayError.badRequest(field, "'" + field + "' is required: a non-empty string, " + what + ".");
     }
   }
 

@@ -2,6 +2,7 @@ package dev.switchboard.ingress;
 
 import dev.switchboard.pipeline.Stage;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ final class ParseStage implements Stage<ModelCall> {
 
   @Override
   public Future<Void> before(ModelCall request) {
-    request.call = ModelRequest.parse(request.operation, request.raw);
+    request.call = ModelRequest.parse(request.operation, request.raw, request.headers.get(HttpHeaders.CONTENT_TYPE));
     // A stream would otherwise keep its whole prompt for minutes.
     request.raw = null;
     request.tags = tags(request.call.body().json());

@@ -10,7 +10,12 @@ public enum Operation {
   EMBEDDING("/embeddings", "aembedding"),
   MESSAGES("/messages", "anthropic_messages"),
   /** OpenAI's Responses API: passed through to OpenAI and Azure, translated to chat for the others. */
-  RESPONSES("/responses", "aresponses");
+  RESPONSES("/responses", "aresponses"),
+  /** Media calls ({@link MediaCalls}): passed through to OpenAI-format and Azure deployments, priced per unit. */
+  IMAGE_GENERATION("/images/generations", "aimage_generation"),
+  SPEECH("/audio/speech", "aspeech"),
+  /** A multipart/form-data upload; its form's fields are the body's, its file a {@link MediaCalls#FILE} object. */
+  TRANSCRIPTION("/audio/transcriptions", "atranscription");
 
   private final String path;
   private final String callType;

@@ -24,6 +24,7 @@ public final class PriceBook {
 
   private static final Logger LOG = Logger.getLogger(PriceBook.class.getName());
   private static final double PER_MILLION = 1_000_000.0;
+  private static final List<String> MEDIA_UNITS = List.of("per_image", "per_character", "per_second");
 
   private final Map<String, Price> table;
   /** Deployments already warned about having no price. */
@@ -68,7 +69,7 @@ public final class PriceBook {
     int maxInput = info.maxInputTokens() != null ? info.maxInputTokens() : base.maxInput();
     int maxOutput = info.maxOutputTokens() != null ? info.maxOutputTokens()
         : info.maxTokens() != null ? info.maxTokens() : base.maxOutput();
-    return new Price(input, output, cached, maxInput, maxOutput, true);
+    return new Price(input, output, cached, maxInput, maxOutput, true, base.perUnit());
   }
 
   /** As written, without the provider prefix, by its last segment; each also without a date suffix. */
@@ -110,7 +111,17 @@ public final class PriceBook {
     double input = number(entry, "input") / PER_MILLION;
     double cached = entry.containsKey("cached_input") ? number(entry, "cached_input") / PER_MILLION : input;
     return new Price(input, number(entry, "output") / PER_MILLION, cached, (int) number(entry, "max_input"),
-        (int) number(entry, "max_output"), true);
+        (int) number(entry, "max_output"), true, perUnit(entry));
+  }
+
+  /** A media model's price per unit: USD per image, per character of input, or per second of audio. */
+  private static double perUnit(Map<?, ?> entry) {
+    for (String field : MEDIA_UNITS) {
+      if (entry.containsKey(field)) {
+        return number(entry, field);
+      }
+    }
+    return 0;
   }
 
   private static double number(Map<?, ?> entry, String field) {

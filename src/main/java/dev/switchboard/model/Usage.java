@@ -2,10 +2,23 @@ package dev.switchboard.model;
 
 import io.vertx.core.json.JsonObject;
 
-/** Token usage of one answer, as OpenAI reports it. */
-public record Usage(long promptTokens, long completionTokens, long totalTokens, long cachedTokens) {
+/**
+ * Token usage of one answer, as OpenAI reports it.
+ *
+ * @param units what a media call is billed by instead of tokens ({@link MediaCalls}): images, characters, seconds
+ */
+public record Usage(long promptTokens, long completionTokens, long totalTokens, long cachedTokens, long units) {
 
   public static final Usage NONE = new Usage(0, 0, 0, 0);
+
+  public Usage(long promptTokens, long completionTokens, long totalTokens, long cachedTokens) {
+    this(promptTokens, completionTokens, totalTokens, cachedTokens, 0);
+  }
+
+  /** This usage, billed for {@code count} media units as well. */
+  public Usage withUnits(long count) {
+    return new Usage(promptTokens, completionTokens, totalTokens, cachedTokens, count);
+  }
 
   /** Reads OpenAI's {@code usage} object; missing or malformed fields count as zero. */
   public static Usage fromOpenAi(JsonObject usage) {

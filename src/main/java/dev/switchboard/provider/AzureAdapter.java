@@ -5,6 +5,7 @@ import dev.switchboard.model.UpstreamRequest;
 import dev.switchboard.model.Answer;
 import dev.switchboard.model.ProviderAdapter;
 import dev.switchboard.model.Deployment;
+import dev.switchboard.model.MediaCalls;
 import dev.switchboard.model.Operation;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -34,11 +35,17 @@ final class AzureAdapter implements ProviderAdapter {
       MultiMap clientHeaders) {
     String apiBase = DeploymentValues.require(deployment, deployment.apiBase(), "api_base");
     String version = DeploymentValues.require(deployment, deployment.apiVersion(), "api_version");
+    String query = "?api-version=" + encode(version == null ? DEFAULT_API_VERSION : version);
+    String deploymentUrl = apiBase + "/openai/deployments/" + encode(deployment.upstreamModel());
+    if (MediaCalls.is(operation)) {
+      MediaBodies.Encoded media = MediaBodies.encode(operation, deployment, body);
+      AzureCredentials.apply(deployment, media.headers(), (h, key) -> h.set("api-key", key));
+      return new UpstreamRequest(deploymentUrl + operation.path() + query, media.headers(), media.body(), false);
+    }
     OpenAiBodies.Prepared prepared = OpenAiBodies.prepare(operation, deployment, body, stream);
     MultiMap headers = OpenAiAdapter.headers(stream);
     AzureCredentials.apply(deployment, headers, (h, key) -> h.set("api-key", key));
-    String url = apiBase + "/openai/deployments/" + encode(deployment.upstreamModel()) + prepared.upstreamOperation().path()
-        + "?api-version=" + encode(version == null ? DEFAULT_API_VERSION : version);
+    String url = deploymentUrl + prepared.upstreamOperation().path() + query;
     return new UpstreamRequest(url, headers, prepared.body().toBuffer(), prepared.asksForUsage());
   }
 

@@ -2,6 +2,7 @@ package dev.switchboard.provider;
 
 import dev.switchboard.model.Answer;
 import dev.switchboard.model.Deployment;
+import dev.switchboard.model.MediaCalls;
 import dev.switchboard.model.Operation;
 import dev.switchboard.model.ProviderAdapter;
 import dev.switchboard.model.StreamTranslator;
@@ -57,6 +58,6 @@ final class AzureAiAdapter implements ProviderAdapter {
 
   @Override
   public boolean supports(Operation operation) {
-    return true;
+    return !MediaCalls.is(operation);
   }
 }

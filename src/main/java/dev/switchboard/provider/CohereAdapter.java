@@ -4,6 +4,7 @@ import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.model.Answer;
 import dev.switchboard.model.Deployment;
+import dev.switchboard.model.MediaCalls;
 import dev.switchboard.model.Operation;
 import dev.switchboard.model.ProviderAdapter;
 import dev.switchboard.model.StreamTranslator;
@@ -86,6 +87,6 @@ final class CohereAdapter implements ProviderAdapter {
 
   @Override
   public boolean supports(Operation operation) {
-    return operation != Operation.COMPLETION;
+    return operation != Operation.COMPLETION && !MediaCalls.is(operation);
   }
 }

@@ -4,6 +4,7 @@ import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.model.Answer;
 import dev.switchboard.model.Deployment;
+import dev.switchboard.model.MediaCalls;
 import dev.switchboard.model.Operation;
 import dev.switchboard.model.ProviderAdapter;
 import dev.switchboard.model.StreamTranslator;
@@ -90,7 +91,7 @@ final class GeminiAdapter implements ProviderAdapter {
 
   @Override
   public boolean supports(Operation operation) {
-    return operation != Operation.COMPLETION;
+    return operation != Operation.COMPLETION && !MediaCalls.is(operation);
   }
 
   /** One translator's output fed to another, event by event; usage, size and end are the first's (Ollama's too). */

@@ -2,6 +2,7 @@ package dev.switchboard.provider;
 
 import dev.switchboard.model.Answer;
 import dev.switchboard.model.Deployment;
+import dev.switchboard.model.MediaCalls;
 import dev.switchboard.model.Operation;
 import dev.switchboard.model.ProviderAdapter;
 import dev.switchboard.model.StreamFormat;
@@ -80,6 +81,6 @@ final class OllamaAdapter implements ProviderAdapter {
 
   @Override
   public boolean supports(Operation operation) {
-    return operation != Operation.COMPLETION;
+    return operation != Operation.COMPLETION && !MediaCalls.is(operation);
   }
 }

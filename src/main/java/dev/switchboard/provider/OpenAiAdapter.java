@@ -5,6 +5,7 @@ import dev.switchboard.model.UpstreamRequest;
 import dev.switchboard.model.Answer;
 import dev.switchboard.model.ProviderAdapter;
 import dev.switchboard.model.Deployment;
+import dev.switchboard.model.MediaCalls;
 import dev.switchboard.model.Operation;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
@@ -27,6 +28,13 @@ final class OpenAiAdapter implements ProviderAdapter {
       MultiMap clientHeaders) {
     String apiBase = DeploymentValues.require(deployment, deployment.apiBase(), "api_base");
     String apiKey = DeploymentValues.require(deployment, deployment.apiKey(), "api_key");
+    if (MediaCalls.is(operation)) {
+      MediaBodies.Encoded media = MediaBodies.encode(operation, deployment, body);
+      if (apiKey != null) {
+        media.headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey);
+      }
+      return new UpstreamRequest(apiBase + operation.path(), media.headers(), media.body(), false);
+    }
     OpenAiBodies.Prepared prepared = OpenAiBodies.prepare(operation, deployment, body, stream);
     MultiMap headers = headers(stream);
     if (apiKey != null) {

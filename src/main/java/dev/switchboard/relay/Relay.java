@@ -196,6 +196,9 @@ public final class Relay {
           UpstreamErrors.fromResponse(call.deployment(), response.statusCode(), response.headers(), body)));
     }
     providerHeaders.accept(call.deployment(), response.headers());
+    if (MediaRelay.handles(call.operation())) {
+      return MediaRelay.start(call, request, response);
+    }
     if (call.stream()) {
       ProviderAdapter adapter = call.deployment().provider().adapter();
       StreamTranslator translator = adapter.stream(call.operation(), call.deployment(), upstream, call.includeUsage());

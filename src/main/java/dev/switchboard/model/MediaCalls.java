@@ -1,0 +1,55 @@
+package dev.switchboard.model;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.Set;
+
+/**
+ * The media operations (images, speech, transcription): OpenAI-format and Azure deployments only,
+ * answered with the provider's bytes as they are, and billed per unit ({@link Usage#units()} at
+ * {@link Price#perUnit()}): per image generated, per character of speech input, per second of
+ * transcribed audio, as LiteLLM prices them.
+ *
+ * <p>A transcription's multipart form travels as a JSON object: text fields as strings (a repeated
+ * field as a list), each file part as an object with {@link #FILE_NAME}, {@link #FILE_TYPE} and its
+ * bytes under {@link #FILE_DATA} (a {@link Buffer}, a slice of the request's body, never copied).
+ */
+public final class MediaCalls {
+
+  public static final String FILE_NAME = "filename";
+  public static final String FILE_TYPE = "content_type";
+  public static final String FILE_DATA = "data";
+
+  private static final Set<Operation> MEDIA = Set.of(Operation.IMAGE_GENERATION, Operation.SPEECH, Operation.TRANSCRIPTION);
+
+  private MediaCalls() {
+  }
+
+  public static boolean is(Operation operation) {
+    return MEDIA.contains(operation);
+  }
+
+  /** Whether a form value is a file part. */
+  public static boolean isFile(Object value) {
+    return fileData(value) != null;
+  }
+
+  /** A file part's bytes, or null for any other value (read from the map: JsonObject's getters would base64 them). */
+  public static Buffer fileData(Object value) {
+    return value instanceof JsonObject part && part.getMap().get(FILE_DATA) instanceof Buffer data ? data : null;
+  }
+
+  /**
+   * What the request is billed for before the answer is read: images asked for ({@code n}, 1 by
+   * default), or characters of speech input. A transcription's seconds come with its answer (0 here).
+   */
+  public static long unitsAsked(Operation operation, JsonObject body) {
+    if (operation == Operation.IMAGE_GENERATION) {
+      return body.getValue("n") instanceof Number n ? Math.max(1, n.longValue()) : 1;
+    }
+    if (operation == Operation.SPEECH && body.getValue("input") instanceof String input) {
+      return input.codePointCount(0, input.length());
+    }
+    return 0;
+  }
+}

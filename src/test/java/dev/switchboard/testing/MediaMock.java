@@ -1,0 +1,121 @@
+package dev.switchboard.testing;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * OpenAI's and Azure's image and audio endpoints on loopback, strict about the wire: the path,
+ * the credentials header each expects, a JSON body for images and speech, a multipart form (read by
+ * Vert.x's own decoder) for transcriptions. Model {@code refused-image} answers OpenAI's 400.
+ */
+public final class MediaMock {
+
+  /** One call as the mock read it: its JSON body, or its form fields and files. */
+  public record Received(String uri, MultiMap headers, JsonObject json, MultiMap form, Map<String, Buffer> files,
+      Map<String, String> fileNames) {
+  }
+
+  public static final Buffer AUDIO = Buffer.buffer("ID3-fake-mp3-bytes-").appendString("x".repeat(20_000));
+
+  private final Vertx vertx;
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private HttpServer server;
+
+  public MediaMock(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  public Future<MediaMock> start() {
+    server = vertx.createHttpServer().requestHandler(this::handle);
+    return server.listen(0, "127.0.0.1").map(s -> this);
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public List<Received> received() {
+    return received;
+  }
+
+  public Received last() {
+    return received.get(received.size() - 1);
+  }
+
+  private void handle(HttpServerRequest request) {
+    boolean azure = request.path().startsWith("/openai/deployments/");
+    boolean authorized = azure ? "az-key".equals(request.getHeader("api-key")) && request.getParam("api-version") != null
+        : "Bearer sk-up".equals(request.getHeader("Authorization"));
+    if (request.path().endsWith("/audio/transcriptions")) {
+      request.setExpectMultipart(true);
+      Map<String, Buffer> files = new ConcurrentHashMap<>();
+      Map<String, String> names = new ConcurrentHashMap<>();
+      request.uploadHandler(upload -> {
+        Buffer bytes = Buffer.buffer();
+        names.put(upload.name(), upload.filename() + "|" + upload.contentType());
+        upload.handler(bytes::appendBuffer).endHandler(v -> files.put(upload.name(), bytes));
+      });
+      request.endHandler(v -> {
+        received.add(new Received(request.uri(), request.headers(), null, request.formAttributes(), files, names));
+        if (!authorized) {
+          error(request, 401, "invalid_api_key");
+        } else if (!files.containsKey("file") || request.formAttributes().get("model") == null) {
+          error(request, 400, "missing_file_or_model");
+        } else if ("text".equals(request.formAttributes().get("response_format"))) {
+          request.response().putHeader("content-type", "text/plain; charset=utf-8").end("hello world\n");
+        } else {
+          request.response().putHeader("content-type", "application/json").end(new JsonObject().put("text", "hello world")
+              .put("usage", new JsonObject().put("type", "duration").put("seconds", 6.2)).encode());
+        }
+      });
+      return;
+    }
+    request.body().onSuccess(body -> {
+      JsonObject json = "application/json".equals(request.getHeader("content-type")) ? body.toJsonObject() : null;
+      received.add(new Received(request.uri(), request.headers(), json, MultiMap.caseInsensitiveMultiMap(), Map.of(), Map.of()));
+      if (!authorized) {
+        error(request, 401, "invalid_api_key");
+      } else if (json == null) {
+        error(request, 400, "not_json");
+      } else if ("refused-image".equals(json.getString("model"))) {
+        error(request, 400, "content_policy_violation");
+      } else if (request.path().endsWith("/images/generations")) {
+        JsonArray data = new JsonArray();
+        for (int i = 0; i < json.getInteger("n", 1); i++) {
+          data.add(new JsonObject().put("url", "https://images.example/" + i + ".png").put("revised_prompt", "A cat, " + i));
+        }
+        request.response().putHeader("content-type", "application/json")
+            .end(new JsonObject().put("created", 1_700_000_000).put("data", data).encode());
+      } else if (request.path().endsWith("/audio/speech")) {
+        // In chunks, with no length: the gateway must relay them as they come.
+        request.response().setChunked(true).putHeader("content-type", "audio/mpeg");
+        for (int at = 0; at < AUDIO.length(); at += 4096) {
+          request.response().write(AUDIO.slice(at, Math.min(AUDIO.length(), at + 4096)));
+        }
+        request.response().end();
+      } else {
+        error(request, 404, "unknown_path");
+      }
+    });
+  }
+
+  private static void error(HttpServerRequest request, int status, String code) {
+    request.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .end(new JsonObject().put("error", new JsonObject().put("message", "Refused by the mock: " + code)
+            .put("type", "invalid_request_error").putNull("param").put("code", code)).encode());
+  }
+
+  public Future<Void> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}
