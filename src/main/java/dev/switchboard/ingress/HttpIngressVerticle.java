@@ -106,6 +106,10 @@ public final class HttpIngressVerticle extends VerticleBase {
           settings.metrics(), settings.tracing(), settings.maxBodyBytes());
       router.post("/v1" + operation.path()).handler(handler);
       router.post(operation.path()).handler(handler);
+      if (operation == Operation.IMAGE_GENERATION) {
+        // LiteLLM's Azure-compatible path (AzureOpenAI clients): the deployment named in it is the model.
+        router.postWithRegex("/openai/deployments/(?<model>.+)" + operation.path()).handler(handler);
+      }
     }
     for (String path : new String[] {"/v1/models", "/models"}) {
       router.get(path).handler(info::models);

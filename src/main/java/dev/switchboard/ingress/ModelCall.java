@@ -26,6 +26,8 @@ final class ModelCall extends RequestContext {
   final CallTrace trace;
   /** The runtime snapshot in force when the request arrived: its models, settings and prices to its end. */
   final LiveModels.Snapshot models;
+  /** The model named in the path (Azure-compatible paths), which wins over the body's; null for most. */
+  String pathModel;
   /** The request's bytes until the parse stage has read them. */
   Buffer raw;
   ModelRequest call;

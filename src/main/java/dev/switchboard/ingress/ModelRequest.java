@@ -20,12 +20,18 @@ public record ModelRequest(Operation operation, CallBody body, String model, boo
 
   /** @throws GatewayError 400 naming the first problem found */
   public static ModelRequest parse(Operation operation, Buffer raw) {
-    return parse(operation, raw, null);
+    return parse(operation, raw, null, null);
   }
 
-  /** @param contentType the request's, for the one operation whose body is a multipart form (transcription) */
-  public static ModelRequest parse(Operation operation, Buffer raw, String contentType) {
+  /**
+   * @param contentType the request's, for the one operation whose body is a multipart form (transcription)
+   * @param pathModel   the model an Azure-compatible path names, which wins over the body's, as in LiteLLM; or null
+   */
+  public static ModelRequest parse(Operation operation, Buffer raw, String contentType, String pathModel) {
     JsonObject body = operation == Operation.TRANSCRIPTION ? MultipartForm.read(raw, contentType) : jsonObject(raw);
+    if (pathModel != null) {
+      body.put("model", pathModel);
+    }
     String model = model(body);
     switch (operation) {
       case CHAT -> {

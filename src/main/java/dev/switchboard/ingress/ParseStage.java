@@ -18,7 +18,8 @@ final class ParseStage implements Stage<ModelCall> {
 
   @Override
   public Future<Void> before(ModelCall request) {
-    request.call = ModelRequest.parse(request.operation, request.raw, request.headers.get(HttpHeaders.CONTENT_TYPE));
+    request.call = ModelRequest.parse(request.operation, request.raw, request.headers.get(HttpHeaders.CONTENT_TYPE),
+        request.pathModel);
     // A stream would otherwise keep its whole prompt for minutes.
     request.raw = null;
     request.tags = tags(request.call.body().json());

@@ -144,6 +144,16 @@ class ImagesAudioTest {
     }
   }
 
+  /** As an AzureOpenAI client calls it: the deployment in the path is the model, the key in api-key. */
+  @Test
+  void litellms_azure_compatible_path_routes_by_the_deployment_it_names() {
+    var answer = await(gw.post("/openai/deployments/azure-dalle/images/generations?api-version=2024-02-01")
+        .putHeader("api-key", MASTER).sendJsonObject(new JsonObject().put("model", "dalle").put("prompt", "A fox")));
+    assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    assertEquals("/openai/deployments/my-dalle/images/generations?api-version=2024-02-01", media.last().uri());
+    assertEquals("my-dalle", media.last().json().getString("model"));
+  }
+
   @Test
   void speech_comes_back_as_the_providers_audio_bytes_and_content_type() throws Exception {
     try (HttpResponse speech = openai.audio().speech().create(SpeechCreateParams.builder().model("tts")
