@@ -57,7 +57,7 @@ public record ModelRequest(Operation operation, CallBody body, String model, boo
       }
     }
     if (MediaCalls.is(operation)) {
-      return new ModelRequest(operation, new CallBody(body, false), model, false, false);
+      return new ModelRequest(operation, new CallBody(body, false, MediaCalls.unitsAsked(operation, body)), model, false, false);
     }
     if (operation == Operation.EMBEDDING) {
       return new ModelRequest(operation, new CallBody(body), model, false, false);

@@ -15,6 +15,7 @@ public final class CallBody {
   private final PromptSize prompt;
   private final String user;
   private final boolean hasOutput;
+  private final long unitsAsked;
 
   /** A body whose answer has output unless it carries {@code input} (embeddings). */
   public CallBody(JsonObject json) {
@@ -23,6 +24,12 @@ public final class CallBody {
 
   /** @param hasOutput whether the answer is generated text (false for embeddings), for budget estimates */
   public CallBody(JsonObject json, boolean hasOutput) {
+    this(json, hasOutput, 0);
+  }
+
+  /** @param unitsAsked the media units the request is billed for whatever the answer ({@link MediaCalls#unitsAsked}) */
+  public CallBody(JsonObject json, boolean hasOutput, long unitsAsked) {
+    this.unitsAsked = unitsAsked;
     this.hasOutput = hasOutput;
     this.json = json;
     this.prompt = PromptSize.of(json);
@@ -54,6 +61,11 @@ public final class CallBody {
   /** Whether the answer is generated output that is billed (false for embeddings). */
   public boolean hasOutput() {
     return hasOutput;
+  }
+
+  /** Media units known from the request (images, characters of speech): budgets reserve them, the relay bills them. */
+  public long unitsAsked() {
+    return unitsAsked;
   }
 
   /** The request's {@code user} (the end user, for the spend log), or null. */

@@ -53,7 +53,7 @@ final class MediaRelay {
     if (call.operation() == Operation.TRANSCRIPTION) {
       relay.buffered();
     } else {
-      relay.piped(Usage.NONE.withUnits(MediaCalls.unitsAsked(call.operation(), call.body().json())));
+      relay.piped(Usage.NONE.withUnits(call.body().unitsAsked()));
     }
     return relay.result.future();
   }

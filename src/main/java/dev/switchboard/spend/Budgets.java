@@ -55,7 +55,8 @@ public final class Budgets {
     }
     PromptSize prompt = check.body().prompt();
     double amount = (strict ? prompt.bound() : prompt.tokens()) * price.input()
-        + (output < 0 ? settings.expectedOutputTokens() : output) * price.output();
+        + (output < 0 ? settings.expectedOutputTokens() : output) * price.output()
+        + check.body().unitsAsked() * price.perUnit();
     Reservation reservation = new Reservation(check.requestId(), charges, holds, amount);
     return ledger.reserve(reservation, amount, strict)
         .compose(refusal -> refusal == null ? Future.succeededFuture(reservation)

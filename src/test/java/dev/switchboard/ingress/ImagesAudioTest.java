@@ -78,7 +78,7 @@ class ImagesAudioTest {
             litellm_params: {model: openai/refused-image, api_base: "http://127.0.0.1:%1$d/v1", api_key: sk-up}
           - model_name: claude
             litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant}
-        general_settings: {master_key: %2$s, database_url: "%3$s", proxy_batch_write_at: 0.05}
+        general_settings: {master_key: %2$s, database_url: "%3$s", proxy_batch_write_at: 0.05, strict_budgets: true}
         """.formatted(media.port(), MASTER, url)));
     openai = client(MASTER);
   }
@@ -229,6 +229,21 @@ class ImagesAudioTest {
   private static void assertRow(JsonObject row, String callType, double spend) {
     assertEquals(callType, row.getString("call_type"), row.encode());
     assertEquals(spend, row.getDouble("spend"), 1e-12, row.encode());
+  }
+
+  /** The images asked for are reserved before the call, so a budget holds even for the first request. */
+  @Test
+  void a_budget_counts_the_images_asked_for_before_the_call() {
+    String key = post("/key/generate", MASTER, new JsonObject().put("max_budget", 0.1)).bodyAsJsonObject().getString("key");
+    var tooMany = post("/v1/images/generations", key, new JsonObject().put("model", "dalle").put("prompt", "A cat").put("n", 3));
+    assertEquals(400, tooMany.statusCode(), tooMany.bodyAsString()); // 3 x 0.04 > 0.1
+    assertTrue(tooMany.bodyAsString().contains("budget"), tooMany.bodyAsString());
+    assertTrue(media.received().isEmpty(), "no provider was called");
+    var fits = post("/v1/images/generations", key, new JsonObject().put("model", "dalle").put("prompt", "A cat").put("n", 2));
+    assertEquals(200, fits.statusCode(), fits.bodyAsString());
+    var over = post("/v1/images/generations", key, new JsonObject().put("model", "dalle").put("prompt", "A cat"));
+    assertEquals(400, over.statusCode(), over.bodyAsString()); // 0.08 spent + 0.04 > 0.1
+    assertEquals(1, media.received().size());
   }
 
   @Test
