@@ -78,6 +78,10 @@ class ImagesAudioTest {
             litellm_params: {model: openai/refused-image, api_base: "http://127.0.0.1:%1$d/v1", api_key: sk-up}
           - model_name: claude
             litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant}
+          - model_name: whisper-flaky
+            litellm_params: {model: openai/flaky-whisper, api_base: "http://127.0.0.1:%1$d/v1", api_key: sk-up}
+        router_settings:
+          fallbacks: [{whisper-flaky: [azure-whisper]}]
         general_settings: {master_key: %2$s, database_url: "%3$s", proxy_batch_write_at: 0.05, strict_budgets: true}
         """.formatted(media.port(), MASTER, url)));
     openai = client(MASTER);
@@ -198,6 +202,20 @@ class ImagesAudioTest {
     assertEquals(List.of("word", "segment"), upstream.form().getAll("timestamp_granularities[]"));
     assertEquals("clip.wav|audio/wav", upstream.fileNames().get("file"));
     assertArrayEquals(CLIP, upstream.files().get("file").getBytes());
+  }
+
+  /** The upload is kept until the answer, so a fallback sends the same form again, to another provider. */
+  @Test
+  void a_failed_transcription_falls_back_with_the_whole_form() {
+    var answer = upload("/v1/audio/transcriptions", MASTER, whisperForm("whisper-flaky"));
+    assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    assertEquals("hello world\n", answer.bodyAsString());
+    assertEquals("flaky-whisper", media.received().get(0).form().get("model"));
+    MediaMock.Received fallback = media.last();
+    assertEquals("/openai/deployments/my-whisper/audio/transcriptions?api-version=2024-06-01", fallback.uri());
+    assertEquals("my-whisper", fallback.form().get("model"));
+    assertEquals(List.of("word", "segment"), fallback.form().getAll("timestamp_granularities[]"));
+    assertArrayEquals(CLIP, fallback.files().get("file").getBytes());
   }
 
   @Test

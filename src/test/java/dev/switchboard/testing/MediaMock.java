@@ -16,7 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * OpenAI's and Azure's image and audio endpoints on loopback, strict about the wire: the path,
  * the credentials header each expects, a JSON body for images and speech, a multipart form (read by
- * Vert.x's own decoder) for transcriptions. Model {@code refused-image} answers OpenAI's 400.
+ * Vert.x's own decoder) for transcriptions. Model {@code refused-image} answers OpenAI's 400,
+ * {@code flaky-whisper} a 503.
  */
 public final class MediaMock {
 
@@ -69,6 +70,8 @@ public final class MediaMock {
         received.add(new Received(request.uri(), request.headers(), null, request.formAttributes(), files, names));
         if (!authorized) {
           error(request, 401, "invalid_api_key");
+        } else if ("flaky-whisper".equals(request.formAttributes().get("model"))) {
+          error(request, 503, "overloaded");
         } else if (!files.containsKey("file") || request.formAttributes().get("model") == null) {
           error(request, 400, "missing_file_or_model");
         } else if ("text".equals(request.formAttributes().get("response_format"))) {
