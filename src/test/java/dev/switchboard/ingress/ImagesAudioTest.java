@@ -14,12 +14,13 @@ import com.openai.models.audio.speech.SpeechCreateParams;
 import com.openai.models.audio.transcriptions.TranscriptionCreateParams;
 import com.openai.models.images.ImageGenerateParams;
 import com.openai.models.images.ImagesResponse;
-import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MediaMock;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -41,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code /v1/images/generations}, {@code /v1/audio/speech} and {@code /v1/audio/transcriptions}
  * through the request pipeline, driven by the OpenAI SDK and Vert.x's multipart encoder, against
- * OpenAI and Azure mocks that check the wire: keys, access, spend rows (call type and per-unit cost),
- * refusals for providers without the endpoint, and provider errors passed on in OpenAI's shape.
+ * OpenAI and Azure mocks that check the wire: keys, access, refusals for providers without the
+ * endpoint, and provider errors passed on in OpenAI's shape. What they are charged: {@link MediaChargesTest}.
  */
 @ExtendWith(VertxExtension.class)
 class ImagesAudioTest {
@@ -60,30 +61,7 @@ class ImagesAudioTest {
   void start(Vertx vertx) {
     media = await(new MediaMock(vertx).start());
     String url = TestDatabase.newDatabaseUrl();
-    await(gw.start(new MockProvider(vertx), m -> """
-        model_list:
-          - model_name: dalle
-            litellm_params: {model: openai/dall-e-3, api_base: "http://127.0.0.1:%1$d/v1", api_key: sk-up}
-          - model_name: azure-dalle
-            litellm_params: {model: azure/my-dalle, api_base: "http://127.0.0.1:%1$d", api_key: az-key, api_version: "2024-02-01"}
-            model_info: {base_model: dall-e-3}
-          - model_name: tts
-            litellm_params: {model: openai/tts-1, api_base: "http://127.0.0.1:%1$d/v1", api_key: sk-up}
-          - model_name: whisper
-            litellm_params: {model: openai/whisper-1, api_base: "http://127.0.0.1:%1$d/v1", api_key: sk-up}
-          - model_name: azure-whisper
-            litellm_params: {model: azure/my-whisper, api_base: "http://127.0.0.1:%1$d", api_key: az-key, api_version: "2024-06-01"}
-            model_info: {base_model: whisper-1}
-          - model_name: refused
-            litellm_params: {model: openai/refused-image, api_base: "http://127.0.0.1:%1$d/v1", api_key: sk-up}
-          - model_name: claude
-            litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant}
-          - model_name: whisper-flaky
-            litellm_params: {model: openai/flaky-whisper, api_base: "http://127.0.0.1:%1$d/v1", api_key: sk-up}
-        router_settings:
-          fallbacks: [{whisper-flaky: [azure-whisper]}]
-        general_settings: {master_key: %2$s, database_url: "%3$s", proxy_batch_write_at: 0.05, strict_budgets: true}
-        """.formatted(media.port(), MASTER, url)));
+    await(gw.start(new MockProvider(vertx), m -> media.gatewayYaml(MASTER, url)));
     openai = client(MASTER);
   }
 
@@ -174,6 +152,23 @@ class ImagesAudioTest {
     assertEquals("Hello there", upstream.json().getString("input"));
   }
 
+  /** The provider holds the rest of its audio until the client has its first bytes: only a relay that streams gets there. */
+  @Test
+  void speech_reaches_the_client_as_it_comes_not_once_whole(Vertx vertx) {
+    Buffer received = Buffer.buffer();
+    Promise<Void> done = Promise.promise();
+    vertx.createHttpClient().request(HttpMethod.POST, gw.port(), "127.0.0.1", "/v1/audio/speech")
+        .compose(request -> request.putHeader("Authorization", "Bearer " + MASTER).putHeader("content-type", "application/json")
+            .send(new JsonObject().put("model", "tts").put("voice", "alloy").put("input", "Wait for me").encode()))
+        .onSuccess(response -> response.handler(chunk -> {
+          received.appendBuffer(chunk);
+          media.speechHeld.tryComplete(); // the first bytes are here while the provider still holds the rest
+        }).endHandler(v -> done.tryComplete()).exceptionHandler(done::tryFail))
+        .onFailure(done::tryFail);
+    await(done.future());
+    assertEquals(MediaMock.AUDIO, received);
+  }
+
   @Test
   void the_sdks_transcription_upload_is_forwarded_as_multipart_with_the_deployments_model(@TempDir Path dir) throws Exception {
     Path clip = Files.write(dir.resolve("clip.wav"), CLIP);
@@ -202,66 +197,6 @@ class ImagesAudioTest {
     assertEquals(List.of("word", "segment"), upstream.form().getAll("timestamp_granularities[]"));
     assertEquals("clip.wav|audio/wav", upstream.fileNames().get("file"));
     assertArrayEquals(CLIP, upstream.files().get("file").getBytes());
-  }
-
-  /** The upload is kept until the answer, so a fallback sends the same form again, to another provider. */
-  @Test
-  void a_failed_transcription_falls_back_with_the_whole_form() {
-    var answer = upload("/v1/audio/transcriptions", MASTER, whisperForm("whisper-flaky"));
-    assertEquals(200, answer.statusCode(), answer.bodyAsString());
-    assertEquals("hello world\n", answer.bodyAsString());
-    assertEquals("flaky-whisper", media.received().get(0).form().get("model"));
-    MediaMock.Received fallback = media.last();
-    assertEquals("/openai/deployments/my-whisper/audio/transcriptions?api-version=2024-06-01", fallback.uri());
-    assertEquals("my-whisper", fallback.form().get("model"));
-    assertEquals(List.of("word", "segment"), fallback.form().getAll("timestamp_granularities[]"));
-    assertArrayEquals(CLIP, fallback.files().get("file").getBytes());
-  }
-
-  @Test
-  void each_call_is_charged_per_unit_in_its_spend_row_and_cost_header(Vertx vertx) {
-    String key = post("/key/generate", MASTER, new JsonObject().put("key_alias", "media")).bodyAsJsonObject().getString("key");
-    var images = post("/v1/images/generations", key, new JsonObject().put("model", "dalle").put("prompt", "A cat").put("n", 2));
-    assertEquals(0.08, Double.parseDouble(images.getHeader("x-litellm-response-cost")), 1e-12); // 2 images at 0.04
-    var speech = post("/v1/audio/speech", key, new JsonObject().put("model", "tts").put("voice", "alloy").put("input", "Hello there"));
-    assertEquals(11 * 0.000015, Double.parseDouble(speech.getHeader("x-litellm-response-cost")), 1e-12); // per character
-    var transcript = upload("/v1/audio/transcriptions", key, MultipartForm.create().attribute("model", "whisper")
-        .binaryFileUpload("file", "clip.wav", Buffer.buffer(CLIP), "audio/wav"));
-    assertEquals(200, transcript.statusCode(), transcript.bodyAsString());
-    assertEquals(7 * 0.0001, Double.parseDouble(transcript.getHeader("x-litellm-response-cost")), 1e-12); // 6.2 s, whole seconds
-    await(Awaits.until(vertx, () -> gw.gateway().accounting().writer().writtenRows() >= 3, 10_000));
-    JsonArray rows = await(gw.get("/spend/logs").putHeader("Authorization", "Bearer " + MASTER)
-        .addQueryParam("api_key", key).send()).bodyAsJsonArray();
-    assertEquals(3, rows.size(), rows.encode());
-    for (Object item : rows) {
-      JsonObject row = (JsonObject) item;
-      switch (row.getString("model_group")) {
-        case "dalle" -> assertRow(row, "aimage_generation", 0.08);
-        case "tts" -> assertRow(row, "aspeech", 11 * 0.000015);
-        case "whisper" -> assertRow(row, "atranscription", 7 * 0.0001);
-        default -> throw new AssertionError(row.encode());
-      }
-    }
-  }
-
-  private static void assertRow(JsonObject row, String callType, double spend) {
-    assertEquals(callType, row.getString("call_type"), row.encode());
-    assertEquals(spend, row.getDouble("spend"), 1e-12, row.encode());
-  }
-
-  /** The images asked for are reserved before the call, so a budget holds even for the first request. */
-  @Test
-  void a_budget_counts_the_images_asked_for_before_the_call() {
-    String key = post("/key/generate", MASTER, new JsonObject().put("max_budget", 0.1)).bodyAsJsonObject().getString("key");
-    var tooMany = post("/v1/images/generations", key, new JsonObject().put("model", "dalle").put("prompt", "A cat").put("n", 3));
-    assertEquals(400, tooMany.statusCode(), tooMany.bodyAsString()); // 3 x 0.04 > 0.1
-    assertTrue(tooMany.bodyAsString().contains("budget"), tooMany.bodyAsString());
-    assertTrue(media.received().isEmpty(), "no provider was called");
-    var fits = post("/v1/images/generations", key, new JsonObject().put("model", "dalle").put("prompt", "A cat").put("n", 2));
-    assertEquals(200, fits.statusCode(), fits.bodyAsString());
-    var over = post("/v1/images/generations", key, new JsonObject().put("model", "dalle").put("prompt", "A cat"));
-    assertEquals(400, over.statusCode(), over.bodyAsString()); // 0.08 spent + 0.04 > 0.1
-    assertEquals(1, media.received().size());
   }
 
   @Test

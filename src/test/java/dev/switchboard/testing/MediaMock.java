@@ -2,6 +2,7 @@ package dev.switchboard.testing;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -30,6 +31,8 @@ public final class MediaMock {
 
   private final Vertx vertx;
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  /** Completed by a test to let a held speech answer ({@code input: "Wait for me"}) finish. */
+  public final Promise<Void> speechHeld = Promise.promise();
   private HttpServer server;
 
   public MediaMock(Vertx vertx) {
@@ -43,6 +46,38 @@ public final class MediaMock {
 
   public int port() {
     return server.actualPort();
+  }
+
+  /**
+   * A gateway config with OpenAI and Azure image, speech and transcription deployments on this mock,
+   * one refused by it ({@code refused}), one failing over to Azure ({@code whisper-flaky}), and an
+   * Anthropic one, which has no media endpoints ({@code claude}).
+   */
+  public String gatewayYaml(String masterKey, String databaseUrl) {
+    return """
+        model_list:
+          - model_name: dalle
+            litellm_params: {model: openai/dall-e-3, api_base: "http://127.0.0.1:%1$d/v1", api_key: sk-up}
+          - model_name: azure-dalle
+            litellm_params: {model: azure/my-dalle, api_base: "http://127.0.0.1:%1$d", api_key: az-key, api_version: "2024-02-01"}
+            model_info: {base_model: dall-e-3}
+          - model_name: tts
+            litellm_params: {model: openai/tts-1, api_base: "http://127.0.0.1:%1$d/v1", api_key: sk-up}
+          - model_name: whisper
+            litellm_params: {model: openai/whisper-1, api_base: "http://127.0.0.1:%1$d/v1", api_key: sk-up}
+          - model_name: azure-whisper
+            litellm_params: {model: azure/my-whisper, api_base: "http://127.0.0.1:%1$d", api_key: az-key, api_version: "2024-06-01"}
+            model_info: {base_model: whisper-1}
+          - model_name: refused
+            litellm_params: {model: openai/refused-image, api_base: "http://127.0.0.1:%1$d/v1", api_key: sk-up}
+          - model_name: claude
+            litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant}
+          - model_name: whisper-flaky
+            litellm_params: {model: openai/flaky-whisper, api_base: "http://127.0.0.1:%1$d/v1", api_key: sk-up}
+        router_settings:
+          fallbacks: [{whisper-flaky: [azure-whisper]}]
+        general_settings: {master_key: %2$s, database_url: "%3$s", proxy_batch_write_at: 0.05, strict_budgets: true}
+        """.formatted(port(), masterKey, databaseUrl);
   }
 
   public List<Received> received() {
@@ -102,10 +137,15 @@ public final class MediaMock {
       } else if (request.path().endsWith("/audio/speech")) {
         // In chunks, with no length: the gateway must relay them as they come.
         request.response().setChunked(true).putHeader("content-type", "audio/mpeg");
-        for (int at = 0; at < AUDIO.length(); at += 4096) {
-          request.response().write(AUDIO.slice(at, Math.min(AUDIO.length(), at + 4096)));
-        }
-        request.response().end();
+        request.response().write(AUDIO.slice(0, 4096));
+        // "Wait for me": the rest only once the test has seen the first chunk come through the gateway.
+        Future<Void> rest = "Wait for me".equals(json.getString("input")) ? speechHeld.future() : Future.succeededFuture();
+        rest.onComplete(v -> {
+          for (int at = 4096; at < AUDIO.length(); at += 4096) {
+            request.response().write(AUDIO.slice(at, Math.min(AUDIO.length(), at + 4096)));
+          }
+          request.response().end();
+        });
       } else {
         error(request, 404, "unknown_path");
       }
