@@ -111,6 +111,16 @@ class MediaChargesTest {
         default -> throw new AssertionError(row.encode());
       }
     }
+    List.of("dalle", "tts", "whisper").forEach(this::assertCounted);
+  }
+
+  /** Each model's line in the request counter, as chat's: counted once, answered 200. */
+  private void assertCounted(String model) {
+    long lines = gw.gateway().metrics().scrape().lines()
+        .filter(line -> line.startsWith("litellm_proxy_total_requests_metric_total{") && line.contains("requested_model=\"" + model + "\"")
+            && line.contains("status_code=\"200\"") && line.endsWith(" 1.0"))
+        .count();
+    assertEquals(1, lines, model);
   }
 
   private static void assertRow(JsonObject row, String callType, double spend) {
