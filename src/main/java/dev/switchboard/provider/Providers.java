@@ -46,7 +46,11 @@ public final class Providers {
     // Only OpenAI and Azure have the Responses API itself; the others get it translated to chat.
     ResponsesAdapter.Native responses = "openai".equals(prefix) ? ResponsesAdapter.Native.OPENAI
         : "azure".equals(prefix) ? ResponsesAdapter.Native.AZURE : ResponsesAdapter.Native.NONE;
-    KNOWN.put(prefix, new Provider(prefix, defaultApiBase, acceptsStreamOptions, ResponsesAdapter.wrap(adapter, responses)));
+    RerankModerationAdapter.Rerank rerank = prefix.startsWith("cohere") ? RerankModerationAdapter.Rerank.COHERE
+        : "hosted_vllm".equals(prefix) ? RerankModerationAdapter.Rerank.VLLM : RerankModerationAdapter.Rerank.NONE;
+    ProviderAdapter wrapped = RerankModerationAdapter.wrap(ResponsesAdapter.wrap(adapter, responses), rerank,
+        adapter == OpenAiAdapter.INSTANCE);
+    KNOWN.put(prefix, new Provider(prefix, defaultApiBase, acceptsStreamOptions, wrapped));
   }
 
   /** The model as configured, split into its provider and the name the provider knows it by. */
