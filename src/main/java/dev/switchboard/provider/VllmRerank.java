@@ -38,6 +38,10 @@ final class VllmRerank {
         out.put(field, rerank.getValue(field));
       }
     }
+    // LiteLLM's rerank() defaults return_documents to true and sends it.
+    if (!out.containsKey("return_documents")) {
+      out.put("return_documents", true);
+    }
     return out;
   }
 

@@ -62,11 +62,12 @@ class RerankEndpointTest {
         model_list:
           - model_name: rerank
             litellm_params: {model: cohere/rerank-v3.5, api_base: "http://127.0.0.1:%1$d", api_key: %2$s}
+            model_info: {mode: rerank}
           - model_name: rerank-missing
             litellm_params: {model: cohere/%3$s, api_base: "http://127.0.0.1:%1$d", api_key: %2$s}
           - model_name: vllm-rerank
             litellm_params: {model: hosted_vllm/BAAI/bge-reranker-v2-m3, api_base: "http://127.0.0.1:%4$d/v1", api_key: %5$s}
-            model_info: {input_cost_per_query: 0.01}
+            model_info: {input_cost_per_query: 0.01, mode: rerank}
           - model_name: gpt
             litellm_params: {model: openai/gpt-x, api_base: "%6$s", api_key: sk-up}
         router_settings: {num_retries: 0}
@@ -146,6 +147,17 @@ class RerankEndpointTest {
       assertEquals(new JsonObject().put("model", "rerank-v3.5").put("query", "which is longest?")
           .put("documents", new JsonArray().add("short").add("the longest one").add("medium one")).put("top_n", 2), sent.body());
     }
+  }
+
+  @Test
+  void health_probes_a_rerank_model_with_a_rerank_as_litellm_does_for_mode_rerank() {
+    HttpResponse<Buffer> health = await(gw.get("/health").putHeader("Authorization", "Bearer " + MASTER).send(), 30);
+    assertEquals(200, health.statusCode(), health.bodyAsString());
+    List<String> healthy = health.bodyAsJsonObject().getJsonArray("healthy_endpoints").stream()
+        .map(endpoint -> ((JsonObject) endpoint).getString("model_name")).toList();
+    assertTrue(healthy.containsAll(List.of("rerank", "vllm-rerank")), health.bodyAsString());
+    assertTrue(cohere.received().stream().anyMatch(sent -> sent.uri().equals("/v2/rerank")
+        && "health check".equals(sent.body().getString("query"))), "Cohere got a rerank, not a chat");
   }
 
   @Test
@@ -239,6 +251,8 @@ class RerankEndpointTest {
     JsonObject sent = vllmBodies.get(0);
     assertEquals("BAAI/bge-reranker-v2-m3", sent.getString("model"));
     assertEquals(true, sent.getBoolean("return_documents"));
+    rerank("/rerank", key, request("vllm-rerank"));
+    assertEquals(true, vllmBodies.get(1).getBoolean("return_documents"), "LiteLLM's default: documents returned");
     assertNull(sent.getValue("metadata"), "gateway fields stay at the gateway");
     JsonObject body = answer.bodyAsJsonObject();
     assertEquals("rerank-vllm-1", body.getString("id"));
