@@ -161,6 +161,17 @@ class RerankEndpointTest {
   }
 
   @Test
+  void mock_response_mocks_an_error_but_refuses_a_text_answer_on_rerank() {
+    HttpResponse<Buffer> mockedError = rerank("/v1/rerank", MASTER, request("rerank")
+        .put("mock_response", "litellm.RateLimitError"));
+    assertEquals(429, mockedError.statusCode(), mockedError.bodyAsString());
+    HttpResponse<Buffer> text = rerank("/v1/rerank", MASTER, request("rerank").put("mock_response", "hello"));
+    assertEquals(400, text.statusCode(), text.bodyAsString());
+    assertEquals("mock_response", text.bodyAsJsonObject().getJsonObject("error").getString("param"));
+    assertTrue(cohere.received().isEmpty(), "Cohere was not called");
+  }
+
+  @Test
   void documents_are_left_out_unless_asked_for() {
     HttpResponse<Buffer> answer = rerank("/v1/rerank", MASTER, request("rerank"));
     assertEquals(200, answer.statusCode(), answer.bodyAsString());
