@@ -27,6 +27,7 @@ public final class Providers {
     add("nvidia_nim", "https://integrate.api.nvidia.com/v1", true, OpenAiAdapter.INSTANCE);
     add("lm_studio", "http://localhost:1234/v1", true, OpenAiAdapter.INSTANCE);
     add("hosted_vllm", null, true, OpenAiAdapter.INSTANCE);
+    add("jina_ai", JinaRerank.DEFAULT_API_BASE, false, OpenAiAdapter.INSTANCE); // embeddings (OpenAI format) and rerank
     add("azure", null, true, AzureAdapter.INSTANCE);
     add("azure_ai", null, false, AzureAiAdapter.INSTANCE);
     add("anthropic", "https://api.anthropic.com", false, AnthropicAdapter.INSTANCE);
@@ -47,9 +48,10 @@ public final class Providers {
     ResponsesAdapter.Native responses = "openai".equals(prefix) ? ResponsesAdapter.Native.OPENAI
         : "azure".equals(prefix) ? ResponsesAdapter.Native.AZURE : ResponsesAdapter.Native.NONE;
     RerankModerationAdapter.Rerank rerank = prefix.startsWith("cohere") ? RerankModerationAdapter.Rerank.COHERE
-        : "hosted_vllm".equals(prefix) ? RerankModerationAdapter.Rerank.VLLM : RerankModerationAdapter.Rerank.NONE;
+        : "hosted_vllm".equals(prefix) ? RerankModerationAdapter.Rerank.VLLM
+        : "jina_ai".equals(prefix) ? RerankModerationAdapter.Rerank.JINA : RerankModerationAdapter.Rerank.NONE;
     ProviderAdapter wrapped = RerankModerationAdapter.wrap(ResponsesAdapter.wrap(adapter, responses), rerank,
-        adapter == OpenAiAdapter.INSTANCE);
+        adapter == OpenAiAdapter.INSTANCE && !"jina_ai".equals(prefix));
     KNOWN.put(prefix, new Provider(prefix, defaultApiBase, acceptsStreamOptions, wrapped));
   }
 

@@ -20,14 +20,14 @@ import java.util.function.Function;
 /**
  * Rerank and moderations in front of a provider's adapter; every other operation goes to the
  * adapter untouched. Only the providers LiteLLM reranks with through a documented wire format get
- * {@code /rerank} (Cohere's v2 API; vLLM's Cohere-like one), and only OpenAI-format providers get
+ * {@code /rerank} (Cohere's v2 API; vLLM's and Jina AI's Cohere-like one), and only OpenAI-format providers get
  * {@code /moderations} (passed through as it came). Any other provider answers a 400 naming itself
  * and the operation, from the relay, as for any operation a provider lacks.
  */
 final class RerankModerationAdapter implements ProviderAdapter {
 
   /** How a provider reranks. */
-  enum Rerank { NONE, COHERE, VLLM }
+  enum Rerank { NONE, COHERE, VLLM, JINA }
 
   private final ProviderAdapter inner;
   private final Rerank rerank;
@@ -56,6 +56,11 @@ final class RerankModerationAdapter implements ProviderAdapter {
       headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + CohereAdapter.apiKey(deployment));
       return new UpstreamRequest(CohereAdapter.host(apiBase) + CohereRerank.PATH, headers,
           CohereRerank.request(deployment.upstreamModel(), body).toBuffer(), false);
+    }
+    if (rerank == Rerank.JINA) {
+      headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + JinaRerank.apiKey(deployment));
+      return new UpstreamRequest(JinaRerank.url(apiBase), headers,
+          JinaRerank.request(deployment.upstreamModel(), body).toBuffer(), false);
     }
     String apiKey = DeploymentValues.require(deployment, deployment.apiKey(), "api_key");
     if (apiKey == null || apiKey.isBlank()) {

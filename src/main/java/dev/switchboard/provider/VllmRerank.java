@@ -9,9 +9,9 @@ import java.util.UUID;
 
 /**
  * The rerank API of vLLM and the servers that copy it (Jina's and Cohere's v1 shape, documents
- * given back as {@code {text}}), as LiteLLM's {@code hosted_vllm/} calls it: {@code {api_base}/rerank}
- * with the request's rerank fields as they came, and the answer read into Cohere's shape, the token
- * count in {@code meta}.
+ * given back as {@code {text}} or, Jina's, as a string), as LiteLLM's {@code hosted_vllm/} calls it:
+ * {@code {api_base}/rerank} with the request's rerank fields as they came, and the answer read into
+ * Cohere's shape, the token count in {@code meta}. Jina AI's {@code /v1/rerank} answers the same way.
  */
 final class VllmRerank {
 
@@ -59,6 +59,8 @@ final class VllmRerank {
       JsonObject ranked = new JsonObject().put("index", index.intValue()).put("relevance_score", score.doubleValue());
       if (result.getValue("document") instanceof JsonObject document && document.getValue("text") != null) {
         ranked.put("document", new JsonObject().put("text", String.valueOf(document.getValue("text"))));
+      } else if (result.getValue("document") instanceof String text) {
+        ranked.put("document", new JsonObject().put("text", text));
       }
       out.add(ranked);
     }

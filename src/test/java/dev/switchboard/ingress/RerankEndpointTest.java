@@ -68,6 +68,9 @@ class RerankEndpointTest {
           - model_name: vllm-rerank
             litellm_params: {model: hosted_vllm/BAAI/bge-reranker-v2-m3, api_base: "http://127.0.0.1:%4$d/v1", api_key: %5$s}
             model_info: {input_cost_per_query: 0.01, mode: rerank}
+          - model_name: jina-rerank
+            litellm_params: {model: jina_ai/jina-reranker-v2-base-multilingual, api_base: "http://127.0.0.1:%4$d/ignored/path", api_key: %5$s}
+            model_info: {input_cost_per_token: 0.001}
           - model_name: gpt
             litellm_params: {model: openai/gpt-x, api_base: "%6$s", api_key: sk-up}
         router_settings: {num_retries: 0}
@@ -88,7 +91,9 @@ class RerankEndpointTest {
       vllmHeaders.add(MultiMap.caseInsensitiveMultiMap().addAll(request.headers()));
       JsonObject body = raw.toJsonObject();
       vllmBodies.add(body);
-      Set<String> known = Set.of("model", "query", "documents", "top_n", "return_documents", "rank_fields",
+      boolean jina = String.valueOf(body.getValue("model")).startsWith("jina-");
+      Set<String> known = jina ? Set.of("model", "query", "documents", "top_n", "return_documents")
+          : Set.of("model", "query", "documents", "top_n", "return_documents", "rank_fields",
           "max_tokens_per_doc", "instruction", "truncate_prompt_tokens", "truncation_side", "max_tokens_per_query");
       boolean unknown = body.fieldNames().stream().anyMatch(field -> !known.contains(field));
       if (!"/v1/rerank".equals(request.path()) || !("Bearer " + VLLM_KEY).equals(request.getHeader("Authorization")) || unknown) {
@@ -96,8 +101,9 @@ class RerankEndpointTest {
             .put("message", "bad rerank request").put("type", "BadRequestError").put("code", 400).encode());
         return;
       }
+      // Jina gives a document back as a string, vLLM as {text}.
       JsonArray results = new JsonArray().add(new JsonObject().put("index", 1).put("relevance_score", 0.9)
-          .put("document", new JsonObject().put("text", "the longest one")));
+          .put("document", jina ? "the longest one" : new JsonObject().put("text", "the longest one")));
       request.response().putHeader("content-type", "application/json").end(new JsonObject().put("id", "rerank-vllm-1")
           .put("model", body.getString("model")).put("usage", new JsonObject().put("total_tokens", 42))
           .put("results", results).encode());
@@ -169,6 +175,21 @@ class RerankEndpointTest {
     assertEquals(400, text.statusCode(), text.bodyAsString());
     assertEquals("mock_response", text.bodyAsJsonObject().getJsonObject("error").getString("param"));
     assertTrue(cohere.received().isEmpty(), "Cohere was not called");
+  }
+
+  @Test
+  void jina_ai_gets_its_four_fields_at_v1_rerank_on_the_api_base_host_and_is_priced_per_token() {
+    HttpResponse<Buffer> answer = rerank("/v1/rerank", MASTER, request("jina-rerank").put("return_documents", true)
+        .put("rank_fields", new JsonArray().add("text")));
+    assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    assertEquals("/v1/rerank", vllmPaths.get(0), "LiteLLM keeps only the api_base's host");
+    assertEquals("Bearer " + VLLM_KEY, vllmHeaders.get(0).get("Authorization"));
+    assertEquals(new JsonObject().put("model", "jina-reranker-v2-base-multilingual").put("query", "which is longest?")
+        .put("documents", DOCUMENTS).put("top_n", 2).put("return_documents", true), vllmBodies.get(0));
+    JsonObject first = answer.bodyAsJsonObject().getJsonArray("results").getJsonObject(0);
+    assertEquals("the longest one", first.getJsonObject("document").getString("text"));
+    // 42 tokens at 0.001 each.
+    assertEquals(0.042, Double.parseDouble(answer.getHeader("x-litellm-response-cost")), 1e-12);
   }
 
   @Test
