@@ -64,7 +64,8 @@ final class ModelListReader {
         info.integer("max_input_tokens"),
         info.integer("max_output_tokens"),
         info.string("base_model"),
-        info.stringList("access_groups"));
+        info.stringList("access_groups"),
+        info.number("input_cost_per_query"));
     addOnce(ignored, entry.unread());
     addOnce(ignored, params.unread());
     addOnce(ignored, info.unread());
