@@ -107,7 +107,8 @@ public final class ConfigReloader {
     }
     return vertx.executeBlocking(() -> {
       GatewayConfig next = new ConfigLoader(source.processEnv()).load(Path.of(source.name()));
-      return new Reading(next, ModelRegistry.from(withStored(next, stored)));
+      List<DeploymentConfig> storedNow = stored;
+      return new Reading(next, ModelRegistry.from(withStored(next, storedNow)), storedNow);
     }, false).recover(failure -> Future.failedFuture(failure instanceof StartupException
         ? invalid("The config was not reloaded, nothing changed: " + failure.getMessage()) : failure))
         .map(this::apply);
@@ -148,12 +149,15 @@ public final class ConfigReloader {
         file.cluster(), file.ignoredKeys(), file.observability(), file.source());
   }
 
-  /** The file as read, and the registry of its deployments with the stored ones. */
-  private record Reading(GatewayConfig config, ModelRegistry registry) {
+  /** The file as read, and the registry of its deployments with {@code stored}, the stored ones then. */
+  private record Reading(GatewayConfig config, ModelRegistry registry, List<DeploymentConfig> stored) {
   }
 
   /** Limits, prices and meters are made ready for the new deployments before the routing swaps its one reference. */
-  private synchronized JsonObject apply(Reading reading) {
+  private synchronized JsonObject apply(Reading read) {
+    // A stored model changed while the file was read: the registry is built again with the ones in force.
+    Reading reading = read.stored() == stored ? read
+        : new Reading(read.config(), ModelRegistry.from(withStored(read.config(), stored)), stored);
     ConfigChanges changes = ConfigChanges.between(inForce, reading.config());
     targets.queues().adopt(reading.registry().deployments());
     targets.metrics().adopt(reading.registry());
