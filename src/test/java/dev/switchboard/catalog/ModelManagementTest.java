@@ -25,6 +25,10 @@ import io.vertx.sqlclient.Row;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,17 +52,36 @@ class ModelManagementTest {
   private final Path file = Gateways.configFile();
   /** Every answer body the gateway gave in the test, to check none holds the provider key. */
   private final List<String> answers = new ArrayList<>();
+  /** Every log line of the test, to check none holds the provider key. */
+  private final List<String> logged = new CopyOnWriteArrayList<>();
+  private final Handler logs = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      logged.add(String.valueOf(record.getMessage()) + " " + java.util.Arrays.toString(record.getParameters())
+          + (record.getThrown() == null ? "" : " " + record.getThrown()));
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+    }
+  };
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
     first = new MockProvider(vertx);
     second = new MockProvider(vertx);
     client = WebClient.create(vertx);
+    Logger.getLogger("").addHandler(logs);
     first.start().compose(s -> second.start()).onComplete(ctx.succeedingThenComplete());
   }
 
   @AfterEach
   void stop(VertxTestContext ctx) {
+    Logger.getLogger("").removeHandler(logs);
     client.close();
     (gateway == null ? Future.<Void>succeededFuture() : gateway.close()).eventually(first::stop)
         .eventually(second::stop).onComplete(done -> ctx.completeNow());
@@ -201,6 +224,8 @@ class ModelManagementTest {
         .onComplete(ctx.succeeding(stillGone -> ctx.verify(() -> {
           assertTrue(stillGone.statusCode() == 400 || stillGone.statusCode() == 404, "deleted for good");
           answers.forEach(answer -> assertFalse(answer.contains(UPSTREAM_KEY), "provider key in an answer: " + answer));
+          logged.forEach(line -> assertFalse(line.contains(UPSTREAM_KEY), "provider key logged: " + line));
+          assertFalse(logged.isEmpty(), "the log was watched");
           ctx.completeNow();
         })));
   }
@@ -306,6 +331,8 @@ class ModelManagementTest {
         .onComplete(ctx.succeeding(inert -> ctx.verify(() -> {
           assertTrue(inert.statusCode() == 400 || inert.statusCode() == 404, "stored rows are inert with the flag off");
           answers.forEach(answer -> assertFalse(answer.contains(UPSTREAM_KEY), "provider key in an answer: " + answer));
+          logged.forEach(line -> assertFalse(line.contains(UPSTREAM_KEY), "provider key logged: " + line));
+          assertFalse(logged.isEmpty(), "the log was watched");
           ctx.completeNow();
         })));
   }
