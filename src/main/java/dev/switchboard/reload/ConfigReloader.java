@@ -31,7 +31,9 @@ import java.util.logging.Logger;
  * whole, and puts its {@code model_list} and routing settings in force without touching the
  * requests in flight. {@code POST /config/reload} (master key) reloads this node and announces it,
  * and every other node of the cluster then re-reads its own file. A file that does not load
- * changes nothing; settings that only a restart can change are reported, not applied.
+ * changes nothing; settings that only a restart can change are reported, not applied. The
+ * deployments kept in the database ({@link #putStored}) are served after the file's and kept by
+ * every reload.
  */
 public final class ConfigReloader {
 
