@@ -26,7 +26,7 @@ final class ModelListReader {
   }
 
   /** The entry, or null when its model_name or model is missing (recorded as problems). */
-  private static DeploymentConfig deployment(YamlSection entry, int position, List<String> ignored) {
+  static DeploymentConfig deployment(YamlSection entry, int position, List<String> ignored) {
     String modelName = entry.requiredString("model_name");
     if (!entry.has("litellm_params")) {
       entry.raw("litellm_params");
