@@ -19,6 +19,7 @@ import dev.switchboard.store.DatabaseHealth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 
 /**
@@ -52,6 +53,9 @@ sealed interface Persistence {
 
   /** The database's state for readiness, or null when there is none to probe. */
   DatabaseHealth health();
+
+  /** The Postgres pool (stored models use it), or null without a database. */
+  Pool pool();
 
   Future<Void> close(Vertx vertx);
 
@@ -104,6 +108,11 @@ sealed interface Persistence {
     }
 
     @Override
+    public Pool pool() {
+      return database.pool();
+    }
+
+    @Override
     public Future<Void> close(Vertx vertx) {
       return database.close(vertx);
     }
@@ -140,6 +149,11 @@ sealed interface Persistence {
 
     @Override
     public DatabaseHealth health() {
+      return null;
+    }
+
+    @Override
+    public Pool pool() {
       return null;
     }
 

@@ -12,10 +12,19 @@ package dev.switchboard.config;
  * @param gracefulShutdownSeconds {@code graceful_shutdown_seconds}: how long a stopping gateway lets requests
  *                            and streams in flight finish before it closes their connections
  * @param server              the HTTP server's client timeouts and CORS
+ * @param storeModelInDb      {@code store_model_in_db} (or LiteLLM's {@code STORE_MODEL_IN_DB}): deployments added
+ *                            through {@code /model/new} are kept in Postgres and loaded at start
  */
 public record GeneralSettings(EnvValue masterKey, String databaseUrl, double maxRequestSizeMb, String embeddedDatabaseDir,
     Integer maxParallelRequests, Integer globalMaxParallelRequests, double gracefulShutdownSeconds,
-    int databasePoolSize, ServerSettings server) {
+    int databasePoolSize, ServerSettings server, boolean storeModelInDb) {
+
+  public GeneralSettings(EnvValue masterKey, String databaseUrl, double maxRequestSizeMb, String embeddedDatabaseDir,
+      Integer maxParallelRequests, Integer globalMaxParallelRequests, double gracefulShutdownSeconds,
+      int databasePoolSize, ServerSettings server) {
+    this(masterKey, databaseUrl, maxRequestSizeMb, embeddedDatabaseDir, maxParallelRequests, globalMaxParallelRequests,
+        gracefulShutdownSeconds, databasePoolSize, server, false);
+  }
 
   public static final int DEFAULT_DATABASE_POOL_SIZE = 8;
 

@@ -106,6 +106,9 @@ public final class HttpIngressVerticle extends VerticleBase {
           settings.metrics(), settings.tracing(), settings.maxBodyBytes());
       router.post("/v1" + operation.path()).handler(handler);
       router.post(operation.path()).handler(handler);
+      if (operation == Operation.RERANK) {
+        router.post("/v2" + operation.path()).handler(handler); // LiteLLM serves Cohere's v2 path too
+      }
       if (operation == Operation.IMAGE_GENERATION) {
         // LiteLLM's Azure-compatible path (AzureOpenAI clients): the deployment named in it is the model.
         router.postWithRegex("/openai/deployments/(?<model>.+)" + operation.path()).handler(handler);

@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
 public record ModelRequest(Operation operation, CallBody body, String model, boolean stream, boolean includeUsage) {
 
   /** Where Jackson says a nested token started: "[Source: REDACTED (...); line: 1, column: 1]". */
+  /** OpenAI's default, used as LiteLLM does when a moderations request names no model. */
+  static final String DEFAULT_MODERATION_MODEL = "omni-moderation-latest";
+
   private static final Pattern SOURCE = Pattern.compile("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]");
 
   /** @throws GatewayError 400 naming the first problem found */
@@ -32,7 +35,8 @@ public record ModelRequest(Operation operation, CallBody body, String model, boo
     if (pathModel != null) {
       body.put("model", pathModel);
     }
-    String model = model(body);
+    String model = operation == Operation.MODERATION && body.getValue("model") == null ? DEFAULT_MODERATION_MODEL
+        : model(body);
     switch (operation) {
       case CHAT -> {
         messages(body);
@@ -48,6 +52,8 @@ public record ModelRequest(Operation operation, CallBody body, String model, boo
       case COMPLETION -> required(body, "prompt", "a string or a list of strings");
       case EMBEDDING -> required(body, "input", "a string or a list of strings or token ids");
       case RESPONSES -> ResponsesShapes.check(body);
+      case RERANK -> RerankShapes.check(body);
+      case MODERATION -> required(body, "input", "a string, a list of strings, or a list of text and image inputs");
       case IMAGE_GENERATION -> text(body, "prompt", "the description of the image to generate");
       case SPEECH -> text(body, "input", "the text to speak");
       case TRANSCRIPTION -> {
@@ -55,6 +61,9 @@ public record ModelRequest(Operation operation, CallBody body, String model, boo
           throw GatewayError.badRequest("file", "Missing required 'file' part: the audio file to transcribe, sent as a file in the form.");
         }
       }
+    }
+    if (operation == Operation.RERANK || operation == Operation.MODERATION) {
+      return new ModelRequest(operation, new CallBody(body, false), model, false, false);
     }
     if (MediaCalls.is(operation)) {
       return new ModelRequest(operation, new CallBody(body, false, MediaCalls.unitsAsked(operation, body)), model, false, false);

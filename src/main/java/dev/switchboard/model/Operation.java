@@ -11,10 +11,14 @@ public enum Operation {
   MESSAGES("/messages", "anthropic_messages"),
   /** OpenAI's Responses API: passed through to OpenAI and Azure, translated to chat for the others. */
   RESPONSES("/responses", "aresponses"),
+  /** Cohere's rerank shape, as LiteLLM serves it (also on {@code /v2/rerank}). */
+  RERANK("/rerank", "arerank"),
+  /** OpenAI's moderations, passed through to OpenAI-format deployments. */
+  MODERATION("/moderations", "amoderation"),
   /** Media calls ({@link MediaCalls}): passed through to OpenAI-format and Azure deployments, priced per unit. */
   IMAGE_GENERATION("/images/generations", "aimage_generation"),
   SPEECH("/audio/speech", "aspeech"),
-  /** A multipart/form-data upload; its form's fields are the body's, its file a {@link MediaCalls#FILE} object. */
+  /** A multipart/form-data upload; its form's fields are the body's, its file a {@link MediaCalls} file object. */
   TRANSCRIPTION("/audio/transcriptions", "atranscription");
 
   private final String path;

@@ -7,8 +7,9 @@ package dev.switchboard.model;
  * @param maxInput     the context window in tokens, or 0 when unknown
  * @param maxOutput    the most output tokens one answer may have, or 0 when unknown
  * @param known        false when neither model_info nor the price table named the model (cost 0)
- * @param perUnit      per media unit ({@link Usage#units()}): per image, per character of speech input, or per
- *                     second of transcribed audio, whichever the model is priced by; 0 for text models
+ * @param perUnit      per billed unit ({@link Usage#units()}): per search (rerank models, LiteLLM's
+ *                     {@code input_cost_per_query}), per image, per character of speech input, or per second of
+ *                     transcribed audio, whichever the model is priced by; 0 for text models
  */
 public record Price(double input, double output, double cachedInput, int maxInput, int maxOutput, boolean known,
     double perUnit) {
@@ -19,7 +20,7 @@ public record Price(double input, double output, double cachedInput, int maxInpu
     this(input, output, cachedInput, maxInput, maxOutput, known, 0);
   }
 
-  /** The cost of this usage: cached prompt tokens at the cached price, the rest at the input price, media units at theirs. */
+  /** The cost of this usage: cached prompt tokens at the cached price, the rest at the input price, searches and media units at theirs. */
   public double cost(Usage usage) {
     long cached = Math.min(usage.cachedTokens(), usage.promptTokens());
     return (usage.promptTokens() - cached) * input + cached * cachedInput + usage.completionTokens() * output

@@ -24,7 +24,7 @@ public final class PriceBook {
 
   private static final Logger LOG = Logger.getLogger(PriceBook.class.getName());
   private static final double PER_MILLION = 1_000_000.0;
-  private static final List<String> MEDIA_UNITS = List.of("per_image", "per_character", "per_second");
+  private static final List<String> UNIT_PRICES = List.of("per_query", "per_image", "per_character", "per_second");
 
   private final Map<String, Price> table;
   /** Deployments already warned about having no price. */
@@ -53,7 +53,8 @@ public final class PriceBook {
     String model = info.baseModel() != null ? info.baseModel()
         : deployment.provider().prefix() + "/" + deployment.upstreamModel();
     Price listed = lookup(model);
-    if (info.inputCostPerToken() == null && info.outputCostPerToken() == null && listed == null) {
+    if (info.inputCostPerToken() == null && info.outputCostPerToken() == null && info.inputCostPerQuery() == null
+        && listed == null) {
       if (unpriced.add(deployment.id() + '|' + model)) { // once, not again at every reload
         LOG.warning("No price for " + model + " (model '" + deployment.modelGroup() + "', deployment "
             + deployment.id() + "): its requests cost 0. Set model_info.input_cost_per_token and "
@@ -69,7 +70,8 @@ public final class PriceBook {
     int maxInput = info.maxInputTokens() != null ? info.maxInputTokens() : base.maxInput();
     int maxOutput = info.maxOutputTokens() != null ? info.maxOutputTokens()
         : info.maxTokens() != null ? info.maxTokens() : base.maxOutput();
-    return new Price(input, output, cached, maxInput, maxOutput, true, base.perUnit());
+    double perUnit = info.inputCostPerQuery() != null ? info.inputCostPerQuery() : base.perUnit();
+    return new Price(input, output, cached, maxInput, maxOutput, true, perUnit);
   }
 
   /** As written, without the provider prefix, by its last segment; each also without a date suffix. */
@@ -114,9 +116,9 @@ public final class PriceBook {
         (int) number(entry, "max_output"), true, perUnit(entry));
   }
 
-  /** A media model's price per unit: USD per image, per character of input, or per second of audio. */
+  /** A rerank or media model's price per unit: USD per search, per image, per character of input, or per second of audio. */
   private static double perUnit(Map<?, ?> entry) {
-    for (String field : MEDIA_UNITS) {
+    for (String field : UNIT_PRICES) {
       if (entry.containsKey(field)) {
         return number(entry, field);
       }

@@ -5,7 +5,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * Token usage of one answer, as OpenAI reports it.
  *
- * @param units what a media call is billed by instead of tokens ({@link MediaCalls}): images, characters, seconds
+ * @param units what a call is billed by instead of tokens, 0 for token-priced calls: a rerank's searches, or a
+ *              media call's images, characters of speech input or seconds of audio ({@link MediaCalls})
  */
 public record Usage(long promptTokens, long completionTokens, long totalTokens, long cachedTokens, long units) {
 
