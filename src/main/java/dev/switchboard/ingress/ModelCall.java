@@ -31,6 +31,8 @@ final class ModelCall extends RequestContext {
   ModelRequest call;
   /** {@code metadata.tags}, read once: routing filters by them and the spend row keeps them. */
   List<String> tags = List.of();
+  /** The caller's address, for the spend row's {@code requester_ip_address}. */
+  String clientIp;
   Principal principal;
   Permit permit;
   Reservation reservation;
