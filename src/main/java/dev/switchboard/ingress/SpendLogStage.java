@@ -10,7 +10,6 @@ import dev.switchboard.spend.SpendEvent;
 import dev.switchboard.tracing.RequestSpans;
 import dev.switchboard.model.Usage;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,11 +48,6 @@ final class SpendLogStage implements Stage<ModelCall> {
         System.nanoTime() - request.startNanos());
   }
 
-  private static JsonObject clientMetadata(ModelCall request) {
-    return request.call != null && request.call.body().json().getValue("metadata") instanceof JsonObject metadata
-        ? metadata : null;
-  }
-
   /** Completes once the row is spooled (bounded: trouble with the spool delays no answer for long and fails none). */
   private Future<Void> record(ModelCall request, Deployment deployment, RelayResult result, int status,
       String errorType, long durationNanos) {
@@ -62,7 +56,7 @@ final class SpendLogStage implements Stage<ModelCall> {
         request.models.price(deployment), request.principal, request.reservation, usage, request.call.stream(), status,
         errorType, request.startMillis(), durationNanos, result == null ? 0 : result.firstByteNanos(),
         request.trace.providerNanos(), request.tags, request.call.body().user(),
-        request.operation.callType(), request.clientIp, clientMetadata(request));
+        request.operation.callType(), request.clientIp, request.clientMetadata);
     return RequestSpans.ending(bus.<Void>hop(Addresses.SPEND_RECORD, event), request.spans.start("spend"))
         .timeout(SPOOL_WAIT_MS, TimeUnit.MILLISECONDS).otherwiseEmpty();
   }

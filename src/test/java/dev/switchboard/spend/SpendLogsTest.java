@@ -218,6 +218,11 @@ class SpendLogsTest {
         .onComplete(ctx.succeeding(logs -> ctx.verify(() -> {
           JsonObject row = logs.bodyAsJsonArray().getJsonObject(0);
           assertTrue(row.getBoolean("stream"));
+          // A stream's completionStartTime is its first token: after its start, not after its end.
+          java.time.Instant first = java.time.Instant.parse(row.getString("completionStartTime"));
+          assertTrue(!first.isBefore(java.time.Instant.parse(row.getString("startTime")))
+              && !first.isAfter(java.time.Instant.parse(row.getString("endTime"))), row.encode());
+          assertTrue(row.getLong("request_duration_ms") >= 0, row.encode());
           assertTrue(row.getLong("completion_tokens") > 0, row.encode());
           assertTrue(row.getDouble("spend") > 0, row.encode());
           ctx.completeNow();
