@@ -74,6 +74,11 @@ final class SpendLogMetadata {
     }
     String base = deployment.apiBase() != null && deployment.apiBase().isSet() ? deployment.apiBase().value()
         : deployment.provider().defaultApiBase();
+    return clean(base);
+  }
+
+  /** A base URL with its user info, query and fragment removed; null when it is none or not a URL. */
+  static String clean(String base) {
     if (base == null) {
       return null;
     }
