@@ -11,9 +11,12 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * LiteLLM's spend endpoints, master key only unless said otherwise: {@code GET /spend/logs} and
@@ -55,6 +58,9 @@ public final class SpendRoutes {
       ReportParams.equal(ctx, filter, filter, args, where);
     }
     ReportParams.range(ctx, args, where);
+    if (summarized(ctx)) {
+      return summary(where, args, ReportParams.instant(ctx.request().getParam("end_date"), "end_date", false));
+    }
     int limit = Math.min(MAX_ROWS, ReportParams.positive(ctx, "limit", 100));
     String sql = "SELECT * FROM spend_logs" + ReportParams.where(where)
         + " ORDER BY start_time DESC, request_id LIMIT " + limit;
@@ -63,6 +69,49 @@ public final class SpendRoutes {
       rows.forEach(row -> out.add(logRow(row)));
       return out;
     });
+  }
+
+  /** LiteLLM summarizes by day when both dates are given, unless {@code summarize=false}. */
+  private static boolean summarized(RoutingContext ctx) {
+    String start = ctx.request().getParam("start_date");
+    String end = ctx.request().getParam("end_date");
+    return start != null && !start.isBlank() && end != null && !end.isBlank()
+        && !"false".equalsIgnoreCase(ctx.request().getParam("summarize"));
+  }
+
+  /**
+   * LiteLLM's summarized {@code /spend/logs}: per UTC day, {@code startTime} (the day), {@code spend},
+   * {@code users} and {@code models} (spend each), and each key's spend under its hash; the days
+   * after the last one with spend, up to {@code end_date}, follow with zero, as in LiteLLM.
+   */
+  private Future<JsonArray> summary(List<String> where, Tuple args, OffsetDateTime end) {
+    String sql = "SELECT (start_time AT TIME ZONE 'UTC')::date AS day, api_key, user_id, model, sum(spend) AS spend "
+        + "FROM spend_logs" + ReportParams.where(where) + " GROUP BY 1, 2, 3, 4 ORDER BY 1";
+    return pool.preparedQuery(sql).execute(args).map(rows -> {
+      Map<LocalDate, JsonObject> days = new TreeMap<>();
+      for (Row row : rows) {
+        JsonObject day = days.computeIfAbsent(row.getLocalDate("day"), d -> new JsonObject().put("startTime", d.toString())
+            .put("spend", 0.0).put("users", new JsonObject()).put("models", new JsonObject()));
+        double spend = row.getDouble("spend");
+        day.put("spend", day.getDouble("spend") + spend);
+        day.put(String.valueOf(row.getString("api_key")), day.getDouble(String.valueOf(row.getString("api_key")), 0.0) + spend);
+        add(day.getJsonObject("users"), String.valueOf(row.getString("user_id")), spend);
+        add(day.getJsonObject("models"), String.valueOf(row.getString("model")), spend);
+      }
+      JsonArray out = new JsonArray(new ArrayList<>(days.values()));
+      if (!days.isEmpty()) {
+        LocalDate last = ((TreeMap<LocalDate, JsonObject>) days).lastKey();
+        for (LocalDate day = last.plusDays(1); !day.isAfter(end.toLocalDate()); day = day.plusDays(1)) {
+          out.add(new JsonObject().put("startTime", day.toString()).put("spend", 0.0)
+              .put("users", new JsonObject()).put("models", new JsonObject()));
+        }
+      }
+      return out;
+    });
+  }
+
+  private static void add(JsonObject totals, String name, double spend) {
+    totals.put(name, totals.getDouble(name, 0.0) + spend);
   }
 
   private Future<JsonObject> global(RoutingContext ctx) {

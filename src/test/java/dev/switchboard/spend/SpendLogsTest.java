@@ -252,6 +252,9 @@ class SpendLogsTest {
           rows.stream().map(JsonObject.class::cast).forEach(row -> {
             assertNull(row.getString("key_alias"), "no detail: " + row);
             assertNull(row.getString("model_group"), "no detail: " + row);
+            assertNull(row.getValue("api_base"), "no detail: " + row);
+            assertNull(row.getValue("completionStartTime"), "no detail: " + row);
+            assertEquals(new JsonObject(), row.getJsonObject("metadata"), "LiteLLM's empty metadata: " + row);
           });
           ctx.completeNow();
         })));

@@ -124,6 +124,24 @@ class SpendReportsTest {
   }
 
   @Test
+  void spend_logs_over_dates_are_summarized_per_day_unless_told_not_to() throws Exception {
+    String later = LocalDate.now(ZoneOffset.UTC).plusDays(2).toString();
+    JsonArray days = get("/spend/logs?start_date=" + TODAY + "&end_date=" + later, MASTER).bodyAsJsonArray();
+    assertEquals(3, days.size(), "today, then the days up to end_date at zero: " + days.encode());
+    JsonObject today = days.getJsonObject(0);
+    assertEquals(TODAY, today.getString("startTime"));
+    assertEquals(2 * CHAT + BIG, today.getDouble("spend"), 1e-12);
+    assertEquals(2 * CHAT, today.getDouble(KeySecrets.hash(alpha)), 1e-12);
+    assertEquals(BIG, today.getJsonObject("users").getDouble("u-b"), 1e-12);
+    assertEquals(2 * CHAT, today.getJsonObject("models").getDouble("gpt-4o-mini"), 1e-12);
+    assertEquals(new JsonObject().put("startTime", later).put("spend", 0.0).put("users", new JsonObject())
+        .put("models", new JsonObject()), days.getJsonObject(2));
+    JsonArray rows = get("/spend/logs?summarize=false&start_date=" + TODAY + "&end_date=" + TODAY, MASTER).bodyAsJsonArray();
+    assertEquals(4, rows.size(), rows.encode());
+    assertNotNull(rows.getJsonObject(0).getString("request_id"));
+  }
+
+  @Test
   void key_user_tag_and_top_n_reports_add_up() throws Exception {
     JsonArray keys = get("/spend/keys", MASTER).bodyAsJsonArray();
     assertEquals(KeySecrets.hash(beta), keys.getJsonObject(0).getString("token"), "costliest first: " + keys.encode());
