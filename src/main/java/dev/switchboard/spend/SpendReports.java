@@ -1,6 +1,9 @@
 package dev.switchboard.spend;
 
+import dev.switchboard.admin.AdminInput;
 import dev.switchboard.admin.AdminRoute;
+import dev.switchboard.errors.GatewayError;
+import dev.switchboard.model.KeySecrets;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +15,8 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,7 +27,8 @@ import java.util.Set;
 /**
  * LiteLLM's smaller spend reports, with its paths, parameters and field names: {@code /spend/keys},
  * {@code /spend/users}, {@code /spend/tags}, {@code /global/spend/keys}, {@code /global/spend/models}
- * and {@code /global/spend/teams} (the last three over the last 30 days, as LiteLLM's views are).
+ * {@code /global/spend/teams} and {@code /global/spend/logs} (over the last 30 days, as LiteLLM's views
+ * are), and {@code POST /global/spend/end_users}.
  */
 final class SpendReports {
 
@@ -49,6 +55,58 @@ final class SpendReports {
     router.get("/global/spend/keys").handler(AdminRoute.json(this::topKeys));
     router.get("/global/spend/models").handler(AdminRoute.json(this::topModels));
     router.get("/global/spend/teams").handler(AdminRoute.json(ctx -> teams()));
+    router.get("/global/spend/logs").handler(AdminRoute.json(this::dailyTotals));
+    router.post("/global/spend/end_users").handler(AdminRoute.json(this::endUsers));
+  }
+
+  /** Spend per UTC day over the last 30 days, of one key ({@code api_key}: the key or its hash) or all. */
+  private Future<JsonArray> dailyTotals(RoutingContext ctx) {
+    String key = ctx.request().getParam("api_key");
+    boolean oneKey = key != null && !key.isBlank();
+    String sql = "SELECT (start_time AT TIME ZONE 'UTC')::date AS day, sum(spend) AS spend FROM spend_logs WHERE "
+        + LAST_30_DAYS + (oneKey ? " AND api_key = $1" : "") + " GROUP BY 1 ORDER BY 1";
+    Tuple args = oneKey ? Tuple.of(key.startsWith("sk-") ? KeySecrets.hash(key) : key) : Tuple.tuple();
+    return pool.preparedQuery(sql).execute(args).map(rows -> {
+      JsonArray out = new JsonArray();
+      rows.forEach(row -> {
+        JsonObject day = new JsonObject().put("date", row.getLocalDate("day").toString()).put("spend", row.getDouble("spend"));
+        out.add(oneKey ? day.put("api_key", args.getString(0)) : day);
+      });
+      return out;
+    });
+  }
+
+  /**
+   * The 100 costliest end users ({@code user} of the requests), from {@code startTime} (30 days ago
+   * by default) to {@code endTime} (now), of one {@code api_key} or all: LiteLLM's body fields.
+   */
+  private Future<JsonArray> endUsers(RoutingContext ctx) {
+    JsonObject body = AdminInput.body(ctx);
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    OffsetDateTime from = time(body, "startTime", now.minusDays(30));
+    OffsetDateTime to = time(body, "endTime", now);
+    String key = body.getValue("api_key") instanceof String text && !text.isBlank()
+        ? (text.startsWith("sk-") ? KeySecrets.hash(text) : text) : null;
+    String sql = "SELECT end_user, count(*) AS total_count, sum(spend) AS total_spend FROM spend_logs "
+        + "WHERE start_time >= $1 AND start_time < $2 AND ($3::text IS NULL OR api_key = $3) "
+        + "GROUP BY end_user ORDER BY total_spend DESC, end_user NULLS LAST LIMIT 100";
+    return pool.preparedQuery(sql).execute(Tuple.of(from, to, key)).map(rows -> {
+      JsonArray out = new JsonArray();
+      rows.forEach(row -> out.add(new JsonObject().put("end_user", row.getString("end_user"))
+          .put("total_count", row.getLong("total_count")).put("total_spend", row.getDouble("total_spend"))));
+      return out;
+    });
+  }
+
+  private static OffsetDateTime time(JsonObject body, String field, OffsetDateTime fallback) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof String text)) {
+      throw GatewayError.badRequest(field, field + " must be a time such as 2026-01-31T12:00:00Z or a day (2026-01-31).");
+    }
+    return ReportParams.instant(text, field, false);
   }
 
   private static Future<JsonArray> rows(Future<RowSet<Row>> query) {

@@ -172,6 +172,25 @@ class SpendReportsTest {
     assertEquals(new JsonObject().put("model", "gpt-4o").put("total_spend", BIG), models.getJsonObject(0));
     assertEquals("gpt-4o-mini", models.getJsonObject(1).getString("model"));
 
+    JsonArray daily = get("/global/spend/logs", MASTER).bodyAsJsonArray();
+    assertEquals(1, daily.size(), daily.encode());
+    assertEquals(TODAY, daily.getJsonObject(0).getString("date"));
+    assertEquals(2 * CHAT + BIG, daily.getJsonObject(0).getDouble("spend"), 1e-12);
+    JsonObject alphaDaily = get("/global/spend/logs?api_key=" + alpha, MASTER).bodyAsJsonArray().getJsonObject(0);
+    assertEquals(new JsonObject().put("date", TODAY).put("spend", 2 * CHAT).put("api_key", KeySecrets.hash(alpha)),
+        alphaDaily);
+    JsonArray endUsers = await(gw.post("/global/spend/end_users").putHeader("Authorization", "Bearer " + MASTER)
+        .sendJsonObject(new JsonObject())).bodyAsJsonArray();
+    assertEquals(new JsonObject().put("end_user", "cust-2").put("total_count", 2).put("total_spend", BIG),
+        endUsers.getJsonObject(0));
+    JsonArray alphaUsers = await(gw.post("/global/spend/end_users").putHeader("Authorization", "Bearer " + MASTER)
+        .sendJsonObject(new JsonObject().put("api_key", alpha))).bodyAsJsonArray();
+    assertEquals(1, alphaUsers.size(), alphaUsers.encode());
+    assertEquals("cust-1", alphaUsers.getJsonObject(0).getString("end_user"));
+    assertEquals(0, await(gw.post("/global/spend/end_users").putHeader("Authorization", "Bearer " + MASTER)
+        .sendJsonObject(new JsonObject().put("startTime", "2001-01-01").put("endTime", "2001-01-31")))
+        .bodyAsJsonArray().size());
+
     JsonObject teams = get("/global/spend/teams", MASTER).bodyAsJsonObject();
     assertTrue(teams.getJsonArray("teams").contains("Alpha Team") && teams.getJsonArray("teams").contains("Beta Team"),
         teams.encode());
@@ -260,7 +279,7 @@ class SpendReportsTest {
     assertEquals(400, open.statusCode());
     assertEquals("end_date", open.bodyAsJsonObject().getJsonObject("error").getString("param"));
     for (String path : new String[] {"/spend/logs", "/spend/keys", "/spend/tags", "/global/spend/report",
-        "/global/spend/keys", "/global/spend/models", "/global/spend/teams"}) {
+        "/global/spend/keys", "/global/spend/models", "/global/spend/teams", "/global/spend/logs"}) {
       assertEquals(403, get(path, alpha).statusCode(), path + " is the master key's");
     }
   }
