@@ -23,7 +23,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code GET /user/daily/activity}: LiteLLM's SpendAnalyticsPaginatedResponse, {@code results} per
+ * {@code GET /user/daily/activity} and {@code /team/daily/activity} (master key; teams also as
+ * {@code breakdown.entities}): LiteLLM's SpendAnalyticsPaginatedResponse, {@code results} per
  * day (in {@code litellm_settings.timezone}) with {@code metrics} and a {@code breakdown} by model,
  * model group, provider and key, and {@code metadata} totals over the whole range. Pages go by day.
  * The master key sees anyone's; a virtual key sees its user's (or, with no user, its own), and
@@ -42,10 +43,12 @@ final class DailyActivity {
   }
 
   void mount(Router router) {
-    router.get("/user/daily/activity").handler(AdminRoute.json(this::activity));
+    router.get("/user/daily/activity").handler(AdminRoute.json(ctx -> activity(ctx, false)));
+    router.get("/team/daily/activity").handler(AdminRoute.json(ctx -> activity(ctx, true)));
   }
 
-  private Future<JsonObject> activity(RoutingContext ctx) {
+  /** @param byTeam {@code /team/daily/activity}: {@code team_ids} / {@code exclude_team_ids} filters, teams as entities */
+  private Future<JsonObject> activity(RoutingContext ctx, boolean byTeam) {
     ReportParams.requireRange(ctx);
     LocalDate start = day(ctx, "start_date");
     LocalDate end = day(ctx, "end_date");
@@ -55,17 +58,32 @@ final class DailyActivity {
     List<String> where = new ArrayList<>(List.of("(start_time AT TIME ZONE $1)::date BETWEEN $2 AND $3"));
     scope(ctx, args, where);
     ReportParams.equal(ctx, "model", "model", args, where);
+    if (byTeam) {
+      teams(ctx, "team_ids", "s.team_id = ANY($%d)", args, where);
+      teams(ctx, "exclude_team_ids", "NOT (coalesce(s.team_id, '') = ANY($%d))", args, where);
+    }
     String key = ctx.request().getParam("api_key");
     if (key != null && !key.isBlank()) {
       args.addString(key.startsWith("sk-") ? KeySecrets.hash(key) : key);
       where.add("api_key = $" + args.size());
     }
     String sql = "SELECT (start_time AT TIME ZONE $1)::date AS day, model, model_group, provider, api_key, "
-        + "max(key_alias) AS key_alias, max(team_id) AS team_id, sum(spend) AS spend, sum(prompt_tokens) AS prompt, "
-        + "sum(completion_tokens) AS completion, sum(cached_tokens) AS cached, count(*) AS requests, "
-        + "count(*) FILTER (WHERE status < 400) AS ok FROM spend_logs" + ReportParams.where(where)
+        + "max(key_alias) AS key_alias, max(s.team_id) AS team_id, max(t.team_alias) AS team_alias, sum(s.spend) AS spend, "
+        + "sum(prompt_tokens) AS prompt, sum(completion_tokens) AS completion, sum(cached_tokens) AS cached, "
+        + "count(*) AS requests, count(*) FILTER (WHERE status < 400) AS ok "
+        + "FROM spend_logs s LEFT JOIN teams t ON t.team_id = s.team_id" + ReportParams.where(where)
         + " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2 NULLS FIRST, 3 NULLS FIRST, 4 NULLS FIRST, 5 NULLS FIRST";
-    return pool.preparedQuery(sql).execute(args).map(rows -> answer(rows, page, pageSize));
+    return pool.preparedQuery(sql).execute(args).map(rows -> answer(rows, page, pageSize, byTeam));
+  }
+
+  /** A comma-separated list of team ids, as LiteLLM takes it, as a filter. */
+  private static void teams(RoutingContext ctx, String param, String condition, Tuple args, List<String> where) {
+    String value = ctx.request().getParam(param);
+    if (value != null && !value.isBlank()) {
+      args.addArrayOfString(java.util.Arrays.stream(value.split(",")).map(String::trim).filter(id -> !id.isEmpty())
+          .toArray(String[]::new));
+      where.add(condition.formatted(args.size()));
+    }
   }
 
   /** Who the caller may see: the master key anyone ({@code user_id} optional), a virtual key its own. */
@@ -98,7 +116,7 @@ final class DailyActivity {
     }
   }
 
-  private static JsonObject answer(Iterable<Row> rows, int page, int pageSize) {
+  private static JsonObject answer(Iterable<Row> rows, int page, int pageSize, boolean byTeam) {
     Map<LocalDate, JsonObject> days = new TreeMap<>();
     JsonObject total = metrics();
     for (Row row : rows) {
@@ -118,6 +136,12 @@ final class DailyActivity {
       add(entry(model.getJsonObject("api_key_breakdown"), apiKey, keyMetadata, false), row);
       add(entry(breakdown.getJsonObject("model_groups"), String.valueOf(row.getString("model_group")), new JsonObject(), true), row);
       add(entry(breakdown.getJsonObject("providers"), String.valueOf(row.getString("provider")), new JsonObject(), true), row);
+      if (byTeam) {
+        JsonObject team = entry(breakdown.getJsonObject("entities"), String.valueOf(row.getString("team_id")),
+            new JsonObject().put("team_alias", row.getString("team_alias")), true);
+        add(team, row);
+        add(entry(team.getJsonObject("api_key_breakdown"), apiKey, keyMetadata, false), row);
+      }
     }
     List<JsonObject> all = new ArrayList<>(days.values());
     int totalPages = Math.max(1, (all.size() + pageSize - 1) / pageSize);

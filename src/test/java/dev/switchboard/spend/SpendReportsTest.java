@@ -268,6 +268,16 @@ class SpendReportsTest {
     assertEquals(1, meta.getInteger("page"));
     assertEquals(false, meta.getBoolean("has_more"));
 
+    JsonObject byTeam = get("/team/daily/activity?team_ids=team-b&" + range, MASTER).bodyAsJsonObject();
+    assertEquals(2, byTeam.getJsonObject("metadata").getLong("total_api_requests"), byTeam.encode());
+    JsonObject teamB = byTeam.getJsonArray("results").getJsonObject(0).getJsonObject("breakdown").getJsonObject("entities")
+        .getJsonObject("team-b");
+    assertEquals("Beta Team", teamB.getJsonObject("metadata").getString("team_alias"));
+    assertEquals(BIG, teamB.getJsonObject("metrics").getDouble("spend"), 1e-12);
+    assertEquals(2, get("/team/daily/activity?exclude_team_ids=team-b&" + range, MASTER).bodyAsJsonObject()
+        .getJsonObject("metadata").getLong("total_api_requests"));
+    assertEquals(403, get("/team/daily/activity?" + range, alpha).statusCode(), "the master key's");
+
     JsonObject mine = get("/user/daily/activity?" + range, alpha).bodyAsJsonObject();
     assertEquals(2, mine.getJsonObject("metadata").getLong("total_api_requests"), "a key sees its user's: " + mine);
     assertEquals(2, get("/user/daily/activity?user_id=u-a&" + range, MASTER).bodyAsJsonObject()
