@@ -43,6 +43,7 @@ public final class SpendRoutes {
     router.get("/global/spend").handler(AdminRoute.json(this::global));
     new GlobalSpendReport(pool, settings).mount(router);
     new SpendReports(pool).mount(router);
+    new SpendLogPages(pool).mount(router);
     new DailyActivity(pool, settings).mount(router);
   }
 
@@ -122,7 +123,7 @@ public final class SpendRoutes {
   }
 
   /** LiteLLM's SpendLogs row (its field names and types), plus Switchboard's own fields. */
-  private static JsonObject logRow(Row row) {
+  static JsonObject logRow(Row row) {
     Object metadata = row.getValue("metadata");
     OffsetDateTime completionStart = row.getOffsetDateTime("completion_start_time");
     Long duration = row.getLong("request_duration_ms");

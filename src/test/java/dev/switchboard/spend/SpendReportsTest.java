@@ -142,6 +142,36 @@ class SpendReportsTest {
   }
 
   @Test
+  void spend_logs_v2_pages_filters_and_sorts_as_litellm() throws Exception {
+    String range = "start_date=" + TODAY + "%2000:00:00&end_date=" + TODAY + "%2023:59:59";
+    JsonObject first = get("/spend/logs/v2?page_size=3&" + range, MASTER).bodyAsJsonObject();
+    assertEquals(4, first.getLong("total"), first.encode());
+    assertEquals(2, first.getLong("total_pages"));
+    assertEquals(3, first.getInteger("page_size"));
+    assertEquals(3, first.getJsonArray("data").size());
+    JsonObject second = get("/spend/logs/v2?page_size=3&page=2&" + range, MASTER).bodyAsJsonObject();
+    assertEquals(1, second.getJsonArray("data").size());
+    assertEquals(2, second.getInteger("page"));
+    JsonArray failed = get("/spend/logs/v2?status_filter=failure&" + range, MASTER).bodyAsJsonObject().getJsonArray("data");
+    assertEquals(1, failed.size());
+    assertEquals("broken", failed.getJsonObject(0).getString("model_group"));
+    JsonArray cheapest = get("/spend/logs/v2?sort_by=spend&sort_order=asc&" + range, MASTER).bodyAsJsonObject()
+        .getJsonArray("data");
+    assertEquals(0.0, cheapest.getJsonObject(0).getDouble("spend"));
+    assertEquals(BIG, cheapest.getJsonObject(3).getDouble("spend"), 1e-12);
+    assertEquals(2, get("/spend/logs/v2?key_alias=alp&" + range, MASTER).bodyAsJsonObject().getLong("total"));
+    assertEquals(1, get("/spend/logs/v2?min_spend=0.1&" + range, MASTER).bodyAsJsonObject().getLong("total"));
+    assertEquals(2, get("/spend/logs/v2?api_key=" + KeySecrets.hash(beta) + "&" + range, MASTER).bodyAsJsonObject()
+        .getLong("total"));
+    assertEquals(0, get("/spend/logs/v2?start_date=2001-01-01%2000:00:00&end_date=2001-01-01%2023:59:59", MASTER)
+        .bodyAsJsonObject().getLong("total"));
+    HttpResponse<Buffer> open = get("/spend/logs/v2?start_date=" + TODAY + "%2000:00:00", MASTER);
+    assertEquals(400, open.statusCode());
+    assertEquals("end_date", open.bodyAsJsonObject().getJsonObject("error").getString("param"));
+    assertEquals(403, get("/spend/logs/v2?" + range, alpha).statusCode());
+  }
+
+  @Test
   void key_user_tag_and_top_n_reports_add_up() throws Exception {
     JsonArray keys = get("/spend/keys", MASTER).bodyAsJsonArray();
     assertEquals(KeySecrets.hash(beta), keys.getJsonObject(0).getString("token"), "costliest first: " + keys.encode());
