@@ -77,7 +77,8 @@ sealed interface Persistence {
       this.directory = new DirectoryRoutes(bus, database.pool(), keyRoutes);
       this.spend = new SpendRoutes(database.pool(), config.spend());
       this.health = new DatabaseHealth(vertx, database.pool());
-      this.scopes = new BudgetScopeStore(database.pool());
+      this.scopes = new BudgetScopeStore(database.pool(), bus);
+      scopes.listen();
     }
 
     @Override

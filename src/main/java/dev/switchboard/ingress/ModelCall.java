@@ -52,6 +52,11 @@ final class ModelCall extends RequestContext {
     return call == null ? null : call.model();
   }
 
+  /** The customer the request is for (LiteLLM's end user), or null; see {@link EndUsers}. */
+  String endUser() {
+    return call == null ? null : EndUsers.of(headers, call.body());
+  }
+
   /** The error the client hears: the refusal or failure, or the one a stream ended with; null when it went well. */
   GatewayError error() {
     return failed() ? GatewayError.of(failure()) : result == null ? null : result.streamError();

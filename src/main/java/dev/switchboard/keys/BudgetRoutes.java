@@ -108,7 +108,7 @@ public final class BudgetRoutes {
   }
 
   private <T> T changed(T answer) {
-    scopes.forget();
+    scopes.changed();
     return answer;
   }
 

@@ -1,6 +1,9 @@
 package dev.switchboard.keys;
 
+import dev.switchboard.bus.Addresses;
+import dev.switchboard.bus.Bus;
 import dev.switchboard.model.BudgetScopes;
+import dev.switchboard.model.KeyForgotten;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -14,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Customers' and organizations' budgets, read from Postgres for each request that names a
  * {@code user} or comes from a team's key. Each answer is kept for a few seconds (as LiteLLM keeps
- * its end-user and organization objects), and dropped at once when this gateway's admin API
- * changes a customer, an organization or a budget; another gateway sees the change within that time.
+ * its end-user and organization objects), and dropped when an admin changes a customer, an
+ * organization, a budget, a user or a team: at once on this gateway, on the others when the change's
+ * announcement (the one that clears every key cache) reaches them.
  */
 public final class BudgetScopeStore implements BudgetScopes {
 
@@ -29,11 +33,28 @@ public final class BudgetScopeStore implements BudgetScopes {
   }
 
   private final Pool pool;
+  private final Bus bus;
   private final Map<String, Kept<Customer>> customers = new ConcurrentHashMap<>();
   private final Map<String, Kept<Scope>> organizations = new ConcurrentHashMap<>();
 
-  public BudgetScopeStore(Pool pool) {
+  public BudgetScopeStore(Pool pool, Bus bus) {
     this.pool = pool;
+    this.bus = bus;
+  }
+
+  /** Forgets what it keeps whenever any gateway announces that every key's limits may have changed. */
+  public Future<Void> listen() {
+    return bus.hear(Addresses.AUTH_FORGET, news -> {
+      if (KeyForgotten.from(news).tokenHash() == null) {
+        forget();
+      }
+    });
+  }
+
+  /** An admin changed a customer, an organization or a budget: forget here now, and tell every gateway. */
+  void changed() {
+    forget();
+    bus.announce(Addresses.AUTH_FORGET, KeyForgotten.ALL.toJson());
   }
 
   @Override
@@ -54,8 +75,7 @@ public final class BudgetScopeStore implements BudgetScopes {
     });
   }
 
-  /** Forgets every kept answer: an admin changed a customer, an organization, a team or a budget. */
-  public void forget() {
+  private void forget() {
     customers.clear();
     organizations.clear();
   }

@@ -79,7 +79,7 @@ public final class CustomerRoutes {
         .recover(failure -> Future.failedFuture(failure instanceof GatewayError error && "user_id".equals(error.param())
             ? GatewayError.badRequest("user_id", "Customer already exists, passed user_id=" + userId
                 + ". Please pass a new user_id.") : failure))
-        .compose(made -> one(userId));
+        .compose(made -> one(userId)).map(this::changed); // a request may have found it missing a moment ago
   }
 
   private Future<JsonObject> update(RoutingContext ctx) {
@@ -196,7 +196,7 @@ public final class CustomerRoutes {
   }
 
   private <T> T changed(T answer) {
-    scopes.forget();
+    scopes.changed();
     return answer;
   }
 

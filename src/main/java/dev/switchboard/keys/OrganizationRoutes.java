@@ -168,7 +168,7 @@ public final class OrganizationRoutes {
   }
 
   private <T> T changed(T answer) {
-    scopes.forget();
+    scopes.changed();
     return answer;
   }
 

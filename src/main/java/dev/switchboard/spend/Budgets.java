@@ -45,7 +45,7 @@ public final class Budgets {
 
   /** Refuses a blocked customer, then reserves against every budget, its customer's and organization's included. */
   public Future<Reservation> reserve(BudgetCheck check) {
-    String customer = check.body().user();
+    String customer = check.endUser();
     VirtualKey key = check.principal() == null ? null : check.principal().key();
     String teamId = key == null ? null : key.teamId();
     if (customer == null && teamId == null) {

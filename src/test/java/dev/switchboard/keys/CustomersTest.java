@@ -158,6 +158,15 @@ class CustomersTest {
             assertEquals("invalid_request_error", error(refused).getString("type"));
             assertEquals(before[0], gw.mock().received().size(), "the provider was not called");
           });
+          // LiteLLM's standard header names the customer too, without `user` in the body.
+          return gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
+              .putHeader("x-litellm-end-user-id", "mallory").sendJsonObject(Requests.hi("chat"));
+        })
+        .compose(byHeader -> {
+          ctx.verify(() -> {
+            assertEquals(400, byHeader.statusCode(), byHeader.bodyAsString());
+            assertEquals("User blocked from making LLM API Calls. User=mallory", error(byHeader).getString("message"));
+          });
           return admin("/customer/unblock", new JsonObject().put("user_ids", new JsonArray().add("mallory")));
         })
         .compose(unblocked -> {
