@@ -31,6 +31,8 @@ final class ModelCall extends RequestContext {
   ModelRequest call;
   /** {@code metadata.tags}, read once: routing filters by them and the spend row keeps them. */
   List<String> tags = List.of();
+  /** Whom the request is for, read once at parse time (a stream's body is let go when its answer begins). */
+  String endUser;
   Principal principal;
   Permit permit;
   Reservation reservation;
@@ -54,7 +56,7 @@ final class ModelCall extends RequestContext {
 
   /** The customer the request is for (LiteLLM's end user), or null; see {@link EndUsers}. */
   String endUser() {
-    return call == null ? null : EndUsers.of(headers, call.body());
+    return endUser;
   }
 
   /** The error the client hears: the refusal or failure, or the one a stream ended with; null when it went well. */

@@ -21,6 +21,7 @@ final class ParseStage implements Stage<ModelCall> {
     // A stream would otherwise keep its whole prompt for minutes.
     request.raw = null;
     request.tags = tags(request.call.body().json());
+    request.endUser = EndUsers.of(request.headers, request.call.body());
     request.spans.root().setAttribute("gen_ai.request.model", request.call.model())
         .setAttribute("switchboard.stream", request.call.stream());
     return Future.succeededFuture();

@@ -4,6 +4,7 @@ import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.model.BudgetScopes;
 import dev.switchboard.model.KeyForgotten;
+import dev.switchboard.store.SafeText;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -24,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 public final class BudgetScopeStore implements BudgetScopes {
 
   private static final long KEEP_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** Past this many kept answers (customers are whatever clients send), all are dropped at once. */
+  private static final int MAX_KEPT = 10_000;
 
   /** A customer's row, or null when it has none. */
   private record Customer(boolean blocked, Double maxBudget, String budgetDuration) {
@@ -57,8 +60,10 @@ public final class BudgetScopeStore implements BudgetScopes {
     bus.announce(Addresses.AUTH_FORGET, KeyForgotten.ALL.toJson());
   }
 
+  /** @param named the request's customer as sent; looked up as stored (text Postgres refuses replaced, as spend rows have it) */
   @Override
-  public Future<Found> find(String customer, String teamId) {
+  public Future<Found> find(String named, String teamId) {
+    String customer = named == null ? null : SafeText.of(named);
     Future<Customer> row = customer == null ? Future.succeededFuture() : kept(customers, customer, this::customer);
     Future<Scope> organization = teamId == null ? Future.succeededFuture() : kept(organizations, teamId, this::organization);
     return Future.all(row, organization).map(both -> {
@@ -87,6 +92,9 @@ public final class BudgetScopeStore implements BudgetScopes {
       return kept.value();
     }
     Future<T> loading = load.apply(id);
+    if (cache.size() >= MAX_KEPT) {
+      cache.clear();
+    }
     cache.put(id, new Kept<>(loading, now + KEEP_NANOS));
     return loading;
   }

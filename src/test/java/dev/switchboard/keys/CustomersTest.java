@@ -173,10 +173,21 @@ class CustomersTest {
           ctx.verify(() -> assertEquals(new JsonArray(), unblocked.getJsonArray("blocked_users")));
           return chat("mallory");
         })
-        .onComplete(ctx.succeeding(served -> ctx.verify(() -> {
-          assertEquals(200, served.statusCode(), served.bodyAsString());
-          ctx.completeNow();
-        })));
+        .compose(served -> {
+          ctx.verify(() -> assertEquals(200, served.statusCode(), served.bodyAsString()));
+          // A stream lets its body go when its answer begins: whom it is for was read before.
+          return gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
+              .sendJsonObject(Requests.chat("chat").user("Hi").put("user", "mallory").stream().build());
+        })
+        .compose(streamed -> {
+          ctx.verify(() -> {
+            assertEquals(200, streamed.statusCode(), streamed.bodyAsString());
+            assertTrue(streamed.bodyAsString().contains("[DONE]"));
+          });
+          // Five requests, refusals included, five rows: the stream's too.
+          return Awaits.until(gw.vertx(), () -> gw.gateway().accounting().writer().writtenRows() >= 5, 20_000);
+        })
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
