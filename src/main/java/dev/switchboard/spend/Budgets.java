@@ -19,13 +19,13 @@ import java.util.List;
 
 /**
  * Admits a request only while every budget it falls under (its key's, user's, team's, its
- * customer's, its team's organization's and the proxy's) has room: spend + open reservations < max_budget, then reserves the request's worst case
- * against all of them at once: its estimated prompt and the most output it can be billed for
- * (max_tokens, else the model's output limit). Since no request costs more than it reserved, the
- * budget is overshot by at most the last admitted request's cost, at any concurrency. In strict
- * mode the reservation counts the prompt's bound instead of its estimate and must fit whole, so no
- * budget is overshot; a request with no bound is refused. The actual cost settles the reservation.
- * Shared by every event loop.
+ * customer's, its team's organization's and the proxy's) has room: spend + open reservations <
+ * max_budget, then reserves the request's worst case against all of them at once: its estimated
+ * prompt and the most output it can be billed for (max_tokens, else the model's output limit).
+ * Since no request costs more than it reserved, the budget is overshot by at most the last
+ * admitted request's cost, at any concurrency. In strict mode the reservation counts the prompt's
+ * bound instead of its estimate and must fit whole, so no budget is overshot; a request with no
+ * bound is refused. The actual cost settles the reservation. Shared by every event loop.
  */
 public final class Budgets {
 
