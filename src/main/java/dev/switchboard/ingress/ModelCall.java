@@ -36,6 +36,8 @@ final class ModelCall extends RequestContext {
   JsonObject clientMetadata;
   /** The caller's address, for the spend row's {@code requester_ip_address}. */
   String clientIp;
+  /** Whom the request is for, read once at parse time (a stream's body is let go when its answer begins). */
+  String endUser;
   Principal principal;
   Permit permit;
   Reservation reservation;
@@ -55,6 +57,11 @@ final class ModelCall extends RequestContext {
 
   String model() {
     return call == null ? null : call.model();
+  }
+
+  /** The customer the request is for (LiteLLM's end user), or null; see {@link EndUsers}. */
+  String endUser() {
+    return endUser;
   }
 
   /** The error the client hears: the refusal or failure, or the one a stream ended with; null when it went well. */

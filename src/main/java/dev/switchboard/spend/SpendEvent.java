@@ -14,7 +14,7 @@ import java.util.List;
  *
  * @param providerNanos how long the relay stage took (the provider call, with its translation), 0 when it was not reached
  * @param tags    {@code metadata.tags} of the request
- * @param endUser the request's {@code user} field (the caller's own end user)
+ * @param endUser the customer it is for: its {@code user}, or LiteLLM's end-user header (see ingress EndUsers)
  * @param callType LiteLLM's call type ({@code acompletion}, {@code aresponses}...), or null
  * @param clientIp the caller's address, or null
  * @param clientMetadata the request's {@code metadata} object as the client sent it, or null

@@ -61,7 +61,7 @@ public final class SpendLogVerticle extends VerticleBase {
     Principal principal = event.principal();
     VirtualKey key = principal == null ? null : principal.key();
     List<Charge> charges = event.reservation() != null ? event.reservation().charges()
-        : accounting.budgets().chargesOf(principal, event.startEpochMillis());
+        : accounting.budgets().chargesOf(principal, event.startEpochMillis(), event.endUser());
     long endMillis = event.startEpochMillis() + event.durationNanos() / 1_000_000;
     return new SpendRow(event.requestId(),
         key == null ? null : key.tokenHash(),

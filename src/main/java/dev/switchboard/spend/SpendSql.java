@@ -137,6 +137,8 @@ final class SpendSql {
     Map<String, Double> keys = new TreeMap<>();
     Map<String, Double> users = new TreeMap<>();
     Map<String, Double> teams = new TreeMap<>();
+    Map<String, Double> customers = new TreeMap<>();
+    Map<String, Double> organizations = new TreeMap<>();
     for (SpendRow row : rows) {
       for (Charge charge : row.charges()) {
         String holder = SafeText.of(charge.holder());
@@ -147,6 +149,10 @@ final class SpendSql {
           users.merge(holder.substring(5), row.spend(), Double::sum);
         } else if (holder.startsWith("team:")) {
           teams.merge(holder.substring(5), row.spend(), Double::sum);
+        } else if (holder.startsWith("customer:")) {
+          customers.merge(holder.substring(9), row.spend(), Double::sum);
+        } else if (holder.startsWith("org:")) {
+          organizations.merge(holder.substring(4), row.spend(), Double::sum);
         }
       }
     }
@@ -158,7 +164,12 @@ final class SpendSql {
         .executeBatch(periodRows)
         .compose(v -> addTotals(tx, "UPDATE virtual_keys SET spend = spend + $2 WHERE token_hash = $1", keys))
         .compose(v -> addTotals(tx, "UPDATE users SET spend = spend + $2 WHERE user_id = $1", users))
-        .compose(v -> addTotals(tx, "UPDATE teams SET spend = spend + $2 WHERE team_id = $1", teams));
+        .compose(v -> addTotals(tx, "UPDATE teams SET spend = spend + $2 WHERE team_id = $1", teams))
+        // A customer is whoever a request names in `user`: its row is made by its first spend, as LiteLLM's.
+        .compose(v -> addTotals(tx, "INSERT INTO end_users (user_id, spend) VALUES ($1, $2) ON CONFLICT (user_id) "
+            + "DO UPDATE SET spend = end_users.spend + EXCLUDED.spend", customers))
+        .compose(v -> addTotals(tx, "UPDATE organizations SET spend = spend + $2 WHERE organization_id = $1",
+            organizations));
   }
 
   private static Future<Void> addTotals(SqlConnection tx, String sql, Map<String, Double> totals) {
