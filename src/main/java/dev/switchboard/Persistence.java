@@ -8,7 +8,11 @@ import dev.switchboard.doctor.Doctor;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.keys.BudgetRoutes;
+import dev.switchboard.keys.BudgetScopeStore;
+import dev.switchboard.keys.CustomerRoutes;
 import dev.switchboard.keys.DirectoryRoutes;
+import dev.switchboard.keys.OrganizationRoutes;
 import dev.switchboard.model.KeyLookup;
 import dev.switchboard.keys.KeyRoutes;
 import dev.switchboard.keys.KeyStore;
@@ -68,6 +72,7 @@ sealed interface Persistence {
     private final DirectoryRoutes directory;
     private final SpendRoutes spend;
     private final DatabaseHealth health;
+    private final BudgetScopeStore scopes;
 
     Postgres(Vertx vertx, Bus bus, Database database, GatewayConfig config) {
       this.database = database;
@@ -76,6 +81,8 @@ sealed interface Persistence {
       this.directory = new DirectoryRoutes(bus, database.pool(), keyRoutes);
       this.spend = new SpendRoutes(database.pool(), config.spend());
       this.health = new DatabaseHealth(vertx, database.pool());
+      this.scopes = new BudgetScopeStore(database.pool(), bus);
+      scopes.listen();
     }
 
     @Override
@@ -87,7 +94,7 @@ sealed interface Persistence {
     public Accounting accounting(GatewayConfig config) {
       // A shared reservation outlives a dead gateway by at most the longest request, plus a minute.
       return Accounting.create(config.spend(), database.pool(), database.separatePools(1),
-          config.litellm().requestTimeout() + 60);
+          config.litellm().requestTimeout() + 60, scopes);
     }
 
     @Override
@@ -95,6 +102,9 @@ sealed interface Persistence {
       keyRoutes.mount(router);
       directory.mount(router);
       spend.mount(router);
+      new BudgetRoutes(database.pool(), scopes).mount(router);
+      new CustomerRoutes(database.pool(), scopes).mount(router);
+      new OrganizationRoutes(database.pool(), scopes).mount(router);
     }
 
     @Override
@@ -121,7 +131,8 @@ sealed interface Persistence {
   /** {@code database_url: none}: the master key alone, budgets in memory, spend rows logged only. */
   record None() implements Persistence {
 
-    private static final String[] STORED_PATHS = {"/key/*", "/user/*", "/team/*", "/spend/*", "/global/spend*"};
+    private static final String[] STORED_PATHS = {"/key/*", "/user/*", "/team/*", "/spend/*", "/global/spend*",
+        "/customer/*", "/end_user/*", "/organization/*", "/budget/*"};
 
     @Override
     public KeyLookup keys() {

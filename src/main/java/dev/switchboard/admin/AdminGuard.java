@@ -30,12 +30,13 @@ public final class AdminGuard implements Handler<RoutingContext> {
   /** Key, user, team and model management, spend, routing state, reload: the master key only. */
   public static final List<String> ADMIN_PATHS = List.of("/key/*", "/user/*", "/team/*", "/spend/*",
       "/global/spend*", "/router/*", "/health", "/config/*",
-      "/model/new", "/model/update", "/model/delete", "/model/:model_id/update");
+      "/model/new", "/model/update", "/model/delete", "/model/:model_id/update",
+      "/customer/*", "/end_user/*", "/organization/*", "/budget/*");
   /** Diagnostics: the master key when the gateway has one; open along with an open gateway. */
   public static final List<String> DIAGNOSTIC_PATHS = List.of("/health/doctor");
   public static final List<String> METRICS_PATHS = List.of("/metrics", "/metrics/");
   /** Admin paths a virtual key may call about itself, as LiteLLM lets it (the route checks it is itself). */
-  public static final Set<String> SELF_SERVICE = Set.of("/key/info", "/key/health");
+  public static final Set<String> SELF_SERVICE = Set.of("/key/info", "/key/health", "/user/daily/activity");
   /** Where the guard leaves the caller's {@link Principal} for the route. */
   public static final String CALLER = "switchboard.admin.caller";
 

@@ -39,7 +39,8 @@ final class BudgetStage implements Stage<ModelCall> {
       return Future.succeededFuture(); // an empty group: routing answers for it
     }
     return RequestSpans.ending(bus.<Reservation>hop(Addresses.BUDGET_RESERVE, new BudgetCheck(request.requestId(),
-        request.principal, priced, request.models.price(priced), request.call.body(), request.startMillis())),
+        request.principal, priced, request.models.price(priced), request.call.body(), request.startMillis(),
+        request.endUser())),
         request.spans.start("budget")).map(reservation -> {
           request.reservation = reservation;
           return null;

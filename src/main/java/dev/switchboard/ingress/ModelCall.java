@@ -13,6 +13,7 @@ import dev.switchboard.model.Usage;
 import dev.switchboard.tracing.RequestSpans;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
 
@@ -33,6 +34,12 @@ final class ModelCall extends RequestContext {
   ModelRequest call;
   /** {@code metadata.tags}, read once: routing filters by them and the spend row keeps them. */
   List<String> tags = List.of();
+  /** The request's {@code metadata} object as sent, for the spend row; null without one. */
+  JsonObject clientMetadata;
+  /** The caller's address, for the spend row's {@code requester_ip_address}. */
+  String clientIp;
+  /** Whom the request is for, read once at parse time (a stream's body is let go when its answer begins). */
+  String endUser;
   Principal principal;
   Permit permit;
   Reservation reservation;
@@ -52,6 +59,11 @@ final class ModelCall extends RequestContext {
 
   String model() {
     return call == null ? null : call.model();
+  }
+
+  /** The customer the request is for (LiteLLM's end user), or null; see {@link EndUsers}. */
+  String endUser() {
+    return endUser;
   }
 
   /** The error the client hears: the refusal or failure, or the one a stream ended with; null when it went well. */

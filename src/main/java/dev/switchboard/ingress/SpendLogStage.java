@@ -55,8 +55,8 @@ final class SpendLogStage implements Stage<ModelCall> {
     SpendEvent event = new SpendEvent(request.requestId(), request.model(), deployment,
         request.models.price(deployment), request.principal, request.reservation, usage, request.call.stream(), status,
         errorType, request.startMillis(), durationNanos, result == null ? 0 : result.firstByteNanos(),
-        request.trace.providerNanos(), request.tags, request.call.body().user(),
-        request.operation.callType());
+        request.trace.providerNanos(), request.tags, request.endUser(),
+        request.operation.callType(), request.clientIp, request.clientMetadata);
     return RequestSpans.ending(bus.<Void>hop(Addresses.SPEND_RECORD, event), request.spans.start("spend"))
         .timeout(SPOOL_WAIT_MS, TimeUnit.MILLISECONDS).otherwiseEmpty();
   }

@@ -55,7 +55,7 @@ final class Directory {
     List<Object> values = new ArrayList<>(columns.values());
     values.add(id);
     return pool.preparedQuery(SqlText.update(table, columns.keySet(), idColumn))
-        .execute(Tuple.wrap(values)).map(Directory::firstOrNull);
+        .execute(Tuple.wrap(values)).recover(SqlText::missingReference).map(Directory::firstOrNull);
   }
 
   /** The ids actually deleted. */

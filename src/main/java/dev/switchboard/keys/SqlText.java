@@ -4,6 +4,8 @@ import dev.switchboard.errors.GatewayError;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import java.util.Collection;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The INSERT and UPDATE statements for a set of columns, and what their failures mean. Column
@@ -13,6 +15,10 @@ import java.util.Collection;
 final class SqlText {
 
   private static final String UNIQUE_VIOLATION = "23505";
+  private static final String FOREIGN_KEY_VIOLATION = "23503";
+  /** Postgres's detail of a missing reference: {@code Key (team_id)=(x) is not present in table "teams".} */
+  private static final Pattern MISSING_REFERENCE =
+      Pattern.compile("Key \\((\\w+)\\)=\\((.*)\\) is not present");
 
   private SqlText() {
   }
@@ -36,10 +42,26 @@ final class SqlText {
     return "UPDATE " + table + " SET " + set + "updated_at = now() WHERE " + idColumn + " = $" + i + " RETURNING *";
   }
 
-  /** A taken unique value (an alias, an id) is the caller's mistake: {@code taken}, not a 500. */
+  /**
+   * A taken unique value (an alias, an id) is the caller's mistake: {@code taken}, not a 500; so is a
+   * reference to a row that does not exist (a team's organization_id, a customer's budget_id): a 400 naming it.
+   */
   static <T> Future<T> explain(Throwable failure, GatewayError taken) {
     if (failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
       return Future.failedFuture(taken);
+    }
+    return missingReference(failure);
+  }
+
+  /** A reference to a row that does not exist as a 400 naming the field; any other failure as it is. */
+  static <T> Future<T> missingReference(Throwable failure) {
+    if (failure instanceof PgException pg && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState()) && pg.getDetail() != null) {
+      Matcher missing = MISSING_REFERENCE.matcher(pg.getDetail());
+      if (missing.find()) {
+        String field = missing.group(1);
+        return Future.failedFuture(GatewayError.badRequest(field,
+            "'" + field + "' " + missing.group(2) + " does not exist."));
+      }
     }
     return Future.failedFuture(failure);
   }

@@ -1,6 +1,7 @@
 package dev.switchboard.spend;
 
 import dev.switchboard.config.SpendSettings;
+import dev.switchboard.model.BudgetScopes;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.util.function.Supplier;
@@ -16,7 +17,7 @@ public record Accounting(SpendSettings settings, Budgets budgets, SpendWriter wr
 
   /** Without a database: budgets live in memory only, and spend rows are logged but not stored. */
   public static Accounting inMemory(SpendSettings settings) {
-    return create(settings, null, null, 0);
+    return create(settings, null, null, 0, BudgetScopes.NONE);
   }
 
   /** Takes a request's spend row: into the writer's spool (completed once it is there), or nowhere without a database. */
@@ -30,18 +31,21 @@ public record Accounting(SpendSettings settings, Budgets budgets, SpendWriter wr
    * @param reservationTtlSec how long a shared reservation outlives a gateway that died holding it
    */
   public static Accounting create(SpendSettings settings, Pool pool, double reservationTtlSec) {
-    return create(settings, pool, null, reservationTtlSec);
+    return create(settings, pool, null, reservationTtlSec, BudgetScopes.NONE);
   }
 
-  /** @param writerPools fresh pools for the spend writer alone (it replaces its own after a lost connection); null: it shares {@code pool} */
+  /**
+   * @param writerPools fresh pools for the spend writer alone (it replaces its own after a lost connection); null: it shares {@code pool}
+   * @param scopes      where customers' and organizations' budgets are read
+   */
   public static Accounting create(SpendSettings settings, Pool pool, Supplier<Pool> writerPools,
-      double reservationTtlSec) {
+      double reservationTtlSec, BudgetScopes scopes) {
     boolean shared = pool != null && settings.sharedReservations();
     BudgetLedger ledger = shared ? new PostgresBudgetLedger(pool, reservationTtlSec)
         : new MemoryBudgetLedger(pool == null ? charge -> Future.succeededFuture(0.0) : charge -> recorded(pool, charge));
     SpendWriter writer = pool == null ? null : new SpendWriter(pool, writerPools, java.nio.file.Path.of(settings.spoolDir()),
         settings.batchSize(), settings.batchWriteSeconds(), shared);
-    return new Accounting(settings, new Budgets(settings, ledger), writer);
+    return new Accounting(settings, new Budgets(settings, ledger, scopes), writer);
   }
 
   private static Future<Double> recorded(Pool pool, Charge charge) {

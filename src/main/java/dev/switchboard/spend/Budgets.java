@@ -1,5 +1,6 @@
 package dev.switchboard.spend;
 
+import dev.switchboard.model.BudgetScopes;
 import dev.switchboard.model.Price;
 import dev.switchboard.model.PromptSize;
 import dev.switchboard.model.Principal;
@@ -17,14 +18,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Admits a request only while every budget it falls under (its key's, user's, team's and the
- * proxy's) has room: spend + open reservations < max_budget, then reserves the request's worst case
- * against all of them at once: its estimated prompt and the most output it can be billed for
- * (max_tokens, else the model's output limit). Since no request costs more than it reserved, the
- * budget is overshot by at most the last admitted request's cost, at any concurrency. In strict
- * mode the reservation counts the prompt's bound instead of its estimate and must fit whole, so no
- * budget is overshot; a request with no bound is refused. The actual cost settles the reservation.
- * Shared by every event loop.
+ * Admits a request only while every budget it falls under (its key's, user's, team's, its
+ * customer's, its team's organization's and the proxy's) has room: spend + open reservations <
+ * max_budget, then reserves the request's worst case against all of them at once: its estimated
+ * prompt and the most output it can be billed for (max_tokens, else the model's output limit).
+ * Since no request costs more than it reserved, the budget is overshot by at most the last
+ * admitted request's cost, at any concurrency. In strict mode the reservation counts the prompt's
+ * bound instead of its estimate and must fit whole, so no budget is overshot; a request with no
+ * bound is refused. The actual cost settles the reservation. Shared by every event loop.
  */
 public final class Budgets {
 
@@ -33,17 +34,36 @@ public final class Budgets {
   private final SpendSettings settings;
   private final BudgetLedger ledger;
   private final BudgetPeriod proxyPeriod;
+  private final BudgetScopes scopes;
 
-  Budgets(SpendSettings settings, BudgetLedger ledger) {
+  Budgets(SpendSettings settings, BudgetLedger ledger, BudgetScopes scopes) {
     this.settings = settings;
     this.ledger = ledger;
     this.proxyPeriod = BudgetPeriod.parse(settings.proxyBudgetDuration());
+    this.scopes = scopes;
   }
 
+  /** Refuses a blocked customer, then reserves against every budget, its customer's and organization's included. */
   public Future<Reservation> reserve(BudgetCheck check) {
+    String customer = check.endUser();
+    VirtualKey key = check.principal() == null ? null : check.principal().key();
+    String teamId = key == null ? null : key.teamId();
+    if (customer == null && teamId == null) {
+      return reserve(check, List.of());
+    }
+    return scopes.find(customer, teamId).compose(found -> found.blockedCustomer() != null
+        ? Future.failedFuture(blocked(found.blockedCustomer())) : reserve(check, found.scopes()));
+  }
+
+  private Future<Reservation> reserve(BudgetCheck check, List<BudgetScopes.Scope> outer) {
     List<Charge> charges = new ArrayList<>(4);
     List<Hold> holds = new ArrayList<>(4);
+    Instant start = Instant.ofEpochMilli(check.startEpochMillis());
     collect(check.principal(), check.startEpochMillis(), charges, holds);
+    for (BudgetScopes.Scope scope : outer) {
+      add(charges, holds, scope.holder(), scope.label(), scope.maxBudget(), BudgetPeriod.parse(scope.budgetDuration()),
+          start);
+    }
     if (holds.isEmpty()) {
       return Future.succeededFuture(new Reservation(check.requestId(), charges, holds, 0));
     }
@@ -95,10 +115,18 @@ public final class Budgets {
     }
   }
 
-  /** The charges of a request that was never reserved (it failed before): its cost still counts. */
-  public List<Charge> chargesOf(Principal principal, long startEpochMillis) {
+  /**
+   * The charges of a request that was never reserved (it failed before): its cost still counts, to
+   * its customer too ({@code endUser}, or null); an organization's share needs the lookup reserving does.
+   */
+  public List<Charge> chargesOf(Principal principal, long startEpochMillis, String endUser) {
     List<Charge> charges = new ArrayList<>(4);
-    collect(principal, startEpochMillis, charges, new ArrayList<>(4));
+    List<Hold> none = new ArrayList<>(4);
+    collect(principal, startEpochMillis, charges, none);
+    if (endUser != null) {
+      BudgetScopes.Scope customer = BudgetScopes.Scope.customer(endUser, null, null);
+      add(charges, none, customer.holder(), customer.label(), null, null, Instant.ofEpochMilli(startEpochMillis));
+    }
     return charges;
   }
 
@@ -164,6 +192,11 @@ public final class Budgets {
         + "request's cost has no upper bound: it sets no max_tokens and model '" + check.deployment().modelGroup()
         + "' has no known output limit. Set max_tokens (or max_completion_tokens) on the request, or "
         + "model_info.max_output_tokens on the model.").withParam("max_tokens");
+  }
+
+  /** LiteLLM's refusal of a blocked end user: a 400 with its message. */
+  private static GatewayError blocked(String customer) {
+    return GatewayError.of(ErrorClass.BAD_REQUEST, "400", "User blocked from making LLM API Calls. User=" + customer);
   }
 
   private static GatewayError exceeded(BudgetLedger.Refusal refusal) {

@@ -32,7 +32,7 @@ class BudgetReservationTest {
   private BudgetCheck check(String id, int maxTokens) {
     CallBody body = new CallBody(new JsonObject().put("model", "chat").put("max_tokens", maxTokens)
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hello there"))));
-    return new BudgetCheck(id, caller, null, PRICE, body, System.currentTimeMillis());
+    return new BudgetCheck(id, caller, null, PRICE, body, System.currentTimeMillis(), null);
   }
 
   @Test
@@ -57,7 +57,7 @@ class BudgetReservationTest {
   void a_responses_call_holds_its_max_output_tokens_though_it_has_an_input() {
     CallBody responses = new CallBody(new JsonObject().put("model", "chat").put("input", "Hello there")
         .put("max_output_tokens", 600), true);
-    Future<Reservation> held = budgets.reserve(new BudgetCheck("r1", caller, null, PRICE, responses, System.currentTimeMillis()));
+    Future<Reservation> held = budgets.reserve(new BudgetCheck("r1", caller, null, PRICE, responses, System.currentTimeMillis(), null));
     assertTrue(held.succeeded(), () -> String.valueOf(held.cause()));
     assertTrue(held.result().amount() >= 0.6, "600 output tokens at $0.001 are held: " + held.result().amount());
   }

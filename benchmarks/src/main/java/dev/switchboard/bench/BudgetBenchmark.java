@@ -102,7 +102,7 @@ public class BudgetBenchmark {
 
   private BudgetCheck check() {
     return new BudgetCheck("req-" + ids.incrementAndGet(), principal, deployment, PRICES.of(deployment), body,
-        System.currentTimeMillis());
+        System.currentTimeMillis(), null);
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -1,0 +1,126 @@
+package dev.switchboard.keys;
+
+import dev.switchboard.admin.AdminInput;
+import dev.switchboard.admin.AdminRoute;
+import dev.switchboard.errors.GatewayError;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * LiteLLM's {@code /budget/*} API: reusable budget objects that customers and organizations point
+ * at by {@code budget_id}, master key only, rows in LiteLLM's shape. Of a budget's limits, max_budget
+ * and budget_duration are enforced; LiteLLM's others (soft_budget, tpm_limit, rpm_limit,
+ * max_parallel_requests, model_max_budget) are refused with a 400 rather than kept unenforced.
+ */
+public final class BudgetRoutes {
+
+  /** The limits of a budget, on /budget/* and inline on customers and organizations. */
+  static final Map<String, Fields.Kind> LIMITS = limits();
+  private static final String FOREIGN_KEY_VIOLATION = "23503";
+
+  private final Directory budgets;
+  private final BudgetScopeStore scopes;
+
+  public BudgetRoutes(Pool pool, BudgetScopeStore scopes) {
+    this.budgets = new Directory(pool, "budgets", "budget_id");
+    this.scopes = scopes;
+  }
+
+  public void mount(Router router) {
+    router.post("/budget/new").handler(AdminRoute.json(ctx -> {
+      JsonObject request = AdminInput.body(ctx);
+      Fields.refuseUndeclared(request, LIMITS, Set.of("budget_id"));
+      String id = request.getValue("budget_id") instanceof String given && !given.isBlank()
+          ? given : UUID.randomUUID().toString();
+      return create(budgets, id, Fields.parse(request, LIMITS));
+    }));
+    router.post("/budget/update").handler(AdminRoute.json(ctx -> {
+      JsonObject request = AdminInput.body(ctx);
+      Fields.refuseUndeclared(request, LIMITS, Set.of("budget_id"));
+      String id = AdminInput.requiredText(request, "budget_id", "free-tier");
+      Map<String, Object> columns = new LinkedHashMap<>(Fields.parse(request, LIMITS));
+      columns.put("updated_by", KeyView.ADMIN);
+      return DirectoryRoutes.existing(budgets.update(id, columns), "budget", "budget_id").map(this::changed);
+    }));
+    router.post("/budget/info").handler(AdminRoute.json(ctx -> {
+      List<String> ids = AdminInput.strings(AdminInput.body(ctx), "budgets");
+      if (ids.isEmpty()) {
+        return Future.failedFuture(GatewayError.badRequest("budgets",
+            "Specify list of budget id's to query: {\"budgets\": [\"free-tier\"]}."));
+      }
+      return budgets.where("budget_id = ANY($1)", ids.toArray(new String[0]));
+    }));
+    router.get("/budget/list").handler(AdminRoute.json(ctx -> budgets.all()));
+    router.post("/budget/delete").handler(AdminRoute.json(ctx -> {
+      String id = AdminInput.requiredText(AdminInput.body(ctx), "id", "free-tier");
+      return delete(id).map(this::changed);
+    }));
+  }
+
+  /** A new budget row with these limits; a 400 when the id is taken. */
+  static Future<JsonObject> create(Directory budgets, String id, Map<String, Object> limits) {
+    Map<String, Object> columns = new LinkedHashMap<>();
+    columns.put("budget_id", id);
+    columns.putAll(limits);
+    columns.put("created_by", KeyView.ADMIN);
+    columns.put("updated_by", KeyView.ADMIN);
+    return budgets.insert(columns);
+  }
+
+  /**
+   * Applies inline limits (max_budget, budget_duration on a customer or an organization) to its
+   * budget: changes the one it has, or makes it one. The budget's id, or {@code current} when
+   * there were no limits to apply.
+   */
+  static Future<String> applyInline(Directory budgets, String current, Map<String, Object> limits) {
+    if (limits.isEmpty()) {
+      return Future.succeededFuture(current);
+    }
+    if (current == null) {
+      return create(budgets, UUID.randomUUID().toString(), limits).map(made -> made.getString("budget_id"));
+    }
+    Map<String, Object> columns = new LinkedHashMap<>(limits);
+    columns.put("updated_by", KeyView.ADMIN);
+    return budgets.update(current, columns).map(current);
+  }
+
+  private Future<JsonObject> delete(String id) {
+    return budgets.where("budget_id = $1", id).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(AdminInput.notFound("budget", "id"));
+      }
+      return budgets.delete(List.of(id)).<JsonObject>map(deleted -> found.getJsonObject(0))
+          .recover(failure -> Future.failedFuture(failure instanceof PgException pg
+              && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState())
+              ? GatewayError.badRequest("id", "Budget '" + id + "' is still used by a customer or an organization; "
+                  + "point them at another budget first.") : failure));
+    });
+  }
+
+  private <T> T changed(T answer) {
+    scopes.changed();
+    return answer;
+  }
+
+  private static Map<String, Fields.Kind> limits() {
+    Map<String, Fields.Kind> limits = new LinkedHashMap<>();
+    limits.put("max_budget", Fields.Kind.NUMBER);
+    limits.put("budget_duration", Fields.Kind.PERIOD);
+    return Collections.unmodifiableMap(limits);
+  }
+
+  /** SQL for a row's budget as one JSON column, {@code litellm_budget_table} as LiteLLM nests it; null without one. */
+  static String budgetColumn(String alias) {
+    return "CASE WHEN " + alias + ".budget_id IS NULL THEN NULL ELSE to_jsonb(" + alias + ") END AS litellm_budget_table";
+  }
+}
