@@ -14,12 +14,15 @@ import dev.switchboard.keys.KeyRoutes;
 import dev.switchboard.keys.KeyStore;
 import dev.switchboard.spend.Accounting;
 import dev.switchboard.spend.SpendRoutes;
+import dev.switchboard.responses.PgResponseStore;
+import dev.switchboard.responses.ResponseStore;
 import dev.switchboard.store.Database;
 import dev.switchboard.store.DatabaseHealth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
  * What the gateway keeps in Postgres (virtual keys, users and teams, spend rows, shared budgets),
@@ -50,6 +53,9 @@ sealed interface Persistence {
   /** The checks of {@code GET /health/doctor}. */
   Doctor doctor(Vertx vertx, ConfigSource source);
 
+  /** Where translated Responses API answers are stored: Postgres, or nowhere. */
+  ResponseStore responses();
+
   /** The database's state for readiness, or null when there is none to probe. */
   DatabaseHealth health();
 
@@ -64,6 +70,7 @@ sealed interface Persistence {
     private final DirectoryRoutes directory;
     private final SpendRoutes spend;
     private final DatabaseHealth health;
+    private final ResponseStore responses;
 
     Postgres(Vertx vertx, Bus bus, Database database, GatewayConfig config) {
       this.database = database;
@@ -72,6 +79,13 @@ sealed interface Persistence {
       this.directory = new DirectoryRoutes(bus, database.pool(), keyRoutes);
       this.spend = new SpendRoutes(database.pool(), config.spend());
       this.health = new DatabaseHealth(vertx, database.pool());
+      this.responses = new PgResponseStore(vertx, database.pool(), config.general().responsesStoreTtlSeconds(),
+          Clock.systemUTC());
+    }
+
+    @Override
+    public ResponseStore responses() {
+      return responses;
     }
 
     @Override
@@ -105,6 +119,7 @@ sealed interface Persistence {
 
     @Override
     public Future<Void> close(Vertx vertx) {
+      responses.close();
       return database.close(vertx);
     }
   }
@@ -141,6 +156,11 @@ sealed interface Persistence {
     @Override
     public DatabaseHealth health() {
       return null;
+    }
+
+    @Override
+    public ResponseStore responses() {
+      return ResponseStore.NONE;
     }
 
     @Override

@@ -12,10 +12,22 @@ package dev.switchboard.config;
  * @param gracefulShutdownSeconds {@code graceful_shutdown_seconds}: how long a stopping gateway lets requests
  *                            and streams in flight finish before it closes their connections
  * @param server              the HTTP server's client timeouts and CORS
+ * @param responsesStoreTtlSeconds {@code responses_store_ttl}: how long a translated Responses API answer
+ *                            stays stored for {@code previous_response_id} and {@code GET /v1/responses/{id}}
  */
 public record GeneralSettings(EnvValue masterKey, String databaseUrl, double maxRequestSizeMb, String embeddedDatabaseDir,
     Integer maxParallelRequests, Integer globalMaxParallelRequests, double gracefulShutdownSeconds,
-    int databasePoolSize, ServerSettings server) {
+    int databasePoolSize, ServerSettings server, long responsesStoreTtlSeconds) {
+
+  /** OpenAI keeps stored responses for 30 days; so does the gateway unless told otherwise. */
+  public static final long DEFAULT_RESPONSES_STORE_TTL_SECONDS = 30L * 24 * 3600;
+
+  public GeneralSettings(EnvValue masterKey, String databaseUrl, double maxRequestSizeMb, String embeddedDatabaseDir,
+      Integer maxParallelRequests, Integer globalMaxParallelRequests, double gracefulShutdownSeconds,
+      int databasePoolSize, ServerSettings server) {
+    this(masterKey, databaseUrl, maxRequestSizeMb, embeddedDatabaseDir, maxParallelRequests, globalMaxParallelRequests,
+        gracefulShutdownSeconds, databasePoolSize, server, DEFAULT_RESPONSES_STORE_TTL_SECONDS);
+  }
 
   public static final int DEFAULT_DATABASE_POOL_SIZE = 8;
 

@@ -45,6 +45,14 @@ public interface ProviderAdapter {
     return StreamFormat.SSE;
   }
 
+  /**
+   * Whether the provider keeps Responses API answers itself (OpenAI, Azure: {@code store},
+   * {@code previous_response_id} and {@code GET /responses/{id}} are its own), so the gateway keeps none.
+   */
+  default boolean keepsResponses() {
+    return false;
+  }
+
   /** Whether this provider can do {@code operation} at all. */
   boolean supports(Operation operation);
 }

@@ -119,6 +119,11 @@ final class ResponsesAdapter implements ProviderAdapter {
   }
 
   @Override
+  public boolean keepsResponses() {
+    return nativeApi != Native.NONE;
+  }
+
+  @Override
   public StreamFormat streamFormat() {
     return chat.streamFormat();
   }

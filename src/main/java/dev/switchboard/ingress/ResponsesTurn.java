@@ -1,0 +1,40 @@
+package dev.switchboard.ingress;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What a Responses API call needs kept until its answer, to store it: the whole input it was
+ * answered from (the earlier turns of its chain included), read before the body is let go.
+ *
+ * @param previousResponseId the response it continues, or null
+ * @param input              every input item, each with an id (as OpenAI lists them)
+ */
+record ResponsesTurn(String previousResponseId, JsonArray input) {
+
+  /** A Responses {@code input} (a string, or items) as items, each with the id OpenAI gives input items. */
+  static JsonArray items(Object input) {
+    JsonArray items = new JsonArray();
+    if (input instanceof String text) {
+      items.add(new JsonObject().put("type", "message").put("role", "user")
+          .put("content", new JsonArray().add(new JsonObject().put("type", "input_text").put("text", text))));
+    } else if (input instanceof JsonArray list) {
+      list.forEach(item -> items.add(((JsonObject) item).copy()));
+    }
+    for (int i = 0; i < items.size(); i++) {
+      JsonObject item = items.getJsonObject(i);
+      if (item.getValue("type") == null) {
+        item.put("type", "message");
+      }
+      if (!(item.getValue("id") instanceof String)) {
+        item.put("id", StoredResponsesStage.newId("message".equals(item.getString("type")) ? "msg_" : "item_"));
+      }
+    }
+    return items;
+  }
+
+  /** The response as it is answered and stored: what it continued, and that it was stored. */
+  JsonObject describe(JsonObject response) {
+    return response.put("store", true).put("previous_response_id", previousResponseId);
+  }
+}

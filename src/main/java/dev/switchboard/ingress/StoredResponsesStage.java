@@ -1,0 +1,130 @@
+package dev.switchboard.ingress;
+
+import dev.switchboard.errors.GatewayError;
+import dev.switchboard.model.CallBody;
+import dev.switchboard.model.Deployment;
+import dev.switchboard.model.Operation;
+import dev.switchboard.model.Principal;
+import dev.switchboard.model.RelayResult;
+import dev.switchboard.pipeline.Stage;
+import dev.switchboard.responses.ResponseStore;
+import dev.switchboard.responses.StoredResponse;
+import dev.switchboard.routing.ModelGroup;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.UUID;
+
+/**
+ * The Responses API's {@code store} and {@code previous_response_id} for models the gateway
+ * translates (every provider but OpenAI and Azure, which keep their own). Before the call, a
+ * follow-up's earlier conversation (its stored input and output items, chained) goes in front of
+ * its input, so it works on any provider; after a good answer, the answer is stored for the key
+ * that asked, before the client hears it (a follow-up sent at once finds it).
+ */
+final class StoredResponsesStage implements Stage<ModelCall> {
+
+  private final ResponseStore store;
+
+  StoredResponsesStage(ResponseStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public String name() {
+    return "responses_store";
+  }
+
+  static String newId(String prefix) {
+    return prefix + UUID.randomUUID().toString().replace("-", "");
+  }
+
+  /** Whose stored responses a caller sees: its virtual key's hash, or the master key's. */
+  static String owner(Principal principal) {
+    return principal.key() != null ? principal.key().tokenHash() : ResponseStore.MASTER_OWNER;
+  }
+
+  @Override
+  public Future<Void> before(ModelCall request) {
+    if (request.operation != Operation.RESPONSES) {
+      return Future.succeededFuture();
+    }
+    JsonObject body = request.call.body().json();
+    boolean wanted = !Boolean.FALSE.equals(body.getValue("store"));
+    if (!(body.getValue("previous_response_id") instanceof String previous)) {
+      keep(request, null, body.getValue("input"), wanted);
+      return Future.succeededFuture();
+    }
+    if (!store.enabled()) {
+      if (providerKeepsThem(request)) {
+        return Future.succeededFuture();
+      }
+      return Future.failedFuture(GatewayError.badRequest("previous_response_id", "'previous_response_id' needs a "
+          + "stored response, and this gateway stores none: it runs with general_settings.database_url: none. "
+          + "Send the whole conversation in 'input', or give the gateway a database (remove database_url for the "
+          + "embedded one)."));
+    }
+    return store.find(previous, owner(request.principal)).compose(found -> {
+      if (found == null) {
+        // Not one of ours: an OpenAI or Azure deployment may know it; for a translated model it is unknown.
+        return providerKeepsThem(request) ? Future.succeededFuture() : Future.failedFuture(notFound(previous));
+      }
+      JsonArray input = found.conversation();
+      ResponsesTurn.items(body.getValue("input")).forEach(input::add);
+      JsonObject expanded = new JsonObject(new LinkedHashMap<>(body.getMap()));
+      expanded.remove("previous_response_id");
+      expanded.put("input", input);
+      ModelRequest call = request.call;
+      // A new body, so the budget and token estimates count the earlier turns too.
+      request.call = new ModelRequest(call.operation(), new CallBody(expanded, true), call.model(), call.stream(),
+          call.includeUsage());
+      keep(request, previous, input, wanted);
+      return Future.succeededFuture();
+    });
+  }
+
+  private void keep(ModelCall request, String previous, Object input, boolean wanted) {
+    if (store.enabled() && wanted) {
+      request.responsesTurn = new ResponsesTurn(previous, ResponsesTurn.items(input));
+    }
+  }
+
+  /** Whether the model's deployments include one whose provider keeps responses (OpenAI, Azure). */
+  private static boolean providerKeepsThem(ModelCall request) {
+    ModelGroup group = request.models.registry().resolve(request.model());
+    return group != null && group.deployments().stream().anyMatch(d -> d.provider().adapter().keepsResponses());
+  }
+
+  static GatewayError notFound(String id) {
+    return GatewayError.notFound("previous_response_not_found", "previous_response_id", "No stored response with id '"
+        + id + "' for this key. The gateway keeps the responses of models it translates for "
+        + "general_settings.responses_store_ttl; this one expired, was deleted, was created with store: false or "
+        + "by another key, or never existed.");
+  }
+
+  @Override
+  public Future<Void> after(ModelCall request) {
+    ResponsesTurn turn = request.responsesTurn;
+    Deployment deployment = request.trace.deployment();
+    if (turn == null || request.error() != null || request.result == null || deployment == null
+        || deployment.provider().adapter().keepsResponses()) {
+      return Future.succeededFuture();
+    }
+    RelayResult result = request.result;
+    JsonObject response = result.body() != null ? new JsonObject(result.body()) : result.streamedAnswer();
+    if (response == null || !(response.getValue("id") instanceof String id)) {
+      return Future.succeededFuture();
+    }
+    turn.describe(response);
+    if (result.body() != null) {
+      request.result = new RelayResult(response.toBuffer(), result.usage(), result.firstByteNanos(), null, false,
+          result.ending(), null);
+    }
+    Instant now = store.now();
+    JsonArray output = response.getValue("output") instanceof JsonArray items ? items : new JsonArray();
+    return store.save(new StoredResponse(id, owner(request.principal), request.model(), turn.input(), output, response,
+        now, now.plusSeconds(store.ttlSeconds())));
+  }
+}

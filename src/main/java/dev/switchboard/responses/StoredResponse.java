@@ -1,0 +1,38 @@
+package dev.switchboard.responses;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * A Responses API answer the gateway produced by translation, kept so a follow-up can name it in
+ * {@code previous_response_id} and so it can be read back or deleted.
+ *
+ * @param id        the response's id, as the client saw it
+ * @param owner     who created it: the virtual key's hash, or {@link ResponseStore#MASTER_OWNER}
+ * @param model     the model the client asked for
+ * @param input     every input item that led to it: the earlier turns of its chain, then this turn's input
+ * @param output    its output items (messages, function calls)
+ * @param response  the response object as answered (for {@code GET /v1/responses/{id}})
+ * @param expiresAt when it stops being found (and is purged)
+ */
+public record StoredResponse(String id, String owner, String model, JsonArray input, JsonArray output,
+    JsonObject response, Instant createdAt, Instant expiresAt) {
+
+  /**
+   * The conversation a follow-up continues: its input items, then its output items, without the
+   * ids and statuses the gateway gave them (a provider could take an id for one it should know).
+   */
+  public JsonArray conversation() {
+    JsonArray items = new JsonArray();
+    for (JsonArray list : new JsonArray[] {input, output}) {
+      for (Object item : list) {
+        JsonObject copy = ((JsonObject) item).copy();
+        copy.remove("id");
+        copy.remove("status");
+        items.add(copy);
+      }
+    }
+    return items;
+  }
+}
