@@ -10,6 +10,9 @@ CREATE TABLE stored_responses (
   output_items JSONB NOT NULL,
   response     JSONB NOT NULL,
   created_at   TIMESTAMPTZ NOT NULL,
-  expires_at   TIMESTAMPTZ NOT NULL
+  expires_at   TIMESTAMPTZ NOT NULL,
+  -- Set for an OpenAI or Azure deployment's response: the provider keeps it, the row only says whose
+  -- it is and where it lives (items and response stay empty); GET and DELETE go to that deployment.
+  deployment_id TEXT
 );
 CREATE INDEX stored_responses_expires ON stored_responses (expires_at);

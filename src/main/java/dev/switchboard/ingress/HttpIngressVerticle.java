@@ -114,7 +114,7 @@ public final class HttpIngressVerticle extends VerticleBase {
       router.get(path + "/*").handler(info::model);
     }
     new ModelInfoRoutes(bus, settings.models()).mount(router);
-    new StoredResponsesHandler(bus, settings.responses()).mount(router);
+    new StoredResponsesHandler(vertx, bus, settings.responses(), settings.models()).mount(router);
     CountTokensHandler counts = new CountTokensHandler(vertx, bus, settings.routing().calls(), settings.maxBodyBytes());
     router.post("/v1/messages/count_tokens").handler(counts::anthropic);
     router.post("/messages/count_tokens").handler(counts::anthropic);

@@ -9,7 +9,11 @@ import dev.switchboard.model.Credentials;
 import dev.switchboard.model.Principal;
 import dev.switchboard.responses.ResponseStore;
 import dev.switchboard.responses.StoredResponse;
+import dev.switchboard.model.Deployment;
+import dev.switchboard.routing.LiveModels;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,8 +24,9 @@ import java.util.function.BiFunction;
 /**
  * {@code GET /v1/responses/{id}}, {@code DELETE /v1/responses/{id}} and
  * {@code GET /v1/responses/{id}/input_items} (and the same without {@code /v1}) for the responses
- * the gateway stored: any key may call them, and sees only the responses it created. Responses of
- * OpenAI and Azure deployments are kept by the provider, not here: they are not found here.
+ * the gateway stored: any key may call them, and sees only the responses it created. A response an
+ * OpenAI or Azure deployment keeps is read or deleted at that deployment (the gateway recorded which
+ * one answered it, and for which key), its answer passed back as the provider gave it.
  */
 final class StoredResponsesHandler {
 
@@ -30,21 +35,43 @@ final class StoredResponsesHandler {
 
   private final Bus bus;
   private final ResponseStore store;
+  private final LiveModels models;
+  private final ProviderResponseCall provider;
 
-  StoredResponsesHandler(Bus bus, ResponseStore store) {
+  StoredResponsesHandler(Vertx vertx, Bus bus, ResponseStore store, LiveModels models) {
     this.bus = bus;
     this.store = store;
+    this.models = models;
+    this.provider = new ProviderResponseCall(vertx);
   }
 
   void mount(Router router) {
     for (String prefix : new String[] {"/v1/responses", "/responses"}) {
-      router.get(prefix + "/:id").handler(ctx -> answer(ctx, (owner, id) -> found(id, owner).map(StoredResponse::response)));
+      router.get(prefix + "/:id").handler(ctx -> answer(ctx, (owner, id) -> found(id, owner).compose(response ->
+          response.atProvider() ? atProvider(response, HttpMethod.GET, "", null)
+              : Future.succeededFuture(response.response()))));
       router.get(prefix + "/:id/input_items").handler(ctx -> answer(ctx, (owner, id) -> found(id, owner)
-          .map(response -> inputItems(response, ctx))));
-      router.delete(prefix + "/:id").handler(ctx -> answer(ctx, (owner, id) -> store.delete(id, owner)
-          .compose(deleted -> deleted ? Future.succeededFuture(new JsonObject().put("id", id)
-              .put("object", "response").put("deleted", true)) : Future.failedFuture(notFound(id)))));
+          .compose(response -> response.atProvider()
+              ? atProvider(response, HttpMethod.GET, "/input_items", ctx.request().query())
+              : Future.succeededFuture(inputItems(response, ctx)))));
+      router.delete(prefix + "/:id").handler(ctx -> answer(ctx, (owner, id) -> found(id, owner).compose(response -> {
+        Future<JsonObject> deleted = response.atProvider() ? atProvider(response, HttpMethod.DELETE, "", null)
+            : Future.succeededFuture(new JsonObject().put("id", id).put("object", "response").put("deleted", true));
+        return deleted.compose(answer -> store.delete(id, owner).compose(gone -> gone || response.atProvider()
+            ? Future.succeededFuture(answer) : Future.<JsonObject>failedFuture(notFound(id))));
+      })));
     }
+  }
+
+  /** The response at the deployment that answered it, if that deployment is still configured. */
+  private Future<JsonObject> atProvider(StoredResponse response, HttpMethod method, String path, String query) {
+    Deployment deployment = models.current().registry().deployments().stream()
+        .filter(d -> d.id().equals(response.deploymentId())).findFirst().orElse(null);
+    if (deployment == null) {
+      return Future.failedFuture(GatewayError.notFound("response_not_found", null, "Response with id '"
+          + response.id() + "' is kept by a deployment of '" + response.model() + "' that is no longer configured."));
+    }
+    return provider.send(deployment, method, "/" + response.id() + path, query, notFound(response.id()));
   }
 
   /** Authenticates the caller, then answers what {@code action} makes of its key and the id (or its error). */
@@ -62,9 +89,9 @@ final class StoredResponsesHandler {
   }
 
   private GatewayError notFound(String id) {
-    String why = store.enabled() ? "The gateway stores the responses of models it translates, for "
-        + "general_settings.responses_store_ttl, and shows each only to the key that created it; responses of "
-        + "OpenAI and Azure deployments are kept by the provider (read them there)."
+    String why = store.enabled() ? "The gateway keeps responses (or, for OpenAI and Azure deployments, which "
+        + "deployment keeps them) for general_settings.responses_store_ttl, and shows each only to the key that "
+        + "created it; this one expired, was deleted, was created with store: false or by another key, or never existed."
         : "This gateway stores no responses: it runs with general_settings.database_url: none.";
     return GatewayError.notFound("response_not_found", null, "Response with id '" + id + "' not found. " + why);
   }

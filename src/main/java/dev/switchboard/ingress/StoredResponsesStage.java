@@ -67,9 +67,13 @@ final class StoredResponsesStage implements Stage<ModelCall> {
           + "embedded one)."));
     }
     return store.find(previous, owner(request.principal)).compose(found -> {
-      if (found == null) {
-        // Not one of ours: an OpenAI or Azure deployment may know it; for a translated model it is unknown.
-        return providerKeepsThem(request) ? Future.succeededFuture() : Future.failedFuture(notFound(previous));
+      if (found == null || found.atProvider()) {
+        // Not one the gateway keeps: an OpenAI or Azure deployment may know it; for a translated model it is unknown.
+        if (!providerKeepsThem(request)) {
+          return Future.failedFuture(notFound(previous));
+        }
+        keep(request, previous, body.getValue("input"), wanted);
+        return Future.succeededFuture();
       }
       JsonArray input = found.conversation();
       ResponsesTurn.items(body.getValue("input")).forEach(input::add);
@@ -87,6 +91,7 @@ final class StoredResponsesStage implements Stage<ModelCall> {
 
   private void keep(ModelCall request, String previous, Object input, boolean wanted) {
     if (store.enabled() && wanted) {
+      // Whether the items are needed (a translated model) or not (OpenAI, Azure) is known once routed.
       request.responsesTurn = new ResponsesTurn(previous, ResponsesTurn.items(input));
     }
   }
@@ -108,8 +113,7 @@ final class StoredResponsesStage implements Stage<ModelCall> {
   public Future<Void> after(ModelCall request) {
     ResponsesTurn turn = request.responsesTurn;
     Deployment deployment = request.trace.deployment();
-    if (turn == null || request.error() != null || request.result == null || deployment == null
-        || deployment.provider().adapter().keepsResponses()) {
+    if (turn == null || request.error() != null || request.result == null || deployment == null) {
       return Future.succeededFuture();
     }
     RelayResult result = request.result;
@@ -117,14 +121,20 @@ final class StoredResponsesStage implements Stage<ModelCall> {
     if (response == null || !(response.getValue("id") instanceof String id)) {
       return Future.succeededFuture();
     }
+    Instant now = store.now();
+    Instant expires = now.plusSeconds(store.ttlSeconds());
+    if (deployment.provider().adapter().keepsResponses()) {
+      // The provider keeps it; recorded here is whose it is and where, for GET and DELETE.
+      return store.save(StoredResponse.atProvider(id, owner(request.principal), request.model(), now, expires,
+          deployment.id()));
+    }
     turn.describe(response);
     if (result.body() != null) {
       request.result = new RelayResult(response.toBuffer(), result.usage(), result.firstByteNanos(), null, false,
           result.ending(), null);
     }
-    Instant now = store.now();
     JsonArray output = response.getValue("output") instanceof JsonArray items ? items : new JsonArray();
     return store.save(new StoredResponse(id, owner(request.principal), request.model(), turn.input(), output, response,
-        now, now.plusSeconds(store.ttlSeconds())));
+        now, expires, null));
   }
 }

@@ -53,6 +53,16 @@ public interface ProviderAdapter {
     return false;
   }
 
+  /**
+   * For a provider that {@link #keepsResponses}: the request (URL and credentials; the method is the
+   * caller's) for one of its stored responses, {@code path} below {@code /responses} such as
+   * {@code /resp_1} or {@code /resp_1/input_items}, {@code query} as the client sent it (or null);
+   * null for the others. {@link #authorize} still applies.
+   */
+  default UpstreamRequest storedResponse(Deployment deployment, String path, String query) {
+    return null;
+  }
+
   /** Whether this provider can do {@code operation} at all. */
   boolean supports(Operation operation);
 }

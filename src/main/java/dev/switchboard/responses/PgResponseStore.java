@@ -16,7 +16,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Stored responses in Postgres ({@code stored_responses}, migration V6). Each row expires
+ * Stored responses in Postgres ({@code stored_responses}, migration V6), and where an OpenAI or
+ * Azure deployment keeps one, a row saying whose it is and which deployment. Each row expires
  * {@code ttlSeconds} after it was written: from then on it is not found, and a periodic purge
  * deletes it.
  */
@@ -58,7 +59,8 @@ public final class PgResponseStore implements ResponseStore {
 
   @Override
   public Future<StoredResponse> find(String id, String owner) {
-    return pool.preparedQuery("SELECT id, key_hash, model, input_items, output_items, response, created_at, expires_at "
+    return pool.preparedQuery("SELECT id, key_hash, model, input_items, output_items, response, created_at, expires_at, "
+            + "deployment_id "
             + "FROM stored_responses WHERE id = $1 AND key_hash = $2 AND expires_at > $3")
         .execute(Tuple.of(id, owner, at(now())))
         .map(rows -> {
@@ -70,9 +72,11 @@ public final class PgResponseStore implements ResponseStore {
   @Override
   public Future<Void> save(StoredResponse response) {
     return pool.preparedQuery("INSERT INTO stored_responses (id, key_hash, model, input_items, output_items, response, "
-            + "created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING")
+            + "created_at, expires_at, deployment_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+            + "ON CONFLICT (id) DO NOTHING")
         .execute(Tuple.from(new Object[] {response.id(), response.owner(), response.model(), response.input(),
-            response.output(), response.response(), at(response.createdAt()), at(response.expiresAt())}))
+            response.output(), response.response(), at(response.createdAt()), at(response.expiresAt()),
+            response.deploymentId()}))
         .mapEmpty();
   }
 
@@ -99,7 +103,7 @@ public final class PgResponseStore implements ResponseStore {
     return new StoredResponse(row.getString("id"), row.getString("key_hash"), row.getString("model"),
         (JsonArray) row.getValue("input_items"), (JsonArray) row.getValue("output_items"),
         (JsonObject) row.getValue("response"), row.getOffsetDateTime("created_at").toInstant(),
-        row.getOffsetDateTime("expires_at").toInstant());
+        row.getOffsetDateTime("expires_at").toInstant(), row.getString("deployment_id"));
   }
 
   private static OffsetDateTime at(Instant instant) {

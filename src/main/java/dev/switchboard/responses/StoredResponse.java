@@ -15,9 +15,22 @@ import java.time.Instant;
  * @param output    its output items (messages, function calls)
  * @param response  the response object as answered (for {@code GET /v1/responses/{id}})
  * @param expiresAt when it stops being found (and is purged)
+ * @param deploymentId null for a response kept here; for one an OpenAI or Azure deployment keeps, that
+ *                  deployment's id (the row records only whose it is and where it lives)
  */
 public record StoredResponse(String id, String owner, String model, JsonArray input, JsonArray output,
-    JsonObject response, Instant createdAt, Instant expiresAt) {
+    JsonObject response, Instant createdAt, Instant expiresAt, String deploymentId) {
+
+  /** A response the provider keeps: only its owner and its deployment are recorded here. */
+  public static StoredResponse atProvider(String id, String owner, String model, Instant createdAt, Instant expiresAt,
+      String deploymentId) {
+    return new StoredResponse(id, owner, model, new JsonArray(), new JsonArray(), new JsonObject(), createdAt,
+        expiresAt, deploymentId);
+  }
+
+  public boolean atProvider() {
+    return deploymentId != null;
+  }
 
   /**
    * The conversation a follow-up continues: its input items, then its output items, without the

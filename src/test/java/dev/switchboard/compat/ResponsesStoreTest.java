@@ -23,7 +23,13 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,6 +51,11 @@ class ResponsesStoreTest {
   private String databaseUrl;
 
   private void start(Vertx vertx, String database, String extraSettings) {
+    start(vertx, database, extraSettings, 0);
+  }
+
+  /** @param keptPort where an OpenAI-style provider that keeps responses listens ("gpt-kept"), or 0 */
+  private void start(Vertx vertx, String database, String extraSettings, int keptPort) {
     databaseUrl = database;
     await(gw.start(new MockProvider(vertx), m -> """
         model_list:
@@ -52,8 +63,10 @@ class ResponsesStoreTest {
             litellm_params: {model: openai/gpt-x, api_base: "%1$s", api_key: sk-up}
           - model_name: claude
             litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%2$d", api_key: sk-ant}
+          - model_name: gpt-kept
+            litellm_params: {model: openai/gpt-k, api_base: "http://127.0.0.1:%6$d/v1", api_key: sk-kept}
         general_settings: {master_key: %3$s, database_url: "%4$s"%5$s}
-        """.formatted(m.apiBase(), m.port(), MASTER, database, extraSettings)));
+        """.formatted(m.apiBase(), m.port(), MASTER, database, extraSettings, keptPort == 0 ? 9 : keptPort)));
   }
 
   private void start(Vertx vertx) {
@@ -235,15 +248,12 @@ class ResponsesStoreTest {
   }
 
   @Test
-  void store_false_and_openai_deployments_keep_nothing_here(Vertx vertx) {
+  void store_false_keeps_nothing_and_an_id_the_gateway_does_not_know_goes_to_openai_as_sent(Vertx vertx) {
     start(vertx);
     JsonObject unstored = created(MASTER, ask("claude", "Say hello").put("store", false));
     notFound(call(io.vertx.core.http.HttpMethod.GET, "/v1/responses/" + unstored.getString("id"), MASTER), null);
     notFound(create(MASTER, ask("claude", "And again?").put("previous_response_id", unstored.getString("id"))),
         "previous_response_id");
-    // OpenAI keeps its own: an id the gateway does not know goes to it as sent.
-    JsonObject openai = created(MASTER, ask("gpt", "Say hello"));
-    notFound(call(io.vertx.core.http.HttpMethod.GET, "/v1/responses/" + openai.getString("id"), MASTER), null);
     created(MASTER, ask("gpt", "And again?").put("previous_response_id", "resp_at_openai"));
     assertEquals("resp_at_openai", gw.mock().last().body().getString("previous_response_id"));
     assertEquals("And again?", gw.mock().last().body().getString("input"));
@@ -261,6 +271,70 @@ class ResponsesStoreTest {
     assertEquals(3, input.size(), input.encode());
     assertEquals("assistant", input.getJsonObject(1).getString("role"));
     assertFalse(input.getJsonObject(1).containsKey("id"), "the gateway's item ids stay here");
+  }
+
+  /** An OpenAI-style provider that keeps its responses: create, read, list input items, delete. */
+  private static HttpServer keepingProvider(Vertx vertx, List<String> seen) {
+    AtomicInteger next = new AtomicInteger();
+    Set<String> kept = ConcurrentHashMap.newKeySet();
+    return await(vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+      seen.add(request.method() + " " + request.uri() + " " + request.getHeader("Authorization"));
+      String path = request.path();
+      HttpServerResponse response = request.response().putHeader("content-type", "application/json");
+      if (request.method() == io.vertx.core.http.HttpMethod.POST && path.equals("/v1/responses")) {
+        String id = "resp_prov_" + next.incrementAndGet();
+        kept.add(id);
+        response.end(new JsonObject().put("id", id).put("object", "response").put("status", "completed")
+            .put("output", new JsonArray()).put("usage", new JsonObject().put("input_tokens", 1)
+                .put("output_tokens", 1).put("total_tokens", 2)).encode());
+        return;
+      }
+      String[] parts = path.split("/"); // "", v1, responses, id[, input_items]
+      String id = parts.length > 3 ? parts[3] : "";
+      if (!kept.contains(id)) {
+        response.setStatusCode(404).end("{\"error\":{\"message\":\"not found\",\"type\":\"invalid_request_error\"}}");
+      } else if (request.method() == io.vertx.core.http.HttpMethod.DELETE) {
+        kept.remove(id);
+        response.end(new JsonObject().put("id", id).put("object", "response").put("deleted", true).encode());
+      } else if (parts.length > 4) {
+        response.end(new JsonObject().put("object", "list").put("data", new JsonArray()).put("has_more", false).encode());
+      } else {
+        response.end(new JsonObject().put("id", id).put("object", "response").put("kept_by", "provider").encode());
+      }
+    })).listen(0, "127.0.0.1"));
+  }
+
+  @Test
+  void an_openai_deployments_response_is_read_and_deleted_there_by_its_key_only(Vertx vertx) {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    HttpServer provider = keepingProvider(vertx, seen);
+    start(vertx, TestDatabase.newDatabaseUrl(), "", provider.actualPort());
+    String owner = newKey();
+    String other = newKey();
+    String id = created(owner, ask("gpt-kept", "Say hello")).getString("id");
+    assertEquals("resp_prov_1", id);
+    seen.clear();
+    notFound(call(io.vertx.core.http.HttpMethod.GET, "/v1/responses/" + id, other), null);
+    notFound(call(io.vertx.core.http.HttpMethod.DELETE, "/v1/responses/" + id, other), null);
+    assertEquals(List.of(), seen, "another key's lookups never reach the provider");
+
+    JsonObject read = call(io.vertx.core.http.HttpMethod.GET, "/v1/responses/" + id, owner).bodyAsJsonObject();
+    assertEquals("provider", read.getString("kept_by"), read.encode());
+    JsonObject items = call(io.vertx.core.http.HttpMethod.GET, "/responses/" + id + "/input_items?limit=5", owner)
+        .bodyAsJsonObject();
+    assertEquals("list", items.getString("object"), items.encode());
+    HttpResponse<Buffer> deleted = call(io.vertx.core.http.HttpMethod.DELETE, "/v1/responses/" + id, owner);
+    assertEquals(new JsonObject().put("id", id).put("object", "response").put("deleted", true), deleted.bodyAsJsonObject());
+    assertEquals(List.of("GET /v1/responses/" + id + " Bearer sk-kept",
+        "GET /v1/responses/" + id + "/input_items?limit=5 Bearer sk-kept",
+        "DELETE /v1/responses/" + id + " Bearer sk-kept"), seen);
+    notFound(call(io.vertx.core.http.HttpMethod.GET, "/v1/responses/" + id, owner), null);
+    assertEquals(3, seen.size(), "a deleted response is not asked for again");
+    // A follow-up on it goes to the provider as sent: it keeps the conversation.
+    String second = created(owner, ask("gpt-kept", "Hi")).getString("id");
+    created(owner, ask("gpt-kept", "And again?").put("previous_response_id", second));
+    assertTrue(seen.get(seen.size() - 1).startsWith("POST /v1/responses"), seen.toString());
+    await(provider.close());
   }
 
   @Test

@@ -65,7 +65,7 @@ class PgResponseStoreTest {
           .put("role", "assistant").put("content", new JsonArray()));
       Instant now = store.now();
       await(store.save(new StoredResponse("resp_1", "hash-a", "claude", input, output,
-          new JsonObject().put("id", "resp_1"), now, now.plusSeconds(store.ttlSeconds()))));
+          new JsonObject().put("id", "resp_1"), now, now.plusSeconds(store.ttlSeconds()), null)));
       StoredResponse found = await(store.find("resp_1", "hash-a"));
       assertEquals(input, found.input());
       assertEquals(output, found.output());
