@@ -245,6 +245,19 @@ class ResponsesStoreTest {
     created(MASTER, ask("claude", "And again?").put("previous_response_id", id));
     // The mock streams "Hel" + "lo": the stored answer is what the client was streamed.
     assertEquals(List.of("user: Say hello", "assistant: Hello", "user: And again?"), turns(gw.mock().last().body()));
+
+    // An OpenAI stream: only whose it is and where is recorded, once its response.completed came.
+    assertEquals(200, create(MASTER, ask("gpt", "Say hello").put("stream", true)).statusCode());
+    Pool pool = PgBuilder.pool().connectingTo(databaseUrl).using(vertx).build();
+    try {
+      io.vertx.sqlclient.Row row = await(pool.query("SELECT key_hash, deployment_id, input_items FROM stored_responses "
+          + "WHERE id = 'resp_mock'").execute()).iterator().next();
+      assertEquals("master", row.getString("key_hash"));
+      assertTrue(row.getString("deployment_id") != null, "the deployment that keeps it");
+      assertEquals(new JsonArray(), row.getValue("input_items"), "nothing of the conversation is kept here");
+    } finally {
+      pool.close();
+    }
   }
 
   @Test
