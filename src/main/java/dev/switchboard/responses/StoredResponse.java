@@ -34,7 +34,8 @@ public record StoredResponse(String id, String owner, String model, JsonArray in
 
   /**
    * The conversation a follow-up continues: its input items, then its output items, without the
-   * ids and statuses the gateway gave them (a provider could take an id for one it should know).
+   * ids and statuses the gateway gave them (a provider could take an id for one it should know), an
+   * answer's text as a plain assistant message (what every provider, OpenAI's included, takes as input).
    */
   public JsonArray conversation() {
     JsonArray items = new JsonArray();
@@ -43,6 +44,15 @@ public record StoredResponse(String id, String owner, String model, JsonArray in
         JsonObject copy = ((JsonObject) item).copy();
         copy.remove("id");
         copy.remove("status");
+        if ("assistant".equals(copy.getValue("role")) && copy.getValue("content") instanceof JsonArray parts) {
+          StringBuilder text = new StringBuilder();
+          parts.forEach(part -> {
+            if (part instanceof JsonObject object && object.getValue("text") instanceof String piece) {
+              text.append(piece);
+            }
+          });
+          copy.put("content", text.toString());
+        }
         items.add(copy);
       }
     }

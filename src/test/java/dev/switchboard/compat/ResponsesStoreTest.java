@@ -284,6 +284,8 @@ class ResponsesStoreTest {
     assertEquals(3, input.size(), input.encode());
     assertEquals("assistant", input.getJsonObject(1).getString("role"));
     assertFalse(input.getJsonObject(1).containsKey("id"), "the gateway's item ids stay here");
+    assertEquals("Hello from claude-sonnet-4-5", input.getJsonObject(1).getString("content"),
+        "an earlier answer as a plain assistant message");
   }
 
   /** An OpenAI-style provider that keeps its responses: create, read, list input items, delete. */
