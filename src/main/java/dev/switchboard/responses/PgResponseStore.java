@@ -1,5 +1,7 @@
 package dev.switchboard.responses;
 
+import dev.switchboard.errors.ErrorClass;
+import dev.switchboard.errors.GatewayError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -66,7 +68,8 @@ public final class PgResponseStore implements ResponseStore {
         .map(rows -> {
           RowIterator<Row> it = rows.iterator();
           return it.hasNext() ? read(it.next()) : null;
-        });
+        })
+        .recover(PgResponseStore::unavailable);
   }
 
   @Override
@@ -84,7 +87,15 @@ public final class PgResponseStore implements ResponseStore {
   public Future<Boolean> delete(String id, String owner) {
     return pool.preparedQuery("DELETE FROM stored_responses WHERE id = $1 AND key_hash = $2 AND expires_at > $3")
         .execute(Tuple.of(id, owner, at(now())))
-        .map(rows -> rows.rowCount() > 0);
+        .map(rows -> rows.rowCount() > 0)
+        .recover(PgResponseStore::unavailable);
+  }
+
+  /** A database failure as the client hears it: the store is out of reach for now, never the driver's words. */
+  private static <T> Future<T> unavailable(Throwable failure) {
+    LOG.log(Level.WARNING, "Stored responses unavailable: " + failure.getMessage());
+    return Future.failedFuture(GatewayError.of(ErrorClass.SERVICE_UNAVAILABLE, "database_unavailable",
+        "Stored responses cannot be read now: the gateway's database is out of reach. Retry shortly."));
   }
 
   /** Deletes the expired rows; what it deleted. */

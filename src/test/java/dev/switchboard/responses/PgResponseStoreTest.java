@@ -54,6 +54,25 @@ class PgResponseStoreTest {
   }
 
   @Test
+  void an_unreachable_database_is_a_503_naming_no_driver_detail(Vertx vertx) {
+    io.vertx.sqlclient.Pool pool = io.vertx.pgclient.PgBuilder.pool()
+        .connectingTo("postgresql://postgres@127.0.0.1:9/none").using(vertx).build();
+    PgResponseStore store = new PgResponseStore(vertx, pool, 60, Clock.systemUTC());
+    try {
+      Throwable failure = store.find("resp_1", "hash-a").toCompletionStage().toCompletableFuture()
+          .handle((found, error) -> error).join();
+      dev.switchboard.errors.GatewayError error = (dev.switchboard.errors.GatewayError)
+          (failure instanceof java.util.concurrent.CompletionException wrapped ? wrapped.getCause() : failure);
+      assertEquals(503, error.status());
+      assertEquals("database_unavailable", error.code());
+      assertFalse(error.getMessage().contains("127.0.0.1"), error.getMessage());
+    } finally {
+      store.close();
+      await(pool.close());
+    }
+  }
+
+  @Test
   void a_response_is_found_until_its_ttl_then_purged(Vertx vertx) {
     Database database = await(Database.open(vertx, TestDatabase.newDatabaseUrl(), Path.of("unused")));
     MovableClock clock = new MovableClock();
