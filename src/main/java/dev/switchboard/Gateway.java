@@ -6,6 +6,8 @@ import dev.switchboard.auth.Authenticator;
 import dev.switchboard.model.Principal;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
+import dev.switchboard.catalog.ModelCatalog;
+import dev.switchboard.catalog.ModelManagementRoutes;
 import dev.switchboard.cluster.ClusterNode;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.StartupException;
@@ -162,6 +164,7 @@ public final class Gateway {
               granted -> models.registry().expand(granted));
           ConfigReloader reloader = new ConfigReloader(vertx, bus,
               new ConfigReloader.Targets(routing, limiter.queues(), metrics, authenticator), config);
+          ModelCatalog catalog = new ModelCatalog(bus, reloader, models, persistence.pool(), config);
           Startup.report(config, authenticator.isOpen());
           Accounting accounting = persistence.accounting(config);
           accounts.set(accounting);
@@ -170,6 +173,7 @@ public final class Gateway {
             persistence.mountRoutes(router);
             routing.routes().mount(router);
             reloader.mount(router);
+            new ModelManagementRoutes(catalog).mount(router);
           };
           HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
               boundPort, config.general().maxRequestSizeBytes(), models, System.currentTimeMillis() / 1000,
@@ -187,6 +191,7 @@ public final class Gateway {
                   : deploy(vertx, 1, stages, () -> new HealthCheckVerticle(routing.health(),
                       config.router().routing().healthCheckIntervalSeconds())))
               .compose(v -> reloader.listen())
+              .compose(v -> catalog.start())
               .compose(v -> deploy(vertx, loops, stages, () -> new HttpIngressVerticle(bus, ingress)));
         })
         .onComplete(deployed -> {

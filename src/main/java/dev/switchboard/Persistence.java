@@ -21,6 +21,7 @@ import dev.switchboard.store.DatabaseHealth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -58,6 +59,9 @@ sealed interface Persistence {
 
   /** The database's state for readiness, or null when there is none to probe. */
   DatabaseHealth health();
+
+  /** The Postgres pool (stored models use it), or null without a database. */
+  Pool pool();
 
   Future<Void> close(Vertx vertx);
 
@@ -118,6 +122,11 @@ sealed interface Persistence {
     }
 
     @Override
+    public Pool pool() {
+      return database.pool();
+    }
+
+    @Override
     public Future<Void> close(Vertx vertx) {
       responses.close();
       return database.close(vertx);
@@ -161,6 +170,11 @@ sealed interface Persistence {
     @Override
     public ResponseStore responses() {
       return ResponseStore.NONE;
+    }
+
+    @Override
+    public Pool pool() {
+      return null;
     }
 
     @Override

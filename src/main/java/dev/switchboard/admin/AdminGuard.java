@@ -27,9 +27,10 @@ import java.util.Set;
  */
 public final class AdminGuard implements Handler<RoutingContext> {
 
-  /** Key, user and team management, spend, routing state, reload: the master key only. */
+  /** Key, user, team and model management, spend, routing state, reload: the master key only. */
   public static final List<String> ADMIN_PATHS = List.of("/key/*", "/user/*", "/team/*", "/spend/*",
-      "/global/spend*", "/router/*", "/health", "/config/*");
+      "/global/spend*", "/router/*", "/health", "/config/*",
+      "/model/new", "/model/update", "/model/delete", "/model/:model_id/update");
   /** Diagnostics: the master key when the gateway has one; open along with an open gateway. */
   public static final List<String> DIAGNOSTIC_PATHS = List.of("/health/doctor");
   public static final List<String> METRICS_PATHS = List.of("/metrics", "/metrics/");

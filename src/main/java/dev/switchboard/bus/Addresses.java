@@ -14,6 +14,8 @@ public final class Addresses {
   public static final String ROUTER_COOLDOWN = "sb.router.cooldown";
   /** Announced to every node: the config was reloaded on one, every node re-reads its own file. */
   public static final String CONFIG_RELOADED = "sb.config.reloaded";
+  /** Announced to every node: a deployment was added, changed or deleted through /model/*; each re-reads the stored ones. */
+  public static final String MODELS_CHANGED = "sb.models.changed";
   public static final String RELAY_CALL = "sb.relay.call";
   /** Published by a stopping ingress with its drain time in ms: streams still open near its end are ended. */
   public static final String DRAIN_STARTED = "sb.relay.drain";

@@ -52,6 +52,9 @@ public final class Main {
     if (args.doctor()) {
       return DoctorCommand.run(args, out, err);
     }
+    if (args.train()) {
+      return TrainCommand.run(args.warmupSeconds(), out, err);
+    }
     if (args.idleGcThreads() || "true".equalsIgnoreCase(System.getenv("SWITCHBOARD_IDLE_GC_THREADS"))) {
       lowerGcThreads();
     }

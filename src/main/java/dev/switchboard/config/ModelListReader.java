@@ -26,7 +26,7 @@ final class ModelListReader {
   }
 
   /** The entry, or null when its model_name or model is missing (recorded as problems). */
-  private static DeploymentConfig deployment(YamlSection entry, int position, List<String> ignored) {
+  static DeploymentConfig deployment(YamlSection entry, int position, List<String> ignored) {
     String modelName = entry.requiredString("model_name");
     if (!entry.has("litellm_params")) {
       entry.raw("litellm_params");
@@ -64,7 +64,8 @@ final class ModelListReader {
         info.integer("max_input_tokens"),
         info.integer("max_output_tokens"),
         info.string("base_model"),
-        info.stringList("access_groups"));
+        info.stringList("access_groups"),
+        info.number("input_cost_per_query"));
     addOnce(ignored, entry.unread());
     addOnce(ignored, params.unread());
     addOnce(ignored, info.unread());

@@ -108,6 +108,9 @@ public final class HttpIngressVerticle extends VerticleBase {
           settings.metrics(), settings.tracing(), settings.maxBodyBytes(), settings.responses());
       router.post("/v1" + operation.path()).handler(handler);
       router.post(operation.path()).handler(handler);
+      if (operation == Operation.RERANK) {
+        router.post("/v2" + operation.path()).handler(handler); // LiteLLM serves Cohere's v2 path too
+      }
     }
     for (String path : new String[] {"/v1/models", "/models"}) {
       router.get(path).handler(info::models);

@@ -41,6 +41,12 @@ final class MockResponseStage implements Stage<ModelCall> {
       return Future.failedFuture(GatewayError.of(raised, "mock_response", "This error was asked for by mock_response '"
           + text + "'; no provider was called."));
     }
+    if (request.operation == Operation.RERANK || request.operation == Operation.MODERATION) {
+      // Their answers are scores, not text: only a mocked error makes sense there.
+      return Future.failedFuture(GatewayError.badRequest(FIELD, "On " + request.operation.path() + " 'mock_response' "
+          + "takes only a LiteLLM error class such as 'litellm.RateLimitError'; text answers are mocked on chat, "
+          + "completions, messages and responses."));
+    }
     Usage usage = UsageEstimate.of(request.call.body().prompt(), text.length());
     MockAnswers answers = new MockAnswers(request.operation, request.model(), text, usage);
     if (request.call.stream()) {

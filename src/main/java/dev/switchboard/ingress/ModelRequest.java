@@ -15,12 +15,16 @@ import java.util.regex.Pattern;
 public record ModelRequest(Operation operation, CallBody body, String model, boolean stream, boolean includeUsage) {
 
   /** Where Jackson says a nested token started: "[Source: REDACTED (...); line: 1, column: 1]". */
+  /** OpenAI's default, used as LiteLLM does when a moderations request names no model. */
+  static final String DEFAULT_MODERATION_MODEL = "omni-moderation-latest";
+
   private static final Pattern SOURCE = Pattern.compile("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]");
 
   /** @throws GatewayError 400 naming the first problem found */
   public static ModelRequest parse(Operation operation, Buffer raw) {
     JsonObject body = jsonObject(raw);
-    String model = model(body);
+    String model = operation == Operation.MODERATION && body.getValue("model") == null ? DEFAULT_MODERATION_MODEL
+        : model(body);
     switch (operation) {
       case CHAT -> {
         messages(body);
@@ -36,6 +40,11 @@ public record ModelRequest(Operation operation, CallBody body, String model, boo
       case COMPLETION -> required(body, "prompt", "a string or a list of strings");
       case EMBEDDING -> required(body, "input", "a string or a list of strings or token ids");
       case RESPONSES -> ResponsesShapes.check(body);
+      case RERANK -> RerankShapes.check(body);
+      case MODERATION -> required(body, "input", "a string, a list of strings, or a list of text and image inputs");
+    }
+    if (operation == Operation.RERANK || operation == Operation.MODERATION) {
+      return new ModelRequest(operation, new CallBody(body, false), model, false, false);
     }
     if (operation == Operation.EMBEDDING) {
       return new ModelRequest(operation, new CallBody(body), model, false, false);

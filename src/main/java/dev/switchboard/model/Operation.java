@@ -10,7 +10,11 @@ public enum Operation {
   EMBEDDING("/embeddings", "aembedding"),
   MESSAGES("/messages", "anthropic_messages"),
   /** OpenAI's Responses API: passed through to OpenAI and Azure, translated to chat for the others. */
-  RESPONSES("/responses", "aresponses");
+  RESPONSES("/responses", "aresponses"),
+  /** Cohere's rerank shape, as LiteLLM serves it (also on {@code /v2/rerank}). */
+  RERANK("/rerank", "arerank"),
+  /** OpenAI's moderations, passed through to OpenAI-format deployments. */
+  MODERATION("/moderations", "amoderation");
 
   private final String path;
   private final String callType;

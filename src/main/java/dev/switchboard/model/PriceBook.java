@@ -52,7 +52,8 @@ public final class PriceBook {
     String model = info.baseModel() != null ? info.baseModel()
         : deployment.provider().prefix() + "/" + deployment.upstreamModel();
     Price listed = lookup(model);
-    if (info.inputCostPerToken() == null && info.outputCostPerToken() == null && listed == null) {
+    if (info.inputCostPerToken() == null && info.outputCostPerToken() == null && info.inputCostPerQuery() == null
+        && listed == null) {
       if (unpriced.add(deployment.id() + '|' + model)) { // once, not again at every reload
         LOG.warning("No price for " + model + " (model '" + deployment.modelGroup() + "', deployment "
             + deployment.id() + "): its requests cost 0. Set model_info.input_cost_per_token and "
@@ -68,7 +69,8 @@ public final class PriceBook {
     int maxInput = info.maxInputTokens() != null ? info.maxInputTokens() : base.maxInput();
     int maxOutput = info.maxOutputTokens() != null ? info.maxOutputTokens()
         : info.maxTokens() != null ? info.maxTokens() : base.maxOutput();
-    return new Price(input, output, cached, maxInput, maxOutput, true);
+    double perQuery = info.inputCostPerQuery() != null ? info.inputCostPerQuery() : base.perQuery();
+    return new Price(input, output, cached, maxInput, maxOutput, true, perQuery);
   }
 
   /** As written, without the provider prefix, by its last segment; each also without a date suffix. */
@@ -110,7 +112,7 @@ public final class PriceBook {
     double input = number(entry, "input") / PER_MILLION;
     double cached = entry.containsKey("cached_input") ? number(entry, "cached_input") / PER_MILLION : input;
     return new Price(input, number(entry, "output") / PER_MILLION, cached, (int) number(entry, "max_input"),
-        (int) number(entry, "max_output"), true);
+        (int) number(entry, "max_output"), true, number(entry, "per_query"));
   }
 
   private static double number(Map<?, ?> entry, String field) {

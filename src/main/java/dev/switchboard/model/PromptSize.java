@@ -53,6 +53,17 @@ public record PromptSize(long tokens, long bound) {
     }
     tally.inputs(body.getValue("prompt"));
     tally.inputs(body.getValue("input"));
+    // A rerank: its query and documents (strings, or objects counted as their JSON).
+    tally.inputs(body.getValue("query"));
+    if (body.getValue("documents") instanceof JsonArray documents) {
+      documents.forEach(document -> {
+        if (document instanceof String text) {
+          tally.inputs(text);
+        } else {
+          tally.json(document);
+        }
+      });
+    }
     long exact = tally.images + tally.ids;
     return new PromptSize((tally.chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN + exact,
         tally.bytes + exact + tally.framing + (tools ? TOOL_PREAMBLE : 0));

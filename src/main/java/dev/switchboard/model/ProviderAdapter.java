@@ -37,6 +37,16 @@ public interface ProviderAdapter {
    */
   Answer answer(Operation operation, Deployment deployment, Buffer body);
 
+  /**
+   * The non-streaming answer, for adapters that need the client's request to build it (a rerank's
+   * documents, which Cohere's v2 API does not send back).
+   *
+   * @param request the client's body, as sent to {@link #request}
+   */
+  default Answer answer(Operation operation, Deployment deployment, Buffer body, JsonObject request) {
+    return answer(operation, deployment, body);
+  }
+
   /** @param clientWantsUsage the client asked for the usage chunk ({@code stream_options.include_usage}) */
   StreamTranslator stream(Operation operation, Deployment deployment, UpstreamRequest request, boolean clientWantsUsage);
 

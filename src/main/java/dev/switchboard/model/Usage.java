@@ -2,10 +2,18 @@ package dev.switchboard.model;
 
 import io.vertx.core.json.JsonObject;
 
-/** Token usage of one answer, as OpenAI reports it. */
-public record Usage(long promptTokens, long completionTokens, long totalTokens, long cachedTokens) {
+/**
+ * Token usage of one answer, as OpenAI reports it.
+ *
+ * @param queries searches billed per query (a rerank's search units), 0 for token-priced calls
+ */
+public record Usage(long promptTokens, long completionTokens, long totalTokens, long cachedTokens, long queries) {
 
   public static final Usage NONE = new Usage(0, 0, 0, 0);
+
+  public Usage(long promptTokens, long completionTokens, long totalTokens, long cachedTokens) {
+    this(promptTokens, completionTokens, totalTokens, cachedTokens, 0);
+  }
 
   /** Reads OpenAI's {@code usage} object; missing or malformed fields count as zero. */
   public static Usage fromOpenAi(JsonObject usage) {

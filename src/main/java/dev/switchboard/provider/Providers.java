@@ -27,6 +27,7 @@ public final class Providers {
     add("nvidia_nim", "https://integrate.api.nvidia.com/v1", true, OpenAiAdapter.INSTANCE);
     add("lm_studio", "http://localhost:1234/v1", true, OpenAiAdapter.INSTANCE);
     add("hosted_vllm", null, true, OpenAiAdapter.INSTANCE);
+    add("jina_ai", JinaRerank.DEFAULT_API_BASE, false, OpenAiAdapter.INSTANCE); // embeddings (OpenAI format) and rerank
     add("azure", null, true, AzureAdapter.INSTANCE);
     add("azure_ai", null, false, AzureAiAdapter.INSTANCE);
     add("anthropic", "https://api.anthropic.com", false, AnthropicAdapter.INSTANCE);
@@ -46,7 +47,12 @@ public final class Providers {
     // Only OpenAI and Azure have the Responses API itself; the others get it translated to chat.
     ResponsesAdapter.Native responses = "openai".equals(prefix) ? ResponsesAdapter.Native.OPENAI
         : "azure".equals(prefix) ? ResponsesAdapter.Native.AZURE : ResponsesAdapter.Native.NONE;
-    KNOWN.put(prefix, new Provider(prefix, defaultApiBase, acceptsStreamOptions, ResponsesAdapter.wrap(adapter, responses)));
+    RerankModerationAdapter.Rerank rerank = prefix.startsWith("cohere") ? RerankModerationAdapter.Rerank.COHERE
+        : "hosted_vllm".equals(prefix) ? RerankModerationAdapter.Rerank.VLLM
+        : "jina_ai".equals(prefix) ? RerankModerationAdapter.Rerank.JINA : RerankModerationAdapter.Rerank.NONE;
+    ProviderAdapter wrapped = RerankModerationAdapter.wrap(ResponsesAdapter.wrap(adapter, responses), rerank,
+        adapter == OpenAiAdapter.INSTANCE && !"jina_ai".equals(prefix));
+    KNOWN.put(prefix, new Provider(prefix, defaultApiBase, acceptsStreamOptions, wrapped));
   }
 
   /** The model as configured, split into its provider and the name the provider knows it by. */

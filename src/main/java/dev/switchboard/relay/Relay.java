@@ -23,6 +23,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -207,7 +208,8 @@ public final class Relay {
   private Future<RelayResult> answer(RelayCall call, HttpClientResponse response) {
     return response.body().map(body -> {
       long firstByteNanos = System.nanoTime() - call.startNanos();
-      Answer answer = call.deployment().provider().adapter().answer(call.operation(), call.deployment(), body);
+      Answer answer = call.deployment().provider().adapter().answer(call.operation(), call.deployment(), body,
+          call.body().released() ? new JsonObject() : call.body().json());
       // Some providers count no tokens for embeddings (Gemini): charge the prompt's estimate, never nothing.
       Usage usage = call.operation() == Operation.EMBEDDING && answer.usage().totalTokens() == 0
           ? UsageEstimate.of(call.body().prompt(), 0) : answer.usage();

@@ -6,6 +6,7 @@ import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.ConfigSource;
+import dev.switchboard.config.DeploymentConfig;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.StartupException;
 import dev.switchboard.errors.ErrorClass;
@@ -19,6 +20,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -28,7 +31,9 @@ import java.util.logging.Logger;
  * whole, and puts its {@code model_list} and routing settings in force without touching the
  * requests in flight. {@code POST /config/reload} (master key) reloads this node and announces it,
  * and every other node of the cluster then re-reads its own file. A file that does not load
- * changes nothing; settings that only a restart can change are reported, not applied.
+ * changes nothing; settings that only a restart can change are reported, not applied. The
+ * deployments kept in the database ({@link #putStored}) are served after the file's and kept by
+ * every reload.
  */
 public final class ConfigReloader {
 
@@ -46,6 +51,8 @@ public final class ConfigReloader {
   private final String node = UUID.randomUUID().toString();
   /** The file as last put in force (guarded by this). */
   private GatewayConfig inForce;
+  /** The deployments kept in the database ({@code /model/new}), served along with the file's. */
+  private volatile List<DeploymentConfig> stored = List.of();
 
   public ConfigReloader(Vertx vertx, Bus bus, Targets targets, GatewayConfig started) {
     this.vertx = vertx;
@@ -102,21 +109,61 @@ public final class ConfigReloader {
     }
     return vertx.executeBlocking(() -> {
       GatewayConfig next = new ConfigLoader(source.processEnv()).load(Path.of(source.name()));
-      return new Reading(next, ModelRegistry.from(next));
+      List<DeploymentConfig> storedNow = stored;
+      return new Reading(next, ModelRegistry.from(withStored(next, storedNow)), storedNow);
     }, false).recover(failure -> Future.failedFuture(failure instanceof StartupException
         ? invalid("The config was not reloaded, nothing changed: " + failure.getMessage()) : failure))
         .map(this::apply);
   }
 
-  private record Reading(GatewayConfig config, ModelRegistry registry) {
+  /**
+   * The model list the file's deployments and {@code entries} (deployments kept in the database)
+   * make together: a StartupException naming the problem when they cannot serve together.
+   */
+  public synchronized ModelRegistry check(List<DeploymentConfig> entries) {
+    return ModelRegistry.from(withStored(inForce, entries));
+  }
+
+  /**
+   * Puts the file's deployments with {@code entries} in force in place of the stored ones before
+   * (a reload keeps them); a StartupException when they cannot serve together, and nothing changes.
+   */
+  public synchronized void putStored(List<DeploymentConfig> entries) {
+    GatewayConfig merged = withStored(inForce, entries);
+    ModelRegistry registry = ModelRegistry.from(merged);
+    stored = List.copyOf(entries);
+    targets.queues().adopt(registry.deployments());
+    targets.metrics().adopt(registry);
+    targets.routing().apply(registry, merged.router().routing());
+    targets.authenticator().forget(null);
+  }
+
+  /** The file's model list followed by the stored deployments, numbered after it. */
+  private static GatewayConfig withStored(GatewayConfig file, List<DeploymentConfig> entries) {
+    if (entries.isEmpty()) {
+      return file;
+    }
+    List<DeploymentConfig> models = new ArrayList<>(file.modelList());
+    for (DeploymentConfig entry : entries) {
+      models.add(new DeploymentConfig(entry.modelName(), entry.params(), entry.info(), models.size()));
+    }
+    return new GatewayConfig(List.copyOf(models), file.general(), file.router(), file.litellm(), file.spend(),
+        file.cluster(), file.ignoredKeys(), file.observability(), file.source());
+  }
+
+  /** The file as read, and the registry of its deployments with {@code stored}, the stored ones then. */
+  private record Reading(GatewayConfig config, ModelRegistry registry, List<DeploymentConfig> stored) {
   }
 
   /** Limits, prices and meters are made ready for the new deployments before the routing swaps its one reference. */
-  private synchronized JsonObject apply(Reading reading) {
+  private synchronized JsonObject apply(Reading read) {
+    // A stored model changed while the file was read: the registry is built again with the ones in force.
+    Reading reading = read.stored() == stored ? read
+        : new Reading(read.config(), ModelRegistry.from(withStored(read.config(), stored)), stored);
     ConfigChanges changes = ConfigChanges.between(inForce, reading.config());
     targets.queues().adopt(reading.registry().deployments());
     targets.metrics().adopt(reading.registry());
-    targets.routing().apply(reading.registry(), reading.config().router().routing());
+    targets.routing().apply(reading.registry(), reading.config().router().routing()); // with the stored deployments
     // Access groups may have changed: keys are expanded again on their next request.
     targets.authenticator().forget(null);
     inForce = reading.config();

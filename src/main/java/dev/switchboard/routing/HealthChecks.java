@@ -90,13 +90,17 @@ public final class HealthChecks {
     if ("embedding".equals(mode)) {
       return Operation.EMBEDDING;
     }
+    if ("rerank".equals(mode) || "moderation".equals(mode)) {
+      return "rerank".equals(mode) ? Operation.RERANK : Operation.MODERATION;
+    }
     return "completion".equals(mode) ? Operation.COMPLETION : Operation.CHAT;
   }
 
   private static JsonObject body(Operation operation, Deployment deployment) {
     JsonObject body = new JsonObject().put("model", deployment.modelGroup());
     return switch (operation) {
-      case EMBEDDING -> body.put("input", "health check");
+      case EMBEDDING, MODERATION -> body.put("input", "health check");
+      case RERANK -> body.put("query", "health check").put("documents", new JsonArray().add("health check"));
       case COMPLETION -> body.put("prompt", "ping").put("max_tokens", 1);
       default -> body.put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "ping")))
           .put("max_tokens", 1);

@@ -120,7 +120,7 @@ public final class ModelInfoRoutes {
   }
 
   private static JsonObject info(Deployment deployment, Price price) {
-    return new JsonObject().put("id", deployment.id()).put("db_model", false)
+    return new JsonObject().put("id", deployment.id()).put("db_model", deployment.info().dbModel())
         .put("key", deployment.upstreamModel()).put("litellm_provider", deployment.provider().prefix())
         .put("mode", deployment.info().mode() == null ? "chat" : deployment.info().mode())
         .put("input_cost_per_token", price.input()).put("output_cost_per_token", price.output())

@@ -36,9 +36,45 @@ class LauncherScriptTest {
 
   @Test
   void the_heap_ceiling_follows_switchboard_heap_and_later_jdks_get_no_generational_flag() throws Exception {
-    Result run = launch(fakeJava("25.0.1"), Map.of("SWITCHBOARD_HEAP", "256m"), "--print-java-flags");
+    Path jar = Files.writeString(dir.resolve("switchboard.jar"), "not a real jar");
+    Result run = launch(fakeJava("25.0.1"), Map.of("SWITCHBOARD_HEAP", "256m", "SWITCHBOARD_JAR", jar.toString()),
+        "--print-java-flags");
     assertEquals(0, run.exit(), run.output());
     assertEquals("-XX:+UseZGC -Xmx256m -XX:+ExitOnOutOfMemoryError", run.output().strip());
+  }
+
+  @Test
+  void jdk_25_starts_with_the_aot_cache_the_build_recorded_beside_the_jar() throws Exception {
+    Path jar = Files.writeString(dir.resolve("switchboard.jar"), "not a real jar");
+    Files.writeString(dir.resolve("switchboard.aot"), "cache");
+    Files.writeString(dir.resolve("switchboard.jsa"), "archive");
+    Result run = launch(fakeJava("25.0.1"), Map.of("SWITCHBOARD_JAR", jar.toString()), "--config", "c.yaml");
+    assertEquals(0, run.exit(), run.output());
+    assertEquals("-XX:+UseZGC -Xmx512m -XX:+ExitOnOutOfMemoryError -XX:AOTCache=" + dir.toRealPath().resolve("switchboard.aot")
+        + " -jar " + dir.toRealPath().resolve("switchboard.jar") + " --config c.yaml", run.output().strip());
+  }
+
+  @Test
+  void jdk_17_starts_with_the_cds_archive_and_never_with_an_aot_cache() throws Exception {
+    Path jar = Files.writeString(dir.resolve("switchboard.jar"), "not a real jar");
+    Files.writeString(dir.resolve("switchboard.aot"), "cache");
+    Result without = launch(fakeJava("17.0.15"), Map.of("SWITCHBOARD_JAR", jar.toString()), "--print-java-flags");
+    assertEquals("-XX:+UseZGC -Xmx512m -XX:+ExitOnOutOfMemoryError", without.output().strip());
+    Files.writeString(dir.resolve("switchboard.jsa"), "archive");
+    Result with = launch(fakeJava("17.0.15"), Map.of("SWITCHBOARD_JAR", jar.toString()), "--print-java-flags");
+    assertEquals("-XX:+UseZGC -Xmx512m -XX:+ExitOnOutOfMemoryError -XX:SharedArchiveFile="
+        + dir.toRealPath().resolve("switchboard.jsa"), with.output().strip());
+  }
+
+  @Test
+  void the_training_run_starts_without_an_archive_so_it_can_record_one() throws Exception {
+    Path jar = Files.writeString(dir.resolve("switchboard.jar"), "not a real jar");
+    Files.writeString(dir.resolve("switchboard.aot"), "an older cache");
+    Result run = launch(fakeJava("25.0.1"), Map.of("SWITCHBOARD_JAR", jar.toString(),
+        "JAVA_OPTS", "-XX:AOTCacheOutput=" + dir.resolve("switchboard.aot")), "train");
+    assertEquals(0, run.exit(), run.output());
+    assertEquals("-XX:+UseZGC -Xmx512m -XX:+ExitOnOutOfMemoryError -XX:AOTCacheOutput=" + dir.resolve("switchboard.aot")
+        + " -jar " + dir.toRealPath().resolve("switchboard.jar") + " train", run.output().strip());
   }
 
   @Test

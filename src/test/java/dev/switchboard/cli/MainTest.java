@@ -53,6 +53,20 @@ class MainTest {
   }
 
   @Test
+  void train_runs_the_warm_up_alone_then_says_what_it_did_and_exits() {
+    Run run = run("train", "--warmup-seconds", "1");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().strip().matches("switchboard train: [1-9][0-9]* requests in [0-9]+\\.[0-9] s"), run.out());
+  }
+
+  @Test
+  void train_refuses_the_doctor_options_in_one_line() {
+    Run run = run("train", "--offline");
+    assertEquals(Main.USAGE_ERROR, run.code());
+    assertTrue(oneLine(run).contains("--offline belongs to `switchboard doctor`"), run.err());
+  }
+
+  @Test
   void the_gateway_binds_loopback_unless_told_otherwise() {
     assertEquals("127.0.0.1", CliArgs.parse(new String[0]).host());
     assertEquals("0.0.0.0", CliArgs.parse(new String[] {"--host", "0.0.0.0"}).host());

@@ -100,5 +100,11 @@ class DockerFilesTest {
     assertTrue(dockerfile.contains("EXPOSE 4000 5701"));
     assertTrue(dockerfile.contains("COPY bin/switchboard /app/bin/switchboard")
         && dockerfile.contains("ENTRYPOINT [\"/app/bin/switchboard\"]"), "starts through the launcher and its JVM flags");
+    // The AOT cache is recorded beside the jar, where the launcher looks, by the runtime image's JVM.
+    int runtime = dockerfile.indexOf("FROM eclipse-temurin:25-jre");
+    int training = dockerfile.indexOf("-XX:AOTCacheOutput=/app/switchboard.aot");
+    assertTrue(runtime > 0 && training > runtime && dockerfile.indexOf("/app/bin/switchboard train") > runtime,
+        "the training run happens in the runtime stage");
+    assertTrue(dockerfile.contains("-Dswitchboard.train.skip=true"), "the build stage's JVM records nothing");
   }
 }

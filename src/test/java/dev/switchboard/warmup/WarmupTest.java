@@ -51,7 +51,8 @@ class WarmupTest {
         })
         .compose(outcome -> {
           ctx.verify(() -> {
-            assertTrue(outcome.requests() > 50, "it ran the request path: " + outcome);
+            // At least one call per caller (32, every kind of call), however loaded the machine is.
+            assertTrue(outcome.requests() >= 32, "it ran the request path: " + outcome);
             assertEquals(0, outcome.failed(), "every kind of call succeeded: " + outcome);
             assertEquals(0, provider.received().size(), "nothing reached the configured provider");
           });

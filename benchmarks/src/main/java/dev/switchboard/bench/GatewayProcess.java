@@ -69,17 +69,22 @@ final class GatewayProcess {
 
   static GatewayProcess start(HarnessOptions o, Path config, int port, Path logFile) throws IOException {
     List<String> command = new ArrayList<>(Pinning.gatewayPrefix(o));
-    command.add(ChildProcesses.java());
     // Print-only: records the heap and GC the JVM's ergonomics picked, for the report.
-    command.add("-XX:+PrintCommandLineFlags");
+    List<String> jvmOpts = new ArrayList<>(List.of("-XX:+PrintCommandLineFlags"));
     // Print-only too, one line per collection: its pause and the heap after it (see GcLog); the
     // phases and safepoints give ZGC's pauses, which its one line per cycle leaves out.
     Path gcLogFile = logFile.resolveSibling("gateway-gc.log");
     Files.deleteIfExists(gcLogFile);
-    command.add("-Xlog:gc,gc+phases,safepoint:file=" + gcLogFile + ":time,uptime,level,tags");
-    command.addAll(o.gatewayJvmOpts);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.switchboard.cli.Main",
-        "--config", config.toString(), "--host", Loopback.HOST, "--port", Integer.toString(port)));
+    jvmOpts.add("-Xlog:gc,gc+phases,safepoint:file=" + gcLogFile + ":time,uptime,level,tags");
+    jvmOpts.addAll(o.gatewayJvmOpts);
+    if (o.gatewayLauncher == null) {
+      command.add(ChildProcesses.java());
+      command.addAll(jvmOpts);
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.switchboard.cli.Main"));
+    } else {
+      command.add(o.gatewayLauncher);
+    }
+    command.addAll(List.of("--config", config.toString(), "--host", Loopback.HOST, "--port", Integer.toString(port)));
     command.addAll(o.gatewayArgs);
     if (o.cluster) {
       command.add("--cluster");
@@ -88,6 +93,10 @@ final class GatewayProcess {
         .redirectOutput(logFile.toFile());
     // The shipped logging (a line per request at INFO) unless a run asks for another level: what
     // users run is what is measured.
+    if (o.gatewayLauncher != null) {
+      builder.environment().put("JAVA", ChildProcesses.java());
+      builder.environment().put("JAVA_OPTS", String.join(" ", jvmOpts));
+    }
     builder.environment().remove("SWITCHBOARD_LOG");
     builder.environment().remove("LITELLM_LOG");
     if (o.gatewayLog != null) {
@@ -95,7 +104,9 @@ final class GatewayProcess {
     }
     Process process = builder.start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> ChildProcesses.stop(process), "gateway-stop"));
-    return new GatewayProcess(process, String.join(" ", command), logFile, new GcLog(gcLogFile));
+    String shown = (o.gatewayLauncher == null ? "" : "JAVA_OPTS='" + String.join(" ", jvmOpts) + "' ")
+        + String.join(" ", command);
+    return new GatewayProcess(process, shown, logFile, new GcLog(gcLogFile));
   }
 
   long pid() {

@@ -37,6 +37,8 @@ final class HarnessOptions {
   String harnessCpus = "1";
   String gatewayCpus = "0";
   List<String> gatewayJvmOpts = new ArrayList<>();
+  /** Start the gateway as users do, through this launcher (bin/switchboard: its flags, its jar and archive); null: java -cp this jar. */
+  String gatewayLauncher;
   /** Extra arguments of the gateway's own command line, e.g. --idle-gc-threads. */
   List<String> gatewayArgs = new ArrayList<>();
   /** How long the cold-start phase saturates the gateway from its first request. */
@@ -82,6 +84,9 @@ final class HarnessOptions {
       "  --harness-cpus LIST    taskset CPU list for this harness (default 1)",
       "  --gateway-cpus LIST    taskset CPU list for the gateway JVM (default 0)",
       "  --gateway-jvm-opt OPT  extra JVM option for the gateway (repeatable), e.g. -XX:+UseParallelGC",
+      "  --gateway-launcher PATH  start the gateway through this launcher (bin/switchboard: its JVM flags, the",
+      "                         built target/switchboard.jar and its training archive) with this harness's java",
+      "                         as JAVA and the extra JVM options as JAVA_OPTS (default: java -cp this jar)",
       "  --gateway-arg ARG      extra argument for the gateway (repeatable), e.g. --idle-gc-threads",
       "  --cold-seconds S       how long the cold phase saturates a just-started gateway (default 60)",
       "  --gateway-log LEVEL    SWITCHBOARD_LOG for the gateway (default: unset, the shipped INFO with a line per request)",
@@ -152,6 +157,7 @@ final class HarnessOptions {
       case "--harness-cpus" -> harnessCpus = value;
       case "--gateway-cpus" -> gatewayCpus = value;
       case "--gateway-jvm-opt" -> gatewayJvmOpts.add(value);
+      case "--gateway-launcher" -> gatewayLauncher = value;
       case "--gateway-arg" -> gatewayArgs.add(value);
       case "--gateway-log" -> gatewayLog = value;
       case "--cold-seconds" -> coldSeconds = positive(option, Double.parseDouble(value));
@@ -190,6 +196,7 @@ final class HarnessOptions {
         .put("chunk_interval_ms", chunkIntervalMs).put("streams", streams).put("streams_chunks", streamsChunks)
         .put("streams_interval_ms", streamsIntervalMs).put("streams_ramp_ms", streamsRampMs).put("master_key", !open).put("upstream_h2", upstreamH2)
         .put("gateway_jvm_opts", new JsonArray(gatewayJvmOpts))
+        .put("gateway_launcher", gatewayLauncher)
         .put("gateway_args", new JsonArray(gatewayArgs))
         .put("gateway_log", gatewayLog == null ? "default (INFO)" : gatewayLog)
         .put("database", database)

@@ -153,8 +153,8 @@ final class Report {
         env.getInteger("harness_event_loops"), env.getInteger("harness_event_loops") == 1 ? "" : "s",
         env.getString("gateway_cpus_allowed"), env.getInteger("gateway_event_loop_threads"),
         env.getInteger("gateway_event_loop_threads") == 1 ? "" : "s"));
-    out.append(String.format(Locale.ROOT, "gateway : JVM defaults + %s -> GC %s; auth %s; SWITCHBOARD_LOG=%s%s%n",
-        o.gatewayJvmOpts.isEmpty() ? "no extra flags" : String.join(" ", o.gatewayJvmOpts),
+    out.append(String.format(Locale.ROOT, "gateway : %s + %s -> GC %s; auth %s; SWITCHBOARD_LOG=%s%s%n",
+        o.gatewayLauncher == null ? "JVM defaults" : o.gatewayLauncher + "'s flags and archive", o.gatewayJvmOpts.isEmpty() ? "no extra flags" : String.join(" ", o.gatewayJvmOpts),
         env.getString("gateway_gc"), o.open ? "off (open)" : "on (master_key)",
         o.gatewayLog == null ? "unset (the shipped INFO: a line per request)" : o.gatewayLog,
         o.gatewayArgs.isEmpty() ? "" : "; " + String.join(" ", o.gatewayArgs)));
