@@ -5,12 +5,19 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * What a Responses API call needs kept until its answer, to store it: the whole input it was
- * answered from (the earlier turns of its chain included), read before the body is let go.
+ * answered from (the earlier turns of its chain included), held before the body is let go. The
+ * input is held as sent (the relay never changes it) and made into stored items only if it is
+ * stored, so a call the provider keeps costs no copy.
  *
  * @param previousResponseId the response it continues, or null
- * @param input              every input item, each with an id (as OpenAI lists them)
+ * @param input              the input as sent (a string or items), the earlier turns in front of it
  */
-record ResponsesTurn(String previousResponseId, JsonArray input) {
+record ResponsesTurn(String previousResponseId, Object input) {
+
+  /** Every input item, each with an id (as OpenAI lists them). */
+  JsonArray items() {
+    return items(input);
+  }
 
   /** A Responses {@code input} (a string, or items) as items, each with the id OpenAI gives input items. */
   static JsonArray items(Object input) {

@@ -92,7 +92,7 @@ final class StoredResponsesStage implements Stage<ModelCall> {
   private void keep(ModelCall request, String previous, Object input, boolean wanted) {
     if (store.enabled() && wanted) {
       // Whether the items are needed (a translated model) or not (OpenAI, Azure) is known once routed.
-      request.responsesTurn = new ResponsesTurn(previous, ResponsesTurn.items(input));
+      request.responsesTurn = new ResponsesTurn(previous, input);
     }
   }
 
@@ -134,7 +134,7 @@ final class StoredResponsesStage implements Stage<ModelCall> {
           result.ending(), null);
     }
     JsonArray output = response.getValue("output") instanceof JsonArray items ? items : new JsonArray();
-    return store.save(new StoredResponse(id, owner(request.principal), request.model(), turn.input(), output, response,
+    return store.save(new StoredResponse(id, owner(request.principal), request.model(), turn.items(), output, response,
         now, expires, null));
   }
 }
