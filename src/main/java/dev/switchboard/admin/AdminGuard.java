@@ -35,7 +35,7 @@ public final class AdminGuard implements Handler<RoutingContext> {
   public static final List<String> DIAGNOSTIC_PATHS = List.of("/health/doctor");
   public static final List<String> METRICS_PATHS = List.of("/metrics", "/metrics/");
   /** Admin paths a virtual key may call about itself, as LiteLLM lets it (the route checks it is itself). */
-  public static final Set<String> SELF_SERVICE = Set.of("/key/info", "/key/health");
+  public static final Set<String> SELF_SERVICE = Set.of("/key/info", "/key/health", "/user/daily/activity");
   /** Where the guard leaves the caller's {@link Principal} for the route. */
   public static final String CALLER = "switchboard.admin.caller";
 

@@ -13,6 +13,7 @@ import dev.switchboard.model.Usage;
 import dev.switchboard.tracing.RequestSpans;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
 
@@ -31,6 +32,10 @@ final class ModelCall extends RequestContext {
   ModelRequest call;
   /** {@code metadata.tags}, read once: routing filters by them and the spend row keeps them. */
   List<String> tags = List.of();
+  /** The request's {@code metadata} object as sent, for the spend row; null without one. */
+  JsonObject clientMetadata;
+  /** The caller's address, for the spend row's {@code requester_ip_address}. */
+  String clientIp;
   Principal principal;
   Permit permit;
   Reservation reservation;

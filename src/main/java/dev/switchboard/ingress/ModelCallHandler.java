@@ -68,6 +68,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
       String requestId = RequestIds.of(ctx);
       ModelCall request = new ModelCall(requestId, operation, calls.snapshot(), raw, ctx.request().headers(),
           ctx.response(), tracing.request(ctx.request(), requestId));
+      request.clientIp = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
       chain.run(request).onComplete(done -> answer(request));
     });
   }

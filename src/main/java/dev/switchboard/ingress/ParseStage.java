@@ -21,6 +21,8 @@ final class ParseStage implements Stage<ModelCall> {
     // A stream would otherwise keep its whole prompt for minutes.
     request.raw = null;
     request.tags = tags(request.call.body().json());
+    // Read now: a stream's body is released when its answer begins, before the spend row is built.
+    request.clientMetadata = request.call.body().json().getValue("metadata") instanceof JsonObject metadata ? metadata : null;
     request.spans.root().setAttribute("gen_ai.request.model", request.call.model())
         .setAttribute("switchboard.stream", request.call.stream());
     return Future.succeededFuture();

@@ -81,14 +81,9 @@ final class AnthropicAdapter implements ProviderAdapter {
       assistant.put("tool_calls", toolCalls);
     }
     Usage usage = usage(message.getJsonObject("usage"));
-    JsonObject openAi = new JsonObject()
-        .put("id", message.getString("id"))
-        .put("object", "chat.completion")
-        .put("created", System.currentTimeMillis() / 1000)
-        .put("model", message.getString("model", deployment.upstreamModel()))
-        .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", assistant)
-            .put("finish_reason", finishReason(message.getString("stop_reason")))))
-        .put("usage", openAiUsage(usage));
+    JsonObject openAi = ChatShapes.completion(message.getString("id"), System.currentTimeMillis() / 1000,
+        message.getString("model", deployment.upstreamModel()), assistant, finishReason(message.getString("stop_reason")),
+        openAiUsage(usage));
     return new Answer(openAi.toBuffer(), usage);
   }
 

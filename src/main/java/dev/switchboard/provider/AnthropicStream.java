@@ -58,9 +58,7 @@ final class AnthropicStream implements StreamTranslator {
       }
       case "message_stop" -> {
         if (clientWantsUsage) {
-          emit.accept(new JsonObject().put("id", id).put("object", "chat.completion.chunk").put("created", created)
-              .put("model", model).put("choices", new JsonArray())
-              .put("usage", AnthropicAdapter.openAiUsage(usage())).encode());
+          emit.accept(ChatShapes.usageChunk(id, created, model, AnthropicAdapter.openAiUsage(usage())));
         }
         emit.accept("[DONE]");
       }
@@ -101,15 +99,9 @@ final class AnthropicStream implements StreamTranslator {
   }
 
   private String chunk(JsonObject delta, String finishReason) {
-    return new JsonObject()
-        .put("id", id)
-        .put("object", "chat.completion.chunk")
-        .put("created", created)
-        .put("model", model)
-        .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("delta", delta)
-            .put("finish_reason", finishReason)))
-        .encode();
+    return ChatShapes.chunk(id, created, model, delta, finishReason, clientWantsUsage);
   }
+
 
   /** Anthropic always reports usage on message_start and message_delta: no estimate needed. */
   @Override

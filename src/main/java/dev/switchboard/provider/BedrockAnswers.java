@@ -47,14 +47,9 @@ final class BedrockAnswers {
     if (!toolCalls.isEmpty()) {
       assistant.put("tool_calls", toolCalls);
     }
-    return new JsonObject()
-        .put("id", "chatcmpl-" + UUID.randomUUID())
-        .put("object", "chat.completion")
-        .put("created", System.currentTimeMillis() / 1000)
-        .put("model", deployment.upstreamModel())
-        .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", assistant)
-            .put("finish_reason", finishReason(response.getString("stopReason")))))
-        .put("usage", openAiUsage(usage(response.getJsonObject("usage"))));
+    return ChatShapes.completion("chatcmpl-" + UUID.randomUUID(), System.currentTimeMillis() / 1000,
+        deployment.upstreamModel(), assistant, finishReason(response.getString("stopReason")),
+        openAiUsage(usage(response.getJsonObject("usage"))));
   }
 
   static String finishReason(String stopReason) {

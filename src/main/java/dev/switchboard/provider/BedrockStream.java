@@ -61,9 +61,7 @@ final class BedrockStream implements StreamTranslator {
       case "metadata" -> {
         usage = BedrockAnswers.usage(payload.getJsonObject("usage"));
         if (clientWantsUsage) {
-          emit.accept(new JsonObject().put("id", id).put("object", "chat.completion.chunk").put("created", created)
-              .put("model", deployment.upstreamModel()).put("choices", new JsonArray())
-              .put("usage", BedrockAnswers.openAiUsage(usage)).encode());
+          emit.accept(ChatShapes.usageChunk(id, created, deployment.upstreamModel(), BedrockAnswers.openAiUsage(usage)));
         }
         ended = true;
         emit.accept("[DONE]");
@@ -116,15 +114,9 @@ final class BedrockStream implements StreamTranslator {
   }
 
   private String chunk(JsonObject delta, String finishReason) {
-    return new JsonObject()
-        .put("id", id)
-        .put("object", "chat.completion.chunk")
-        .put("created", created)
-        .put("model", deployment.upstreamModel())
-        .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("delta", delta)
-            .put("finish_reason", finishReason)))
-        .encode();
+    return ChatShapes.chunk(id, created, deployment.upstreamModel(), delta, finishReason, clientWantsUsage);
   }
+
 
   @Override
   public Usage usage() {

@@ -43,14 +43,9 @@ final class CohereAnswers {
       assistant.put("tool_calls", toolCalls);
     }
     Usage usage = usage(response.getValue("usage") instanceof JsonObject given ? given : null);
-    return new JsonObject()
-        .put("id", response.getValue("id") instanceof String id ? id : "chatcmpl-" + UUID.randomUUID())
-        .put("object", "chat.completion")
-        .put("created", System.currentTimeMillis() / 1000)
-        .put("model", deployment.upstreamModel())
-        .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", assistant)
-            .put("finish_reason", finishReason(deployment, response.getString("finish_reason"), !toolCalls.isEmpty(), null))))
-        .put("usage", openAiUsage(usage));
+    return ChatShapes.completion(response.getValue("id") instanceof String id ? id : "chatcmpl-" + UUID.randomUUID(),
+        System.currentTimeMillis() / 1000, deployment.upstreamModel(), assistant,
+        finishReason(deployment, response.getString("finish_reason"), !toolCalls.isEmpty(), null), openAiUsage(usage));
   }
 
   static JsonObject toolCall(JsonObject call) {

@@ -83,9 +83,7 @@ final class CohereStream implements StreamTranslator {
     String finish = CohereAnswers.finishReason(deployment, delta.getString("finish_reason"), toolCalls > 0, error);
     emit.accept(chunk(new JsonObject(), finish));
     if (clientWantsUsage) {
-      emit.accept(new JsonObject().put("id", id).put("object", "chat.completion.chunk").put("created", created)
-          .put("model", deployment.upstreamModel()).put("choices", new JsonArray())
-          .put("usage", CohereAnswers.openAiUsage(usage)).encode());
+      emit.accept(ChatShapes.usageChunk(id, created, deployment.upstreamModel(), CohereAnswers.openAiUsage(usage)));
     }
     emit.accept("[DONE]");
   }
@@ -102,15 +100,9 @@ final class CohereStream implements StreamTranslator {
   }
 
   private String chunk(JsonObject delta, String finishReason) {
-    return new JsonObject()
-        .put("id", id)
-        .put("object", "chat.completion.chunk")
-        .put("created", created)
-        .put("model", deployment.upstreamModel())
-        .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("delta", delta)
-            .put("finish_reason", finishReason)))
-        .encode();
+    return ChatShapes.chunk(id, created, deployment.upstreamModel(), delta, finishReason, clientWantsUsage);
   }
+
 
   @Override
   public Usage usage() {

@@ -38,15 +38,11 @@ final class GeminiAnswers {
       assistant.put("tool_calls", toolCalls);
     }
     JsonObject metadata = response.getJsonObject("usageMetadata");
-    return new JsonObject()
-        .put("id", response.getString("responseId", "chatcmpl-" + UUID.randomUUID()))
-        .put("object", "chat.completion")
-        .put("created", System.currentTimeMillis() / 1000)
-        .put("model", response.getString("modelVersion", deployment.upstreamModel()))
-        .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", assistant)
-            .put("finish_reason", finishReason(candidate == null ? null : candidate.getString("finishReason"),
-                !toolCalls.isEmpty(), candidate == null))))
-        .put("usage", openAiUsage(usage(metadata), metadata));
+    return ChatShapes.completion(response.getString("responseId", "chatcmpl-" + UUID.randomUUID()),
+        System.currentTimeMillis() / 1000, response.getString("modelVersion", deployment.upstreamModel()), assistant,
+        finishReason(candidate == null ? null : candidate.getString("finishReason"), !toolCalls.isEmpty(),
+            candidate == null),
+        openAiUsage(usage(metadata), metadata));
   }
 
   /** The answer's first candidate, or null when the prompt itself was blocked (promptFeedback). */

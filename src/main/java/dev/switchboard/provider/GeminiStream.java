@@ -63,9 +63,7 @@ final class GeminiStream implements StreamTranslator {
     if (reason != null || blocked) {
       emit.accept(chunk(new JsonObject(), GeminiAnswers.finishReason(reason, toolCalls > 0, blocked)));
       if (clientWantsUsage) {
-        emit.accept(new JsonObject().put("id", id).put("object", "chat.completion.chunk").put("created", created)
-            .put("model", model).put("choices", new JsonArray())
-            .put("usage", GeminiAnswers.openAiUsage(usage(), metadata)).encode());
+        emit.accept(ChatShapes.usageChunk(id, created, model, GeminiAnswers.openAiUsage(usage(), metadata)));
       }
       emit.accept("[DONE]");
     }
@@ -84,15 +82,9 @@ final class GeminiStream implements StreamTranslator {
   }
 
   private String chunk(JsonObject delta, String finishReason) {
-    return new JsonObject()
-        .put("id", id)
-        .put("object", "chat.completion.chunk")
-        .put("created", created)
-        .put("model", model)
-        .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("delta", delta)
-            .put("finish_reason", finishReason)))
-        .encode();
+    return ChatShapes.chunk(id, created, model, delta, finishReason, clientWantsUsage);
   }
+
 
   @Override
   public Usage usage() {

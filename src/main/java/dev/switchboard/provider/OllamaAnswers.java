@@ -44,14 +44,9 @@ final class OllamaAnswers {
     if (!toolCalls.isEmpty()) {
       assistant.put("tool_calls", toolCalls);
     }
-    return new JsonObject()
-        .put("id", "chatcmpl-" + UUID.randomUUID())
-        .put("object", "chat.completion")
-        .put("created", System.currentTimeMillis() / 1000)
-        .put("model", response.getString("model", deployment.upstreamModel()))
-        .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", assistant)
-            .put("finish_reason", finishReason(response.getValue("done_reason"), !toolCalls.isEmpty()))))
-        .put("usage", openAiUsage(usage(response)));
+    return ChatShapes.completion("chatcmpl-" + UUID.randomUUID(), System.currentTimeMillis() / 1000,
+        response.getString("model", deployment.upstreamModel()), assistant,
+        finishReason(response.getValue("done_reason"), !toolCalls.isEmpty()), openAiUsage(usage(response)));
   }
 
   /**

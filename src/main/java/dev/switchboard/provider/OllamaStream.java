@@ -64,8 +64,7 @@ final class OllamaStream implements StreamTranslator {
       usage = OllamaAnswers.usage(line);
       emit.accept(chunk(new JsonObject(), OllamaAnswers.finishReason(line.getValue("done_reason"), toolCalls > 0)));
       if (clientWantsUsage) {
-        emit.accept(new JsonObject().put("id", id).put("object", "chat.completion.chunk").put("created", created)
-            .put("model", model).put("choices", new JsonArray()).put("usage", OllamaAnswers.openAiUsage(usage)).encode());
+        emit.accept(ChatShapes.usageChunk(id, created, model, OllamaAnswers.openAiUsage(usage)));
       }
       emit.accept("[DONE]");
     }
@@ -79,15 +78,9 @@ final class OllamaStream implements StreamTranslator {
   }
 
   private String chunk(JsonObject delta, String finishReason) {
-    return new JsonObject()
-        .put("id", id)
-        .put("object", "chat.completion.chunk")
-        .put("created", created)
-        .put("model", model)
-        .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("delta", delta)
-            .put("finish_reason", finishReason)))
-        .encode();
+    return ChatShapes.chunk(id, created, model, delta, finishReason, clientWantsUsage);
   }
+
 
   @Override
   public Usage usage() {

@@ -4,6 +4,7 @@ import dev.switchboard.model.Price;
 import dev.switchboard.model.Usage;
 import dev.switchboard.model.Principal;
 import dev.switchboard.model.Deployment;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
@@ -15,6 +16,8 @@ import java.util.List;
  * @param tags    {@code metadata.tags} of the request
  * @param endUser the request's {@code user} field (the caller's own end user)
  * @param callType LiteLLM's call type ({@code acompletion}, {@code aresponses}...), or null
+ * @param clientIp the caller's address, or null
+ * @param clientMetadata the request's {@code metadata} object as the client sent it, or null
  */
 public record SpendEvent(
     String requestId,
@@ -33,5 +36,7 @@ public record SpendEvent(
     long providerNanos,
     List<String> tags,
     String endUser,
-    String callType) {
+    String callType,
+    String clientIp,
+    JsonObject clientMetadata) {
 }

@@ -77,7 +77,8 @@ public final class SpendLogVerticle extends VerticleBase {
         event.usage().promptTokens(), event.usage().completionTokens(), event.usage().cachedTokens(),
         event.usage().totalTokens(), cost, event.startEpochMillis(), endMillis,
         event.timeToFirstByteNanos() > 0 ? event.timeToFirstByteNanos() / 1_000_000.0 : null,
-        event.status(), event.errorType(), event.stream(), event.tags(), event.endUser(), charges, event.callType());
+        event.status(), event.errorType(), event.stream(), event.tags(), event.endUser(), charges, event.callType(),
+        SpendLogMetadata.detail(event, endMillis));
   }
 
   private static JsonObject line(SpendEvent event, double cost) {

@@ -36,7 +36,8 @@ public record SpendRow(
     List<String> tags,
     String endUser,
     List<Charge> charges,
-    String callType) {
+    String callType,
+    SpendDetail detail) {
 
   /** A row without a call type. */
   public SpendRow(String requestId, String apiKey, String keyName, String keyAlias, String userId, String teamId,
@@ -45,13 +46,23 @@ public record SpendRow(
       String errorType, boolean stream, List<String> tags, String endUser, List<Charge> charges) {
     this(requestId, apiKey, keyName, keyAlias, userId, teamId, modelGroup, modelId, model, provider, promptTokens,
         completionTokens, cachedTokens, totalTokens, spend, startMillis, endMillis, ttftMs, status, errorType, stream,
-        tags, endUser, charges, null);
+        tags, endUser, charges, null, null);
+  }
+
+  /** A row without LiteLLM's extra detail (api_base, metadata, timing). */
+  public SpendRow(String requestId, String apiKey, String keyName, String keyAlias, String userId, String teamId,
+      String modelGroup, String modelId, String model, String provider, long promptTokens, long completionTokens,
+      long cachedTokens, long totalTokens, double spend, long startMillis, long endMillis, Double ttftMs, int status,
+      String errorType, boolean stream, List<String> tags, String endUser, List<Charge> charges, String callType) {
+    this(requestId, apiKey, keyName, keyAlias, userId, teamId, modelGroup, modelId, model, provider, promptTokens,
+        completionTokens, cachedTokens, totalTokens, spend, startMillis, endMillis, ttftMs, status, errorType, stream,
+        tags, endUser, charges, callType, null);
   }
 
   /** Only id, times, status and cost: what budgets need when row-level logs are off. */
   SpendRow withoutDetail() {
     return new SpendRow(requestId, null, null, null, null, null, null, null, null, null, 0, 0, 0, 0, spend,
-        startMillis, endMillis, null, status, null, stream, List.of(), null, charges, callType);
+        startMillis, endMillis, null, status, null, stream, List.of(), null, charges, callType, null);
   }
 
   JsonObject toJson() {
@@ -62,7 +73,8 @@ public record SpendRow(
         .put("provider", provider).put("in", promptTokens).put("out", completionTokens).put("cached", cachedTokens)
         .put("total", totalTokens).put("spend", spend).put("start", startMillis).put("end", endMillis)
         .put("ttft", ttftMs).put("status", status).put("error", errorType).put("stream", stream)
-        .put("tags", new JsonArray(new ArrayList<>(tags))).put("end_user", endUser).put("charges", charged).put("call_type", callType);
+        .put("tags", new JsonArray(new ArrayList<>(tags))).put("end_user", endUser).put("charges", charged).put("call_type", callType)
+        .put("detail", detail == null ? null : detail.toJson());
   }
 
   static SpendRow fromJson(JsonObject json) {
@@ -78,6 +90,7 @@ public record SpendRow(
         json.getString("model"), json.getString("provider"), json.getLong("in", 0L), json.getLong("out", 0L),
         json.getLong("cached", 0L), json.getLong("total", 0L), json.getDouble("spend", 0.0), json.getLong("start"),
         json.getLong("end"), json.getDouble("ttft"), json.getInteger("status"), json.getString("error"),
-        json.getBoolean("stream", false), List.copyOf(tags), json.getString("end_user"), List.copyOf(charges), json.getString("call_type"));
+        json.getBoolean("stream", false), List.copyOf(tags), json.getString("end_user"), List.copyOf(charges), json.getString("call_type"),
+        SpendDetail.fromJson(json.getJsonObject("detail")));
   }
 }

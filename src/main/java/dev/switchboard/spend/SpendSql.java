@@ -26,14 +26,18 @@ final class SpendSql {
   /** One statement per batch: the rows as column arrays, unnested. */
   private static final String INSERT = "INSERT INTO spend_logs (request_id, api_key, key_name, key_alias, user_id, "
       + "team_id, model_group, model_id, model, provider, prompt_tokens, completion_tokens, cached_tokens, total_tokens, "
-      + "spend, start_time, end_time, ttft_ms, status, error_type, stream, request_tags, end_user, call_type) "
+      + "spend, start_time, end_time, ttft_ms, status, error_type, stream, request_tags, end_user, call_type, api_base, "
+      + "metadata, cache_key, requester_ip_address, completion_start_time, request_duration_ms) "
       + "SELECT r.id, r.key, r.key_name, r.alias, r.usr, r.team, r.grp, r.model_id, r.model, r.provider, r.prompt, "
       + "r.completion, r.cached, r.total, r.spend, r.start_time, r.end_time, r.ttft, r.status, r.error, r.stream, "
-      + "r.tags::jsonb, r.end_user, r.call_type FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
+      + "r.tags::jsonb, r.end_user, r.call_type, r.api_base, r.metadata::jsonb, r.cache_key, r.ip, r.completion_start, "
+      + "r.duration FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
       + "$7::text[], $8::text[], $9::text[], $10::text[], $11::int8[], $12::int8[], $13::int8[], $14::int8[], "
       + "$15::float8[], $16::timestamptz[], $17::timestamptz[], $18::float8[], $19::int4[], $20::text[], $21::bool[], "
-      + "$22::text[], $23::text[], $24::text[]) AS r(id, key, key_name, alias, usr, team, grp, model_id, model, provider, prompt, "
-      + "completion, cached, total, spend, start_time, end_time, ttft, status, error, stream, tags, end_user, call_type) "
+      + "$22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[], $29::timestamptz[], "
+      + "$30::int8[]) AS r(id, key, key_name, alias, usr, team, grp, model_id, model, provider, prompt, "
+      + "completion, cached, total, spend, start_time, end_time, ttft, status, error, stream, tags, end_user, call_type, "
+      + "api_base, metadata, cache_key, ip, completion_start, duration) "
       + "ON CONFLICT (request_id) DO NOTHING RETURNING request_id";
 
   private SpendSql() {
@@ -64,10 +68,12 @@ final class SpendSql {
     return ids;
   }
 
-  /** The batch as 24 column arrays, in INSERT's order. */
+  /** The batch as 30 column arrays, in INSERT's order. */
   private static Tuple columns(List<SpendRow> rows) {
     int n = rows.size();
-    String[][] text = new String[13][n];
+    String[][] text = new String[17][n];
+    OffsetDateTime[] completionStart = new OffsetDateTime[n];
+    Long[] duration = new Long[n];
     Long[][] counts = new Long[4][n];
     Double[] spend = new Double[n];
     Double[] ttft = new Double[n];
@@ -77,8 +83,13 @@ final class SpendSql {
     Boolean[] stream = new Boolean[n];
     for (int i = 0; i < n; i++) {
       SpendRow r = rows.get(i);
+      SpendDetail d = r.detail();
       String[] values = {r.requestId(), r.apiKey(), r.keyName(), r.keyAlias(), r.userId(), r.teamId(), r.modelGroup(),
-          r.modelId(), r.model(), r.provider(), r.errorType(), r.endUser(), r.callType()};
+          r.modelId(), r.model(), r.provider(), r.errorType(), r.endUser(), r.callType(),
+          d == null ? null : d.apiBase(), d == null || d.metadata() == null ? null : jsonb(d.metadata()),
+          d == null ? null : d.cacheKey(), d == null ? null : d.requesterIp()};
+      completionStart[i] = d == null || d.completionStartMillis() == null ? null : PostgresBudgetLedger.at(d.completionStartMillis());
+      duration[i] = d == null ? null : d.durationMs();
       for (int c = 0; c < values.length; c++) {
         text[c][i] = SafeText.of(values[c]);
       }
@@ -104,7 +115,17 @@ final class SpendSql {
     }
     return tuple.addArrayOfDouble(spend).addArrayOfOffsetDateTime(start).addArrayOfOffsetDateTime(end)
         .addArrayOfDouble(ttft).addArrayOfInteger(status).addArrayOfString(text[10]).addArrayOfBoolean(stream)
-        .addArrayOfString(tags).addArrayOfString(text[11]).addArrayOfString(text[12]);
+        .addArrayOfString(tags).addArrayOfString(text[11]).addArrayOfString(text[12]).addArrayOfString(text[13])
+        .addArrayOfString(text[14]).addArrayOfString(text[15]).addArrayOfString(text[16])
+        .addArrayOfOffsetDateTime(completionStart).addArrayOfLong(duration);
+  }
+
+  /**
+   * JSON text Postgres's jsonb accepts: it refuses the JSON escape for NUL (backslash, u0000), which a client's
+   * metadata may carry; it becomes U+FFFD as NULs do elsewhere (an unpaired surrogate is mended by SafeText).
+   */
+  static String jsonb(io.vertx.core.json.JsonObject metadata) {
+    return metadata.encode().replace("\\u0000", "\\ufffd");
   }
 
   private static Future<Void> addSpend(SqlConnection tx, List<SpendRow> rows) {

@@ -126,7 +126,9 @@ class SpendLogsTest {
             assertEquals(chatCost, success.getDouble("spend"), 1e-15);
             assertEquals(new JsonArray().add("prod").add("search"), success.getJsonArray("request_tags"));
             assertEquals("end-user-7", success.getString("end_user"));
-            assertFalse(logs.bodyAsString().contains(dev.switchboard.model.KeySecrets.hash(key[0])), "no key hash");
+            // LiteLLM's rows name the key by its hash (never the key itself).
+            assertEquals(KeySecrets.hash(key[0]), success.getString("api_key"));
+            assertFalse(logs.bodyAsString().contains(key[0]), "never the key");
           });
           return Future.all(get("/spend/logs").addQueryParam("request_id", requestId[0]).send(),
               get("/spend/logs").addQueryParam("team_id", "nobody").send(),
@@ -216,6 +218,11 @@ class SpendLogsTest {
         .onComplete(ctx.succeeding(logs -> ctx.verify(() -> {
           JsonObject row = logs.bodyAsJsonArray().getJsonObject(0);
           assertTrue(row.getBoolean("stream"));
+          // A stream's completionStartTime is its first token: after its start, not after its end.
+          java.time.Instant first = java.time.Instant.parse(row.getString("completionStartTime"));
+          assertTrue(!first.isBefore(java.time.Instant.parse(row.getString("startTime")))
+              && !first.isAfter(java.time.Instant.parse(row.getString("endTime"))), row.encode());
+          assertTrue(row.getLong("request_duration_ms") >= 0, row.encode());
           assertTrue(row.getLong("completion_tokens") > 0, row.encode());
           assertTrue(row.getDouble("spend") > 0, row.encode());
           ctx.completeNow();
@@ -245,6 +252,9 @@ class SpendLogsTest {
           rows.stream().map(JsonObject.class::cast).forEach(row -> {
             assertNull(row.getString("key_alias"), "no detail: " + row);
             assertNull(row.getString("model_group"), "no detail: " + row);
+            assertNull(row.getValue("api_base"), "no detail: " + row);
+            assertNull(row.getValue("completionStartTime"), "no detail: " + row);
+            assertEquals(new JsonObject(), row.getJsonObject("metadata"), "LiteLLM's empty metadata: " + row);
           });
           ctx.completeNow();
         })));

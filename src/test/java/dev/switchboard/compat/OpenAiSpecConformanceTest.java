@@ -1,0 +1,183 @@
+package dev.switchboard.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.Gateway;
+import dev.switchboard.testing.CohereMock;
+import dev.switchboard.testing.GeminiMock;
+import dev.switchboard.testing.Gateways;
+import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.OllamaMock;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The gateway's answers against OpenAI's published OpenAPI schema (see {@link OpenAiSpec}), through
+ * strict mocks of each provider whose answers are translated (Anthropic, Gemini, Ollama, Cohere) and
+ * of an OpenAI-format one passed through: chat answers, every stream chunk with include_usage, the
+ * models list, embeddings and error bodies. A translation that drops a field the spec requires fails here.
+ */
+@ExtendWith(VertxExtension.class)
+class OpenAiSpecConformanceTest {
+
+  /**
+   * The translated ones. An OpenAI-format provider's answer is passed through as its bytes, so there
+   * the test would check the mock's own stripped-down shapes, not the gateway's.
+   */
+  private static final List<String> CHAT_MODELS = List.of("claude", "gemini", "ollama", "cohere");
+
+  private MockProvider openAi;
+  private GeminiMock gemini;
+  private OllamaMock ollama;
+  private CohereMock cohere;
+  private Gateway gateway;
+  private WebClient client;
+  private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeEach
+  void start(Vertx vertx, VertxTestContext ctx) {
+    openAi = new MockProvider(vertx);
+    gemini = new GeminiMock(vertx);
+    ollama = new OllamaMock(vertx);
+    cohere = new CohereMock(vertx);
+    client = WebClient.create(vertx);
+    Future.all(openAi.start(), gemini.start(), ollama.start(), cohere.start())
+        .compose(started -> Gateways.start("""
+            model_list:
+              - model_name: gpt
+                litellm_params: {model: openai/gpt-4o-mini, api_base: "%1$s", api_key: sk-up}
+              - model_name: embed
+                litellm_params: {model: openai/text-embedding-3-small, api_base: "%1$s", api_key: sk-up}
+              - model_name: claude
+                litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%2$d", api_key: sk-ant-up}
+              - model_name: gemini
+                litellm_params: {model: gemini/gemini-2.5-flash, api_base: "http://127.0.0.1:%3$d", api_key: %4$s}
+              - model_name: ollama
+                litellm_params: {model: "ollama_chat/llama3.2:3b", api_base: "http://127.0.0.1:%5$d"}
+              - model_name: cohere
+                litellm_params: {model: cohere_chat/command-r, api_base: "http://127.0.0.1:%6$d", api_key: %7$s}
+            """.formatted(openAi.apiBase(), openAi.port(), gemini.port(), GeminiMock.KEY, ollama.port(), cohere.port(),
+            CohereMock.KEY)))
+        .onComplete(ctx.succeeding(started -> {
+          gateway = started;
+          ctx.completeNow();
+        }));
+  }
+
+  @AfterEach
+  void stop(VertxTestContext ctx) {
+    client.close();
+    Future.join(gateway == null ? Future.succeededFuture() : gateway.close(), openAi.stop(), gemini.stop(),
+        ollama.stop(), cohere.stop()).onComplete(ctx.succeedingThenComplete());
+  }
+
+  private Future<String> post(String path, JsonObject body, int expectedStatus) {
+    return client.post(gateway.port(), "127.0.0.1", path).sendJsonObject(body).map(response -> {
+      if (response.statusCode() != expectedStatus) {
+        problems.add(path + " " + body.getString("model") + ": status " + response.statusCode() + " "
+            + response.bodyAsString());
+      }
+      return response.bodyAsString();
+    });
+  }
+
+  private void check(String what, String schema, String json) {
+    String found = OpenAiSpec.problems(schema, json);
+    if (!found.isEmpty()) {
+      problems.add(what + " is not a " + schema + ": " + found + " in " + json);
+    }
+  }
+
+  private static JsonObject chat(String model) {
+    return new JsonObject().put("model", model).put("max_tokens", 20)
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Say hello.")));
+  }
+
+  private Future<Void> answerConforms(String model) {
+    return post("/v1/chat/completions", chat(model), 200)
+        .map(body -> {
+          check(model + "'s chat answer", "CreateChatCompletionResponse", body);
+          return null;
+        });
+  }
+
+  private Future<Void> streamConforms(String model) {
+    JsonObject body = chat(model).put("stream", true).put("stream_options", new JsonObject().put("include_usage", true));
+    return post("/v1/chat/completions", body, 200).map(sse -> {
+      List<String> chunks = new ArrayList<>();
+      for (String line : sse.split("\n")) {
+        if (line.startsWith("data: ") && !line.equals("data: [DONE]")) {
+          chunks.add(line.substring("data: ".length()));
+        }
+      }
+      if (chunks.size() < 2) {
+        problems.add(model + "'s stream has " + chunks.size() + " chunks: " + sse);
+      }
+      for (int i = 0; i < chunks.size(); i++) {
+        check(model + "'s chunk " + i, "CreateChatCompletionStreamResponse", chunks.get(i));
+        JsonObject chunk = new JsonObject(chunks.get(i));
+        // With include_usage every chunk says usage, null until the last (OpenAI's own streams do).
+        boolean last = i == chunks.size() - 1;
+        if (!chunk.containsKey("usage") || (last != (chunk.getValue("usage") != null))) {
+          problems.add(model + "'s chunk " + i + " of " + chunks.size() + " has usage " + chunk.getValue("usage", "absent"));
+        }
+      }
+      return null;
+    });
+  }
+
+  @Test
+  void chat_answers_and_every_stream_chunk_conform_for_every_provider(VertxTestContext ctx) {
+    List<Future<Void>> checks = new ArrayList<>();
+    for (String model : CHAT_MODELS) {
+      checks.add(answerConforms(model));
+      checks.add(streamConforms(model));
+    }
+    Future.join(checks).onComplete(done -> ctx.verify(() -> {
+      assertTrue(done.succeeded(), String.valueOf(done.cause()));
+      assertEquals(List.of(), problems);
+      ctx.completeNow();
+    }));
+  }
+
+  @Test
+  void models_embeddings_and_error_bodies_conform(VertxTestContext ctx) {
+    Future<Void> models = client.get(gateway.port(), "127.0.0.1", "/v1/models").send().map(response -> {
+      check("the models list", "ListModelsResponse", response.bodyAsString());
+      return null;
+    });
+    Future<Void> embeddings = post("/v1/embeddings", new JsonObject().put("model", "embed").put("input", "hello"), 200)
+        .map(body -> {
+          check("an embeddings answer", "CreateEmbeddingResponse", body);
+          return null;
+        });
+    Future<Void> unknownModel = post("/v1/chat/completions", chat("no-such-model"), 404).map(body -> {
+      check("the unknown-model error", "ErrorResponse", body);
+      return null;
+    });
+    Future<Void> badJson = client.post(gateway.port(), "127.0.0.1", "/v1/chat/completions")
+        .putHeader("content-type", "application/json").sendBuffer(io.vertx.core.buffer.Buffer.buffer("{not json"))
+        .map(response -> {
+          check("the invalid-JSON error", "ErrorResponse", response.bodyAsString());
+          return null;
+        });
+    Future.join(models, embeddings, unknownModel, badJson).onComplete(done -> ctx.verify(() -> {
+      assertTrue(done.succeeded(), String.valueOf(done.cause()));
+      assertEquals(List.of(), problems);
+      ctx.completeNow();
+    }));
+  }
+}
