@@ -23,8 +23,7 @@ record ResponsesTurn(String previousResponseId, Object input) {
   static JsonArray items(Object input) {
     JsonArray items = new JsonArray();
     if (input instanceof String text) {
-      items.add(new JsonObject().put("type", "message").put("role", "user")
-          .put("content", new JsonArray().add(new JsonObject().put("type", "input_text").put("text", text))));
+      items.add(userText(text));
     } else if (input instanceof JsonArray list) {
       list.forEach(item -> items.add(((JsonObject) item).copy()));
     }
@@ -33,11 +32,21 @@ record ResponsesTurn(String previousResponseId, Object input) {
       if (item.getValue("type") == null) {
         item.put("type", "message");
       }
+      if ("message".equals(item.getValue("type")) && !"assistant".equals(item.getValue("role"))
+          && item.getValue("content") instanceof String text) {
+        // Listed as OpenAI lists an input message: its text as an input_text part.
+        item.put("content", new JsonArray().add(new JsonObject().put("type", "input_text").put("text", text)));
+      }
       if (!(item.getValue("id") instanceof String)) {
         item.put("id", StoredResponsesStage.newId("message".equals(item.getString("type")) ? "msg_" : "item_"));
       }
     }
     return items;
+  }
+
+  private static JsonObject userText(String text) {
+    return new JsonObject().put("type", "message").put("role", "user")
+        .put("content", new JsonArray().add(new JsonObject().put("type", "input_text").put("text", text)));
   }
 
   /** The response as it is answered and stored: what it continued, and that it was stored. */

@@ -75,18 +75,35 @@ final class StoredResponsesStage implements Stage<ModelCall> {
         keep(request, previous, body.getValue("input"), wanted);
         return Future.succeededFuture();
       }
+      // Sent: the earlier turns as every provider takes them, then this turn's input as the client sent it.
       JsonArray input = found.conversation();
-      ResponsesTurn.items(body.getValue("input")).forEach(input::add);
+      JsonArray current = currentItems(body.getValue("input"));
+      current.forEach(input::add);
       JsonObject expanded = new JsonObject(new LinkedHashMap<>(body.getMap()));
       expanded.remove("previous_response_id");
       expanded.put("input", input);
+      // Stored: the earlier turns as they are listed (their items and ids), then this turn's.
+      JsonArray chain = found.history();
+      current.forEach(chain::add);
       ModelRequest call = request.call;
       // A new body, so the budget and token estimates count the earlier turns too.
       request.call = new ModelRequest(call.operation(), new CallBody(expanded, true), call.model(), call.stream(),
           call.includeUsage());
-      keep(request, previous, input, wanted);
+      keep(request, previous, chain, wanted);
       return Future.succeededFuture();
     });
+  }
+
+  /** A Responses input as items, unchanged: a string becomes one user message. */
+  private static JsonArray currentItems(Object input) {
+    if (input instanceof JsonArray items) {
+      return items;
+    }
+    JsonArray items = new JsonArray();
+    if (input instanceof String text) {
+      items.add(new JsonObject().put("role", "user").put("content", text));
+    }
+    return items;
   }
 
   private void keep(ModelCall request, String previous, Object input, boolean wanted) {

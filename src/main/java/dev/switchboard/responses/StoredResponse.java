@@ -32,8 +32,15 @@ public record StoredResponse(String id, String owner, String model, JsonArray in
     return deploymentId != null;
   }
 
+  /** Its chain as stored: its input items, then its output items, as they are listed. */
+  public JsonArray history() {
+    JsonArray items = input.copy();
+    output.forEach(item -> items.add(((JsonObject) item).copy()));
+    return items;
+  }
+
   /**
-   * The conversation a follow-up continues: its input items, then its output items, without the
+   * The conversation a follow-up continues, as it is sent to a provider: its input items, then its output items, without the
    * ids and statuses the gateway gave them (a provider could take an id for one it should know), an
    * answer's text as a plain assistant message (what every provider, OpenAI's included, takes as input).
    */

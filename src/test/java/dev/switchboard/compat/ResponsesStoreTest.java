@@ -194,6 +194,24 @@ class ResponsesStoreTest {
   }
 
   @Test
+  void input_items_and_not_found_conform_to_openais_spec(Vertx vertx) {
+    start(vertx);
+    JsonObject first = created(MASTER, ask("claude", "Say hello"));
+    // (The Response object and its output items are the translation's, as POST answered them; checked where built.)
+    String items = call(io.vertx.core.http.HttpMethod.GET, "/v1/responses/" + first.getString("id") + "/input_items",
+        MASTER).bodyAsString();
+    assertEquals("", OpenAiSpec.problems("ResponseItemList", items), items);
+    String id = created(MASTER, ask("claude", "And again?").put("previous_response_id", first.getString("id")))
+        .getString("id");
+    JsonArray chained = call(io.vertx.core.http.HttpMethod.GET, "/v1/responses/" + id + "/input_items?order=asc", MASTER)
+        .bodyAsJsonObject().getJsonArray("data");
+    JsonObject answer = chained.getJsonObject(1);
+    assertEquals(first.getJsonArray("output").getJsonObject(0), answer, "the earlier answer listed as it was answered");
+    String missing = call(io.vertx.core.http.HttpMethod.GET, "/v1/responses/resp_nope", MASTER).bodyAsString();
+    assertEquals("", OpenAiSpec.problems("ErrorResponse", missing), missing);
+  }
+
+  @Test
   void another_key_sees_none_of_them(Vertx vertx) {
     start(vertx);
     String owner = newKey();
