@@ -18,6 +18,8 @@ import dev.switchboard.keys.KeyRoutes;
 import dev.switchboard.keys.KeyStore;
 import dev.switchboard.spend.Accounting;
 import dev.switchboard.spend.SpendRoutes;
+import dev.switchboard.responses.PgResponseStore;
+import dev.switchboard.responses.ResponseStore;
 import dev.switchboard.store.Database;
 import dev.switchboard.store.DatabaseHealth;
 import io.vertx.core.Future;
@@ -25,6 +27,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
  * What the gateway keeps in Postgres (virtual keys, users and teams, spend rows, shared budgets),
@@ -55,6 +58,9 @@ sealed interface Persistence {
   /** The checks of {@code GET /health/doctor}. */
   Doctor doctor(Vertx vertx, ConfigSource source);
 
+  /** Where translated Responses API answers are stored: Postgres, or nowhere. */
+  ResponseStore responses();
+
   /** The database's state for readiness, or null when there is none to probe. */
   DatabaseHealth health();
 
@@ -73,6 +79,7 @@ sealed interface Persistence {
     private final SpendRoutes spend;
     private final DatabaseHealth health;
     private final BudgetScopeStore scopes;
+    private final ResponseStore responses;
 
     Postgres(Vertx vertx, Bus bus, Database database, GatewayConfig config) {
       this.database = database;
@@ -83,6 +90,13 @@ sealed interface Persistence {
       this.health = new DatabaseHealth(vertx, database.pool());
       this.scopes = new BudgetScopeStore(database.pool(), bus);
       scopes.listen();
+      this.responses = new PgResponseStore(vertx, database.pool(), config.general().responsesStoreTtlSeconds(),
+          Clock.systemUTC());
+    }
+
+    @Override
+    public ResponseStore responses() {
+      return responses;
     }
 
     @Override
@@ -124,6 +138,7 @@ sealed interface Persistence {
 
     @Override
     public Future<Void> close(Vertx vertx) {
+      responses.close();
       return database.close(vertx);
     }
   }
@@ -161,6 +176,11 @@ sealed interface Persistence {
     @Override
     public DatabaseHealth health() {
       return null;
+    }
+
+    @Override
+    public ResponseStore responses() {
+      return ResponseStore.NONE;
     }
 
     @Override

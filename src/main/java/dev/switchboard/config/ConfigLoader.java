@@ -180,6 +180,12 @@ public final class ConfigLoader {
           + drain);
       drain = null;
     }
+    String ttlText = section.string("responses_store_ttl");
+    long responsesTtl = DurationText.seconds(ttlText);
+    if (responsesTtl == 0) {
+      section.problem("responses_store_ttl", "general_settings.responses_store_ttl must be a duration such as 30d, "
+          + "12h or 30m, or a number of seconds above 0; got '" + ttlText + "'");
+    }
     boolean storeModelInDb = section.bool("store_model_in_db", false)
         || "true".equalsIgnoreCase(String.valueOf(processEnv.apply("STORE_MODEL_IN_DB")).trim());
     ignored.addAll(section.unread());
@@ -187,7 +193,8 @@ public final class ConfigLoader {
         maxSize == null ? GeneralSettings.DEFAULT_MAX_REQUEST_SIZE_MB : maxSize,
         embeddedDir == null ? GeneralSettings.DEFAULT_EMBEDDED_DATABASE_DIR : embeddedDir, maxParallel, globalMaxParallel,
         drain == null ? GeneralSettings.DEFAULT_GRACEFUL_SHUTDOWN_SECONDS : drain,
-        poolSize == null ? GeneralSettings.DEFAULT_DATABASE_POOL_SIZE : poolSize, server, storeModelInDb);
+        poolSize == null ? GeneralSettings.DEFAULT_DATABASE_POOL_SIZE : poolSize, server, storeModelInDb,
+        responsesTtl < 0 ? GeneralSettings.DEFAULT_RESPONSES_STORE_TTL_SECONDS : responsesTtl);
   }
 
   private RouterSettings router(YamlSection section, RoutingSettings routing, List<String> ignored) {

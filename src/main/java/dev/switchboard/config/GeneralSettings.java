@@ -14,16 +14,28 @@ package dev.switchboard.config;
  * @param server              the HTTP server's client timeouts and CORS
  * @param storeModelInDb      {@code store_model_in_db} (or LiteLLM's {@code STORE_MODEL_IN_DB}): deployments added
  *                            through {@code /model/new} are kept in Postgres and loaded at start
+ * @param responsesStoreTtlSeconds {@code responses_store_ttl}: how long a translated Responses API answer
+ *                            stays stored for {@code previous_response_id} and {@code GET /v1/responses/{id}}
  */
 public record GeneralSettings(EnvValue masterKey, String databaseUrl, double maxRequestSizeMb, String embeddedDatabaseDir,
     Integer maxParallelRequests, Integer globalMaxParallelRequests, double gracefulShutdownSeconds,
-    int databasePoolSize, ServerSettings server, boolean storeModelInDb) {
+    int databasePoolSize, ServerSettings server, boolean storeModelInDb, long responsesStoreTtlSeconds) {
+
+  /** OpenAI keeps stored responses for 30 days; so does the gateway unless told otherwise. */
+  public static final long DEFAULT_RESPONSES_STORE_TTL_SECONDS = 30L * 24 * 3600;
+
+  public GeneralSettings(EnvValue masterKey, String databaseUrl, double maxRequestSizeMb, String embeddedDatabaseDir,
+      Integer maxParallelRequests, Integer globalMaxParallelRequests, double gracefulShutdownSeconds,
+      int databasePoolSize, ServerSettings server, boolean storeModelInDb) {
+    this(masterKey, databaseUrl, maxRequestSizeMb, embeddedDatabaseDir, maxParallelRequests, globalMaxParallelRequests,
+        gracefulShutdownSeconds, databasePoolSize, server, storeModelInDb, DEFAULT_RESPONSES_STORE_TTL_SECONDS);
+  }
 
   public GeneralSettings(EnvValue masterKey, String databaseUrl, double maxRequestSizeMb, String embeddedDatabaseDir,
       Integer maxParallelRequests, Integer globalMaxParallelRequests, double gracefulShutdownSeconds,
       int databasePoolSize, ServerSettings server) {
     this(masterKey, databaseUrl, maxRequestSizeMb, embeddedDatabaseDir, maxParallelRequests, globalMaxParallelRequests,
-        gracefulShutdownSeconds, databasePoolSize, server, false);
+        gracefulShutdownSeconds, databasePoolSize, server, false, DEFAULT_RESPONSES_STORE_TTL_SECONDS);
   }
 
   public static final int DEFAULT_DATABASE_POOL_SIZE = 8;

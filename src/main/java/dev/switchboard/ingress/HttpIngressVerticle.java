@@ -17,6 +17,7 @@ import dev.switchboard.routing.LiveModels;
 import dev.switchboard.routing.Routing;
 import dev.switchboard.tracing.Tracing;
 import dev.switchboard.store.DatabaseHealth;
+import dev.switchboard.responses.ResponseStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -56,11 +57,12 @@ public final class HttpIngressVerticle extends VerticleBase {
    * @param server      client timeouts and CORS
    * @param database    the database's state for readiness, or null without one
    * @param warming     whether the gateway is still warming up: readiness says 503 until it is not
+   * @param responses   where translated Responses API answers are stored (or nowhere, without a database)
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, LiveModels models,
       long startedEpochSeconds, Consumer<Router> adminRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor,
       double drainSeconds, Routing routing, Supplier<String> redisStatus, Tracing tracing, ServerSettings server,
-      DatabaseHealth database, BooleanSupplier warming) {
+      DatabaseHealth database, BooleanSupplier warming, ResponseStore responses) {
   }
 
   private final Bus bus;
@@ -103,7 +105,7 @@ public final class HttpIngressVerticle extends VerticleBase {
 
     for (Operation operation : Operation.values()) {
       ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.routing().calls(),
-          settings.metrics(), settings.tracing(), settings.maxBodyBytes());
+          settings.metrics(), settings.tracing(), settings.maxBodyBytes(), settings.responses());
       router.post("/v1" + operation.path()).handler(handler);
       router.post(operation.path()).handler(handler);
       if (operation == Operation.RERANK) {
@@ -119,6 +121,7 @@ public final class HttpIngressVerticle extends VerticleBase {
       router.get(path + "/*").handler(info::model);
     }
     new ModelInfoRoutes(bus, settings.models()).mount(router);
+    new StoredResponsesHandler(vertx, bus, settings.responses(), settings.models()).mount(router);
     CountTokensHandler counts = new CountTokensHandler(vertx, bus, settings.routing().calls(), settings.maxBodyBytes());
     router.post("/v1/messages/count_tokens").handler(counts::anthropic);
     router.post("/messages/count_tokens").handler(counts::anthropic);

@@ -44,6 +44,8 @@ final class ModelCall extends RequestContext {
   Permit permit;
   Reservation reservation;
   RelayResult result;
+  /** A Responses API call whose answer is to be stored, or null. */
+  ResponsesTurn responsesTurn;
 
   ModelCall(String requestId, Operation operation, LiveModels.Snapshot models, Buffer raw, MultiMap headers,
       HttpServerResponse response, RequestSpans spans) {

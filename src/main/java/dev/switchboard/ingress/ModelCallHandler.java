@@ -8,6 +8,7 @@ import dev.switchboard.metrics.Metrics;
 import dev.switchboard.pipeline.Chain;
 import dev.switchboard.model.Operation;
 import dev.switchboard.model.RelayCall;
+import dev.switchboard.responses.ResponseStore;
 import dev.switchboard.routing.CallRouter;
 import dev.switchboard.tracing.RequestSpans;
 import dev.switchboard.tracing.Tracing;
@@ -25,8 +26,8 @@ import java.util.logging.Logger;
  * ({@link #answer}), once every stage has released what it took:
  *
  * <pre>
- *   parse → auth → spend log → access → rate limits → budget → mock_response → route (relay, retries, fallbacks)
- *   answer ← ............... afters, in reverse order, whatever happened .................. ←
+ *   parse → auth → spend log → access → stored responses → rate limits → budget → mock_response → route (relay, retries, fallbacks)
+ *   answer ← ............................ afters, in reverse order, whatever happened ............................. ←
  * </pre>
  */
 final class ModelCallHandler implements Handler<RoutingContext> {
@@ -45,7 +46,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
 
   /** @param maxBodyBytes {@code general_settings.max_request_size_mb}, in bytes: a 413 above it */
   ModelCallHandler(Bus bus, Operation operation, CallRouter calls, Metrics metrics,
-      Tracing tracing, long maxBodyBytes) {
+      Tracing tracing, long maxBodyBytes, ResponseStore responses) {
     this.maxBodyBytes = maxBodyBytes;
     this.operation = operation;
     this.calls = calls;
@@ -53,7 +54,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     this.tracing = tracing;
     SpendLogStage spend = new SpendLogStage(bus);
     this.chain = new Chain<>(new ParseStage(), new AuthStage(bus), spend, new AccessStage(calls),
-        new LimitsStage(bus), new BudgetStage(bus, calls), new MockResponseStage(), new RouteStage(bus, calls));
+        new StoredResponsesStage(responses), new LimitsStage(bus), new BudgetStage(bus, calls), new MockResponseStage(), new RouteStage(bus, calls));
   }
 
   /** The stages, in order (for the design notes and tests). */

@@ -55,6 +55,24 @@ public interface ProviderAdapter {
     return StreamFormat.SSE;
   }
 
+  /**
+   * Whether the provider keeps Responses API answers itself (OpenAI, Azure: {@code store},
+   * {@code previous_response_id} and {@code GET /responses/{id}} are its own), so the gateway keeps none.
+   */
+  default boolean keepsResponses() {
+    return false;
+  }
+
+  /**
+   * For a provider that {@link #keepsResponses}: the request (URL and credentials; the method is the
+   * caller's) for one of its stored responses, {@code path} below {@code /responses} such as
+   * {@code /resp_1} or {@code /resp_1/input_items}, {@code query} as the client sent it (or null);
+   * null for the others. {@link #authorize} still applies.
+   */
+  default UpstreamRequest storedResponse(Deployment deployment, String path, String query) {
+    return null;
+  }
+
   /** Whether this provider can do {@code operation} at all. */
   boolean supports(Operation operation);
 }

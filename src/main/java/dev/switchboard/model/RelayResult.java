@@ -2,6 +2,7 @@ package dev.switchboard.model;
 
 import dev.switchboard.errors.GatewayError;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 
 /**
  * How a provider call ended once it had answered.
@@ -13,9 +14,11 @@ import io.vertx.core.buffer.Buffer;
  * @param ending                for a stream that ended well and was asked to hold its end: writes its last
  *                              event ({@code [DONE]}, {@code message_stop}), the cost trailer, and ends the
  *                              response (nothing if the client has left); null otherwise
+ * @param streamedAnswer        a stream that ended well: its whole answer when its translator built one
+ *                              ({@link StreamTranslator#completedAnswer}); null otherwise
  */
 public record RelayResult(Buffer body, Usage usage, long firstByteNanos, GatewayError streamError, boolean clientGone,
-    Runnable ending) {
+    Runnable ending, JsonObject streamedAnswer) {
 
   /** The code of a deployment whose api_base is no usable URL (the operator's to fix; not the provider's failure). */
   public static final String INVALID_API_BASE = "invalid_api_base";
@@ -24,6 +27,11 @@ public record RelayResult(Buffer body, Usage usage, long firstByteNanos, Gateway
 
 
   public RelayResult(Buffer body, Usage usage, long firstByteNanos, GatewayError streamError, boolean clientGone) {
-    this(body, usage, firstByteNanos, streamError, clientGone, null);
+    this(body, usage, firstByteNanos, streamError, clientGone, null, null);
+  }
+
+  public RelayResult(Buffer body, Usage usage, long firstByteNanos, GatewayError streamError, boolean clientGone,
+      Runnable ending) {
+    this(body, usage, firstByteNanos, streamError, clientGone, ending, null);
   }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.model;
 
+import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
 
 /**
@@ -25,5 +26,14 @@ public interface StreamTranslator {
    */
   default boolean reachedEnd() {
     return true;
+  }
+
+  /**
+   * The whole answer as one object, once the stream has ended well, from a translator that builds
+   * one anyway (a translated Responses stream's final response, which the gateway may store); null
+   * from the others.
+   */
+  default JsonObject completedAnswer() {
+    return null;
   }
 }

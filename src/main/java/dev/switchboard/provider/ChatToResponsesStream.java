@@ -44,6 +44,8 @@ final class ChatToResponsesStream implements StreamTranslator {
   private Call openCall;
   private String finishReason;
   private long reasoningTokens;
+  /** The final response, once response.completed (or .incomplete) was sent. */
+  private JsonObject completed;
 
   /** One function_call item while it streams. */
   private static final class Call {
@@ -207,6 +209,7 @@ final class ChatToResponsesStream implements StreamTranslator {
     JsonObject response = ResponsesAnswers.response(responseId, createdAt, model, "completed").put("output", output);
     ResponsesAnswers.finish(response, finishReason);
     response.put("usage", ResponsesAnswers.responsesUsage(chat.usage(), reasoningTokens));
+    completed = response;
     send(event("completed".equals(response.getString("status")) ? "response.completed" : "response.incomplete")
         .put("response", response));
   }
@@ -242,5 +245,10 @@ final class ChatToResponsesStream implements StreamTranslator {
   @Override
   public boolean reachedEnd() {
     return chat.reachedEnd();
+  }
+
+  @Override
+  public JsonObject completedAnswer() {
+    return completed;
   }
 }

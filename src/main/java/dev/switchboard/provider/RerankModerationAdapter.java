@@ -115,6 +115,16 @@ final class RerankModerationAdapter implements ProviderAdapter {
   }
 
   @Override
+  public boolean keepsResponses() {
+    return inner.keepsResponses();
+  }
+
+  @Override
+  public UpstreamRequest storedResponse(Deployment deployment, String path, String query) {
+    return inner.storedResponse(deployment, path, query);
+  }
+
+  @Override
   public boolean supports(Operation operation) {
     return switch (operation) {
       case RERANK -> rerank != Rerank.NONE;

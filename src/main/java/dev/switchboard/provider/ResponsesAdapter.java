@@ -55,25 +55,38 @@ final class ResponsesAdapter implements ProviderAdapter {
     if (nativeApi == Native.NONE) {
       return chat.request(Operation.CHAT, deployment, ResponsesRequests.toChat(body), stream, clientHeaders);
     }
-    String apiBase = DeploymentValues.require(deployment, deployment.apiBase(), "api_base");
     JsonObject out = new JsonObject(new LinkedHashMap<>(body.getMap()));
     OpenAiBodies.GATEWAY_ONLY_FIELDS.forEach(out::remove);
     out.put("model", deployment.upstreamModel());
-    MultiMap headers = OpenAiAdapter.headers(stream);
+    return at(deployment, "", null, OpenAiAdapter.headers(stream), out.toBuffer());
+  }
+
+  /** {@code /responses} (or below it, {@code path} such as {@code /resp_1/input_items}) at the deployment, with its credentials. */
+  private UpstreamRequest at(Deployment deployment, String path, String query, MultiMap headers, Buffer body) {
+    String apiBase = DeploymentValues.require(deployment, deployment.apiBase(), "api_base");
     String url;
     if (nativeApi == Native.AZURE) {
       String version = DeploymentValues.require(deployment, deployment.apiVersion(), "api_version");
       AzureCredentials.apply(deployment, headers, (h, key) -> h.set("api-key", key));
-      url = apiBase + "/openai/responses?api-version="
-          + URLEncoder.encode(version == null ? AZURE_DEFAULT_API_VERSION : version, StandardCharsets.UTF_8);
+      url = apiBase + "/openai/responses" + path + "?api-version="
+          + URLEncoder.encode(version == null ? AZURE_DEFAULT_API_VERSION : version, StandardCharsets.UTF_8)
+          + (query == null || query.isEmpty() ? "" : "&" + query);
     } else {
       String apiKey = DeploymentValues.require(deployment, deployment.apiKey(), "api_key");
       if (apiKey != null) {
         headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey);
       }
-      url = apiBase + Operation.RESPONSES.path();
+      url = apiBase + Operation.RESPONSES.path() + path + (query == null || query.isEmpty() ? "" : "?" + query);
     }
-    return new UpstreamRequest(url, headers, out.toBuffer(), false);
+    return new UpstreamRequest(url, headers, body, false);
+  }
+
+  @Override
+  public UpstreamRequest storedResponse(Deployment deployment, String path, String query) {
+    if (nativeApi == Native.NONE) {
+      return null;
+    }
+    return at(deployment, path, query, OpenAiAdapter.headers(false), Buffer.buffer());
   }
 
   @Override
@@ -116,6 +129,11 @@ final class ResponsesAdapter implements ProviderAdapter {
     }
     // The usage chunk is asked for: response.completed carries the usage.
     return new ChatToResponsesStream(chat.stream(Operation.CHAT, deployment, request, true), deployment.modelGroup());
+  }
+
+  @Override
+  public boolean keepsResponses() {
+    return nativeApi != Native.NONE;
   }
 
   @Override

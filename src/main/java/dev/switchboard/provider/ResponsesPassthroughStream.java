@@ -14,6 +14,8 @@ final class ResponsesPassthroughStream implements StreamTranslator {
   private Usage usage = Usage.NONE;
   private long streamedChars;
   private boolean ended;
+  /** The finished response's id, the one thing the gateway records of a response the provider keeps. */
+  private JsonObject completed;
 
   @Override
   public void onEvent(String data, Consumer<String> emit) {
@@ -27,6 +29,10 @@ final class ResponsesPassthroughStream implements StreamTranslator {
         if (event.getValue("response") instanceof JsonObject response
             && response.getValue("usage") instanceof JsonObject reported) {
           usage = ResponsesAnswers.usage(reported);
+        }
+        if (!type.equals("error") && event.getValue("response") instanceof JsonObject response
+            && response.getValue("id") instanceof String id) {
+          completed = new JsonObject().put("id", id);
         }
         ended = true;
       }
@@ -53,5 +59,10 @@ final class ResponsesPassthroughStream implements StreamTranslator {
   @Override
   public boolean reachedEnd() {
     return ended;
+  }
+
+  @Override
+  public JsonObject completedAnswer() {
+    return completed;
   }
 }

@@ -21,8 +21,11 @@ final class ResponsesRequests {
 
   static JsonObject toChat(JsonObject body) {
     if (body.getValue("previous_response_id") != null) {
-      throw GatewayError.badRequest("previous_response_id", "'previous_response_id' needs a stored response; "
-          + "this gateway keeps none for models it translates. Send the whole conversation in 'input'.");
+      // The gateway put a response it stored in front of the input already: this one is another provider's
+      // (a model group with OpenAI or Azure deployments beside this one), which this provider cannot read.
+      throw GatewayError.badRequest("previous_response_id", "'previous_response_id' names a response this gateway "
+          + "did not store, and this model's provider keeps none. Send it to an OpenAI or Azure model, or send "
+          + "the whole conversation in 'input'.");
     }
     JsonObject chat = new JsonObject();
     for (String field : SAME) {

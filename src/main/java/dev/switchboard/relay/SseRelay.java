@@ -36,6 +36,7 @@ final class SseRelay {
   private final Promise<RelayResult> result = Promise.promise();
   private final HttpClientResponse upstream;
   private final StreamSplitter events;
+  private final StreamTranslator translator;
 
   private final Vertx vertx;
   /** The relay's open streams, this one among them until it finishes (so a stopping gateway can end it). */
@@ -58,6 +59,7 @@ final class SseRelay {
     this.call = call;
     this.upstreamRequest = upstreamRequest;
     this.client = call.response();
+    this.translator = translator;
     this.framer = new StreamFramer(translator, call.operation());
     this.upstream = upstream;
     this.events = StreamSplitter.of(format, maxLineBytes, this::onEvent);
@@ -176,10 +178,10 @@ final class SseRelay {
     // client that saw [DONE] (or message_stop) is always charged.
     Runnable ending = () -> writeEnding(usage);
     if (call.holdEnding()) {
-      result.complete(new RelayResult(null, usage, firstByteNanos, null, false, ending));
+      result.complete(new RelayResult(null, usage, firstByteNanos, null, false, ending, translator.completedAnswer()));
     } else {
       ending.run();
-      result.complete(new RelayResult(null, usage, firstByteNanos, null, false));
+      result.complete(new RelayResult(null, usage, firstByteNanos, null, false, null, translator.completedAnswer()));
     }
   }
 
