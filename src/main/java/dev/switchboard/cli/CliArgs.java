@@ -47,9 +47,9 @@ record CliArgs(Path config, String host, int port, boolean debug, boolean help, 
       "(address and key, with a model-list request; --offline skips that) and prints OK/WARN/FAIL with",
       "the fix for each. Exit code 0 when nothing FAILs.",
       "",
-      "train runs the warm-up's requests alone (no config, no port, nothing written) and exits: the build runs",
-      "it under -XX:AOTCacheOutput (JDK 25+) or -XX:ArchiveClassesAtExit (JDK 17-24) to record the archive",
-      "bin/switchboard starts the gateway with, so it serves near full speed sooner.",
+      "train runs the warm-up's requests alone (no config, no port, nothing written) and exits: on JDK 25+ the",
+      "build runs it under -XX:AOTCacheOutput to record the AOT cache bin/switchboard starts the gateway with,",
+      "so a just-started gateway serves closer to full speed.",
       "",
       "Environment: SWITCHBOARD_LOG or LITELLM_LOG = DEBUG | INFO | WARNING | ERROR");
 
