@@ -31,7 +31,9 @@ final class ResponsesAnswers {
   static JsonObject responsesUsage(Usage usage, long reasoningTokens) {
     return new JsonObject()
         .put("input_tokens", usage.promptTokens())
-        .put("input_tokens_details", new JsonObject().put("cached_tokens", usage.cachedTokens()))
+        // The gateway's usage does not tell cache writes apart: 0, as OpenAI's spec requires the field.
+        .put("input_tokens_details", new JsonObject().put("cached_tokens", usage.cachedTokens())
+            .put("cache_write_tokens", 0))
         .put("output_tokens", usage.completionTokens())
         .put("output_tokens_details", new JsonObject().put("reasoning_tokens", reasoningTokens))
         .put("total_tokens", usage.totalTokens());
@@ -81,7 +83,8 @@ final class ResponsesAnswers {
   }
 
   static JsonObject textPart(String text) {
-    return new JsonObject().put("type", "output_text").put("text", text).put("annotations", new JsonArray());
+    return new JsonObject().put("type", "output_text").put("text", text).put("annotations", new JsonArray())
+        .put("logprobs", new JsonArray());
   }
 
   static JsonObject functionCallItem(String id, String status, String callId, String name, String arguments) {

@@ -46,6 +46,26 @@ final class OpenAiSpec {
     }
   }
 
+  /**
+   * What is wrong with a Responses stream event, checked against the one event schema whose
+   * {@code type} it names (checking the union of all events reports every other event's mismatch).
+   */
+  static String eventProblems(String json) {
+    try {
+      String type = JSON.readTree(json).path("type").asText();
+      for (Iterator<Map.Entry<String, JsonNode>> schemas = COMPONENTS.path("schemas").fields(); schemas.hasNext(); ) {
+        Map.Entry<String, JsonNode> schema = schemas.next();
+        JsonNode typeEnum = schema.getValue().path("properties").path("type").path("enum");
+        if (schema.getKey().endsWith("Event") && typeEnum.size() == 1 && typeEnum.get(0).asText().equals(type)) {
+          return problems(schema.getKey(), json);
+        }
+      }
+      return "no event schema has type " + type;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static JsonSchema schema(String name) {
     return SCHEMAS.computeIfAbsent(name, n -> {
       if (!COMPONENTS.path("schemas").has(n)) {

@@ -142,7 +142,7 @@ class ResponsesRequestsTest {
     assertEquals("Hi there", output.getJsonObject(0).getJsonArray("content").getJsonObject(0).getString("text"));
     assertEquals("call_1", output.getJsonObject(1).getString("call_id"));
     assertEquals("{\"a\":1}", output.getJsonObject(1).getString("arguments"));
-    assertEquals(new JsonObject().put("input_tokens", 5).put("input_tokens_details", new JsonObject().put("cached_tokens", 1))
+    assertEquals(new JsonObject().put("input_tokens", 5).put("input_tokens_details", new JsonObject().put("cached_tokens", 1).put("cache_write_tokens", 0))
         .put("output_tokens", 3).put("output_tokens_details", new JsonObject().put("reasoning_tokens", 0))
         .put("total_tokens", 8), response.getJsonObject("usage"));
   }
