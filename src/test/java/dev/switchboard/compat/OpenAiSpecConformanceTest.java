@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
+import dev.switchboard.testing.BedrockMock;
 import dev.switchboard.testing.CohereMock;
 import dev.switchboard.testing.GeminiMock;
 import dev.switchboard.testing.Gateways;
@@ -19,6 +20,7 @@ import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The gateway's answers against OpenAI's published OpenAPI schema (see {@link OpenAiSpec}), through
- * strict mocks of each provider whose answers are translated (Anthropic, Gemini, Ollama, Cohere) and
+ * strict mocks of each provider whose answers are translated (Anthropic, Gemini, Ollama, Cohere, Bedrock) and
  * of an OpenAI-format one passed through: chat answers, every stream chunk with include_usage, the
  * models list, embeddings and error bodies. A translation that drops a field the spec requires fails here.
  */
@@ -37,12 +39,13 @@ class OpenAiSpecConformanceTest {
    * The translated ones. An OpenAI-format provider's answer is passed through as its bytes, so there
    * the test would check the mock's own stripped-down shapes, not the gateway's.
    */
-  private static final List<String> CHAT_MODELS = List.of("claude", "gemini", "ollama", "cohere");
+  private static final List<String> CHAT_MODELS = List.of("claude", "gemini", "ollama", "cohere", "bedrock");
 
   private MockProvider openAi;
   private GeminiMock gemini;
   private OllamaMock ollama;
   private CohereMock cohere;
+  private BedrockMock bedrock;
   private Gateway gateway;
   private WebClient client;
   private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
@@ -53,8 +56,9 @@ class OpenAiSpecConformanceTest {
     gemini = new GeminiMock(vertx);
     ollama = new OllamaMock(vertx);
     cohere = new CohereMock(vertx);
+    bedrock = new BedrockMock(vertx, null);
     client = WebClient.create(vertx);
-    Future.all(openAi.start(), gemini.start(), ollama.start(), cohere.start())
+    Future.all(List.of(openAi.start(), gemini.start(), ollama.start(), cohere.start(), bedrock.start()))
         .compose(started -> Gateways.start("""
             model_list:
               - model_name: gpt
@@ -69,8 +73,11 @@ class OpenAiSpecConformanceTest {
                 litellm_params: {model: "ollama_chat/llama3.2:3b", api_base: "http://127.0.0.1:%5$d"}
               - model_name: cohere
                 litellm_params: {model: cohere_chat/command-r, api_base: "http://127.0.0.1:%6$d", api_key: %7$s}
+              - model_name: bedrock
+                litellm_params: {model: "bedrock/converse/%9$s", api_base: "http://127.0.0.1:%8$d"}
             """.formatted(openAi.apiBase(), openAi.port(), gemini.port(), GeminiMock.KEY, ollama.port(), cohere.port(),
-            CohereMock.KEY)))
+            CohereMock.KEY, bedrock.port(), BedrockMock.MODEL), Map.of("AWS_ACCESS_KEY_ID", BedrockMock.KEY_ID,
+            "AWS_SECRET_ACCESS_KEY", BedrockMock.SECRET, "AWS_REGION", BedrockMock.REGION)))
         .onComplete(ctx.succeeding(started -> {
           gateway = started;
           ctx.completeNow();
@@ -81,7 +88,7 @@ class OpenAiSpecConformanceTest {
   void stop(VertxTestContext ctx) {
     client.close();
     Future.join(gateway == null ? Future.succeededFuture() : gateway.close(), openAi.stop(), gemini.stop(),
-        ollama.stop(), cohere.stop()).onComplete(ctx.succeedingThenComplete());
+        ollama.stop(), cohere.stop(), bedrock.stop()).onComplete(ctx.succeedingThenComplete());
   }
 
   private Future<String> post(String path, JsonObject body, int expectedStatus) {
@@ -106,12 +113,22 @@ class OpenAiSpecConformanceTest {
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Say hello.")));
   }
 
+  private static final JsonObject WEATHER_TOOL = new JsonObject().put("type", "function").put("function",
+      new JsonObject().put("name", "get_weather").put("description", "Weather in a city")
+          .put("parameters", new JsonObject().put("type", "object")
+              .put("properties", new JsonObject().put("city", new JsonObject().put("type", "string")))));
+
   private Future<Void> answerConforms(String model) {
-    return post("/v1/chat/completions", chat(model), 200)
+    Future<Void> plain = post("/v1/chat/completions", chat(model), 200).map(body -> {
+      check(model + "'s chat answer", "CreateChatCompletionResponse", body);
+      return null;
+    });
+    Future<Void> withTools = post("/v1/chat/completions", chat(model).put("tools", new JsonArray().add(WEATHER_TOOL)), 200)
         .map(body -> {
-          check(model + "'s chat answer", "CreateChatCompletionResponse", body);
+          check(model + "'s chat answer with a tool offered", "CreateChatCompletionResponse", body);
           return null;
         });
+    return Future.join(plain, withTools).mapEmpty();
   }
 
   private Future<Void> streamConforms(String model) {
