@@ -123,4 +123,21 @@ public final class BudgetRoutes {
   static String budgetColumn(String alias) {
     return "CASE WHEN " + alias + ".budget_id IS NULL THEN NULL ELSE to_jsonb(" + alias + ") END AS litellm_budget_table";
   }
+
+  /** A customer's or organization's budget given inline; with budget_id too the two would contradict each other. */
+  static Map<String, Object> inlineLimits(JsonObject request) {
+    Map<String, Object> limits = Fields.parse(request, LIMITS);
+    if (!limits.isEmpty() && request.getValue("budget_id") != null) {
+      throw GatewayError.badRequest("budget_id", "Give either 'budget_id' or the budget's limits ("
+          + String.join(", ", limits.keySet()) + "), not both.");
+    }
+    return limits;
+  }
+
+  /** An object's own fields and the budget limits it may carry inline. */
+  static Map<String, Fields.Kind> withLimits(Map<String, Fields.Kind> fields) {
+    Map<String, Fields.Kind> all = new LinkedHashMap<>(fields);
+    all.putAll(LIMITS);
+    return all;
+  }
 }

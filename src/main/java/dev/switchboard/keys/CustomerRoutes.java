@@ -33,7 +33,7 @@ public final class CustomerRoutes {
     FIELDS.put("budget_id", Fields.Kind.TEXT);
     FIELDS.put("metadata", Fields.Kind.OBJECT);
   }
-  private static final Map<String, Fields.Kind> DECLARED = declared();
+  private static final Map<String, Fields.Kind> DECLARED = BudgetRoutes.withLimits(FIELDS);
   private static final String SELECT = "SELECT e.*, " + BudgetRoutes.budgetColumn("b") + " FROM end_users e "
       + "LEFT JOIN budgets b ON b.budget_id = e.budget_id ";
 
@@ -68,7 +68,7 @@ public final class CustomerRoutes {
     Map<String, Object> columns = new LinkedHashMap<>();
     columns.put("user_id", userId);
     columns.putAll(Fields.parse(request, FIELDS));
-    Map<String, Object> limits = limits(request);
+    Map<String, Object> limits = BudgetRoutes.inlineLimits(request);
     return BudgetRoutes.applyInline(budgets, (String) columns.get("budget_id"), limits)
         .compose(budgetId -> {
           if (budgetId != null) {
@@ -87,7 +87,7 @@ public final class CustomerRoutes {
     Fields.refuseUndeclared(request, DECLARED, Set.of("user_id"));
     String userId = AdminInput.requiredText(request, "user_id", "customer-1");
     Map<String, Object> columns = new LinkedHashMap<>(Fields.parse(request, FIELDS));
-    Map<String, Object> limits = limits(request);
+    Map<String, Object> limits = BudgetRoutes.inlineLimits(request);
     return existing(customers.find(userId), userId, "user_id")
         .compose(found -> BudgetRoutes.applyInline(budgets,
             columns.containsKey("budget_id") ? (String) columns.get("budget_id") : found.getString("budget_id"), limits))
@@ -150,22 +150,9 @@ public final class CustomerRoutes {
   }
 
   private Future<JsonArray> rows(String where, Tuple parameters) {
-    return pool.preparedQuery(SELECT + where).execute(parameters).map(rows -> {
-      JsonArray out = new JsonArray();
-      rows.forEach(row -> out.add(Directory.json(row)));
-      return out;
-    });
+    return Directory.query(pool, SELECT + where, parameters);
   }
 
-  /** max_budget and budget_duration given inline; with budget_id too they would contradict each other. */
-  private static Map<String, Object> limits(JsonObject request) {
-    Map<String, Object> limits = Fields.parse(request, BudgetRoutes.LIMITS);
-    if (!limits.isEmpty() && request.getValue("budget_id") != null) {
-      throw GatewayError.badRequest("budget_id", "Give either 'budget_id' or the budget's limits ("
-          + String.join(", ", limits.keySet()) + "), not both.");
-    }
-    return limits;
-  }
 
   private static List<String> requiredIds(JsonObject body) {
     List<String> ids = AdminInput.strings(body, "user_ids");
@@ -200,9 +187,4 @@ public final class CustomerRoutes {
     return answer;
   }
 
-  private static Map<String, Fields.Kind> declared() {
-    Map<String, Fields.Kind> all = new LinkedHashMap<>(FIELDS);
-    all.putAll(BudgetRoutes.LIMITS);
-    return all;
-  }
 }

@@ -104,6 +104,11 @@ final class Directory {
   }
 
   private Future<JsonArray> rows(String sql, Tuple parameters) {
+    return query(pool, sql, parameters);
+  }
+
+  /** The rows a query finds, each as {@link #json(Row)}. */
+  static Future<JsonArray> query(Pool pool, String sql, Tuple parameters) {
     return pool.preparedQuery(sql).execute(parameters)
         .map(rows -> {
           JsonArray items = new JsonArray();

@@ -33,7 +33,7 @@ public final class OrganizationRoutes {
     FIELDS.put("budget_id", Fields.Kind.TEXT);
     FIELDS.put("metadata", Fields.Kind.OBJECT);
   }
-  private static final Map<String, Fields.Kind> DECLARED = declared();
+  private static final Map<String, Fields.Kind> DECLARED = BudgetRoutes.withLimits(FIELDS);
   private static final String SELECT = "SELECT o.*, " + BudgetRoutes.budgetColumn("b") + ", "
       + "coalesce((SELECT jsonb_agg(to_jsonb(m) ORDER BY m.created_at, m.user_id) FROM organization_members m "
       + "WHERE m.organization_id = o.organization_id), '[]') AS members, "
@@ -78,7 +78,7 @@ public final class OrganizationRoutes {
     Map<String, Object> columns = new LinkedHashMap<>();
     columns.put("organization_id", id);
     columns.putAll(parse(request));
-    Map<String, Object> limits = limits(request);
+    Map<String, Object> limits = BudgetRoutes.inlineLimits(request);
     Future<String> budget = columns.get("budget_id") != null ? Future.succeededFuture((String) columns.get("budget_id"))
         : BudgetRoutes.create(budgets, UUID.randomUUID().toString(), limits).map(made -> made.getString("budget_id"));
     return budget.compose(budgetId -> {
@@ -94,7 +94,7 @@ public final class OrganizationRoutes {
     Fields.refuseUndeclared(request, DECLARED, Set.of("organization_id"));
     String id = AdminInput.requiredText(request, "organization_id", "my-org-id");
     Map<String, Object> columns = new LinkedHashMap<>(parse(request));
-    Map<String, Object> limits = limits(request);
+    Map<String, Object> limits = BudgetRoutes.inlineLimits(request);
     return DirectoryRoutes.existing(organizations.find(id), "organization", "organization_id")
         .compose(found -> BudgetRoutes.applyInline(budgets, found.getString("budget_id"), limits))
         .compose(budgetId -> {
@@ -141,11 +141,7 @@ public final class OrganizationRoutes {
   }
 
   private Future<JsonArray> rows(String where, Tuple parameters) {
-    return pool.preparedQuery(SELECT + where).execute(parameters).map(rows -> {
-      JsonArray out = new JsonArray();
-      rows.forEach(row -> out.add(Directory.json(row)));
-      return out;
-    });
+    return Directory.query(pool, SELECT + where, parameters);
   }
 
   /** The organization's own columns; models must be empty until organizations' model access is enforced. */
@@ -158,23 +154,10 @@ public final class OrganizationRoutes {
     return columns;
   }
 
-  private static Map<String, Object> limits(JsonObject request) {
-    Map<String, Object> limits = Fields.parse(request, BudgetRoutes.LIMITS);
-    if (!limits.isEmpty() && request.getValue("budget_id") != null) {
-      throw GatewayError.badRequest("budget_id", "Give either 'budget_id' or the budget's limits ("
-          + String.join(", ", limits.keySet()) + "), not both.");
-    }
-    return limits;
-  }
 
   private <T> T changed(T answer) {
     scopes.changed();
     return answer;
   }
 
-  private static Map<String, Fields.Kind> declared() {
-    Map<String, Fields.Kind> all = new LinkedHashMap<>(FIELDS);
-    all.putAll(BudgetRoutes.LIMITS);
-    return all;
-  }
 }
