@@ -145,9 +145,8 @@ public final class Relay {
     Deployment deployment = call.deployment();
     RequestOptions options;
     try {
-      options = new RequestOptions()
+      options = UpstreamTargets.of(upstream.url())
           .setMethod(HttpMethod.POST)
-          .setAbsoluteURI(upstream.url())
           .setHeaders(upstream.headers())
           .setConnectTimeout(Math.min(connectTimeoutMs, timeoutOf(call)))
           .setIdleTimeout(timeoutOf(call));
