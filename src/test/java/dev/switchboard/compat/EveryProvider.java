@@ -27,6 +27,9 @@ final class EveryProvider {
    * the test would check the mock's own stripped-down shapes, not the gateway's.
    */
   static final List<String> TRANSLATED = List.of("claude", "gemini", "vertex-gemini", "ollama", "cohere", "bedrock");
+  /** Embedding models whose answers are translated. */
+  static final List<String> TRANSLATED_EMBEDDINGS = List.of("gemini-embed", "vertex-embed", "ollama-embed",
+      "cohere-embed", "bedrock-embed");
 
   final MockProvider openAi;
   private final GeminiMock gemini;
@@ -68,6 +71,18 @@ final class EveryProvider {
                 litellm_params: {model: "bedrock/converse/%9$s", api_base: "http://127.0.0.1:%8$d"}
               - model_name: vertex-gemini
                 litellm_params: {model: vertex_ai/gemini-2.5-flash, vertex_project: %11$s, vertex_location: us-east5, vertex_credentials: '%12$s', api_base: "http://127.0.0.1:%10$d"}
+              - model_name: gemini-wrong-key
+                litellm_params: {model: gemini/gemini-2.5-flash, api_base: "http://127.0.0.1:%3$d", api_key: not-the-key}
+              - model_name: gemini-embed
+                litellm_params: {model: gemini/gemini-embedding-001, api_base: "http://127.0.0.1:%3$d", api_key: %4$s}
+              - model_name: vertex-embed
+                litellm_params: {model: vertex_ai/text-embedding-005, vertex_project: %11$s, vertex_location: us-east5, vertex_credentials: '%12$s', api_base: "http://127.0.0.1:%10$d/v1"}
+              - model_name: ollama-embed
+                litellm_params: {model: "ollama/nomic-embed-text", api_base: "http://127.0.0.1:%5$d"}
+              - model_name: cohere-embed
+                litellm_params: {model: cohere/embed-english-v3.0, api_base: "http://127.0.0.1:%6$d", api_key: %7$s}
+              - model_name: bedrock-embed
+                litellm_params: {model: "bedrock/amazon.titan-embed-text-v2:0", api_base: "http://127.0.0.1:%8$d"}
             %13$s
             """.formatted(openAi.apiBase(), openAi.port(), gemini.port(), GeminiMock.KEY, ollama.port(), cohere.port(),
             CohereMock.KEY, bedrock.port(), BedrockMock.MODEL, vertex.port(), VertexMock.PROJECT,
