@@ -155,7 +155,7 @@ sealed interface Persistence {
   record None() implements Persistence {
 
     private static final String[] STORED_PATHS = {"/key/*", "/user/*", "/team/*", "/spend/*", "/global/spend*",
-        "/customer/*", "/end_user/*", "/organization/*", "/budget/*"};
+        "/customer/*", "/end_user/*", "/organization/*", "/budget/*", "/v2/key/*"};
 
     @Override
     public KeyLookup keys() {

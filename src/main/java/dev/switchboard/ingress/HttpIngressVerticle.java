@@ -105,7 +105,8 @@ public final class HttpIngressVerticle extends VerticleBase {
 
     for (Operation operation : Operation.values()) {
       ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.routing().calls(),
-          settings.metrics(), settings.tracing(), settings.maxBodyBytes(), settings.responses());
+          settings.metrics(), settings.tracing(), settings.maxBodyBytes(), settings.responses(),
+          settings.server().useXForwardedFor());
       router.post("/v1" + operation.path()).handler(handler);
       router.post(operation.path()).handler(handler);
       if (operation == Operation.RERANK) {
@@ -128,6 +129,7 @@ public final class HttpIngressVerticle extends VerticleBase {
     router.post("/utils/token_counter").handler(counts::litellm);
     AdminGuard.mount(router, bus, body, settings.metricsAuth());
     settings.adminRoutes().accept(router);
+    new SpendCalculateHandler(settings.routing().calls()).mount(router); // after the guard: master key only
     router.get("/health/liveliness").handler(info::liveness);
     router.get("/health/liveness").handler(info::liveness);
     router.get("/health/readiness").handler(info::readiness);
