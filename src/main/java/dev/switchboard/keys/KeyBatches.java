@@ -98,7 +98,7 @@ final class KeyBatches {
     Map<String, Object> columns;
     try {
       if (item.getValue("max_budget") instanceof Number budget && budget.doubleValue() < 0) {
-        throw GatewayError.badRequest("max_budget", "max_budget cannot be negative. Received: " + budget);
+        throw GatewayError.badRequest("max_budget", "max_budget cannot be negative. Received: " + budget.doubleValue());
       }
       columns = new LinkedHashMap<>(KeyFields.parse(item, Instant.now(), Set.of("key")));
       columns.put("updated_by", KeyView.ADMIN);
