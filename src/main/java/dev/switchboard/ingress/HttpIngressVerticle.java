@@ -128,8 +128,9 @@ public final class HttpIngressVerticle extends VerticleBase {
     router.post("/messages/count_tokens").handler(counts::anthropic);
     router.post("/utils/token_counter").handler(counts::litellm);
     AdminGuard.mount(router, bus, body, settings.metricsAuth());
+    // After the guard (master key only), before the stored routes: it needs no database.
+    new SpendCalculateHandler(settings.routing().calls()).mount(router);
     settings.adminRoutes().accept(router);
-    new SpendCalculateHandler(settings.routing().calls()).mount(router); // after the guard: master key only
     router.get("/health/liveliness").handler(info::liveness);
     router.get("/health/liveness").handler(info::liveness);
     router.get("/health/readiness").handler(info::readiness);

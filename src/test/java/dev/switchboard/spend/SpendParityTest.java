@@ -171,6 +171,27 @@ class SpendParityTest {
   }
 
   @Test
+  void spend_calculate_needs_no_database(VertxTestContext ctx) {
+    dev.switchboard.testing.Gateways.start("""
+            model_list:
+              - model_name: chat
+                litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}
+                model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
+            general_settings: {master_key: %s, database_url: none}
+            """.formatted(gw.mock().apiBase(), MASTER))
+        .compose(stateless -> gw.client().post(stateless.port(), "127.0.0.1", "/spend/calculate")
+            .putHeader("Authorization", "Bearer " + MASTER)
+            .sendJsonObject(new JsonObject().put("completion_response", new JsonObject().put("model", "chat")
+                .put("usage", new JsonObject().put("prompt_tokens", 10).put("completion_tokens", 5))))
+            .eventually(() -> dev.switchboard.testing.Gateways.closeAll(List.of(stateless))))
+        .onComplete(ctx.succeeding(answer -> ctx.verify(() -> {
+          assertEquals(200, answer.statusCode(), answer.bodyAsString());
+          assertEquals(0.02, answer.bodyAsJsonObject().getDouble("cost"), 1e-12);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void with_use_x_forwarded_for_the_requester_ip_is_the_forwarded_client(VertxTestContext ctx) {
     chat("u", null, "203.0.113.7, 10.0.0.1")
         .compose(r -> written(1))
