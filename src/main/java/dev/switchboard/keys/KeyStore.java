@@ -76,8 +76,9 @@ public final class KeyStore implements KeyLookup {
     return one("SELECT k.*, t.models AS team_models, t.blocked AS team_blocked, t.metadata AS team_metadata, "
         + "u.models AS user_models, "
         + JOINED_QUOTA.replace("$", "t") + ", " + JOINED_QUOTA.replace("$", "u") + ", " + JOINED_QUOTA.replace("$", "k")
-        + ", kb.soft_budget AS kb_soft_budget, kb.model_max_budget AS kb_model_max_budget "
+        + ", kb.soft_budget AS kb_soft_budget, kb.model_max_budget AS kb_model_max_budget, o.models AS org_models "
         + "FROM virtual_keys k LEFT JOIN teams t ON t.team_id = k.team_id LEFT JOIN users u ON u.user_id = k.user_id "
+        + "LEFT JOIN organizations o ON o.organization_id = t.organization_id "
         + "LEFT JOIN budgets kb ON kb.budget_id = k.budget_id LEFT JOIN budgets tb ON tb.budget_id = t.budget_id "
         + "LEFT JOIN budgets ub ON ub.budget_id = u.budget_id "
         + "WHERE k.token_hash = $1", tokenHash);
@@ -212,7 +213,8 @@ public final class KeyStore implements KeyLookup {
         row.getValue(linked(row, "model_max_budget")) instanceof JsonObject perModel && !perModel.isEmpty() ? perModel
             : json(row, "model_max_budget"),
         row.getDouble(linked(row, "soft_budget")),
-        row.getString("budget_id"));
+        row.getString("budget_id"),
+        optionalStrings(row, "org_models"));
   }
 
   /**

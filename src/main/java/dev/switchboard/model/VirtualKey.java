@@ -20,6 +20,7 @@ import java.util.List;
  * @param softBudget  the spend past which an alert is raised (never a refusal), or null
  * @param budgetId    the reusable budget it links (its limits are already folded into the fields above when
  *                    read for authentication), or null
+ * @param orgModels   its team's organization's models, null when there is none (read when authenticating only)
  */
 public record VirtualKey(
     String tokenHash,
@@ -49,7 +50,8 @@ public record VirtualKey(
     JsonObject teamMetadata,
     JsonObject modelMaxBudget,
     Double softBudget,
-    String budgetId) {
+    String budgetId,
+    List<String> orgModels) {
 
   /** The key's own limits and budget. */
   public Quota quota() {
@@ -63,7 +65,7 @@ public record VirtualKey(
     return new VirtualKey(tokenHash, keyName, keyAlias, models, userId, teamId, sooner, blocked, maxBudget,
         budgetDuration, rpmLimit, tpmLimit, maxParallelRequests, modelRpmLimit, modelTpmLimit, metadata, tags, spend,
         createdAt, teamModels, userModels, teamBlocked, teamQuota, userQuota, teamMetadata, modelMaxBudget, softBudget,
-        budgetId);
+        budgetId, orgModels);
   }
 
   public boolean expiredAt(Instant now) {

@@ -53,7 +53,7 @@ public final class Budgets {
     if (customer == null && teamId == null) {
       return reserve(check, List.of());
     }
-    return scopes.find(customer, teamId).compose(found -> found.blockedCustomer() != null
+    return scopes.find(customer, teamId, key == null ? null : key.userId()).compose(found -> found.blockedCustomer() != null
         ? Future.failedFuture(blocked(found.blockedCustomer())) : reserve(check, found.scopes()));
   }
 
