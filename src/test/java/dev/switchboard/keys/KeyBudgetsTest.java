@@ -230,4 +230,33 @@ class KeyBudgetsTest {
           ctx.completeNow();
         })));
   }
+
+  @Test
+  void a_teams_linked_budget_holds_its_keys_and_a_users_must_exist(VertxTestContext ctx) {
+    String[] key = new String[1];
+    send("/user/new", new JsonObject().put("user_id", "u-ghost").put("budget_id", "ghost"))
+        .compose(ghost -> {
+          ctx.verify(() -> {
+            assertEquals(400, ghost.statusCode(), ghost.bodyAsString());
+            assertEquals("budget_id", error(ghost).getString("param"));
+          });
+          return admin("/budget/new", new JsonObject().put("budget_id", "team-tiny").put("max_budget", 0.01));
+        })
+        .compose(budget -> admin("/team/new", new JsonObject().put("team_id", "t-linked").put("budget_id", "team-tiny")))
+        .compose(team -> admin("/key/generate", new JsonObject().put("team_id", "t-linked")))
+        .compose(made -> {
+          key[0] = made.getString("key");
+          return chat(key[0], "chat");
+        })
+        .compose(first -> {
+          ctx.verify(() -> assertEquals(200, first.statusCode(), first.bodyAsString()));
+          return written(1);
+        })
+        .compose(settled -> chat(key[0], "chat"))
+        .onComplete(ctx.succeeding(refused -> ctx.verify(() -> {
+          assertEquals(400, refused.statusCode(), refused.bodyAsString());
+          assertTrue(error(refused).getString("message").contains("Team 't-linked'"), refused.bodyAsString());
+          ctx.completeNow();
+        })));
+  }
 }
