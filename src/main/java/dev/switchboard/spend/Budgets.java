@@ -19,8 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Admits a request only while every budget it falls under (its key's, user's, team's, its
- * customer's, its team's organization's and the proxy's) has room: spend + open reservations <
+ * Admits a request only while every budget it falls under (its key's, its key's for the requested
+ * model (model_max_budget), its user's, team's, customer's, its team's organization's, its user's
+ * within that organization, and the proxy's) has room: spend + open reservations <
  * max_budget, then reserves the request's worst case against all of them at once: its estimated
  * prompt and the most output it can be billed for (max_tokens, else the model's output limit).
  * Since no request costs more than it reserved, the budget is overshot by at most the last
