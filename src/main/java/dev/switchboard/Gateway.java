@@ -144,7 +144,7 @@ public final class Gateway {
     Bus bus = new Bus(vertx);
     bus.registerLocalCodecs(AuthCheck.class, Principal.class, PickRequest.class, Deployment.class, RelayCall.class,
         RelayResult.class, SpendEvent.class, GatewayError.class, Acquire.class, Permit.class,
-        Release.class, BudgetCheck.class, Reservation.class);
+        Release.class, BudgetCheck.class, Reservation.class, dev.switchboard.model.BudgetAlert.class);
     metrics.watch(bus);
     RateLimiter limiter = RateLimiter.create(vertx, config, models.registry().deployments());
     limiter.observeRedis(metrics::redisCall);

@@ -8,8 +8,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * What a virtual key may use: what its own models, its team's and its user's all allow (each an
- * empty list = no limit), with {@code all-team-models} standing for the team's list.
+ * What a virtual key may use: what its own models, its team's, its team's organization's and its
+ * user's all allow (each an empty list = no limit), with {@code all-team-models} standing for the
+ * team's list.
  */
 final class ModelAccess {
 
@@ -30,6 +31,7 @@ final class ModelAccess {
     }
     Set<String> allowed = grants.apply(own);
     allowed = intersect(allowed, key.teamModels() == null || key.teamModels().isEmpty() ? null : grants.apply(key.teamModels()));
+    allowed = intersect(allowed, key.orgModels() == null || key.orgModels().isEmpty() ? null : grants.apply(key.orgModels()));
     return intersect(allowed, key.userModels() == null || key.userModels().isEmpty() ? null : grants.apply(key.userModels()));
   }
 

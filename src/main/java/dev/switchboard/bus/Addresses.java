@@ -25,6 +25,9 @@ public final class Addresses {
   /** Announced to every node: an admin cut some budget holders' spend (reset_spend, /global/spend/reset). */
   public static final String BUDGET_LOWERED = "sb.budget.lowered";
 
+  /** Published on this node: a {@code BudgetAlert} (a soft budget crossed), for whoever sends alerts (Slack, webhooks). */
+  public static final String ALERTS = "switchboard.alerts";
+
   /** The stages a request hops to, each with {@link Bus#hop}. */
   public static final java.util.List<String> STAGES = java.util.List.of(AUTH_CHECK, RATELIMIT_ACQUIRE, BUDGET_RESERVE,
       ROUTER_PICK, RELAY_CALL, SPEND_RECORD);

@@ -102,8 +102,8 @@ public final class BudgetRoutes {
       return budgets.delete(List.of(id)).<JsonObject>map(deleted -> found.getJsonObject(0))
           .recover(failure -> Future.failedFuture(failure instanceof PgException pg
               && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState())
-              ? GatewayError.badRequest("id", "Budget '" + id + "' is still used by a customer or an organization; "
-                  + "point them at another budget first.") : failure));
+              ? GatewayError.badRequest("id", "Budget '" + id + "' is still used by a customer, an organization, "
+                  + "a member, a key, a user or a team; point them at another budget first.") : failure));
     });
   }
 

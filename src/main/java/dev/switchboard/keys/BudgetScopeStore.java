@@ -39,6 +39,8 @@ public final class BudgetScopeStore implements BudgetScopes {
   private final Bus bus;
   private final Map<String, Kept<Customer>> customers = new ConcurrentHashMap<>();
   private final Map<String, Kept<Scope>> organizations = new ConcurrentHashMap<>();
+  /** Per team and user ("team\nuser"): the user's budget in the team's organization. */
+  private final Map<String, Kept<Scope>> members = new ConcurrentHashMap<>();
 
   public BudgetScopeStore(Pool pool, Bus bus) {
     this.pool = pool;
@@ -62,11 +64,13 @@ public final class BudgetScopeStore implements BudgetScopes {
 
   /** @param named the request's customer as sent; looked up as stored (text Postgres refuses replaced, as spend rows have it) */
   @Override
-  public Future<Found> find(String named, String teamId) {
+  public Future<Found> find(String named, String teamId, String userId) {
     String customer = named == null ? null : SafeText.of(named);
     Future<Customer> row = customer == null ? Future.succeededFuture() : kept(customers, customer, this::customer);
     Future<Scope> organization = teamId == null ? Future.succeededFuture() : kept(organizations, teamId, this::organization);
-    return Future.all(row, organization).map(both -> {
+    Future<Scope> member = teamId == null || userId == null ? Future.succeededFuture()
+        : kept(members, teamId + "\n" + userId, this::member);
+    return Future.all(row, organization, member).map(all -> {
       List<Scope> scopes = new ArrayList<>(2);
       Customer found = row.result();
       if (customer != null) {
@@ -76,6 +80,9 @@ public final class BudgetScopeStore implements BudgetScopes {
       if (organization.result() != null) {
         scopes.add(organization.result());
       }
+      if (member.result() != null) {
+        scopes.add(member.result());
+      }
       return new Found(found != null && found.blocked() ? customer : null, scopes);
     });
   }
@@ -83,6 +90,7 @@ public final class BudgetScopeStore implements BudgetScopes {
   private void forget() {
     customers.clear();
     organizations.clear();
+    members.clear();
   }
 
   private <T> Future<T> kept(Map<String, Kept<T>> cache, String id, java.util.function.Function<String, Future<T>> load) {
@@ -109,6 +117,23 @@ public final class BudgetScopeStore implements BudgetScopes {
           }
           Row row = rows.iterator().next();
           return new Customer(row.getBoolean(0), row.getDouble(1), row.getString(2));
+        });
+  }
+
+  /** The user's budget as a member of the team's organization; null when it has none. */
+  private Future<Scope> member(String teamAndUser) {
+    int split = teamAndUser.indexOf('\n');
+    String userId = teamAndUser.substring(split + 1);
+    return pool.preparedQuery("SELECT m.organization_id, b.max_budget, b.budget_duration FROM teams t "
+            + "JOIN organization_members m ON m.organization_id = t.organization_id AND m.user_id = $2 "
+            + "JOIN budgets b ON b.budget_id = m.budget_id WHERE t.team_id = $1 AND b.max_budget IS NOT NULL")
+        .execute(Tuple.of(teamAndUser.substring(0, split), userId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return Scope.organizationMember(row.getString(0), userId, row.getDouble(1), row.getString(2));
         });
   }
 

@@ -32,12 +32,12 @@ public final class DirectoryRoutes {
       "user_alias", Fields.Kind.TEXT, "user_email", Fields.Kind.TEXT, "user_role", Fields.Kind.TEXT,
       "models", Fields.Kind.STRINGS, "max_budget", Fields.Kind.NUMBER, "budget_duration", Fields.Kind.PERIOD,
       "rpm_limit", Fields.Kind.WHOLE, "tpm_limit", Fields.Kind.WHOLE, "max_parallel_requests", Fields.Kind.WHOLE,
-      "metadata", Fields.Kind.OBJECT);
+      "metadata", Fields.Kind.OBJECT, "budget_id", Fields.Kind.TEXT);
   private static final Map<String, Fields.Kind> TEAM_FIELDS = fields(
       "team_alias", Fields.Kind.TEXT, "models", Fields.Kind.STRINGS, "members_with_roles", Fields.Kind.LIST,
       "blocked", Fields.Kind.FLAG, "max_budget", Fields.Kind.NUMBER, "budget_duration", Fields.Kind.PERIOD,
       "rpm_limit", Fields.Kind.WHOLE, "tpm_limit", Fields.Kind.WHOLE, "max_parallel_requests", Fields.Kind.WHOLE,
-      "metadata", Fields.Kind.OBJECT, "organization_id", Fields.Kind.TEXT);
+      "metadata", Fields.Kind.OBJECT, "organization_id", Fields.Kind.TEXT, "budget_id", Fields.Kind.TEXT);
   /** A team of which the user ($1, as a one-member JSON list) is a member. */
   static final String HAS_MEMBER = "members_with_roles @> $1::jsonb";
 

@@ -47,20 +47,26 @@ final class KeyFields {
     fields.put("metadata", Fields.Kind.OBJECT);
     fields.put("blocked", Fields.Kind.FLAG);
     fields.put("spend", Fields.Kind.NUMBER);
+    fields.put("soft_budget", Fields.Kind.NUMBER);
+    fields.put("budget_id", Fields.Kind.TEXT);
+    fields.put("model_max_budget", Fields.Kind.OBJECT);
     return Collections.unmodifiableMap(fields);
   }
 
   /**
    * Column → value, in a stable order, only for the fields present in {@code body}. A field that is
    * neither settable nor in {@code alsoTaken} (what the route reads itself, such as {@code key}) is a
-   * 400 naming it: a LiteLLM field Switchboard does not enforce (model_max_budget, soft_budget,
-   * guardrails...) must not look accepted.
+   * 400 naming it: a LiteLLM field Switchboard does not enforce (guardrails, permissions...) must not
+   * look accepted.
    */
   static Map<String, Object> parse(JsonObject body, Instant now, Set<String> alsoTaken) {
     Set<String> taken = new HashSet<>(TIMES);
     taken.addAll(alsoTaken);
     Fields.refuseUndeclared(body, DECLARED, taken);
     Map<String, Object> columns = Fields.parse(body, DECLARED);
+    if (columns.get("model_max_budget") instanceof JsonObject perModel) {
+      ModelMaxBudget.check(perModel);
+    }
     if (body.containsKey("duration")) {
       Object duration = body.getValue("duration");
       if (duration != null && !(duration instanceof String)) {

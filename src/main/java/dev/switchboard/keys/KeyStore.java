@@ -87,15 +87,24 @@ public final class KeyStore implements KeyLookup {
   private Future<VirtualKey> current(String tokenHash) {
     return one("SELECT k.*, t.models AS team_models, t.blocked AS team_blocked, t.metadata AS team_metadata, "
         + "u.models AS user_models, "
-        + JOINED_QUOTA.replace("$", "t") + ", " + JOINED_QUOTA.replace("$", "u") + " "
+        + JOINED_QUOTA.replace("$", "t") + ", " + JOINED_QUOTA.replace("$", "u") + ", " + JOINED_QUOTA.replace("$", "k")
+        + ", kb.soft_budget AS kb_soft_budget, kb.model_max_budget AS kb_model_max_budget, o.models AS org_models "
         + "FROM virtual_keys k LEFT JOIN teams t ON t.team_id = k.team_id LEFT JOIN users u ON u.user_id = k.user_id "
+        + "LEFT JOIN organizations o ON o.organization_id = t.organization_id "
+        + "LEFT JOIN budgets kb ON kb.budget_id = k.budget_id LEFT JOIN budgets tb ON tb.budget_id = t.budget_id "
+        + "LEFT JOIN budgets ub ON ub.budget_id = u.budget_id "
         + "WHERE k.token_hash = $1", tokenHash);
   }
 
-  /** A team's (t) or user's (u) limits, as columns prefixed with its letter. */
-  private static final String JOINED_QUOTA = "$.rpm_limit AS $_rpm_limit, $.tpm_limit AS $_tpm_limit, "
-      + "$.max_parallel_requests AS $_max_parallel_requests, $.max_budget AS $_max_budget, "
-      + "$.budget_duration AS $_budget_duration";
+  /**
+   * A team's (t), user's (u) or the key's own (k) limits, as columns prefixed with its letter: those of
+   * the budget it links by budget_id ($b) where that sets them, as LiteLLM's budget table overrides.
+   */
+  private static final String JOINED_QUOTA = "COALESCE($b.rpm_limit, $.rpm_limit) AS $_rpm_limit, "
+      + "COALESCE($b.tpm_limit, $.tpm_limit) AS $_tpm_limit, "
+      + "COALESCE($b.max_parallel_requests, $.max_parallel_requests) AS $_max_parallel_requests, "
+      + "COALESCE($b.max_budget, $.max_budget) AS $_max_budget, "
+      + "COALESCE($b.budget_duration, $.budget_duration) AS $_budget_duration";
 
   /** Applies the given columns; the updated key, or null when there is none with this hash. */
   Future<Stored> update(String tokenHash, Map<String, Object> columns) {
@@ -196,11 +205,11 @@ public final class KeyStore implements KeyLookup {
         row.getString("team_id"),
         expires == null ? null : expires.toInstant(),
         row.getBoolean("blocked"),
-        row.getDouble("max_budget"),
-        row.getString("budget_duration"),
-        row.getInteger("rpm_limit"),
-        row.getInteger("tpm_limit"),
-        row.getInteger("max_parallel_requests"),
+        row.getDouble(linked(row, "max_budget")),
+        row.getString(linked(row, "budget_duration")),
+        row.getInteger(linked(row, "rpm_limit")),
+        row.getInteger(linked(row, "tpm_limit")),
+        row.getInteger(linked(row, "max_parallel_requests")),
         json(row, "model_rpm_limit"),
         json(row, "model_tpm_limit"),
         json(row, "metadata"),
@@ -212,7 +221,24 @@ public final class KeyStore implements KeyLookup {
         row.getColumnIndex("team_blocked") >= 0 && Boolean.TRUE.equals(row.getBoolean("team_blocked")),
         joinedQuota(row, "t", row.getString("team_id"), "team_models"),
         joinedQuota(row, "u", row.getString("user_id"), "user_models"),
-        row.getColumnIndex("team_metadata") >= 0 && row.getValue("team_metadata") instanceof JsonObject team ? team : null);
+        row.getColumnIndex("team_metadata") >= 0 && row.getValue("team_metadata") instanceof JsonObject team ? team : null,
+        row.getValue(linked(row, "model_max_budget")) instanceof JsonObject perModel && !perModel.isEmpty() ? perModel
+            : json(row, "model_max_budget"),
+        row.getDouble(linked(row, "soft_budget")),
+        row.getString("budget_id"),
+        optionalStrings(row, "org_models"));
+  }
+
+  /**
+   * The column a key's limit is read from: for authentication, the one that folds in its linked
+   * budget (k_*, kb_*) where the linked budget sets it; for the admin API, the key's own.
+   */
+  private static String linked(Row row, String column) {
+    String folded = row.getColumnIndex("k_" + column) >= 0 ? "k_" + column : "kb_" + column;
+    if (row.getColumnIndex(folded) < 0) {
+      return column;
+    }
+    return folded.startsWith("k_") || row.getValue(folded) != null ? folded : column;
   }
 
   /** A joined team's or user's quota; null when not joined or when the row does not exist. */

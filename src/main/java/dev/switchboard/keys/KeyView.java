@@ -10,8 +10,8 @@ import java.time.ZoneId;
 /**
  * A key as LiteLLM's management API shows it (its {@code LiteLLM_VerificationToken} fields): the
  * hashed token as its identifier, every field present, null where unset. Fields Switchboard does
- * not support (organizations, budgets by id, per-model budgets, soft budgets) are null or empty,
- * and requests that try to set them are refused (see {@link KeyFields}). Never the key's value.
+ * not support (organizations, aliases, permissions) are null or empty, and requests that try to set
+ * them are refused (see {@link KeyFields}). Never the key's value.
  */
 final class KeyView {
 
@@ -44,9 +44,11 @@ final class KeyView {
         .put("rpm_limit", key.rpmLimit())
         .put("budget_duration", key.budgetDuration())
         .put("budget_reset_at", text(resetAt(key.budgetDuration(), zone, now)))
-        .put("budget_id", null)
-        .put("soft_budget", null)
-        .put("model_max_budget", new JsonObject())
+        .put("budget_id", key.budgetId())
+        .put("soft_budget", key.softBudget())
+        // LiteLLM's flag for a key past its soft budget (alerted, never refused).
+        .put("soft_budget_cooldown", key.softBudget() != null && key.spend() >= key.softBudget())
+        .put("model_max_budget", key.modelMaxBudget() == null ? new JsonObject() : key.modelMaxBudget())
         .put("model_spend", new JsonObject())
         .put("allowed_cache_controls", new JsonArray())
         .put("model_rpm_limit", emptyAsNull(key.modelRpmLimit()))

@@ -19,22 +19,35 @@ import java.util.function.Function;
 /**
  * {@code /organization/member_add}: {organization_id, member} where member is one {user_id or
  * user_email, role} or a list of them. A member who is not yet a user becomes one, as in LiteLLM;
- * adding a member twice is a 400. Answers LiteLLM's {organization_id, updated_users,
+ * adding a member twice is a 400; {@code max_budget_in_organization} gives each added member that
+ * budget within the organization. Answers LiteLLM's {organization_id, updated_users,
  * updated_organization_memberships}.
  */
 final class OrganizationMembers {
 
-  private static final Set<String> ROLES = Set.of("org_admin", "internal_user", "internal_user_viewer");
-  private static final Set<String> REQUEST_FIELDS = Set.of("organization_id", "member");
+  static final Set<String> ROLES = Set.of("org_admin", "internal_user", "internal_user_viewer");
+  private static final Set<String> REQUEST_FIELDS = Set.of("organization_id", "member", "max_budget_in_organization");
   private static final Set<String> MEMBER_FIELDS = Set.of("user_id", "user_email", "role");
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final Pool pool;
   private final Directory users;
+  private final Directory budgets;
 
-  OrganizationMembers(Pool pool, Directory users) {
+  OrganizationMembers(Pool pool, Directory users, Directory budgets) {
     this.pool = pool;
     this.users = users;
+    this.budgets = budgets;
+  }
+
+  /** LiteLLM's max_budget_in_organization: a number of at least 0, or null when not given. */
+  static Double budgetInOrganization(JsonObject request) {
+    Object value = request.getValue("max_budget_in_organization");
+    if (value != null && (!(value instanceof Number n) || n.doubleValue() < 0)) {
+      throw GatewayError.badRequest("max_budget_in_organization", "'max_budget_in_organization' must be a number of "
+          + "at least 0 (USD).");
+    }
+    return value == null ? null : ((Number) value).doubleValue();
   }
 
   /** @param exists fails with a 404 when the organization does not exist */
@@ -42,13 +55,17 @@ final class OrganizationMembers {
     Fields.refuseUndeclared(request, Map.of(), REQUEST_FIELDS);
     String organizationId = AdminInput.requiredText(request, "organization_id", "my-org-id");
     List<JsonObject> members = members(request.getValue("member"));
+    Double budget = budgetInOrganization(request);
     JsonArray updatedUsers = new JsonArray();
     JsonArray memberships = new JsonArray();
     Future<Void> chain = exists.apply(organizationId);
     for (JsonObject member : members) {
       chain = chain.compose(v -> user(member)).compose(user -> {
         updatedUsers.add(user);
-        return join(organizationId, user.getString("user_id"), member.getString("role"));
+        // Each member gets a budget of its own, so one member's spend never uses another's.
+        Future<String> budgetId = budget == null ? Future.succeededFuture()
+            : BudgetRoutes.applyInline(budgets, null, Map.of("max_budget", budget));
+        return budgetId.compose(id -> join(organizationId, user.getString("user_id"), member.getString("role"), id));
       }).map(membership -> {
         memberships.add(membership);
         return null;
@@ -77,10 +94,10 @@ final class OrganizationMembers {
     });
   }
 
-  private Future<JsonObject> join(String organizationId, String userId, String role) {
-    return pool.preparedQuery("INSERT INTO organization_members (user_id, organization_id, user_role) "
-            + "VALUES ($1, $2, $3) RETURNING *")
-        .execute(Tuple.of(userId, organizationId, role))
+  private Future<JsonObject> join(String organizationId, String userId, String role, String budgetId) {
+    return pool.preparedQuery("INSERT INTO organization_members (user_id, organization_id, user_role, budget_id) "
+            + "VALUES ($1, $2, $3, $4) RETURNING *")
+        .execute(Tuple.of(userId, organizationId, role, budgetId))
         .map(rows -> Directory.json(rows.iterator().next()))
         .recover(failure -> Future.failedFuture(failure instanceof PgException pg
             && UNIQUE_VIOLATION.equals(pg.getSqlState())

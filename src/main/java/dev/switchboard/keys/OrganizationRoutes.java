@@ -4,6 +4,7 @@ import dev.switchboard.admin.AdminInput;
 import dev.switchboard.admin.AdminRoute;
 import dev.switchboard.errors.GatewayError;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -21,8 +22,9 @@ import java.util.UUID;
  * LiteLLM's {@code /organization/*} API, master key only: organizations above teams (a team joins
  * one with {@code organization_id}), each with a budget as LiteLLM gives every organization one.
  * The budget's max_budget is enforced over the spend of every key of the organization's teams (see
- * {@link BudgetScopeStore}). An organization's {@code models} is not enforced yet, so a non-empty list
- * is refused. Members are kept as LiteLLM's organization memberships.
+ * {@link BudgetScopeStore}). An organization's {@code models} bound its teams' (a key of a team in it
+ * may use only models all of its own, its team's and the organization's lists allow; empty = all).
+ * Members are kept as LiteLLM's organization memberships.
  */
 public final class OrganizationRoutes {
 
@@ -64,8 +66,17 @@ public final class OrganizationRoutes {
         Tuple.tuple())));
     router.delete("/organization/delete").handler(AdminRoute.json(this::delete));
     router.post("/organization/delete").handler(AdminRoute.json(this::delete));
-    router.post("/organization/member_add").handler(AdminRoute.json(ctx -> new OrganizationMembers(pool, users)
-        .add(AdminInput.body(ctx), this::exists)));
+    router.post("/organization/member_add").handler(AdminRoute.json(ctx -> new OrganizationMembers(pool, users, budgets)
+        .add(AdminInput.body(ctx), this::exists).map(this::changed)));
+    OrganizationMemberChanges members = new OrganizationMemberChanges(pool, budgets);
+    for (HttpMethod method : List.of(HttpMethod.PATCH, HttpMethod.POST)) {
+      router.route(method, "/organization/member_update").handler(AdminRoute.json(ctx ->
+          members.update(AdminInput.body(ctx)).map(this::changed)));
+    }
+    for (HttpMethod method : List.of(HttpMethod.DELETE, HttpMethod.POST)) {
+      router.route(method, "/organization/member_delete").handler(AdminRoute.json(ctx ->
+          members.delete(AdminInput.body(ctx)).map(this::changed)));
+    }
   }
 
   /** LiteLLM gives every organization a budget: the given budget_id, else a new one from the inline limits. */
@@ -86,7 +97,7 @@ public final class OrganizationRoutes {
       columns.put("created_by", KeyView.ADMIN);
       columns.put("updated_by", KeyView.ADMIN);
       return organizations.insert(columns);
-    });
+    }).map(this::changed);
   }
 
   private Future<JsonObject> update(RoutingContext ctx) {
@@ -144,14 +155,9 @@ public final class OrganizationRoutes {
     return Directory.query(pool, SELECT + where, parameters);
   }
 
-  /** The organization's own columns; models must be empty until organizations' model access is enforced. */
+  /** The organization's own columns. */
   private static Map<String, Object> parse(JsonObject request) {
-    Map<String, Object> columns = Fields.parse(request, FIELDS);
-    if (columns.get("models") instanceof String[] models && models.length > 0) {
-      throw GatewayError.badRequest("models", "An organization's 'models' is not enforced by Switchboard yet, so it "
-          + "would not restrict its teams; limit the teams' or keys' models instead, and leave it out or empty.");
-    }
-    return columns;
+    return Fields.parse(request, FIELDS);
   }
 
 

@@ -134,6 +134,12 @@ public final class Metrics implements SpendMetrics {
     bits.set(Double.doubleToLongBits(remaining));
   }
 
+  @Override
+  public void softBudgetCrossed(String scope) {
+    Counter.builder("switchboard_soft_budget_crossed").tag("scope", scope)
+        .description("Soft budgets crossed (each once per budget period)").register(registry).increment();
+  }
+
   /** Switchboard's own gauges: rate-limit queue and in-flight requests, spend spool, Redis. */
   /** Hops to each stage, counted where every hop is made ({@link Bus#hop}). */
   public void watch(Bus bus) {

@@ -27,6 +27,12 @@ public interface BudgetScopes {
     public static Scope organization(String id, Double maxBudget, String budgetDuration) {
       return new Scope("org:" + id, "organization '" + id + "'", maxBudget, budgetDuration);
     }
+
+    /** A member's budget within an organization (LiteLLM's max_budget_in_organization). */
+    public static Scope organizationMember(String organizationId, String userId, Double maxBudget, String budgetDuration) {
+      return new Scope("orgmember:" + organizationId + ":" + userId, "user '" + userId + "' in organization '"
+          + organizationId + "'", maxBudget, budgetDuration);
+    }
   }
 
   /** @param blockedCustomer the request's customer when an admin blocked it, else null */
@@ -36,10 +42,11 @@ public interface BudgetScopes {
   /**
    * @param customer the request's {@code user}, or null
    * @param teamId   the calling key's team, or null
+   * @param userId   the calling key's user, or null (its budget in the team's organization applies)
    */
-  Future<Found> find(String customer, String teamId);
+  Future<Found> find(String customer, String teamId, String userId);
 
   /** No database: a customer with no budget, no organizations. */
-  BudgetScopes NONE = (customer, teamId) -> Future.succeededFuture(new Found(null,
+  BudgetScopes NONE = (customer, teamId, userId) -> Future.succeededFuture(new Found(null,
       customer == null ? List.of() : List.of(Scope.customer(customer, null, null))));
 }

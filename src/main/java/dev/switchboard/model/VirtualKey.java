@@ -16,6 +16,11 @@ import java.util.List;
  * @param teamQuota   its team's limits and budget, null when it has no team (read when authenticating only)
  * @param userQuota   its user's limits and budget, null when it has no user (read when authenticating only)
  * @param teamMetadata its team's metadata, null when it has no team (read when authenticating only)
+ * @param modelMaxBudget LiteLLM's per-model budgets: model → {budget_limit, time_period}; empty when none
+ * @param softBudget  the spend past which an alert is raised (never a refusal), or null
+ * @param budgetId    the reusable budget it links (its limits are already folded into the fields above when
+ *                    read for authentication), or null
+ * @param orgModels   its team's organization's models, null when there is none (read when authenticating only)
  */
 public record VirtualKey(
     String tokenHash,
@@ -42,7 +47,11 @@ public record VirtualKey(
     boolean teamBlocked,
     Quota teamQuota,
     Quota userQuota,
-    JsonObject teamMetadata) {
+    JsonObject teamMetadata,
+    JsonObject modelMaxBudget,
+    Double softBudget,
+    String budgetId,
+    List<String> orgModels) {
 
   /** The key's own limits and budget. */
   public Quota quota() {
@@ -55,7 +64,8 @@ public record VirtualKey(
     Instant sooner = expires != null && expires.isBefore(until) ? expires : until;
     return new VirtualKey(tokenHash, keyName, keyAlias, models, userId, teamId, sooner, blocked, maxBudget,
         budgetDuration, rpmLimit, tpmLimit, maxParallelRequests, modelRpmLimit, modelTpmLimit, metadata, tags, spend,
-        createdAt, teamModels, userModels, teamBlocked, teamQuota, userQuota, teamMetadata);
+        createdAt, teamModels, userModels, teamBlocked, teamQuota, userQuota, teamMetadata, modelMaxBudget, softBudget,
+        budgetId, orgModels);
   }
 
   public boolean expiredAt(Instant now) {

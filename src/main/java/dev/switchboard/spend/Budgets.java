@@ -1,5 +1,6 @@
 package dev.switchboard.spend;
 
+import dev.switchboard.model.BudgetAlert;
 import dev.switchboard.model.BudgetScopes;
 import dev.switchboard.model.Price;
 import dev.switchboard.model.PromptSize;
@@ -18,8 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Admits a request only while every budget it falls under (its key's, user's, team's, its
- * customer's, its team's organization's and the proxy's) has room: spend + open reservations <
+ * Admits a request only while every budget it falls under (its key's, its key's for the requested
+ * model (model_max_budget), its user's, team's, customer's, its team's organization's, its user's
+ * within that organization, and the proxy's) has room: spend + open reservations <
  * max_budget, then reserves the request's worst case against all of them at once: its estimated
  * prompt and the most output it can be billed for (max_tokens, else the model's output limit).
  * Since no request costs more than it reserved, the budget is overshot by at most the last
@@ -35,6 +37,7 @@ public final class Budgets {
   private final BudgetLedger ledger;
   private final BudgetPeriod proxyPeriod;
   private final BudgetScopes scopes;
+  private final SoftBudgets softBudgets = new SoftBudgets();
 
   Budgets(SpendSettings settings, BudgetLedger ledger, BudgetScopes scopes) {
     this.settings = settings;
@@ -51,7 +54,7 @@ public final class Budgets {
     if (customer == null && teamId == null) {
       return reserve(check, List.of());
     }
-    return scopes.find(customer, teamId).compose(found -> found.blockedCustomer() != null
+    return scopes.find(customer, teamId, key == null ? null : key.userId()).compose(found -> found.blockedCustomer() != null
         ? Future.failedFuture(blocked(found.blockedCustomer())) : reserve(check, found.scopes()));
   }
 
@@ -60,6 +63,7 @@ public final class Budgets {
     List<Hold> holds = new ArrayList<>(4);
     Instant start = Instant.ofEpochMilli(check.startEpochMillis());
     collect(check.principal(), check.startEpochMillis(), charges, holds);
+    modelBudget(check, charges, holds, start);
     for (BudgetScopes.Scope scope : outer) {
       add(charges, holds, scope.holder(), scope.label(), scope.maxBudget(), BudgetPeriod.parse(scope.budgetDuration()),
           start);
@@ -83,11 +87,17 @@ public final class Budgets {
             : Future.failedFuture(exceeded(refusal)));
   }
 
-  /** The request is over (answered, failed or cut): count what it cost, release what it held. */
-  public void settle(Reservation reservation, double cost) {
-    if (reservation != null && !reservation.holdsNothing()) {
-      ledger.settle(reservation, cost);
+  /**
+   * The request is over (answered, failed or cut): count what it cost, release what it held.
+   *
+   * @return the soft budgets this cost took past their limit (each once per period), usually none
+   */
+  public List<BudgetAlert> settle(Reservation reservation, double cost) {
+    if (reservation == null || reservation.holdsNothing()) {
+      return List.of();
     }
+    ledger.settle(reservation, cost);
+    return softBudgets.crossed(reservation, ledger);
   }
 
   /** An admin cut the spend of these holders to at most {@code atMost}: what enforcement reads follows at once. */
@@ -111,7 +121,7 @@ public final class Budgets {
     }
     for (Hold hold : reservation.holds()) {
       String holder = hold.charge().holder();
-      Double spent = holder.startsWith("key:") || holder.startsWith("team:") ? ledger.spent(hold.charge()) : null;
+      Double spent = !hold.limits() ? null : holder.startsWith("key:") || holder.startsWith("team:") ? ledger.spent(hold.charge()) : null;
       if (spent != null) {
         boolean key = holder.startsWith("key:");
         sink.left(key ? "key" : "team", key ? principal.keyAlias() : holder.substring("team:".length()),
@@ -145,7 +155,8 @@ public final class Budgets {
     }
     Quota own = key.quota();
     add(charges, holds, "key:" + key.tokenHash(), "key '" + own.id() + "'", own.maxBudget(),
-        BudgetPeriod.parse(own.budgetDuration()), start);
+        BudgetPeriod.parse(own.budgetDuration()), start,
+        key.softBudget() == null ? null : new Hold.Soft(key.softBudget(), "key", own.id()), null);
     if (key.userId() != null) {
       Quota user = key.userQuota();
       add(charges, holds, "user:" + key.userId(), "user '" + key.userId() + "'", user == null ? null : user.maxBudget(),
@@ -158,15 +169,40 @@ public final class Budgets {
     }
   }
 
+  /**
+   * The key's model_max_budget entry for the requested model, as a budget of its own (holder
+   * {@code model:<key hash>:<model>}) that refuses only that model, in LiteLLM's words.
+   */
+  private void modelBudget(BudgetCheck check, List<Charge> charges, List<Hold> holds, Instant start) {
+    VirtualKey key = check.principal() == null ? null : check.principal().key();
+    String model = check.deployment() == null ? null : check.deployment().modelGroup();
+    ModelBudgets.Entry entry = key == null ? null : ModelBudgets.find(key.modelMaxBudget(), model);
+    if (entry == null) {
+      return;
+    }
+    // LiteLLM names the key by its hashed token; a hash never goes into an error here, so its display name does.
+    add(charges, holds, "model:" + key.tokenHash() + ":" + entry.model(), "key '" + key.quota().id() + "' on model '"
+        + entry.model() + "'", entry.limit(), BudgetPeriod.parse(entry.period()), start, null,
+        "LiteLLM Virtual Key: " + key.keyName() + ", key_alias: " + key.keyAlias() + ", exceeded budget for model="
+            + model);
+  }
+
   private void add(List<Charge> charges, List<Hold> holds, String holder, String label, Double maxBudget,
       BudgetPeriod period, Instant start) {
+    add(charges, holds, holder, label, maxBudget, period, start, null, null);
+  }
+
+  /** A holder with only a soft budget is held against no limit, so its spend is followed all the same. */
+  private void add(List<Charge> charges, List<Hold> holds, String holder, String label, Double maxBudget,
+      BudgetPeriod period, Instant start, Hold.Soft soft, String refusal) {
     ZoneId zone = settings.timezone();
     long periodStart = period == null ? 0 : period.start(start, zone).toEpochMilli();
     Charge charge = new Charge(holder, periodStart);
     charges.add(charge);
-    if (maxBudget != null) {
+    if (maxBudget != null || soft != null) {
       long resetsAt = period == null ? 0 : period.end(Instant.ofEpochMilli(periodStart), zone).toEpochMilli();
-      holds.add(new Hold(charge, maxBudget, label, resetsAt));
+      holds.add(new Hold(charge, maxBudget == null ? Double.POSITIVE_INFINITY : maxBudget, label, resetsAt, soft,
+          refusal));
     }
   }
 
@@ -206,6 +242,9 @@ public final class Budgets {
 
   private static GatewayError exceeded(BudgetLedger.Refusal refusal) {
     Hold hold = refusal.hold();
+    if (hold.refusal() != null) {
+      return GatewayError.of(ErrorClass.BUDGET_EXCEEDED, "budget_exceeded", hold.refusal());
+    }
     String resets = hold.resetsAtMillis() == 0 ? "It does not reset; an admin can raise max_budget."
         : "It resets at " + Instant.ofEpochMilli(hold.resetsAtMillis()) + ".";
     String open = refusal.reserved() > 0 ? String.format(" (plus $%.6f held by requests in flight)", refusal.reserved()) : "";

@@ -1,5 +1,6 @@
 package dev.switchboard.spend;
 
+import dev.switchboard.model.BudgetAlert;
 import dev.switchboard.model.Principal;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
@@ -46,7 +47,9 @@ public final class SpendLogVerticle extends VerticleBase {
   /** @return completed once the request's row is in the spool (at once without a database) */
   Future<Void> record(SpendEvent event) {
     double cost = event.price().cost(event.usage());
-    accounting.budgets().settle(event.reservation(), cost);
+    for (BudgetAlert alert : accounting.budgets().settle(event.reservation(), cost)) {
+      softBudgetCrossed(alert);
+    }
     ledger.add(event.model() == null ? "" : event.model(), event.usage(), cost, event.errorType() != null);
     metrics.request(event, cost);
     accounting.budgets().remaining(event.reservation(), event.principal(), metrics::remainingBudget);
@@ -55,6 +58,15 @@ public final class SpendLogVerticle extends VerticleBase {
       Logs.event(LOG, Level.INFO, event.requestId(), "spend", () -> line(event, cost));
     }
     return accounting.spool(row);
+  }
+
+  /** Recorded, never refused: a WARNING line (no key, no hash), a metric, and an alert for the alerting consumers. */
+  private void softBudgetCrossed(BudgetAlert alert) {
+    LOG.warning(() -> String.format("Soft budget crossed: %s '%s' has spent $%.6f of its soft_budget $%.6f%s",
+        alert.scope(), alert.name(), alert.spend(), alert.softBudget(),
+        alert.maxBudget() == null ? "" : String.format(" (max_budget $%.6f)", alert.maxBudget())));
+    metrics.softBudgetCrossed(alert.scope());
+    bus.publish(Addresses.ALERTS, alert);
   }
 
   private SpendRow row(SpendEvent event, double cost) {

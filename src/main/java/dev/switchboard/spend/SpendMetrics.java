@@ -11,4 +11,8 @@ public interface SpendMetrics {
 
   /** What is left of a budget after a request: {@code holder} is {@code key} or {@code team}. */
   void remainingBudget(String holder, String name, double remaining);
+
+  /** A soft budget was crossed (once per period): {@code scope} is {@code key}. */
+  default void softBudgetCrossed(String scope) {
+  }
 }

@@ -28,7 +28,7 @@ class AuthenticatorTest {
   private static VirtualKey key(String secret, boolean blocked) {
     return new VirtualKey(hash(secret), "sk-...6789", "alias-1", List.of(), null, null, null, blocked, null, null,
         null, null, null, new JsonObject(), new JsonObject(), new JsonObject(), List.of(), 0, null, null, null, false,
-        null, null, new JsonObject());
+        null, null, new JsonObject(), new JsonObject(), null, null, null);
   }
 
   private static String hash(String secret) {

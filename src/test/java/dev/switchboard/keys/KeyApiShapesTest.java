@@ -84,10 +84,13 @@ class KeyApiShapesTest {
     post("/key/generate", MASTER, new JsonObject().put("model_max_budget", new JsonObject().put("chat", 1)))
         .compose(response -> {
           ctx.verify(() -> refused(response, 400, "model_max_budget"));
-          return post("/key/generate", MASTER, new JsonObject().put("soft_budget", 2));
+          return post("/key/generate", MASTER, new JsonObject().put("budget_id", "ghost-budget"));
         })
         .compose(response -> {
-          ctx.verify(() -> refused(response, 400, "soft_budget"));
+          ctx.verify(() -> {
+            refused(response, 400, "budget_id");
+            assertTrue(response.bodyAsString().contains("ghost-budget"), response.bodyAsString());
+          });
           return post("/key/generate", MASTER, new JsonObject().put("team_id", "ghost-team"));
         })
         .compose(response -> {

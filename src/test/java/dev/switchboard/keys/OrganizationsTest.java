@@ -79,8 +79,7 @@ class OrganizationsTest {
           String id = org.getString("organization_id");
           return Future.all(List.of(
               send("/organization/new", new JsonObject().put("organization_alias", "x").put("soft_budget", 1.0)),
-              send("/organization/new", new JsonObject().put("organization_alias", "x")
-                  .put("models", new JsonArray().add("chat"))),
+              send("/organization/new", new JsonObject().put("organization_alias", "x").put("models", "chat")),
               send("/organization/new", new JsonObject().put("models", new JsonArray())),
               send("/team/new", new JsonObject().put("team_id", "lost").put("organization_id", "ghost-org")),
               send("/organization/member_add", new JsonObject().put("organization_id", id)

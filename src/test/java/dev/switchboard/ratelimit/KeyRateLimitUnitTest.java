@@ -35,7 +35,7 @@ class KeyRateLimitUnitTest {
   private static Principal key(Integer rpm, Integer parallel) {
     return new Principal("limited", false, new VirtualKey("cd".repeat(32), "sk-...0002", "limited", List.of(), null,
         null, null, false, null, null, rpm, null, parallel, new JsonObject(), new JsonObject(), new JsonObject(),
-        List.of(), 0, null, null, null, false, null, null, new JsonObject()), null);
+        List.of(), 0, null, null, null, false, null, null, new JsonObject(), new JsonObject(), null, null, null), null);
   }
 
   private Permit acquire(Principal caller) {

@@ -27,7 +27,7 @@ class BudgetReservationTest {
   private final Budgets budgets = Accounting.inMemory(SpendSettings.DEFAULTS).budgets();
   private final Principal caller = new Principal("budgeted", false, new VirtualKey("ab".repeat(32), "sk-...0001",
       "budgeted", List.of(), null, null, null, false, 0.5, null, null, null, null, new JsonObject(), new JsonObject(),
-      new JsonObject(), List.of(), 0, null, null, null, false, null, null, new JsonObject()), null);
+      new JsonObject(), List.of(), 0, null, null, null, false, null, null, new JsonObject(), new JsonObject(), null, null, null), null);
 
   private BudgetCheck check(String id, int maxTokens) {
     CallBody body = new CallBody(new JsonObject().put("model", "chat").put("max_tokens", maxTokens)

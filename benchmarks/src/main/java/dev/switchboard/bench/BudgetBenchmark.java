@@ -74,7 +74,7 @@ public class BudgetBenchmark {
     Quota team = new Quota("t1", null, null, null, 1e9, "7d");
     VirtualKey key = new VirtualKey("f".repeat(64), "sk-...bench", "bench", List.of(), "u1", "t1", null, false, 1e9,
         "1mo", null, null, null, new JsonObject(), new JsonObject(), new JsonObject(), List.of(), 0, null, null, null,
-        false, team, user, new JsonObject());
+        false, team, user, new JsonObject(), new JsonObject(), null, null, null);
     principal = new Principal("bench", false, key, null);
     Providers.ProviderModel model = Providers.resolve("openai/gpt-4o-mini", "bench");
     deployment = new Deployment("d1", "bench", model.provider(), model.upstreamModel(), EnvValue.ABSENT, EnvValue.ABSENT,

@@ -79,7 +79,7 @@ public class RateLimitBenchmark {
     int big = Integer.MAX_VALUE;
     VirtualKey key = new VirtualKey("f".repeat(64), "sk-...bench", "bench", List.of(), null, "team-1", null, false,
         null, null, big, big, big, new JsonObject(), new JsonObject(), new JsonObject(), List.of(), 0, Instant.now(),
-        null, null, false, new Quota("team-1", big, null, null, null, null), null, new JsonObject());
+        null, null, false, new Quota("team-1", big, null, null, null, null), null, new JsonObject(), new JsonObject(), null, null, null);
     JsonObject body = new JsonObject().put("model", "chat").put("messages", new JsonArray()
         .add(new JsonObject().put("role", "system").put("content", "You are a helpful assistant."))
         .add(new JsonObject().put("role", "user").put("content", "What is the capital of France?")));
