@@ -183,7 +183,12 @@ public final class Relay {
     if (call.response() != null) {
       call.response().closeHandler(v -> request.reset());
     }
-    return request.send(body);
+    Future<HttpClientResponse> sent = request.send(body);
+    if (call.guard() != null) {
+      // A check beside the call that blocks stops the provider: the attempt fails with its error.
+      call.guard().providerCalled(error -> request.reset(0, error));
+    }
+    return sent;
   }
 
   /** @param upstream the request as sent, without its body */
