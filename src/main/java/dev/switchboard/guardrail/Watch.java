@@ -50,6 +50,10 @@ public final class Watch implements CallGuard {
   public void providerCalled(Consumer<GatewayError> cancel) {
     this.cancel = cancel;
     if (started) {
+      GatewayError known = duringVerdict.future().isComplete() ? duringVerdict.future().result() : null;
+      if (known != null) {
+        cancel.accept(known); // a later attempt (a retry, a fallback) of a call already refused
+      }
       return;
     }
     started = true;

@@ -184,11 +184,16 @@ public final class Relay {
       call.response().closeHandler(v -> request.reset());
     }
     Future<HttpClientResponse> sent = request.send(body);
-    if (call.guard() != null) {
-      // A check beside the call that blocks stops the provider: the attempt fails with its error.
-      call.guard().providerCalled(error -> request.reset(0, error));
+    if (call.guard() == null) {
+      return sent;
     }
-    return sent;
+    // A check beside the call that blocks stops the provider: the attempt fails with its error.
+    AtomicReference<GatewayError> blocked = new AtomicReference<>();
+    call.guard().providerCalled(error -> {
+      blocked.set(error);
+      request.reset(0, error);
+    });
+    return sent.recover(failure -> Future.failedFuture(blocked.get() != null ? blocked.get() : failure));
   }
 
   /** @param upstream the request as sent, without its body */
