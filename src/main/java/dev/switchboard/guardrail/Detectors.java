@@ -33,7 +33,7 @@ final class Detectors {
           "\\b(?:sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}"
               + "|xox[abposr]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}|glpat-[A-Za-z0-9_-]{20,}"
               + "|hf_[A-Za-z0-9]{30,}|sk_live_[A-Za-z0-9]{20,}|rk_live_[A-Za-z0-9]{20,})\\b"), s -> true),
-      "secret_token", new Detector("secret_token", Pattern.compile("\\b[A-Za-z0-9_+/=-]{32,}\\b"),
+      "secret_token", new Detector("secret_token", Pattern.compile("(?<![A-Za-z0-9_+/-])[A-Za-z0-9_+/-]{32,}={0,2}"),
           Detectors::looksRandom));
 
   private Detectors() {
