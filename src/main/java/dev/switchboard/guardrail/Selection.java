@@ -78,12 +78,18 @@ public final class Selection {
 
   /** One guardrail on {@code texts}; logging_only sees a copy, so it neither masks nor blocks. */
   static GatewayError apply(Guardrails.Guardrail guardrail, Texts texts, String requestId, String what, boolean logOnly) {
+    Verdict verdict = inspect(guardrail, texts, requestId, what, logOnly);
+    return verdict.isBlocked() && !logOnly ? Guardrails.blocked(guardrail.name(), verdict.blocked()) : null;
+  }
+
+  /** As {@link #apply}, answering the verdict itself; what it found is logged, the matched text never. */
+  static Verdict inspect(Guardrails.Guardrail guardrail, Texts texts, String requestId, String what, boolean logOnly) {
     Texts seen = logOnly ? texts.copy() : texts;
     Verdict verdict = guardrail.check().check(seen);
     if (!verdict.findings().isEmpty() || verdict.isBlocked() && logOnly) {
       LOG.log(logOnly ? Level.INFO : Level.WARNING, "[" + requestId + "] guardrail '" + guardrail.name() + "' on the "
           + what + ": " + (verdict.isBlocked() ? verdict.blocked() : String.join(", ", verdict.findings())));
     }
-    return verdict.isBlocked() && !logOnly ? Guardrails.blocked(guardrail.name(), verdict.blocked()) : null;
+    return verdict;
   }
 }

@@ -9,7 +9,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -31,6 +33,7 @@ public final class Watch implements CallGuard {
   private final int windowChars;
   private final StringBuilder window = new StringBuilder();
   private final Promise<GatewayError> duringVerdict = Promise.promise();
+  private final Set<String> logged = new HashSet<>();
   private Consumer<GatewayError> cancel;
   private boolean started;
 
@@ -103,12 +106,21 @@ public final class Watch implements CallGuard {
     String text = window.toString();
     for (Guardrails.Guardrail guardrail : streamed) {
       boolean logOnly = !guardrail.modes().contains(Mode.POST_CALL);
-      Texts seen = Texts.of(text);
-      GatewayError error = Selection.apply(guardrail, seen, requestId, "stream", logOnly);
-      if (error != null) {
-        return error;
+      if (logOnly && logged.contains(guardrail.name())) {
+        continue; // what it found stays in the window for a while: logged once a stream
       }
-      if (!logOnly && !seen.get(0).equals(text)) {
+      Texts seen = Texts.of(text);
+      Verdict verdict = Selection.inspect(guardrail, seen, requestId, "stream", logOnly);
+      if (logOnly) {
+        if (verdict.isBlocked() || !verdict.findings().isEmpty()) {
+          logged.add(guardrail.name());
+        }
+        continue;
+      }
+      if (verdict.isBlocked()) {
+        return Guardrails.blocked(guardrail.name(), verdict.blocked());
+      }
+      if (!seen.get(0).equals(text)) {
         return Guardrails.blocked(guardrail.name(), "Content blocked: the streamed answer holds text this guardrail masks");
       }
     }

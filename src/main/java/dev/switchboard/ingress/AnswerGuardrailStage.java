@@ -1,10 +1,13 @@
 package dev.switchboard.ingress;
 
+import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.model.Operation;
 import dev.switchboard.model.RelayResult;
 import dev.switchboard.pipeline.Stage;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
@@ -29,6 +32,7 @@ final class AnswerGuardrailStage implements Stage<ModelCall> {
     Future<GatewayError> during = request.watch == null ? Future.succeededFuture() : request.watch.duringVerdict();
     return during.compose(blocked -> {
       if (blocked != null) {
+        endStream(request, blocked);
         return Future.failedFuture(blocked);
       }
       RelayResult result = request.result;
@@ -52,5 +56,20 @@ final class AnswerGuardrailStage implements Stage<ModelCall> {
       }
       return Future.succeededFuture();
     });
+  }
+
+  /**
+   * A stream that went out whole before a during_call check blocked (its end and [DONE] are held
+   * until now): it ends with the block as an SSE error event instead.
+   */
+  private static void endStream(ModelCall request, GatewayError blocked) {
+    HttpServerResponse response = request.response;
+    if (!response.headWritten() || response.ended() || response.closed()) {
+      return;
+    }
+    String event = request.operation == Operation.MESSAGES
+        ? "event: error\ndata: " + ErrorResponses.anthropic(blocked).encode() + "\n\n"
+        : "data: " + blocked.toJson().encode() + "\n\n";
+    response.end(event);
   }
 }

@@ -54,7 +54,9 @@ class GuardrailStagesTest {
           - guardrail_name: beside
             litellm_params: {guardrail: litellm_content_filter, mode: during_call, blocked_words: [forbidden]}
           - guardrail_name: audit
-            litellm_params: {guardrail: litellm_content_filter, mode: logging_only, blocked_words: [forbidden]}
+            litellm_params: {guardrail: litellm_content_filter, mode: logging_only, blocked_words: [forbidden, banana]}
+          - guardrail_name: stream-mask
+            litellm_params: {guardrail: litellm_content_filter, mode: post_call, blocked_words: [{keyword: banana, action: MASK}]}
           - guardrail_name: short
             litellm_params: {guardrail: prompt_limits, mode: pre_call, max_messages: 2}
           - guardrail_name: schema-strict
@@ -153,6 +155,18 @@ class GuardrailStagesTest {
         .put("guardrails", new JsonArray().add("answer-pii"));
     String sse = send(body).bodyAsString();
     assertTrue(sse.contains("words") && sse.contains("[DONE]"), sse);
+  }
+
+  @Test
+  void on_a_stream_logging_only_lets_it_through_and_a_mask_ends_it() throws Exception {
+    JsonObject body = new JsonObject().put("model", "stream").put("stream", true)
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")))
+        .put("guardrails", new JsonArray().add("audit"));
+    String logged = send(body).bodyAsString();
+    assertTrue(logged.contains("banana") && logged.contains("[DONE]"), logged);
+    String masked = send(body.put("guardrails", new JsonArray().add("stream-mask"))).bodyAsString();
+    assertFalse(masked.contains("banana") || masked.contains("[DONE]"), masked);
+    assertTrue(masked.contains("stream-mask"), masked);
   }
 
   @Test
