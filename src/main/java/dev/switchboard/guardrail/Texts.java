@@ -83,6 +83,8 @@ public final class Texts {
           add(s, v -> parts.set(at, v));
         } else if (part instanceof JsonObject p && p.getValue("text") instanceof String s) {
           add(s, v -> p.put("text", v));
+        } else if (part instanceof JsonObject p && p.containsKey("content")) {
+          content(p, "content"); // a Responses API input item: {role, content: [{type: input_text, text}]}
         }
       }
     }

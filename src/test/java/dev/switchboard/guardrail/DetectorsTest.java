@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -55,5 +57,17 @@ class DetectorsTest {
         List.of(), Action.MASK);
     assertTrue(filter.check(Texts.of("hi BLUE sky")).isBlocked());
     assertFalse(filter.check(Texts.of("blueberry")).isBlocked());
+  }
+
+  @Test
+  void request_texts_include_responses_input_items_and_anthropic_system_blocks() {
+    JsonObject body = new JsonObject()
+        .put("system", new JsonArray().add(new JsonObject().put("type", "text").put("text", "sys a@b.example")))
+        .put("input", new JsonArray().add(new JsonObject().put("role", "user").put("content", new JsonArray()
+            .add(new JsonObject().put("type", "input_text").put("text", "mail c@d.example")))));
+    ContentFilter.of(Map.of("entities", List.of("email")), List.of(), Action.MASK).check(Texts.ofRequest(body));
+    assertEquals("sys [EMAIL_REDACTED]", body.getJsonArray("system").getJsonObject(0).getString("text"));
+    assertEquals("mail [EMAIL_REDACTED]", body.getJsonArray("input").getJsonObject(0).getJsonArray("content")
+        .getJsonObject(0).getString("text"));
   }
 }
