@@ -181,7 +181,8 @@ public final class Gateway {
               adminRoutes, metrics, config.observability().metricsAuth(), persistence.doctor(vertx, config.source()),
               config.general().gracefulShutdownSeconds(), routing,
               () -> config.router().redis() == null ? null : limiter.redisAvailable() ? "connected" : "unavailable",
-              tracing, config.general().server(), persistence.health(), warming::get, persistence.responses());
+              tracing, config.general().server(), persistence.health(), warming::get, persistence.responses(),
+              Startup.guardrails(config));
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RateLimitVerticle(bus, limiter)))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, routing.router())))

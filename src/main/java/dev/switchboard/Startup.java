@@ -1,6 +1,7 @@
 package dev.switchboard;
 
 import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.guardrail.Guardrails;
 import dev.switchboard.config.StartupException;
 import dev.switchboard.routing.DisabledDeployment;
 import dev.switchboard.routing.ModelRegistry;
@@ -26,6 +27,21 @@ final class Startup {
       LOG.warning("No general_settings.master_key is set: this gateway is OPEN and anyone who can reach it may use "
           + "every model. Set master_key (starting with sk-) before exposing it.");
     }
+  }
+
+  /** The configured guardrails, built; a setting that cannot work stops the start with one line naming it. */
+  static Guardrails guardrails(GatewayConfig config) {
+    Guardrails guardrails;
+    try {
+      guardrails = Guardrails.of(config.guardrails());
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(e.getMessage());
+    }
+    if (!guardrails.unsupported().isEmpty()) {
+      LOG.warning("Guardrails whose service Switchboard does not call yet (never run; a request naming one is refused): "
+          + String.join(", ", guardrails.unsupported()));
+    }
+    return guardrails;
   }
 
   /** Each deployment kept out of routing, and why: the gateway serves the others. */

@@ -140,9 +140,10 @@ public final class ConfigLoader {
     GeneralSettings general = general(generalSection, server, ignored);
     RouterSettings router = router(routerSection, routing, ignored);
     LitellmSettings litellm = litellm(litellmSection, ignored);
+    List<GuardrailConfig> guardrails = GuardrailsReader.read(root);
     ignored.addAll(0, root.unread());
     return new GatewayConfig(List.copyOf(models), general, router, litellm, spend, cluster, List.copyOf(ignored),
-        observability, origin);
+        observability, origin, guardrails);
   }
 
   private GeneralSettings general(YamlSection section, ServerSettings server, List<String> ignored) {

@@ -15,11 +15,19 @@ public record GatewayConfig(
     ClusterSettings cluster,
     List<String> ignoredKeys,
     ObservabilitySettings observability,
-    ConfigSource source) {
+    ConfigSource source,
+    List<GuardrailConfig> guardrails) {
+
+  /** Without guardrails (the top-level {@code guardrails:} list). */
+  public GatewayConfig(List<DeploymentConfig> modelList, GeneralSettings general, RouterSettings router,
+      LitellmSettings litellm, SpendSettings spend, ClusterSettings cluster, List<String> ignoredKeys,
+      ObservabilitySettings observability, ConfigSource source) {
+    this(modelList, general, router, litellm, spend, cluster, ignoredKeys, observability, source, List.of());
+  }
 
   /** The same configuration, clustered or not (the {@code --cluster} flag). */
   public GatewayConfig withCluster(boolean on) {
     return new GatewayConfig(modelList, general, router, litellm, spend, cluster.enabled(on), ignoredKeys, observability,
-        source);
+        source, guardrails);
   }
 }

@@ -4,6 +4,7 @@ import dev.switchboard.admin.AdminGuard;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.config.ServerSettings;
+import dev.switchboard.guardrail.Guardrails;
 import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
@@ -58,11 +59,21 @@ public final class HttpIngressVerticle extends VerticleBase {
    * @param database    the database's state for readiness, or null without one
    * @param warming     whether the gateway is still warming up: readiness says 503 until it is not
    * @param responses   where translated Responses API answers are stored (or nowhere, without a database)
+   * @param guardrails  the configured guardrails ({@code guardrails:}), which model calls run
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, LiveModels models,
       long startedEpochSeconds, Consumer<Router> adminRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor,
       double drainSeconds, Routing routing, Supplier<String> redisStatus, Tracing tracing, ServerSettings server,
-      DatabaseHealth database, BooleanSupplier warming, ResponseStore responses) {
+      DatabaseHealth database, BooleanSupplier warming, ResponseStore responses, Guardrails guardrails) {
+
+    /** Without guardrails. */
+    public Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, LiveModels models,
+        long startedEpochSeconds, Consumer<Router> adminRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor,
+        double drainSeconds, Routing routing, Supplier<String> redisStatus, Tracing tracing, ServerSettings server,
+        DatabaseHealth database, BooleanSupplier warming, ResponseStore responses) {
+      this(host, port, boundPort, maxBodyBytes, models, startedEpochSeconds, adminRoutes, metrics, metricsAuth, doctor,
+          drainSeconds, routing, redisStatus, tracing, server, database, warming, responses, Guardrails.NONE);
+    }
   }
 
   private final Bus bus;
@@ -106,7 +117,7 @@ public final class HttpIngressVerticle extends VerticleBase {
     for (Operation operation : Operation.values()) {
       ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.routing().calls(),
           settings.metrics(), settings.tracing(), settings.maxBodyBytes(), settings.responses(),
-          settings.server().useXForwardedFor());
+          settings.server().useXForwardedFor(), settings.guardrails());
       router.post("/v1" + operation.path()).handler(handler);
       router.post(operation.path()).handler(handler);
       if (operation == Operation.RERANK) {

@@ -2,6 +2,8 @@ package dev.switchboard.ingress;
 
 import dev.switchboard.model.Principal;
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.guardrail.Selection;
+import dev.switchboard.guardrail.Watch;
 import dev.switchboard.pipeline.RequestContext;
 import dev.switchboard.model.Operation;
 import dev.switchboard.ratelimit.Permit;
@@ -44,6 +46,10 @@ final class ModelCall extends RequestContext {
   Permit permit;
   Reservation reservation;
   RelayResult result;
+  /** The guardrails this request runs, or null for none. */
+  Selection guardrails;
+  /** What watches the provider call for them (during_call, a stream's post_call), or null. */
+  Watch watch;
   /** A Responses API call whose answer is to be stored, or null. */
   ResponsesTurn responsesTurn;
 

@@ -33,7 +33,8 @@ final class RouteStage implements Stage<ModelCall> {
     return calls.call(new CallSpec(request.requestId(), request.operation, call.body(), call.model(), call.stream(),
         call.includeUsage(), request.response, request.headers, request.startNanos(), request.principal,
         request.permit.estimatedTokens(), request.tags, request.models,
-        (deployment, usage) -> bus.send(Addresses.RATELIMIT_RELEASE, Release.slot(request.permit, deployment, usage))),
+        (deployment, usage) -> bus.send(Addresses.RATELIMIT_RELEASE, Release.slot(request.permit, deployment, usage)),
+        request.watch),
         request.trace).map(result -> {
           request.result = result;
           return null;

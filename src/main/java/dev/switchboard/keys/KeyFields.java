@@ -1,6 +1,7 @@
 package dev.switchboard.keys;
 
 import dev.switchboard.errors.GatewayError;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,10 +55,35 @@ final class KeyFields {
   }
 
   /**
+   * LiteLLM's {@code guardrails} key field, kept where LiteLLM keeps it: in the key's
+   * {@code metadata.guardrails}, which the gateway reads at each request. An update that sends it
+   * without {@code metadata} is refused, because metadata is replaced as a whole.
+   */
+  static void foldGuardrails(JsonObject body, boolean creating) {
+    if (!body.containsKey("guardrails")) {
+      return;
+    }
+    Object guardrails = body.remove("guardrails");
+    if (guardrails != null && !(guardrails instanceof JsonArray)) {
+      throw GatewayError.badRequest("guardrails", "'guardrails' must be a list of guardrail names.");
+    }
+    Object metadata = body.getValue("metadata");
+    if (metadata == null && !creating) {
+      throw GatewayError.badRequest("guardrails", "On /key/update send 'guardrails' inside 'metadata' with the rest "
+          + "of the key's metadata: metadata is replaced as a whole.");
+    }
+    if (metadata != null && !(metadata instanceof JsonObject)) {
+      return; // the metadata field's own check names the problem
+    }
+    JsonObject merged = metadata == null ? new JsonObject() : (JsonObject) metadata;
+    body.put("metadata", merged.put("guardrails", guardrails));
+  }
+
+  /**
    * Column → value, in a stable order, only for the fields present in {@code body}. A field that is
    * neither settable nor in {@code alsoTaken} (what the route reads itself, such as {@code key}) is a
-   * 400 naming it: a LiteLLM field Switchboard does not enforce (guardrails, permissions...) must not
-   * look accepted.
+   * 400 naming it: a LiteLLM field Switchboard does not enforce (permissions, allowed_routes...)
+   * must not look accepted.
    */
   static Map<String, Object> parse(JsonObject body, Instant now, Set<String> alsoTaken) {
     Set<String> taken = new HashSet<>(TIMES);

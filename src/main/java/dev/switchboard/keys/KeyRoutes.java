@@ -62,6 +62,7 @@ public final class KeyRoutes {
 
   private Future<JsonObject> generate(RoutingContext ctx) {
     JsonObject body = AdminInput.body(ctx);
+    KeyFields.foldGuardrails(body, true);
     Map<String, Object> columns = KeyFields.parse(body, Instant.now(), Set.of("key"));
     String key = body.getValue("key") == null ? KeySecrets.newKey() : chosenKey(body.getValue("key"));
     return teamMustExist(columns).compose(ok -> create(key, columns)).map(created -> created
@@ -114,6 +115,7 @@ public final class KeyRoutes {
   private Future<JsonObject> update(RoutingContext ctx) {
     JsonObject body = AdminInput.body(ctx);
     String named = keyParam(body);
+    KeyFields.foldGuardrails(body, false);
     Map<String, Object> columns = new LinkedHashMap<>(KeyFields.parse(body, Instant.now(), Set.of("key")));
     if (!columns.isEmpty()) {
       columns.put("updated_by", KeyView.ADMIN); // updated_at is set by the update itself

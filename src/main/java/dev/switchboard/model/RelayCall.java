@@ -28,6 +28,8 @@ import java.util.function.ToDoubleFunction;
  *                     circuit breaker stops guarding a stream), or null when nobody asks
  * @param holdEnding   a stream that ends well leaves its last event and its end to the caller
  *                     ({@link RelayResult#ending}), who first makes its spend row durable
+ * @param guard        the request's guardrails that watch the call itself (streamed text, checks beside
+ *                     the call), or null when it has none
  */
 public record RelayCall(
     String requestId,
@@ -44,7 +46,8 @@ public record RelayCall(
     long startNanos,
     ToDoubleFunction<Usage> costOf,
     Promise<Integer> responded,
-    boolean holdEnding) {
+    boolean holdEnding,
+    CallGuard guard) {
 
   /** LiteLLM's cost header; a stream's cost is known at its end, so it comes as a trailer there. */
   public static final String COST_HEADER = "x-litellm-response-cost";
@@ -63,9 +66,18 @@ public record RelayCall(
     return new BigDecimal(usd).round(COST_DIGITS).stripTrailingZeros().toPlainString();
   }
 
+  /** A call no guardrail watches. */
+  public RelayCall(String requestId, Operation operation, Deployment deployment, long timeoutMs, long streamTimeoutMs,
+      CallBody body, boolean stream, boolean includeUsage, HttpServerResponse response, Context home,
+      MultiMap clientHeaders, long startNanos, ToDoubleFunction<Usage> costOf, Promise<Integer> responded,
+      boolean holdEnding) {
+    this(requestId, operation, deployment, timeoutMs, streamTimeoutMs, body, stream, includeUsage, response, home,
+        clientHeaders, startNanos, costOf, responded, holdEnding, null);
+  }
+
   public RelayCall(String requestId, Operation operation, Deployment deployment, CallBody body, boolean stream,
       boolean includeUsage, HttpServerResponse response, MultiMap clientHeaders, long startNanos) {
     this(requestId, operation, deployment, deployment.timeoutMs(), deployment.streamTimeoutMs(), body, stream,
-        includeUsage, response, null, clientHeaders, startNanos, null, null, false);
+        includeUsage, response, null, clientHeaders, startNanos, null, null, false, null);
   }
 }

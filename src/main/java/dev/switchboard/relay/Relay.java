@@ -182,7 +182,17 @@ public final class Relay {
     if (call.response() != null) {
       call.response().closeHandler(v -> request.reset());
     }
-    return request.send(body);
+    Future<HttpClientResponse> sent = request.send(body);
+    if (call.guard() == null) {
+      return sent;
+    }
+    // A check beside the call that blocks stops the provider: the attempt fails with its error.
+    AtomicReference<GatewayError> blocked = new AtomicReference<>();
+    call.guard().providerCalled(error -> {
+      blocked.set(error);
+      request.reset(0, error);
+    });
+    return sent.recover(failure -> Future.failedFuture(blocked.get() != null ? blocked.get() : failure));
   }
 
   /** @param upstream the request as sent, without its body */

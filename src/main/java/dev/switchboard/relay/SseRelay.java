@@ -81,6 +81,9 @@ final class SseRelay {
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
         .putHeader("x-accel-buffering", "no");
     client.closeHandler(v -> clientGone());
+    if (call.guard() != null) {
+      call.guard().providerCalled(this::fail); // from here a block ends the stream with an error event
+    }
     long idleLimitMs = call.streamTimeoutMs();
     lastActivityNanos = System.nanoTime();
     idleCheckTimer = vertx.setPeriodic(Math.max(50, Math.min(1000, idleLimitMs / 4)), id -> checkIdle(idleLimitMs));
@@ -121,6 +124,13 @@ final class SseRelay {
       return;
     }
     Buffer bytes = framer.frame(data, wire);
+    if (bytes != null && call.guard() != null) {
+      GatewayError blocked = call.guard().onStreamEvent(bytes.toString());
+      if (blocked != null) {
+        fail(blocked);
+        return;
+      }
+    }
     if (bytes != null && framer.done() && call.holdEnding()) {
       heldDone = bytes; // written by the result's ending, once the caller has made the spend row durable
     } else if (bytes != null) {

@@ -148,7 +148,7 @@ public final class ConfigReloader {
       models.add(new DeploymentConfig(entry.modelName(), entry.params(), entry.info(), models.size()));
     }
     return new GatewayConfig(List.copyOf(models), file.general(), file.router(), file.litellm(), file.spend(),
-        file.cluster(), file.ignoredKeys(), file.observability(), file.source());
+        file.cluster(), file.ignoredKeys(), file.observability(), file.source(), file.guardrails());
   }
 
   /** The file as read, and the registry of its deployments with {@code stored}, the stored ones then. */

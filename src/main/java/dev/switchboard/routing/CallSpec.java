@@ -2,6 +2,7 @@ package dev.switchboard.routing;
 
 import dev.switchboard.model.Principal;
 import dev.switchboard.model.CallBody;
+import dev.switchboard.model.CallGuard;
 import dev.switchboard.model.Deployment;
 import dev.switchboard.model.Operation;
 import dev.switchboard.model.Usage;
@@ -16,6 +17,7 @@ import java.util.function.BiConsumer;
  *
  * @param models      the runtime snapshot the request started with: its models, settings and prices throughout
  * @param releaseSlot gives back the deployment slot a failed attempt held (the request's permit stays)
+ * @param guard       the request's guardrails that watch each attempt ({@link CallGuard}), or null
  */
 public record CallSpec(
     String requestId,
@@ -31,5 +33,14 @@ public record CallSpec(
     long estimatedTokens,
     List<String> tags,
     LiveModels.Snapshot models,
-    BiConsumer<Deployment, Usage> releaseSlot) {
+    BiConsumer<Deployment, Usage> releaseSlot,
+    CallGuard guard) {
+
+  /** A call no guardrail watches. */
+  public CallSpec(String requestId, Operation operation, CallBody body, String model, boolean stream,
+      boolean includeUsage, HttpServerResponse response, MultiMap clientHeaders, long startNanos, Principal principal,
+      long estimatedTokens, List<String> tags, LiveModels.Snapshot models, BiConsumer<Deployment, Usage> releaseSlot) {
+    this(requestId, operation, body, model, stream, includeUsage, response, clientHeaders, startNanos, principal,
+        estimatedTokens, tags, models, releaseSlot, null);
+  }
 }

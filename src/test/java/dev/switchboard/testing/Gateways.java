@@ -88,7 +88,7 @@ public final class Gateways {
         general.maxRequestSizeMb(), general.embeddedDatabaseDir(), general.maxParallelRequests(),
         general.globalMaxParallelRequests(), general.gracefulShutdownSeconds(),
         general.databasePoolSize(), general.server(), general.storeModelInDb()), config.router(), config.litellm(), config.spend(), config.cluster(),
-        config.ignoredKeys(), config.observability(), config.source());
+        config.ignoredKeys(), config.observability(), config.source(), config.guardrails());
   }
 
   /** Each test gateway spools into its own temporary directory unless the test names one. */
@@ -100,7 +100,7 @@ public final class Gateways {
       String dir = Files.createTempDirectory("switchboard-spool").toString();
       return new GatewayConfig(config.modelList(), config.general(), config.router(), config.litellm(),
           config.spend().withSpoolDir(dir), config.cluster(), config.ignoredKeys(), config.observability(),
-          config.source());
+          config.source(), config.guardrails());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

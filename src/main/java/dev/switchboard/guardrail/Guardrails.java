@@ -1,0 +1,147 @@
+package dev.switchboard.guardrail;
+
+import dev.switchboard.config.GuardrailConfig;
+import dev.switchboard.errors.ErrorClass;
+import dev.switchboard.errors.GatewayError;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The configured guardrails (top-level {@code guardrails:}), built once per config, and which of
+ * them a request runs: the {@code default_on} ones, those its key's or team's metadata name
+ * ({@code metadata.guardrails}), and those its body names ({@code guardrails}, or
+ * {@code metadata.guardrails}).
+ */
+public final class Guardrails {
+
+  /** The guardrail types whose check needs a service Switchboard does not call yet. */
+  private static final Set<String> SERVICES = Set.of("openai_moderation", "presidio", "generic_guardrail_api", "lakera",
+      "lakera_v2", "aporia", "bedrock", "aim", "guardrails_ai", "azure/prompt_shield", "azure/text_moderations");
+
+  public static final Guardrails NONE = new Guardrails(Map.of(), List.of());
+
+  /** One configured guardrail; {@code check} is null for an unsupported type (see {@link #unsupported()}). */
+  record Guardrail(String name, String type, Set<Mode> modes, boolean defaultOn, Check check) {
+  }
+
+  private final Map<String, Guardrail> byName;
+  private final List<String> unsupported;
+
+  private Guardrails(Map<String, Guardrail> byName, List<String> unsupported) {
+    this.byName = byName;
+    this.unsupported = unsupported;
+  }
+
+  /** @throws IllegalArgumentException naming the guardrail whose settings are wrong */
+  public static Guardrails of(List<GuardrailConfig> configs) {
+    Map<String, Guardrail> byName = new LinkedHashMap<>();
+    List<String> unsupported = new ArrayList<>();
+    for (GuardrailConfig config : configs) {
+      Set<Mode> modes = EnumSet.noneOf(Mode.class);
+      config.modes().forEach(mode -> modes.add(Mode.of(mode)));
+      Check check;
+      try {
+        check = build(config);
+      } catch (IllegalArgumentException | io.vertx.core.json.DecodeException e) {
+        throw new IllegalArgumentException("guardrails: '" + config.name() + "' (" + config.guardrail() + "): "
+            + e.getMessage());
+      }
+      if (check == null) {
+        unsupported.add(config.name() + " (" + config.guardrail() + ")");
+      }
+      byName.put(config.name(), new Guardrail(config.name(), config.guardrail(), modes, config.defaultOn(), check));
+    }
+    return new Guardrails(Map.copyOf(byName), List.copyOf(unsupported));
+  }
+
+  private static Check build(GuardrailConfig config) {
+    Map<String, Object> params = config.params();
+    return switch (config.guardrail()) {
+      case "litellm_content_filter", "pii_masking" -> ContentFilter.of(params, List.of(), Action.MASK);
+      case "hide-secrets", "hide_secrets" -> ContentFilter.of(params, List.of("api_key", "secret_token"), Action.MASK);
+      case "prompt_limits" -> PromptLimits.of(params);
+      case "json_schema" -> JsonSchemaCheck.of(params);
+      default -> {
+        if (!SERVICES.contains(config.guardrail())) {
+          throw new IllegalArgumentException("unknown guardrail type; built in: litellm_content_filter, hide-secrets, "
+              + "prompt_limits, json_schema");
+        }
+        yield null;
+      }
+    };
+  }
+
+  public boolean isEmpty() {
+    return byName.isEmpty();
+  }
+
+  /** Guardrails whose service is not supported yet, for the start-up report: they never run. */
+  public List<String> unsupported() {
+    return unsupported;
+  }
+
+  /**
+   * The guardrails one request runs, in config order of selection.
+   *
+   * @throws GatewayError 400 when a name is not configured, or names a guardrail that cannot run
+   */
+  public Selection select(JsonObject keyMetadata, JsonObject teamMetadata, JsonObject body) {
+    Set<String> names = new LinkedHashSet<>();
+    byName.values().stream().filter(Guardrail::defaultOn).filter(g -> g.check() != null).forEach(g -> names.add(g.name()));
+    names.addAll(named(keyMetadata == null ? null : keyMetadata.getValue("guardrails"), "the key's metadata.guardrails"));
+    names.addAll(named(teamMetadata == null ? null : teamMetadata.getValue("guardrails"), "the team's metadata.guardrails"));
+    Object own = body.remove("guardrails"); // the gateway's, never the provider's
+    names.addAll(named(own, "guardrails"));
+    if (body.getValue("metadata") instanceof JsonObject metadata) {
+      names.addAll(named(metadata.getValue("guardrails"), "metadata.guardrails"));
+    }
+    List<Guardrail> chosen = new ArrayList<>();
+    for (String name : names) {
+      Guardrail guardrail = byName.get(name);
+      if (guardrail == null) {
+        throw GatewayError.badRequest("guardrails", "Guardrail '" + name + "' is not configured. Configured: "
+            + byName.keySet() + ".");
+      }
+      if (guardrail.check() == null) {
+        throw GatewayError.badRequest("guardrails", "Guardrail '" + name + "' uses '" + guardrail.type()
+            + "', which this gateway does not call yet; use a built-in guardrail.");
+      }
+      chosen.add(guardrail);
+    }
+    return new Selection(chosen);
+  }
+
+  /** A list of names, or LiteLLM's mapping of name to per-request settings (its keys). */
+  private static List<String> named(Object value, String where) {
+    if (value == null) {
+      return List.of();
+    }
+    if (value instanceof JsonArray list) {
+      List<String> out = new ArrayList<>();
+      for (Object item : list) {
+        if (!(item instanceof String name)) {
+          throw GatewayError.badRequest("guardrails", where + " must be a list of guardrail names");
+        }
+        out.add(name);
+      }
+      return out;
+    }
+    if (value instanceof JsonObject map) {
+      return List.copyOf(map.fieldNames());
+    }
+    throw GatewayError.badRequest("guardrails", where + " must be a list of guardrail names");
+  }
+
+  /** The error a block is answered with: LiteLLM's status (400) and code, and the guardrail that said no. */
+  static GatewayError blocked(String guardrail, String reason) {
+    return GatewayError.of(ErrorClass.BAD_REQUEST, "400", reason + " (guardrail '" + guardrail + "')")
+        .withFallback(GatewayError.Fallback.NONE);
+  }
+}

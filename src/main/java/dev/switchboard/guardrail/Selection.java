@@ -1,0 +1,95 @@
+package dev.switchboard.guardrail;
+
+import dev.switchboard.errors.GatewayError;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * The guardrails one request runs, and where each runs: {@link #beforeCall} on the request,
+ * {@link #onAnswer} on a JSON answer, {@link #watch} beside the provider call and on its stream.
+ * Used on the request's event loop.
+ */
+public final class Selection {
+
+  private static final Logger LOG = Logger.getLogger(Selection.class.getName());
+
+  private final List<Guardrails.Guardrail> guardrails;
+
+  Selection(List<Guardrails.Guardrail> guardrails) {
+    this.guardrails = List.copyOf(guardrails);
+  }
+
+  public boolean isEmpty() {
+    return guardrails.isEmpty();
+  }
+
+  /** The {@code x-litellm-applied-guardrails} header's value: the names, comma-separated. */
+  public String header() {
+    return guardrails.stream().map(Guardrails.Guardrail::name).collect(Collectors.joining(","));
+  }
+
+  /** The pre_call (and logging_only) guardrails on the request body, masking it in place; the error of a block, or null. */
+  public GatewayError beforeCall(JsonObject body, String requestId) {
+    return run(Texts.ofRequest(body), requestId, "request", Mode.PRE_CALL);
+  }
+
+  /** The post_call (and logging_only) guardrails on a JSON answer, masking it in place; the error of a block, or null. */
+  public GatewayError onAnswer(JsonObject answer, String requestId) {
+    return run(Texts.ofAnswer(answer), requestId, "answer", Mode.POST_CALL);
+  }
+
+  /** Whether anything watches the provider call itself: a during_call check, or post_call on a stream. */
+  public boolean watchesCall(boolean stream) {
+    return guardrails.stream().anyMatch(g -> g.modes().contains(Mode.DURING_CALL)
+        || stream && (g.modes().contains(Mode.POST_CALL) || g.modes().contains(Mode.LOGGING_ONLY)));
+  }
+
+  /** The watch for the provider call: its during_call checks on {@code body}, its stream's window. */
+  public Watch watch(JsonObject body, String requestId) {
+    List<Guardrails.Guardrail> during = of(Mode.DURING_CALL);
+    List<Guardrails.Guardrail> streamed = guardrails.stream()
+        .filter(g -> g.modes().contains(Mode.POST_CALL) || g.modes().contains(Mode.LOGGING_ONLY))
+        .filter(g -> !(g.check() instanceof JsonSchemaCheck) && !(g.check() instanceof PromptLimits))
+        .toList();
+    // The during_call checks read their own copy: the body itself is sent meanwhile.
+    return new Watch(during, during.isEmpty() ? null : body.copy(), streamed, requestId, Watch.WINDOW_CHARS);
+  }
+
+  private List<Guardrails.Guardrail> of(Mode mode) {
+    return guardrails.stream().filter(g -> g.modes().contains(mode)).toList();
+  }
+
+  private GatewayError run(Texts texts, String requestId, String what, Mode mode) {
+    for (Guardrails.Guardrail guardrail : guardrails) {
+      boolean logOnly = guardrail.modes().contains(Mode.LOGGING_ONLY);
+      if (!guardrail.modes().contains(mode) && !logOnly) {
+        continue;
+      }
+      GatewayError error = apply(guardrail, texts, requestId, what, logOnly && !guardrail.modes().contains(mode));
+      if (error != null) {
+        return error;
+      }
+    }
+    return null;
+  }
+
+  /** One guardrail on {@code texts}; logging_only sees a copy, so it neither masks nor blocks. */
+  static GatewayError apply(Guardrails.Guardrail guardrail, Texts texts, String requestId, String what, boolean logOnly) {
+    Verdict verdict = inspect(guardrail, texts, requestId, what, logOnly);
+    return verdict.isBlocked() && !logOnly ? Guardrails.blocked(guardrail.name(), verdict.blocked()) : null;
+  }
+
+  /** As {@link #apply}, answering the verdict itself; what it found is logged, the matched text never. */
+  static Verdict inspect(Guardrails.Guardrail guardrail, Texts texts, String requestId, String what, boolean logOnly) {
+    Texts seen = logOnly ? texts.copy() : texts;
+    Verdict verdict = guardrail.check().check(seen);
+    if (!verdict.findings().isEmpty() || verdict.isBlocked() && logOnly) {
+      LOG.log(logOnly ? Level.INFO : Level.WARNING, "[" + requestId + "] guardrail '" + guardrail.name() + "' on the "
+          + what + ": " + (verdict.isBlocked() ? verdict.blocked() : String.join(", ", verdict.findings())));
+    }
+    return verdict;
+  }
+}
