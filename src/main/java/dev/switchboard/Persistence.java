@@ -18,6 +18,8 @@ import dev.switchboard.keys.KeyRoutes;
 import dev.switchboard.keys.KeyStore;
 import dev.switchboard.spend.Accounting;
 import dev.switchboard.spend.SpendRoutes;
+import dev.switchboard.files.FileStore;
+import dev.switchboard.files.PgFileStore;
 import dev.switchboard.responses.PgResponseStore;
 import dev.switchboard.responses.ResponseStore;
 import dev.switchboard.store.Database;
@@ -61,6 +63,9 @@ sealed interface Persistence {
   /** Where translated Responses API answers are stored: Postgres, or nowhere. */
   ResponseStore responses();
 
+  /** Who owns which file and batch: Postgres, or nothing (the Files and Batches APIs are then refused). */
+  FileStore files();
+
   /** The database's state for readiness, or null when there is none to probe. */
   DatabaseHealth health();
 
@@ -80,6 +85,7 @@ sealed interface Persistence {
     private final DatabaseHealth health;
     private final BudgetScopeStore scopes;
     private final ResponseStore responses;
+    private final FileStore files;
 
     Postgres(Vertx vertx, Bus bus, Database database, GatewayConfig config) {
       this.database = database;
@@ -92,11 +98,17 @@ sealed interface Persistence {
       scopes.listen();
       this.responses = new PgResponseStore(vertx, database.pool(), config.general().responsesStoreTtlSeconds(),
           Clock.systemUTC());
+      this.files = new PgFileStore(database.pool(), Clock.systemUTC());
     }
 
     @Override
     public ResponseStore responses() {
       return responses;
+    }
+
+    @Override
+    public FileStore files() {
+      return files;
     }
 
     @Override
@@ -181,6 +193,11 @@ sealed interface Persistence {
     @Override
     public ResponseStore responses() {
       return ResponseStore.NONE;
+    }
+
+    @Override
+    public FileStore files() {
+      return FileStore.NONE;
     }
 
     @Override

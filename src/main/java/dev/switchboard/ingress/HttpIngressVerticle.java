@@ -18,6 +18,7 @@ import dev.switchboard.routing.Routing;
 import dev.switchboard.tracing.Tracing;
 import dev.switchboard.store.DatabaseHealth;
 import dev.switchboard.responses.ResponseStore;
+import dev.switchboard.files.FileStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -58,11 +59,12 @@ public final class HttpIngressVerticle extends VerticleBase {
    * @param database    the database's state for readiness, or null without one
    * @param warming     whether the gateway is still warming up: readiness says 503 until it is not
    * @param responses   where translated Responses API answers are stored (or nowhere, without a database)
+   * @param files       who owns which file and batch (or nothing, without a database)
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, LiveModels models,
       long startedEpochSeconds, Consumer<Router> adminRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor,
       double drainSeconds, Routing routing, Supplier<String> redisStatus, Tracing tracing, ServerSettings server,
-      DatabaseHealth database, BooleanSupplier warming, ResponseStore responses) {
+      DatabaseHealth database, BooleanSupplier warming, ResponseStore responses, FileStore files) {
   }
 
   private final Bus bus;
@@ -122,6 +124,8 @@ public final class HttpIngressVerticle extends VerticleBase {
     }
     new ModelInfoRoutes(bus, settings.models()).mount(router);
     new StoredResponsesHandler(vertx, bus, settings.responses(), settings.models()).mount(router);
+    new FilesHandler(vertx, bus, settings.routing().calls(), settings.metrics(), settings.tracing(),
+        settings.maxBodyBytes(), settings.files()).mount(router);
     CountTokensHandler counts = new CountTokensHandler(vertx, bus, settings.routing().calls(), settings.maxBodyBytes());
     router.post("/v1/messages/count_tokens").handler(counts::anthropic);
     router.post("/messages/count_tokens").handler(counts::anthropic);

@@ -44,6 +44,8 @@ final class ModelCall extends RequestContext {
   Permit permit;
   Reservation reservation;
   RelayResult result;
+  /** LiteLLM's call type for the spend row when the operation's is not it (files and batches), or null. */
+  String callType;
   /** A Responses API call whose answer is to be stored, or null. */
   ResponsesTurn responsesTurn;
 

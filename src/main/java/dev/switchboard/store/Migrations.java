@@ -22,7 +22,8 @@ final class Migrations {
   /** In order. A file, once released, is never edited: changes come as a new version. */
   static final List<String> FILES = List.of("V1__virtual_keys.sql", "V2__users_and_teams.sql", "V3__spend.sql",
       "V4__key_admin.sql", "V5__call_type.sql", "V6__stored_responses.sql", "V7__proxy_models.sql",
-      "V8__spend_log_detail.sql", "V9__budgets_customers_organizations.sql");
+      "V8__spend_log_detail.sql", "V9__budgets_customers_organizations.sql",
+      "V10__files_batches.sql");
   private static final long LOCK_ID = 0x5357_4244L; // "SWBD"
 
   private Migrations() {
