@@ -12,8 +12,10 @@ CREATE TABLE files_batches (
   object         JSONB NOT NULL,
   status         TEXT,
   created_at     TIMESTAMPTZ NOT NULL,
+  -- When the provider's object was last read: the poller checks the least recently read batches first.
+  checked_at     TIMESTAMPTZ NOT NULL,
   spend_recorded BOOLEAN NOT NULL DEFAULT FALSE,
   PRIMARY KEY (kind, id)
 );
 CREATE INDEX files_batches_owner ON files_batches (kind, key_hash, created_at DESC);
-CREATE INDEX files_batches_unsettled ON files_batches (created_at) WHERE kind = 'batch' AND NOT spend_recorded;
+CREATE INDEX files_batches_unsettled ON files_batches (checked_at) WHERE kind = 'batch' AND NOT spend_recorded;

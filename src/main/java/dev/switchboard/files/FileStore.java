@@ -34,7 +34,7 @@ public interface FileStore {
    */
   Future<List<Owned>> list(String kind, String owner, String after, int limit);
 
-  /** At most {@code limit} batches whose spend is not yet recorded, oldest first. */
+  /** At most {@code limit} batches whose spend is not yet recorded, the least recently checked first (none starves). */
   Future<List<Owned>> unsettledBatches(int limit);
 
   /** The batch's spend is recorded (or there is none to record): it is not polled again. */

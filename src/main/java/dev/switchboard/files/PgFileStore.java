@@ -46,9 +46,9 @@ public final class PgFileStore implements FileStore {
 
   @Override
   public Future<Void> save(Owned owned) {
-    return pool.preparedQuery("INSERT INTO files_batches (" + COLUMNS + ", status, created_at) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-            + "ON CONFLICT (kind, id) DO UPDATE SET object = EXCLUDED.object, status = EXCLUDED.status")
+    return pool.preparedQuery("INSERT INTO files_batches (" + COLUMNS + ", status, created_at, checked_at) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (kind, id) "
+            + "DO UPDATE SET object = EXCLUDED.object, status = EXCLUDED.status, checked_at = EXCLUDED.checked_at")
         .execute(Tuple.from(new Object[] {owned.kind(), owned.id(), owned.owner(), owned.model(),
             owned.deploymentId(), owned.object(), owned.status(), clock.instant().atOffset(ZoneOffset.UTC)}))
         .<Void>mapEmpty().recover(PgFileStore::unavailable);
@@ -56,8 +56,8 @@ public final class PgFileStore implements FileStore {
 
   @Override
   public Future<Void> adopt(Owned owned) {
-    return pool.preparedQuery("INSERT INTO files_batches (" + COLUMNS + ", status, created_at) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (kind, id) DO NOTHING")
+    return pool.preparedQuery("INSERT INTO files_batches (" + COLUMNS + ", status, created_at, checked_at) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (kind, id) DO NOTHING")
         .execute(Tuple.from(new Object[] {owned.kind(), owned.id(), owned.owner(), owned.model(),
             owned.deploymentId(), owned.object(), owned.status(), clock.instant().atOffset(ZoneOffset.UTC)}))
         .<Void>mapEmpty().recover(PgFileStore::unavailable);
@@ -94,7 +94,7 @@ public final class PgFileStore implements FileStore {
   @Override
   public Future<List<Owned>> unsettledBatches(int limit) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM files_batches WHERE kind = 'batch' AND NOT spend_recorded "
-            + "ORDER BY created_at LIMIT $1")
+            + "ORDER BY checked_at LIMIT $1")
         .execute(Tuple.of(limit)).map(PgFileStore::readAll);
   }
 

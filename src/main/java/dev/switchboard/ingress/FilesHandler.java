@@ -18,6 +18,9 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import dev.switchboard.log.Logs;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * OpenAI's Files and Batches APIs ({@code /v1/files}, {@code /v1/batches}, the same without
@@ -29,6 +32,8 @@ import io.vertx.ext.web.RoutingContext;
  * </pre>
  */
 final class FilesHandler {
+
+  private static final Logger LOG = Logger.getLogger(FilesHandler.class.getName());
 
   private final Bus bus;
   private final CallRouter calls;
@@ -83,6 +88,10 @@ final class FilesHandler {
   private void answer(ModelCall request, FilesCall files) {
     HttpServerResponse response = request.response;
     GatewayError error = request.error();
+    if (request.failed() && !(request.failure() instanceof GatewayError)) {
+      Logs.request(LOG, Level.SEVERE, request.requestId(), "Files or batches request failed inside the gateway",
+          request.failure());
+    }
     if (request.spans.root().isRecording()) {
       RequestSpans.end(request.spans.root(), request.status(), error == null ? null : error.type());
     }

@@ -215,6 +215,16 @@ class FilesBatchesTest {
   }
 
   @Test
+  void the_keys_rate_limit_counts_files_and_batches_calls() {
+    JsonObject body = new JsonObject().put("models", new JsonArray().add("gpt-batch")).put("rpm_limit", 1);
+    String key = await(gw.post("/key/generate").putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body))
+        .bodyAsJsonObject().getString("key");
+    assertEquals(200, call(HttpMethod.GET, "/v1/files", key).statusCode());
+    HttpResponse<Buffer> limited = call(HttpMethod.GET, "/v1/batches", key);
+    assertEquals(429, limited.statusCode(), limited.bodyAsString());
+  }
+
+  @Test
   void an_azure_deployment_gets_azures_paths_and_api_key() {
     String key = key("azure-batch");
     HttpResponse<Buffer> uploaded = upload("/openai/files", key, form("azure-batch"));
