@@ -6,6 +6,10 @@ import dev.switchboard.auth.Authenticator;
 import dev.switchboard.model.Principal;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
+import dev.switchboard.files.BatchSpendPoller;
+import dev.switchboard.files.BatchSpendVerticle;
+import dev.switchboard.files.FileStore;
+import dev.switchboard.files.FilesUpstream;
 import dev.switchboard.catalog.ModelCatalog;
 import dev.switchboard.catalog.ModelManagementRoutes;
 import dev.switchboard.cluster.ClusterNode;
@@ -48,6 +52,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
 import java.util.function.Consumer;
 import java.util.ArrayList;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -182,7 +187,7 @@ public final class Gateway {
               config.general().gracefulShutdownSeconds(), routing,
               () -> config.router().redis() == null ? null : limiter.redisAvailable() ? "connected" : "unavailable",
               tracing, config.general().server(), persistence.health(), warming::get, persistence.responses(),
-              Startup.guardrails(config));
+              Startup.guardrails(config), persistence.files());
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RateLimitVerticle(bus, limiter)))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, routing.router())))
@@ -192,6 +197,7 @@ public final class Gateway {
               .compose(v -> !config.router().routing().backgroundHealthChecks() ? Future.succeededFuture()
                   : deploy(vertx, 1, stages, () -> new HealthCheckVerticle(routing.health(),
                       config.router().routing().healthCheckIntervalSeconds())))
+              .compose(v -> deployBatchPoller(vertx, bus, persistence, models, config, stages))
               .compose(v -> reloader.listen())
               .compose(v -> catalog.start())
               .compose(v -> deploy(vertx, loops, stages, () -> new HttpIngressVerticle(bus, ingress)));
@@ -208,6 +214,21 @@ public final class Gateway {
           }
         });
     return started.future();
+  }
+
+  /** Polls the batches created through the gateway for their spend, on a worker, when there is a database. */
+  private static Future<Void> deployBatchPoller(Vertx vertx, Bus bus, Persistence persistence, LiveModels models,
+      GatewayConfig config, List<String> stages) {
+    if (!persistence.files().enabled()) {
+      return Future.succeededFuture();
+    }
+    BatchSpendPoller poller = new BatchSpendPoller(persistence.files(), new FilesUpstream(vertx), models::current,
+        owner -> FileStore.MASTER_OWNER.equals(owner) ? Future.succeededFuture(Principal.MASTER)
+            : persistence.keys().find(owner).map(key -> key == null ? null : Principal.of(key, null)),
+        event -> bus.<Void>hop(Addresses.SPEND_RECORD, event), Clock.systemUTC());
+    return vertx.deployVerticle(new BatchSpendVerticle(poller, config.general().batchPollIntervalSeconds()),
+        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+        .onSuccess(stages::add).mapEmpty();
   }
 
   /** The spend writer, on a worker (it writes files and waits on Postgres), when there is a database. */

@@ -19,6 +19,8 @@ import dev.switchboard.keys.KeyStore;
 import dev.switchboard.spend.Accounting;
 import dev.switchboard.spend.SpendResets;
 import dev.switchboard.spend.SpendRoutes;
+import dev.switchboard.files.FileStore;
+import dev.switchboard.files.PgFileStore;
 import dev.switchboard.responses.PgResponseStore;
 import dev.switchboard.responses.ResponseStore;
 import dev.switchboard.store.Database;
@@ -62,6 +64,9 @@ sealed interface Persistence {
   /** Where translated Responses API answers are stored: Postgres, or nowhere. */
   ResponseStore responses();
 
+  /** Who owns which file and batch: Postgres, or nothing (the Files and Batches APIs are then refused). */
+  FileStore files();
+
   /** The database's state for readiness, or null when there is none to probe. */
   DatabaseHealth health();
 
@@ -81,6 +86,7 @@ sealed interface Persistence {
     private final DatabaseHealth health;
     private final BudgetScopeStore scopes;
     private final ResponseStore responses;
+    private final FileStore files;
     private final Bus bus;
     /** Made once by {@link #accounting}, before the routes are mounted: spend resets cut its budgets. */
     private Accounting accounting;
@@ -97,11 +103,17 @@ sealed interface Persistence {
       scopes.listen();
       this.responses = new PgResponseStore(vertx, database.pool(), config.general().responsesStoreTtlSeconds(),
           Clock.systemUTC());
+      this.files = new PgFileStore(database.pool(), Clock.systemUTC());
     }
 
     @Override
     public ResponseStore responses() {
       return responses;
+    }
+
+    @Override
+    public FileStore files() {
+      return files;
     }
 
     @Override
@@ -189,6 +201,11 @@ sealed interface Persistence {
     @Override
     public ResponseStore responses() {
       return ResponseStore.NONE;
+    }
+
+    @Override
+    public FileStore files() {
+      return FileStore.NONE;
     }
 
     @Override

@@ -187,6 +187,7 @@ public final class ConfigLoader {
       section.problem("responses_store_ttl", "general_settings.responses_store_ttl must be a duration such as 30d, "
           + "12h or 30m, or a number of seconds above 0; got '" + ttlText + "'");
     }
+    Integer batchPoll = section.positive("proxy_batch_polling_interval");
     boolean storeModelInDb = section.bool("store_model_in_db", false)
         || "true".equalsIgnoreCase(String.valueOf(processEnv.apply("STORE_MODEL_IN_DB")).trim());
     ignored.addAll(section.unread());
@@ -195,7 +196,8 @@ public final class ConfigLoader {
         embeddedDir == null ? GeneralSettings.DEFAULT_EMBEDDED_DATABASE_DIR : embeddedDir, maxParallel, globalMaxParallel,
         drain == null ? GeneralSettings.DEFAULT_GRACEFUL_SHUTDOWN_SECONDS : drain,
         poolSize == null ? GeneralSettings.DEFAULT_DATABASE_POOL_SIZE : poolSize, server, storeModelInDb,
-        responsesTtl < 0 ? GeneralSettings.DEFAULT_RESPONSES_STORE_TTL_SECONDS : responsesTtl);
+        responsesTtl < 0 ? GeneralSettings.DEFAULT_RESPONSES_STORE_TTL_SECONDS : responsesTtl,
+        batchPoll == null ? GeneralSettings.DEFAULT_BATCH_POLL_INTERVAL_SECONDS : batchPoll);
   }
 
   private RouterSettings router(YamlSection section, RoutingSettings routing, List<String> ignored) {

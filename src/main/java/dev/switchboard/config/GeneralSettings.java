@@ -16,10 +16,24 @@ package dev.switchboard.config;
  *                            through {@code /model/new} are kept in Postgres and loaded at start
  * @param responsesStoreTtlSeconds {@code responses_store_ttl}: how long a translated Responses API answer
  *                            stays stored for {@code previous_response_id} and {@code GET /v1/responses/{id}}
+ * @param batchPollIntervalSeconds {@code proxy_batch_polling_interval} (LiteLLM's name): how often the gateway
+ *                            polls the batches it created for completion, to record their spend
  */
 public record GeneralSettings(EnvValue masterKey, String databaseUrl, double maxRequestSizeMb, String embeddedDatabaseDir,
     Integer maxParallelRequests, Integer globalMaxParallelRequests, double gracefulShutdownSeconds,
-    int databasePoolSize, ServerSettings server, boolean storeModelInDb, long responsesStoreTtlSeconds) {
+    int databasePoolSize, ServerSettings server, boolean storeModelInDb, long responsesStoreTtlSeconds,
+    long batchPollIntervalSeconds) {
+
+  /** LiteLLM's default: once an hour. */
+  public static final long DEFAULT_BATCH_POLL_INTERVAL_SECONDS = 3600;
+
+  public GeneralSettings(EnvValue masterKey, String databaseUrl, double maxRequestSizeMb, String embeddedDatabaseDir,
+      Integer maxParallelRequests, Integer globalMaxParallelRequests, double gracefulShutdownSeconds,
+      int databasePoolSize, ServerSettings server, boolean storeModelInDb, long responsesStoreTtlSeconds) {
+    this(masterKey, databaseUrl, maxRequestSizeMb, embeddedDatabaseDir, maxParallelRequests, globalMaxParallelRequests,
+        gracefulShutdownSeconds, databasePoolSize, server, storeModelInDb, responsesStoreTtlSeconds,
+        DEFAULT_BATCH_POLL_INTERVAL_SECONDS);
+  }
 
   /** OpenAI keeps stored responses for 30 days; so does the gateway unless told otherwise. */
   public static final long DEFAULT_RESPONSES_STORE_TTL_SECONDS = 30L * 24 * 3600;

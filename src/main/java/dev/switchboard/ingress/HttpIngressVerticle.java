@@ -19,6 +19,7 @@ import dev.switchboard.routing.Routing;
 import dev.switchboard.tracing.Tracing;
 import dev.switchboard.store.DatabaseHealth;
 import dev.switchboard.responses.ResponseStore;
+import dev.switchboard.files.FileStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -60,20 +61,13 @@ public final class HttpIngressVerticle extends VerticleBase {
    * @param warming     whether the gateway is still warming up: readiness says 503 until it is not
    * @param responses   where translated Responses API answers are stored (or nowhere, without a database)
    * @param guardrails  the configured guardrails ({@code guardrails:}), which model calls run
+   * @param files       who owns which file and batch (or nothing, without a database)
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, LiveModels models,
       long startedEpochSeconds, Consumer<Router> adminRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor,
       double drainSeconds, Routing routing, Supplier<String> redisStatus, Tracing tracing, ServerSettings server,
-      DatabaseHealth database, BooleanSupplier warming, ResponseStore responses, Guardrails guardrails) {
-
-    /** Without guardrails. */
-    public Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, LiveModels models,
-        long startedEpochSeconds, Consumer<Router> adminRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor,
-        double drainSeconds, Routing routing, Supplier<String> redisStatus, Tracing tracing, ServerSettings server,
-        DatabaseHealth database, BooleanSupplier warming, ResponseStore responses) {
-      this(host, port, boundPort, maxBodyBytes, models, startedEpochSeconds, adminRoutes, metrics, metricsAuth, doctor,
-          drainSeconds, routing, redisStatus, tracing, server, database, warming, responses, Guardrails.NONE);
-    }
+      DatabaseHealth database, BooleanSupplier warming, ResponseStore responses, Guardrails guardrails,
+      FileStore files) {
   }
 
   private final Bus bus;
@@ -134,6 +128,8 @@ public final class HttpIngressVerticle extends VerticleBase {
     }
     new ModelInfoRoutes(bus, settings.models()).mount(router);
     new StoredResponsesHandler(vertx, bus, settings.responses(), settings.models()).mount(router);
+    new FilesHandler(vertx, bus, settings.routing().calls(), settings.metrics(), settings.tracing(),
+        settings.maxBodyBytes(), settings.files()).mount(router);
     CountTokensHandler counts = new CountTokensHandler(vertx, bus, settings.routing().calls(), settings.maxBodyBytes());
     router.post("/v1/messages/count_tokens").handler(counts::anthropic);
     router.post("/messages/count_tokens").handler(counts::anthropic);

@@ -50,6 +50,8 @@ final class ModelCall extends RequestContext {
   Selection guardrails;
   /** What watches the provider call for them (during_call, a stream's post_call), or null. */
   Watch watch;
+  /** LiteLLM's call type for the spend row when the operation's is not it (files and batches), or null. */
+  String callType;
   /** A Responses API call whose answer is to be stored, or null. */
   ResponsesTurn responsesTurn;
 

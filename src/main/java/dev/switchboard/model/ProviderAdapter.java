@@ -73,6 +73,16 @@ public interface ProviderAdapter {
     return null;
   }
 
+  /**
+   * OpenAI's Files and Batches APIs where the provider has them (OpenAI, Azure): the request (URL and
+   * credentials; method, body and content type are the caller's) for {@code resource} ({@code /files}
+   * or {@code /batches}) and {@code path} below it ({@code /file-1/content}), {@code query} as given
+   * (or null); null for providers without them. {@link #authorize} still applies.
+   */
+  default UpstreamRequest filesApi(Deployment deployment, String resource, String path, String query) {
+    return null;
+  }
+
   /** Whether this provider can do {@code operation} at all. */
   boolean supports(Operation operation);
 }

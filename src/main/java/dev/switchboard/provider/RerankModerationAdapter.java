@@ -125,6 +125,11 @@ final class RerankModerationAdapter implements ProviderAdapter {
   }
 
   @Override
+  public UpstreamRequest filesApi(Deployment deployment, String resource, String path, String query) {
+    return inner.filesApi(deployment, resource, path, query);
+  }
+
+  @Override
   public boolean supports(Operation operation) {
     return switch (operation) {
       case RERANK -> rerank != Rerank.NONE;

@@ -63,12 +63,17 @@ final class ResponsesAdapter implements ProviderAdapter {
 
   /** {@code /responses} (or below it, {@code path} such as {@code /resp_1/input_items}) at the deployment, with its credentials. */
   private UpstreamRequest at(Deployment deployment, String path, String query, MultiMap headers, Buffer body) {
+    return at(deployment, Operation.RESPONSES.path(), path, query, headers, body);
+  }
+
+  private UpstreamRequest at(Deployment deployment, String resource, String path, String query, MultiMap headers,
+      Buffer body) {
     String apiBase = DeploymentValues.require(deployment, deployment.apiBase(), "api_base");
     String url;
     if (nativeApi == Native.AZURE) {
       String version = DeploymentValues.require(deployment, deployment.apiVersion(), "api_version");
       AzureCredentials.apply(deployment, headers, (h, key) -> h.set("api-key", key));
-      url = apiBase + "/openai/responses" + path + "?api-version="
+      url = apiBase + "/openai" + resource + path + "?api-version="
           + URLEncoder.encode(version == null ? AZURE_DEFAULT_API_VERSION : version, StandardCharsets.UTF_8)
           + (query == null || query.isEmpty() ? "" : "&" + query);
     } else {
@@ -76,7 +81,7 @@ final class ResponsesAdapter implements ProviderAdapter {
       if (apiKey != null) {
         headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey);
       }
-      url = apiBase + Operation.RESPONSES.path() + path + (query == null || query.isEmpty() ? "" : "?" + query);
+      url = apiBase + resource + path + (query == null || query.isEmpty() ? "" : "?" + query);
     }
     return new UpstreamRequest(url, headers, body, false);
   }
@@ -87,6 +92,15 @@ final class ResponsesAdapter implements ProviderAdapter {
       return null;
     }
     return at(deployment, path, query, OpenAiAdapter.headers(false), Buffer.buffer());
+  }
+
+  /** OpenAI and Azure have the Files and Batches APIs; the other providers' wire formats do not. */
+  @Override
+  public UpstreamRequest filesApi(Deployment deployment, String resource, String path, String query) {
+    if (nativeApi == Native.NONE) {
+      return null;
+    }
+    return at(deployment, resource, path, query, MultiMap.caseInsensitiveMultiMap(), Buffer.buffer());
   }
 
   @Override

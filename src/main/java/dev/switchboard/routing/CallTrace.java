@@ -55,4 +55,10 @@ public final class CallTrace {
   public long providerNanos() {
     return providerNanos;
   }
+
+  /** A call sent straight to the one deployment that can take it, without routing (a file or batch lives at one). */
+  public void direct(Deployment deployment) {
+    this.deployment = deployment;
+    this.providerCalled = true;
+  }
 }
