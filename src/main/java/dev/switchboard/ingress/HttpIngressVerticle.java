@@ -18,6 +18,7 @@ import dev.switchboard.routing.Routing;
 import dev.switchboard.tracing.Tracing;
 import dev.switchboard.store.DatabaseHealth;
 import dev.switchboard.responses.ResponseStore;
+import dev.switchboard.cache.ResponseCache;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -58,11 +59,12 @@ public final class HttpIngressVerticle extends VerticleBase {
    * @param database    the database's state for readiness, or null without one
    * @param warming     whether the gateway is still warming up: readiness says 503 until it is not
    * @param responses   where translated Responses API answers are stored (or nowhere, without a database)
+   * @param cache       the response cache (litellm_settings.cache), off or on
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, LiveModels models,
       long startedEpochSeconds, Consumer<Router> adminRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor,
       double drainSeconds, Routing routing, Supplier<String> redisStatus, Tracing tracing, ServerSettings server,
-      DatabaseHealth database, BooleanSupplier warming, ResponseStore responses) {
+      DatabaseHealth database, BooleanSupplier warming, ResponseStore responses, ResponseCache cache) {
   }
 
   private final Bus bus;
@@ -105,7 +107,7 @@ public final class HttpIngressVerticle extends VerticleBase {
 
     for (Operation operation : Operation.values()) {
       ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.routing().calls(),
-          settings.metrics(), settings.tracing(), settings.maxBodyBytes(), settings.responses());
+          settings.metrics(), settings.tracing(), settings.maxBodyBytes(), settings.responses(), settings.cache());
       router.post("/v1" + operation.path()).handler(handler);
       router.post(operation.path()).handler(handler);
       if (operation == Operation.RERANK) {

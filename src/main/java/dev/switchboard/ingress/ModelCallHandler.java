@@ -1,6 +1,7 @@
 package dev.switchboard.ingress;
 
 import dev.switchboard.bus.Bus;
+import dev.switchboard.cache.ResponseCache;
 import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.log.Logs;
@@ -26,7 +27,7 @@ import java.util.logging.Logger;
  * ({@link #answer}), once every stage has released what it took:
  *
  * <pre>
- *   parse → auth → spend log → access → stored responses → rate limits → budget → mock_response → route (relay, retries, fallbacks)
+ *   parse → auth → spend log → access → stored responses → rate limits → budget → mock_response → cache → route (relay, retries, fallbacks)
  *   answer ← ............................ afters, in reverse order, whatever happened ............................. ←
  * </pre>
  */
@@ -46,7 +47,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
 
   /** @param maxBodyBytes {@code general_settings.max_request_size_mb}, in bytes: a 413 above it */
   ModelCallHandler(Bus bus, Operation operation, CallRouter calls, Metrics metrics,
-      Tracing tracing, long maxBodyBytes, ResponseStore responses) {
+      Tracing tracing, long maxBodyBytes, ResponseStore responses, ResponseCache cache) {
     this.maxBodyBytes = maxBodyBytes;
     this.operation = operation;
     this.calls = calls;
@@ -54,7 +55,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     this.tracing = tracing;
     SpendLogStage spend = new SpendLogStage(bus);
     this.chain = new Chain<>(new ParseStage(), new AuthStage(bus), spend, new AccessStage(calls),
-        new StoredResponsesStage(responses), new LimitsStage(bus), new BudgetStage(bus, calls), new MockResponseStage(), new RouteStage(bus, calls));
+        new StoredResponsesStage(responses), new LimitsStage(bus), new BudgetStage(bus, calls), new MockResponseStage(), new CacheStage(cache), new RouteStage(bus, calls));
   }
 
   /** The stages, in order (for the design notes and tests). */
