@@ -18,6 +18,8 @@ import java.util.List;
  * @param callType LiteLLM's call type ({@code acompletion}, {@code aresponses}...), or null
  * @param clientIp the caller's address, or null
  * @param clientMetadata the request's {@code metadata} object as the client sent it, or null
+ * @param cacheKey the response cache's key for the call, or null when the cache was not asked
+ * @param cacheHit the answer came from the response cache
  */
 public record SpendEvent(
     String requestId,
@@ -38,5 +40,7 @@ public record SpendEvent(
     String endUser,
     String callType,
     String clientIp,
-    JsonObject clientMetadata) {
+    JsonObject clientMetadata,
+    String cacheKey,
+    boolean cacheHit) {
 }
