@@ -43,11 +43,13 @@ class ResponseCachingTest {
           litellm_params: {model: openai/gpt-4o-mini, api_base: "%1$s", api_key: sk-up}
         - model_name: embed
           litellm_params: {model: openai/text-embedding-3-small, api_base: "%1$s", api_key: sk-up}
+        - model_name: claude
+          litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%4$d", api_key: sk-ant}
       general_settings: {master_key: %2$s, database_url: "%3$s", proxy_batch_write_at: 0.05}
       litellm_settings:
         cache: true
         cache_params: {type: local, ttl: 600}
-      """.formatted(m.apiBase(), MASTER, database));
+      """.formatted(m.apiBase(), MASTER, database, m.port()));
 
   private <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get();
@@ -149,6 +151,35 @@ class ResponseCachingTest {
     assertEquals(1, calls(), "replayed from the cache");
     HttpResponse<Buffer> raw = post("/v1/chat/completions", MASTER, ask("stream me").put("stream", true));
     assertTrue(raw.bodyAsString().endsWith("data: [DONE]\n\n"), raw.bodyAsString());
+  }
+
+  @Test
+  void messages_and_completions_replay_as_their_own_streams() throws Exception {
+    JsonObject message = Requests.messages("claude").user("hi claude").build().put("max_tokens", 64);
+    assertEquals(200, post("/v1/messages", MASTER, message).statusCode());
+    HttpResponse<Buffer> replay = post("/v1/messages", MASTER, message.copy().put("stream", true));
+    assertEquals(1, calls());
+    StringBuilder text = new StringBuilder();
+    java.util.List<String> types = new java.util.ArrayList<>();
+    for (String line : replay.bodyAsString().split("\n")) {
+      if (line.startsWith("data: ")) {
+        JsonObject event = new JsonObject(line.substring(6));
+        types.add(event.getString("type"));
+        if ("content_block_delta".equals(event.getString("type"))) {
+          text.append(event.getJsonObject("delta").getString("text"));
+        }
+      }
+    }
+    assertEquals("message_start", types.get(0));
+    assertEquals("message_stop", types.get(types.size() - 1));
+    assertEquals("Hello from claude-sonnet-4-5", text.toString());
+
+    JsonObject prompt = new JsonObject().put("model", "chat").put("prompt", "once upon");
+    post("/v1/completions", MASTER, prompt);
+    String streamed = post("/v1/completions", MASTER, prompt.copy().put("stream", true)).bodyAsString();
+    assertEquals(2, calls());
+    assertTrue(streamed.contains("\"text\":\"completed by gpt-4o-mini\""), streamed);
+    assertTrue(streamed.endsWith("data: [DONE]\n\n"));
   }
 
   @Test
