@@ -2,7 +2,6 @@ package dev.switchboard.cache;
 
 import dev.switchboard.model.Operation;
 import dev.switchboard.model.Principal;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -100,8 +99,20 @@ public final class CacheKeys {
     }
   }
 
+  /** A JSON string literal: quotes, backslashes and control characters escaped (enough to keep strings apart). */
   private static String quote(String text) {
-    return Json.encode(text);
+    StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('"').toString();
   }
 
   private static String sha256(String text) {
