@@ -183,6 +183,18 @@ class ResponseCachingTest {
   }
 
   @Test
+  void responses_are_cached_only_when_not_stored_server_side() throws Exception {
+    JsonObject unstored = new JsonObject().put("model", "chat").put("input", "tell me").put("store", false);
+    assertEquals(200, post("/v1/responses", MASTER, unstored).statusCode());
+    assertEquals(200, post("/v1/responses", MASTER, unstored).statusCode());
+    assertEquals(1, calls(), "store: false answers are cached");
+    JsonObject stored = unstored.copy().put("store", true);
+    post("/v1/responses", MASTER, stored);
+    post("/v1/responses", MASTER, stored);
+    assertEquals(3, calls(), "a stored answer has its own id: never served twice");
+  }
+
+  @Test
   void embeddings_are_cached_item_by_item() throws Exception {
     HttpResponse<Buffer> first = post("/v1/embeddings", MASTER, Requests.embeddings("embed", "a", "bb"));
     assertEquals(200, first.statusCode(), first.bodyAsString());
