@@ -6,6 +6,8 @@ import dev.switchboard.auth.Authenticator;
 import dev.switchboard.model.Principal;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.Bus;
+import dev.switchboard.cache.CacheRoutes;
+import dev.switchboard.cache.ResponseCache;
 import dev.switchboard.files.BatchSpendPoller;
 import dev.switchboard.files.BatchSpendVerticle;
 import dev.switchboard.files.FileStore;
@@ -91,6 +93,7 @@ public final class Gateway {
   private final Tracing tracing;
   private final Bus bus;
   private final Metrics metrics;
+  private final ResponseCache cache;
   /** Readiness says "warming up" while this is set ({@link Options#warmsUp}). */
   private final AtomicBoolean warming;
   /** The longest a stopping gateway waits for its last spend records to be handled. */
@@ -98,7 +101,8 @@ public final class Gateway {
 
   private Gateway(Vertx vertx, Bus bus, SpendLedger ledger, RateLimiter limiter, int port,
       List<String> stages, Persistence persistence, Accounting accounting, Metrics metrics, Routing routing,
-      Tracing tracing, AtomicBoolean warming) {
+      Tracing tracing, AtomicBoolean warming, ResponseCache cache) {
+    this.cache = cache;
     this.warming = warming;
     this.tracing = tracing;
     this.bus = bus;
@@ -155,6 +159,8 @@ public final class Gateway {
     limiter.observeRedis(metrics::redisCall);
     Routing routing = new Routing(vertx, bus, models, config, limiter.gate(), prices, metrics.router());
     SpendLedger ledger = new SpendLedger();
+    ResponseCache cache = ResponseCache.create(vertx, config.litellm().cache());
+    metrics.watch(cache);
     // Completed off any Vert.x context: after a failed start this Vert.x is closing and its event
     // loops can no longer run callbacks.
     Promise<Gateway> started = Promise.promise();
@@ -180,6 +186,7 @@ public final class Gateway {
             routing.routes().mount(router);
             reloader.mount(router);
             new ModelManagementRoutes(catalog).mount(router);
+            new CacheRoutes(cache).mount(router);
           };
           HttpIngressVerticle.Settings ingress = new HttpIngressVerticle.Settings(options.host(), options.port(),
               boundPort, config.general().maxRequestSizeBytes(), models, System.currentTimeMillis() / 1000,
@@ -187,7 +194,7 @@ public final class Gateway {
               config.general().gracefulShutdownSeconds(), routing,
               () -> config.router().redis() == null ? null : limiter.redisAvailable() ? "connected" : "unavailable",
               tracing, config.general().server(), persistence.health(), warming::get, persistence.responses(),
-              Startup.guardrails(config), persistence.files());
+              Startup.guardrails(config), persistence.files(), cache);
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RateLimitVerticle(bus, limiter)))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, routing.router())))
@@ -205,11 +212,11 @@ public final class Gateway {
         .onComplete(deployed -> {
           if (deployed.succeeded()) {
             started.complete(new Gateway(vertx, bus, ledger, limiter, boundPort.get(), List.copyOf(stages),
-                opened.get(), accounts.get(), metrics, routing, tracing, warming));
+                opened.get(), accounts.get(), metrics, routing, tracing, warming, cache));
           } else {
             started.fail(Startup.failure(deployed.cause(), options));
             Persistence persistence = opened.get();
-            limiter.close().eventually(() -> persistence == null ? Future.<Void>succeededFuture() : persistence.close(vertx))
+            limiter.close().eventually(cache::close).eventually(() -> persistence == null ? Future.<Void>succeededFuture() : persistence.close(vertx))
                 .onComplete(closed -> vertx.close());
           }
         });
@@ -279,6 +286,11 @@ public final class Gateway {
     return metrics;
   }
 
+  /** The response cache (litellm_settings.cache), on or off. */
+  public ResponseCache cache() {
+    return cache;
+  }
+
   /** Deployment states, the router, the attempt loop and health checks. */
   public Routing routing() {
     return routing;
@@ -311,6 +323,7 @@ public final class Gateway {
     }
     return undeployed
         .eventually(limiter::close)
+        .eventually(cache::close)
         .eventually(() -> persistence.close(vertx))
         .eventually(() -> vertx.close())
         .eventually(tracing::close); // exports the spans still queued

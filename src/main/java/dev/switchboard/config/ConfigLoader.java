@@ -139,7 +139,7 @@ public final class ConfigLoader {
         () -> ServerSettings.read(generalSection.empty(), name -> null));
     GeneralSettings general = general(generalSection, server, ignored);
     RouterSettings router = router(routerSection, routing, ignored);
-    LitellmSettings litellm = litellm(litellmSection, ignored);
+    LitellmSettings litellm = litellm(litellmSection, router.redis(), ignored);
     List<GuardrailConfig> guardrails = GuardrailsReader.read(root);
     ignored.addAll(0, root.unread());
     return new GatewayConfig(List.copyOf(models), general, router, litellm, spend, cluster, List.copyOf(ignored),
@@ -251,7 +251,7 @@ public final class ConfigLoader {
     return configured != null ? configured : processEnv.apply(variable);
   }
 
-  private static LitellmSettings litellm(YamlSection section, List<String> ignored) {
+  private static LitellmSettings litellm(YamlSection section, RedisSettings redis, List<String> ignored) {
     boolean dropParams = section.bool("drop_params", false);
     Double requestTimeout = section.number("request_timeout");
     if (requestTimeout != null && requestTimeout <= 0) {
@@ -272,10 +272,11 @@ public final class ConfigLoader {
           + connectTimeout);
       connectTimeout = null;
     }
+    CacheSettings cache = CacheSettingsReader.read(section, redis);
     ignored.addAll(section.unread());
     return new LitellmSettings(dropParams,
         requestTimeout == null ? LitellmSettings.DEFAULT_REQUEST_TIMEOUT : requestTimeout, sslVerify,
         maxBuffer == null ? LitellmSettings.DEFAULT_MAX_TOOL_CALL_BUFFER_BYTES : maxBuffer,
-        connectTimeout == null ? LitellmSettings.DEFAULT_CONNECT_TIMEOUT : connectTimeout);
+        connectTimeout == null ? LitellmSettings.DEFAULT_CONNECT_TIMEOUT : connectTimeout, cache);
   }
 }

@@ -5,10 +5,16 @@ package dev.switchboard.config;
  * {@code sslVerify} false accepts any provider certificate (self-signed test servers only);
  * {@code maxToolCallBufferBytes} is the most the gateway holds of one stream event, such as a
  * tool-call argument fragment (arguments themselves are relayed, never accumulated);
- * {@code connectTimeout} (seconds) bounds opening a connection to a provider, within the call's own timeout.
+ * {@code connectTimeout} (seconds) bounds opening a connection to a provider, within the call's own timeout;
+ * {@code cache} is {@code cache}/{@code cache_params} (response caching).
  */
 public record LitellmSettings(boolean dropParams, double requestTimeout, boolean sslVerify, int maxToolCallBufferBytes,
-    double connectTimeout) {
+    double connectTimeout, CacheSettings cache) {
+
+  public LitellmSettings(boolean dropParams, double requestTimeout, boolean sslVerify, int maxToolCallBufferBytes,
+      double connectTimeout) {
+    this(dropParams, requestTimeout, sslVerify, maxToolCallBufferBytes, connectTimeout, CacheSettings.OFF);
+  }
 
   public static final double DEFAULT_CONNECT_TIMEOUT = 10;
 

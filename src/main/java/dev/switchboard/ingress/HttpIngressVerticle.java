@@ -19,6 +19,7 @@ import dev.switchboard.routing.Routing;
 import dev.switchboard.tracing.Tracing;
 import dev.switchboard.store.DatabaseHealth;
 import dev.switchboard.responses.ResponseStore;
+import dev.switchboard.cache.ResponseCache;
 import dev.switchboard.files.FileStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -62,12 +63,13 @@ public final class HttpIngressVerticle extends VerticleBase {
    * @param responses   where translated Responses API answers are stored (or nowhere, without a database)
    * @param guardrails  the configured guardrails ({@code guardrails:}), which model calls run
    * @param files       who owns which file and batch (or nothing, without a database)
+   * @param cache       the response cache (litellm_settings.cache), off or on
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, LiveModels models,
       long startedEpochSeconds, Consumer<Router> adminRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor,
       double drainSeconds, Routing routing, Supplier<String> redisStatus, Tracing tracing, ServerSettings server,
       DatabaseHealth database, BooleanSupplier warming, ResponseStore responses, Guardrails guardrails,
-      FileStore files) {
+      FileStore files, ResponseCache cache) {
   }
 
   private final Bus bus;
@@ -111,7 +113,7 @@ public final class HttpIngressVerticle extends VerticleBase {
     for (Operation operation : Operation.values()) {
       ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.routing().calls(),
           settings.metrics(), settings.tracing(), settings.maxBodyBytes(), settings.responses(),
-          settings.server().useXForwardedFor(), settings.guardrails());
+          settings.server().useXForwardedFor(), settings.guardrails(), settings.cache());
       router.post("/v1" + operation.path()).handler(handler);
       router.post(operation.path()).handler(handler);
       if (operation == Operation.RERANK) {

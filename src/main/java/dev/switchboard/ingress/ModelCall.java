@@ -54,6 +54,8 @@ final class ModelCall extends RequestContext {
   String callType;
   /** A Responses API call whose answer is to be stored, or null. */
   ResponsesTurn responsesTurn;
+  /** What the response cache did for this request, or null when it was not asked. */
+  CacheStage.Outcome cacheOutcome;
 
   ModelCall(String requestId, Operation operation, LiveModels.Snapshot models, Buffer raw, MultiMap headers,
       HttpServerResponse response, RequestSpans spans) {

@@ -1,6 +1,7 @@
 package dev.switchboard.ingress;
 
 import dev.switchboard.bus.Bus;
+import dev.switchboard.cache.ResponseCache;
 import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.guardrail.Guardrails;
@@ -27,7 +28,7 @@ import java.util.logging.Logger;
  * ({@link #answer}), once every stage has released what it took:
  *
  * <pre>
- *   parse → auth → spend log → access → stored responses → rate limits → budget → guardrails → mock_response → route (relay, retries, fallbacks) → guardrails on the answer
+ *   parse → auth → spend log → access → stored responses → rate limits → budget → guardrails → mock_response → cache → route (relay, retries, fallbacks) → guardrails on the answer
  *   answer ← ............................ afters, in reverse order, whatever happened ............................. ←
  * </pre>
  */
@@ -51,7 +52,8 @@ final class ModelCallHandler implements Handler<RoutingContext> {
    * @param useXForwardedFor {@code general_settings.use_x_forwarded_for}: the client's address from X-Forwarded-For
    */
   ModelCallHandler(Bus bus, Operation operation, CallRouter calls, Metrics metrics,
-      Tracing tracing, long maxBodyBytes, ResponseStore responses, boolean useXForwardedFor, Guardrails guardrails) {
+      Tracing tracing, long maxBodyBytes, ResponseStore responses, boolean useXForwardedFor, Guardrails guardrails,
+      ResponseCache cache) {
     this.maxBodyBytes = maxBodyBytes;
     this.useXForwardedFor = useXForwardedFor;
     this.operation = operation;
@@ -60,8 +62,8 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     this.tracing = tracing;
     SpendLogStage spend = new SpendLogStage(bus);
     this.chain = new Chain<>(new ParseStage(), new AuthStage(bus), spend, new AccessStage(calls),
-        new StoredResponsesStage(responses), new LimitsStage(bus), new BudgetStage(bus, calls), new GuardrailStage(guardrails), new MockResponseStage(), new RouteStage(bus, calls),
-        new AnswerGuardrailStage());
+        new StoredResponsesStage(responses), new LimitsStage(bus), new BudgetStage(bus, calls), new GuardrailStage(guardrails),
+        new MockResponseStage(), new CacheStage(cache), new RouteStage(bus, calls), new AnswerGuardrailStage());
   }
 
   /** The stages, in order (for the design notes and tests). */

@@ -56,7 +56,8 @@ final class SpendLogStage implements Stage<ModelCall> {
         request.models.price(deployment), request.principal, request.reservation, usage, request.call.stream(), status,
         errorType, request.startMillis(), durationNanos, result == null ? 0 : result.firstByteNanos(),
         request.trace.providerNanos(), request.tags, request.endUser(),
-        request.callType != null ? request.callType : request.operation.callType(), request.clientIp, request.clientMetadata);
+        request.callType != null ? request.callType : request.operation.callType(), request.clientIp, request.clientMetadata,
+        request.cacheOutcome == null ? null : request.cacheOutcome.key, request.cacheOutcome != null && request.cacheOutcome.hit);
     return RequestSpans.ending(bus.<Void>hop(Addresses.SPEND_RECORD, event), request.spans.start("spend"))
         .timeout(SPOOL_WAIT_MS, TimeUnit.MILLISECONDS).otherwiseEmpty();
   }

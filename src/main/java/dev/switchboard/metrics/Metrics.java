@@ -9,6 +9,7 @@ import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.spend.SpendEvent;
 import dev.switchboard.spend.SpendMetrics;
 import dev.switchboard.spend.SpendWriter;
+import dev.switchboard.cache.ResponseCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
@@ -141,6 +142,18 @@ public final class Metrics implements SpendMetrics {
   }
 
   /** Switchboard's own gauges: rate-limit queue and in-flight requests, spend spool, Redis. */
+  /** LiteLLM's cache counters, and how often the cache's store failed and was bypassed. */
+  public void watch(ResponseCache cache) {
+    FunctionCounter.builder("litellm_cache_hits_metric", cache, ResponseCache::hits)
+        .description("Requests answered from the response cache").register(registry);
+    FunctionCounter.builder("litellm_cache_misses_metric", cache, ResponseCache::misses)
+        .description("Cacheable requests the response cache could not answer").register(registry);
+    FunctionCounter.builder("litellm_cached_tokens_metric", cache, ResponseCache::cachedTokens)
+        .description("Tokens of the answers served from the response cache").register(registry);
+    FunctionCounter.builder("switchboard_cache_store_errors", cache, ResponseCache::storeErrors)
+        .description("Response cache reads and writes that failed and were bypassed").register(registry);
+  }
+
   /** Hops to each stage, counted where every hop is made ({@link Bus#hop}). */
   public void watch(Bus bus) {
     for (String stage : Addresses.STAGES) {

@@ -18,6 +18,8 @@ import java.util.List;
  * @param callType LiteLLM's call type ({@code acompletion}, {@code aresponses}...), or null
  * @param clientIp the caller's address, or null
  * @param clientMetadata the request's {@code metadata} object as the client sent it, or null
+ * @param cacheKey the response cache's key for the call, or null when the cache was not asked
+ * @param cacheHit the answer came from the response cache
  */
 public record SpendEvent(
     String requestId,
@@ -38,5 +40,16 @@ public record SpendEvent(
     String endUser,
     String callType,
     String clientIp,
-    JsonObject clientMetadata) {
+    JsonObject clientMetadata,
+    String cacheKey,
+    boolean cacheHit) {
+
+  /** An event that did not go through the response cache (batches' spend, tests). */
+  public SpendEvent(String requestId, String model, Deployment deployment, Price price, Principal principal,
+      Reservation reservation, Usage usage, boolean stream, int status, String errorType, long startEpochMillis,
+      long durationNanos, long timeToFirstByteNanos, long providerNanos, List<String> tags, String endUser,
+      String callType, String clientIp, JsonObject clientMetadata) {
+    this(requestId, model, deployment, price, principal, reservation, usage, stream, status, errorType, startEpochMillis,
+        durationNanos, timeToFirstByteNanos, providerNanos, tags, endUser, callType, clientIp, clientMetadata, null, false);
+  }
 }

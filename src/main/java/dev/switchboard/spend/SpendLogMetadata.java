@@ -51,8 +51,8 @@ final class SpendLogMetadata {
     long start = event.startEpochMillis();
     Long completionStart = event.stream() && event.timeToFirstByteNanos() > 0
         ? start + event.timeToFirstByteNanos() / 1_000_000 : endMillis;
-    return new SpendDetail(apiBase(event.deployment()), metadata, null, event.clientIp(), completionStart,
-        event.durationNanos() / 1_000_000);
+    return new SpendDetail(apiBase(event.deployment()), metadata, event.cacheKey(), event.clientIp(), completionStart,
+        event.durationNanos() / 1_000_000, event.cacheHit());
   }
 
   /** The client's fields in order while they fit; a field that would pass the bound is left out, and so marked. */

@@ -27,17 +27,17 @@ final class SpendSql {
   private static final String INSERT = "INSERT INTO spend_logs (request_id, api_key, key_name, key_alias, user_id, "
       + "team_id, model_group, model_id, model, provider, prompt_tokens, completion_tokens, cached_tokens, total_tokens, "
       + "spend, start_time, end_time, ttft_ms, status, error_type, stream, request_tags, end_user, call_type, api_base, "
-      + "metadata, cache_key, requester_ip_address, completion_start_time, request_duration_ms) "
+      + "metadata, cache_key, requester_ip_address, completion_start_time, request_duration_ms, cache_hit) "
       + "SELECT r.id, r.key, r.key_name, r.alias, r.usr, r.team, r.grp, r.model_id, r.model, r.provider, r.prompt, "
       + "r.completion, r.cached, r.total, r.spend, r.start_time, r.end_time, r.ttft, r.status, r.error, r.stream, "
       + "r.tags::jsonb, r.end_user, r.call_type, r.api_base, r.metadata::jsonb, r.cache_key, r.ip, r.completion_start, "
-      + "r.duration FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
+      + "r.duration, r.cache_hit FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
       + "$7::text[], $8::text[], $9::text[], $10::text[], $11::int8[], $12::int8[], $13::int8[], $14::int8[], "
       + "$15::float8[], $16::timestamptz[], $17::timestamptz[], $18::float8[], $19::int4[], $20::text[], $21::bool[], "
       + "$22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[], $29::timestamptz[], "
-      + "$30::int8[]) AS r(id, key, key_name, alias, usr, team, grp, model_id, model, provider, prompt, "
+      + "$30::int8[], $31::bool[]) AS r(id, key, key_name, alias, usr, team, grp, model_id, model, provider, prompt, "
       + "completion, cached, total, spend, start_time, end_time, ttft, status, error, stream, tags, end_user, call_type, "
-      + "api_base, metadata, cache_key, ip, completion_start, duration) "
+      + "api_base, metadata, cache_key, ip, completion_start, duration, cache_hit) "
       + "ON CONFLICT (request_id) DO NOTHING RETURNING request_id";
 
   private SpendSql() {
@@ -68,7 +68,7 @@ final class SpendSql {
     return ids;
   }
 
-  /** The batch as 30 column arrays, in INSERT's order. */
+  /** The batch as 31 column arrays, in INSERT's order. */
   private static Tuple columns(List<SpendRow> rows) {
     int n = rows.size();
     String[][] text = new String[17][n];
@@ -81,6 +81,7 @@ final class SpendSql {
     OffsetDateTime[] end = new OffsetDateTime[n];
     Integer[] status = new Integer[n];
     Boolean[] stream = new Boolean[n];
+    Boolean[] cacheHit = new Boolean[n];
     for (int i = 0; i < n; i++) {
       SpendRow r = rows.get(i);
       SpendDetail d = r.detail();
@@ -90,6 +91,7 @@ final class SpendSql {
           d == null ? null : d.cacheKey(), d == null ? null : d.requesterIp()};
       completionStart[i] = d == null || d.completionStartMillis() == null ? null : PostgresBudgetLedger.at(d.completionStartMillis());
       duration[i] = d == null ? null : d.durationMs();
+      cacheHit[i] = d != null && d.cacheHit();
       for (int c = 0; c < values.length; c++) {
         text[c][i] = SafeText.of(values[c]);
       }
@@ -117,7 +119,7 @@ final class SpendSql {
         .addArrayOfDouble(ttft).addArrayOfInteger(status).addArrayOfString(text[10]).addArrayOfBoolean(stream)
         .addArrayOfString(tags).addArrayOfString(text[11]).addArrayOfString(text[12]).addArrayOfString(text[13])
         .addArrayOfString(text[14]).addArrayOfString(text[15]).addArrayOfString(text[16])
-        .addArrayOfOffsetDateTime(completionStart).addArrayOfLong(duration);
+        .addArrayOfOffsetDateTime(completionStart).addArrayOfLong(duration).addArrayOfBoolean(cacheHit);
   }
 
   /**

@@ -1,0 +1,44 @@
+package dev.switchboard.config;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * LiteLLM's {@code litellm_settings.cache} and {@code cache_params}, as far as Switchboard implements them.
+ *
+ * @param enabled            {@code cache: true} with a store this build has ({@code local} or {@code redis})
+ * @param type               {@code local} or {@code redis}
+ * @param redis              where a {@code redis} cache lives: {@code cache_params.host/port/password}, else the
+ *                           router's Redis settings; null for {@code local}
+ * @param namespace          prefix of every cache key ({@code namespace:hash}), or null
+ * @param ttlSeconds         how long an answer is kept when the request does not say
+ * @param callTypes          LiteLLM call types to cache ({@code acompletion}, {@code atext_completion},
+ *                           {@code aembedding}, {@code anthropic_messages}, {@code aresponses})
+ * @param defaultOff         {@code mode: default_off}: only requests with {@code cache: {"use-cache": true}} use it
+ * @param sharedAcrossTeams  Switchboard's own: one team may read another's cached answers (off: a namespace per team)
+ * @param maxEntries         {@code max_size_in_memory}: the most answers a local cache holds
+ * @param maxEntryBytes      Switchboard's own {@code max_entry_bytes}: a larger answer is not cached
+ * @param warnings           what was asked for and is not implemented, said once at start
+ */
+public record CacheSettings(boolean enabled, String type, RedisSettings redis, String namespace, double ttlSeconds,
+    Set<String> callTypes, boolean defaultOff, boolean sharedAcrossTeams, int maxEntries, int maxEntryBytes,
+    List<String> warnings) {
+
+  public static final String LOCAL = "local";
+  public static final String REDIS = "redis";
+  /** LiteLLM's in-memory cache keeps an answer 10 minutes unless told otherwise; used for both stores. */
+  public static final double DEFAULT_TTL_SECONDS = 600;
+  /** LiteLLM's {@code max_size_in_memory} default. */
+  public static final int DEFAULT_MAX_ENTRIES = 200;
+  public static final int DEFAULT_MAX_ENTRY_BYTES = 1024 * 1024;
+  public static final Set<String> CACHEABLE_CALL_TYPES = Set.of("acompletion", "atext_completion", "aembedding",
+      "anthropic_messages", "aresponses");
+
+  public static final CacheSettings OFF = new CacheSettings(false, LOCAL, null, null, DEFAULT_TTL_SECONDS,
+      CACHEABLE_CALL_TYPES, false, false, DEFAULT_MAX_ENTRIES, DEFAULT_MAX_ENTRY_BYTES, List.of());
+
+  /** Whether requests of this LiteLLM call type are cached. */
+  public boolean caches(String callType) {
+    return enabled && callTypes.contains(callType);
+  }
+}
