@@ -4,7 +4,9 @@ import dev.switchboard.model.AuthCheck;
 import dev.switchboard.auth.AuthVerticle;
 import dev.switchboard.auth.Authenticator;
 import dev.switchboard.model.Principal;
+import dev.switchboard.alerting.Alerting;
 import dev.switchboard.bus.Addresses;
+import dev.switchboard.callbacks.Callbacks;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.catalog.ModelCatalog;
 import dev.switchboard.catalog.ModelManagementRoutes;
@@ -86,6 +88,8 @@ public final class Gateway {
   private final Tracing tracing;
   private final Bus bus;
   private final Metrics metrics;
+  /** Logging callbacks and alerting; set once started. */
+  private Observers observers;
   /** Readiness says "warming up" while this is set ({@link Options#warmsUp}). */
   private final AtomicBoolean warming;
   /** The longest a stopping gateway waits for its last spend records to be handled. */
@@ -144,6 +148,7 @@ public final class Gateway {
     bus.registerLocalCodecs(AuthCheck.class, Principal.class, PickRequest.class, Deployment.class, RelayCall.class,
         RelayResult.class, SpendEvent.class, GatewayError.class, Acquire.class, Permit.class,
         Release.class, BudgetCheck.class, Reservation.class);
+    Alerting.registerCodec(bus);
     metrics.watch(bus);
     RateLimiter limiter = RateLimiter.create(vertx, config, models.registry().deployments());
     limiter.observeRedis(metrics::redisCall);
@@ -155,6 +160,7 @@ public final class Gateway {
     List<String> stages = new ArrayList<>();
     AtomicReference<Persistence> opened = new AtomicReference<>();
     AtomicReference<Accounting> accounts = new AtomicReference<>();
+    AtomicReference<Observers> observed = new AtomicReference<>();
     AtomicInteger boundPort = new AtomicInteger();
     AtomicBoolean warming = new AtomicBoolean(options.warmsUp());
     Persistence.open(vertx, bus, config)
@@ -186,7 +192,9 @@ public final class Gateway {
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, routing.router())))
               .compose(v -> deploy(vertx, loops, stages, () -> new StreamRelayVerticle(bus, config.litellm(), metrics::providerHeaders)))
               .compose(v -> deployWriter(vertx, accounting, config, stages))
-              .compose(v -> deploy(vertx, loops, stages, () -> new SpendLogVerticle(bus, ledger, accounting, metrics)))
+              .compose(v -> Observers.start(vertx, bus, config, accounting, metrics)).onSuccess(observed::set)
+              .compose(o -> deploy(vertx, loops, stages, () -> new SpendLogVerticle(bus, ledger, accounting, metrics,
+                  o.listener())))
               .compose(v -> !config.router().routing().backgroundHealthChecks() ? Future.succeededFuture()
                   : deploy(vertx, 1, stages, () -> new HealthCheckVerticle(routing.health(),
                       config.router().routing().healthCheckIntervalSeconds())))
@@ -196,12 +204,16 @@ public final class Gateway {
         })
         .onComplete(deployed -> {
           if (deployed.succeeded()) {
-            started.complete(new Gateway(vertx, bus, ledger, limiter, boundPort.get(), List.copyOf(stages),
-                opened.get(), accounts.get(), metrics, routing, tracing, warming));
+            Gateway gateway = new Gateway(vertx, bus, ledger, limiter, boundPort.get(), List.copyOf(stages),
+                opened.get(), accounts.get(), metrics, routing, tracing, warming);
+            gateway.observers = observed.get();
+            started.complete(gateway);
           } else {
             started.fail(Startup.failure(deployed.cause(), options));
             Persistence persistence = opened.get();
-            limiter.close().eventually(() -> persistence == null ? Future.<Void>succeededFuture() : persistence.close(vertx))
+            Observers observers = observed.get();
+            limiter.close().eventually(() -> observers == null ? Future.<Void>succeededFuture() : observers.close())
+                .eventually(() -> persistence == null ? Future.<Void>succeededFuture() : persistence.close(vertx))
                 .onComplete(closed -> vertx.close());
           }
         });
@@ -256,6 +268,16 @@ public final class Gateway {
     return metrics;
   }
 
+  /** The logging callbacks ({@code success_callback}, {@code failure_callback}, {@code callbacks}). */
+  public Callbacks callbacks() {
+    return observers.callbacks();
+  }
+
+  /** Slack / webhook alerting ({@code general_settings.alerting}). */
+  public Alerting alerting() {
+    return observers.alerting();
+  }
+
   /** Deployment states, the router, the attempt loop and health checks. */
   public Routing routing() {
     return routing;
@@ -287,6 +309,7 @@ public final class Gateway {
       }
     }
     return undeployed
+        .eventually(() -> observers == null ? Future.<Void>succeededFuture() : observers.close())
         .eventually(limiter::close)
         .eventually(() -> persistence.close(vertx))
         .eventually(() -> vertx.close())

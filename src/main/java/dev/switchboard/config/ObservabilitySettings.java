@@ -7,8 +7,15 @@ package dev.switchboard.config;
  *                    {@code litellm_settings.require_auth_for_metrics_endpoint}): /metrics asks for the master key
  * @param jsonLogs    {@code litellm_settings.json_logs}: one JSON object per log line
  * @param tracing     OpenTelemetry tracing, or null when it is off (the default)
+ * @param callbacks   logging callbacks (Langfuse, Datadog, a generic HTTP logger); {@link CallbackSettings#NONE} for none
+ * @param alerting    Slack / webhook alerting, or null when it is off
  */
-public record ObservabilitySettings(boolean metricsAuth, boolean jsonLogs, TracingSettings tracing) {
+public record ObservabilitySettings(boolean metricsAuth, boolean jsonLogs, TracingSettings tracing,
+    CallbackSettings callbacks, AlertingSettings alerting) {
 
   public static final ObservabilitySettings DEFAULTS = new ObservabilitySettings(false, false, null);
+
+  public ObservabilitySettings(boolean metricsAuth, boolean jsonLogs, TracingSettings tracing) {
+    this(metricsAuth, jsonLogs, tracing, CallbackSettings.NONE, null);
+  }
 }

@@ -18,6 +18,7 @@ import java.util.List;
  * @param callType LiteLLM's call type ({@code acompletion}, {@code aresponses}...), or null
  * @param clientIp the caller's address, or null
  * @param clientMetadata the request's {@code metadata} object as the client sent it, or null
+ * @param content the request and its answer, for the logging callbacks ({@link CallContent#NONE} when unknown)
  */
 public record SpendEvent(
     String requestId,
@@ -38,5 +39,16 @@ public record SpendEvent(
     String endUser,
     String callType,
     String clientIp,
-    JsonObject clientMetadata) {
+    JsonObject clientMetadata,
+    CallContent content) {
+
+  /** An event without its content (nothing for the logging callbacks to show). */
+  public SpendEvent(String requestId, String model, Deployment deployment, Price price, Principal principal,
+      Reservation reservation, Usage usage, boolean stream, int status, String errorType, long startEpochMillis,
+      long durationNanos, long timeToFirstByteNanos, long providerNanos, List<String> tags, String endUser,
+      String callType, String clientIp, JsonObject clientMetadata) {
+    this(requestId, model, deployment, price, principal, reservation, usage, stream, status, errorType,
+        startEpochMillis, durationNanos, timeToFirstByteNanos, providerNanos, tags, endUser, callType, clientIp,
+        clientMetadata, CallContent.NONE);
+  }
 }
