@@ -50,9 +50,14 @@ public record AlertEvent(String type, String level, String message, String dedup
         json.getJsonObject("details"));
   }
 
-  /** The webhook's body: LiteLLM's WebhookEvent fields ({@code event}, {@code event_group}, {@code event_message}) and the details. */
+  /**
+   * The webhook's body: LiteLLM's WebhookEvent fields ({@code event}: the details' own, such as
+   * {@code budget_crossed}, else the alert type; {@code event_group}, {@code event_message}), the
+   * alert type and the details.
+   */
   JsonObject toWebhookJson() {
-    return details.copy().put("event", type).put("event_group", details.getString("event_group", group()))
+    return details.copy().put("event", details.getString("event", type)).put("alert_type", type)
+        .put("event_group", details.getString("event_group", group()))
         .put("event_message", message).put("level", level)
         .put("timestamp", java.time.Instant.ofEpochMilli(epochMillis).toString());
   }

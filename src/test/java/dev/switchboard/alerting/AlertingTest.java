@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
+import dev.switchboard.bus.Addresses;
 import dev.switchboard.callbacks.SinkServer;
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.Gateways;
@@ -107,6 +108,26 @@ class AlertingTest {
           assertEquals("deployment", hook.getString("event_group"));
           assertEquals("broken-1", hook.getString("deployment"));
           assertTrue(hook.getString("event_message").contains("failed 3 requests"), hook.encode());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void an_announced_cooldown_sends_one_alert_per_deployment(Vertx vertx, VertxTestContext ctx) {
+    start(vertx, "alert_types: [\"cooldown_deployment\"]")
+        .compose(v -> {
+          JsonObject cooldown = new JsonObject().put("deployment_id", "broken-1")
+              .put("until_epoch_ms", System.currentTimeMillis() + 5_000).put("reason", "rate_limit: slow down");
+          gateway.vertx().eventBus().publish(Addresses.ROUTER_COOLDOWN, cooldown);
+          gateway.vertx().eventBus().publish(Addresses.ROUTER_COOLDOWN, cooldown.copy()); // heard again
+          return Awaits.until(vertx, () -> gateway.alerting().delivered() + gateway.alerting().suppressed() >= 3, 10_000);
+        })
+        .compose(v -> closeGateway())
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertEquals(1, sink.postsTo("/slack").size(), "Slack posts: " + sink.posts);
+          JsonObject hook = sink.postsTo("/hook").get(0).body().toJsonObject();
+          assertEquals("cooldown_deployment", hook.getString("event"));
+          assertEquals("broken-1", hook.getString("deployment"));
           ctx.completeNow();
         })));
   }
