@@ -136,7 +136,8 @@ public final class Gateway {
     PriceBook prices = PriceBook.shipped();
     LiveModels models = new LiveModels(LiveModels.Snapshot.of(registry, config.router().routing(), prices));
     Metrics metrics = new Metrics(models);
-    return ClusterNode.vertx(config.cluster(), new VertxOptions().setEventLoopPoolSize(loops), metrics::vertxBuilder)
+    return ClusterNode.vertx(config.cluster(), new VertxOptions().setEventLoopPoolSize(loops),
+        vertxOptions -> metrics.vertxBuilder(vertxOptions, config.observability().vertxHttpMetrics()))
         .compose(vertx -> startOn(vertx, loops, models, prices, config, options, metrics, tracing))
         .onFailure(failed -> tracing.close());
   }

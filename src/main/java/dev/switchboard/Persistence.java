@@ -17,6 +17,7 @@ import dev.switchboard.model.KeyLookup;
 import dev.switchboard.keys.KeyRoutes;
 import dev.switchboard.keys.KeyStore;
 import dev.switchboard.spend.Accounting;
+import dev.switchboard.spend.SpendResets;
 import dev.switchboard.spend.SpendRoutes;
 import dev.switchboard.responses.PgResponseStore;
 import dev.switchboard.responses.ResponseStore;
@@ -80,9 +81,13 @@ sealed interface Persistence {
     private final DatabaseHealth health;
     private final BudgetScopeStore scopes;
     private final ResponseStore responses;
+    private final Bus bus;
+    /** Made once by {@link #accounting}, before the routes are mounted: spend resets cut its budgets. */
+    private Accounting accounting;
 
     Postgres(Vertx vertx, Bus bus, Database database, GatewayConfig config) {
       this.database = database;
+      this.bus = bus;
       this.keys = new KeyStore(database.pool());
       this.keyRoutes = new KeyRoutes(bus, keys, config.spend().timezone());
       this.directory = new DirectoryRoutes(bus, database.pool(), keyRoutes);
@@ -107,8 +112,10 @@ sealed interface Persistence {
     @Override
     public Accounting accounting(GatewayConfig config) {
       // A shared reservation outlives a dead gateway by at most the longest request, plus a minute.
-      return Accounting.create(config.spend(), database.pool(), database.separatePools(1),
+      accounting = Accounting.create(config.spend(), database.pool(), database.separatePools(1),
           config.litellm().requestTimeout() + 60, scopes);
+      accounting.hearLowered(bus);
+      return accounting;
     }
 
     @Override
@@ -116,6 +123,7 @@ sealed interface Persistence {
       keyRoutes.mount(router);
       directory.mount(router);
       spend.mount(router);
+      new SpendResets(database.pool(), bus, accounting).mount(router);
       new BudgetRoutes(database.pool(), scopes).mount(router);
       new CustomerRoutes(database.pool(), scopes).mount(router);
       new OrganizationRoutes(database.pool(), scopes).mount(router);
@@ -147,7 +155,7 @@ sealed interface Persistence {
   record None() implements Persistence {
 
     private static final String[] STORED_PATHS = {"/key/*", "/user/*", "/team/*", "/spend/*", "/global/spend*",
-        "/customer/*", "/end_user/*", "/organization/*", "/budget/*"};
+        "/customer/*", "/end_user/*", "/organization/*", "/budget/*", "/v2/key/*"};
 
     @Override
     public KeyLookup keys() {

@@ -31,7 +31,7 @@ public final class AdminGuard implements Handler<RoutingContext> {
   public static final List<String> ADMIN_PATHS = List.of("/key/*", "/user/*", "/team/*", "/spend/*",
       "/global/spend*", "/router/*", "/health", "/config/*",
       "/model/new", "/model/update", "/model/delete", "/model/:model_id/update",
-      "/customer/*", "/end_user/*", "/organization/*", "/budget/*");
+      "/customer/*", "/end_user/*", "/organization/*", "/budget/*", "/v2/key/*");
   /** Diagnostics: the master key when the gateway has one; open along with an open gateway. */
   public static final List<String> DIAGNOSTIC_PATHS = List.of("/health/doctor");
   public static final List<String> METRICS_PATHS = List.of("/metrics", "/metrics/");

@@ -22,6 +22,8 @@ public final class Addresses {
   /** Reserves a request's estimated cost against its budgets, or refuses it. */
   public static final String BUDGET_RESERVE = "sb.budget.reserve";
   public static final String SPEND_RECORD = "sb.spend.record";
+  /** Announced to every node: an admin cut some budget holders' spend (reset_spend, /global/spend/reset). */
+  public static final String BUDGET_LOWERED = "sb.budget.lowered";
 
   /** The stages a request hops to, each with {@link Bus#hop}. */
   public static final java.util.List<String> STAGES = java.util.List.of(AUTH_CHECK, RATELIMIT_ACQUIRE, BUDGET_RESERVE,

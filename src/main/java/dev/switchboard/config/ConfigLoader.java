@@ -135,7 +135,8 @@ public final class ConfigLoader {
         () -> AlertingSettings.read(generalSection, env), () -> null);
     ObservabilitySettings observability = new ObservabilitySettings(
         generalSection.bool("metrics_auth", false) || litellmSection.bool("require_auth_for_metrics_endpoint", false),
-        litellmSection.bool("json_logs", false), tracing, callbacks, alerting);
+        litellmSection.bool("json_logs", false), tracing, generalSection.bool("vertx_http_metrics", false), callbacks,
+        alerting);
     YamlSection routerSection = root.section("router_settings");
     RoutingSettings routing = problems.attempt("router_settings",
         () -> RoutingSettingsReader.read(routerSection, litellmSection, generalSection), RoutingSettings::defaults);

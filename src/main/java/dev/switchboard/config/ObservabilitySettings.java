@@ -7,15 +7,23 @@ package dev.switchboard.config;
  *                    {@code litellm_settings.require_auth_for_metrics_endpoint}): /metrics asks for the master key
  * @param jsonLogs    {@code litellm_settings.json_logs}: one JSON object per log line
  * @param tracing     OpenTelemetry tracing, or null when it is off (the default)
+ * @param vertxHttpMetrics {@code general_settings.vertx_http_metrics}: Vert.x's own per-request HTTP
+ *                    server and client meters too (off by default: they looked meters up on every
+ *                    request, several percent of the gateway's CPU, for what the litellm_* meters say)
  * @param callbacks   logging callbacks (Langfuse, Datadog, a generic HTTP logger); {@link CallbackSettings#NONE} for none
  * @param alerting    Slack / webhook alerting, or null when it is off
  */
 public record ObservabilitySettings(boolean metricsAuth, boolean jsonLogs, TracingSettings tracing,
-    CallbackSettings callbacks, AlertingSettings alerting) {
+    boolean vertxHttpMetrics, CallbackSettings callbacks, AlertingSettings alerting) {
 
-  public static final ObservabilitySettings DEFAULTS = new ObservabilitySettings(false, false, null);
+  public static final ObservabilitySettings DEFAULTS = new ObservabilitySettings(false, false, null, false);
 
   public ObservabilitySettings(boolean metricsAuth, boolean jsonLogs, TracingSettings tracing) {
-    this(metricsAuth, jsonLogs, tracing, CallbackSettings.NONE, null);
+    this(metricsAuth, jsonLogs, tracing, false);
+  }
+
+  public ObservabilitySettings(boolean metricsAuth, boolean jsonLogs, TracingSettings tracing,
+      boolean vertxHttpMetrics) {
+    this(metricsAuth, jsonLogs, tracing, vertxHttpMetrics, CallbackSettings.NONE, null);
   }
 }

@@ -19,9 +19,12 @@ import java.util.logging.Logger;
  * @param corsOrigins          {@code cors_allow_origins}: the origins browsers may call from; {@code *} for any
  * @param corsCredentials      {@code cors_allow_credentials}: answer {@code Access-Control-Allow-Credentials: true};
  *                             only with listed origins, never with {@code *}
+ * @param useXForwardedFor     {@code use_x_forwarded_for}: a request's client address (spend rows'
+ *                             {@code requester_ip_address}) is the first in its {@code X-Forwarded-For} header when it
+ *                             has one, as behind a load balancer; else the connection's peer
  */
 public record ServerSettings(double headerTimeoutSeconds, double bodyTimeoutSeconds, double idleTimeoutSeconds,
-    List<String> corsOrigins, boolean corsCredentials) {
+    List<String> corsOrigins, boolean corsCredentials, boolean useXForwardedFor) {
 
   private static final Logger LOG = Logger.getLogger(ServerSettings.class.getName());
 
@@ -60,7 +63,7 @@ public record ServerSettings(double headerTimeoutSeconds, double bodyTimeoutSeco
           + "origin may call (cors_allow_origins: *): list the allowed origins in cors_allow_origins to allow credentials.");
       credentials = false;
     }
-    return new ServerSettings(header, body, idle, origins, credentials);
+    return new ServerSettings(header, body, idle, origins, credentials, general.bool("use_x_forwarded_for", false));
   }
 
   private static List<String> commaList(String text) {

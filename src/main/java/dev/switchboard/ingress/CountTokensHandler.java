@@ -127,7 +127,7 @@ final class CountTokensHandler {
   }
 
   /** With the model's own encoding, off the event loop (an encoding loads once; a long prompt takes a while); else the estimate. */
-  private static Future<Count> local(RoutingContext ctx, Deployment deployment, String model, JsonObject body) {
+  static Future<Count> local(RoutingContext ctx, Deployment deployment, String model, JsonObject body) {
     String upstream = deployment == null ? model : deployment.upstreamModel();
     // An Azure deployment's name says nothing; its model_info.base_model (as for prices) or the requested name may.
     EncodingType encoding = TokenCounter.encodingOf(upstream);

@@ -105,7 +105,8 @@ public final class HttpIngressVerticle extends VerticleBase {
 
     for (Operation operation : Operation.values()) {
       ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.routing().calls(),
-          settings.metrics(), settings.tracing(), settings.maxBodyBytes(), settings.responses());
+          settings.metrics(), settings.tracing(), settings.maxBodyBytes(), settings.responses(),
+          settings.server().useXForwardedFor());
       router.post("/v1" + operation.path()).handler(handler);
       router.post(operation.path()).handler(handler);
       if (operation == Operation.RERANK) {
@@ -127,6 +128,8 @@ public final class HttpIngressVerticle extends VerticleBase {
     router.post("/messages/count_tokens").handler(counts::anthropic);
     router.post("/utils/token_counter").handler(counts::litellm);
     AdminGuard.mount(router, bus, body, settings.metricsAuth());
+    // After the guard (master key only), before the stored routes: it needs no database.
+    new SpendCalculateHandler(settings.routing().calls()).mount(router);
     settings.adminRoutes().accept(router);
     router.get("/health/liveliness").handler(info::liveness);
     router.get("/health/liveness").handler(info::liveness);

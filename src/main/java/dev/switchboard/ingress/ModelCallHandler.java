@@ -43,11 +43,16 @@ final class ModelCallHandler implements Handler<RoutingContext> {
   private final Tracing tracing;
   private final Chain<ModelCall> chain;
   private final long maxBodyBytes;
+  private final boolean useXForwardedFor;
 
-  /** @param maxBodyBytes {@code general_settings.max_request_size_mb}, in bytes: a 413 above it */
+  /**
+   * @param maxBodyBytes     {@code general_settings.max_request_size_mb}, in bytes: a 413 above it
+   * @param useXForwardedFor {@code general_settings.use_x_forwarded_for}: the client's address from X-Forwarded-For
+   */
   ModelCallHandler(Bus bus, Operation operation, CallRouter calls, Metrics metrics,
-      Tracing tracing, long maxBodyBytes, ResponseStore responses) {
+      Tracing tracing, long maxBodyBytes, ResponseStore responses, boolean useXForwardedFor) {
     this.maxBodyBytes = maxBodyBytes;
+    this.useXForwardedFor = useXForwardedFor;
     this.operation = operation;
     this.calls = calls;
     this.metrics = metrics;
@@ -68,10 +73,22 @@ final class ModelCallHandler implements Handler<RoutingContext> {
       String requestId = RequestIds.of(ctx);
       ModelCall request = new ModelCall(requestId, operation, calls.snapshot(), raw, ctx.request().headers(),
           ctx.response(), tracing.request(ctx.request(), requestId));
-      request.clientIp = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+      request.clientIp = clientIp(ctx);
       request.pathModel = ctx.pathParam("model");
       chain.run(request).onComplete(done -> answer(request));
     });
+  }
+
+  /**
+   * The client's address: with {@code use_x_forwarded_for}, the first of X-Forwarded-For (the client as the
+   * first proxy saw it; LiteLLM keeps the header whole, which is the same for one proxy), else the peer's.
+   */
+  private String clientIp(RoutingContext ctx) {
+    String forwarded = useXForwardedFor ? ctx.request().getHeader("x-forwarded-for") : null;
+    if (forwarded != null && !forwarded.isBlank()) {
+      return forwarded.split(",")[0].trim();
+    }
+    return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
   }
 
   /** The error, the provider's JSON answer, or the end of a stream the relay has written the rest of. */

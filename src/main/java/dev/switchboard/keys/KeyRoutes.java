@@ -57,6 +57,7 @@ public final class KeyRoutes {
     router.post("/key/unblock").handler(AdminRoute.json(ctx -> setBlocked(ctx, false)));
     router.get("/key/list").handler(AdminRoute.json(this::list));
     router.post("/key/health").handler(AdminRoute.json(this::health));
+    new KeyBatches(bus, store, this, zone).mount(router);
   }
 
   private Future<JsonObject> generate(RoutingContext ctx) {
@@ -200,7 +201,7 @@ public final class KeyRoutes {
     return view(key);
   }
 
-  private Future<Void> teamMustExist(Map<String, Object> columns) {
+  Future<Void> teamMustExist(Map<String, Object> columns) {
     if (!(columns.get("team_id") instanceof String teamId)) {
       return Future.succeededFuture();
     }

@@ -44,6 +44,18 @@ public final class KeyStore implements KeyLookup {
         .map(KeyStore::storedOrNull);
   }
 
+  /** The keys with these hashes that exist, in the order asked. */
+  Future<List<Stored>> storedAll(List<String> tokenHashes) {
+    return pool.preparedQuery("SELECT * FROM virtual_keys WHERE token_hash = ANY($1) "
+            + "ORDER BY array_position($1, token_hash)")
+        .execute(Tuple.of(tokenHashes.toArray(new String[0])))
+        .map(rows -> {
+          List<Stored> keys = new ArrayList<>();
+          rows.forEach(row -> keys.add(stored(row)));
+          return keys;
+        });
+  }
+
   /** Whether a team with this id exists, so a key is never bound to one that does not. */
   Future<Boolean> teamExists(String teamId) {
     return pool.preparedQuery("SELECT 1 FROM teams WHERE team_id = $1").execute(Tuple.of(teamId))

@@ -68,12 +68,21 @@ public final class Metrics implements SpendMetrics {
     deployments.adopt(models);
   }
 
-  /** Vert.x with its HTTP server, client and pool metrics going into this registry. */
-  public VertxBuilder vertxBuilder(VertxOptions options) {
+  /**
+   * Vert.x with its pool metrics going into this registry, and its per-request HTTP server and
+   * client meters when {@code httpMeters} says so.
+   */
+  public VertxBuilder vertxBuilder(VertxOptions options, boolean httpMeters) {
     // No event-bus meters: they looked their counters up in the registry for every message, a
     // tenth of the gateway's CPU at saturation; switchboard_stage_hops_total counts the stage hops.
-    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setRegistryName(registryName)
-        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
+    // The HTTP meters do the same for every request, so they are opt-in.
+    MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions().setEnabled(true)
+        .setRegistryName(registryName).addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
+    if (!httpMeters) {
+      metricsOptions.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
+          .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT);
+    }
+    options.setMetricsOptions(metricsOptions);
     return io.vertx.core.Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
   }
 

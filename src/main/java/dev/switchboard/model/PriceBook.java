@@ -74,6 +74,12 @@ public final class PriceBook {
     return new Price(input, output, cached, maxInput, maxOutput, true, perUnit);
   }
 
+  /** The price table's entry for a model named as a provider names it (gpt-4o, openai/gpt-4o-2024-08-06), or {@link Price#UNKNOWN}. */
+  public Price listed(String model) {
+    Price price = model == null ? null : lookup(model);
+    return price == null ? Price.UNKNOWN : price;
+  }
+
   /** As written, without the provider prefix, by its last segment; each also without a date suffix. */
   Price lookup(String model) {
     List<String> names = new ArrayList<>();

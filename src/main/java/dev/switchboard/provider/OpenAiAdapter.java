@@ -52,16 +52,25 @@ final class OpenAiAdapter implements ProviderAdapter {
 
   @Override
   public Answer answer(Operation operation, Deployment deployment, Buffer body) {
-    JsonObject json = Json.objectOrNull(body);
-    if (json == null) {
-      throw GatewayError.of(ErrorClass.API_CONNECTION, "upstream_invalid_response", "The provider answered " + deployment.describe()
-              + " with something that is not a JSON object. Retry, or check api_base.");
-    }
-    Usage usage = json.getValue("usage") instanceof JsonObject reported ? Usage.fromOpenAi(reported) : Usage.NONE;
     if (operation == Operation.MESSAGES) {
+      JsonObject json = Json.objectOrNull(body);
+      if (json == null) {
+        throw notAnObject(deployment);
+      }
+      Usage usage = json.getValue("usage") instanceof JsonObject reported ? Usage.fromOpenAi(reported) : Usage.NONE;
       return new Answer(MessagesBridge.toAnthropicMessage(json, usage, deployment.modelGroup()).toBuffer(), usage);
     }
-    return new Answer(body, usage);
+    // Passed through as it came: only its usage is read.
+    UsageReader.Found found = UsageReader.read(body);
+    if (!found.isObject()) {
+      throw notAnObject(deployment);
+    }
+    return new Answer(body, Usage.fromOpenAi(found.usage()));
+  }
+
+  private static GatewayError notAnObject(Deployment deployment) {
+    return GatewayError.of(ErrorClass.API_CONNECTION, "upstream_invalid_response", "The provider answered " + deployment.describe()
+        + " with something that is not a JSON object. Retry, or check api_base.");
   }
 
   @Override

@@ -145,9 +145,8 @@ public final class Relay {
     Deployment deployment = call.deployment();
     RequestOptions options;
     try {
-      options = new RequestOptions()
+      options = UpstreamTargets.of(upstream.url())
           .setMethod(HttpMethod.POST)
-          .setAbsoluteURI(upstream.url())
           .setHeaders(upstream.headers())
           .setConnectTimeout(Math.min(connectTimeoutMs, timeoutOf(call)))
           .setIdleTimeout(timeoutOf(call));
@@ -216,7 +215,9 @@ public final class Relay {
       // Some providers count no tokens for embeddings (Gemini): charge the prompt's estimate, never nothing.
       Usage usage = call.operation() == Operation.EMBEDDING && answer.usage().totalTokens() == 0
           ? UsageEstimate.of(call.body().prompt(), 0) : answer.usage();
-      return new RelayResult(answer.body(), usage, firstByteNanos, null, false);
+      Buffer answered = call.operation() == Operation.EMBEDDING && EmbeddingEncoding.wantsBase64(call.body().json())
+          ? EmbeddingEncoding.asBase64(answer.body()) : answer.body();
+      return new RelayResult(answered, usage, firstByteNanos, null, false);
     });
   }
 }

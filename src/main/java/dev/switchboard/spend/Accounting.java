@@ -1,5 +1,7 @@
 package dev.switchboard.spend;
 
+import dev.switchboard.bus.Addresses;
+import dev.switchboard.bus.Bus;
 import dev.switchboard.config.SpendSettings;
 import dev.switchboard.model.BudgetScopes;
 import io.vertx.core.Future;
@@ -24,6 +26,20 @@ public record Accounting(SpendSettings settings, Budgets budgets, SpendWriter wr
   public Future<Void> spool(SpendRow row) {
     return writer == null ? Future.succeededFuture()
         : writer.offer(settings.disableSpendLogs() ? row.withoutDetail() : row);
+  }
+
+  /** Applies every gateway's announced spend cuts to this gateway's budgets. */
+  public Future<Void> hearLowered(Bus bus) {
+    return bus.hear(Addresses.BUDGET_LOWERED, news -> {
+      SpendLowered lowered = SpendLowered.from(news);
+      budgets.lower(lowered::covers, lowered.atMost());
+    });
+  }
+
+  /** An admin cut spend: applied here before the answer, so the next request sees it, and announced to the other gateways. */
+  void lower(Bus bus, SpendLowered lowered) {
+    budgets.lower(lowered::covers, lowered.atMost());
+    bus.announce(Addresses.BUDGET_LOWERED, lowered.toJson());
   }
 
   /**

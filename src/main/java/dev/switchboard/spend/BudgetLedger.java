@@ -1,6 +1,7 @@
 package dev.switchboard.spend;
 
 import io.vertx.core.Future;
+import java.util.function.Predicate;
 
 /** Where spend per period and open reservations are kept: this gateway's memory, or Postgres. */
 interface BudgetLedger {
@@ -19,6 +20,14 @@ interface BudgetLedger {
   /** The spend this ledger knows for the charge's holder in the charge's period, or null when it does not keep it. */
   default Double spent(Charge charge) {
     return null;
+  }
+
+  /**
+   * An admin cut spend (a key's reset_spend, the global reset): every period's spend this ledger
+   * keeps for a holder that {@code holders} accepts becomes at most {@code atMost}; open
+   * reservations stay. Postgres was changed by the admin request itself.
+   */
+  default void lower(Predicate<String> holders, double atMost) {
   }
 
   /** A hold that refused a request, with its spend and open reservations at that moment. */

@@ -90,6 +90,11 @@ public final class Budgets {
     }
   }
 
+  /** An admin cut the spend of these holders to at most {@code atMost}: what enforcement reads follows at once. */
+  void lower(java.util.function.Predicate<String> holders, double atMost) {
+    ledger.lower(holders, atMost);
+  }
+
   /** Told what is left of a key's or team's budget. */
   public interface Remaining {
     /** @param holder {@code key} or {@code team}; @param name the key's alias or the team's id */

@@ -42,18 +42,28 @@ final class DailyActivity {
     this.settings = settings;
   }
 
+  /** Whose activity: users' (no entities), teams' or customers' (each also in {@code breakdown.entities}). */
+  private enum Entity { USER, TEAM, CUSTOMER }
+
   void mount(Router router) {
-    router.get("/user/daily/activity").handler(AdminRoute.json(ctx -> activity(ctx, false)));
-    router.get("/team/daily/activity").handler(AdminRoute.json(ctx -> activity(ctx, true)));
+    router.get("/user/daily/activity").handler(AdminRoute.json(ctx -> activity(ctx, Entity.USER)));
+    router.get("/team/daily/activity").handler(AdminRoute.json(ctx -> activity(ctx, Entity.TEAM)));
+    for (String path : new String[] {"/customer/daily/activity", "/end_user/daily/activity"}) {
+      router.get(path).handler(AdminRoute.json(ctx -> activity(ctx, Entity.CUSTOMER)));
+    }
   }
 
-  /** @param byTeam {@code /team/daily/activity}: {@code team_ids} / {@code exclude_team_ids} filters, teams as entities */
-  private Future<JsonObject> activity(RoutingContext ctx, boolean byTeam) {
+  /**
+   * @param entity TEAM: {@code team_ids} / {@code exclude_team_ids} filters; CUSTOMER: {@code end_user_ids} /
+   *               {@code exclude_end_user_ids} (LiteLLM's page size there is 10), customers' aliases as metadata
+   */
+  private Future<JsonObject> activity(RoutingContext ctx, Entity entity) {
+    boolean byTeam = entity == Entity.TEAM;
     ReportParams.requireRange(ctx);
     LocalDate start = day(ctx, "start_date");
     LocalDate end = day(ctx, "end_date");
     int page = ReportParams.positive(ctx, "page", 1);
-    int pageSize = Math.min(MAX_PAGE_SIZE, ReportParams.positive(ctx, "page_size", 50));
+    int pageSize = Math.min(MAX_PAGE_SIZE, ReportParams.positive(ctx, "page_size", entity == Entity.CUSTOMER ? 10 : 50));
     Tuple args = Tuple.tuple().addString(settings.timezone().getId()).addLocalDate(start).addLocalDate(end);
     List<String> where = new ArrayList<>(List.of("(start_time AT TIME ZONE $1)::date BETWEEN $2 AND $3"));
     scope(ctx, args, where);
@@ -62,18 +72,26 @@ final class DailyActivity {
       teams(ctx, "team_ids", "s.team_id = ANY($%d)", args, where);
       teams(ctx, "exclude_team_ids", "NOT (coalesce(s.team_id, '') = ANY($%d))", args, where);
     }
+    if (entity == Entity.CUSTOMER) {
+      teams(ctx, "end_user_ids", "s.end_user = ANY($%d)", args, where);
+      teams(ctx, "exclude_end_user_ids", "NOT (coalesce(s.end_user, '') = ANY($%d))", args, where);
+    }
     String key = ctx.request().getParam("api_key");
     if (key != null && !key.isBlank()) {
       args.addString(key.startsWith("sk-") ? KeySecrets.hash(key) : key);
       where.add("api_key = $" + args.size());
     }
     String sql = "SELECT (start_time AT TIME ZONE $1)::date AS day, model, model_group, provider, api_key, "
-        + "max(key_alias) AS key_alias, max(s.team_id) AS team_id, max(t.team_alias) AS team_alias, sum(s.spend) AS spend, "
+        + "max(key_alias) AS key_alias, max(s.team_id) AS team_id, max(t.team_alias) AS team_alias, "
+        + (entity == Entity.CUSTOMER ? "s.end_user AS entity, max(e.alias) AS entity_alias, " : "")
+        + "sum(s.spend) AS spend, "
         + "sum(prompt_tokens) AS prompt, sum(completion_tokens) AS completion, sum(cached_tokens) AS cached, "
         + "count(*) AS requests, count(*) FILTER (WHERE status < 400) AS ok "
-        + "FROM spend_logs s LEFT JOIN teams t ON t.team_id = s.team_id" + ReportParams.where(where)
-        + " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2 NULLS FIRST, 3 NULLS FIRST, 4 NULLS FIRST, 5 NULLS FIRST";
-    return pool.preparedQuery(sql).execute(args).map(rows -> answer(rows, page, pageSize, byTeam));
+        + "FROM spend_logs s LEFT JOIN teams t ON t.team_id = s.team_id"
+        + (entity == Entity.CUSTOMER ? " LEFT JOIN end_users e ON e.user_id = s.end_user" : "") + ReportParams.where(where)
+        + " GROUP BY 1, 2, 3, 4, 5" + (entity == Entity.CUSTOMER ? ", s.end_user" : "")
+        + " ORDER BY 1, 2 NULLS FIRST, 3 NULLS FIRST, 4 NULLS FIRST, 5 NULLS FIRST";
+    return pool.preparedQuery(sql).execute(args).map(rows -> answer(rows, page, pageSize, entity));
   }
 
   /** A comma-separated list of team ids, as LiteLLM takes it, as a filter. */
@@ -116,7 +134,7 @@ final class DailyActivity {
     }
   }
 
-  private static JsonObject answer(Iterable<Row> rows, int page, int pageSize, boolean byTeam) {
+  private static JsonObject answer(Iterable<Row> rows, int page, int pageSize, Entity entity) {
     Map<LocalDate, JsonObject> days = new TreeMap<>();
     JsonObject total = metrics();
     for (Row row : rows) {
@@ -136,11 +154,13 @@ final class DailyActivity {
       add(entry(model.getJsonObject("api_key_breakdown"), apiKey, keyMetadata, false), row);
       add(entry(breakdown.getJsonObject("model_groups"), String.valueOf(row.getString("model_group")), new JsonObject(), true), row);
       add(entry(breakdown.getJsonObject("providers"), String.valueOf(row.getString("provider")), new JsonObject(), true), row);
-      if (byTeam) {
-        JsonObject team = entry(breakdown.getJsonObject("entities"), String.valueOf(row.getString("team_id")),
-            new JsonObject().put("team_alias", row.getString("team_alias")), true);
-        add(team, row);
-        add(entry(team.getJsonObject("api_key_breakdown"), apiKey, keyMetadata, false), row);
+      if (entity != Entity.USER) {
+        boolean team = entity == Entity.TEAM;
+        JsonObject named = entry(breakdown.getJsonObject("entities"), String.valueOf(row.getString(team ? "team_id" : "entity")),
+            team ? new JsonObject().put("team_alias", row.getString("team_alias"))
+                : new JsonObject().put("alias", row.getString("entity_alias")), true);
+        add(named, row);
+        add(entry(named.getJsonObject("api_key_breakdown"), apiKey, keyMetadata, false), row);
       }
     }
     List<JsonObject> all = new ArrayList<>(days.values());

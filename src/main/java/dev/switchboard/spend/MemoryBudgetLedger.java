@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Budgets kept in this gateway's memory: each holder's spend in its current period (read from
@@ -94,6 +95,22 @@ final class MemoryBudgetLedger implements BudgetLedger {
     synchronized (lock) {
       Counter counter = future.result();
       return counter.periodStartMillis == charge.periodStartMillis() ? counter.spend : null;
+    }
+  }
+
+  @Override
+  public void lower(Predicate<String> holders, double atMost) {
+    synchronized (lock) {
+      counters.forEach((holder, future) -> {
+        if (!holders.test(holder)) {
+          return;
+        }
+        if (future.succeeded()) {
+          future.result().spend = Math.min(future.result().spend, atMost);
+        } else {
+          counters.remove(holder, future); // still loading what may predate the cut: read it again
+        }
+      });
     }
   }
 

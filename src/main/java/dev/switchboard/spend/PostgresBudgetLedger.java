@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Budgets shared by every gateway on one database: each reservation is a row per holder in
@@ -77,6 +78,11 @@ final class PostgresBudgetLedger implements BudgetLedger {
   @Override
   public Double spent(Charge charge) {
     return seen.get(charge);
+  }
+
+  @Override
+  public void lower(Predicate<String> holders, double atMost) {
+    seen.replaceAll((charge, spend) -> holders.test(charge.holder()) ? Math.min(spend, atMost) : spend);
   }
 
   static OffsetDateTime at(long epochMillis) {

@@ -5,6 +5,8 @@ import dev.switchboard.model.VirtualKey;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 
 /**
@@ -17,6 +19,8 @@ final class SpendLogMetadata {
 
   /** The most of the client's metadata a row keeps, as JSON text. */
   static final int MAX_CLIENT_METADATA_CHARS = 4096;
+  private static final int MAX_CLEANED = 1024;
+  private static final Map<String, Optional<String>> CLEANED = new ConcurrentHashMap<>();
 
   private SpendLogMetadata() {
   }
@@ -74,7 +78,20 @@ final class SpendLogMetadata {
     }
     String base = deployment.apiBase() != null && deployment.apiBase().isSet() ? deployment.apiBase().value()
         : deployment.provider().defaultApiBase();
-    return clean(base);
+    if (base == null) {
+      return null;
+    }
+    // A deployment's base is cleaned once, not parsed as a URI on every request; bases come from
+    // the model list, so the map stays small (cleared should a churn of reloads ever grow it).
+    Optional<String> cleaned = CLEANED.get(base);
+    if (cleaned == null) {
+      if (CLEANED.size() >= MAX_CLEANED) {
+        CLEANED.clear();
+      }
+      cleaned = Optional.ofNullable(clean(base));
+      CLEANED.put(base, cleaned);
+    }
+    return cleaned.orElse(null);
   }
 
   /** A base URL with its user info, query and fragment removed; null when it is none or not a URL. */

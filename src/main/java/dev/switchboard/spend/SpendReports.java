@@ -52,6 +52,7 @@ final class SpendReports {
     router.get("/spend/keys").handler(AdminRoute.json(ctx -> rows(pool.query(KEY_ROW).execute())));
     router.get("/spend/users").handler(AdminRoute.json(this::users));
     router.get("/spend/tags").handler(AdminRoute.json(this::tags));
+    router.get("/global/spend/tags").handler(AdminRoute.json(this::spendPerTag));
     router.get("/global/spend/keys").handler(AdminRoute.json(this::topKeys));
     router.get("/global/spend/models").handler(AdminRoute.json(this::topModels));
     router.get("/global/spend/teams").handler(AdminRoute.json(ctx -> teams()));
@@ -138,6 +139,35 @@ final class SpendReports {
       rows.forEach(row -> out.add(new JsonObject().put("individual_request_tag", row.getString("tag"))
           .put("log_count", row.getLong("log_count")).put("total_spend", row.getDouble("total_spend"))));
       return out;
+    });
+  }
+
+  /**
+   * LiteLLM's UI chart of spend per tag: both dates required, {@code tags} a comma-separated filter
+   * ({@code all-tags}, or none, for every tag); {@code {spend_per_tag: [{name, spend, log_count}]}},
+   * costliest first, spend rounded to 4 decimals as LiteLLM rounds it.
+   */
+  private Future<JsonObject> spendPerTag(RoutingContext ctx) {
+    ReportParams.requireRange(ctx);
+    List<String> where = new ArrayList<>();
+    Tuple args = Tuple.tuple();
+    ReportParams.range(ctx, args, where);
+    String tags = ctx.request().getParam("tags");
+    List<String> named = tags == null ? List.of()
+        : java.util.Arrays.stream(tags.split(",")).map(String::trim).filter(tag -> !tag.isEmpty()).toList();
+    if (!named.isEmpty() && !named.contains("all-tags")) {
+      args.addArrayOfString(named.toArray(new String[0]));
+      where.add("tag = ANY($" + args.size() + ")");
+    }
+    String sql = "SELECT tag, count(*) AS log_count, sum(spend) AS total_spend FROM spend_logs, "
+        + "jsonb_array_elements_text(request_tags) AS tag" + ReportParams.where(where)
+        + " GROUP BY tag ORDER BY total_spend DESC, tag";
+    return pool.preparedQuery(sql).execute(args).map(rows -> {
+      JsonArray out = new JsonArray();
+      rows.forEach(row -> out.add(new JsonObject().put("name", row.getString("tag"))
+          .put("spend", BigDecimal.valueOf(row.getDouble("total_spend")).setScale(4, RoundingMode.HALF_EVEN).doubleValue())
+          .put("log_count", row.getLong("log_count"))));
+      return new JsonObject().put("spend_per_tag", out);
     });
   }
 

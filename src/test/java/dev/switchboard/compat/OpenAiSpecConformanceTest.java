@@ -4,12 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Gateway;
-import dev.switchboard.testing.BedrockMock;
-import dev.switchboard.testing.CohereMock;
-import dev.switchboard.testing.GeminiMock;
-import dev.switchboard.testing.Gateways;
-import dev.switchboard.testing.MockProvider;
-import dev.switchboard.testing.OllamaMock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -20,7 +14,6 @@ import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,67 +21,32 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The gateway's answers against OpenAI's published OpenAPI schema (see {@link OpenAiSpec}), through
- * strict mocks of each provider whose answers are translated (Anthropic, Gemini, Ollama, Cohere, Bedrock) and
+ * strict mocks of each provider whose answers are translated ({@link EveryProvider#TRANSLATED}) and
  * of an OpenAI-format one passed through: chat answers, every stream chunk with include_usage, the
  * models list, embeddings and error bodies. A translation that drops a field the spec requires fails here.
  */
 @ExtendWith(VertxExtension.class)
 class OpenAiSpecConformanceTest {
 
-  /**
-   * The translated ones. An OpenAI-format provider's answer is passed through as its bytes, so there
-   * the test would check the mock's own stripped-down shapes, not the gateway's.
-   */
-  private static final List<String> CHAT_MODELS = List.of("claude", "gemini", "ollama", "cohere", "bedrock");
-
-  private MockProvider openAi;
-  private GeminiMock gemini;
-  private OllamaMock ollama;
-  private CohereMock cohere;
-  private BedrockMock bedrock;
+  private EveryProvider providers;
   private Gateway gateway;
   private WebClient client;
   private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    openAi = new MockProvider(vertx);
-    gemini = new GeminiMock(vertx);
-    ollama = new OllamaMock(vertx);
-    cohere = new CohereMock(vertx);
-    bedrock = new BedrockMock(vertx, null);
+    providers = new EveryProvider(vertx);
     client = WebClient.create(vertx);
-    Future.all(List.of(openAi.start(), gemini.start(), ollama.start(), cohere.start(), bedrock.start()))
-        .compose(started -> Gateways.start("""
-            model_list:
-              - model_name: gpt
-                litellm_params: {model: openai/gpt-4o-mini, api_base: "%1$s", api_key: sk-up}
-              - model_name: embed
-                litellm_params: {model: openai/text-embedding-3-small, api_base: "%1$s", api_key: sk-up}
-              - model_name: claude
-                litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%2$d", api_key: sk-ant-up}
-              - model_name: gemini
-                litellm_params: {model: gemini/gemini-2.5-flash, api_base: "http://127.0.0.1:%3$d", api_key: %4$s}
-              - model_name: ollama
-                litellm_params: {model: "ollama_chat/llama3.2:3b", api_base: "http://127.0.0.1:%5$d"}
-              - model_name: cohere
-                litellm_params: {model: cohere_chat/command-r, api_base: "http://127.0.0.1:%6$d", api_key: %7$s}
-              - model_name: bedrock
-                litellm_params: {model: "bedrock/converse/%9$s", api_base: "http://127.0.0.1:%8$d"}
-            """.formatted(openAi.apiBase(), openAi.port(), gemini.port(), GeminiMock.KEY, ollama.port(), cohere.port(),
-            CohereMock.KEY, bedrock.port(), BedrockMock.MODEL), Map.of("AWS_ACCESS_KEY_ID", BedrockMock.KEY_ID,
-            "AWS_SECRET_ACCESS_KEY", BedrockMock.SECRET, "AWS_REGION", BedrockMock.REGION)))
-        .onComplete(ctx.succeeding(started -> {
-          gateway = started;
-          ctx.completeNow();
-        }));
+    providers.start("").onComplete(ctx.succeeding(started -> {
+      gateway = started;
+      ctx.completeNow();
+    }));
   }
 
   @AfterEach
   void stop(VertxTestContext ctx) {
     client.close();
-    Future.join(gateway == null ? Future.succeededFuture() : gateway.close(), openAi.stop(), gemini.stop(),
-        ollama.stop(), cohere.stop(), bedrock.stop()).onComplete(ctx.succeedingThenComplete());
+    providers.stop().onComplete(ctx.succeedingThenComplete());
   }
 
   private Future<String> post(String path, JsonObject body, int expectedStatus) {
@@ -159,7 +117,7 @@ class OpenAiSpecConformanceTest {
   @Test
   void chat_answers_and_every_stream_chunk_conform_for_every_provider(VertxTestContext ctx) {
     List<Future<Void>> checks = new ArrayList<>();
-    for (String model : CHAT_MODELS) {
+    for (String model : EveryProvider.TRANSLATED) {
       checks.add(answerConforms(model));
       checks.add(streamConforms(model));
     }
@@ -206,7 +164,7 @@ class OpenAiSpecConformanceTest {
   @Test
   void translated_responses_and_their_stream_events_conform(VertxTestContext ctx) {
     List<Future<Void>> checks = new ArrayList<>();
-    for (String model : CHAT_MODELS) {
+    for (String model : EveryProvider.TRANSLATED) {
       checks.add(responseConforms(model));
     }
     Future.join(checks).onComplete(done -> ctx.verify(() -> {
