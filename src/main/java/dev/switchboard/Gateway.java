@@ -4,7 +4,9 @@ import dev.switchboard.model.AuthCheck;
 import dev.switchboard.auth.AuthVerticle;
 import dev.switchboard.auth.Authenticator;
 import dev.switchboard.model.Principal;
+import dev.switchboard.alerting.Alerting;
 import dev.switchboard.bus.Addresses;
+import dev.switchboard.callbacks.Callbacks;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.cache.CacheRoutes;
 import dev.switchboard.cache.ResponseCache;
@@ -94,6 +96,8 @@ public final class Gateway {
   private final Bus bus;
   private final Metrics metrics;
   private final ResponseCache cache;
+  /** Logging callbacks and alerting; set once started. */
+  private Observers observers;
   /** Readiness says "warming up" while this is set ({@link Options#warmsUp}). */
   private final AtomicBoolean warming;
   /** The longest a stopping gateway waits for its last spend records to be handled. */
@@ -154,6 +158,7 @@ public final class Gateway {
     bus.registerLocalCodecs(AuthCheck.class, Principal.class, PickRequest.class, Deployment.class, RelayCall.class,
         RelayResult.class, SpendEvent.class, GatewayError.class, Acquire.class, Permit.class,
         Release.class, BudgetCheck.class, Reservation.class, dev.switchboard.model.BudgetAlert.class);
+    Alerting.registerCodec(bus);
     metrics.watch(bus);
     RateLimiter limiter = RateLimiter.create(vertx, config, models.registry().deployments());
     limiter.observeRedis(metrics::redisCall);
@@ -167,6 +172,7 @@ public final class Gateway {
     List<String> stages = new ArrayList<>();
     AtomicReference<Persistence> opened = new AtomicReference<>();
     AtomicReference<Accounting> accounts = new AtomicReference<>();
+    AtomicReference<Observers> observed = new AtomicReference<>();
     AtomicInteger boundPort = new AtomicInteger();
     AtomicBoolean warming = new AtomicBoolean(options.warmsUp());
     Persistence.open(vertx, bus, config)
@@ -200,7 +206,9 @@ public final class Gateway {
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, routing.router())))
               .compose(v -> deploy(vertx, loops, stages, () -> new StreamRelayVerticle(bus, config.litellm(), metrics::providerHeaders)))
               .compose(v -> deployWriter(vertx, accounting, config, stages))
-              .compose(v -> deploy(vertx, loops, stages, () -> new SpendLogVerticle(bus, ledger, accounting, metrics)))
+              .compose(v -> Observers.start(vertx, bus, config, accounting, metrics)).onSuccess(observed::set)
+              .compose(o -> deploy(vertx, loops, stages, () -> new SpendLogVerticle(bus, ledger, accounting, metrics,
+                  o.listener())))
               .compose(v -> !config.router().routing().backgroundHealthChecks() ? Future.succeededFuture()
                   : deploy(vertx, 1, stages, () -> new HealthCheckVerticle(routing.health(),
                       config.router().routing().healthCheckIntervalSeconds())))
@@ -211,12 +219,17 @@ public final class Gateway {
         })
         .onComplete(deployed -> {
           if (deployed.succeeded()) {
-            started.complete(new Gateway(vertx, bus, ledger, limiter, boundPort.get(), List.copyOf(stages),
-                opened.get(), accounts.get(), metrics, routing, tracing, warming, cache));
+            Gateway gateway = new Gateway(vertx, bus, ledger, limiter, boundPort.get(), List.copyOf(stages),
+                opened.get(), accounts.get(), metrics, routing, tracing, warming, cache);
+            gateway.observers = observed.get();
+            started.complete(gateway);
           } else {
             started.fail(Startup.failure(deployed.cause(), options));
             Persistence persistence = opened.get();
-            limiter.close().eventually(cache::close).eventually(() -> persistence == null ? Future.<Void>succeededFuture() : persistence.close(vertx))
+            Observers observers = observed.get();
+            limiter.close().eventually(cache::close)
+                .eventually(() -> observers == null ? Future.<Void>succeededFuture() : observers.close())
+                .eventually(() -> persistence == null ? Future.<Void>succeededFuture() : persistence.close(vertx))
                 .onComplete(closed -> vertx.close());
           }
         });
@@ -291,6 +304,16 @@ public final class Gateway {
     return cache;
   }
 
+  /** The logging callbacks ({@code success_callback}, {@code failure_callback}, {@code callbacks}). */
+  public Callbacks callbacks() {
+    return observers.callbacks();
+  }
+
+  /** Slack / webhook alerting ({@code general_settings.alerting}). */
+  public Alerting alerting() {
+    return observers.alerting();
+  }
+
   /** Deployment states, the router, the attempt loop and health checks. */
   public Routing routing() {
     return routing;
@@ -322,6 +345,7 @@ public final class Gateway {
       }
     }
     return undeployed
+        .eventually(() -> observers == null ? Future.<Void>succeededFuture() : observers.close())
         .eventually(limiter::close)
         .eventually(cache::close)
         .eventually(() -> persistence.close(vertx))

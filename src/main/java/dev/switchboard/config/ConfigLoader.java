@@ -129,9 +129,14 @@ public final class ConfigLoader {
         () -> ClusterSettingsReader.read(generalSection, processEnv), () -> ClusterSettings.OFF);
     TracingSettings tracing = problems.attempt("litellm_settings", () -> TracingSettings.read(litellmSection, env),
         () -> TracingSettings.read(litellmSection.empty(), name -> null));
+    CallbackSettings callbacks = problems.attempt("litellm_settings", () -> CallbackSettings.read(litellmSection, env),
+        () -> CallbackSettings.NONE);
+    AlertingSettings alerting = problems.attempt("general_settings.alerting",
+        () -> AlertingSettings.read(generalSection, env), () -> null);
     ObservabilitySettings observability = new ObservabilitySettings(
         generalSection.bool("metrics_auth", false) || litellmSection.bool("require_auth_for_metrics_endpoint", false),
-        litellmSection.bool("json_logs", false), tracing, generalSection.bool("vertx_http_metrics", false));
+        litellmSection.bool("json_logs", false), tracing, generalSection.bool("vertx_http_metrics", false), callbacks,
+        alerting);
     YamlSection routerSection = root.section("router_settings");
     RoutingSettings routing = problems.attempt("router_settings",
         () -> RoutingSettingsReader.read(routerSection, litellmSection, generalSection), RoutingSettings::defaults);

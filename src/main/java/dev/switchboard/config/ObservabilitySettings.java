@@ -10,13 +10,20 @@ package dev.switchboard.config;
  * @param vertxHttpMetrics {@code general_settings.vertx_http_metrics}: Vert.x's own per-request HTTP
  *                    server and client meters too (off by default: they looked meters up on every
  *                    request, several percent of the gateway's CPU, for what the litellm_* meters say)
+ * @param callbacks   logging callbacks (Langfuse, Datadog, a generic HTTP logger); {@link CallbackSettings#NONE} for none
+ * @param alerting    Slack / webhook alerting, or null when it is off
  */
 public record ObservabilitySettings(boolean metricsAuth, boolean jsonLogs, TracingSettings tracing,
-    boolean vertxHttpMetrics) {
+    boolean vertxHttpMetrics, CallbackSettings callbacks, AlertingSettings alerting) {
 
   public static final ObservabilitySettings DEFAULTS = new ObservabilitySettings(false, false, null, false);
 
   public ObservabilitySettings(boolean metricsAuth, boolean jsonLogs, TracingSettings tracing) {
     this(metricsAuth, jsonLogs, tracing, false);
+  }
+
+  public ObservabilitySettings(boolean metricsAuth, boolean jsonLogs, TracingSettings tracing,
+      boolean vertxHttpMetrics) {
+    this(metricsAuth, jsonLogs, tracing, vertxHttpMetrics, CallbackSettings.NONE, null);
   }
 }

@@ -6,6 +6,7 @@ import dev.switchboard.errors.GatewayError;
 import dev.switchboard.pipeline.Stage;
 import dev.switchboard.model.Deployment;
 import dev.switchboard.model.RelayResult;
+import dev.switchboard.spend.CallContent;
 import dev.switchboard.spend.SpendEvent;
 import dev.switchboard.tracing.RequestSpans;
 import dev.switchboard.model.Usage;
@@ -48,6 +49,13 @@ final class SpendLogStage implements Stage<ModelCall> {
         System.nanoTime() - request.startNanos());
   }
 
+  /** References only: the logging callbacks read them later, on their own thread. */
+  private static CallContent content(ModelCall request, RelayResult result) {
+    boolean kept = request.call != null && !request.call.body().released();
+    return new CallContent(kept ? request.call.body().json() : null, kept ? request.call.body().prompt().bound() : 0,
+        result == null ? null : result.body(), result == null ? null : result.streamedAnswer());
+  }
+
   /** Completes once the row is spooled (bounded: trouble with the spool delays no answer for long and fails none). */
   private Future<Void> record(ModelCall request, Deployment deployment, RelayResult result, int status,
       String errorType, long durationNanos) {
@@ -57,7 +65,8 @@ final class SpendLogStage implements Stage<ModelCall> {
         errorType, request.startMillis(), durationNanos, result == null ? 0 : result.firstByteNanos(),
         request.trace.providerNanos(), request.tags, request.endUser(),
         request.callType != null ? request.callType : request.operation.callType(), request.clientIp, request.clientMetadata,
-        request.cacheOutcome == null ? null : request.cacheOutcome.key, request.cacheOutcome != null && request.cacheOutcome.hit);
+        request.cacheOutcome == null ? null : request.cacheOutcome.key, request.cacheOutcome != null && request.cacheOutcome.hit,
+        content(request, result));
     return RequestSpans.ending(bus.<Void>hop(Addresses.SPEND_RECORD, event), request.spans.start("spend"))
         .timeout(SPOOL_WAIT_MS, TimeUnit.MILLISECONDS).otherwiseEmpty();
   }

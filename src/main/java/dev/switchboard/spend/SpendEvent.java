@@ -20,6 +20,7 @@ import java.util.List;
  * @param clientMetadata the request's {@code metadata} object as the client sent it, or null
  * @param cacheKey the response cache's key for the call, or null when the cache was not asked
  * @param cacheHit the answer came from the response cache
+ * @param content the request and its answer, for the logging callbacks ({@link CallContent#NONE} when unknown)
  */
 public record SpendEvent(
     String requestId,
@@ -42,14 +43,16 @@ public record SpendEvent(
     String clientIp,
     JsonObject clientMetadata,
     String cacheKey,
-    boolean cacheHit) {
+    boolean cacheHit,
+    CallContent content) {
 
-  /** An event that did not go through the response cache (batches' spend, tests). */
+  /** An event that did not go through the response cache, without its content (batches' spend, tests). */
   public SpendEvent(String requestId, String model, Deployment deployment, Price price, Principal principal,
       Reservation reservation, Usage usage, boolean stream, int status, String errorType, long startEpochMillis,
       long durationNanos, long timeToFirstByteNanos, long providerNanos, List<String> tags, String endUser,
       String callType, String clientIp, JsonObject clientMetadata) {
-    this(requestId, model, deployment, price, principal, reservation, usage, stream, status, errorType, startEpochMillis,
-        durationNanos, timeToFirstByteNanos, providerNanos, tags, endUser, callType, clientIp, clientMetadata, null, false);
+    this(requestId, model, deployment, price, principal, reservation, usage, stream, status, errorType,
+        startEpochMillis, durationNanos, timeToFirstByteNanos, providerNanos, tags, endUser, callType, clientIp,
+        clientMetadata, null, false, CallContent.NONE);
   }
 }

@@ -28,9 +28,17 @@ public final class SpendLogVerticle extends VerticleBase {
   private final SpendLedger ledger;
   private final Accounting accounting;
   private final SpendMetrics metrics;
+  private final SpendListener listener;
 
   /** @param metrics where each request's outcome is counted (the one place request metrics come from) */
   public SpendLogVerticle(Bus bus, SpendLedger ledger, Accounting accounting, SpendMetrics metrics) {
+    this(bus, ledger, accounting, metrics, SpendListener.NONE);
+  }
+
+  /** @param listener told of each row as it is made (logging callbacks, alerts) */
+  public SpendLogVerticle(Bus bus, SpendLedger ledger, Accounting accounting, SpendMetrics metrics,
+      SpendListener listener) {
+    this.listener = listener;
     this.bus = bus;
     this.ledger = ledger;
     this.accounting = accounting;
@@ -54,6 +62,11 @@ public final class SpendLogVerticle extends VerticleBase {
     metrics.request(event, cost);
     accounting.budgets().remaining(event.reservation(), event.principal(), metrics::remainingBudget);
     SpendRow row = row(event, cost);
+    try {
+      listener.recorded(event, row);
+    } catch (RuntimeException e) { // a callback's trouble never costs the request its row
+      LOG.log(Level.WARNING, "A spend listener failed", e);
+    }
     if (LOG.isLoggable(Level.INFO)) {
       Logs.event(LOG, Level.INFO, event.requestId(), "spend", () -> line(event, cost));
     }

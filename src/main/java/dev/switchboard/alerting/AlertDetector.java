@@ -1,0 +1,134 @@
+package dev.switchboard.alerting;
+
+import dev.switchboard.config.AlertingSettings;
+import dev.switchboard.model.Deployment;
+import dev.switchboard.spend.SpendEvent;
+import dev.switchboard.spend.SpendListener;
+import dev.switchboard.spend.SpendRow;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * Notices alerts in each request's spend row, on the request's loop, and only publishes: a budget
+ * refusal ({@code budget_alerts}), a request slower than {@code alerting_threshold}
+ * ({@code llm_too_slow}), and a deployment failing {@code minor_outage_alert_threshold} times within
+ * {@code outage_alert_ttl} ({@code outage_alerts}: once, not per failing request). Also keeps the
+ * totals the spend report shows. Thread-safe; one per gateway.
+ */
+public final class AlertDetector implements SpendListener {
+
+  private static final class Window {
+    long startMs;
+    int failures;
+  }
+
+  private static final class Totals {
+    final LongAdder requests = new LongAdder();
+    final LongAdder failures = new LongAdder();
+    final DoubleAdder cost = new DoubleAdder();
+  }
+
+  private final AlertingSettings settings;
+  private final Consumer<AlertEvent> publish;
+  private final Dedup published = new Dedup();
+  private final Map<String, Window> outages = new ConcurrentHashMap<>();
+  private final Map<String, Totals> totals = new ConcurrentHashMap<>();
+
+  public AlertDetector(AlertingSettings settings, Consumer<AlertEvent> publish) {
+    this.settings = settings;
+    this.publish = publish;
+  }
+
+  @Override
+  public void recorded(SpendEvent event, SpendRow row) {
+    long now = System.currentTimeMillis();
+    Totals model = totals.computeIfAbsent(event.model() == null ? "" : event.model(), m -> new Totals());
+    model.requests.increment();
+    model.cost.add(row.spend());
+    boolean failed = event.errorType() != null || event.status() >= 400;
+    if (failed) {
+      model.failures.increment();
+    }
+    Deployment deployment = event.deployment();
+    String budgetHolder = row.apiKey() != null ? row.apiKey() : row.teamId() != null ? row.teamId() : row.endUser();
+    if ("budget_exceeded".equals(event.errorType()) && settings.wants(AlertEvent.BUDGET)) {
+      fire(AlertEvent.BUDGET, "High", "Budget crossed" + (row.keyAlias() != null ? " for key " + row.keyAlias() : "")
+          + (row.teamId() != null ? " (team " + row.teamId() + ")" : "") + ": requests are refused until the budget resets",
+          "budget:" + budgetHolder, now, settings.budgetAlertTtlMs(), new JsonObject().put("event", "budget_crossed")
+              .put("token", row.apiKey()).put("key_alias", row.keyAlias()).put("team_id", row.teamId())
+              .put("user_id", row.userId()).put("customer_id", row.endUser()));
+    }
+    if (deployment == null) {
+      return;
+    }
+    double seconds = event.durationNanos() / 1e9;
+    if (!failed && seconds > settings.thresholdSeconds() && settings.wants(AlertEvent.SLOW)) {
+      fire(AlertEvent.SLOW, "Low", String.format("Responses from %s are slow: %.1f s, above alerting_threshold %.0f s",
+          deployment.describe(), seconds, settings.thresholdSeconds()), "slow:" + deployment.id(), now,
+          settings.outageAlertTtlMs(), deploymentDetails(event).put("duration_s", seconds));
+    }
+    if (providerFailure(event) && settings.wants(AlertEvent.OUTAGE) && outageStarts(deployment.id(), now)) {
+      fire(AlertEvent.OUTAGE, "High", "Outage: " + deployment.describe() + " failed " + settings.outageThreshold()
+          + " requests within " + settings.outageAlertTtlMs() / 1000 + " s (last: HTTP " + event.status() + " "
+          + event.errorType() + ")", "outage:" + deployment.id(), now, settings.outageAlertTtlMs(),
+          deploymentDetails(event).put("status", event.status()));
+    }
+  }
+
+  /** The provider's own failures: 5xx, timeouts; not the client's errors, refusals or leaving. */
+  private static boolean providerFailure(SpendEvent event) {
+    return event.status() >= 500 || event.status() == 408
+        || (event.errorType() != null && event.errorType().contains("timeout"));
+  }
+
+  /** Counts a failure in the deployment's window; true only for the one that reaches the threshold. */
+  private boolean outageStarts(String deploymentId, long now) {
+    Window window = outages.computeIfAbsent(deploymentId, id -> new Window());
+    synchronized (window) {
+      if (now - window.startMs >= settings.outageAlertTtlMs()) {
+        window.startMs = now;
+        window.failures = 0;
+      }
+      window.failures++;
+      return window.failures == settings.outageThreshold();
+    }
+  }
+
+  private static JsonObject deploymentDetails(SpendEvent event) {
+    return new JsonObject().put("model_group", event.model()).put("deployment", event.deployment().id())
+        .put("provider", event.deployment().provider().prefix());
+  }
+
+  private void fire(String type, String level, String message, String key, long now, long ttlMs, JsonObject details) {
+    if (published.first(type + ":" + key, now, ttlMs)) {
+      publish.accept(new AlertEvent(type, level, message, type + ":" + key, now, details));
+    }
+  }
+
+  /** The spend report since the last one, and a fresh start; null when nothing was served. */
+  AlertEvent report(long now) {
+    StringBuilder text = new StringBuilder("Spend report:");
+    JsonObject byModel = new JsonObject();
+    double total = 0;
+    for (Map.Entry<String, Totals> entry : Map.copyOf(totals).entrySet()) {
+      totals.remove(entry.getKey());
+      Totals t = entry.getValue();
+      double cost = t.cost.sum();
+      total += cost;
+      text.append(String.format("%n- %s: %d requests, %d failed, $%.6f", entry.getKey().isEmpty() ? "(no model)"
+          : entry.getKey(), t.requests.sum(), t.failures.sum(), cost));
+      byModel.put(entry.getKey(), new JsonObject().put("requests", t.requests.sum()).put("failures", t.failures.sum())
+          .put("spend", cost));
+    }
+    if (byModel.isEmpty()) {
+      return null;
+    }
+    text.append(String.format("%nTotal: $%.6f", total));
+    return new AlertEvent(AlertEvent.DAILY_REPORT, "Low", text.toString(), AlertEvent.DAILY_REPORT + ":" + now, now,
+        new JsonObject().put("spend", total).put("models", byModel));
+  }
+}
