@@ -111,7 +111,7 @@ public final class HttpIngressVerticle extends VerticleBase {
       if (operation == Operation.RERANK) {
         router.post("/v2" + operation.path()).handler(handler); // LiteLLM serves Cohere's v2 path too
       }
-      if (operation == Operation.IMAGE_GENERATION) {
+      if (operation == Operation.IMAGE_GENERATION || operation == Operation.IMAGE_EDIT) {
         // LiteLLM's Azure-compatible path (AzureOpenAI clients): the deployment named in it is the model.
         router.postWithRegex("/openai/deployments/(?<model>.+)" + operation.path()).handler(handler);
       }

@@ -20,13 +20,25 @@ public final class MediaCalls {
   public static final String FILE_TYPE = "content_type";
   public static final String FILE_DATA = "data";
 
-  private static final Set<Operation> MEDIA = Set.of(Operation.IMAGE_GENERATION, Operation.SPEECH, Operation.TRANSCRIPTION);
+  private static final Set<Operation> MEDIA = Set.of(Operation.IMAGE_GENERATION, Operation.IMAGE_EDIT, Operation.SPEECH,
+      Operation.TRANSCRIPTION, Operation.TRANSLATION);
+  /** The calls whose body is a multipart form, not JSON. */
+  private static final Set<Operation> MULTIPART = Set.of(Operation.IMAGE_EDIT, Operation.TRANSCRIPTION, Operation.TRANSLATION);
 
   private MediaCalls() {
   }
 
   public static boolean is(Operation operation) {
     return MEDIA.contains(operation);
+  }
+
+  public static boolean isMultipart(Operation operation) {
+    return MULTIPART.contains(operation);
+  }
+
+  /** Whether the answer is billed by what it says (seconds of audio, tokens), so it is read before it is passed on. */
+  public static boolean billedByAnswer(Operation operation) {
+    return operation == Operation.TRANSCRIPTION || operation == Operation.TRANSLATION;
   }
 
   /** Whether a form value is a file part. */
@@ -44,12 +56,27 @@ public final class MediaCalls {
    * default), or characters of speech input. A transcription's seconds come with its answer (0 here).
    */
   public static long unitsAsked(Operation operation, JsonObject body) {
-    if (operation == Operation.IMAGE_GENERATION) {
-      return body.getValue("n") instanceof Number n ? Math.max(1, n.longValue()) : 1;
+    if (operation == Operation.IMAGE_GENERATION || operation == Operation.IMAGE_EDIT) {
+      return Math.max(1, wholeNumber(body.getValue("n"), 1));
     }
     if (operation == Operation.SPEECH && body.getValue("input") instanceof String input) {
       return input.codePointCount(0, input.length());
     }
     return 0;
+  }
+
+  /** A JSON number, or a form field's text ("2"), as a whole number; {@code otherwise} for anything else. */
+  public static long wholeNumber(Object value, long otherwise) {
+    if (value instanceof Number n) {
+      return n.longValue();
+    }
+    if (value instanceof String text) {
+      try {
+        return Long.parseLong(text.trim());
+      } catch (NumberFormatException notANumber) {
+        return otherwise;
+      }
+    }
+    return otherwise;
   }
 }

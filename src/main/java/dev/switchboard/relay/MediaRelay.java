@@ -50,7 +50,7 @@ final class MediaRelay {
     if (call.response() == null) {
       return Future.failedFuture(new IllegalStateException("a media call needs its client's response"));
     }
-    if (call.operation() == Operation.TRANSCRIPTION) {
+    if (MediaCalls.billedByAnswer(call.operation())) {
       relay.buffered();
     } else {
       relay.piped(Usage.NONE.withUnits(call.body().unitsAsked()));
