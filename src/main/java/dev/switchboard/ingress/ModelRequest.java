@@ -68,7 +68,8 @@ public record ModelRequest(Operation operation, CallBody body, String model, boo
       return new ModelRequest(operation, new CallBody(body, false), model, false, false);
     }
     if (MediaCalls.is(operation)) {
-      return new ModelRequest(operation, new CallBody(body, false, MediaCalls.unitsAsked(operation, body)), model, false, false);
+      return new ModelRequest(operation, new CallBody(body, false, MediaCalls.unitsAsked(operation, body),
+          MediaCalls.variant(operation, body)), model, false, false);
     }
     if (operation == Operation.EMBEDDING) {
       return new ModelRequest(operation, new CallBody(body), model, false, false);

@@ -168,6 +168,23 @@ class ImageEditsTranslationsTest {
     }
   }
 
+  /** gpt-image-1 reports its tokens, so they are its cost; a WAV upload answered as text costs its header's seconds. */
+  @Test
+  void a_token_priced_image_model_is_charged_its_answers_usage_and_a_text_transcript_its_wavs_seconds() {
+    var edit = upload("/v1/images/edits", MASTER, MultipartForm.create().attribute("model", "gpt-image").attribute("prompt", "A hat")
+        .attribute("quality", "high").binaryFileUpload("image", "a.png", Buffer.buffer(PNG), "image/png"));
+    assertEquals(200, edit.statusCode(), edit.bodyAsString());
+    assertEquals(4210, edit.bodyAsJsonObject().getJsonObject("usage").getInteger("total_tokens"), "the answer as sent");
+    assertEquals(50 * 5e-6 + 4160 * 40e-6, Double.parseDouble(edit.getHeader("x-litellm-response-cost")), 1e-12);
+    Buffer wav = dev.switchboard.model.MediaPricesTest.wav(16_000, 2, 16_000 * 2 * 5 + 10);
+    for (String path : List.of("/v1/audio/translations", "/v1/audio/transcriptions")) {
+      var text = upload(path, MASTER, MultipartForm.create().attribute("model", "whisper").attribute("response_format", "text")
+          .binaryFileUpload("file", "a.wav", wav, "audio/wav"));
+      assertEquals(200, text.statusCode(), text.bodyAsString());
+      assertEquals(6 * 0.0001, Double.parseDouble(text.getHeader("x-litellm-response-cost")), 1e-12, path);
+    }
+  }
+
   @Test
   void a_key_without_access_is_refused_and_no_provider_is_called() {
     String key = post("/key/generate", MASTER, new JsonObject().put("models", new JsonArray().add("tts")))
