@@ -19,9 +19,18 @@ import java.util.logging.Logger;
  * @param corsOrigins          {@code cors_allow_origins}: the origins browsers may call from; {@code *} for any
  * @param corsCredentials      {@code cors_allow_credentials}: answer {@code Access-Control-Allow-Credentials: true};
  *                             only with listed origins, never with {@code *}
+ * @param moderationModel      {@code moderation_model}: the model every {@code /v1/moderations} call goes to, over the
+ *                             body's (as LiteLLM: the server's choice wins), or null
+ * @param imageGenerationModel {@code image_generation_model}: the same for image generations and edits (a model named
+ *                             in an Azure-style path still wins), or null
  */
 public record ServerSettings(double headerTimeoutSeconds, double bodyTimeoutSeconds, double idleTimeoutSeconds,
-    List<String> corsOrigins, boolean corsCredentials) {
+    List<String> corsOrigins, boolean corsCredentials, String moderationModel, String imageGenerationModel) {
+
+  public ServerSettings(double headerTimeoutSeconds, double bodyTimeoutSeconds, double idleTimeoutSeconds,
+      List<String> corsOrigins, boolean corsCredentials) {
+    this(headerTimeoutSeconds, bodyTimeoutSeconds, idleTimeoutSeconds, corsOrigins, corsCredentials, null, null);
+  }
 
   private static final Logger LOG = Logger.getLogger(ServerSettings.class.getName());
 
@@ -60,7 +69,13 @@ public record ServerSettings(double headerTimeoutSeconds, double bodyTimeoutSeco
           + "origin may call (cors_allow_origins: *): list the allowed origins in cors_allow_origins to allow credentials.");
       credentials = false;
     }
-    return new ServerSettings(header, body, idle, origins, credentials);
+    return new ServerSettings(header, body, idle, origins, credentials, modelName(general, "moderation_model"),
+        modelName(general, "image_generation_model"));
+  }
+
+  private static String modelName(YamlSection general, String key) {
+    String name = general.string(key);
+    return name == null || name.isBlank() ? null : name.trim();
   }
 
   private static List<String> commaList(String text) {

@@ -105,7 +105,8 @@ public final class HttpIngressVerticle extends VerticleBase {
 
     for (Operation operation : Operation.values()) {
       ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.routing().calls(),
-          settings.metrics(), settings.tracing(), settings.maxBodyBytes(), settings.responses());
+          settings.metrics(), settings.tracing(), settings.maxBodyBytes(), settings.responses(),
+          ModelCallHandler.serverModel(operation, settings.server()));
       router.post("/v1" + operation.path()).handler(handler);
       router.post(operation.path()).handler(handler);
       if (operation == Operation.RERANK) {

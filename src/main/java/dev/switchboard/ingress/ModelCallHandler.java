@@ -1,6 +1,7 @@
 package dev.switchboard.ingress;
 
 import dev.switchboard.bus.Bus;
+import dev.switchboard.config.ServerSettings;
 import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.log.Logs;
@@ -43,11 +44,16 @@ final class ModelCallHandler implements Handler<RoutingContext> {
   private final Tracing tracing;
   private final Chain<ModelCall> chain;
   private final long maxBodyBytes;
+  private final String serverModel;
 
-  /** @param maxBodyBytes {@code general_settings.max_request_size_mb}, in bytes: a 413 above it */
+  /**
+   * @param maxBodyBytes {@code general_settings.max_request_size_mb}, in bytes: a 413 above it
+   * @param serverModel  the model the server sends every such call to whatever its body names ({@link #serverModel}), or null
+   */
   ModelCallHandler(Bus bus, Operation operation, CallRouter calls, Metrics metrics,
-      Tracing tracing, long maxBodyBytes, ResponseStore responses) {
+      Tracing tracing, long maxBodyBytes, ResponseStore responses, String serverModel) {
     this.maxBodyBytes = maxBodyBytes;
+    this.serverModel = serverModel;
     this.operation = operation;
     this.calls = calls;
     this.metrics = metrics;
@@ -55,6 +61,18 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     SpendLogStage spend = new SpendLogStage(bus);
     this.chain = new Chain<>(new ParseStage(), new AuthStage(bus), spend, new AccessStage(calls),
         new StoredResponsesStage(responses), new LimitsStage(bus), new BudgetStage(bus, calls), new MockResponseStage(), new RouteStage(bus, calls));
+  }
+
+  /**
+   * LiteLLM's server-side model for an operation: {@code general_settings.moderation_model} for moderations,
+   * {@code image_generation_model} for image generations and edits; it wins over the body's model, as there.
+   */
+  static String serverModel(Operation operation, ServerSettings server) {
+    return switch (operation) {
+      case MODERATION -> server.moderationModel();
+      case IMAGE_GENERATION, IMAGE_EDIT -> server.imageGenerationModel();
+      default -> null;
+    };
   }
 
   /** The stages, in order (for the design notes and tests). */
@@ -69,7 +87,8 @@ final class ModelCallHandler implements Handler<RoutingContext> {
       ModelCall request = new ModelCall(requestId, operation, calls.snapshot(), raw, ctx.request().headers(),
           ctx.response(), tracing.request(ctx.request(), requestId));
       request.clientIp = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
-      request.pathModel = ctx.pathParam("model");
+      String pathModel = ctx.pathParam("model");
+      request.pathModel = pathModel != null ? pathModel : serverModel;
       chain.run(request).onComplete(done -> answer(request));
     });
   }
