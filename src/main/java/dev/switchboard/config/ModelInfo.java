@@ -1,6 +1,7 @@
 package dev.switchboard.config;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * LiteLLM's {@code model_info} block of one deployment. Prices are USD per token; null = not given
@@ -19,7 +20,20 @@ public record ModelInfo(
     String baseModel,
     List<String> accessGroups,
     Double inputCostPerQuery,
-    boolean dbModel) {
+    boolean dbModel,
+    Map<String, Double> mediaPrices) {
+
+  /** LiteLLM's per-unit price fields for media models, read from {@code model_info} or {@code litellm_params}. */
+  public static final List<String> MEDIA_PRICE_FIELDS = List.of("input_cost_per_pixel", "output_cost_per_pixel",
+      "output_cost_per_image", "input_cost_per_image", "input_cost_per_character", "output_cost_per_second",
+      "input_cost_per_second");
+
+  public ModelInfo(String id, String mode, Double inputCostPerToken, Double outputCostPerToken,
+      Double cacheReadInputTokenCost, Integer maxTokens, Integer maxInputTokens, Integer maxOutputTokens,
+      String baseModel, List<String> accessGroups, Double inputCostPerQuery, boolean dbModel) {
+    this(id, mode, inputCostPerToken, outputCostPerToken, cacheReadInputTokenCost, maxTokens, maxInputTokens,
+        maxOutputTokens, baseModel, accessGroups, inputCostPerQuery, dbModel, Map.of());
+  }
 
   public static final ModelInfo EMPTY = new ModelInfo(null, null, null, null, null, null, null, null, null, List.of());
 
@@ -37,6 +51,12 @@ public record ModelInfo(
       String baseModel, List<String> accessGroups, Double inputCostPerQuery) {
     this(id, mode, inputCostPerToken, outputCostPerToken, cacheReadInputTokenCost, maxTokens, maxInputTokens,
         maxOutputTokens, baseModel, accessGroups, inputCostPerQuery, false);
+  }
+
+  /** The same block with media prices ({@link #MEDIA_PRICE_FIELDS}, by LiteLLM's names). */
+  public ModelInfo withMediaPrices(Map<String, Double> prices) {
+    return new ModelInfo(id, mode, inputCostPerToken, outputCostPerToken, cacheReadInputTokenCost, maxTokens,
+        maxInputTokens, maxOutputTokens, baseModel, accessGroups, inputCostPerQuery, dbModel, Map.copyOf(prices));
   }
 
   /** The same block for a deployment kept in the database, under {@code id}. */

@@ -1,7 +1,9 @@
 package dev.switchboard.config;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads {@code model_list}. An entry with a problem is left out and its problems recorded; the
@@ -65,11 +67,25 @@ final class ModelListReader {
         info.integer("max_output_tokens"),
         info.string("base_model"),
         info.stringList("access_groups"),
-        info.number("input_cost_per_query"));
+        info.number("input_cost_per_query")).withMediaPrices(mediaPrices(info, params));
     addOnce(ignored, entry.unread());
     addOnce(ignored, params.unread());
     addOnce(ignored, info.unread());
     return modelName == null || model == null ? null : new DeploymentConfig(modelName, litellmParams, modelInfo, position);
+  }
+
+  /** LiteLLM's media price fields, from model_info or else from litellm_params (its custom pricing). */
+  private static Map<String, Double> mediaPrices(YamlSection info, YamlSection params) {
+    Map<String, Double> prices = new LinkedHashMap<>();
+    for (String field : ModelInfo.MEDIA_PRICE_FIELDS) {
+      Double fromInfo = info.number(field);
+      Double fromParams = params.number(field); // read either way: a key read is not reported as ignored
+      Double value = fromInfo != null ? fromInfo : fromParams;
+      if (value != null) {
+        prices.put(field, value);
+      }
+    }
+    return prices;
   }
 
   /**

@@ -22,9 +22,19 @@ import java.util.logging.Logger;
  * @param useXForwardedFor     {@code use_x_forwarded_for}: a request's client address (spend rows'
  *                             {@code requester_ip_address}) is the first in its {@code X-Forwarded-For} header when it
  *                             has one, as behind a load balancer; else the connection's peer
+ * @param moderationModel      {@code moderation_model}: the model every {@code /v1/moderations} call goes to, over the
+ *                             body's (as LiteLLM: the server's choice wins), or null
+ * @param imageGenerationModel {@code image_generation_model}: the same for image generations and edits (a model named
+ *                             in an Azure-style path still wins), or null
  */
 public record ServerSettings(double headerTimeoutSeconds, double bodyTimeoutSeconds, double idleTimeoutSeconds,
-    List<String> corsOrigins, boolean corsCredentials, boolean useXForwardedFor) {
+    List<String> corsOrigins, boolean corsCredentials, boolean useXForwardedFor, String moderationModel,
+    String imageGenerationModel) {
+
+  public ServerSettings(double headerTimeoutSeconds, double bodyTimeoutSeconds, double idleTimeoutSeconds,
+      List<String> corsOrigins, boolean corsCredentials) {
+    this(headerTimeoutSeconds, bodyTimeoutSeconds, idleTimeoutSeconds, corsOrigins, corsCredentials, false, null, null);
+  }
 
   private static final Logger LOG = Logger.getLogger(ServerSettings.class.getName());
 
@@ -63,7 +73,13 @@ public record ServerSettings(double headerTimeoutSeconds, double bodyTimeoutSeco
           + "origin may call (cors_allow_origins: *): list the allowed origins in cors_allow_origins to allow credentials.");
       credentials = false;
     }
-    return new ServerSettings(header, body, idle, origins, credentials, general.bool("use_x_forwarded_for", false));
+    return new ServerSettings(header, body, idle, origins, credentials, general.bool("use_x_forwarded_for", false),
+        modelName(general, "moderation_model"), modelName(general, "image_generation_model"));
+  }
+
+  private static String modelName(YamlSection general, String key) {
+    String name = general.string(key);
+    return name == null || name.isBlank() ? null : name.trim();
   }
 
   private static List<String> commaList(String text) {

@@ -113,13 +113,14 @@ public final class HttpIngressVerticle extends VerticleBase {
     for (Operation operation : Operation.values()) {
       ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.routing().calls(),
           settings.metrics(), settings.tracing(), settings.maxBodyBytes(), settings.responses(),
-          settings.server().useXForwardedFor(), settings.guardrails(), settings.cache());
+          settings.server().useXForwardedFor(), settings.guardrails(), settings.cache(),
+          ModelCallHandler.serverModel(operation, settings.server()));
       router.post("/v1" + operation.path()).handler(handler);
       router.post(operation.path()).handler(handler);
       if (operation == Operation.RERANK) {
         router.post("/v2" + operation.path()).handler(handler); // LiteLLM serves Cohere's v2 path too
       }
-      if (operation == Operation.IMAGE_GENERATION) {
+      if (operation == Operation.IMAGE_GENERATION || operation == Operation.IMAGE_EDIT) {
         // LiteLLM's Azure-compatible path (AzureOpenAI clients): the deployment named in it is the model.
         router.postWithRegex("/openai/deployments/(?<model>.+)" + operation.path()).handler(handler);
       }

@@ -2,6 +2,7 @@ package dev.switchboard.ingress;
 
 import dev.switchboard.bus.Bus;
 import dev.switchboard.cache.ResponseCache;
+import dev.switchboard.config.ServerSettings;
 import dev.switchboard.errors.ErrorResponses;
 import dev.switchboard.errors.GatewayError;
 import dev.switchboard.guardrail.Guardrails;
@@ -46,16 +47,19 @@ final class ModelCallHandler implements Handler<RoutingContext> {
   private final Chain<ModelCall> chain;
   private final long maxBodyBytes;
   private final boolean useXForwardedFor;
+  private final String serverModel;
 
   /**
    * @param maxBodyBytes     {@code general_settings.max_request_size_mb}, in bytes: a 413 above it
    * @param useXForwardedFor {@code general_settings.use_x_forwarded_for}: the client's address from X-Forwarded-For
+   * @param serverModel      the model the server sends every such call to whatever its body names ({@link #serverModel}), or null
    */
   ModelCallHandler(Bus bus, Operation operation, CallRouter calls, Metrics metrics,
       Tracing tracing, long maxBodyBytes, ResponseStore responses, boolean useXForwardedFor, Guardrails guardrails,
-      ResponseCache cache) {
+      ResponseCache cache, String serverModel) {
     this.maxBodyBytes = maxBodyBytes;
     this.useXForwardedFor = useXForwardedFor;
+    this.serverModel = serverModel;
     this.operation = operation;
     this.calls = calls;
     this.metrics = metrics;
@@ -64,6 +68,18 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     this.chain = new Chain<>(new ParseStage(), new AuthStage(bus), spend, new AccessStage(calls),
         new StoredResponsesStage(responses), new LimitsStage(bus), new BudgetStage(bus, calls), new GuardrailStage(guardrails),
         new MockResponseStage(), new CacheStage(cache), new RouteStage(bus, calls), new AnswerGuardrailStage());
+  }
+
+  /**
+   * LiteLLM's server-side model for an operation: {@code general_settings.moderation_model} for moderations,
+   * {@code image_generation_model} for image generations and edits; it wins over the body's model, as there.
+   */
+  static String serverModel(Operation operation, ServerSettings server) {
+    return switch (operation) {
+      case MODERATION -> server.moderationModel();
+      case IMAGE_GENERATION, IMAGE_EDIT -> server.imageGenerationModel();
+      default -> null;
+    };
   }
 
   /** The stages, in order (for the design notes and tests). */
@@ -78,7 +94,8 @@ final class ModelCallHandler implements Handler<RoutingContext> {
       ModelCall request = new ModelCall(requestId, operation, calls.snapshot(), raw, ctx.request().headers(),
           ctx.response(), tracing.request(ctx.request(), requestId));
       request.clientIp = clientIp(ctx);
-      request.pathModel = ctx.pathParam("model");
+      String pathModel = ctx.pathParam("model");
+      request.pathModel = pathModel != null ? pathModel : serverModel;
       chain.run(request).onComplete(done -> answer(request));
     });
   }

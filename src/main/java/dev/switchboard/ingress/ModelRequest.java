@@ -27,11 +27,11 @@ public record ModelRequest(Operation operation, CallBody body, String model, boo
   }
 
   /**
-   * @param contentType the request's, for the one operation whose body is a multipart form (transcription)
+   * @param contentType the request's, for the operations whose body is a multipart form (audio uploads, image edits)
    * @param pathModel   the model an Azure-compatible path names, which wins over the body's, as in LiteLLM; or null
    */
   public static ModelRequest parse(Operation operation, Buffer raw, String contentType, String pathModel) {
-    JsonObject body = operation == Operation.TRANSCRIPTION ? MultipartForm.read(raw, contentType) : jsonObject(raw);
+    JsonObject body = MediaCalls.isMultipart(operation) ? MultipartForm.read(raw, contentType) : jsonObject(raw);
     if (pathModel != null) {
       body.put("model", pathModel);
     }
@@ -56,17 +56,20 @@ public record ModelRequest(Operation operation, CallBody body, String model, boo
       case MODERATION -> required(body, "input", "a string, a list of strings, or a list of text and image inputs");
       case IMAGE_GENERATION -> text(body, "prompt", "the description of the image to generate");
       case SPEECH -> text(body, "input", "the text to speak");
-      case TRANSCRIPTION -> {
+      case TRANSCRIPTION, TRANSLATION -> {
         if (!MediaCalls.isFile(body.getValue("file"))) {
-          throw GatewayError.badRequest("file", "Missing required 'file' part: the audio file to transcribe, sent as a file in the form.");
+          throw GatewayError.badRequest("file", "Missing required 'file' part: the audio file to "
+              + (operation == Operation.TRANSLATION ? "translate" : "transcribe") + ", sent as a file in the form.");
         }
       }
+      case IMAGE_EDIT -> ImageEditForm.check(body);
     }
     if (operation == Operation.RERANK || operation == Operation.MODERATION) {
       return new ModelRequest(operation, new CallBody(body, false), model, false, false);
     }
     if (MediaCalls.is(operation)) {
-      return new ModelRequest(operation, new CallBody(body, false, MediaCalls.unitsAsked(operation, body)), model, false, false);
+      return new ModelRequest(operation, new CallBody(body, false, MediaCalls.unitsAsked(operation, body),
+          MediaCalls.variant(operation, body)), model, false, false);
     }
     if (operation == Operation.EMBEDDING) {
       return new ModelRequest(operation, new CallBody(body), model, false, false);

@@ -27,7 +27,7 @@ final class MultipartForm {
   /** @throws GatewayError 400 saying what is wrong with the form */
   static JsonObject read(Buffer raw, String contentType) {
     if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-      throw GatewayError.badRequest(null, "This endpoint takes multipart/form-data with a 'model' field and a 'file' part"
+      throw GatewayError.badRequest(null, "This endpoint takes multipart/form-data with a 'model' field and its file parts"
           + " (Content-Type was " + (contentType == null ? "missing" : "'" + contentType.split(";")[0] + "'") + ").");
     }
     Matcher boundary = BOUNDARY.matcher(contentType);

@@ -16,6 +16,7 @@ public final class CallBody {
   private final String user;
   private final boolean hasOutput;
   private final long unitsAsked;
+  private final String unitVariant;
 
   /** A body whose answer has output unless it carries {@code input} (embeddings). */
   public CallBody(JsonObject json) {
@@ -29,6 +30,12 @@ public final class CallBody {
 
   /** @param unitsAsked the media units the request is billed for whatever the answer ({@link MediaCalls#unitsAsked}) */
   public CallBody(JsonObject json, boolean hasOutput, long unitsAsked) {
+    this(json, hasOutput, unitsAsked, null);
+  }
+
+  /** @param unitVariant what decides the units' price beyond the model ({@link MediaCalls#variant}), or null */
+  public CallBody(JsonObject json, boolean hasOutput, long unitsAsked, String unitVariant) {
+    this.unitVariant = unitVariant;
     this.unitsAsked = unitsAsked;
     this.hasOutput = hasOutput;
     this.json = json;
@@ -66,6 +73,11 @@ public final class CallBody {
   /** Media units known from the request (images, characters of speech): budgets reserve them, the relay bills them. */
   public long unitsAsked() {
     return unitsAsked;
+  }
+
+  /** An image's quality and size ("hd/1024-x-1792"), which its price depends on; null for other calls. */
+  public String unitVariant() {
+    return unitVariant;
   }
 
   /** The request's {@code user} (the end user, for the spend log), or null. */

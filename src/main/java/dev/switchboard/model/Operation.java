@@ -17,9 +17,13 @@ public enum Operation {
   MODERATION("/moderations", "amoderation"),
   /** Media calls ({@link MediaCalls}): passed through to OpenAI-format and Azure deployments, priced per unit. */
   IMAGE_GENERATION("/images/generations", "aimage_generation"),
+  /** A multipart/form-data upload ({@code image} or {@code image[]}, {@code mask}, {@code prompt}), as TRANSCRIPTION's. */
+  IMAGE_EDIT("/images/edits", "aimage_edit"),
   SPEECH("/audio/speech", "aspeech"),
   /** A multipart/form-data upload; its form's fields are the body's, its file a {@link MediaCalls} file object. */
-  TRANSCRIPTION("/audio/transcriptions", "atranscription");
+  TRANSCRIPTION("/audio/transcriptions", "atranscription"),
+  /** Whisper's audio-to-English, multipart as TRANSCRIPTION; LiteLLM has no such call type, so this one is the gateway's name. */
+  TRANSLATION("/audio/translations", "atranslation");
 
   private final String path;
   private final String callType;

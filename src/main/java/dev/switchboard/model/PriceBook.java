@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -25,6 +27,11 @@ public final class PriceBook {
   private static final Logger LOG = Logger.getLogger(PriceBook.class.getName());
   private static final double PER_MILLION = 1_000_000.0;
   private static final List<String> UNIT_PRICES = List.of("per_query", "per_image", "per_character", "per_second");
+  /** model_info's per-unit media prices, by LiteLLM's names, the first given wins (a deployment is priced one way). */
+  private static final List<String> MEDIA_UNIT_FIELDS = List.of("output_cost_per_image", "input_cost_per_image",
+      "input_cost_per_character", "output_cost_per_second", "input_cost_per_second");
+  /** A table entry for one quality and size of an image model, named as LiteLLM's: "hd/1024-x-1792/dall-e-3", "256-x-256/dall-e-2". */
+  private static final Pattern IMAGE_VARIANT = Pattern.compile("((?:[a-z]+/)?\\d+-x-\\d+)/(.+)");
 
   private final Map<String, Price> table;
   /** Deployments already warned about having no price. */
@@ -53,8 +60,9 @@ public final class PriceBook {
     String model = info.baseModel() != null ? info.baseModel()
         : deployment.provider().prefix() + "/" + deployment.upstreamModel();
     Price listed = lookup(model);
+    Map<String, Double> media = info.mediaPrices();
     if (info.inputCostPerToken() == null && info.outputCostPerToken() == null && info.inputCostPerQuery() == null
-        && listed == null) {
+        && media.isEmpty() && listed == null) {
       if (unpriced.add(deployment.id() + '|' + model)) { // once, not again at every reload
         LOG.warning("No price for " + model + " (model '" + deployment.modelGroup() + "', deployment "
             + deployment.id() + "): its requests cost 0. Set model_info.input_cost_per_token and "
@@ -71,7 +79,15 @@ public final class PriceBook {
     int maxOutput = info.maxOutputTokens() != null ? info.maxOutputTokens()
         : info.maxTokens() != null ? info.maxTokens() : base.maxOutput();
     double perUnit = info.inputCostPerQuery() != null ? info.inputCostPerQuery() : base.perUnit();
-    return new Price(input, output, cached, maxInput, maxOutput, true, perUnit);
+    for (String field : MEDIA_UNIT_FIELDS) {
+      if (media.containsKey(field)) {
+        perUnit = media.get(field);
+        break;
+      }
+    }
+    double perPixel = media.getOrDefault("input_cost_per_pixel", 0.0) + media.getOrDefault("output_cost_per_pixel", 0.0);
+    return new Price(input, output, cached, maxInput, maxOutput, true, perUnit, base.perImage(),
+        perPixel > 0 ? perPixel : base.perPixel());
   }
 
   /** The price table's entry for a model named as a provider names it (gpt-4o, openai/gpt-4o-2024-08-06), or {@link Price#UNKNOWN}. */
@@ -108,7 +124,21 @@ public final class PriceBook {
       }
       Map<?, ?> root = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
       Map<String, Price> prices = new HashMap<>();
-      ((Map<?, ?>) root.get("models")).forEach((name, raw) -> prices.put(String.valueOf(name), price((Map<?, ?>) raw)));
+      Map<String, Map<String, Double>> variants = new HashMap<>();
+      ((Map<?, ?>) root.get("models")).forEach((name, raw) -> {
+        Matcher variant = IMAGE_VARIANT.matcher(String.valueOf(name));
+        if (variant.matches()) {
+          variants.computeIfAbsent(variant.group(2), m -> new HashMap<>()).put(variant.group(1), number((Map<?, ?>) raw, "per_image"));
+        } else {
+          prices.put(String.valueOf(name), price((Map<?, ?>) raw));
+        }
+      });
+      // Each image model's prices by quality and size ride on its own entry.
+      variants.forEach((model, byVariant) -> {
+        Price p = prices.getOrDefault(model, new Price(0, 0, 0, 0, 0, true));
+        prices.put(model, new Price(p.input(), p.output(), p.cachedInput(), p.maxInput(), p.maxOutput(), true, p.perUnit(),
+            Map.copyOf(byVariant), p.perPixel()));
+      });
       return Map.copyOf(prices);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -50,6 +50,17 @@ public interface ProviderAdapter {
   /** @param clientWantsUsage the client asked for the usage chunk ({@code stream_options.include_usage}) */
   StreamTranslator stream(Operation operation, Deployment deployment, UpstreamRequest request, boolean clientWantsUsage);
 
+  /**
+   * The stream's translator, for adapters whose events echo the client's request (a translated Responses
+   * stream's {@code store}).
+   *
+   * @param clientRequest the client's body, as sent to {@link #request}
+   */
+  default StreamTranslator stream(Operation operation, Deployment deployment, UpstreamRequest request,
+      boolean clientWantsUsage, JsonObject clientRequest) {
+    return stream(operation, deployment, request, clientWantsUsage);
+  }
+
   /** How the provider frames its streams; server-sent events unless it says otherwise. */
   default StreamFormat streamFormat() {
     return StreamFormat.SSE;

@@ -63,9 +63,17 @@ final class ChatToResponsesStream implements StreamTranslator {
     }
   }
 
+  /** What every response object of the stream echoes from the request ({@link ResponsesAnswers#echoed}). */
+  private final JsonObject echoed;
+
   ChatToResponsesStream(StreamTranslator chat, String model) {
+    this(chat, model, new JsonObject());
+  }
+
+  ChatToResponsesStream(StreamTranslator chat, String model, JsonObject echoed) {
     this.chat = chat;
     this.model = model;
+    this.echoed = echoed;
     this.fromChat = this::onChunk;
   }
 
@@ -128,7 +136,7 @@ final class ChatToResponsesStream implements StreamTranslator {
       return;
     }
     started = true;
-    JsonObject response = ResponsesAnswers.response(responseId, createdAt, model, "in_progress");
+    JsonObject response = ResponsesAnswers.response(responseId, createdAt, model, "in_progress").mergeIn(echoed);
     send(event("response.created").put("response", response));
     send(event("response.in_progress").put("response", response.copy()));
   }
@@ -206,7 +214,8 @@ final class ChatToResponsesStream implements StreamTranslator {
   private void finish() {
     finished = true;
     closeOpen();
-    JsonObject response = ResponsesAnswers.response(responseId, createdAt, model, "completed").put("output", output);
+    JsonObject response = ResponsesAnswers.response(responseId, createdAt, model, "completed").mergeIn(echoed)
+        .put("output", output);
     ResponsesAnswers.finish(response, finishReason);
     response.put("usage", ResponsesAnswers.responsesUsage(chat.usage(), reasoningTokens));
     completed = response;

@@ -2,6 +2,7 @@ package dev.switchboard.provider;
 
 import dev.switchboard.errors.ErrorClass;
 import dev.switchboard.errors.GatewayError;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -31,7 +32,8 @@ public final class CohereRerank {
     if (!(rerank.getValue("documents") instanceof JsonArray documents) || documents.isEmpty()) {
       throw GatewayError.badRequest("documents", "'documents' must be a non-empty list.");
     }
-    JsonObject out = new JsonObject().put("model", model).put("query", query).put("documents", texts(documents));
+    JsonArray rankFields = rerank.getValue("rank_fields") instanceof JsonArray fields && !fields.isEmpty() ? fields : null;
+    JsonObject out = new JsonObject().put("model", model).put("query", query).put("documents", texts(documents, rankFields));
     if (rerank.getValue("top_n") instanceof Number topN) {
       out.put("top_n", topN.intValue());
     }
@@ -41,12 +43,30 @@ public final class CohereRerank {
     return out;
   }
 
-  private static JsonArray texts(JsonArray documents) {
+  /**
+   * Each document as the text v2 ranks. With {@code rank_fields}, an object document is ranked by those
+   * fields: v2 takes no objects and no rank_fields, and asks for structured documents as YAML strings,
+   * so it becomes one "field: value" line per named field it has, in the order named.
+   */
+  private static JsonArray texts(JsonArray documents, JsonArray rankFields) {
     JsonArray texts = new JsonArray();
     for (int i = 0; i < documents.size(); i++) {
       Object document = documents.getValue(i);
       if (document instanceof String text) {
         texts.add(text);
+      } else if (document instanceof JsonObject object && rankFields != null) {
+        StringBuilder yaml = new StringBuilder();
+        for (Object field : rankFields) {
+          Object value = field instanceof String name ? object.getValue(name) : null;
+          if (value != null) {
+            yaml.append(yaml.length() == 0 ? "" : "\n").append(field).append(": ")
+                .append(value instanceof String text ? text : Json.encode(value));
+          }
+        }
+        if (yaml.length() == 0) {
+          throw GatewayError.badRequest("documents[" + i + "]", "documents[" + i + "] has none of the rank_fields " + rankFields.encode() + ".");
+        }
+        texts.add(yaml.toString());
       } else if (document instanceof JsonObject object && object.getValue("text") instanceof String text) {
         texts.add(text);
       } else {
@@ -66,7 +86,9 @@ public final class CohereRerank {
           "The provider answered a rerank request with something that is not a Cohere rerank answer.");
     }
     boolean withDocuments = Boolean.TRUE.equals(request.getValue("return_documents"));
-    JsonArray documents = request.getValue("documents") instanceof JsonArray given ? texts(given) : new JsonArray();
+    JsonArray documents = request.getValue("documents") instanceof JsonArray given
+        ? texts(given, request.getValue("rank_fields") instanceof JsonArray fields && !fields.isEmpty() ? fields : null)
+        : new JsonArray();
     JsonArray out = new JsonArray();
     for (Object item : results) {
       if (item instanceof JsonObject result && result.getValue("index") instanceof Number index) {

@@ -14,7 +14,7 @@ import java.util.UUID;
 
 /**
  * A media call's body as OpenAI (and Azure) take it: JSON for images and speech, the multipart form
- * again for a transcription, each with the deployment's model name and without the gateway's fields.
+ * again for a transcription, translation or image edit, each with the deployment's model name and without the gateway's fields.
  */
 final class MediaBodies {
 
@@ -28,7 +28,7 @@ final class MediaBodies {
   static Encoded encode(Operation operation, Deployment deployment, JsonObject clientBody) {
     // Audio, or JSON, or text (a transcript as srt or vtt): what the provider sends is passed on as it is.
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.ACCEPT, "*/*");
-    if (operation != Operation.TRANSCRIPTION) {
+    if (!MediaCalls.isMultipart(operation)) {
       headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
       return new Encoded(OpenAiBodies.prepare(operation, deployment, clientBody, false).body().toBuffer(), headers);
     }

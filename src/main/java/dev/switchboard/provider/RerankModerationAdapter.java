@@ -110,6 +110,12 @@ final class RerankModerationAdapter implements ProviderAdapter {
   }
 
   @Override
+  public StreamTranslator stream(Operation operation, Deployment deployment, UpstreamRequest request,
+      boolean clientWantsUsage, JsonObject clientRequest) {
+    return inner.stream(operation, deployment, request, clientWantsUsage, clientRequest);
+  }
+
+  @Override
   public StreamFormat streamFormat() {
     return inner.streamFormat();
   }

@@ -109,6 +109,17 @@ final class ResponsesAdapter implements ProviderAdapter {
     return chat.authorize(deployment, request, clients);
   }
 
+  /** A translated answer echoes its request's {@code store} and {@code previous_response_id}, as its stream does. */
+  @Override
+  public Answer answer(Operation operation, Deployment deployment, Buffer body, JsonObject request) {
+    Answer answer = answer(operation, deployment, body);
+    if (operation != Operation.RESPONSES || nativeApi != Native.NONE || request == null) {
+      return answer;
+    }
+    JsonObject response = Json.objectOrNull(answer.body());
+    return response == null ? answer : new Answer(response.mergeIn(ResponsesAnswers.echoed(request)).toBuffer(), answer.usage());
+  }
+
   @Override
   public Answer answer(Operation operation, Deployment deployment, Buffer body) {
     if (operation != Operation.RESPONSES) {
@@ -130,6 +141,16 @@ final class ResponsesAdapter implements ProviderAdapter {
     }
     return new Answer(ResponsesAnswers.fromChat(json, completion.usage(), deployment.modelGroup()).toBuffer(),
         completion.usage());
+  }
+
+  @Override
+  public StreamTranslator stream(Operation operation, Deployment deployment, UpstreamRequest request,
+      boolean clientWantsUsage, JsonObject clientRequest) {
+    if (operation != Operation.RESPONSES || nativeApi != Native.NONE) {
+      return stream(operation, deployment, request, clientWantsUsage);
+    }
+    return new ChatToResponsesStream(chat.stream(Operation.CHAT, deployment, request, true), deployment.modelGroup(),
+        ResponsesAnswers.echoed(clientRequest));
   }
 
   @Override

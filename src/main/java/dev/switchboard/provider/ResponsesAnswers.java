@@ -39,6 +39,19 @@ final class ResponsesAnswers {
         .put("total_tokens", usage.totalTokens());
   }
 
+  /**
+   * What a translated response echoes from its request: {@code store} as asked (OpenAI's default is
+   * true) and the {@code previous_response_id} it names (a chain the gateway keeps is expanded before it gets
+   * here, so its stored copy records that one).
+   */
+  static JsonObject echoed(JsonObject request) {
+    JsonObject echoed = new JsonObject().put("store", !Boolean.FALSE.equals(request.getValue("store")));
+    if (request.getValue("previous_response_id") instanceof String previous) {
+      echoed.put("previous_response_id", previous);
+    }
+    return echoed;
+  }
+
   /** A response's frame: what every response object carries, with its status and output to come. */
   static JsonObject response(String id, long createdAt, String model, String status) {
     return new JsonObject()

@@ -15,17 +15,20 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import java.util.function.BiFunction;
 
 /**
  * A media answer, passed to the client as the provider sent it, with its content type. Images and
  * speech are piped chunk by chunk at the client's pace (never held whole; what they cost is known
- * from the request). A transcription is read first, bounded, since what it costs is in its answer
- * (its seconds of audio, or its tokens). The end of either waits for its spend row, as a stream's does.
+ * from the request). A transcription or translation is read first, bounded, since what it costs is in its answer
+ * (its seconds of audio, or its tokens); so is an image answer from a model that charges tokens (gpt-image-1). The end of either waits for its spend row, as a stream's does.
  */
 final class MediaRelay {
 
   /** A transcript (even verbose_json with word timestamps) is text: far below this. */
   static final int MAX_TRANSCRIPT_BYTES = 16 * 1024 * 1024;
+  /** Ten base64 images at gpt-image-1's largest size and quality fit well below this. */
+  static final int MAX_IMAGES_BYTES = 96 * 1024 * 1024;
 
   private final RelayCall call;
   private final HttpClientRequest request;
@@ -50,10 +53,17 @@ final class MediaRelay {
     if (call.response() == null) {
       return Future.failedFuture(new IllegalStateException("a media call needs its client's response"));
     }
-    if (call.operation() == Operation.TRANSCRIPTION) {
-      relay.buffered();
+    Usage asked = Usage.NONE.withUnits(call.body().unitsAsked()).withUnitVariant(call.body().unitVariant());
+    if (MediaCalls.billedByAnswer(call.operation())) {
+      relay.buffered(MAX_TRANSCRIPT_BYTES, "transcript", (body, type) -> {
+        Usage answered = transcribed(body, type);
+        return answered.totalTokens() > 0 || answered.units() > 0 ? answered : asked; // text, srt, vtt: the upload's seconds
+      });
+    } else if (asked.units() > 0 && tokenPriced(call)) {
+      // gpt-image-1 and the like: what the images cost is the usage at the end of the answer, so it is read first
+      relay.buffered(MAX_IMAGES_BYTES, "image answer", (body, type) -> imaged(body, type, asked, call));
     } else {
-      relay.piped(Usage.NONE.withUnits(call.body().unitsAsked()));
+      relay.piped(asked);
     }
     return relay.result.future();
   }
@@ -94,7 +104,18 @@ final class MediaRelay {
     }
   }
 
-  private void buffered() {
+  /** Whether the deployment charges tokens, so an image answer's usage decides its cost. */
+  private static boolean tokenPriced(RelayCall call) {
+    return call.costOf() != null && call.costOf().applyAsDouble(new Usage(1, 1, 2, 0)) > 0;
+  }
+
+  /** An image answer's usage (gpt-image-1's tokens) where it has one and the model charges tokens, else the images asked for. */
+  private static Usage imaged(Buffer body, String contentType, Usage asked, RelayCall call) {
+    Usage tokens = transcribed(body, contentType);
+    return tokens.totalTokens() > 0 && call.costOf().applyAsDouble(tokens) > 0 ? tokens : asked;
+  }
+
+  private void buffered(int limit, String what, BiFunction<Buffer, String, Usage> billed) {
     Buffer body = Buffer.buffer();
     client.closeHandler(v -> gone(Usage.NONE));
     upstream.exceptionHandler(failure -> failed(failure, Usage.NONE));
@@ -102,10 +123,10 @@ final class MediaRelay {
       if (result.future().isComplete()) {
         return;
       }
-      if (body.length() + chunk.length() > MAX_TRANSCRIPT_BYTES) {
+      if (body.length() + chunk.length() > limit) {
         request.reset();
-        result.tryFail(GatewayError.of(ErrorClass.API_CONNECTION, "upstream_answer_too_large", "The provider's transcript from "
-            + call.deployment().describe() + " is larger than " + MAX_TRANSCRIPT_BYTES / (1024 * 1024) + " MB; it was not relayed."));
+        result.tryFail(GatewayError.of(ErrorClass.API_CONNECTION, "upstream_answer_too_large", "The provider's " + what + " from "
+            + call.deployment().describe() + " is larger than " + limit / (1024 * 1024) + " MB; it was not relayed."));
         return;
       }
       body.appendBuffer(chunk);
@@ -114,7 +135,7 @@ final class MediaRelay {
       firstByteNanos = System.nanoTime() - call.startNanos();
       String type = contentType();
       // The cost header is the caller's to add, from this usage, before the ending writes the head.
-      ended(transcribed(body, type), () -> client.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, type).end(body));
+      ended(billed.apply(body, type), () -> client.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, type).end(body));
     });
   }
 

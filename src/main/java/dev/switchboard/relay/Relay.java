@@ -211,7 +211,8 @@ public final class Relay {
     }
     if (call.stream()) {
       ProviderAdapter adapter = call.deployment().provider().adapter();
-      StreamTranslator translator = adapter.stream(call.operation(), call.deployment(), upstream, call.includeUsage());
+      StreamTranslator translator = adapter.stream(call.operation(), call.deployment(), upstream, call.includeUsage(),
+          call.body().released() ? new JsonObject() : call.body().json());
       return SseRelay.start(vertx, call, request, response, translator, adapter.streamFormat(), maxEventBytes, open);
     }
     return answer(call, response);

@@ -278,6 +278,30 @@ class ResponsesStoreTest {
     }
   }
 
+  /** A translated stream's response.created and response.completed say what the request asked for store, as the answer does. */
+  @Test
+  void a_translated_streams_response_objects_carry_the_requests_store(Vertx vertx) {
+    start(vertx);
+    for (boolean store : List.of(true, false)) {
+      JsonObject request = ask("claude", "Say hello").put("stream", true);
+      if (!store) {
+        request.put("store", false);
+      }
+      HttpResponse<Buffer> streamed = create(MASTER, request);
+      assertEquals(200, streamed.statusCode(), streamed.bodyAsString());
+      int seen = 0;
+      for (String block : streamed.bodyAsString().split("\n\n")) {
+        if (block.startsWith("event: response.created") || block.startsWith("event: response.completed")) {
+          JsonObject response = new JsonObject(block.substring(block.indexOf("data: ") + 6)).getJsonObject("response");
+          assertEquals(store, response.getBoolean("store"), block);
+          seen++;
+        }
+      }
+      assertEquals(2, seen, streamed.bodyAsString());
+      assertEquals(store, created(MASTER, ask("claude", "Say hello").put("store", store)).getBoolean("store"), "non-streamed");
+    }
+  }
+
   @Test
   void store_false_keeps_nothing_and_an_id_the_gateway_does_not_know_goes_to_openai_as_sent(Vertx vertx) {
     start(vertx);

@@ -23,6 +23,21 @@ class CohereRerankTest {
         .put("documents", new JsonArray().add("Paris is the capital.").add("Lyon is big.")).put("top_n", 2), cohere);
   }
 
+  /** Cohere's v2 takes no objects and no rank_fields: an object is ranked by the named fields, as YAML lines. */
+  @Test
+  void rank_fields_turn_object_documents_into_yaml_lines_of_those_fields() {
+    JsonObject request = new JsonObject().put("model", "rerank").put("query", "cheap flights")
+        .put("documents", new JsonArray().add(new JsonObject().put("title", "Paris deals").put("price", 99).put("id", "a"))
+            .add("plain text").add(new JsonObject().put("price", 10)))
+        .put("rank_fields", new JsonArray().add("title").add("price"));
+    JsonObject cohere = CohereRerank.request("rerank-v3.5", request);
+    assertEquals(new JsonArray().add("title: Paris deals\nprice: 99").add("plain text").add("price: 10"), cohere.getJsonArray("documents"));
+    assertEquals(java.util.Set.of("model", "query", "documents"), cohere.fieldNames());
+    GatewayError none = org.junit.jupiter.api.Assertions.assertThrows(GatewayError.class, () -> CohereRerank.request("rerank-v3.5",
+        request.copy().put("documents", new JsonArray().add(new JsonObject().put("id", "b")))));
+    assertEquals("documents[0]", none.param());
+  }
+
   @Test
   void the_answer_keeps_index_and_score_and_adds_documents_when_asked() {
     JsonObject cohere = new JsonObject().put("id", "rr-1")

@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * OpenAI's and Azure's image and audio endpoints on loopback, strict about the wire: the path,
  * the credentials header each expects, a JSON body for images and speech, a multipart form (read by
- * Vert.x's own decoder) for transcriptions. Model {@code refused-image} answers OpenAI's 400,
+ * Vert.x's own decoder) for transcriptions, translations and image edits (gpt-image models answer with usage). Model {@code refused-image} answers OpenAI's 400,
  * {@code flaky-whisper} a 503.
  */
 public final class MediaMock {
@@ -74,6 +74,8 @@ public final class MediaMock {
             litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "http://127.0.0.1:%1$d", api_key: sk-ant}
           - model_name: whisper-flaky
             litellm_params: {model: openai/flaky-whisper, api_base: "http://127.0.0.1:%1$d/v1", api_key: sk-up}
+          - model_name: gpt-image
+            litellm_params: {model: openai/gpt-image-1, api_base: "http://127.0.0.1:%1$d/v1", api_key: sk-up}
         router_settings:
           fallbacks: [{whisper-flaky: [azure-whisper]}]
         general_settings: {master_key: %2$s, database_url: "%3$s", proxy_batch_write_at: 0.05, strict_budgets: true}
@@ -92,6 +94,42 @@ public final class MediaMock {
     boolean azure = request.path().startsWith("/openai/deployments/");
     boolean authorized = azure ? "az-key".equals(request.getHeader("api-key")) && request.getParam("api-version") != null
         : "Bearer sk-up".equals(request.getHeader("Authorization"));
+    if (request.path().endsWith("/images/edits")) {
+      multipart(request, (form, files) -> {
+        if (!authorized) {
+          error(request, 401, "invalid_api_key");
+        } else if (!(files.containsKey("image") || files.containsKey("image[]")) || form.get("prompt") == null || form.get("model") == null) {
+          error(request, 400, "missing_image_prompt_or_model");
+        } else {
+          JsonArray data = new JsonArray();
+          for (int i = 0; i < Integer.parseInt(form.get("n") == null ? "1" : form.get("n")); i++) {
+            data.add(new JsonObject().put("b64_json", "aW1hZ2U=" + i));
+          }
+          JsonObject answer = new JsonObject().put("created", 1_700_000_000).put("data", data);
+          if (form.get("model").startsWith("gpt-image")) {
+            // gpt-image-1 reports its tokens, last in its answer
+            answer.put("usage", new JsonObject().put("input_tokens", 50).put("output_tokens", 4160).put("total_tokens", 4210)
+                .put("input_tokens_details", new JsonObject().put("text_tokens", 10).put("image_tokens", 40)));
+          }
+          request.response().putHeader("content-type", "application/json").end(answer.encode());
+        }
+      });
+      return;
+    }
+    if (request.path().endsWith("/audio/translations")) {
+      multipart(request, (form, files) -> {
+        if (!authorized) {
+          error(request, 401, "invalid_api_key");
+        } else if (!files.containsKey("file") || form.get("model") == null) {
+          error(request, 400, "missing_file_or_model");
+        } else if (form.get("response_format") != null && !"json".equals(form.get("response_format"))) {
+          request.response().putHeader("content-type", "text/plain; charset=utf-8").end("hello in English\n");
+        } else {
+          request.response().putHeader("content-type", "application/json").end(new JsonObject().put("text", "hello in English").encode());
+        }
+      });
+      return;
+    }
     if (request.path().endsWith("/audio/transcriptions")) {
       request.setExpectMultipart(true);
       Map<String, Buffer> files = new ConcurrentHashMap<>();
@@ -149,6 +187,24 @@ public final class MediaMock {
       } else {
         error(request, 404, "unknown_path");
       }
+    });
+  }
+
+  /** Reads a multipart form with Vert.x's own decoder, records it, then lets {@code answer} reply. */
+  private void multipart(HttpServerRequest request, java.util.function.BiConsumer<MultiMap, Map<String, Buffer>> answer) {
+    request.setExpectMultipart(true);
+    Map<String, Buffer> files = new ConcurrentHashMap<>();
+    Map<String, String> names = new ConcurrentHashMap<>();
+    request.uploadHandler(upload -> {
+      Buffer bytes = Buffer.buffer();
+      // a repeated file part is kept under its name with its position: image, image#1, ...
+      String key = files.containsKey(upload.name()) || names.containsKey(upload.name()) ? upload.name() + "#" + names.size() : upload.name();
+      names.put(key, upload.filename() + "|" + upload.contentType());
+      upload.handler(bytes::appendBuffer).endHandler(v -> files.put(key, bytes));
+    });
+    request.endHandler(v -> {
+      received.add(new Received(request.uri(), request.headers(), null, request.formAttributes(), files, names));
+      answer.accept(request.formAttributes(), files);
     });
   }
 
