@@ -1,0 +1,155 @@
+package dev.switchboard.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.testing.GatewayExtension;
+import dev.switchboard.testing.TestDatabase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The admin UI in a real browser against a real gateway: sign in, create a key and read its secret,
+ * call the gateway with it, find the call in the logs, test a model, block the key and see it refused.
+ */
+@Tag("slow")
+class AdminUiBrowserTest {
+
+  static final String MASTER = "sk-ui-browser-master";
+
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}}
+      general_settings: {master_key: %2$s, database_url: "%3$s", proxy_batch_write_at: 0.2}
+      """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private WebDriver browser;
+  private WebDriverWait wait;
+
+  @BeforeEach
+  void open() {
+    browser = HeadlessChromium.start();
+    wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+  }
+
+  @AfterEach
+  void close() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  private String base() {
+    return "http://127.0.0.1:" + gw.port();
+  }
+
+  private WebElement shown(String css) {
+    return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+  }
+
+  private void page(String name) {
+    browser.get(base() + "/ui/#/" + name);
+    wait.until(d -> name.equals(d.findElement(By.id("view")).getDomAttribute("data-page")));
+  }
+
+  private HttpResponse<String> chat(String key) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/v1/chat/completions"))
+        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+        .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private void signIn(String key) {
+    WebElement input = shown("#signin-key");
+    input.clear();
+    input.sendKeys(key);
+    browser.findElement(By.id("signin-submit")).click();
+  }
+
+  @Test
+  void an_admin_creates_a_key_sees_its_call_in_the_logs_and_blocks_it() throws Exception {
+    browser.get(base() + "/ui");
+    signIn("sk-not-a-key");
+    assertTrue(shown("#signin .error").getText().startsWith("This key was not accepted"), browser.getPageSource());
+    assertNull(((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('switchboard.key')"));
+    HeadlessChromium.screenshot(browser, "signin");
+    signIn(MASTER);
+    shown("#dashboard .tiles");
+    assertTrue(browser.getCurrentUrl().endsWith("/ui/#/dashboard"), "the key is never in the URL: " + browser.getCurrentUrl());
+
+    page("keys");
+    shown("#key-create-open").click();
+    shown("#f-key_alias").sendKeys("ui-flow");
+    browser.findElement(By.id("f-max_budget")).sendKeys("25");
+    browser.findElement(By.id("f-rpm_limit")).sendKeys("100");
+    browser.findElement(By.id("f-metadata")).sendKeys("{\"owner\": \"ui-test\"}");
+    browser.findElement(By.id("key-create-submit")).click();
+    String secret = shown("#new-key-secret").getDomProperty("value");
+    assertTrue(secret.startsWith("sk-") && secret.length() > 20, secret);
+    WebElement row = shown("#keys-list tr[data-alias='ui-flow']");
+    assertTrue(row.getText().contains("$25.00") && row.getText().contains("100 rpm"), row.getText());
+    assertTrue(!row.getText().contains(secret), "the list never shows the secret");
+    HeadlessChromium.screenshot(browser, "keys");
+
+    HttpResponse<String> answered = chat(secret);
+    assertEquals(200, answered.statusCode(), answered.body());
+
+    page("logs");
+    WebElement logged = wait.until(d -> {
+      List<WebElement> rows = d.findElements(By.cssSelector("#logs-list tbody tr"));
+      if (rows.isEmpty()) {
+        d.findElement(By.id("logs-refresh")).click(); // spend rows are written in batches
+        return null;
+      }
+      return rows.get(0);
+    });
+    assertTrue(logged.getText().contains("ui-flow") && logged.getText().contains("success"), logged.getText());
+    logged.findElement(By.cssSelector("button.link")).click();
+    assertTrue(shown("#log-detail pre").getText().contains("\"key_alias\" : \"ui-flow\"")
+        || browser.findElement(By.cssSelector("#log-detail pre")).getText().contains("\"key_alias\": \"ui-flow\""));
+    HeadlessChromium.screenshot(browser, "logs");
+
+    page("models");
+    shown("#models-list tr[data-model='chat'] button.test").click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("tr[data-model='chat'] .test-result"), "Hello from chat"));
+    HeadlessChromium.screenshot(browser, "models");
+
+    page("dashboard");
+    // The key's chat call and the models page's test call.
+    wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-tile='requests'] strong"), "2"));
+    HeadlessChromium.screenshot(browser, "dashboard");
+
+    page("keys");
+    shown("#keys-list tr[data-alias='ui-flow'] button.block").click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#keys-list tr[data-alias='ui-flow']"), "blocked"));
+    HttpResponse<String> refused = chat(secret);
+    assertNotEquals(200, refused.statusCode(), refused.body());
+    assertTrue(refused.statusCode() == 401 || refused.statusCode() == 403, refused.statusCode() + " " + refused.body());
+    HeadlessChromium.screenshot(browser, "keys-blocked");
+
+    shown("#keys-list tr[data-alias='ui-flow'] button.delete").click();
+    shown("#keys-list tr[data-alias='ui-flow'] button.confirm-delete").click();
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("#keys-list tr[data-alias='ui-flow']")));
+    shown("#keys-list .empty");
+  }
+}
