@@ -35,7 +35,9 @@ export function loading(what) {
 }
 
 export function money(value) {
-  return value === null || value === undefined ? '—' : '$' + Number(value).toFixed(Number(value) < 1 ? 6 : 2);
+  if (value === null || value === undefined) return '—';
+  const amount = Number(value);
+  return '$' + (amount === 0 || amount >= 1 ? amount.toFixed(2) : amount.toPrecision(3));
 }
 
 export function num(value) {

@@ -6,9 +6,15 @@ function day(date) {
   return date.toISOString().slice(0, 10);
 }
 
-export async function dashboardPage(view) {
-  const body = h('div', { id: 'dashboard' }, loading('the dashboard'));
-  replace(view, h('h1', null, 'Dashboard'), body);
+export function dashboardPage(view) {
+  const body = h('div', { id: 'dashboard' });
+  const refresh = h('button', { type: 'button', id: 'dashboard-refresh', onclick: () => load(body) }, 'Refresh');
+  replace(view, h('div', { class: 'row heading' }, h('h1', null, 'Dashboard'), refresh), body);
+  load(body);
+}
+
+async function load(body) {
+  replace(body, loading('the dashboard'));
   const now = new Date();
   try {
     const [activity, global, models, keys] = await Promise.all([
@@ -25,7 +31,7 @@ export async function dashboardPage(view) {
         tile('Failed', num(totals.total_failed_requests), 'failed'),
         tile('Tokens', num(totals.total_tokens), 'tokens'),
         tile('Proxy spend / budget', money(global.spend) + (global.max_budget ? ' / ' + money(global.max_budget) : ''), 'global')),
-      h('section', { class: 'card' }, h('h2', null, 'Spend per day'), chart(activity.results || [])),
+      h('section', { class: 'card' }, h('h2', null, 'Last 30 days'), chart(activity.results || [], now)),
       h('div', { class: 'two' },
         h('section', { class: 'card' }, h('h2', null, 'Costliest models'),
           table(['Model', 'Spend'], models.map(m => h('tr', null, h('td', null, m.model), h('td', null, money(m.total_spend)))), 'No spend yet.')),
@@ -49,19 +55,26 @@ function svg(tag, attrs, ...children) {
   return el;
 }
 
-/** One bar per day with spend; a title on each bar says its day and amount. */
-function chart(results) {
-  const days = results.slice().sort((a, b) => a.date.localeCompare(b.date));
-  if (!days.length) return h('p', { class: 'empty' }, 'No requests in the last 30 days.');
-  const width = 600, height = 160, gap = 2;
-  const max = Math.max(...days.map(d => d.metrics.spend), 1e-9);
-  const bar = Math.max(4, Math.floor(width / days.length) - gap);
-  return svg('svg', { viewBox: `0 0 ${width} ${height + 20}`, class: 'chart', role: 'img', 'aria-label': 'Spend per day' },
-    ...days.map((d, i) => {
-      const barHeight = Math.max(1, Math.round(d.metrics.spend / max * height));
-      return svg('rect', { x: i * (bar + gap), y: height - barHeight, width: bar, height: barHeight, class: 'bar' },
-        svg('title', {}, d.date + ': ' + money(d.metrics.spend) + ', ' + d.metrics.api_requests + ' requests'));
+/** One slot per day of the 30, a bar for each day's spend (requests when nothing cost anything); titles say both. */
+function chart(results, now) {
+  const byDate = new Map(results.map(d => [d.date, d.metrics]));
+  const days = Array.from({ length: 30 }, (_, i) => day(new Date(now - (29 - i) * 86_400_000)));
+  const metric = results.some(d => d.metrics.spend > 0) ? 'spend' : 'api_requests';
+  if (!results.length) return h('p', { class: 'empty' }, 'No requests in the last 30 days.');
+  const width = 600, height = 160, slot = width / days.length;
+  const value = date => (byDate.get(date) || {})[metric] || 0;
+  const max = Math.max(...days.map(value), 1e-9);
+  return h('figure', { class: 'chart-box' },
+    svg('svg', { viewBox: `0 0 ${width} ${height + 20}`, class: 'chart', role: 'img',
+      'aria-label': (metric === 'spend' ? 'Spend' : 'Requests') + ' per day, last 30 days' },
+    ...days.map((date, i) => {
+      const metrics = byDate.get(date) || { spend: 0, api_requests: 0 };
+      const barHeight = value(date) > 0 ? Math.max(2, Math.round(value(date) / max * height)) : 0;
+      return svg('rect', { x: i * slot + 1, y: height - barHeight, width: slot - 2, height: barHeight, class: 'bar' },
+        svg('title', {}, date + ': ' + money(metrics.spend) + ', ' + num(metrics.api_requests) + ' requests'));
     }),
-    svg('text', { x: 0, y: height + 15, class: 'axis' }, days[0].date),
-    svg('text', { x: width, y: height + 15, class: 'axis', 'text-anchor': 'end' }, days[days.length - 1].date));
+    svg('line', { x1: 0, y1: height, x2: width, y2: height, class: 'base' }),
+    svg('text', { x: 0, y: height + 15, class: 'axis' }, days[0]),
+    svg('text', { x: width, y: height + 15, class: 'axis', 'text-anchor': 'end' }, days[days.length - 1])),
+    h('figcaption', { class: 'muted' }, metric === 'spend' ? 'Spend per day (USD)' : 'Requests per day (nothing has cost anything yet)'));
 }

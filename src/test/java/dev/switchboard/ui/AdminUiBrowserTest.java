@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -37,7 +38,9 @@ class AdminUiBrowserTest {
   @RegisterExtension
   final GatewayExtension gw = GatewayExtension.withConfig(m -> """
       model_list:
-        - {model_name: chat, litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}}
+        - model_name: chat
+          litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}
+          model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
       general_settings: {master_key: %2$s, database_url: "%3$s", proxy_batch_write_at: 0.2}
       """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
 
@@ -48,7 +51,9 @@ class AdminUiBrowserTest {
   @BeforeEach
   void open() {
     browser = HeadlessChromium.start();
+    // Pages re-render on refresh, so an element found a moment ago may be gone: look again.
     wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    wait.ignoring(StaleElementReferenceException.class);
   }
 
   @AfterEach
@@ -135,11 +140,35 @@ class AdminUiBrowserTest {
     HeadlessChromium.screenshot(browser, "models");
 
     page("dashboard");
-    // The key's chat call and the models page's test call.
-    wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-tile='requests'] strong"), "2"));
+    // The key's chat call and the models page's test call, once both spend rows are written.
+    wait.until(d -> {
+      List<WebElement> requests = d.findElements(By.cssSelector("[data-tile='requests'] strong"));
+      if (!requests.isEmpty() && requests.get(0).getText().equals("2")) {
+        return true;
+      }
+      if (!requests.isEmpty()) {
+        d.findElement(By.id("dashboard-refresh")).click();
+      }
+      return null;
+    });
+
+    assertTrue(!shown("[data-tile='spend'] strong").getText().equals("$0.00"), "the calls cost something");
     HeadlessChromium.screenshot(browser, "dashboard");
 
+    // The key itself signs in and sees only its own page, with what it has spent.
+    shown("#signout").click();
+    signIn(secret);
+    WebElement mine = shown("#my-key dl");
+    assertTrue(mine.getText().contains("ui-flow") && mine.getText().contains("$25.00"), mine.getText());
+    assertTrue(browser.findElements(By.cssSelector("nav a[data-page='keys']")).isEmpty(), "no admin pages for a virtual key");
+    HeadlessChromium.screenshot(browser, "my-key");
+    shown("#signout").click();
+    signIn(MASTER);
+    shown("#dashboard .tiles");
+
     page("keys");
+    WebElement spent = shown("#keys-list tr[data-alias='ui-flow'] td.spend");
+    assertTrue(!spent.getText().equals("$0.00") && spent.getText().startsWith("$"), "per-key spend: " + spent.getText());
     shown("#keys-list tr[data-alias='ui-flow'] button.block").click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#keys-list tr[data-alias='ui-flow']"), "blocked"));
     HttpResponse<String> refused = chat(secret);
