@@ -30,8 +30,8 @@ final class HeadlessChromium {
   }
 
   static WebDriver start() {
-    Path browser = firstExisting(System.getenv("CHROME_BIN"), "/usr/bin/chromium", "/usr/bin/chromium-browser");
-    Path driver = firstExisting(System.getenv("CHROMEDRIVER"), "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
+    Path browser = find("CHROME_BIN", "/usr/bin/chromium", "/usr/bin/chromium-browser");
+    Path driver = find("CHROMEDRIVER", "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
     if (browser == null || driver == null) {
       String missing = "no " + (browser == null ? "chromium" : "chromedriver") + " found (apt-get install chromium chromium-driver,"
           + " or set CHROME_BIN and CHROMEDRIVER)";
@@ -68,8 +68,10 @@ final class HeadlessChromium {
     }
   }
 
-  private static Path firstExisting(String... candidates) {
-    return Stream.of(candidates).filter(c -> c != null && !c.isBlank()).map(Path::of)
-        .filter(Files::isExecutable).findFirst().orElse(null);
+  /** The program the variable names when it is set (and only that one), else the first Debian path that exists. */
+  private static Path find(String variable, String... debianPaths) {
+    String named = System.getenv(variable);
+    Stream<String> candidates = named == null || named.isBlank() ? Stream.of(debianPaths) : Stream.of(named);
+    return candidates.map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
   }
 }
