@@ -44,6 +44,11 @@ export function num(value) {
   return value === null || value === undefined ? '—' : Number(value).toLocaleString('en-US');
 }
 
+/** "1 key", "2 keys". */
+export function count(n, noun) {
+  return num(n) + ' ' + noun + (n === 1 ? '' : 's');
+}
+
 export function when(value) {
   if (!value) return '—';
   const date = new Date(value);

@@ -1,6 +1,6 @@
 // Virtual keys through /key/list, /key/generate, /key/block, /key/unblock and /key/delete.
 import { api } from '../api.js';
-import { h, replace, errorBox, loading, money, num, when, field, table } from '../dom.js';
+import { h, replace, errorBox, loading, money, num, count, when, field, table } from '../dom.js';
 
 export function keysPage(view) {
   const list = h('div', { id: 'keys-list' });
@@ -9,6 +9,9 @@ export function keysPage(view) {
     field('Alias', 'key_alias', { placeholder: 'exact alias' }),
     field('Team id', 'team_id'),
     field('User id', 'user_id'),
+    h('label', { class: 'field', for: 'f-key-status' }, h('span', null, 'Status'),
+      h('select', { id: 'f-key-status', name: 'status' }, h('option', { value: '' }, 'all'),
+        h('option', { value: 'active' }, 'active'), h('option', { value: 'blocked' }, 'blocked'))),
     h('button', { type: 'submit' }, 'Search'));
   const refresh = () => load(list, new FormData(filters));
   filters.addEventListener('submit', event => {
@@ -30,10 +33,13 @@ async function load(list, filters) {
       return_full_object: 'true', size: 100, key_alias: filters.get('key_alias'),
       team_id: filters.get('team_id'), user_id: filters.get('user_id') } });
     const reload = () => load(list, filters);
+    // /key/list has no blocked filter: this one narrows the page it answered.
+    const status = filters.get('status');
+    const keys = page.keys.filter(key => !status || (status === 'blocked') === Boolean(key.blocked));
     replace(list,
-      h('p', { class: 'muted' }, num(page.total_count) + ' keys' + (page.total_count > page.keys.length ? ', the newest ' + page.keys.length + ' shown' : '')),
+      h('p', { class: 'muted' }, count(page.total_count, 'key') + (page.total_count > page.keys.length ? ', the newest ' + page.keys.length + ' shown' : '')),
       table(['Alias', 'Key', 'Team', 'User', 'Models', 'Spend', 'Budget', 'Limits', 'Expires', 'Status', ''],
-        page.keys.map(key => row(key, reload)), 'No keys yet: create one above.'));
+        keys.map(key => row(key, reload)), status ? 'No ' + status + ' keys on this page.' : 'No keys yet: create one above.'));
   } catch (e) {
     replace(list, errorBox(e));
   }

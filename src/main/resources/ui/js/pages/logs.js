@@ -1,6 +1,6 @@
 // Spend logs through /spend/logs/v2 (time range, model, key alias, team, user, status), with a detail view.
 import { api } from '../api.js';
-import { h, replace, errorBox, loading, money, num, when, field, table } from '../dom.js';
+import { h, replace, errorBox, loading, money, num, count, when, field, table } from '../dom.js';
 
 /** The API's dates: 'YYYY-MM-DD HH:MM:SS' in UTC. */
 function utc(date) {
@@ -39,7 +39,7 @@ async function load(list, detail, filters) {
       start_date: utc(from), end_date: utc(to), page_size: 100, model: filters.get('model'),
       key_alias: filters.get('key_alias'), team_id: filters.get('team_id'), user_id: filters.get('user_id'),
       status_filter: filters.get('status_filter') } });
-    replace(list, h('p', { class: 'muted' }, num(page.total) + ' requests' + (page.total > page.data.length ? ', the newest ' + page.data.length + ' shown' : '')),
+    replace(list, h('p', { class: 'muted' }, count(page.total, 'request') + (page.total > page.data.length ? ', the newest ' + page.data.length + ' shown' : '')),
       table(['Time', 'Status', 'Model', 'Key', 'Team', 'Tokens', 'Spend', 'Duration', 'Request id'],
         page.data.map(log => row(log, detail)), 'No requests in this range.'));
   } catch (e) {

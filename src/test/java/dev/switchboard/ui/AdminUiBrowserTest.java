@@ -19,11 +19,13 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -171,6 +173,12 @@ class AdminUiBrowserTest {
     assertTrue(!spent.getText().equals("$0.00") && spent.getText().startsWith("$"), "per-key spend: " + spent.getText());
     shown("#keys-list tr[data-alias='ui-flow'] button.block").click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#keys-list tr[data-alias='ui-flow']"), "blocked"));
+    new Select(browser.findElement(By.id("f-key-status"))).selectByValue("active");
+    browser.findElement(By.cssSelector("#keys-filter button[type='submit']")).click();
+    shown("#keys-list .empty");
+    new Select(browser.findElement(By.id("f-key-status"))).selectByValue("blocked");
+    browser.findElement(By.cssSelector("#keys-filter button[type='submit']")).click();
+    shown("#keys-list tr[data-alias='ui-flow']");
     HttpResponse<String> refused = chat(secret);
     assertNotEquals(200, refused.statusCode(), refused.body());
     assertTrue(refused.statusCode() == 401 || refused.statusCode() == 403, refused.statusCode() + " " + refused.body());
@@ -180,5 +188,14 @@ class AdminUiBrowserTest {
     shown("#keys-list tr[data-alias='ui-flow'] button.confirm-delete").click();
     wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("#keys-list tr[data-alias='ui-flow']")));
     shown("#keys-list .empty");
+
+    // At a phone's width the page does not scroll sideways (wide tables scroll inside their box).
+    browser.manage().window().setSize(new Dimension(390, 844));
+    page("logs");
+    shown("#logs-list table");
+    Object overflow = ((JavascriptExecutor) browser).executeScript(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    assertEquals(0L, ((Number) overflow).longValue(), "sideways overflow at 390 px");
+    HeadlessChromium.screenshot(browser, "logs-phone");
   }
 }
