@@ -7,8 +7,9 @@ import { modelsPage } from './pages/models.js';
 import { logsPage } from './pages/logs.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { myKeyPage } from './pages/mykey.js';
+import { healthPage } from './pages/health.js';
 
-const ADMIN_PAGES = { dashboard: dashboardPage, keys: keysPage, models: modelsPage, logs: logsPage };
+const ADMIN_PAGES = { dashboard: dashboardPage, keys: keysPage, models: modelsPage, logs: logsPage, health: healthPage };
 const KEY_PAGES = { mykey: myKeyPage, models: modelsPage };
 
 const view = document.getElementById('view');

@@ -13,7 +13,7 @@ export function keysPage(view) {
       h('select', { id: 'f-key-status', name: 'status' }, h('option', { value: '' }, 'all'),
         h('option', { value: 'active' }, 'active'), h('option', { value: 'blocked' }, 'blocked'))),
     h('button', { type: 'submit' }, 'Search'));
-  const refresh = () => load(list, new FormData(filters));
+  const refresh = () => load(list, new FormData(filters), key => showSecret(created, key));
   filters.addEventListener('submit', event => {
     event.preventDefault();
     refresh();
@@ -26,26 +26,26 @@ export function keysPage(view) {
   refresh();
 }
 
-async function load(list, filters) {
+async function load(list, filters, onSecret) {
   replace(list, loading('keys'));
   try {
     const page = await api('GET', '/key/list', { query: {
       return_full_object: 'true', size: 100, key_alias: filters.get('key_alias'),
       team_id: filters.get('team_id'), user_id: filters.get('user_id') } });
-    const reload = () => load(list, filters);
+    const reload = () => load(list, filters, onSecret);
     // /key/list has no blocked filter: this one narrows the page it answered.
     const status = filters.get('status');
     const keys = page.keys.filter(key => !status || (status === 'blocked') === Boolean(key.blocked));
     replace(list,
       h('p', { class: 'muted' }, count(page.total_count, 'key') + (page.total_count > page.keys.length ? ', the newest ' + page.keys.length + ' shown' : '')),
       table(['Alias', 'Key', 'Team', 'User', 'Models', 'Spend', 'Budget', 'Limits', 'Expires', 'Status', ''],
-        keys.map(key => row(key, reload)), status ? 'No ' + status + ' keys on this page.' : 'No keys yet: create one above.'));
+        keys.map(key => row(key, reload, onSecret)), status ? 'No ' + status + ' keys on this page.' : 'No keys yet: create one above.'));
   } catch (e) {
     replace(list, errorBox(e));
   }
 }
 
-function row(key, reload) {
+function row(key, reload, onSecret) {
   const actions = h('td', { class: 'actions' });
   const status = h('td', null, key.blocked ? h('span', { class: 'badge bad' }, 'blocked') : h('span', { class: 'badge ok' }, 'active'));
   const act = async (path, body) => {
@@ -59,7 +59,23 @@ function row(key, reload) {
   const buttons = () => replace(actions,
     h('button', { type: 'button', class: 'block', onclick: () => act(key.blocked ? '/key/unblock' : '/key/block', { key: key.token }) },
       key.blocked ? 'Unblock' : 'Block'),
+    h('button', { type: 'button', class: 'regenerate', onclick: confirmRegenerate }, 'Regenerate'),
     h('button', { type: 'button', class: 'danger delete', onclick: confirmDelete }, 'Delete'));
+  function confirmRegenerate() {
+    const grace = h('input', { class: 'grace', 'aria-label': 'Old value keeps working for', placeholder: 'grace, e.g. 24h', size: '10' });
+    replace(actions, h('span', null, 'New value for ' + (key.key_alias || key.key_name) + '; old one works for '), grace, ' ',
+      h('button', { type: 'button', class: 'confirm-regenerate', onclick: async () => {
+        try {
+          const renewed = await api('POST', '/key/regenerate', { body: { key: key.token, grace_period: grace.value.trim() || undefined } });
+          onSecret(renewed);
+          reload();
+        } catch (e) {
+          replace(actions, errorBox(e));
+        }
+      } }, 'Regenerate'),
+      h('button', { type: 'button', onclick: buttons }, 'Cancel'));
+    grace.focus();
+  }
   function confirmDelete() {
     replace(actions, h('span', null, 'Delete ' + (key.key_alias || key.key_name) + '? '),
       h('button', { type: 'button', class: 'danger confirm-delete', onclick: () => act('/key/delete', { keys: [key.token] }) }, 'Delete for good'),

@@ -49,6 +49,7 @@ class AdminUiBrowserTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private WebDriver browser;
   private WebDriverWait wait;
+  private String secret;
 
   @BeforeEach
   void open() {
@@ -111,7 +112,7 @@ class AdminUiBrowserTest {
     browser.findElement(By.id("f-rpm_limit")).sendKeys("100");
     browser.findElement(By.id("f-metadata")).sendKeys("{\"owner\": \"ui-test\"}");
     browser.findElement(By.id("key-create-submit")).click();
-    String secret = shown("#new-key-secret").getDomProperty("value");
+    secret = shown("#new-key-secret").getDomProperty("value");
     assertTrue(secret.startsWith("sk-") && secret.length() > 20, secret);
     WebElement row = shown("#keys-list tr[data-alias='ui-flow']");
     assertTrue(row.getText().contains("$25.00") && row.getText().contains("100 rpm"), row.getText());
@@ -171,6 +172,24 @@ class AdminUiBrowserTest {
     page("keys");
     WebElement spent = shown("#keys-list tr[data-alias='ui-flow'] td.spend");
     assertTrue(!spent.getText().equals("$0.00") && spent.getText().startsWith("$"), "per-key spend: " + spent.getText());
+    // A new value, shown once; without a grace period the old one stops at once.
+    shown("#keys-list tr[data-alias='ui-flow'] button.regenerate").click();
+    shown("#keys-list tr[data-alias='ui-flow'] button.confirm-regenerate").click();
+    wait.until(d -> !secret.equals(d.findElement(By.id("new-key-secret")).getDomProperty("value")));
+    String old = secret;
+    secret = browser.findElement(By.id("new-key-secret")).getDomProperty("value");
+    assertTrue(secret.startsWith("sk-"), secret);
+    assertEquals(200, chat(secret).statusCode());
+    assertEquals(401, chat(old).statusCode());
+
+    page("health");
+    WebElement deployment = shown("#deployments tbody tr");
+    assertTrue(deployment.getText().contains("chat") && deployment.getText().contains("healthy"), deployment.getText());
+    shown("#health-probe").click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("probe"), "1 healthy, 0 unhealthy"));
+    HeadlessChromium.screenshot(browser, "health");
+
+    page("keys");
     shown("#keys-list tr[data-alias='ui-flow'] button.block").click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#keys-list tr[data-alias='ui-flow']"), "blocked"));
     new Select(browser.findElement(By.id("f-key-status"))).selectByValue("active");
