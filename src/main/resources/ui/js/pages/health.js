@@ -1,5 +1,5 @@
 // Deployments' state from /router/deployments (health, breaker, cooldown, load), a reset per deployment,
-// and the active probe of every deployment through /health.
+// the active probe of every deployment through /health, and a config reload (/config/reload).
 import { api } from '../api.js';
 import { h, replace, errorBox, loading, num, table } from '../dom.js';
 
@@ -10,7 +10,8 @@ export function healthPage(view) {
     h('div', { class: 'row heading' }, h('h1', null, 'Health'),
       h('div', { class: 'row' },
         h('button', { type: 'button', id: 'health-refresh', onclick: () => load(list) }, 'Refresh'),
-        h('button', { type: 'button', id: 'health-probe', onclick: () => probeAll(probe) }, 'Probe every deployment'))),
+        h('button', { type: 'button', id: 'health-probe', onclick: () => probeAll(probe) }, 'Probe every deployment'),
+        h('button', { type: 'button', id: 'config-reload', onclick: () => reloadConfig(probe, list) }, 'Reload config'))),
     probe,
     h('section', { class: 'card' }, h('h2', null, 'Deployments'), list));
   load(list);
@@ -64,6 +65,24 @@ async function probeAll(probe) {
     replace(probe, h('section', { class: 'card' }, h('h2', null, 'Probe'),
       h('p', null, num(result.healthy_count) + ' healthy, ' + num(result.unhealthy_count) + ' unhealthy'),
       unhealthy.map(e => errorBox({ message: (e.model || '') + ' ' + (e.api_base || '') + ': ' + (e.error || 'failed') }))));
+  } catch (e) {
+    replace(probe, errorBox(e));
+  }
+}
+
+/** Re-reads the config file the gateway started from; a file that does not load changes nothing and says why. */
+async function reloadConfig(probe, list) {
+  replace(probe, h('p', { class: 'muted', role: 'status' }, 'Reloading the config…'));
+  try {
+    const result = await api('POST', '/config/reload', { body: {} });
+    const models = result.models || {};
+    const names = key => (models[key] || []).length ? (models[key] || []).join(', ') : 'none';
+    replace(probe, h('section', { class: 'card', id: 'reload-result' }, h('h2', null, 'Config reloaded'),
+      h('p', null, 'Models added: ' + names('added') + '; removed: ' + names('removed') + '; changed: ' + names('changed') + '.'),
+      h('p', null, 'Router settings ' + (result.router_settings_changed ? 'changed' : 'unchanged') + '.'),
+      result.restart_needed && (result.restart_needed.length === undefined || result.restart_needed.length)
+        ? errorBox({ message: 'Restart needed for: ' + [].concat(result.restart_needed).join(', ') }) : null));
+    load(list);
   } catch (e) {
     replace(probe, errorBox(e));
   }
