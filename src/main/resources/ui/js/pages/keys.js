@@ -1,9 +1,11 @@
 // Virtual keys through /key/list, /key/generate, /key/block, /key/unblock and /key/delete.
 import { api } from '../api.js';
+import { editKey } from './keyedit.js';
 import { h, replace, errorBox, loading, money, num, count, when, field, table } from '../dom.js';
 
 export function keysPage(view) {
   const list = h('div', { id: 'keys-list' });
+  const editor = h('div', { id: 'key-editor' });
   const created = h('div', { id: 'key-created', 'aria-live': 'polite' });
   const filters = h('form', { class: 'filters', id: 'keys-filter' },
     field('Alias', 'key_alias', { placeholder: 'exact alias' }),
@@ -13,7 +15,8 @@ export function keysPage(view) {
       h('select', { id: 'f-key-status', name: 'status' }, h('option', { value: '' }, 'all'),
         h('option', { value: 'active' }, 'active'), h('option', { value: 'blocked' }, 'blocked'))),
     h('button', { type: 'submit' }, 'Search'));
-  const refresh = () => load(list, new FormData(filters), key => showSecret(created, key));
+  const refresh = () => load(list, new FormData(filters), { secret: key => showSecret(created, key),
+    edit: key => editKey(editor, key, refresh) });
   filters.addEventListener('submit', event => {
     event.preventDefault();
     refresh();
@@ -22,30 +25,31 @@ export function keysPage(view) {
     h('h1', null, 'Keys'),
     created,
     createForm(created, refresh),
-    h('section', { class: 'card' }, h('h2', null, 'Keys'), filters, list));
+    h('section', { class: 'card' }, h('h2', null, 'Keys'), filters, list),
+    editor);
   refresh();
 }
 
-async function load(list, filters, onSecret) {
+async function load(list, filters, on) {
   replace(list, loading('keys'));
   try {
     const page = await api('GET', '/key/list', { query: {
       return_full_object: 'true', size: 100, key_alias: filters.get('key_alias'),
       team_id: filters.get('team_id'), user_id: filters.get('user_id') } });
-    const reload = () => load(list, filters, onSecret);
+    const reload = () => load(list, filters, on);
     // /key/list has no blocked filter: this one narrows the page it answered.
     const status = filters.get('status');
     const keys = page.keys.filter(key => !status || (status === 'blocked') === Boolean(key.blocked));
     replace(list,
       h('p', { class: 'muted' }, count(page.total_count, 'key') + (page.total_count > page.keys.length ? ', the newest ' + page.keys.length + ' shown' : '')),
       table(['Alias', 'Key', 'Team', 'User', 'Models', 'Spend', 'Budget', 'Limits', 'Expires', 'Status', ''],
-        keys.map(key => row(key, reload, onSecret)), status ? 'No ' + status + ' keys on this page.' : 'No keys yet: create one above.'));
+        keys.map(key => row(key, reload, on)), status ? 'No ' + status + ' keys on this page.' : 'No keys yet: create one above.'));
   } catch (e) {
     replace(list, errorBox(e));
   }
 }
 
-function row(key, reload, onSecret) {
+function row(key, reload, on) {
   const actions = h('td', { class: 'actions' });
   const status = h('td', null, key.blocked ? h('span', { class: 'badge bad' }, 'blocked') : h('span', { class: 'badge ok' }, 'active'));
   const act = async (path, body) => {
@@ -59,6 +63,7 @@ function row(key, reload, onSecret) {
   const buttons = () => replace(actions,
     h('button', { type: 'button', class: 'block', onclick: () => act(key.blocked ? '/key/unblock' : '/key/block', { key: key.token }) },
       key.blocked ? 'Unblock' : 'Block'),
+    h('button', { type: 'button', class: 'edit', onclick: () => on.edit(key) }, 'Edit'),
     h('button', { type: 'button', class: 'regenerate', onclick: confirmRegenerate }, 'Regenerate'),
     h('button', { type: 'button', class: 'danger delete', onclick: confirmDelete }, 'Delete'));
   function confirmRegenerate() {
@@ -67,7 +72,7 @@ function row(key, reload, onSecret) {
       h('button', { type: 'button', class: 'confirm-regenerate', onclick: async () => {
         try {
           const renewed = await api('POST', '/key/regenerate', { body: { key: key.token, grace_period: grace.value.trim() || undefined } });
-          onSecret(renewed);
+          on.secret(renewed);
           reload();
         } catch (e) {
           replace(actions, errorBox(e));

@@ -119,6 +119,15 @@ class AdminUiBrowserTest {
     assertTrue(!row.getText().contains(secret), "the list never shows the secret");
     HeadlessChromium.screenshot(browser, "keys");
 
+    shown("#keys-list tr[data-alias='ui-flow'] button.edit").click();
+    WebElement rpm = shown("#f-edit-rpm_limit");
+    assertEquals("100", rpm.getDomProperty("value"));
+    rpm.clear();
+    rpm.sendKeys("250");
+    browser.findElement(By.id("key-edit-save")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#keys-list tr[data-alias='ui-flow']"), "250 rpm"));
+    assertTrue(browser.findElements(By.id("key-edit")).isEmpty(), "the editor closes once saved");
+
     HttpResponse<String> answered = chat(secret);
     assertEquals(200, answered.statusCode(), answered.body());
 
