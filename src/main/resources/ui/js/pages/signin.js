@@ -2,10 +2,11 @@
 import { api, session } from '../api.js';
 import { h, replace, errorBox } from '../dom.js';
 
+// /router/deployments: admin-only, and served with or without a database (unlike /key/*).
 /** Without credentials the admin API answers 403 on a gateway with no master key, 401 on one with. */
 async function gatewayHasMasterKey() {
   try {
-    await api('GET', '/key/list', { key: null, query: { size: 1 } });
+    await api('GET', '/router/deployments', { key: null });
     return true;
   } catch (e) {
     return e.status !== 403;
@@ -14,7 +15,7 @@ async function gatewayHasMasterKey() {
 
 async function roleOf(key) {
   try {
-    await api('GET', '/key/list', { key, query: { size: 1 } });
+    await api('GET', '/router/deployments', { key });
     return 'admin';
   } catch (e) {
     if (e.status !== 403) throw e;
