@@ -18,7 +18,6 @@ import dev.switchboard.routing.Routing;
 import dev.switchboard.tracing.Tracing;
 import dev.switchboard.store.DatabaseHealth;
 import dev.switchboard.responses.ResponseStore;
-import dev.switchboard.ui.UiRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -139,7 +138,7 @@ public final class HttpIngressVerticle extends VerticleBase {
       router.get(path).handler(new MetricsHandler(settings.metrics()));
     }
     router.get("/health/doctor").handler(new DoctorHandler(settings.doctor()));
-    UiRoutes.mount(router);
+    dev.switchboard.ui.UiRoutes.mount(router); // the admin UI: static files, no key needed to load them
 
     // Paths are echoed with any key in them masked: /key/sk-.../regenerate is a secret in a URL.
     router.route().last().handler(ctx -> ErrorResponses.write(ctx.response(), GatewayError.notFound("not_found", null,
