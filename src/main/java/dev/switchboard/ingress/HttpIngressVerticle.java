@@ -148,6 +148,7 @@ public final class HttpIngressVerticle extends VerticleBase {
       router.get(path).handler(new MetricsHandler(settings.metrics()));
     }
     router.get("/health/doctor").handler(new DoctorHandler(settings.doctor()));
+    dev.switchboard.ui.UiRoutes.mount(router); // the admin UI: static files, no key needed to load them
 
     // Paths are echoed with any key in them masked: /key/sk-.../regenerate is a secret in a URL.
     router.route().last().handler(ctx -> ErrorResponses.write(ctx.response(), GatewayError.notFound("not_found", null,
