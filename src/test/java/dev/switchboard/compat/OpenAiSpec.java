@@ -26,7 +26,7 @@ import java.util.zip.GZIPInputStream;
  * still marks some fields {@code nullable: true}, an OpenAPI 3.0 keyword 2020-12 does not know: each
  * such node is read as {@code anyOf: [the node, {type: null}]}, which is what it means.
  */
-final class OpenAiSpec {
+public final class OpenAiSpec {
 
   static final String COMMIT = "f85dbe223d40e1a31cba812ab2d755c7e98a92a3";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,7 +37,7 @@ final class OpenAiSpec {
   }
 
   /** What is wrong with {@code json} as an instance of {@code #/components/schemas/name}; empty when nothing is. */
-  static String problems(String name, String json) {
+  public static String problems(String name, String json) {
     try {
       Set<ValidationMessage> messages = schema(name).validate(JSON.readTree(json));
       return messages.stream().map(ValidationMessage::getMessage).sorted().collect(Collectors.joining("; "));

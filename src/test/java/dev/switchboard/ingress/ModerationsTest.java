@@ -9,6 +9,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.moderations.ModerationCreateParams;
 import com.openai.models.moderations.ModerationCreateResponse;
 import dev.switchboard.testing.Awaits;
+import dev.switchboard.compat.OpenAiSpec;
 import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.MockProvider;
 import dev.switchboard.testing.TestDatabase;
@@ -181,6 +182,7 @@ class ModerationsTest {
     String key = newKey(new JsonObject().put("models", new JsonArray().add("claude")));
     HttpResponse<Buffer> answer = moderation("/v1/moderations", key, new JsonObject().put("input", "hello"));
     assertEquals(403, answer.statusCode(), answer.bodyAsString());
+    assertEquals("", OpenAiSpec.problems("ErrorResponse", answer.bodyAsString()), "OpenAI's schema");
     assertEquals("model_not_allowed", answer.bodyAsJsonObject().getJsonObject("error").getString("code"));
     assertTrue(bodies.isEmpty(), "OpenAI was not called");
   }
