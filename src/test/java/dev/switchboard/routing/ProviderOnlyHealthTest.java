@@ -19,10 +19,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -210,6 +212,8 @@ class ProviderOnlyHealthTest {
   }
 
   @Test
+  // Longer than its two named waits (20 s each), so on a loaded machine they, not JUnit, say what was missing.
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
   void a_group_that_is_down_is_probed_once_a_second_the_rest_told_when_and_it_recovers_when_the_provider_heals(
       Vertx vertx, VertxTestContext ctx) {
     MockProvider mock = new MockProvider(vertx).on("only", Behaviour.error(500, BOOM, Map.of()));
@@ -320,7 +324,11 @@ class ProviderOnlyHealthTest {
       return Future.failedFuture("timed out waiting for " + waitingFor + "; breaker " + gw.states().breakerState("only")
           + ", provider calls " + gw.received("only"));
     }
-    return gw.chat("chat").compose(r -> {
+    // Each call is bounded too, so a call that never answers names what the test was waiting for.
+    return gw.chat("chat").timeout(10, java.util.concurrent.TimeUnit.SECONDS)
+        .recover(hung -> Future.failedFuture("a request did not answer in 10 s while waiting for " + waitingFor
+            + "; breaker " + gw.states().breakerState("only") + ", provider calls " + gw.received("only") + ": " + hung))
+        .compose(r -> {
       each.accept(r);
       return repeat(done, deadline, waitingFor, each);
     });
