@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.Requests;
-import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -32,28 +31,12 @@ class CustomersTest {
   private static final String MASTER = "sk-master-customers";
 
   @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
-      model_list:
-        - model_name: chat
-          litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}
-          model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
-      general_settings: {master_key: %2$s, database_url: "%3$s"}
-      """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
+  final GatewayExtension gw = PricedGateway.extension(MASTER, "chat");
 
-  private Future<HttpResponse<Buffer>> send(String path, JsonObject body) {
-    return gw.post(path).putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body);
-  }
+  private final PricedGateway calls = new PricedGateway(gw, MASTER);
 
-  private Future<JsonObject> admin(String path, JsonObject body) {
-    return send(path, body).map(response -> {
-      assertEquals(200, response.statusCode(), path + ": " + response.bodyAsString());
-      return response.bodyAsJsonObject();
-    });
-  }
 
-  private Future<HttpResponse<Buffer>> get(String path) {
-    return gw.get(path).putHeader("Authorization", "Bearer " + MASTER).send();
-  }
+
 
   private Future<HttpResponse<Buffer>> chat(String user) {
     return gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
@@ -66,7 +49,7 @@ class CustomersTest {
 
   @Test
   void customers_have_litellms_shapes_and_refuse_what_is_not_enforced(VertxTestContext ctx) {
-    admin("/customer/new", new JsonObject().put("user_id", "acme").put("alias", "Acme").put("max_budget", 5.0)
+    calls.admin("/customer/new", new JsonObject().put("user_id", "acme").put("alias", "Acme").put("max_budget", 5.0)
             .put("budget_duration", "30d"))
         .compose(made -> {
           ctx.verify(() -> {
@@ -80,7 +63,7 @@ class CustomersTest {
             assertEquals("30d", budget.getString("budget_duration"));
             assertEquals(made.getString("budget_id"), budget.getString("budget_id"));
           });
-          return get("/customer/info?end_user_id=acme");
+          return calls.get("/customer/info?end_user_id=acme");
         })
         .compose(info -> {
           ctx.verify(() -> {
@@ -91,13 +74,13 @@ class CustomersTest {
             assertEquals(5.0, body.getJsonObject("litellm_budget_table").getDouble("max_budget"));
           });
           return Future.all(List.of(
-              send("/customer/new", new JsonObject().put("user_id", "acme")),
-              send("/customer/new", new JsonObject().put("user_id", "b").put("soft_budget", 1.0)),
-              send("/customer/new", new JsonObject().put("user_id", "b").put("allowed_model_region", "eu")),
-              send("/customer/new", new JsonObject().put("user_id", "b").put("budget_id", "nope")),
-              send("/customer/new", new JsonObject().put("user_id", "b").put("budget_id", "x").put("max_budget", 1.0)),
-              get("/customer/info?end_user_id=ghost"),
-              send("/customer/delete", new JsonObject().put("user_ids", new JsonArray().add("acme").add("ghost")))));
+              calls.send("/customer/new", new JsonObject().put("user_id", "acme")),
+              calls.send("/customer/new", new JsonObject().put("user_id", "b").put("soft_budget", 1.0)),
+              calls.send("/customer/new", new JsonObject().put("user_id", "b").put("allowed_model_region", "eu")),
+              calls.send("/customer/new", new JsonObject().put("user_id", "b").put("budget_id", "nope")),
+              calls.send("/customer/new", new JsonObject().put("user_id", "b").put("budget_id", "x").put("max_budget", 1.0)),
+              calls.get("/customer/info?end_user_id=ghost"),
+              calls.send("/customer/delete", new JsonObject().put("user_ids", new JsonArray().add("acme").add("ghost")))));
         })
         .compose(all -> {
           List<HttpResponse<Buffer>> r = all.list();
@@ -115,11 +98,11 @@ class CustomersTest {
             assertEquals("End User Id=ghost does not exist in db", error(r.get(5)).getString("message"));
             assertEquals(404, r.get(6).statusCode(), "one missing id deletes nothing");
           });
-          return admin("/customer/update", new JsonObject().put("user_id", "acme").put("max_budget", 7.0));
+          return calls.admin("/customer/update", new JsonObject().put("user_id", "acme").put("max_budget", 7.0));
         })
         .compose(updated -> {
           ctx.verify(() -> assertEquals(7.0, updated.getJsonObject("litellm_budget_table").getDouble("max_budget")));
-          return get("/end_user/list");
+          return calls.get("/end_user/list");
         })
         .compose(list -> {
           ctx.verify(() -> {
@@ -128,7 +111,7 @@ class CustomersTest {
             assertEquals(1, all.size());
             assertEquals("acme", all.getJsonObject(0).getString("user_id"));
           });
-          return admin("/customer/delete", new JsonObject().put("user_ids", new JsonArray().add("acme")));
+          return calls.admin("/customer/delete", new JsonObject().put("user_ids", new JsonArray().add("acme")));
         })
         .onComplete(ctx.succeeding(deleted -> ctx.verify(() -> {
           assertEquals(1, deleted.getInteger("deleted_customers"));
@@ -140,11 +123,11 @@ class CustomersTest {
   @Test
   void a_blocked_customer_is_refused_before_the_provider_and_unblocking_restores_it(VertxTestContext ctx) {
     int[] before = new int[1];
-    admin("/customer/new", new JsonObject().put("user_id", "mallory"))
+    calls.admin("/customer/new", new JsonObject().put("user_id", "mallory"))
         .compose(made -> chat("mallory"))
         .compose(served -> {
           ctx.verify(() -> assertEquals(200, served.statusCode(), served.bodyAsString()));
-          return admin("/customer/block", new JsonObject().put("user_ids", new JsonArray().add("mallory")));
+          return calls.admin("/customer/block", new JsonObject().put("user_ids", new JsonArray().add("mallory")));
         })
         .compose(blocked -> {
           ctx.verify(() -> assertEquals(true, blocked.getJsonArray("blocked_users").getJsonObject(0).getBoolean("blocked")));
@@ -167,7 +150,7 @@ class CustomersTest {
             assertEquals(400, byHeader.statusCode(), byHeader.bodyAsString());
             assertEquals("User blocked from making LLM API Calls. User=mallory", error(byHeader).getString("message"));
           });
-          return admin("/customer/unblock", new JsonObject().put("user_ids", new JsonArray().add("mallory")));
+          return calls.admin("/customer/unblock", new JsonObject().put("user_ids", new JsonArray().add("mallory")));
         })
         .compose(unblocked -> {
           ctx.verify(() -> assertEquals(new JsonArray(), unblocked.getJsonArray("blocked_users")));
@@ -192,8 +175,8 @@ class CustomersTest {
 
   @Test
   void a_customer_over_its_budget_is_refused_and_its_spend_is_recorded(VertxTestContext ctx) {
-    admin("/budget/new", new JsonObject().put("budget_id", "tiny").put("max_budget", 0.01))
-        .compose(budget -> admin("/customer/new", new JsonObject().put("user_id", "frugal").put("budget_id", "tiny")))
+    calls.admin("/budget/new", new JsonObject().put("budget_id", "tiny").put("max_budget", 0.01))
+        .compose(budget -> calls.admin("/customer/new", new JsonObject().put("user_id", "frugal").put("budget_id", "tiny")))
         .compose(made -> chat("frugal"))
         .compose(first -> {
           ctx.verify(() -> assertEquals(200, first.statusCode(), first.bodyAsString()));
@@ -213,7 +196,7 @@ class CustomersTest {
           ctx.verify(() -> assertEquals(200, other.statusCode(), "another customer is not held by this budget"));
           return Awaits.until(gw.vertx(), () -> gw.gateway().accounting().writer().writtenRows() >= 3, 20_000);
         })
-        .compose(written -> Future.all(get("/customer/info?end_user_id=frugal"), get("/customer/info?end_user_id=someone-else")))
+        .compose(written -> Future.all(calls.get("/customer/info?end_user_id=frugal"), calls.get("/customer/info?end_user_id=someone-else")))
         .onComplete(ctx.succeeding(infos -> ctx.verify(() -> {
           JsonObject frugal = infos.<HttpResponse<Buffer>>resultAt(0).bodyAsJsonObject();
           assertEquals(0.02, frugal.getDouble("spend"), 1e-9);
@@ -227,7 +210,7 @@ class CustomersTest {
 
   @Test
   void a_virtual_key_may_not_manage_customers_budgets_or_organizations(VertxTestContext ctx) {
-    admin("/key/generate", new JsonObject())
+    calls.admin("/key/generate", new JsonObject())
         .compose(key -> {
           String bearer = "Bearer " + key.getString("key");
           return Future.all(List.of(

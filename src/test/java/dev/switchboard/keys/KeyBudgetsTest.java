@@ -9,7 +9,6 @@ import dev.switchboard.model.BudgetAlert;
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.Requests;
-import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -37,27 +36,11 @@ class KeyBudgetsTest {
   private static final String MASTER = "sk-master-key-budgets";
 
   @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
-      model_list:
-        - model_name: chat
-          litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}
-          model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
-        - model_name: other
-          litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}
-          model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
-      general_settings: {master_key: %2$s, database_url: "%3$s"}
-      """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
+  final GatewayExtension gw = PricedGateway.extension(MASTER, "chat", "other");
 
-  private Future<HttpResponse<Buffer>> send(String path, JsonObject body) {
-    return gw.post(path).putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body);
-  }
+  private final PricedGateway calls = new PricedGateway(gw, MASTER);
 
-  private Future<JsonObject> admin(String path, JsonObject body) {
-    return send(path, body).map(response -> {
-      assertEquals(200, response.statusCode(), path + ": " + response.bodyAsString());
-      return response.bodyAsJsonObject();
-    });
-  }
+
 
   private Future<HttpResponse<Buffer>> chat(String key, String model) {
     return gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
@@ -77,7 +60,7 @@ class KeyBudgetsTest {
   void a_spent_model_budget_refuses_that_model_alone_in_litellms_words(VertxTestContext ctx) {
     JsonObject perModel = new JsonObject().put("chat", new JsonObject().put("budget_limit", 0.01).put("time_period", "1d"));
     String[] key = new String[1];
-    admin("/key/generate", new JsonObject().put("key_alias", "capped").put("model_max_budget", perModel))
+    calls.admin("/key/generate", new JsonObject().put("key_alias", "capped").put("model_max_budget", perModel))
         .compose(made -> {
           key[0] = made.getString("key");
           ctx.verify(() -> assertEquals(perModel, made.getJsonObject("model_max_budget")));
@@ -112,12 +95,12 @@ class KeyBudgetsTest {
   @Test
   void model_max_budget_entries_are_checked(VertxTestContext ctx) {
     Future.all(List.of(
-            send("/key/generate", new JsonObject().put("model_max_budget", new JsonObject().put("chat", 1))),
-            send("/key/generate", new JsonObject().put("model_max_budget",
+            calls.send("/key/generate", new JsonObject().put("model_max_budget", new JsonObject().put("chat", 1))),
+            calls.send("/key/generate", new JsonObject().put("model_max_budget",
                 new JsonObject().put("chat", new JsonObject().put("budget_limit", 1).put("time_period", "often")))),
-            send("/key/generate", new JsonObject().put("model_max_budget",
+            calls.send("/key/generate", new JsonObject().put("model_max_budget",
                 new JsonObject().put("chat", new JsonObject().put("budget_limit", 1).put("rpm_limit", 5)))),
-            send("/key/generate", new JsonObject().put("soft_budget", -1))))
+            calls.send("/key/generate", new JsonObject().put("soft_budget", -1))))
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
           List<HttpResponse<Buffer>> r = all.list();
           for (int i = 0; i < 3; i++) {
@@ -154,7 +137,7 @@ class KeyBudgetsTest {
     };
     spendLog.addHandler(capture);
     String[] key = new String[1];
-    admin("/key/generate", new JsonObject().put("key_alias", "soft").put("soft_budget", 0.03))
+    calls.admin("/key/generate", new JsonObject().put("key_alias", "soft").put("soft_budget", 0.03))
         .compose(made -> {
           key[0] = made.getString("key");
           ctx.verify(() -> assertEquals(0.03, made.getDouble("soft_budget")));
@@ -204,16 +187,16 @@ class KeyBudgetsTest {
   @Test
   void a_linked_budget_limits_the_key_and_must_exist(VertxTestContext ctx) {
     String[] key = new String[1];
-    send("/key/generate", new JsonObject().put("budget_id", "ghost"))
+    calls.send("/key/generate", new JsonObject().put("budget_id", "ghost"))
         .compose(ghost -> {
           ctx.verify(() -> {
             assertEquals(400, ghost.statusCode(), ghost.bodyAsString());
             assertEquals("budget_id", error(ghost).getString("param"));
             assertTrue(error(ghost).getString("message").contains("ghost"), ghost.bodyAsString());
           });
-          return admin("/budget/new", new JsonObject().put("budget_id", "tiny").put("max_budget", 0.01));
+          return calls.admin("/budget/new", new JsonObject().put("budget_id", "tiny").put("max_budget", 0.01));
         })
-        .compose(budget -> admin("/key/generate", new JsonObject().put("budget_id", "tiny")))
+        .compose(budget -> calls.admin("/key/generate", new JsonObject().put("budget_id", "tiny")))
         .compose(made -> {
           key[0] = made.getString("key");
           ctx.verify(() -> assertEquals("tiny", made.getString("budget_id")));
@@ -234,16 +217,16 @@ class KeyBudgetsTest {
   @Test
   void a_teams_linked_budget_holds_its_keys_and_a_users_must_exist(VertxTestContext ctx) {
     String[] key = new String[1];
-    send("/user/new", new JsonObject().put("user_id", "u-ghost").put("budget_id", "ghost"))
+    calls.send("/user/new", new JsonObject().put("user_id", "u-ghost").put("budget_id", "ghost"))
         .compose(ghost -> {
           ctx.verify(() -> {
             assertEquals(400, ghost.statusCode(), ghost.bodyAsString());
             assertEquals("budget_id", error(ghost).getString("param"));
           });
-          return admin("/budget/new", new JsonObject().put("budget_id", "team-tiny").put("max_budget", 0.01));
+          return calls.admin("/budget/new", new JsonObject().put("budget_id", "team-tiny").put("max_budget", 0.01));
         })
-        .compose(budget -> admin("/team/new", new JsonObject().put("team_id", "t-linked").put("budget_id", "team-tiny")))
-        .compose(team -> admin("/key/generate", new JsonObject().put("team_id", "t-linked")))
+        .compose(budget -> calls.admin("/team/new", new JsonObject().put("team_id", "t-linked").put("budget_id", "team-tiny")))
+        .compose(team -> calls.admin("/key/generate", new JsonObject().put("team_id", "t-linked")))
         .compose(made -> {
           key[0] = made.getString("key");
           return chat(key[0], "chat");

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.Requests;
-import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -30,27 +29,11 @@ class OrganizationAccessTest {
   private static final String MASTER = "sk-master-org-access";
 
   @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
-      model_list:
-        - model_name: chat
-          litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}
-          model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
-        - model_name: other
-          litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}
-          model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
-      general_settings: {master_key: %2$s, database_url: "%3$s"}
-      """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
+  final GatewayExtension gw = PricedGateway.extension(MASTER, "chat", "other");
 
-  private Future<HttpResponse<Buffer>> send(String path, JsonObject body) {
-    return gw.post(path).putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body);
-  }
+  private final PricedGateway calls = new PricedGateway(gw, MASTER);
 
-  private Future<JsonObject> admin(String path, JsonObject body) {
-    return send(path, body).map(response -> {
-      assertEquals(200, response.statusCode(), path + ": " + response.bodyAsString());
-      return response.bodyAsJsonObject();
-    });
-  }
+
 
   private Future<Integer> chat(String key, String model) {
     return gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
@@ -60,20 +43,20 @@ class OrganizationAccessTest {
   @Test
   void an_organizations_models_bound_the_keys_of_its_teams(VertxTestContext ctx) {
     String[] key = new String[1];
-    admin("/organization/new", new JsonObject().put("organization_id", "acme").put("organization_alias", "acme")
+    calls.admin("/organization/new", new JsonObject().put("organization_id", "acme").put("organization_alias", "acme")
             .put("models", new JsonArray().add("chat")))
         .compose(org -> {
           ctx.verify(() -> assertEquals(new JsonArray().add("chat"), org.getJsonArray("models")));
-          return admin("/team/new", new JsonObject().put("team_id", "t-acme").put("organization_id", "acme"));
+          return calls.admin("/team/new", new JsonObject().put("team_id", "t-acme").put("organization_id", "acme"));
         })
-        .compose(team -> admin("/key/generate", new JsonObject().put("team_id", "t-acme")))
+        .compose(team -> calls.admin("/key/generate", new JsonObject().put("team_id", "t-acme")))
         .compose(made -> {
           key[0] = made.getString("key");
           return Future.all(chat(key[0], "chat"), chat(key[0], "other"));
         })
         .compose(statuses -> {
           ctx.verify(() -> assertEquals(List.of(200, 403), statuses.list(), "the team has no list: the org's bounds it"));
-          return admin("/organization/update", new JsonObject().put("organization_id", "acme")
+          return calls.admin("/organization/update", new JsonObject().put("organization_id", "acme")
               .put("models", new JsonArray()));
         })
         .compose(opened -> chat(key[0], "other"))
@@ -86,16 +69,16 @@ class OrganizationAccessTest {
   @Test
   void a_members_budget_in_the_organization_holds_its_keys_and_members_can_be_changed(VertxTestContext ctx) {
     String[] key = new String[1];
-    admin("/organization/new", new JsonObject().put("organization_id", "org-b").put("organization_alias", "b"))
-        .compose(org -> admin("/organization/member_add", new JsonObject().put("organization_id", "org-b")
+    calls.admin("/organization/new", new JsonObject().put("organization_id", "org-b").put("organization_alias", "b"))
+        .compose(org -> calls.admin("/organization/member_add", new JsonObject().put("organization_id", "org-b")
             .put("member", new JsonObject().put("user_id", "ann").put("role", "internal_user"))
             .put("max_budget_in_organization", 0.01)))
         .compose(added -> {
           ctx.verify(() -> assertTrue(added.getJsonArray("updated_organization_memberships").getJsonObject(0)
               .getString("budget_id") != null, added.encode()));
-          return admin("/team/new", new JsonObject().put("team_id", "t-b").put("organization_id", "org-b"));
+          return calls.admin("/team/new", new JsonObject().put("team_id", "t-b").put("organization_id", "org-b"));
         })
-        .compose(team -> admin("/key/generate", new JsonObject().put("team_id", "t-b").put("user_id", "ann")))
+        .compose(team -> calls.admin("/key/generate", new JsonObject().put("team_id", "t-b").put("user_id", "ann")))
         .compose(made -> {
           key[0] = made.getString("key");
           return chat(key[0], "chat");
@@ -133,9 +116,9 @@ class OrganizationAccessTest {
               gw.request(io.vertx.core.http.HttpMethod.DELETE, "/organization/member_delete")
                   .putHeader("Authorization", "Bearer " + MASTER)
                   .sendJsonObject(new JsonObject().put("organization_id", "org-b").put("user_id", "ann")),
-              send("/organization/member_update", new JsonObject().put("organization_id", "org-b")
+              calls.send("/organization/member_update", new JsonObject().put("organization_id", "org-b")
                   .put("user_id", "nobody").put("role", "org_admin")),
-              send("/organization/member_update", new JsonObject().put("organization_id", "org-b")
+              calls.send("/organization/member_update", new JsonObject().put("organization_id", "org-b")
                   .put("user_id", "ann").put("max_budget_in_team", 1)));
         })
         .compose(all -> {

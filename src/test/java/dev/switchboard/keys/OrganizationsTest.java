@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.testing.Awaits;
 import dev.switchboard.testing.GatewayExtension;
 import dev.switchboard.testing.Requests;
-import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -31,28 +30,12 @@ class OrganizationsTest {
   private static final String MASTER = "sk-master-orgs";
 
   @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
-      model_list:
-        - model_name: chat
-          litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}
-          model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
-      general_settings: {master_key: %2$s, database_url: "%3$s"}
-      """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
+  final GatewayExtension gw = PricedGateway.extension(MASTER, "chat");
 
-  private Future<HttpResponse<Buffer>> send(String path, JsonObject body) {
-    return gw.post(path).putHeader("Authorization", "Bearer " + MASTER).sendJsonObject(body);
-  }
+  private final PricedGateway calls = new PricedGateway(gw, MASTER);
 
-  private Future<JsonObject> admin(String path, JsonObject body) {
-    return send(path, body).map(response -> {
-      assertEquals(200, response.statusCode(), path + ": " + response.bodyAsString());
-      return response.bodyAsJsonObject();
-    });
-  }
 
-  private Future<HttpResponse<Buffer>> get(String path) {
-    return gw.get(path).putHeader("Authorization", "Bearer " + MASTER).send();
-  }
+
 
   private Future<HttpResponse<Buffer>> chat(String key) {
     return gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + key)
@@ -65,7 +48,7 @@ class OrganizationsTest {
 
   @Test
   void an_organization_has_litellms_shape_and_refuses_what_is_not_enforced(VertxTestContext ctx) {
-    admin("/organization/new", new JsonObject().put("organization_alias", "acme").put("max_budget", 3.0))
+    calls.admin("/organization/new", new JsonObject().put("organization_alias", "acme").put("max_budget", 3.0))
         .compose(org -> {
           ctx.verify(() -> {
             assertNotNull(org.getString("organization_id"));
@@ -78,13 +61,13 @@ class OrganizationsTest {
           });
           String id = org.getString("organization_id");
           return Future.all(List.of(
-              send("/organization/new", new JsonObject().put("organization_alias", "x").put("soft_budget", 1.0)),
-              send("/organization/new", new JsonObject().put("organization_alias", "x").put("models", "chat")),
-              send("/organization/new", new JsonObject().put("models", new JsonArray())),
-              send("/team/new", new JsonObject().put("team_id", "lost").put("organization_id", "ghost-org")),
-              send("/organization/member_add", new JsonObject().put("organization_id", id)
+              calls.send("/organization/new", new JsonObject().put("organization_alias", "x").put("soft_budget", 1.0)),
+              calls.send("/organization/new", new JsonObject().put("organization_alias", "x").put("models", "chat")),
+              calls.send("/organization/new", new JsonObject().put("models", new JsonArray())),
+              calls.send("/team/new", new JsonObject().put("team_id", "lost").put("organization_id", "ghost-org")),
+              calls.send("/organization/member_add", new JsonObject().put("organization_id", id)
                   .put("member", new JsonObject().put("user_id", "u1").put("role", "emperor"))),
-              get("/organization/info?organization_id=ghost")))
+              calls.get("/organization/info?organization_id=ghost")))
               .map(all -> {
                 List<HttpResponse<Buffer>> r = all.list();
                 ctx.verify(() -> {
@@ -99,7 +82,7 @@ class OrganizationsTest {
                 return id;
               });
         })
-        .compose(id -> admin("/organization/member_add", new JsonObject().put("organization_id", id)
+        .compose(id -> calls.admin("/organization/member_add", new JsonObject().put("organization_id", id)
                 .put("member", new JsonArray().add(new JsonObject().put("user_id", "u1").put("role", "org_admin"))
                     .add(new JsonObject().put("user_email", "b@example.com").put("role", "internal_user"))))
             .compose(added -> {
@@ -111,12 +94,12 @@ class OrganizationsTest {
                 assertEquals("org_admin", membership.getString("user_role"));
                 assertEquals(id, membership.getString("organization_id"));
               });
-              return send("/organization/member_add", new JsonObject().put("organization_id", id)
+              return calls.send("/organization/member_add", new JsonObject().put("organization_id", id)
                   .put("member", new JsonObject().put("user_id", "u1").put("role", "internal_user")));
             })
             .compose(again -> {
               ctx.verify(() -> assertEquals(400, again.statusCode(), "a member is added once"));
-              return admin("/organization/update", new JsonObject().put("organization_id", id)
+              return calls.admin("/organization/update", new JsonObject().put("organization_id", id)
                   .put("organization_alias", "acme-2").put("max_budget", 4.0));
             })
             .compose(updated -> {
@@ -124,7 +107,7 @@ class OrganizationsTest {
                 assertEquals("acme-2", updated.getString("organization_alias"));
                 assertEquals(4.0, updated.getJsonObject("litellm_budget_table").getDouble("max_budget"));
               });
-              return get("/organization/list");
+              return calls.get("/organization/list");
             })
             .compose(list -> {
               ctx.verify(() -> {
@@ -132,15 +115,15 @@ class OrganizationsTest {
                 assertEquals(2, only.getJsonArray("members").size());
                 assertEquals(new JsonArray(), only.getJsonArray("teams"));
               });
-              return admin("/team/new", new JsonObject().put("team_id", "t-org").put("organization_id", id));
+              return calls.admin("/team/new", new JsonObject().put("team_id", "t-org").put("organization_id", id));
             })
-            .compose(team -> send("/organization/delete", new JsonObject().put("organization_ids", new JsonArray().add(id))))
+            .compose(team -> calls.send("/organization/delete", new JsonObject().put("organization_ids", new JsonArray().add(id))))
             .compose(deleted -> {
               ctx.verify(() -> {
                 assertEquals(200, deleted.statusCode(), deleted.bodyAsString());
                 assertEquals(id, deleted.bodyAsJsonArray().getJsonObject(0).getString("organization_id"));
               });
-              return get("/team/info?team_id=t-org");
+              return calls.get("/team/info?team_id=t-org");
             }))
         .onComplete(ctx.succeeding(team -> ctx.verify(() -> {
           assertNull(team.bodyAsJsonObject().getJsonObject("team_info").getValue("organization_id"),
@@ -153,12 +136,12 @@ class OrganizationsTest {
   void an_organizations_budget_holds_the_keys_of_its_teams(VertxTestContext ctx) {
     String[] org = new String[1];
     String[] key = new String[1];
-    admin("/organization/new", new JsonObject().put("organization_alias", "small").put("max_budget", 0.01))
+    calls.admin("/organization/new", new JsonObject().put("organization_alias", "small").put("max_budget", 0.01))
         .compose(made -> {
           org[0] = made.getString("organization_id");
-          return admin("/team/new", new JsonObject().put("team_id", "t-small").put("organization_id", org[0]));
+          return calls.admin("/team/new", new JsonObject().put("team_id", "t-small").put("organization_id", org[0]));
         })
-        .compose(team -> admin("/key/generate", new JsonObject().put("team_id", "t-small")))
+        .compose(team -> calls.admin("/key/generate", new JsonObject().put("team_id", "t-small")))
         .compose(made -> {
           key[0] = made.getString("key");
           return chat(key[0]);
@@ -177,7 +160,7 @@ class OrganizationsTest {
           });
           return Awaits.until(gw.vertx(), () -> gw.gateway().accounting().writer().writtenRows() >= 2, 20_000);
         })
-        .compose(written -> get("/organization/info?organization_id=" + org[0]))
+        .compose(written -> calls.get("/organization/info?organization_id=" + org[0]))
         .onComplete(ctx.succeeding(info -> ctx.verify(() -> {
           JsonObject body = info.bodyAsJsonObject();
           assertEquals(0.02, body.getDouble("spend"), 1e-9);
