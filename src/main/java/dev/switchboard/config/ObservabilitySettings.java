@@ -16,14 +16,6 @@ package dev.switchboard.config;
 public record ObservabilitySettings(boolean metricsAuth, boolean jsonLogs, TracingSettings tracing,
     boolean vertxHttpMetrics, CallbackSettings callbacks, AlertingSettings alerting) {
 
-  public static final ObservabilitySettings DEFAULTS = new ObservabilitySettings(false, false, null, false);
-
-  public ObservabilitySettings(boolean metricsAuth, boolean jsonLogs, TracingSettings tracing) {
-    this(metricsAuth, jsonLogs, tracing, false);
-  }
-
-  public ObservabilitySettings(boolean metricsAuth, boolean jsonLogs, TracingSettings tracing,
-      boolean vertxHttpMetrics) {
-    this(metricsAuth, jsonLogs, tracing, vertxHttpMetrics, CallbackSettings.NONE, null);
-  }
+  public static final ObservabilitySettings DEFAULTS = new ObservabilitySettings(false, false, null, false,
+      CallbackSettings.NONE, null);
 }

@@ -31,11 +31,6 @@ public record ServerSettings(double headerTimeoutSeconds, double bodyTimeoutSeco
     List<String> corsOrigins, boolean corsCredentials, boolean useXForwardedFor, String moderationModel,
     String imageGenerationModel) {
 
-  public ServerSettings(double headerTimeoutSeconds, double bodyTimeoutSeconds, double idleTimeoutSeconds,
-      List<String> corsOrigins, boolean corsCredentials) {
-    this(headerTimeoutSeconds, bodyTimeoutSeconds, idleTimeoutSeconds, corsOrigins, corsCredentials, false, null, null);
-  }
-
   private static final Logger LOG = Logger.getLogger(ServerSettings.class.getName());
 
   public static final double DEFAULT_HEADER_TIMEOUT_SECONDS = 15;
