@@ -27,30 +27,8 @@ public record GeneralSettings(EnvValue masterKey, String databaseUrl, double max
   /** LiteLLM's default: once an hour. */
   public static final long DEFAULT_BATCH_POLL_INTERVAL_SECONDS = 3600;
 
-  public GeneralSettings(EnvValue masterKey, String databaseUrl, double maxRequestSizeMb, String embeddedDatabaseDir,
-      Integer maxParallelRequests, Integer globalMaxParallelRequests, double gracefulShutdownSeconds,
-      int databasePoolSize, ServerSettings server, boolean storeModelInDb, long responsesStoreTtlSeconds) {
-    this(masterKey, databaseUrl, maxRequestSizeMb, embeddedDatabaseDir, maxParallelRequests, globalMaxParallelRequests,
-        gracefulShutdownSeconds, databasePoolSize, server, storeModelInDb, responsesStoreTtlSeconds,
-        DEFAULT_BATCH_POLL_INTERVAL_SECONDS);
-  }
-
   /** OpenAI keeps stored responses for 30 days; so does the gateway unless told otherwise. */
   public static final long DEFAULT_RESPONSES_STORE_TTL_SECONDS = 30L * 24 * 3600;
-
-  public GeneralSettings(EnvValue masterKey, String databaseUrl, double maxRequestSizeMb, String embeddedDatabaseDir,
-      Integer maxParallelRequests, Integer globalMaxParallelRequests, double gracefulShutdownSeconds,
-      int databasePoolSize, ServerSettings server, boolean storeModelInDb) {
-    this(masterKey, databaseUrl, maxRequestSizeMb, embeddedDatabaseDir, maxParallelRequests, globalMaxParallelRequests,
-        gracefulShutdownSeconds, databasePoolSize, server, storeModelInDb, DEFAULT_RESPONSES_STORE_TTL_SECONDS);
-  }
-
-  public GeneralSettings(EnvValue masterKey, String databaseUrl, double maxRequestSizeMb, String embeddedDatabaseDir,
-      Integer maxParallelRequests, Integer globalMaxParallelRequests, double gracefulShutdownSeconds,
-      int databasePoolSize, ServerSettings server) {
-    this(masterKey, databaseUrl, maxRequestSizeMb, embeddedDatabaseDir, maxParallelRequests, globalMaxParallelRequests,
-        gracefulShutdownSeconds, databasePoolSize, server, false, DEFAULT_RESPONSES_STORE_TTL_SECONDS);
-  }
 
   public static final int DEFAULT_DATABASE_POOL_SIZE = 8;
 

@@ -11,11 +11,6 @@ package dev.switchboard.config;
 public record LitellmSettings(boolean dropParams, double requestTimeout, boolean sslVerify, int maxToolCallBufferBytes,
     double connectTimeout, CacheSettings cache) {
 
-  public LitellmSettings(boolean dropParams, double requestTimeout, boolean sslVerify, int maxToolCallBufferBytes,
-      double connectTimeout) {
-    this(dropParams, requestTimeout, sslVerify, maxToolCallBufferBytes, connectTimeout, CacheSettings.OFF);
-  }
-
   public static final double DEFAULT_CONNECT_TIMEOUT = 10;
 
   public static final int DEFAULT_MAX_TOOL_CALL_BUFFER_BYTES = 1024 * 1024;

@@ -87,7 +87,8 @@ public final class Gateways {
     return new GatewayConfig(config.modelList(), new GeneralSettings(general.masterKey(), "none",
         general.maxRequestSizeMb(), general.embeddedDatabaseDir(), general.maxParallelRequests(),
         general.globalMaxParallelRequests(), general.gracefulShutdownSeconds(),
-        general.databasePoolSize(), general.server(), general.storeModelInDb()), config.router(), config.litellm(), config.spend(), config.cluster(),
+        general.databasePoolSize(), general.server(), general.storeModelInDb(), general.responsesStoreTtlSeconds(),
+        general.batchPollIntervalSeconds()), config.router(), config.litellm(), config.spend(), config.cluster(),
         config.ignoredKeys(), config.observability(), config.source(), config.guardrails());
   }
 
