@@ -67,11 +67,11 @@ class GuardrailsConfigTest {
   @Test
   void a_service_guardrail_not_called_yet_is_reported_and_refused_when_named() {
     Guardrails guardrails = Guardrails.of(List.of(
-        new GuardrailConfig("lakera", "lakera_v2", List.of("pre_call"), true, Map.of())));
-    assertEquals(List.of("lakera (lakera_v2)"), guardrails.unsupported());
+        new GuardrailConfig("bedrock-guard", "bedrock", List.of("pre_call"), true, Map.of())));
+    assertEquals(List.of("bedrock-guard (bedrock)"), guardrails.unsupported());
     assertTrue(guardrails.select(null, null, new JsonObject()).isEmpty(), "default_on, but it cannot run");
     GatewayError refused = assertThrows(GatewayError.class, () -> guardrails.select(null, null,
-        new JsonObject().put("guardrails", new JsonArray().add("lakera"))));
+        new JsonObject().put("guardrails", new JsonArray().add("bedrock-guard"))));
     assertEquals(400, refused.status());
   }
 
