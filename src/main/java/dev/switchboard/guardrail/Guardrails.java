@@ -76,6 +76,9 @@ public final class Guardrails {
           }
           client = client == null ? new ServiceClient(vertx) : client;
           service = Services.of(config.guardrail(), config.params(), client);
+          if (service.checksAnswers()) {
+            modes.add(Mode.POST_CALL); // LiteLLM widens the mode so the answer gets its tokens back
+          }
         }
       } catch (IllegalArgumentException | io.vertx.core.json.DecodeException e) {
         throw new IllegalArgumentException("guardrails: '" + config.name() + "' (" + config.guardrail() + "): "

@@ -6,6 +6,7 @@ import dev.switchboard.guardrail.service.Subject;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -21,7 +22,8 @@ final class Remote {
   private Remote() {
   }
 
-  static Future<Verdict> check(Guardrails.Guardrail guardrail, Texts texts, String requestId, boolean answer) {
+  static Future<Verdict> check(Guardrails.Guardrail guardrail, Texts texts, String requestId, boolean answer,
+      Map<String, String> piiTokens) {
     List<String> values = new ArrayList<>();
     for (int i = 0; i < texts.size(); i++) {
       values.add(texts.get(i));
@@ -31,7 +33,7 @@ final class Remote {
     }
     Future<Outcome> outcome;
     try {
-      outcome = guardrail.service().check(new Subject(values, answer, requestId));
+      outcome = guardrail.service().check(new Subject(values, answer, requestId, piiTokens));
     } catch (RuntimeException e) {
       outcome = Future.failedFuture(e);
     }

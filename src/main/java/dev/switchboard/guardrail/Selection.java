@@ -4,6 +4,8 @@ import dev.switchboard.errors.GatewayError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -20,6 +22,8 @@ public final class Selection {
   private static final Logger LOG = Logger.getLogger(Selection.class.getName());
 
   private final List<Guardrails.Guardrail> guardrails;
+  /** What masks put in this request's prompt, to put back in its answer (never logged). */
+  private final Map<String, String> piiTokens = new ConcurrentHashMap<>();
 
   Selection(List<Guardrails.Guardrail> guardrails) {
     this.guardrails = List.copyOf(guardrails);
@@ -60,7 +64,7 @@ public final class Selection {
         .filter(g -> !(g.check() instanceof JsonSchemaCheck) && !(g.check() instanceof PromptLimits))
         .toList();
     // The during_call checks read their own copy: the body itself is sent meanwhile.
-    return new Watch(during, during.isEmpty() ? null : body.copy(), streamed, requestId, Watch.WINDOW_CHARS);
+    return new Watch(during, during.isEmpty() ? null : body.copy(), streamed, requestId, Watch.WINDOW_CHARS, piiTokens);
   }
 
   private List<Guardrails.Guardrail> of(Mode mode) {
@@ -76,15 +80,15 @@ public final class Selection {
       }
       boolean onlyLogs = logOnly && !guardrail.modes().contains(mode);
       chain = chain.compose(error -> error != null ? Future.succeededFuture(error)
-          : apply(guardrail, texts, requestId, what, onlyLogs));
+          : apply(guardrail, texts, requestId, what, onlyLogs, piiTokens));
     }
     return chain;
   }
 
   /** One guardrail on {@code texts}; logging_only sees a copy, so it neither masks nor blocks. */
   static Future<GatewayError> apply(Guardrails.Guardrail guardrail, Texts texts, String requestId, String what,
-      boolean logOnly) {
-    return inspect(guardrail, texts, requestId, what, logOnly).map(verdict -> error(guardrail, verdict, logOnly));
+      boolean logOnly, Map<String, String> piiTokens) {
+    return inspect(guardrail, texts, requestId, what, logOnly, piiTokens).map(verdict -> error(guardrail, verdict, logOnly));
   }
 
   /** The error of a verdict: null when it passes or only logs. */
@@ -98,10 +102,10 @@ public final class Selection {
 
   /** As {@link #apply}, answering the verdict itself; what it found is logged, the matched text never. */
   static Future<Verdict> inspect(Guardrails.Guardrail guardrail, Texts texts, String requestId, String what,
-      boolean logOnly) {
+      boolean logOnly, Map<String, String> piiTokens) {
     Texts seen = logOnly ? texts.copy() : texts;
     Future<Verdict> verdict = guardrail.check() != null ? Future.succeededFuture(guardrail.check().check(seen))
-        : Remote.check(guardrail, seen, requestId, what.equals("answer"));
+        : Remote.check(guardrail, seen, requestId, what.equals("answer"), piiTokens);
     return verdict.map(v -> logged(guardrail, v, requestId, what, logOnly));
   }
 

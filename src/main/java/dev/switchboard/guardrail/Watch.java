@@ -32,6 +32,7 @@ public final class Watch implements CallGuard {
   private final List<Guardrails.Guardrail> streamed;
   private final String requestId;
   private final int windowChars;
+  private final java.util.Map<String, String> piiTokens;
   private final StringBuilder window = new StringBuilder();
   private final Promise<GatewayError> duringVerdict = Promise.promise();
   private final Set<String> logged = new HashSet<>();
@@ -39,7 +40,8 @@ public final class Watch implements CallGuard {
   private boolean started;
 
   Watch(List<Guardrails.Guardrail> during, JsonObject body, List<Guardrails.Guardrail> streamed, String requestId,
-      int windowChars) {
+      int windowChars, java.util.Map<String, String> piiTokens) {
+    this.piiTokens = piiTokens;
     this.during = during;
     this.body = body;
     this.streamed = streamed;
@@ -88,7 +90,7 @@ public final class Watch implements CallGuard {
     for (Guardrails.Guardrail guardrail : during) {
       if (guardrail.service() != null) {
         chain = chain.compose(error -> error != null ? Future.succeededFuture(error)
-            : Selection.apply(guardrail, texts, requestId, "request", false));
+            : Selection.apply(guardrail, texts, requestId, "request", false, piiTokens));
       }
     }
     return chain;

@@ -91,6 +91,9 @@ class GuardrailServicesTest {
           - guardrail_name: presidio-post
             litellm_params: {guardrail: presidio, mode: post_call, presidio_analyzer_api_base: %3$s/presidio,
                              presidio_anonymizer_api_base: %3$s/presidio}
+          - guardrail_name: presidio-parse
+            litellm_params: {guardrail: presidio, mode: pre_call, presidio_analyzer_api_base: %3$s/presidio,
+                             presidio_anonymizer_api_base: %3$s/presidio, output_parse_pii: true}
           - guardrail_name: presidio-down
             litellm_params: {guardrail: presidio, mode: pre_call, presidio_analyzer_api_base: %5$s,
                              presidio_anonymizer_api_base: %5$s}
@@ -217,6 +220,15 @@ class GuardrailServicesTest {
   @Test
   void presidio_post_call_masks_the_answer() throws Exception {
     assertEquals("Write to <EMAIL_ADDRESS> today", content(chat("leak", "hi", "presidio-post")));
+  }
+
+  @Test
+  void presidio_output_parse_pii_sends_numbered_tokens_and_puts_the_originals_back_in_the_answer() throws Exception {
+    HttpResponse<Buffer> response = chat("echo", "Mail bob@corp.example and ann@corp.example", "presidio-parse");
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    assertEquals("Mail <EMAIL_ADDRESS_1> and <EMAIL_ADDRESS_2>", sent(), "the provider never sees the addresses");
+    assertEquals("Mail bob@corp.example and ann@corp.example", content(response), "the client reads them back");
+    assertTrue(calls("/presidio/anonymize").isEmpty(), "numbered by the analyzer's offsets");
   }
 
   @Test

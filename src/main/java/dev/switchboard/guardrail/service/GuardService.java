@@ -16,4 +16,9 @@ public interface GuardService {
    * LiteLLM's choice for this service, or the guardrail's {@code unreachable_fallback}.
    */
   boolean failOpen();
+
+  /** Whether it must also run on answers whatever its mode (Presidio's {@code output_parse_pii}). */
+  default boolean checksAnswers() {
+    return false;
+  }
 }

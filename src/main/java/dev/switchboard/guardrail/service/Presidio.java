@@ -17,6 +17,8 @@ import java.util.Set;
  * {@code pii_entities_config} action is {@code BLOCK} refuses the text, the others (all of them when
  * no config is set) go to the anonymizer ({@code POST <presidio_anonymizer_api_base>/anonymize
  * {text, analyzer_results}}, answered with {@code {text, items}}) and its text replaces the original.
+ * With {@code output_parse_pii} the prompt gets numbered tokens instead ({@code <EMAIL_ADDRESS_1>},
+ * no anonymizer call) and the answer gets the originals back: it runs post_call too, as in LiteLLM.
  * Fails closed, as LiteLLM's does: an unreachable or failing service refuses the text. Only an
  * analyzer's unreadable answer passes, logged, when no entities are configured (LiteLLM's rule).
  */
@@ -30,10 +32,12 @@ final class Presidio implements GuardService {
   private final String language;
   private final Map<String, String> actions;
   private final Map<String, Double> thresholds;
+  private final boolean outputParsePii;
   private final long timeout;
 
   private Presidio(ServiceClient client, String analyzeUrl, String anonymizeUrl, String language,
-      Map<String, String> actions, Map<String, Double> thresholds, long timeout) {
+      Map<String, String> actions, Map<String, Double> thresholds, boolean outputParsePii, long timeout) {
+    this.outputParsePii = outputParsePii;
     this.client = client;
     this.analyzeUrl = analyzeUrl;
     this.anonymizeUrl = anonymizeUrl;
@@ -46,9 +50,8 @@ final class Presidio implements GuardService {
   static Presidio of(Params params, ServiceClient client) {
     String analyzer = Params.base(params.require("presidio_analyzer_api_base", "PRESIDIO_ANALYZER_API_BASE"));
     String anonymizer = Params.base(params.require("presidio_anonymizer_api_base", "PRESIDIO_ANONYMIZER_API_BASE"));
-    if (params.bool("output_parse_pii", false) || params.bool("apply_to_output", false)) {
-      throw new IllegalArgumentException("output_parse_pii and apply_to_output are not supported yet; "
-          + "use mode: post_call for answers");
+    if (params.bool("apply_to_output", false)) {
+      throw new IllegalArgumentException("apply_to_output is not supported yet; use mode: post_call for answers");
     }
     Map<String, String> actions = new java.util.LinkedHashMap<>();
     params.map("pii_entities_config").forEach(e -> {
@@ -69,7 +72,7 @@ final class Presidio implements GuardService {
     });
     String language = params.string("presidio_language");
     return new Presidio(client, analyzer + "/analyze", anonymizer + "/anonymize", language == null ? "en" : language,
-        Map.copyOf(actions), Map.copyOf(thresholds), params.timeoutMillis());
+        Map.copyOf(actions), Map.copyOf(thresholds), params.bool("output_parse_pii", false), params.timeoutMillis());
   }
 
   @Override
@@ -78,10 +81,19 @@ final class Presidio implements GuardService {
   }
 
   @Override
+  public boolean checksAnswers() {
+    return outputParsePii;
+  }
+
+  @Override
   public Future<Outcome> check(Subject subject) {
+    if (subject.answer() && outputParsePii) {
+      return Future.succeededFuture(unmask(subject));
+    }
     List<Future<Checked>> each = new ArrayList<>();
     for (String text : subject.texts()) {
-      each.add(text.isBlank() ? Future.succeededFuture(new Checked(text, List.of(), null)) : one(text));
+      each.add(text.isBlank() ? Future.succeededFuture(new Checked(text, List.of(), null))
+          : one(text, outputParsePii ? subject.piiTokens() : null));
     }
     return Future.all(each).map(all -> {
       List<String> texts = new ArrayList<>();
@@ -104,7 +116,8 @@ final class Presidio implements GuardService {
   private record Checked(String text, List<String> entities, String blocked) {
   }
 
-  private Future<Checked> one(String text) {
+  /** {@code tokens}: with {@code output_parse_pii}, where numbered tokens and their originals go. */
+  private Future<Checked> one(String text, Map<String, String> tokens) {
     JsonObject analyze = new JsonObject().put("text", text).put("language", language);
     if (!actions.isEmpty()) {
       analyze.put("entities", new JsonArray(new ArrayList<>(actions.keySet())));
@@ -124,6 +137,9 @@ final class Presidio implements GuardService {
       if (masked.isEmpty()) {
         return Future.succeededFuture(new Checked(text, entities, null));
       }
+      if (tokens != null) {
+        return Future.succeededFuture(new Checked(numbered(text, masked, tokens), entities, null));
+      }
       JsonObject anonymize = new JsonObject().put("text", text).put("analyzer_results", masked);
       return client.post(anonymizeUrl, Map.of(), anonymize, timeout).map(answer -> {
         if (answer.status() != 200 || !(answer.json() instanceof JsonObject json)
@@ -133,6 +149,48 @@ final class Presidio implements GuardService {
         return new Checked(out, entities, null);
       });
     });
+  }
+
+  /**
+   * LiteLLM's {@code output_parse_pii} masking: each finding becomes a numbered token
+   * ({@code <EMAIL_ADDRESS_1>}) by the analyzer's offsets, its original kept for the answer. Numbered
+   * across the request, so two texts never share a token.
+   */
+  private static String numbered(String text, JsonArray found, Map<String, String> tokens) {
+    List<JsonObject> spans = new ArrayList<>();
+    found.forEach(item -> spans.add((JsonObject) item));
+    spans.sort((a, b) -> Integer.compare(a.getInteger("start"), b.getInteger("start")));
+    StringBuilder out = new StringBuilder();
+    int at = 0;
+    synchronized (tokens) {
+      for (JsonObject span : spans) {
+        int start = Math.max(at, Math.min(span.getInteger("start"), text.length()));
+        int end = Math.min(span.getInteger("end"), text.length());
+        if (end <= start) {
+          continue; // overlaps one already replaced
+        }
+        String token = "<" + span.getString("entity_type") + "_" + (tokens.size() + 1) + ">";
+        tokens.put(token, text.substring(start, end));
+        out.append(text, at, start).append(token);
+        at = end;
+      }
+    }
+    return out.append(text.substring(at)).toString();
+  }
+
+  /** The answer with this request's tokens put back. */
+  private static Outcome unmask(Subject subject) {
+    List<String> out = new ArrayList<>();
+    boolean changed = false;
+    for (String text : subject.texts()) {
+      String back = text;
+      for (Map.Entry<String, String> token : subject.piiTokens().entrySet()) {
+        back = back.replace(token.getKey(), token.getValue());
+      }
+      changed |= !back.equals(text);
+      out.add(back);
+    }
+    return changed ? Outcome.replaced(out, List.of()) : Outcome.PASS;
   }
 
   /** The analyzer's findings above their score thresholds; see the class comment for an unreadable answer. */
@@ -149,7 +207,7 @@ final class Presidio implements GuardService {
     for (Object item : list) {
       if (item instanceof JsonObject result && result.getValue("entity_type") instanceof String entity
           && result.getValue("start") instanceof Number && result.getValue("end") instanceof Number) {
-        Double threshold = thresholds.get(entity);
+        Double threshold = thresholds.getOrDefault(entity, thresholds.get("ALL"));
         double score = result.getValue("score") instanceof Number n ? n.doubleValue() : 1.0;
         if (threshold == null || score >= threshold) {
           out.add(result);

@@ -1,12 +1,15 @@
 package dev.switchboard.guardrail.service;
 
 import java.util.List;
+import java.util.Map;
 
 /**
- * What one service call checks: the texts of a request (prompt) or of an answer, and the
- * request's id (sent where the service takes a call id, and in log lines).
+ * What one service call checks: the texts of a request (prompt) or of an answer, the request's id
+ * (sent where the service takes a call id, and in log lines), and the request's PII tokens: what a
+ * mask put in the prompt, mapped to the original text, to put back in the answer (Presidio's
+ * {@code output_parse_pii}). The tokens are the request's own and never logged.
  */
-public record Subject(List<String> texts, boolean answer, String requestId) {
+public record Subject(List<String> texts, boolean answer, String requestId, Map<String, String> piiTokens) {
 
   public Subject {
     texts = List.copyOf(texts);
