@@ -6,7 +6,6 @@ import dev.switchboard.guardrail.service.Subject;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -23,7 +22,7 @@ final class Remote {
   }
 
   static Future<Verdict> check(Guardrails.Guardrail guardrail, Texts texts, String requestId, boolean answer,
-      Map<String, String> piiTokens) {
+      Selection.Scope scope) {
     List<String> values = new ArrayList<>();
     for (int i = 0; i < texts.size(); i++) {
       values.add(texts.get(i));
@@ -33,7 +32,7 @@ final class Remote {
     }
     Future<Outcome> outcome;
     try {
-      outcome = guardrail.service().check(new Subject(values, answer, requestId, piiTokens));
+      outcome = guardrail.service().check(new Subject(values, answer, requestId, scope.piiTokens(), scope.caller()));
     } catch (RuntimeException e) {
       outcome = Future.failedFuture(e);
     }

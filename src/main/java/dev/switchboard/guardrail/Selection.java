@@ -1,6 +1,7 @@
 package dev.switchboard.guardrail;
 
 import dev.switchboard.errors.GatewayError;
+import dev.switchboard.model.VirtualKey;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -22,11 +23,31 @@ public final class Selection {
   private static final Logger LOG = Logger.getLogger(Selection.class.getName());
 
   private final List<Guardrails.Guardrail> guardrails;
-  /** What masks put in this request's prompt, to put back in its answer (never logged). */
-  private final Map<String, String> piiTokens = new ConcurrentHashMap<>();
+  private final Scope scope = new Scope(new ConcurrentHashMap<>(), new JsonObject());
+
+  /**
+   * What service guardrails share over one request: what masks put in its prompt (to put back in
+   * its answer) and who is calling, in LiteLLM's {@code user_api_key_*} fields. Never logged.
+   */
+  record Scope(Map<String, String> piiTokens, JsonObject caller) {
+  }
 
   Selection(List<Guardrails.Guardrail> guardrails) {
     this.guardrails = List.copyOf(guardrails);
+  }
+
+  /**
+   * Who calls, for the services that take it (LiteLLM's {@code user_api_key_hash},
+   * {@code _alias}, {@code _user_id}, {@code _team_id}, {@code _end_user_id}); null fields are left out.
+   */
+  public void identify(VirtualKey key, String endUser) {
+    JsonObject caller = scope.caller();
+    if (key != null) {
+      caller.put("user_api_key_hash", key.tokenHash()).put("user_api_key_alias", key.keyAlias())
+          .put("user_api_key_user_id", key.userId()).put("user_api_key_team_id", key.teamId());
+    }
+    caller.put("user_api_key_end_user_id", endUser);
+    caller.getMap().values().removeIf(java.util.Objects::isNull);
   }
 
   public boolean isEmpty() {
@@ -64,7 +85,7 @@ public final class Selection {
         .filter(g -> !(g.check() instanceof JsonSchemaCheck) && !(g.check() instanceof PromptLimits))
         .toList();
     // The during_call checks read their own copy: the body itself is sent meanwhile.
-    return new Watch(during, during.isEmpty() ? null : body.copy(), streamed, requestId, Watch.WINDOW_CHARS, piiTokens);
+    return new Watch(during, during.isEmpty() ? null : body.copy(), streamed, requestId, Watch.WINDOW_CHARS, scope);
   }
 
   private List<Guardrails.Guardrail> of(Mode mode) {
@@ -80,15 +101,15 @@ public final class Selection {
       }
       boolean onlyLogs = logOnly && !guardrail.modes().contains(mode);
       chain = chain.compose(error -> error != null ? Future.succeededFuture(error)
-          : apply(guardrail, texts, requestId, what, onlyLogs, piiTokens));
+          : apply(guardrail, texts, requestId, what, onlyLogs, scope));
     }
     return chain;
   }
 
   /** One guardrail on {@code texts}; logging_only sees a copy, so it neither masks nor blocks. */
   static Future<GatewayError> apply(Guardrails.Guardrail guardrail, Texts texts, String requestId, String what,
-      boolean logOnly, Map<String, String> piiTokens) {
-    return inspect(guardrail, texts, requestId, what, logOnly, piiTokens).map(verdict -> error(guardrail, verdict, logOnly));
+      boolean logOnly, Scope scope) {
+    return inspect(guardrail, texts, requestId, what, logOnly, scope).map(verdict -> error(guardrail, verdict, logOnly));
   }
 
   /** The error of a verdict: null when it passes or only logs. */
@@ -102,10 +123,10 @@ public final class Selection {
 
   /** As {@link #apply}, answering the verdict itself; what it found is logged, the matched text never. */
   static Future<Verdict> inspect(Guardrails.Guardrail guardrail, Texts texts, String requestId, String what,
-      boolean logOnly, Map<String, String> piiTokens) {
+      boolean logOnly, Scope scope) {
     Texts seen = logOnly ? texts.copy() : texts;
     Future<Verdict> verdict = guardrail.check() != null ? Future.succeededFuture(guardrail.check().check(seen))
-        : Remote.check(guardrail, seen, requestId, what.equals("answer"), piiTokens);
+        : Remote.check(guardrail, seen, requestId, what.equals("answer"), scope);
     return verdict.map(v -> logged(guardrail, v, requestId, what, logOnly));
   }
 

@@ -32,7 +32,7 @@ public final class Watch implements CallGuard {
   private final List<Guardrails.Guardrail> streamed;
   private final String requestId;
   private final int windowChars;
-  private final java.util.Map<String, String> piiTokens;
+  private final Selection.Scope scope;
   private final StringBuilder window = new StringBuilder();
   private final Promise<GatewayError> duringVerdict = Promise.promise();
   private final Set<String> logged = new HashSet<>();
@@ -40,8 +40,8 @@ public final class Watch implements CallGuard {
   private boolean started;
 
   Watch(List<Guardrails.Guardrail> during, JsonObject body, List<Guardrails.Guardrail> streamed, String requestId,
-      int windowChars, java.util.Map<String, String> piiTokens) {
-    this.piiTokens = piiTokens;
+      int windowChars, Selection.Scope scope) {
+    this.scope = scope;
     this.during = during;
     this.body = body;
     this.streamed = streamed;
@@ -90,7 +90,7 @@ public final class Watch implements CallGuard {
     for (Guardrails.Guardrail guardrail : during) {
       if (guardrail.service() != null) {
         chain = chain.compose(error -> error != null ? Future.succeededFuture(error)
-            : Selection.apply(guardrail, texts, requestId, "request", false, piiTokens));
+            : Selection.apply(guardrail, texts, requestId, "request", false, scope));
       }
     }
     return chain;

@@ -42,6 +42,7 @@ final class GuardrailStage implements Stage<ModelCall> {
       return Future.succeededFuture();
     }
     request.guardrails = selection;
+    selection.identify(key, body.getValue("user") instanceof String user ? user : null);
     request.response.putHeader(APPLIED_HEADER, selection.header());
     return selection.beforeCall(body, request.requestId()).compose(blocked -> {
       if (blocked != null) {

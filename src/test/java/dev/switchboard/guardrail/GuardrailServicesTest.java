@@ -158,6 +158,7 @@ class GuardrailServicesTest {
     assertEquals("request", call.getString("input_type"));
     assertEquals(new JsonArray().add("BLOCKME please"), call.getJsonArray("texts"));
     assertEquals(0.8, call.getJsonObject("additional_provider_specific_params").getDouble("threshold"));
+    assertEquals(new JsonObject(), call.getJsonObject("request_data"), "the master key: no key fields, no end user");
 
     HttpResponse<Buffer> modified = chat("echo", "call secret-name now", "generic-pre");
     assertEquals(200, modified.statusCode(), modified.bodyAsString());

@@ -61,7 +61,7 @@ final class GenericGuardrailApi implements GuardService {
   public Future<Outcome> check(Subject subject) {
     JsonObject body = new JsonObject()
         .put("texts", new JsonArray(new ArrayList<>(subject.texts())))
-        .put("request_data", new JsonObject())
+        .put("request_data", subject.caller().copy())
         .put("input_type", subject.answer() ? "response" : "request")
         .put("litellm_call_id", subject.requestId())
         .put("additional_provider_specific_params", additional.copy());
