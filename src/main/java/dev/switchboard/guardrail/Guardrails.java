@@ -127,13 +127,16 @@ public final class Guardrails {
    */
   public Selection select(JsonObject keyMetadata, JsonObject teamMetadata, JsonObject body) {
     Set<String> names = new LinkedHashSet<>();
+    Map<String, JsonObject> extraBody = new LinkedHashMap<>();
     byName.values().stream().filter(Guardrail::defaultOn).filter(Guardrail::runs).forEach(g -> names.add(g.name()));
     names.addAll(named(keyMetadata == null ? null : keyMetadata.getValue("guardrails"), "the key's metadata.guardrails"));
     names.addAll(named(teamMetadata == null ? null : teamMetadata.getValue("guardrails"), "the team's metadata.guardrails"));
     Object own = body.remove("guardrails"); // the gateway's, never the provider's
     names.addAll(named(own, "guardrails"));
+    extraBodies(own, extraBody);
     if (body.getValue("metadata") instanceof JsonObject metadata) {
       names.addAll(named(metadata.getValue("guardrails"), "metadata.guardrails"));
+      extraBodies(metadata.getValue("guardrails"), extraBody);
     }
     List<Guardrail> chosen = new ArrayList<>();
     for (String name : names) {
@@ -148,10 +151,13 @@ public final class Guardrails {
       }
       chosen.add(guardrail);
     }
-    return new Selection(chosen);
+    return new Selection(chosen, extraBody);
   }
 
-  /** A list of names, or LiteLLM's mapping of name to per-request settings (its keys). */
+  /**
+   * A list of names (or of LiteLLM's {@code {name: {settings}}} entries), or LiteLLM's mapping of
+   * name to per-request settings: the names.
+   */
   private static List<String> named(Object value, String where) {
     if (value == null) {
       return List.of();
@@ -159,10 +165,13 @@ public final class Guardrails {
     if (value instanceof JsonArray list) {
       List<String> out = new ArrayList<>();
       for (Object item : list) {
-        if (!(item instanceof String name)) {
+        if (item instanceof String name) {
+          out.add(name);
+        } else if (item instanceof JsonObject entry) {
+          out.addAll(entry.fieldNames());
+        } else {
           throw GatewayError.badRequest("guardrails", where + " must be a list of guardrail names");
         }
-        out.add(name);
       }
       return out;
     }
@@ -170,6 +179,36 @@ public final class Guardrails {
       return List.copyOf(map.fieldNames());
     }
     throw GatewayError.badRequest("guardrails", where + " must be a list of guardrail names");
+  }
+
+  /**
+   * The request's per-guardrail {@code extra_body} (LiteLLM's dynamic params, e.g.
+   * {@code [{"name": {"extra_body": {"threshold": 0.9}}}]}), which service guardrails add to their call.
+   */
+  private static void extraBodies(Object value, Map<String, JsonObject> into) {
+    List<JsonObject> entries = new ArrayList<>();
+    if (value instanceof JsonArray list) {
+      list.forEach(item -> {
+        if (item instanceof JsonObject entry) {
+          entries.add(entry);
+        }
+      });
+    } else if (value instanceof JsonObject map) {
+      entries.add(map);
+    }
+    for (JsonObject entry : entries) {
+      for (String name : entry.fieldNames()) {
+        if (entry.getValue(name) instanceof JsonObject settings) {
+          Object extra = settings.getValue("extra_body");
+          if (extra != null && !(extra instanceof JsonObject)) {
+            throw GatewayError.badRequest("guardrails", "extra_body of guardrail '" + name + "' must be an object");
+          }
+          if (extra != null) {
+            into.put(name, (JsonObject) extra);
+          }
+        }
+      }
+    }
   }
 
   /** The error of a service guardrail that failed closed: 503, naming the guardrail (its log line says why). */

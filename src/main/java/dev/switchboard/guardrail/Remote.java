@@ -32,7 +32,8 @@ final class Remote {
     }
     Future<Outcome> outcome;
     try {
-      outcome = guardrail.service().check(new Subject(values, answer, requestId, scope.piiTokens(), scope.caller()));
+      outcome = guardrail.service().check(new Subject(values, answer, requestId, scope.piiTokens(), scope.caller(),
+          scope.extraBody().getOrDefault(guardrail.name(), new io.vertx.core.json.JsonObject())));
     } catch (RuntimeException e) {
       outcome = Future.failedFuture(e);
     }

@@ -23,17 +23,19 @@ public final class Selection {
   private static final Logger LOG = Logger.getLogger(Selection.class.getName());
 
   private final List<Guardrails.Guardrail> guardrails;
-  private final Scope scope = new Scope(new ConcurrentHashMap<>(), new JsonObject());
+  private final Scope scope;
 
   /**
    * What service guardrails share over one request: what masks put in its prompt (to put back in
-   * its answer) and who is calling, in LiteLLM's {@code user_api_key_*} fields. Never logged.
+   * its answer), who is calling, in LiteLLM's {@code user_api_key_*} fields, and the request's
+   * {@code extra_body} per guardrail name. Never logged.
    */
-  record Scope(Map<String, String> piiTokens, JsonObject caller) {
+  record Scope(Map<String, String> piiTokens, JsonObject caller, Map<String, JsonObject> extraBody) {
   }
 
-  Selection(List<Guardrails.Guardrail> guardrails) {
+  Selection(List<Guardrails.Guardrail> guardrails, Map<String, JsonObject> extraBody) {
     this.guardrails = List.copyOf(guardrails);
+    this.scope = new Scope(new ConcurrentHashMap<>(), new JsonObject(), Map.copyOf(extraBody));
   }
 
   /**

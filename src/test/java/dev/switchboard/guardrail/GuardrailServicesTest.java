@@ -168,6 +168,26 @@ class GuardrailServicesTest {
   }
 
   @Test
+  void a_requests_extra_body_for_a_guardrail_reaches_its_service() throws Exception {
+    JsonObject body = new JsonObject().put("model", "echo")
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")))
+        .put("guardrails", new JsonArray().add(new JsonObject().put("generic-pre", new JsonObject()
+            .put("extra_body", new JsonObject().put("threshold", 0.9).put("lang", "de")))));
+    HttpResponse<Buffer> response = gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
+        .sendJsonObject(body).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    assertEquals("generic-pre", response.getHeader("x-litellm-applied-guardrails"));
+    assertEquals(new JsonObject().put("threshold", 0.9).put("lang", "de"), calls("/beta/litellm_basic_guardrail_api")
+        .get(0).getJsonObject("additional_provider_specific_params"), "the request's value over the config's");
+    body.put("guardrails", new JsonArray().add(new JsonObject().put("generic-pre", new JsonObject()
+        .put("extra_body", "nope"))));
+    HttpResponse<Buffer> bad = gw.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + MASTER)
+        .sendJsonObject(body).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertEquals(400, bad.statusCode(), bad.bodyAsString());
+    assertTrue(bad.bodyAsString().contains("extra_body"), bad.bodyAsString());
+  }
+
+  @Test
   void generic_api_checks_a_json_answer_post_call() throws Exception {
     HttpResponse<Buffer> blocked = chat("bad", "hi", "generic-post");
     assertRefused(blocked, 400, "generic-post", "prompt injection");

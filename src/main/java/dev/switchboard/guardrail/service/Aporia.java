@@ -52,6 +52,7 @@ final class Aporia implements GuardService {
       subject.texts().forEach(text -> messages.add(new JsonObject().put("role", "user").put("content", text)));
       body.put("messages", messages).put("validation_target", "prompt");
     }
+    body.mergeIn(subject.extraBody()); // the request's dynamic params, as LiteLLM adds them
     return client.post(url, headers, body, timeout).map(reply -> {
       if (reply.status() != 200) {
         LOG.warning("Aporia " + url + " answered " + reply.status() + "; passing, as LiteLLM does");

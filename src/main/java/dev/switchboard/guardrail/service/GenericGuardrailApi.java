@@ -64,7 +64,7 @@ final class GenericGuardrailApi implements GuardService {
         .put("request_data", subject.caller().copy())
         .put("input_type", subject.answer() ? "response" : "request")
         .put("litellm_call_id", subject.requestId())
-        .put("additional_provider_specific_params", additional.copy());
+        .put("additional_provider_specific_params", additional.copy().mergeIn(subject.extraBody()));
     return client.post(url, headers, body, timeout).map(reply -> read(reply, subject.texts().size()));
   }
 

@@ -93,7 +93,7 @@ final class Presidio implements GuardService {
     List<Future<Checked>> each = new ArrayList<>();
     for (String text : subject.texts()) {
       each.add(text.isBlank() ? Future.succeededFuture(new Checked(text, List.of(), null))
-          : one(text, outputParsePii ? subject.piiTokens() : null));
+          : one(text, outputParsePii ? subject.piiTokens() : null, subject.extraBody()));
     }
     return Future.all(each).map(all -> {
       List<String> texts = new ArrayList<>();
@@ -117,11 +117,12 @@ final class Presidio implements GuardService {
   }
 
   /** {@code tokens}: with {@code output_parse_pii}, where numbered tokens and their originals go. */
-  private Future<Checked> one(String text, Map<String, String> tokens) {
+  private Future<Checked> one(String text, Map<String, String> tokens, JsonObject extraBody) {
     JsonObject analyze = new JsonObject().put("text", text).put("language", language);
     if (!actions.isEmpty()) {
       analyze.put("entities", new JsonArray(new ArrayList<>(actions.keySet())));
     }
+    analyze.mergeIn(extraBody); // the request's dynamic params, as LiteLLM adds them
     return client.post(analyzeUrl, Map.of(), analyze, timeout).compose(reply -> {
       List<JsonObject> found = results(reply);
       List<String> entities = new ArrayList<>();
