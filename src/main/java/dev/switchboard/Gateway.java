@@ -200,7 +200,7 @@ public final class Gateway {
               config.general().gracefulShutdownSeconds(), routing,
               () -> config.router().redis() == null ? null : limiter.redisAvailable() ? "connected" : "unavailable",
               tracing, config.general().server(), persistence.health(), warming::get, persistence.responses(),
-              Startup.guardrails(config), persistence.files(), cache);
+              Startup.guardrails(config, vertx), persistence.files(), cache);
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RateLimitVerticle(bus, limiter)))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, routing.router())))

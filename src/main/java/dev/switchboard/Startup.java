@@ -30,10 +30,10 @@ final class Startup {
   }
 
   /** The configured guardrails, built; a setting that cannot work stops the start with one line naming it. */
-  static Guardrails guardrails(GatewayConfig config) {
+  static Guardrails guardrails(GatewayConfig config, io.vertx.core.Vertx vertx) {
     Guardrails guardrails;
     try {
-      guardrails = Guardrails.of(config.guardrails());
+      guardrails = Guardrails.of(config.guardrails(), vertx);
     } catch (IllegalArgumentException e) {
       throw new StartupException(e.getMessage());
     }

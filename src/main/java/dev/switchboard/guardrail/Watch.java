@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 
 /**
  * Guardrails on the provider call itself. during_call checks start once the provider has been
- * called and run on a worker thread beside it; a block cancels the call. post_call guardrails on a
+ * called and run beside it (in-process checks on a worker thread, service calls as futures); a
+ * block cancels the call. post_call guardrails on a
  * stream check a sliding window of its last {@code windowChars} characters of answer text at each
  * event: a block, or a mask (sent text cannot be taken back), ends the stream with an error event.
  * Used on the request's event loop.
@@ -31,6 +32,7 @@ public final class Watch implements CallGuard {
   private final List<Guardrails.Guardrail> streamed;
   private final String requestId;
   private final int windowChars;
+  private final Selection.Scope scope;
   private final StringBuilder window = new StringBuilder();
   private final Promise<GatewayError> duringVerdict = Promise.promise();
   private final Set<String> logged = new HashSet<>();
@@ -38,7 +40,8 @@ public final class Watch implements CallGuard {
   private boolean started;
 
   Watch(List<Guardrails.Guardrail> during, JsonObject body, List<Guardrails.Guardrail> streamed, String requestId,
-      int windowChars) {
+      int windowChars, Selection.Scope scope) {
+    this.scope = scope;
     this.during = during;
     this.body = body;
     this.streamed = streamed;
@@ -60,12 +63,7 @@ public final class Watch implements CallGuard {
       return;
     }
     started = true;
-    Context context = Vertx.currentContext();
-    if (context == null || during.isEmpty()) {
-      duringVerdict.tryComplete(runDuring());
-      return;
-    }
-    context.<GatewayError>executeBlocking(this::runDuring, false).onComplete(done -> {
+    runDuring(Vertx.currentContext()).onComplete(done -> {
       GatewayError error = done.succeeded() ? done.result() : Guardrails.blocked("during_call",
           "The guardrail check failed");
       duringVerdict.tryComplete(error);
@@ -75,10 +73,33 @@ public final class Watch implements CallGuard {
     });
   }
 
-  private GatewayError runDuring() {
+  /**
+   * The during_call guardrails: the in-process checks on a worker thread (the provider call goes
+   * on meanwhile), then the service guardrails, whose calls are futures on this context.
+   */
+  private Future<GatewayError> runDuring(Context context) {
+    if (during.isEmpty()) {
+      return Future.succeededFuture();
+    }
     Texts texts = Texts.ofRequest(body);
+    List<Guardrails.Guardrail> local = during.stream().filter(g -> g.check() != null).toList();
+    Future<GatewayError> first = local.isEmpty() ? Future.succeededFuture()
+        : context == null ? Future.succeededFuture(runLocal(local, texts))
+        : context.executeBlocking(() -> runLocal(local, texts), false);
+    Future<GatewayError> chain = first;
     for (Guardrails.Guardrail guardrail : during) {
-      GatewayError error = Selection.apply(guardrail, texts, requestId, "request", false);
+      if (guardrail.service() != null) {
+        chain = chain.compose(error -> error != null ? Future.succeededFuture(error)
+            : Selection.apply(guardrail, texts, requestId, "request", false, scope));
+      }
+    }
+    return chain;
+  }
+
+  private GatewayError runLocal(List<Guardrails.Guardrail> local, Texts texts) {
+    for (Guardrails.Guardrail guardrail : local) {
+      GatewayError error = Selection.error(guardrail, Selection.inspectNow(guardrail, texts, requestId, "request", false),
+          false);
       if (error != null) {
         return error;
       }
@@ -93,7 +114,8 @@ public final class Watch implements CallGuard {
   public Future<GatewayError> duringVerdict() {
     if (!started) {
       started = true;
-      duringVerdict.tryComplete(runDuring());
+      runDuring(Vertx.currentContext()).onComplete(done -> duringVerdict.tryComplete(done.succeeded() ? done.result()
+          : Guardrails.blocked("during_call", "The guardrail check failed")));
     }
     return duringVerdict.future();
   }
@@ -110,7 +132,7 @@ public final class Watch implements CallGuard {
         continue; // what it found stays in the window for a while: logged once a stream
       }
       Texts seen = Texts.of(text);
-      Verdict verdict = Selection.inspect(guardrail, seen, requestId, "stream", logOnly);
+      Verdict verdict = Selection.inspectNow(guardrail, seen, requestId, "stream", logOnly);
       if (logOnly) {
         if (verdict.isBlocked() || !verdict.findings().isEmpty()) {
           logged.add(guardrail.name());

@@ -45,16 +45,17 @@ final class AnswerGuardrailStage implements Stage<ModelCall> {
       } catch (DecodeException | ClassCastException notAnObject) {
         return Future.succeededFuture(); // not a JSON answer (audio, say): nothing to read
       }
-      GatewayError refused = request.guardrails.onAnswer(answer, request.requestId());
-      if (refused != null) {
-        return Future.failedFuture(refused);
-      }
-      Buffer checked = answer.toBuffer();
-      if (!checked.equals(result.body())) {
-        request.result = new RelayResult(checked, result.usage(), result.firstByteNanos(), result.streamError(),
-            result.clientGone(), result.ending(), result.streamedAnswer());
-      }
-      return Future.succeededFuture();
+      return request.guardrails.onAnswer(answer, request.requestId()).compose(refused -> {
+        if (refused != null) {
+          return Future.failedFuture(refused);
+        }
+        Buffer checked = answer.toBuffer();
+        if (!checked.equals(result.body())) {
+          request.result = new RelayResult(checked, result.usage(), result.firstByteNanos(), result.streamError(),
+              result.clientGone(), result.ending(), result.streamedAnswer());
+        }
+        return Future.<Void>succeededFuture();
+      });
     });
   }
 

@@ -1,6 +1,5 @@
 package dev.switchboard.ingress;
 
-import dev.switchboard.errors.GatewayError;
 import dev.switchboard.guardrail.Guardrails;
 import dev.switchboard.guardrail.Selection;
 import dev.switchboard.model.VirtualKey;
@@ -43,14 +42,16 @@ final class GuardrailStage implements Stage<ModelCall> {
       return Future.succeededFuture();
     }
     request.guardrails = selection;
+    selection.identify(key, body.getValue("user") instanceof String user ? user : null);
     request.response.putHeader(APPLIED_HEADER, selection.header());
-    GatewayError blocked = selection.beforeCall(body, request.requestId());
-    if (blocked != null) {
-      return Future.failedFuture(blocked);
-    }
-    if (selection.watchesCall(request.call.stream())) {
-      request.watch = selection.watch(body, request.requestId());
-    }
-    return Future.succeededFuture();
+    return selection.beforeCall(body, request.requestId()).compose(blocked -> {
+      if (blocked != null) {
+        return Future.failedFuture(blocked);
+      }
+      if (selection.watchesCall(request.call.stream())) {
+        request.watch = selection.watch(body, request.requestId());
+      }
+      return Future.succeededFuture();
+    });
   }
 }

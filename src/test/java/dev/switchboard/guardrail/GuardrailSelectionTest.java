@@ -1,6 +1,7 @@
 package dev.switchboard.guardrail;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.GatewayExtension;
@@ -23,10 +24,14 @@ class GuardrailSelectionTest {
   @RegisterExtension
   final GatewayExtension gw = GatewayExtension.manual();
 
+  private ServiceMock services;
+
   @BeforeEach
   void start() throws Exception {
     GuardMock provider = new GuardMock(gw.vertx());
     provider.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    services = new ServiceMock(gw.vertx());
+    services.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     gw.start(new MockProvider(gw.vertx()), m -> """
         model_list:
           - {model_name: echo, litellm_params: {model: openai/echo, api_base: %1$s, api_key: sk-up}}
@@ -36,7 +41,9 @@ class GuardrailSelectionTest {
             litellm_params: {guardrail: hide-secrets, mode: pre_call}
           - guardrail_name: no-cards
             litellm_params: {guardrail: litellm_content_filter, mode: [pre_call], entities: [credit_card], action: BLOCK}
-        """.formatted(provider.apiBase(), MASTER, TestDatabase.newDatabaseUrl()))
+          - guardrail_name: policy
+            litellm_params: {guardrail: generic_guardrail_api, mode: pre_call, api_base: %4$s, api_key: %5$s}
+        """.formatted(provider.apiBase(), MASTER, TestDatabase.newDatabaseUrl(), services.base(), ServiceMock.KEY))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
@@ -82,6 +89,25 @@ class GuardrailSelectionTest {
     assertEquals(400, refused.statusCode(), refused.bodyAsString());
     assertTrue(refused.bodyAsString().contains("no-cards"), refused.bodyAsString());
     assertEquals("hello", content(chat(key, "hello")));
+  }
+
+  @Test
+  void the_generic_guardrail_api_is_told_which_key_team_and_end_user_call() throws Exception {
+    String teamId = post("/team/new", MASTER, new JsonObject().put("team_alias", "risk")).bodyAsJsonObject()
+        .getString("team_id");
+    String key = post("/key/generate", MASTER, new JsonObject().put("team_id", teamId).put("key_alias", "svc-a")
+        .put("user_id", "u-1").put("guardrails", new JsonArray().add("policy"))).bodyAsJsonObject().getString("key");
+    assertEquals("hello", content(post("/v1/chat/completions", key, new JsonObject().put("model", "echo")
+        .put("user", "end-7").put("messages", new JsonArray().add(new JsonObject().put("role", "user")
+            .put("content", "hello"))))));
+    JsonObject data = services.received.get("/beta/litellm_basic_guardrail_api").get(0).getJsonObject("request_data");
+    assertEquals("svc-a", data.getString("user_api_key_alias"));
+    assertEquals(teamId, data.getString("user_api_key_team_id"));
+    assertEquals("u-1", data.getString("user_api_key_user_id"));
+    assertEquals("end-7", data.getString("user_api_key_end_user_id"));
+    assertEquals(64, data.getString("user_api_key_hash").length(), "the key's SHA-256, never the key");
+    assertFalse(data.encode().contains(key));
+    assertEquals(java.util.List.of(), services.violations);
   }
 
   @Test

@@ -67,12 +67,38 @@ class GuardrailsConfigTest {
   @Test
   void a_service_guardrail_not_called_yet_is_reported_and_refused_when_named() {
     Guardrails guardrails = Guardrails.of(List.of(
-        new GuardrailConfig("lakera", "lakera_v2", List.of("pre_call"), true, Map.of())));
-    assertEquals(List.of("lakera (lakera_v2)"), guardrails.unsupported());
+        new GuardrailConfig("bedrock-guard", "bedrock", List.of("pre_call"), true, Map.of())));
+    assertEquals(List.of("bedrock-guard (bedrock)"), guardrails.unsupported());
     assertTrue(guardrails.select(null, null, new JsonObject()).isEmpty(), "default_on, but it cannot run");
     GatewayError refused = assertThrows(GatewayError.class, () -> guardrails.select(null, null,
-        new JsonObject().put("guardrails", new JsonArray().add("lakera"))));
+        new JsonObject().put("guardrails", new JsonArray().add("bedrock-guard"))));
     assertEquals(400, refused.status());
+  }
+
+  @Test
+  void a_service_guardrail_without_what_it_needs_is_a_start_up_error_naming_the_setting() {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      IllegalArgumentException base = assertThrows(IllegalArgumentException.class, () -> Guardrails.of(List.of(
+          new GuardrailConfig("p", "presidio", List.of("pre_call"), false,
+              Map.of("presidio_analyzer_api_base", "http://127.0.0.1:1"))), vertx));
+      assertTrue(base.getMessage().contains("'p'") && base.getMessage().contains("presidio_anonymizer_api_base"),
+          base.getMessage());
+      IllegalArgumentException fallback = assertThrows(IllegalArgumentException.class, () -> Guardrails.of(List.of(
+          new GuardrailConfig("g", "generic_guardrail_api", List.of("pre_call"), false,
+              Map.of("api_base", "http://127.0.0.1:1", "unreachable_fallback", "sometimes"))), vertx));
+      assertTrue(fallback.getMessage().contains("unreachable_fallback"), fallback.getMessage());
+      IllegalArgumentException action = assertThrows(IllegalArgumentException.class, () -> Guardrails.of(List.of(
+          new GuardrailConfig("p", "presidio", List.of("pre_call"), false, Map.of("presidio_analyzer_api_base", "a",
+              "presidio_anonymizer_api_base", "b", "pii_entities_config", Map.of("EMAIL_ADDRESS", "HIDE")))), vertx));
+      assertTrue(action.getMessage().contains("pii_entities_config.EMAIL_ADDRESS"), action.getMessage());
+      Guardrails built = Guardrails.of(List.of(new GuardrailConfig("m", "openai_moderation", List.of("pre_call"), true,
+          Map.of("api_key", "sk-x"))), vertx);
+      assertEquals(List.of(), built.unsupported());
+      assertEquals("m", built.select(null, null, new JsonObject()).header(), "default_on, and it runs");
+    } finally {
+      vertx.close();
+    }
   }
 
   @Test
