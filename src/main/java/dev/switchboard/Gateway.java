@@ -45,6 +45,9 @@ import dev.switchboard.spend.Reservation;
 import dev.switchboard.spend.SpendEvent;
 import dev.switchboard.spend.SpendLedger;
 import dev.switchboard.spend.SpendLogVerticle;
+import dev.switchboard.spend.SpendListener;
+import dev.switchboard.livetail.LiveTail;
+import dev.switchboard.livetail.TailRoute;
 import dev.switchboard.tracing.Tracing;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -187,7 +190,9 @@ public final class Gateway {
           Accounting accounting = persistence.accounting(config);
           accounts.set(accounting);
           metrics.watch(limiter, accounting.writer());
+          LiveTail tail = new LiveTail(bus);
           Consumer<Router> adminRoutes = router -> {
+            new TailRoute(vertx, tail).mount(router); // before the stored /spend/* routes: it needs no database
             persistence.mountRoutes(router);
             routing.routes().mount(router);
             reloader.mount(router);
@@ -208,7 +213,7 @@ public final class Gateway {
               .compose(v -> deployWriter(vertx, accounting, config, stages))
               .compose(v -> Observers.start(vertx, bus, config, accounting, metrics)).onSuccess(observed::set)
               .compose(o -> deploy(vertx, loops, stages, () -> new SpendLogVerticle(bus, ledger, accounting, metrics,
-                  o.listener())))
+                  SpendListener.both(o.listener(), tail))))
               .compose(v -> !config.router().routing().backgroundHealthChecks() ? Future.succeededFuture()
                   : deploy(vertx, 1, stages, () -> new HealthCheckVerticle(routing.health(),
                       config.router().routing().healthCheckIntervalSeconds())))

@@ -26,7 +26,7 @@ export class ApiError extends Error {
 
 /**
  * Calls the gateway. options.key overrides the session's key (null: send none);
- * options.query values that are empty are left out.
+ * options.query values that are empty are left out; options.accept lists error statuses whose body is still the answer.
  */
 export async function api(method, path, options = {}) {
   const url = new URL(path, location.origin);
@@ -54,7 +54,7 @@ export async function api(method, path, options = {}) {
   } catch (notJson) {
     // kept as text
   }
-  if (!response.ok) {
+  if (!response.ok && !(options.accept || []).includes(response.status)) {
     const error = data && typeof data === 'object' ? data.error || data : null;
     const message = (error && (error.message || error.detail)) || (typeof data === 'string' && data)
       || response.status + ' ' + response.statusText;

@@ -8,8 +8,9 @@ import { logsPage } from './pages/logs.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { myKeyPage } from './pages/mykey.js';
 import { healthPage } from './pages/health.js';
+import { doctorPage } from './pages/doctor.js';
 
-const ADMIN_PAGES = { dashboard: dashboardPage, keys: keysPage, models: modelsPage, logs: logsPage, health: healthPage };
+const ADMIN_PAGES = { dashboard: dashboardPage, keys: keysPage, models: modelsPage, logs: logsPage, health: healthPage, doctor: doctorPage };
 const KEY_PAGES = { mykey: myKeyPage, models: modelsPage };
 
 const view = document.getElementById('view');

@@ -24,6 +24,8 @@ public final class Addresses {
   public static final String SPEND_RECORD = "sb.spend.record";
   /** Announced to every node: an admin cut some budget holders' spend (reset_spend, /global/spend/reset). */
   public static final String BUDGET_LOWERED = "sb.budget.lowered";
+  /** Published on this node while someone tails the logs: each finished request as one SSE frame (a String). */
+  public static final String SPEND_TAIL = "sb.spend.tail";
 
   /** Published on this node: a {@code BudgetAlert} (a soft budget crossed), for whoever sends alerts (Slack, webhooks). */
   public static final String ALERTS = "switchboard.alerts";

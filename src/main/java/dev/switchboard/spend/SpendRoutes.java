@@ -45,6 +45,7 @@ public final class SpendRoutes {
     new SpendReports(pool).mount(router);
     new SpendLogPages(pool).mount(router);
     new DailyActivity(pool, settings).mount(router);
+    new ActivitySeries(pool, java.time.Clock.systemUTC()).mount(router);
   }
 
   private Future<JsonArray> logs(RoutingContext ctx) {

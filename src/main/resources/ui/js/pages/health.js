@@ -11,7 +11,8 @@ export function healthPage(view) {
       h('div', { class: 'row' },
         h('button', { type: 'button', id: 'health-refresh', onclick: () => load(list) }, 'Refresh'),
         h('button', { type: 'button', id: 'health-probe', onclick: () => probeAll(probe) }, 'Probe every deployment'),
-        h('button', { type: 'button', id: 'config-reload', onclick: () => reloadConfig(probe, list) }, 'Reload config'))),
+        h('button', { type: 'button', id: 'config-reload', onclick: () => reloadConfig(probe, list) }, 'Reload config'),
+        h('a', { href: '#/doctor', id: 'health-doctor' }, 'Doctor\'s findings'))),
     probe,
     h('section', { class: 'card' }, h('h2', null, 'Deployments'), list));
   load(list);

@@ -1,5 +1,7 @@
-// Spend logs through /spend/logs/v2 (time range, model, key alias, team, user, status), with a detail view.
+// Spend logs through /spend/logs/v2 (time range, model, key alias, team, user, status), with a detail view,
+// and a live tail of requests as they finish (/spend/logs/tail).
 import { api } from '../api.js';
+import { streamEvents } from '../sse.js';
 import { h, replace, errorBox, loading, money, num, count, when, field, table } from '../dom.js';
 
 /** The API's dates: 'YYYY-MM-DD HH:MM:SS' in UTC. */
@@ -26,7 +28,11 @@ export function logsPage(view) {
     event.preventDefault();
     load(list, detail, new FormData(filters));
   });
-  replace(view, h('h1', null, 'Logs'), h('section', { class: 'card' }, filters, list), detail);
+  const live = h('section', { class: 'card', id: 'live-tail', hidden: true });
+  const toggle = h('button', { type: 'button', id: 'logs-live', class: 'toggle', 'aria-pressed': 'false',
+    onclick: () => liveToggle(toggle, live, detail) }, 'Live');
+  replace(view, h('div', { class: 'row heading' }, h('h1', null, 'Logs'), toggle), live,
+    h('section', { class: 'card' }, filters, list), detail);
   load(list, detail, new FormData(filters));
 }
 
@@ -62,4 +68,49 @@ function row(log, detail) {
     h('td', null, money(log.spend)),
     h('td', null, log.request_duration_ms == null ? '—' : num(log.request_duration_ms) + ' ms'),
     h('td', null, h('button', { type: 'button', class: 'link', onclick: show }, log.request_id)));
+}
+
+/** Rows kept in the live table: the newest, so a busy gateway cannot grow the page without bound. */
+const LIVE_ROWS = 200;
+let tailing = null;
+
+function liveToggle(toggle, live, detail) {
+  if (tailing) {
+    tailing.abort();
+    return;
+  }
+  const controller = new AbortController();
+  tailing = controller;
+  toggle.setAttribute('aria-pressed', 'true');
+  const status = h('p', { class: 'live-status muted', id: 'live-status', role: 'status' }, 'Connecting…');
+  const body = h('tbody');
+  live.hidden = false;
+  replace(live, h('h2', null, 'Live: requests as they finish'), status, h('div', { class: 'scroll' }, h('table', { id: 'live-list' },
+    h('thead', null, h('tr', null, ['Time', 'Status', 'Model', 'Key', 'Team', 'Tokens', 'Spend', 'Duration', 'Request id']
+      .map(name => h('th', { scope: 'col' }, name)))), body)));
+  // Leaving the page ends the stream, so no tail outlives the view that shows it.
+  const leave = () => controller.abort();
+  window.addEventListener('hashchange', leave, { once: true });
+  let seen = 0;
+  streamEvents('/spend/logs/tail', () => {
+    status.textContent = 'Live: waiting for requests…';
+  }, (name, data) => {
+    if (name === 'dropped') {
+      status.textContent = 'Live; ' + num(data.dropped) + ' requests were not shown (the page read too slowly).';
+      return;
+    }
+    seen++;
+    status.textContent = 'Live: ' + num(seen) + ' request' + (seen === 1 ? '' : 's') + ' since the tail opened.';
+    const tr = row(data, detail);
+    tr.classList.add('fresh');
+    body.prepend(tr);
+    while (body.children.length > LIVE_ROWS) body.lastChild.remove();
+  }, controller.signal).then(() => {
+    if (!controller.signal.aborted) status.textContent = 'The gateway closed the live tail.';
+  }, e => replace(status, errorBox(e))).finally(() => {
+    window.removeEventListener('hashchange', leave);
+    if (tailing === controller) tailing = null;
+    toggle.setAttribute('aria-pressed', 'false');
+    if (controller.signal.aborted) live.hidden = true;
+  });
 }
