@@ -8,8 +8,14 @@ import { logsPage } from './pages/logs.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { myKeyPage } from './pages/mykey.js';
 import { healthPage } from './pages/health.js';
+import { teamsPage } from './pages/teams.js';
+import { usersPage } from './pages/users.js';
+import { organizationsPage } from './pages/organizations.js';
+import { customersPage } from './pages/customers.js';
 
 const ADMIN_PAGES = { dashboard: dashboardPage, keys: keysPage, models: modelsPage, logs: logsPage, health: healthPage };
+// The records of the admin API, after the pages above in the menu.
+Object.assign(ADMIN_PAGES, { teams: teamsPage, users: usersPage, organizations: organizationsPage, customers: customersPage });
 const KEY_PAGES = { mykey: myKeyPage, models: modelsPage };
 
 const view = document.getElementById('view');

@@ -1,0 +1,300 @@
+package dev.switchboard.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.testing.GatewayExtension;
+import dev.switchboard.testing.MockProvider;
+import dev.switchboard.testing.TestDatabase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The admin UI's record pages in a real browser against a real gateway and database: teams with members
+ * and block, users (and the key /user/new makes), organizations, customers, and a model added at run
+ * time through the UI, called through the gateway to the test's mock provider, edited and deleted.
+ * Each step is checked through the admin API or the gateway too, not only on the page.
+ */
+@Tag("slow")
+class AdminUiManageBrowserTest {
+
+  static final String MASTER = "sk-ui-manage-master";
+  static final String UPSTREAM_KEY = "sk-upstream-typed-in-the-ui";
+
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - model_name: chat
+          litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}
+      general_settings: {master_key: %2$s, database_url: "%3$s", store_model_in_db: true}
+      """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private WebDriver browser;
+  private WebDriverWait wait;
+
+  @BeforeEach
+  void open() {
+    browser = HeadlessChromium.start();
+    wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    wait.ignoring(StaleElementReferenceException.class);
+  }
+
+  @AfterEach
+  void close() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  private String base() {
+    return "http://127.0.0.1:" + gw.port();
+  }
+
+  private WebElement shown(String css) {
+    return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+  }
+
+  private void type(String id, String text) {
+    WebElement input = shown("#" + id);
+    input.clear();
+    input.sendKeys(text);
+  }
+
+  private void page(String name) {
+    browser.get(base() + "/ui/#/" + name);
+    wait.until(d -> name.equals(d.findElement(By.id("view")).getDomAttribute("data-page")));
+  }
+
+  private void textIn(String css, String text) {
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+  }
+
+  private HttpResponse<String> send(String method, String path, String key, String body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + key)
+        .header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JsonObject admin(String path) throws Exception {
+    HttpResponse<String> answer = send("GET", path, MASTER, null);
+    assertEquals(200, answer.statusCode(), answer.body());
+    return new JsonObject("{\"answer\":" + answer.body() + "}");
+  }
+
+  private HttpResponse<String> chat(String key, String model) throws Exception {
+    return send("POST", "/v1/chat/completions", key,
+        "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+  }
+
+  private void signIn() {
+    browser.get(base() + "/ui");
+    shown("#signin-key").sendKeys(MASTER);
+    browser.findElement(By.id("signin-submit")).click();
+    shown("#dashboard");
+  }
+
+  @Test
+  void an_admin_manages_teams_users_organizations_and_customers() throws Exception {
+    signIn();
+    page("teams");
+    shown("#teams-list .empty");
+    shown("#teams-create-open").click();
+    type("f-teams-team_alias", "ui-team");
+    type("f-teams-models", "chat");
+    type("f-teams-max_budget", "50");
+    type("f-teams-rpm_limit", "60");
+    type("f-teams-metadata", "{\"owner\": \"ui\"}");
+    browser.findElement(By.id("teams-create-submit")).click();
+    WebElement team = shown("#teams-list tr[data-name='ui-team']");
+    assertTrue(team.getText().contains("$50.00") && team.getText().contains("60 rpm") && team.getText().contains("chat"), team.getText());
+    String teamId = team.getDomAttribute("data-id");
+
+    shown("#teams-list tr[data-name='ui-team'] button.edit").click();
+    WebElement tpm = shown("#f-teams-edit-tpm_limit");
+    assertEquals("50", browser.findElement(By.id("f-teams-edit-max_budget")).getDomProperty("value"));
+    tpm.sendKeys("5000");
+    type("f-team-member", "ana@example.com");
+    new Select(browser.findElement(By.id("f-team-member-role"))).selectByValue("admin");
+    browser.findElement(By.id("team-member-submit")).click();
+    textIn("#team-members", "ana@example.com");
+    browser.findElement(By.id("teams-edit-save")).click();
+    textIn("#teams-list tr[data-name='ui-team']", "5000 tpm");
+    JsonObject info = admin("/team/info?team_id=" + teamId).getJsonObject("answer").getJsonObject("team_info");
+    assertEquals(5000, info.getInteger("tpm_limit"));
+    assertEquals(new JsonObject().put("owner", "ui"), info.getJsonObject("metadata"));
+    JsonObject member = info.getJsonArray("members_with_roles").getJsonObject(0);
+    assertEquals("ana@example.com", member.getString("user_email"));
+    assertEquals("admin", member.getString("role"));
+    textIn("#teams-list tr[data-name='ui-team'] td.members", "1");
+
+    shown("#teams-list tr[data-name='ui-team'] button.toggle-block").click();
+    textIn("#teams-list tr[data-name='ui-team']", "blocked");
+    assertTrue(admin("/team/info?team_id=" + teamId).getJsonObject("answer").getJsonObject("team_info").getBoolean("blocked"));
+    HeadlessChromium.screenshot(browser, "teams");
+    shown("#teams-list tr[data-name='ui-team'] button.toggle-block").click();
+    textIn("#teams-list tr[data-name='ui-team']", "active");
+
+    // The member added by e-mail became a user; a new one gets the key /user/new makes, shown once.
+    page("users");
+    textIn("#users-list", "ana@example.com");
+    shown("#users-create-open").click();
+    type("f-users-user_alias", "ui-user");
+    type("f-users-user_email", "bo@example.com");
+    type("f-users-max_budget", "10");
+    browser.findElement(By.id("users-create-submit")).click();
+    String userKey = shown("#new-user-key").getDomProperty("value");
+    assertTrue(userKey.startsWith("sk-"), userKey);
+    WebElement user = shown("#users-list tr[data-name='ui-user']");
+    assertTrue(user.getText().contains("bo@example.com") && user.getText().contains("$10.00"), user.getText());
+    textIn("#users-list", "2 users");
+    assertEquals(200, chat(userKey, "chat").statusCode(), "the user's key works");
+    shown("#users-list tr[data-name='ui-user'] button.edit").click();
+    new Select(shown("#f-users-edit-user_role")).selectByValue("internal_user");
+    browser.findElement(By.id("users-edit-save")).click();
+    textIn("#users-list tr[data-name='ui-user']", "internal_user");
+    HeadlessChromium.screenshot(browser, "users");
+    String userId = browser.findElement(By.cssSelector("#users-list tr[data-name='ui-user']")).getDomAttribute("data-id");
+    assertEquals("internal_user", admin("/user/info?user_id=" + userId).getJsonObject("answer")
+        .getJsonObject("user_info").getString("user_role"));
+
+    page("organizations");
+    shown("#organizations-create-open").click();
+    type("f-organizations-organization_alias", "ui-org");
+    type("f-organizations-max_budget", "100");
+    type("f-organizations-budget_duration", "30d");
+    browser.findElement(By.id("organizations-create-submit")).click();
+    WebElement org = shown("#organizations-list tr[data-name='ui-org']");
+    assertTrue(org.getText().contains("$100.00 / 30d"), org.getText());
+    shown("#organizations-list tr[data-name='ui-org'] button.edit").click();
+    assertEquals("100", shown("#f-organizations-edit-max_budget").getDomProperty("value"));
+    type("f-organizations-edit-max_budget", "150");
+    browser.findElement(By.id("organizations-edit-save")).click();
+    textIn("#organizations-list tr[data-name='ui-org']", "$150.00 / 30d");
+    shown("#organizations-list tr[data-name='ui-org'] button.edit").click();
+    type("f-organization-member", userId);
+    browser.findElement(By.id("organization-member-submit")).click();
+    textIn("#organization-members", userId);
+    textIn("#organizations-list tr[data-name='ui-org'] td.members", "1");
+    HeadlessChromium.screenshot(browser, "organizations");
+    shown("#organization-members tr[data-user='" + userId + "'] button.remove").click();
+    textIn("#organization-members", "No members yet.");
+    String orgId = browser.findElement(By.cssSelector("#organizations-list tr[data-name='ui-org']")).getDomAttribute("data-id");
+    assertEquals(0, admin("/organization/info?organization_id=" + orgId).getJsonObject("answer").getJsonArray("members").size());
+
+    // Keyboard only: open the form, fill it, submit with Enter.
+    page("customers");
+    shown("#customers-list .empty");
+    shown("#customers-create-open").sendKeys(Keys.ENTER);
+    shown("#f-customers-user_id").sendKeys("cust-1");
+    browser.findElement(By.id("f-customers-max_budget")).sendKeys("5", Keys.ENTER);
+    WebElement customer = shown("#customers-list tr[data-id='cust-1']");
+    assertTrue(customer.getText().contains("$5.00"), customer.getText());
+    shown("#customers-list tr[data-id='cust-1'] button.toggle-block").click();
+    textIn("#customers-list tr[data-id='cust-1']", "blocked");
+    HttpResponse<String> refused = send("POST", "/v1/chat/completions", userKey,
+        "{\"model\":\"chat\",\"user\":\"cust-1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertEquals(400, refused.statusCode(), refused.body());
+    assertTrue(refused.body().contains("User blocked"), refused.body());
+    HeadlessChromium.screenshot(browser, "customers");
+    shown("#customers-list tr[data-id='cust-1'] button.delete").click();
+    shown("#customers-list tr[data-id='cust-1'] button.confirm-delete").click();
+    shown("#customers-list .empty");
+    assertEquals(0, admin("/customer/list").getJsonArray("answer").size());
+
+    // Delete asks first; Cancel keeps the team.
+    page("teams");
+    shown("#teams-list tr[data-name='ui-team'] button.delete").click();
+    shown("#teams-list tr[data-name='ui-team'] button.cancel").click();
+    shown("#teams-list tr[data-name='ui-team'] button.delete").click();
+    shown("#teams-list tr[data-name='ui-team'] button.confirm-delete").click();
+    shown("#teams-list .empty");
+    assertEquals(new JsonArray(), admin("/team/list").getJsonArray("answer"));
+
+    // At a phone's width the page does not scroll sideways.
+    browser.manage().window().setSize(new Dimension(390, 844));
+    page("users");
+    shown("#users-list table");
+    Object overflow = ((JavascriptExecutor) browser).executeScript(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    assertEquals(0L, ((Number) overflow).longValue(), "sideways overflow at 390 px");
+    HeadlessChromium.screenshot(browser, "users-phone");
+  }
+
+  @Test
+  void an_admin_adds_a_model_at_run_time_calls_it_edits_and_deletes_it() throws Exception {
+    HttpResponse<String> generated = send("POST", "/key/generate", MASTER, "{\"key_alias\": \"caller\"}");
+    String key = new JsonObject(generated.body()).getString("key");
+    signIn();
+    page("models");
+    shown("#models-list tr[data-model='chat']");
+    shown("#model-add-open").click();
+    new Select(shown("#f-model-provider")).selectByValue("azure");
+    shown("#f-model-api_version"); // Azure's own fields
+    new Select(browser.findElement(By.id("f-model-provider"))).selectByValue("openai");
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("f-model-api_version")));
+    type("f-model-model_name", "runtime-chat");
+    type("f-model-upstream", "upstream-x");
+    type("f-model-api_base", gw.mock().apiBase());
+    type("f-model-api_key", UPSTREAM_KEY);
+    type("f-model-input_price", "2");
+    type("f-model-output_price", "4");
+    type("f-model-max_input_tokens", "64000");
+    HeadlessChromium.screenshot(browser, "model-add");
+    browser.findElement(By.id("model-save")).click();
+    WebElement added = shown("#models-list tr[data-model='runtime-chat']");
+    assertTrue(added.getText().contains("$2.00") && added.getText().contains("$4.00") && added.getText().contains("64,000")
+        && added.getText().contains("added at run time"), added.getText());
+    assertFalse(browser.getPageSource().contains(UPSTREAM_KEY), "the provider key is never shown back");
+    assertEquals("", browser.findElement(By.id("f-model-api_key")).getDomProperty("value"));
+
+    HttpResponse<String> answered = chat(key, "runtime-chat");
+    assertEquals(200, answered.statusCode(), answered.body());
+    assertTrue(answered.body().contains("Hello from upstream-x"), answered.body());
+    MockProvider.Received call = gw.mock().last();
+    assertEquals("upstream-x", call.body().getString("model"));
+    assertEquals("Bearer " + UPSTREAM_KEY, call.headers().get("Authorization"));
+    HeadlessChromium.screenshot(browser, "models");
+
+    // An edit leaves the key empty, so the stored one stays.
+    shown("#models-list tr[data-model='runtime-chat'] button.edit").click();
+    WebElement secret = shown("#f-model-edit-api_key");
+    assertEquals("", secret.getDomProperty("value"));
+    assertEquals("upstream-x", browser.findElement(By.id("f-model-edit-upstream")).getDomProperty("value"));
+    type("f-model-edit-output_price", "5");
+    browser.findElement(By.id("model-edit-save")).click();
+    textIn("#models-list tr[data-model='runtime-chat']", "$5.00");
+    assertEquals(200, chat(key, "runtime-chat").statusCode());
+    assertEquals("Bearer " + UPSTREAM_KEY, gw.mock().last().headers().get("Authorization"));
+    assertTrue(browser.findElements(By.cssSelector("#models-list tr[data-model='chat'] button.edit")).isEmpty(),
+        "a config-file model is not edited here");
+
+    shown("#models-list tr[data-model='runtime-chat'] button.delete").click();
+    shown("#models-list tr[data-model='runtime-chat'] button.confirm-delete").click();
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("#models-list tr[data-model='runtime-chat']")));
+    HttpResponse<String> gone = chat(key, "runtime-chat");
+    assertTrue(gone.statusCode() == 400 || gone.statusCode() == 404, gone.statusCode() + " " + gone.body());
+  }
+}
