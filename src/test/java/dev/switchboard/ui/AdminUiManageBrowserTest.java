@@ -127,6 +127,10 @@ class AdminUiManageBrowserTest {
     type("f-teams-max_budget", "50");
     type("f-teams-rpm_limit", "60");
     type("f-teams-metadata", "{\"owner\": \"ui\"}");
+    type("f-teams-budget_duration", "soon");
+    browser.findElement(By.id("teams-create-submit")).click();
+    textIn("#teams-create .error", "'budget_duration' must be a period"); // the API's own message
+    shown("#f-teams-budget_duration").clear();
     browser.findElement(By.id("teams-create-submit")).click();
     WebElement team = shown("#teams-list tr[data-name='ui-team']");
     assertTrue(team.getText().contains("$50.00") && team.getText().contains("60 rpm") && team.getText().contains("chat"), team.getText());
@@ -179,6 +183,19 @@ class AdminUiManageBrowserTest {
     String userId = browser.findElement(By.cssSelector("#users-list tr[data-name='ui-user']")).getDomAttribute("data-id");
     assertEquals("internal_user", admin("/user/info?user_id=" + userId).getJsonObject("answer")
         .getJsonObject("user_info").getString("user_role"));
+
+    // /user/list pages by 25: a 26th user is on page 2.
+    for (int i = 0; i < 24; i++) {
+      HttpResponse<String> made = send("POST", "/user/new", MASTER, "{\"user_alias\": \"bulk-" + i + "\", \"auto_create_key\": false}");
+      assertEquals(200, made.statusCode(), made.body());
+    }
+    browser.navigate().refresh(); // the same #/users: only a reload lists again
+    textIn("#users-list", "26 users");
+    textIn("#users-pager", "Page 1 of 2");
+    assertEquals(25, browser.findElements(By.cssSelector("#users-list tbody tr")).size());
+    shown("#users-next").click();
+    textIn("#users-pager", "Page 2 of 2");
+    assertEquals(1, browser.findElements(By.cssSelector("#users-list tbody tr")).size());
 
     page("organizations");
     shown("#organizations-create-open").click();
@@ -276,7 +293,7 @@ class AdminUiManageBrowserTest {
     MockProvider.Received call = gw.mock().last();
     assertEquals("upstream-x", call.body().getString("model"));
     assertEquals("Bearer " + UPSTREAM_KEY, call.headers().get("Authorization"));
-    HeadlessChromium.screenshot(browser, "models");
+    HeadlessChromium.screenshot(browser, "models-runtime");
 
     // An edit leaves the key empty, so the stored one stays.
     shown("#models-list tr[data-model='runtime-chat'] button.edit").click();
