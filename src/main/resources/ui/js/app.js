@@ -25,8 +25,10 @@ const signOut = document.getElementById('signout');
 
 signOut.addEventListener('click', () => {
   session.end();
-  location.hash = '';
-  render();
+  // Clearing the hash renders through hashchange; rendering here as well drew the sign-in form twice,
+  // the second replacing the first while someone was typing into it.
+  if (location.hash) location.hash = '';
+  else render();
 });
 
 function render() {

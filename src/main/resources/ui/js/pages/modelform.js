@@ -91,6 +91,7 @@ export function modelForm(model, saved, cancel) {
     input('Requests per minute', 'rpm', { type: 'number', min: '0', step: '1' }),
     input('Tokens per minute', 'tpm', { type: 'number', min: '0', step: '1' }),
     own,
+    model ? h('p', { class: 'muted' }, 'A field left empty keeps its value (secrets included); only what you change is sent.') : null,
     h('div', { class: 'row' }, h('button', { type: 'submit', id: prefix + 'save' }, model ? 'Save' : 'Add model'),
       cancel ? h('button', { type: 'button', class: 'block', onclick: cancel }, 'Cancel') : null),
     message);

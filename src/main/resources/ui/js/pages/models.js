@@ -72,7 +72,7 @@ function row(model, admin) {
 
 /** Source and, for a model added at run time, edit and delete (after a confirmation). */
 function manage(model, admin) {
-  if (!model.model_info || !model.model_info.db_model) return [h('td', null, 'config file'), h('td')];
+  if (!model.model_info || !model.model_info.db_model) return [h('td', null, 'config'), h('td')];
   const actions = h('td', { class: 'actions' });
   const buttons = () => replace(actions,
     h('button', { type: 'button', class: 'edit', onclick: () => admin.edit(model) }, 'Edit'),
@@ -90,5 +90,5 @@ function manage(model, admin) {
       actions.querySelector('.confirm-delete').focus();
     } }, 'Delete'));
   buttons();
-  return [h('td', null, 'added at run time'), actions];
+  return [h('td', null, 'runtime'), actions];
 }

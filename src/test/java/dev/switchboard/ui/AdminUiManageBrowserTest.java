@@ -111,7 +111,12 @@ class AdminUiManageBrowserTest {
 
   private void signIn() {
     browser.get(base() + "/ui");
-    shown("#signin-key").sendKeys(MASTER);
+    try {
+      shown("#signin-key").sendKeys(MASTER);
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError("no sign-in form; the page shows: " + browser.findElement(By.id("view")).getText()
+          + " (title " + browser.getTitle() + ", at " + browser.getCurrentUrl() + ")", e);
+    }
     browser.findElement(By.id("signin-submit")).click();
     shown("#dashboard");
   }
@@ -283,7 +288,7 @@ class AdminUiManageBrowserTest {
     browser.findElement(By.id("model-save")).click();
     WebElement added = shown("#models-list tr[data-model='runtime-chat']");
     assertTrue(added.getText().contains("$2.00") && added.getText().contains("$4.00") && added.getText().contains("64,000")
-        && added.getText().contains("added at run time"), added.getText());
+        && added.getText().contains("runtime"), added.getText());
     assertFalse(browser.getPageSource().contains(UPSTREAM_KEY), "the provider key is never shown back");
     assertEquals("", browser.findElement(By.id("f-model-api_key")).getDomProperty("value"));
 
@@ -313,5 +318,14 @@ class AdminUiManageBrowserTest {
     wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("#models-list tr[data-model='runtime-chat']")));
     HttpResponse<String> gone = chat(key, "runtime-chat");
     assertTrue(gone.statusCode() == 400 || gone.statusCode() == 404, gone.statusCode() + " " + gone.body());
+
+    // A virtual key sees the models it may use, and nothing to change them with.
+    shown("#signout").click();
+    shown("#signin-key").sendKeys(key);
+    browser.findElement(By.id("signin-submit")).click();
+    shown("nav a[data-page='models']").click();
+    shown("#models-list tr[data-model='chat']");
+    assertTrue(browser.findElements(By.id("model-add-open")).isEmpty(), "no add form for a virtual key");
+    assertTrue(browser.findElements(By.cssSelector("#models-list button.edit, #models-list button.delete")).isEmpty());
   }
 }
