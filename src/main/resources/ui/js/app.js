@@ -9,8 +9,14 @@ import { dashboardPage } from './pages/dashboard.js';
 import { myKeyPage } from './pages/mykey.js';
 import { healthPage } from './pages/health.js';
 import { doctorPage } from './pages/doctor.js';
+import { teamsPage } from './pages/teams.js';
+import { usersPage } from './pages/users.js';
+import { organizationsPage } from './pages/organizations.js';
+import { customersPage } from './pages/customers.js';
 
 const ADMIN_PAGES = { dashboard: dashboardPage, keys: keysPage, models: modelsPage, logs: logsPage, health: healthPage, doctor: doctorPage };
+// The records of the admin API, after the pages above in the menu.
+Object.assign(ADMIN_PAGES, { teams: teamsPage, users: usersPage, organizations: organizationsPage, customers: customersPage });
 const KEY_PAGES = { mykey: myKeyPage, models: modelsPage };
 
 const view = document.getElementById('view');
@@ -20,8 +26,10 @@ const signOut = document.getElementById('signout');
 
 signOut.addEventListener('click', () => {
   session.end();
-  location.hash = '';
-  render();
+  // Clearing the hash renders through hashchange; rendering here as well drew the sign-in form twice,
+  // the second replacing the first while someone was typing into it.
+  if (location.hash) location.hash = '';
+  else render();
 });
 
 function render() {

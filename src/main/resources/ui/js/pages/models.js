@@ -1,24 +1,43 @@
-// The models as served (/model/info), each with a button that sends it one small chat request.
-import { api } from '../api.js';
+// The models as served (/model/info), each with a button that sends it one small chat request. The master key
+// also adds models at run time and edits or deletes those (config-file models change only in the file).
+import { api, session } from '../api.js';
 import { h, replace, errorBox, loading, num, table } from '../dom.js';
+import { modelForm } from './modelform.js';
 
-export async function modelsPage(view) {
-  const list = h('div', { id: 'models-list' }, loading('models'));
-  replace(view, h('h1', null, 'Models'), h('section', { class: 'card' }, list));
-  try {
-    const info = await api('GET', '/model/info');
-    replace(list, table(['Model', 'Provider', 'Upstream model', 'Mode', 'Input $/1M tokens', 'Output $/1M tokens',
-      'Context window', 'Deployment id', 'Test'], (info.data || []).map(row), 'No models are configured.'));
-  } catch (e) {
-    replace(list, errorBox(e));
-  }
+export function modelsPage(view) {
+  const admin = session.role() === 'admin';
+  const list = h('div', { id: 'models-list' });
+  const panel = h('div', { id: 'model-panel' });
+  const refresh = async () => {
+    replace(list, loading('models'));
+    try {
+      const info = await api('GET', '/model/info');
+      const edit = model => {
+        replace(panel, h('section', { class: 'card' }, h('h2', null, 'Edit ' + model.model_name),
+          modelForm(model, () => { replace(panel); refresh(); }, () => replace(panel))));
+        panel.querySelector('input').focus();
+      };
+      replace(list, table(['Model', 'Provider', 'Upstream model', 'Mode', 'Input $/1M tokens', 'Output $/1M tokens',
+        'Context window', 'Deployment id', 'Test', ...(admin ? ['Source', ''] : [])],
+        (info.data || []).map(model => row(model, admin && { edit, refresh })), 'No models are configured.'));
+    } catch (e) {
+      replace(list, errorBox(e));
+    }
+  };
+  replace(view, h('h1', null, 'Models'),
+    admin ? h('details', { class: 'card' }, h('summary', { id: 'model-add-open' }, 'Add a model'),
+      h('p', { class: 'muted' }, 'Served from the next request on, kept in the database (general_settings.store_model_in_db: true). '
+        + 'Keys are write-only: they are sent to the gateway and never shown again.'),
+      modelForm(null, refresh)) : null,
+    h('section', { class: 'card' }, list), panel);
+  refresh();
 }
 
 function perMillion(cost) {
   return cost === null || cost === undefined ? '—' : '$' + (Number(cost) * 1e6).toFixed(2);
 }
 
-function row(model) {
+function row(model, admin) {
   const params = model.litellm_params || {};
   const info = model.model_info || {};
   const result = h('div', { class: 'test-result', 'aria-live': 'polite' });
@@ -47,5 +66,29 @@ function row(model) {
     h('td', null, perMillion(info.output_cost_per_token)),
     h('td', null, num(info.max_input_tokens)),
     h('td', null, h('code', null, info.id || '—')),
-    h('td', null, mode === 'chat' ? h('button', { type: 'button', class: 'test', onclick: test }, 'Test') : '—', result));
+    h('td', null, mode === 'chat' ? h('button', { type: 'button', class: 'test', onclick: test }, 'Test') : '—', result),
+    admin ? manage(model, admin) : null);
+}
+
+/** Source and, for a model added at run time, edit and delete (after a confirmation). */
+function manage(model, admin) {
+  if (!model.model_info || !model.model_info.db_model) return [h('td', null, 'config'), h('td')];
+  const actions = h('td', { class: 'actions' });
+  const buttons = () => replace(actions,
+    h('button', { type: 'button', class: 'edit', onclick: () => admin.edit(model) }, 'Edit'),
+    h('button', { type: 'button', class: 'danger delete', onclick: () => {
+      replace(actions, h('span', null, 'Delete ' + model.model_name + '? '),
+        h('button', { type: 'button', class: 'danger confirm-delete', onclick: async () => {
+          try {
+            await api('POST', '/model/delete', { body: { id: model.model_info.id } });
+            admin.refresh();
+          } catch (e) {
+            replace(actions, errorBox(e), h('button', { type: 'button', onclick: buttons }, 'Back'));
+          }
+        } }, 'Delete for good'),
+        h('button', { type: 'button', onclick: buttons }, 'Cancel'));
+      actions.querySelector('.confirm-delete').focus();
+    } }, 'Delete'));
+  buttons();
+  return [h('td', null, 'runtime'), actions];
 }

@@ -1,0 +1,110 @@
+package dev.switchboard.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.switchboard.testing.GatewayExtension;
+import dev.switchboard.testing.TestDatabase;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * What the admin UI's management browser tests share: a gateway on its own database with runtime models
+ * on, its mock provider, a headless browser, and the master key's calls to check what the pages did.
+ */
+abstract class ManageUiFixture {
+
+  static final String MASTER = "sk-ui-manage-master";
+  static final String UPSTREAM_KEY = "sk-upstream-typed-in-the-ui";
+
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
+      model_list:
+        - model_name: chat
+          litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}
+      general_settings: {master_key: %2$s, database_url: "%3$s", store_model_in_db: true}
+      """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  WebDriver browser;
+  WebDriverWait wait;
+
+  @BeforeEach
+  void open() {
+    browser = HeadlessChromium.start();
+    wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    wait.ignoring(StaleElementReferenceException.class);
+  }
+
+  @AfterEach
+  void close() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  String base() {
+    return "http://127.0.0.1:" + gw.port();
+  }
+
+  WebElement shown(String css) {
+    return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+  }
+
+  void type(String id, String text) {
+    WebElement input = shown("#" + id);
+    input.clear();
+    input.sendKeys(text);
+  }
+
+  void page(String name) {
+    browser.get(base() + "/ui/#/" + name);
+    wait.until(d -> name.equals(d.findElement(By.id("view")).getDomAttribute("data-page")));
+  }
+
+  void textIn(String css, String text) {
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+  }
+
+  HttpResponse<String> send(String method, String path, String key, String body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + key)
+        .header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  JsonObject admin(String path) throws Exception {
+    HttpResponse<String> answer = send("GET", path, MASTER, null);
+    assertEquals(200, answer.statusCode(), answer.body());
+    return new JsonObject("{\"answer\":" + answer.body() + "}");
+  }
+
+  HttpResponse<String> chat(String key, String model) throws Exception {
+    return send("POST", "/v1/chat/completions", key,
+        "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+  }
+
+  void signIn() {
+    browser.get(base() + "/ui");
+    try {
+      shown("#signin-key").sendKeys(MASTER);
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError("no sign-in form; the page shows: " + browser.findElement(By.id("view")).getText()
+          + " (title " + browser.getTitle() + ", at " + browser.getCurrentUrl() + ")", e);
+    }
+    browser.findElement(By.id("signin-submit")).click();
+    shown("#dashboard");
+  }
+}
