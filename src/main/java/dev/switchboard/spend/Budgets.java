@@ -100,9 +100,9 @@ public final class Budgets {
     return softBudgets.crossed(reservation, ledger);
   }
 
-  /** An admin cut the spend of these holders to at most {@code atMost}: what enforcement reads follows at once. */
-  void lower(java.util.function.Predicate<String> holders, double atMost) {
-    ledger.lower(holders, atMost);
+  /** An admin cut the spend of these holders to at most {@code atMost} (or set it, when exact): enforcement follows at once. */
+  void lower(java.util.function.Predicate<String> holders, double atMost, boolean exact) {
+    ledger.lower(holders, atMost, exact);
   }
 
   /** Told what is left of a key's or team's budget. */
