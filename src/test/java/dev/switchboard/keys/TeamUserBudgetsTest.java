@@ -126,6 +126,28 @@ class TeamUserBudgetsTest {
   }
 
   @Test
+  void a_users_linked_soft_budget_alerts_naming_the_user(VertxTestContext ctx) {
+    List<BudgetAlert> alerts = new CopyOnWriteArrayList<>();
+    gw.gateway().vertx().eventBus().<BudgetAlert>localConsumer(Addresses.ALERTS, message -> alerts.add(message.body()));
+    calls.admin("/budget/new", new JsonObject().put("budget_id", "user-soft").put("soft_budget", 0.01))
+        .compose(budget -> calls.admin("/user/new", new JsonObject().put("user_id", "u-soft").put("budget_id", "user-soft")
+            .put("auto_create_key", false)))
+        .compose(user -> calls.admin("/key/generate", new JsonObject().put("user_id", "u-soft")))
+        .compose(made -> chat(made.getString("key"), "chat"))
+        .compose(served -> {
+          ctx.verify(() -> assertEquals(200, served.statusCode(), served.bodyAsString()));
+          return written(1);
+        })
+        .compose(settled -> Awaits.until(gw.vertx(), () -> !alerts.isEmpty(), 10_000))
+        .onComplete(ctx.succeeding(done -> ctx.verify(() -> {
+          assertEquals(1, alerts.size(), alerts.toString());
+          assertEquals("user", alerts.get(0).scope());
+          assertEquals("u-soft", alerts.get(0).name());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void their_fields_are_checked_as_on_keys(VertxTestContext ctx) {
     Future.all(List.of(
             calls.send("/team/new", new JsonObject().put("model_max_budget", new JsonObject().put("chat", 1))),
