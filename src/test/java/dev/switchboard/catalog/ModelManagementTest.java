@@ -74,6 +74,8 @@ class ModelManagementTest extends ModelManagementFixture {
           ctx.verify(() -> {
             JsonObject entry = info.bodyAsJsonObject().getJsonArray("data").getJsonObject(0);
             assertEquals(true, entry.getJsonObject("model_info").getBoolean("db_model"));
+            assertEquals("kept as given", entry.getJsonObject("model_info").getString("team_note"),
+                "/model/info echoes a custom model_info key as LiteLLM does");
             assertEquals(first.apiBase(), entry.getJsonObject("litellm_params").getString("api_base"));
           });
           return get("/model/info?litellm_model_id=file-1");
