@@ -18,6 +18,7 @@ import dev.switchboard.keys.KeyRoutes;
 import dev.switchboard.keys.KeyStore;
 import dev.switchboard.spend.Accounting;
 import dev.switchboard.spend.SpendResets;
+import dev.switchboard.spend.SpendOverrides;
 import dev.switchboard.spend.SpendRoutes;
 import dev.switchboard.files.FileStore;
 import dev.switchboard.files.PgFileStore;
@@ -132,7 +133,7 @@ sealed interface Persistence {
 
     @Override
     public void mountRoutes(Router router) {
-      keyRoutes.mount(router);
+      keyRoutes.mount(router, new SpendOverrides(database.pool(), bus, accounting));
       directory.mount(router);
       spend.mount(router);
       new SpendResets(database.pool(), bus, accounting).mount(router);

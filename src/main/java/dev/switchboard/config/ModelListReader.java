@@ -67,7 +67,8 @@ final class ModelListReader {
         info.integer("max_output_tokens"),
         info.string("base_model"),
         info.stringList("access_groups"),
-        info.number("input_cost_per_query")).withMediaPrices(mediaPrices(info, params));
+        info.number("input_cost_per_query")).withMediaPrices(mediaPrices(info, params))
+        .withCustom(info.unreadValues()); // echoed by /model/info as LiteLLM does, still reported as not acted on
     addOnce(ignored, entry.unread());
     addOnce(ignored, params.unread());
     addOnce(ignored, info.unread());

@@ -72,6 +72,17 @@ final class YamlSection {
     return values.get(key) != null;
   }
 
+  /** Keys present that no read asked for so far, with their values as given; reading them does not mark them read. */
+  Map<String, Object> unreadValues() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    values.forEach((key, value) -> {
+      if (!read.contains(key) && value != null) {
+        out.put(key, value);
+      }
+    });
+    return out;
+  }
+
   /** Keys present in the file that no read asked for, with their full paths. */
   List<String> unread() {
     List<String> out = new ArrayList<>();

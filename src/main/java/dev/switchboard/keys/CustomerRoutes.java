@@ -69,7 +69,8 @@ public final class CustomerRoutes {
     columns.put("user_id", userId);
     columns.putAll(Fields.parse(request, FIELDS));
     Map<String, Object> limits = BudgetRoutes.inlineLimits(request);
-    return BudgetRoutes.applyInline(budgets, (String) columns.get("budget_id"), limits)
+    return BudgetRoutes.linkableOutside(budgets, (String) columns.get("budget_id"))
+        .compose(ok -> BudgetRoutes.applyInline(budgets, (String) columns.get("budget_id"), limits))
         .compose(budgetId -> {
           if (budgetId != null) {
             columns.put("budget_id", budgetId);
@@ -88,7 +89,8 @@ public final class CustomerRoutes {
     String userId = AdminInput.requiredText(request, "user_id", "customer-1");
     Map<String, Object> columns = new LinkedHashMap<>(Fields.parse(request, FIELDS));
     Map<String, Object> limits = BudgetRoutes.inlineLimits(request);
-    return existing(customers.find(userId), userId, "user_id")
+    return BudgetRoutes.linkableOutside(budgets, (String) columns.get("budget_id"))
+        .compose(ok -> existing(customers.find(userId), userId, "user_id"))
         .compose(found -> BudgetRoutes.applyInline(budgets,
             columns.containsKey("budget_id") ? (String) columns.get("budget_id") : found.getString("budget_id"), limits))
         .compose(budgetId -> {

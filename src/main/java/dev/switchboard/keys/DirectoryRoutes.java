@@ -32,12 +32,13 @@ public final class DirectoryRoutes {
       "user_alias", Fields.Kind.TEXT, "user_email", Fields.Kind.TEXT, "user_role", Fields.Kind.TEXT,
       "models", Fields.Kind.STRINGS, "max_budget", Fields.Kind.NUMBER, "budget_duration", Fields.Kind.PERIOD,
       "rpm_limit", Fields.Kind.WHOLE, "tpm_limit", Fields.Kind.WHOLE, "max_parallel_requests", Fields.Kind.WHOLE,
-      "metadata", Fields.Kind.OBJECT, "budget_id", Fields.Kind.TEXT);
+      "metadata", Fields.Kind.OBJECT, "budget_id", Fields.Kind.TEXT, "model_max_budget", Fields.Kind.OBJECT);
   private static final Map<String, Fields.Kind> TEAM_FIELDS = fields(
       "team_alias", Fields.Kind.TEXT, "models", Fields.Kind.STRINGS, "members_with_roles", Fields.Kind.LIST,
       "blocked", Fields.Kind.FLAG, "max_budget", Fields.Kind.NUMBER, "budget_duration", Fields.Kind.PERIOD,
       "rpm_limit", Fields.Kind.WHOLE, "tpm_limit", Fields.Kind.WHOLE, "max_parallel_requests", Fields.Kind.WHOLE,
-      "metadata", Fields.Kind.OBJECT, "organization_id", Fields.Kind.TEXT, "budget_id", Fields.Kind.TEXT);
+      "metadata", Fields.Kind.OBJECT, "organization_id", Fields.Kind.TEXT, "budget_id", Fields.Kind.TEXT,
+      "soft_budget", Fields.Kind.NUMBER, "model_max_budget", Fields.Kind.OBJECT);
   /** A team of which the user ($1, as a one-member JSON list) is a member. */
   static final String HAS_MEMBER = "members_with_roles @> $1::jsonb";
 
@@ -178,7 +179,11 @@ public final class DirectoryRoutes {
   /** The declared fields' columns; any other field, unless the route reads it itself, is a 400 naming it. */
   static Map<String, Object> strict(JsonObject request, Map<String, Fields.Kind> fields, Set<String> alsoTaken) {
     Fields.refuseUndeclared(request, fields, alsoTaken);
-    return Fields.parse(request, fields);
+    Map<String, Object> columns = Fields.parse(request, fields);
+    if (columns.get("model_max_budget") instanceof JsonObject perModel) {
+      ModelMaxBudget.check(perModel);
+    }
+    return columns;
   }
 
   /** The user as a one-member list, what {@link #HAS_MEMBER} looks for. */

@@ -10,6 +10,7 @@ import dev.switchboard.errors.GatewayError;
 import dev.switchboard.model.KeyForgotten;
 import dev.switchboard.model.KeySecrets;
 import dev.switchboard.model.Principal;
+import dev.switchboard.model.SpendOverride;
 import dev.switchboard.store.SafeText;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -39,6 +40,8 @@ public final class KeyRoutes {
   private final Bus bus;
   private final KeyStore store;
   private final ZoneId zone;
+  /** Where a key's spend set by an admin becomes the spend its budget is enforced from; set by {@link #mount}. */
+  private SpendOverride spendOverride;
 
   public KeyRoutes(Bus bus, KeyStore store, ZoneId zone) {
     this.bus = bus;
@@ -46,7 +49,9 @@ public final class KeyRoutes {
     this.zone = zone;
   }
 
-  public void mount(Router router) {
+  /** @param spendOverride where a {@code spend} sent on generate or update becomes what the key's budget reads */
+  public void mount(Router router, SpendOverride spendOverride) {
+    this.spendOverride = spendOverride;
     router.post("/key/generate").handler(AdminRoute.json(this::generate));
     router.get("/key/info").handler(AdminRoute.json(this::info));
     router.post("/key/update").handler(AdminRoute.json(this::update));
@@ -65,8 +70,9 @@ public final class KeyRoutes {
     KeyFields.foldGuardrails(body, true);
     Map<String, Object> columns = KeyFields.parse(body, Instant.now(), Set.of("key"));
     String key = body.getValue("key") == null ? KeySecrets.newKey() : chosenKey(body.getValue("key"));
-    return teamMustExist(columns).compose(ok -> create(key, columns)).map(created -> created
-        .put("duration", body.getValue("duration") instanceof String duration ? duration : null));
+    return teamMustExist(columns).compose(ok -> create(key, columns))
+        .compose(created -> spendSet(created.getString("token_id"), columns).map(created))
+        .map(created -> created.put("duration", body.getValue("duration") instanceof String duration ? duration : null));
   }
 
   /** A new key with these settings; its value is in the answer, once. */
@@ -121,7 +127,21 @@ public final class KeyRoutes {
       columns.put("updated_by", KeyView.ADMIN); // updated_at is set by the update itself
     }
     return teamMustExist(columns).compose(ok -> existing(store.update(hashOf(named), columns)))
+        .compose(updated -> spendSet(updated.key().tokenHash(), columns).map(updated))
         .map(updated -> forgotten(updated).put("key", named));
+  }
+
+  /**
+   * LiteLLM enforces a key's budget from its spend column, so a spend an admin sets is what the
+   * key's budget reads from the next request: in its budget period as enforced (its linked budget's,
+   * read back as authentication folds it).
+   */
+  private Future<Void> spendSet(String tokenHash, Map<String, Object> columns) {
+    if (!(columns.get("spend") instanceof Number spend) || spendOverride == null) {
+      return Future.succeededFuture();
+    }
+    return store.find(tokenHash).compose(key -> key == null ? Future.succeededFuture()
+        : spendOverride.set("key:" + tokenHash, key.budgetDuration(), spend.doubleValue()));
   }
 
   /**

@@ -88,7 +88,9 @@ public final class KeyStore implements KeyLookup {
     return one("SELECT k.*, t.models AS team_models, t.blocked AS team_blocked, t.metadata AS team_metadata, "
         + "u.models AS user_models, "
         + JOINED_QUOTA.replace("$", "t") + ", " + JOINED_QUOTA.replace("$", "u") + ", " + JOINED_QUOTA.replace("$", "k")
-        + ", kb.soft_budget AS kb_soft_budget, kb.model_max_budget AS kb_model_max_budget, o.models AS org_models "
+        + ", kb.soft_budget AS kb_soft_budget, kb.model_max_budget AS kb_model_max_budget, o.models AS org_models, "
+        + "COALESCE(tb.soft_budget, t.soft_budget) AS t_soft_budget, ub.soft_budget AS u_soft_budget, "
+        + LINKED_MODEL_BUDGETS.replace("$", "t") + ", " + LINKED_MODEL_BUDGETS.replace("$", "u") + " "
         + "FROM virtual_keys k LEFT JOIN teams t ON t.team_id = k.team_id LEFT JOIN users u ON u.user_id = k.user_id "
         + "LEFT JOIN organizations o ON o.organization_id = t.organization_id "
         + "LEFT JOIN budgets kb ON kb.budget_id = k.budget_id LEFT JOIN budgets tb ON tb.budget_id = t.budget_id "
@@ -105,6 +107,10 @@ public final class KeyStore implements KeyLookup {
       + "COALESCE($b.max_parallel_requests, $.max_parallel_requests) AS $_max_parallel_requests, "
       + "COALESCE($b.max_budget, $.max_budget) AS $_max_budget, "
       + "COALESCE($b.budget_duration, $.budget_duration) AS $_budget_duration";
+
+  /** A team's or user's per-model budgets: its linked budget's where that sets any, else its own. */
+  private static final String LINKED_MODEL_BUDGETS = "CASE WHEN $b.model_max_budget IS NOT NULL "
+      + "AND $b.model_max_budget <> '{}'::jsonb THEN $b.model_max_budget ELSE $.model_max_budget END AS $_model_max_budget";
 
   /** Applies the given columns; the updated key, or null when there is none with this hash. */
   Future<Stored> update(String tokenHash, Map<String, Object> columns) {
@@ -248,7 +254,8 @@ public final class KeyStore implements KeyLookup {
     }
     return new Quota(id, row.getInteger(prefix + "_rpm_limit"), row.getInteger(prefix + "_tpm_limit"),
         row.getInteger(prefix + "_max_parallel_requests"), row.getDouble(prefix + "_max_budget"),
-        row.getString(prefix + "_budget_duration"));
+        row.getString(prefix + "_budget_duration"), row.getDouble(prefix + "_soft_budget"),
+        row.getValue(prefix + "_model_max_budget") instanceof JsonObject perModel ? perModel : null);
   }
 
   /** A joined column: null when the query did not join it or there was no row to join. */

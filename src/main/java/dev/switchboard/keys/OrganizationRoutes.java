@@ -90,7 +90,8 @@ public final class OrganizationRoutes {
     columns.put("organization_id", id);
     columns.putAll(parse(request));
     Map<String, Object> limits = BudgetRoutes.inlineLimits(request);
-    Future<String> budget = columns.get("budget_id") != null ? Future.succeededFuture((String) columns.get("budget_id"))
+    Future<String> budget = columns.get("budget_id") != null
+        ? BudgetRoutes.linkableOutside(budgets, (String) columns.get("budget_id")).map((String) columns.get("budget_id"))
         : BudgetRoutes.create(budgets, UUID.randomUUID().toString(), limits).map(made -> made.getString("budget_id"));
     return budget.compose(budgetId -> {
       columns.put("budget_id", budgetId);
@@ -106,7 +107,8 @@ public final class OrganizationRoutes {
     String id = AdminInput.requiredText(request, "organization_id", "my-org-id");
     Map<String, Object> columns = new LinkedHashMap<>(parse(request));
     Map<String, Object> limits = BudgetRoutes.inlineLimits(request);
-    return DirectoryRoutes.existing(organizations.find(id), "organization", "organization_id")
+    return BudgetRoutes.linkableOutside(budgets, (String) columns.get("budget_id"))
+        .compose(ok -> DirectoryRoutes.existing(organizations.find(id), "organization", "organization_id"))
         .compose(found -> BudgetRoutes.applyInline(budgets, found.getString("budget_id"), limits))
         .compose(budgetId -> {
           columns.put("updated_by", KeyView.ADMIN);

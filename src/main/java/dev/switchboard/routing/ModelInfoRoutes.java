@@ -119,7 +119,18 @@ public final class ModelInfoRoutes {
         .put("order", deployment.order() == Deployment.NO_ORDER ? null : deployment.order());
   }
 
+  /** LiteLLM's: the deployment's model_info keys as given, custom ones too, over what the price table knows. */
   private static JsonObject info(Deployment deployment, Price price) {
+    JsonObject info = known(deployment, price);
+    deployment.info().custom().forEach((key, value) -> {
+      if (!"id".equals(key) && !"db_model".equals(key)) {
+        info.put(key, value);
+      }
+    });
+    return info;
+  }
+
+  private static JsonObject known(Deployment deployment, Price price) {
     return new JsonObject().put("id", deployment.id()).put("db_model", deployment.info().dbModel())
         .put("key", deployment.upstreamModel()).put("litellm_provider", deployment.provider().prefix())
         .put("mode", deployment.info().mode() == null ? "chat" : deployment.info().mode())

@@ -32,13 +32,13 @@ public record Accounting(SpendSettings settings, Budgets budgets, SpendWriter wr
   public Future<Void> hearLowered(Bus bus) {
     return bus.hear(Addresses.BUDGET_LOWERED, news -> {
       SpendLowered lowered = SpendLowered.from(news);
-      budgets.lower(lowered::covers, lowered.atMost());
+      budgets.lower(lowered::covers, lowered.atMost(), lowered.exact());
     });
   }
 
   /** An admin cut spend: applied here before the answer, so the next request sees it, and announced to the other gateways. */
   void lower(Bus bus, SpendLowered lowered) {
-    budgets.lower(lowered::covers, lowered.atMost());
+    budgets.lower(lowered::covers, lowered.atMost(), lowered.exact());
     bus.announce(Addresses.BUDGET_LOWERED, lowered.toJson());
   }
 

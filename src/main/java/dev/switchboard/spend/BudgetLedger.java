@@ -24,10 +24,11 @@ interface BudgetLedger {
 
   /**
    * An admin cut spend (a key's reset_spend, the global reset): every period's spend this ledger
-   * keeps for a holder that {@code holders} accepts becomes at most {@code atMost}; open
-   * reservations stay. Postgres was changed by the admin request itself.
+   * keeps for a holder that {@code holders} accepts becomes at most {@code atMost}, or exactly
+   * that when {@code exact} (a key's spend set on /key/update); open reservations stay. Postgres
+   * was changed by the admin request itself.
    */
-  default void lower(Predicate<String> holders, double atMost) {
+  default void lower(Predicate<String> holders, double atMost, boolean exact) {
   }
 
   /** A hold that refused a request, with its spend and open reservations at that moment. */

@@ -100,9 +100,9 @@ public final class Budgets {
     return softBudgets.crossed(reservation, ledger);
   }
 
-  /** An admin cut the spend of these holders to at most {@code atMost}: what enforcement reads follows at once. */
-  void lower(java.util.function.Predicate<String> holders, double atMost) {
-    ledger.lower(holders, atMost);
+  /** An admin cut the spend of these holders to at most {@code atMost} (or set it, when exact): enforcement follows at once. */
+  void lower(java.util.function.Predicate<String> holders, double atMost, boolean exact) {
+    ledger.lower(holders, atMost, exact);
   }
 
   /** Told what is left of a key's or team's budget. */
@@ -158,15 +158,18 @@ public final class Budgets {
         BudgetPeriod.parse(own.budgetDuration()), start,
         key.softBudget() == null ? null : new Hold.Soft(key.softBudget(), "key", own.id()), null);
     if (key.userId() != null) {
-      Quota user = key.userQuota();
-      add(charges, holds, "user:" + key.userId(), "user '" + key.userId() + "'", user == null ? null : user.maxBudget(),
-          user == null ? null : BudgetPeriod.parse(user.budgetDuration()), start);
+      holder(charges, holds, "user", key.userId(), key.userQuota(), start);
     }
     if (key.teamId() != null) {
-      Quota team = key.teamQuota();
-      add(charges, holds, "team:" + key.teamId(), "team '" + key.teamId() + "'", team == null ? null : team.maxBudget(),
-          team == null ? null : BudgetPeriod.parse(team.budgetDuration()), start);
+      holder(charges, holds, "team", key.teamId(), key.teamQuota(), start);
     }
+  }
+
+  /** A key's user or team: its budget, and its soft budget (an alert naming it, never a refusal). */
+  private void holder(List<Charge> charges, List<Hold> holds, String scope, String id, Quota quota, Instant start) {
+    Hold.Soft soft = quota == null || quota.softBudget() == null ? null : new Hold.Soft(quota.softBudget(), scope, id);
+    add(charges, holds, scope + ":" + id, scope + " '" + id + "'", quota == null ? null : quota.maxBudget(),
+        quota == null ? null : BudgetPeriod.parse(quota.budgetDuration()), start, soft, null);
   }
 
   /**
@@ -176,7 +179,12 @@ public final class Budgets {
   private void modelBudget(BudgetCheck check, List<Charge> charges, List<Hold> holds, Instant start) {
     VirtualKey key = check.principal() == null ? null : check.principal().key();
     String model = check.deployment() == null ? null : check.deployment().modelGroup();
-    ModelBudgets.Entry entry = key == null ? null : ModelBudgets.find(key.modelMaxBudget(), model);
+    if (key == null) {
+      return;
+    }
+    scopedModelBudget("user", key.userId(), key.userQuota(), model, charges, holds, start);
+    scopedModelBudget("team", key.teamId(), key.teamQuota(), model, charges, holds, start);
+    ModelBudgets.Entry entry = ModelBudgets.find(key.modelMaxBudget(), model);
     if (entry == null) {
       return;
     }
@@ -185,6 +193,17 @@ public final class Budgets {
         + entry.model() + "'", entry.limit(), BudgetPeriod.parse(entry.period()), start, null,
         "LiteLLM Virtual Key: " + key.keyName() + ", key_alias: " + key.keyAlias() + ", exceeded budget for model="
             + model);
+  }
+
+  /** A user's or team's model_max_budget entry for the model: a budget of its own that refuses only that model. */
+  private void scopedModelBudget(String scope, String id, Quota quota, String model, List<Charge> charges,
+      List<Hold> holds, Instant start) {
+    ModelBudgets.Entry entry = id == null || quota == null || quota.modelMaxBudget() == null ? null
+        : ModelBudgets.find(quota.modelMaxBudget(), model);
+    if (entry != null) {
+      add(charges, holds, "model:" + scope + ":" + id + ":" + entry.model(), scope + " '" + id + "' on model '"
+          + entry.model() + "'", entry.limit(), BudgetPeriod.parse(entry.period()), start, null, null);
+    }
   }
 
   private void add(List<Charge> charges, List<Hold> holds, String holder, String label, Double maxBudget,

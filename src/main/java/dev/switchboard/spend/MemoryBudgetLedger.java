@@ -99,14 +99,14 @@ final class MemoryBudgetLedger implements BudgetLedger {
   }
 
   @Override
-  public void lower(Predicate<String> holders, double atMost) {
+  public void lower(Predicate<String> holders, double atMost, boolean exact) {
     synchronized (lock) {
       counters.forEach((holder, future) -> {
         if (!holders.test(holder)) {
           return;
         }
         if (future.succeeded()) {
-          future.result().spend = Math.min(future.result().spend, atMost);
+          future.result().spend = exact ? atMost : Math.min(future.result().spend, atMost);
         } else {
           counters.remove(holder, future); // still loading what may predate the cut: read it again
         }

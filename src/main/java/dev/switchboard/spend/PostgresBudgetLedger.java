@@ -81,8 +81,8 @@ final class PostgresBudgetLedger implements BudgetLedger {
   }
 
   @Override
-  public void lower(Predicate<String> holders, double atMost) {
-    seen.replaceAll((charge, spend) -> holders.test(charge.holder()) ? Math.min(spend, atMost) : spend);
+  public void lower(Predicate<String> holders, double atMost, boolean exact) {
+    seen.replaceAll((charge, spend) -> !holders.test(charge.holder()) ? spend : exact ? atMost : Math.min(spend, atMost));
   }
 
   static OffsetDateTime at(long epochMillis) {

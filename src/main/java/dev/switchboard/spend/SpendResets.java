@@ -62,8 +62,14 @@ public final class SpendResets {
     if (resetTo < 0) {
       throw GatewayError.badRequest("reset_to", "reset_to must be >= 0");
     }
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT spend, max_budget, budget_duration FROM virtual_keys "
-            + "WHERE token_hash = $1 FOR UPDATE").execute(Tuple.of(hash))
+    String holder = "key:" + hash;
+    // LiteLLM checks its spend column, which it zeroes each budget period: here that is the key's
+    // spend in its current period as its budget reads it, and its budget the lower of its own and
+    // its linked budget's, as LiteLLM's.
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT k.max_budget, b.max_budget AS linked_max_budget, "
+            + "COALESCE(b.budget_duration, k.budget_duration) AS budget_duration FROM virtual_keys k "
+            + "LEFT JOIN budgets b ON b.budget_id = k.budget_id WHERE k.token_hash = $1 FOR UPDATE OF k")
+        .execute(Tuple.of(hash))
         .compose(rows -> {
           if (rows.size() == 0) {
             // The key's display form, never its value: LiteLLM echoes the key as sent.
@@ -71,15 +77,22 @@ public final class SpendResets {
             return Future.failedFuture(GatewayError.notFound("key_not_found", "key", "Key " + shown + " not found."));
           }
           Row key = rows.iterator().next();
-          double previous = key.getDouble("spend");
           Double maxBudget = key.getDouble("max_budget");
-          refuseAbove(resetTo, previous, maxBudget);
-          return tx.preparedQuery("UPDATE virtual_keys SET spend = $2, updated_at = now() WHERE token_hash = $1")
-              .execute(Tuple.of(hash, resetTo))
-              .compose(updated -> tx.preparedQuery("UPDATE budget_spend SET spend = LEAST(spend, $2) WHERE holder = $1")
-                  .execute(Tuple.of("key:" + hash, resetTo)))
-              .map(cut -> new JsonObject().put("key_hash", hash).put("spend", resetTo).put("previous_spend", previous)
-                  .put("max_budget", maxBudget).put("budget_reset_at", resetAt(key.getString("budget_duration"))));
+          Double linked = key.getDouble("linked_max_budget");
+          Double checked = linked != null && (maxBudget == null || linked < maxBudget) ? linked : maxBudget;
+          String duration = key.getString("budget_duration");
+          return tx.preparedQuery("SELECT spend FROM budget_spend WHERE holder = $1 AND period_start = $2")
+              .execute(Tuple.of(holder, PostgresBudgetLedger.at(periodStart(duration))))
+              .compose(spent -> {
+                double previous = spent.size() == 0 ? 0.0 : spent.iterator().next().getDouble(0);
+                refuseAbove(resetTo, previous, checked);
+                return tx.preparedQuery("UPDATE virtual_keys SET spend = $2, updated_at = now() WHERE token_hash = $1")
+                    .execute(Tuple.of(hash, resetTo))
+                    .compose(updated -> tx.preparedQuery("UPDATE budget_spend SET spend = LEAST(spend, $2) WHERE holder = $1")
+                        .execute(Tuple.of(holder, resetTo)))
+                    .map(cut -> new JsonObject().put("key_hash", hash).put("spend", resetTo).put("previous_spend", previous)
+                        .put("max_budget", maxBudget).put("budget_reset_at", resetAt(duration)));
+              });
         }))
         .onSuccess(answer -> {
           accounting.lower(bus, new SpendLowered(List.of("key:" + hash), List.of(), resetTo));
@@ -109,6 +122,12 @@ public final class SpendResets {
           return new JsonObject().put("message", "Spend for all API Keys and Teams reset successfully")
               .put("status", "success");
         });
+  }
+
+  /** The start of the key's current budget period as budgets charge it; 0 for a budget that never resets. */
+  private long periodStart(String budgetDuration) {
+    BudgetPeriod period = budgetDuration == null ? null : BudgetPeriod.parse(budgetDuration);
+    return period == null ? 0 : period.start(Instant.now(), accounting.settings().timezone()).toEpochMilli();
   }
 
   /** When the key's budget period ends next, or null without one. */

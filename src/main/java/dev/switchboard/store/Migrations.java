@@ -23,7 +23,7 @@ final class Migrations {
   static final List<String> FILES = List.of("V1__virtual_keys.sql", "V2__users_and_teams.sql", "V3__spend.sql",
       "V4__key_admin.sql", "V5__call_type.sql", "V6__stored_responses.sql", "V7__proxy_models.sql",
       "V8__spend_log_detail.sql", "V9__budgets_customers_organizations.sql",
-      "V10__files_batches.sql", "V12__key_model_soft_budgets.sql");
+      "V10__files_batches.sql", "V12__key_model_soft_budgets.sql", "V13__team_user_model_soft_budgets.sql");
   private static final long LOCK_ID = 0x5357_4244L; // "SWBD"
 
   private Migrations() {

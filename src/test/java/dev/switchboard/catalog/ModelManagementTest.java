@@ -74,6 +74,8 @@ class ModelManagementTest extends ModelManagementFixture {
           ctx.verify(() -> {
             JsonObject entry = info.bodyAsJsonObject().getJsonArray("data").getJsonObject(0);
             assertEquals(true, entry.getJsonObject("model_info").getBoolean("db_model"));
+            assertEquals("kept as given", entry.getJsonObject("model_info").getString("team_note"),
+                "/model/info echoes a custom model_info key as LiteLLM does");
             assertEquals(first.apiBase(), entry.getJsonObject("litellm_params").getString("api_base"));
           });
           return get("/model/info?litellm_model_id=file-1");
@@ -82,13 +84,16 @@ class ModelManagementTest extends ModelManagementFixture {
           ctx.verify(() -> assertEquals(false, fileInfo.bodyAsJsonObject().getJsonArray("data").getJsonObject(0)
               .getJsonObject("model_info").getBoolean("db_model")));
           return call(HttpMethod.PATCH, "/model/rt-1/update", MASTER, new JsonObject()
-              .put("litellm_params", new JsonObject().put("api_base", second.apiBase())));
+              .put("litellm_params", new JsonObject().put("api_base", second.apiBase()))
+              // LiteLLM merges a patch with its nulls dropped (model_dump(exclude_none=True)): null clears nothing
+              .put("model_info", new JsonObject().putNull("team_note")));
         })
         .compose(patched -> {
           ctx.verify(() -> {
             assertEquals(200, patched.statusCode(), patched.bodyAsString());
             assertEquals(second.apiBase(), patched.bodyAsJsonObject().getJsonObject("litellm_params")
                 .getString("api_base"));
+            assertEquals("kept as given", patched.bodyAsJsonObject().getJsonObject("model_info").getString("team_note"));
           });
           return chat("runtime-model");
         })

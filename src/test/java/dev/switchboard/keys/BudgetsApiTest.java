@@ -56,7 +56,7 @@ class BudgetsApiTest {
           });
           return Future.all(List.of(
               send("/budget/new", new JsonObject().put("budget_id", "pro")),
-              send("/budget/new", new JsonObject().put("tpm_limit", 100)),
+              send("/budget/new", new JsonObject().put("budget_reset_at", "2030-01-01T00:00:00Z")),
               send("/budget/new", new JsonObject().put("budget_duration", "fortnight")),
               send("/budget/update", new JsonObject().put("budget_id", "ghost").put("max_budget", 1.0)),
               send("/budget/info", new JsonObject().put("budgets", new JsonArray()))));
@@ -65,7 +65,7 @@ class BudgetsApiTest {
           List<HttpResponse<Buffer>> r = all.list();
           ctx.verify(() -> {
             assertEquals(400, r.get(0).statusCode(), "the id is taken");
-            assertEquals("tpm_limit", error(r.get(1)).getString("param"));
+            assertEquals("budget_reset_at", error(r.get(1)).getString("param"));
             assertEquals("budget_duration", error(r.get(2)).getString("param"));
             assertEquals(404, r.get(3).statusCode());
             assertEquals(400, r.get(4).statusCode());

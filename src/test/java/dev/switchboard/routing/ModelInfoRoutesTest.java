@@ -29,7 +29,7 @@ class ModelInfoRoutesTest {
       model_list:
         - model_name: chat
           litellm_params: {model: openai/gpt-4o, api_base: "%1$s", api_key: sk-provider-secret-1, rpm: 60}
-          model_info: {id: chat-a}
+          model_info: {id: chat-a, owner: search-team, limits: {level: 2}}
         - model_name: chat
           litellm_params: {model: openai/gpt-4o-mini, api_base: "%1$s", api_key: sk-provider-secret-2, rpm: 40}
           model_info: {id: chat-b}
@@ -63,6 +63,8 @@ class ModelInfoRoutesTest {
             assertNull(first.getJsonObject("litellm_params").getValue("api_key"));
             JsonObject info = first.getJsonObject("model_info");
             assertEquals("chat-a", info.getString("id"));
+            assertEquals("search-team", info.getString("owner"), "custom model_info keys are echoed, as LiteLLM's");
+            assertEquals(new JsonObject().put("level", 2), info.getJsonObject("limits"));
             assertEquals("openai", info.getString("litellm_provider"));
             assertEquals(2.5e-6, info.getDouble("input_cost_per_token"), 1e-12, "gpt-4o's price from the table");
           });

@@ -17,6 +17,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
@@ -61,13 +65,17 @@ class SpendResetsTest {
   }
 
   private Future<Gateway> gateway(String reservations) {
+    return gateway(reservations, TestDatabase.newDatabaseUrl());
+  }
+
+  private Future<Gateway> gateway(String reservations, String databaseUrl) {
     return Gateways.start("""
         model_list:
           - model_name: chat
             litellm_params: {model: openai/chat, api_base: "%s", api_key: sk-up}
             model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
         general_settings: {master_key: %s, database_url: "%s", budget_reservations: %s, proxy_batch_write_at: 0.1}
-        """.formatted(mock.apiBase(), MASTER, TestDatabase.newDatabaseUrl(), reservations)).onSuccess(g -> gateway = g);
+        """.formatted(mock.apiBase(), MASTER, databaseUrl, reservations)).onSuccess(g -> gateway = g);
   }
 
   private Future<HttpResponse<Buffer>> post(String path, JsonObject body) {
@@ -195,6 +203,50 @@ class SpendResetsTest {
           // Only the chat after the reset counts, once written; before that 0.
           double spend = team.bodyAsJsonObject().getJsonObject("team_info").getDouble("spend");
           assertTrue(spend <= 0.02 + 1e-9, "team spend reset: " + spend);
+          ctx.completeNow();
+        })));
+  }
+
+  /**
+   * LiteLLM checks reset_to against its key's spend column, which it zeroes each budget period, and
+   * against the lower of the key's and its linked budget's max_budget: here the key's spend in its
+   * current period, whatever its lifetime spend column holds.
+   */
+  @Test
+  void reset_to_is_checked_against_the_periods_spend_and_the_lower_budget(Vertx vertx, VertxTestContext ctx) {
+    String url = TestDatabase.newDatabaseUrl();
+    Pool[] pool = new Pool[1];
+    String[] key = new String[1];
+    gateway("memory", url)
+        .compose(g -> post("/budget/new", new JsonObject().put("budget_id", "small").put("max_budget", 0.03)))
+        .compose(budget -> keyOverBudget(vertx, ctx, new JsonObject().put("budget_id", "small")
+            .put("budget_duration", "30d")))
+        .compose(k -> {
+          key[0] = k;
+          // as if earlier periods had spent $5: the lifetime column, not what this period's budget reads
+          pool[0] = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(url)).using(vertx).build();
+          return pool[0].preparedQuery("UPDATE virtual_keys SET spend = 5.0, max_budget = 10.0 WHERE token_hash = $1")
+              .execute(Tuple.of(KeySecrets.hash(k)));
+        })
+        .compose(updated -> Future.all(
+            post("/key/" + key[0] + "/reset_spend", new JsonObject().put("reset_to", 1.0)),
+            post("/key/" + key[0] + "/reset_spend", new JsonObject().put("reset_to", 0.035))))
+        .compose(both -> {
+          ctx.verify(() -> {
+            HttpResponse<Buffer> aboveSpend = both.resultAt(0);
+            HttpResponse<Buffer> aboveBudget = both.resultAt(1);
+            assertEquals(400, aboveSpend.statusCode(), aboveSpend.bodyAsString());
+            assertTrue(message(aboveSpend).startsWith("reset_to (1.0) must be <= current spend (0.04"), message(aboveSpend));
+            assertEquals(400, aboveBudget.statusCode(), aboveBudget.bodyAsString());
+            assertEquals("reset_to (0.035) must be <= budget (0.03)", message(aboveBudget),
+                "the linked budget's $0.03, not the key's own $10");
+          });
+          return post("/key/" + key[0] + "/reset_spend", new JsonObject().put("reset_to", 0.0));
+        })
+        .eventually(() -> pool[0] == null ? Future.succeededFuture() : pool[0].close())
+        .onComplete(ctx.succeeding(reset -> ctx.verify(() -> {
+          assertEquals(200, reset.statusCode(), reset.bodyAsString());
+          assertEquals(0.04, reset.bodyAsJsonObject().getDouble("previous_spend"), 1e-9);
           ctx.completeNow();
         })));
   }
