@@ -1,5 +1,6 @@
 package dev.switchboard.cache;
 
+import dev.switchboard.cache.semantic.SemanticCache;
 import dev.switchboard.config.CacheSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,6 +28,8 @@ public final class ResponseCache {
   private final AtomicLong misses = new AtomicLong();
   private final AtomicLong cachedTokens = new AtomicLong();
   private final AtomicLong storeErrors = new AtomicLong();
+  /** {@code qdrant-semantic} / {@code redis-semantic}: prompts matched by meaning; null for the exact types. */
+  private volatile SemanticCache semantic;
 
   ResponseCache(CacheSettings settings, CacheStore store, LongSupplier clockMillis) {
     this.settings = settings;
@@ -42,11 +45,17 @@ public final class ResponseCache {
     if (!settings.enabled()) {
       return new ResponseCache(settings, null, System::currentTimeMillis);
     }
+    // A semantic type keeps embeddings' exact item entries (nothing to embed there) in memory.
     CacheStore store = CacheSettings.REDIS.equals(settings.type()) ? new RedisCacheStore(vertx, settings.redis())
         : new LocalCacheStore(settings.maxEntries(), () -> System.nanoTime());
     LOG.info("Response cache on: " + settings.type() + (settings.redis() == null ? "" : " at " + settings.redis().describe())
-        + ", ttl " + settings.ttlSeconds() + " s" + (settings.defaultOff() ? ", default_off" : ""));
-    return new ResponseCache(settings, store, System::currentTimeMillis);
+        + ", ttl " + settings.ttlSeconds() + " s" + (settings.defaultOff() ? ", default_off" : "")
+        + (settings.semantic() == null ? "" : ", " + settings.semantic()));
+    ResponseCache cache = new ResponseCache(settings, store, System::currentTimeMillis);
+    if (settings.semantic() != null) {
+      cache.semantic = SemanticCache.open(vertx, settings, cache::failed, cache::succeeded);
+    }
+    return cache;
   }
 
   /** A local cache on a clock the caller moves (milliseconds): TTLs expire without waiting. */
@@ -61,6 +70,11 @@ public final class ResponseCache {
 
   public boolean enabled() {
     return store != null;
+  }
+
+  /** The semantic cache of a {@code *-semantic} type, or null. */
+  public SemanticCache semantic() {
+    return semantic;
   }
 
   /**
@@ -105,15 +119,20 @@ public final class ResponseCache {
   }
 
   public Future<Void> flush() {
-    return store == null ? Future.succeededFuture() : store.flush();
+    Future<Void> exact = store == null ? Future.succeededFuture() : store.flush();
+    return semantic == null ? exact : exact.compose(v -> semantic.flush());
   }
 
   public Future<Void> ping() {
-    return store == null ? Future.failedFuture("Caching is off (litellm_settings.cache)") : store.ping();
+    if (store == null) {
+      return Future.failedFuture("Caching is off (litellm_settings.cache)");
+    }
+    return semantic == null ? store.ping() : store.ping().compose(v -> semantic.ping());
   }
 
   public Future<Void> close() {
-    return store == null ? Future.succeededFuture() : store.close();
+    Future<Void> exact = store == null ? Future.succeededFuture() : store.close();
+    return semantic == null ? exact : exact.compose(v -> semantic.close());
   }
 
   public long hits() {

@@ -6,9 +6,9 @@ import java.util.Set;
 /**
  * LiteLLM's {@code litellm_settings.cache} and {@code cache_params}, as far as Switchboard implements them.
  *
- * @param enabled            {@code cache: true} with a store this build has ({@code local} or {@code redis})
- * @param type               {@code local} or {@code redis}
- * @param redis              where a {@code redis} cache lives: {@code cache_params.host/port/password}, else the
+ * @param enabled            {@code cache: true} with a store this build has ({@code local}, {@code redis} or a semantic one)
+ * @param type               {@code local}, {@code redis}, {@code qdrant-semantic} or {@code redis-semantic}
+ * @param redis              where a {@code redis} (or {@code redis-semantic}) cache lives: {@code cache_params.host/port/password}, else the
  *                           router's Redis settings; null for {@code local}
  * @param namespace          prefix of every cache key ({@code namespace:hash}), or null
  * @param ttlSeconds         how long an answer is kept when the request does not say
@@ -19,10 +19,11 @@ import java.util.Set;
  * @param maxEntries         {@code max_size_in_memory}: the most answers a local cache holds
  * @param maxEntryBytes      Switchboard's own {@code max_entry_bytes}: a larger answer is not cached
  * @param warnings           what was asked for and is not implemented, said once at start
+ * @param semantic           {@code qdrant-semantic} / {@code redis-semantic}'s settings, else null
  */
 public record CacheSettings(boolean enabled, String type, RedisSettings redis, String namespace, double ttlSeconds,
     Set<String> callTypes, boolean defaultOff, boolean sharedAcrossTeams, int maxEntries, int maxEntryBytes,
-    List<String> warnings) {
+    List<String> warnings, SemanticCacheSettings semantic) {
 
   public static final String LOCAL = "local";
   public static final String REDIS = "redis";
@@ -35,7 +36,15 @@ public record CacheSettings(boolean enabled, String type, RedisSettings redis, S
       "anthropic_messages", "aresponses");
 
   public static final CacheSettings OFF = new CacheSettings(false, LOCAL, null, null, DEFAULT_TTL_SECONDS,
-      CACHEABLE_CALL_TYPES, false, false, DEFAULT_MAX_ENTRIES, DEFAULT_MAX_ENTRY_BYTES, List.of());
+      CACHEABLE_CALL_TYPES, false, false, DEFAULT_MAX_ENTRIES, DEFAULT_MAX_ENTRY_BYTES, List.of(), null);
+
+  /** An exact-match cache (no semantic settings). */
+  public CacheSettings(boolean enabled, String type, RedisSettings redis, String namespace, double ttlSeconds,
+      Set<String> callTypes, boolean defaultOff, boolean sharedAcrossTeams, int maxEntries, int maxEntryBytes,
+      List<String> warnings) {
+    this(enabled, type, redis, namespace, ttlSeconds, callTypes, defaultOff, sharedAcrossTeams, maxEntries,
+        maxEntryBytes, warnings, null);
+  }
 
   /** Whether requests of this LiteLLM call type are cached. */
   public boolean caches(String callType) {

@@ -9,12 +9,12 @@ import java.util.Set;
 /**
  * Reads {@code litellm_settings.cache} and {@code cache_params}. LiteLLM's synchronous call type names
  * ({@code completion}, {@code embedding}...) count as their async twins. A store this build does not
- * have ({@code redis-semantic}, {@code qdrant-semantic}, {@code disk}, {@code s3}, {@code gcs}...)
+ * have ({@code valkey-semantic}, {@code disk}, {@code s3}, {@code gcs}...)
  * turns caching off with a start-up warning rather than stopping the gateway.
  */
 final class CacheSettingsReader {
 
-  private static final Set<String> KNOWN_ELSEWHERE = Set.of("redis-semantic", "valkey-semantic", "qdrant-semantic",
+  private static final Set<String> KNOWN_ELSEWHERE = Set.of("valkey-semantic",
       "disk", "s3", "gcs", "azure-blob");
 
   private CacheSettingsReader() {
@@ -38,38 +38,42 @@ final class CacheSettingsReader {
     Integer maxEntryBytes = params.positive("max_entry_bytes");
     boolean shared = params.bool("shared_across_teams", false);
     Set<String> callTypes = callTypes(params);
+    SemanticCacheSettings semantic = SemanticCacheSettingsReader.read(params, type, on);
+    boolean redisBacked = CacheSettings.REDIS.equals(type) || SemanticCacheSettings.REDIS.equals(type);
     if (mode != null && !mode.isBlank() && !"default_on".equals(mode.trim()) && !"default_off".equals(mode.trim())) {
       params.problem("mode", params.path("mode") + " must be default_on or default_off, got '" + mode + "'");
     }
     for (String key : params.unread()) {
       warnings.add(key + " (not implemented; ignored)");
     }
-    boolean supported = CacheSettings.LOCAL.equals(type) || CacheSettings.REDIS.equals(type);
+    boolean supported = CacheSettings.LOCAL.equals(type) || CacheSettings.REDIS.equals(type)
+        || SemanticCacheSettings.QDRANT.equals(type) || SemanticCacheSettings.REDIS.equals(type);
     if (on && !supported) {
       warnings.add(params.path("type") + ": '" + type + "' " + (KNOWN_ELSEWHERE.contains(type)
           ? "is a LiteLLM cache this build does not implement" : "is not a cache type")
-          + "; caching is OFF (use local or redis)");
+          + "; caching is OFF (use local, redis, qdrant-semantic or redis-semantic)");
     }
     RedisSettings redis = null;
-    if (on && CacheSettings.REDIS.equals(type)) {
+    if (on && redisBacked) {
       redis = host != null && !host.isBlank() ? new RedisSettings(null, host.trim(), port(params, portText),
           password == null || password.isEmpty() ? null : password) : routerRedis;
       if (redis == null) {
-        params.problem("type", params.path("type") + " is redis, but no Redis is configured: set "
+        params.problem("type", params.path("type") + " is " + type + ", but no Redis is configured: set "
             + params.path("host") + " (and port, password) or router_settings.redis_host / REDIS_HOST");
       }
     }
-    Double chosenTtl = ttl != null ? ttl : CacheSettings.REDIS.equals(type) ? redisTtl : memoryTtl;
+    Double chosenTtl = ttl != null ? ttl : redisBacked ? redisTtl : memoryTtl;
     if (chosenTtl != null && chosenTtl <= 0) {
       params.problem("ttl", params.path("ttl") + " must be greater than 0, got " + chosenTtl);
       chosenTtl = null;
     }
-    return new CacheSettings(on && supported && (redis != null || !CacheSettings.REDIS.equals(type)), type, redis,
+    boolean semanticReady = semantic != null || !type.endsWith("-semantic");
+    return new CacheSettings(on && supported && semanticReady && (redis != null || !redisBacked), type, redis,
         namespace == null || namespace.isBlank() ? null : namespace.trim(),
         chosenTtl == null ? CacheSettings.DEFAULT_TTL_SECONDS : chosenTtl, callTypes,
         mode != null && "default_off".equals(mode.trim()), shared,
         maxEntries == null ? CacheSettings.DEFAULT_MAX_ENTRIES : maxEntries,
-        maxEntryBytes == null ? CacheSettings.DEFAULT_MAX_ENTRY_BYTES : maxEntryBytes, List.copyOf(warnings));
+        maxEntryBytes == null ? CacheSettings.DEFAULT_MAX_ENTRY_BYTES : maxEntryBytes, List.copyOf(warnings), semantic);
   }
 
   private static int port(YamlSection params, String text) {

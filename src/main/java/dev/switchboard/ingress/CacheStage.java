@@ -30,9 +30,16 @@ final class CacheStage implements Stage<ModelCall> {
   static final String KEY_HEADER = "x-litellm-cache-key";
 
   private final ResponseCache cache;
+  /** The semantic types' lookup, or null (then a semantic cache is not consulted). */
+  private final SemanticLookup semantic;
 
   CacheStage(ResponseCache cache) {
+    this(cache, null);
+  }
+
+  CacheStage(ResponseCache cache, SemanticLookup semantic) {
     this.cache = cache;
+    this.semantic = semantic;
   }
 
   @Override
@@ -46,11 +53,17 @@ final class CacheStage implements Stage<ModelCall> {
     final CacheControls controls;
     boolean hit;
     EmbeddingItems items;
+    /** A semantic lookup's partition, prompt and embedding, for storing the fresh answer. */
+    SemanticKey semantic;
 
     Outcome(String key, CacheControls controls) {
       this.key = key;
       this.controls = controls;
     }
+  }
+
+  /** What a semantic cache stores a fresh answer under. */
+  record SemanticKey(String partition, String prompt, float[] vector) {
   }
 
   @Override
@@ -84,6 +97,9 @@ final class CacheStage implements Stage<ModelCall> {
             return null;
           });
     }
+    if (cache.semantic() != null && semantic != null) {
+      return semantic.before(request, cache, controls, namespace, scope, body);
+    }
     String cacheKey = CacheKeys.of(namespace, scope, request.operation, request.model(), body);
     Outcome outcome = new Outcome(cacheKey, controls);
     request.cacheOutcome = outcome;
@@ -111,7 +127,9 @@ final class CacheStage implements Stage<ModelCall> {
         || request.status() != 200) {
       return Future.succeededFuture();
     }
-    if (outcome.items != null) {
+    if (outcome.semantic != null) {
+      SemanticLookup.after(cache, outcome, result);
+    } else if (outcome.items != null) {
       request.result = outcome.items.completed(result, !outcome.controls.noStore(), outcome.controls.ttlSeconds());
     } else if (!outcome.controls.noStore()) {
       cache.store(outcome.key, result.body(), outcome.controls.ttlSeconds());
@@ -119,7 +137,7 @@ final class CacheStage implements Stage<ModelCall> {
     return Future.succeededFuture();
   }
 
-  private static void answer(ModelCall request, CacheEntry entry, Usage usage) {
+  static void answer(ModelCall request, CacheEntry entry, Usage usage) {
     if (request.call.stream()) {
       Runnable ending = new CachedAnswers(request.operation, new JsonObject(entry.body()), usage)
           .stream(request.response, request.call.includeUsage());

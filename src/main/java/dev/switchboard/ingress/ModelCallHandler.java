@@ -67,7 +67,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     SpendLogStage spend = new SpendLogStage(bus);
     this.chain = new Chain<>(new ParseStage(), new AuthStage(bus), spend, new AccessStage(calls),
         new StoredResponsesStage(responses), new LimitsStage(bus), new BudgetStage(bus, calls), new GuardrailStage(guardrails),
-        new MockResponseStage(), new CacheStage(cache), new RouteStage(bus, calls), new AnswerGuardrailStage());
+        new MockResponseStage(), new CacheStage(cache, new SemanticLookup(bus, calls)), new RouteStage(bus, calls), new AnswerGuardrailStage());
   }
 
   /**

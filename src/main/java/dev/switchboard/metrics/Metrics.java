@@ -152,6 +152,11 @@ public final class Metrics implements SpendMetrics {
         .description("Tokens of the answers served from the response cache").register(registry);
     FunctionCounter.builder("switchboard_cache_store_errors", cache, ResponseCache::storeErrors)
         .description("Response cache reads and writes that failed and were bypassed").register(registry);
+    if (cache.semantic() != null) {
+      Gauge.builder("switchboard_cache_semantic_fallback", cache, c -> c.semantic().fallback() ? 1 : 0)
+          .description("1 when redis-semantic found no RediSearch and keeps answers in memory per node")
+          .register(registry);
+    }
   }
 
   /** Hops to each stage, counted where every hop is made ({@link Bus#hop}). */

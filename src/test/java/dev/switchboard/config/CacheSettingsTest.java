@@ -71,11 +71,53 @@ class CacheSettingsTest {
         model_list: []
         litellm_settings:
           cache: true
-          cache_params: {type: qdrant-semantic, similarity_threshold: 0.8, qdrant_collection_name: c}
+          cache_params: {type: valkey-semantic, similarity_threshold: 0.8}
         """).litellm().cache();
     assertFalse(cache.enabled());
-    assertTrue(cache.warnings().stream().anyMatch(w -> w.contains("qdrant-semantic") && w.contains("OFF")), cache.warnings().toString());
-    assertTrue(cache.warnings().stream().anyMatch(w -> w.contains("similarity_threshold")), cache.warnings().toString());
+    assertTrue(cache.warnings().stream().anyMatch(w -> w.contains("valkey-semantic") && w.contains("OFF")), cache.warnings().toString());
+  }
+
+  @Test
+  void semantic_types_read_litellms_keys_and_refuse_to_start_without_the_required_ones() {
+    CacheSettings qdrant = parse("""
+        model_list: []
+        litellm_settings:
+          cache: true
+          cache_params: {type: qdrant-semantic, similarity_threshold: 0.8, qdrant_collection_name: c,
+            qdrant_api_base: "http://127.0.0.1:6333/", qdrant_api_key: k, qdrant_quantization_config: scalar,
+            qdrant_semantic_cache_embedding_model: embed}
+        """).litellm().cache();
+    assertTrue(qdrant.enabled());
+    assertTrue(qdrant.warnings().isEmpty(), qdrant.warnings().toString());
+    SemanticCacheSettings semantic = qdrant.semantic();
+    assertEquals(0.8, semantic.similarityThreshold());
+    assertEquals("embed", semantic.embeddingModel());
+    assertEquals("http://127.0.0.1:6333", semantic.qdrantApiBase());
+    assertEquals("scalar", semantic.quantization());
+    assertFalse(semantic.toString().contains("k]"), "never the api key");
+    CacheSettings redis = parse("""
+        model_list: []
+        router_settings: {redis_host: 127.0.0.1}
+        litellm_settings:
+          cache: true
+          cache_params: {type: redis-semantic, similarity_threshold: 0.9}
+        """).litellm().cache();
+    assertTrue(redis.enabled());
+    assertEquals("text-embedding-ada-002", redis.semantic().embeddingModel());
+    assertEquals("litellm_semantic_cache_index", redis.semantic().redisIndex());
+    assertThrows(StartupException.class, () -> parse("""
+        model_list: []
+        litellm_settings:
+          cache: true
+          cache_params: {type: qdrant-semantic, similarity_threshold: 0.8, qdrant_collection_name: c}
+        """));
+    assertThrows(StartupException.class, () -> parse("""
+        model_list: []
+        router_settings: {redis_host: 127.0.0.1}
+        litellm_settings:
+          cache: true
+          cache_params: {type: redis-semantic}
+        """));
   }
 
   @Test
