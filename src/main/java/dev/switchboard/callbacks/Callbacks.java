@@ -16,7 +16,12 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import dev.switchboard.config.StartupException;
+import dev.switchboard.provider.CloudAuth;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +47,7 @@ public final class Callbacks implements SpendListener {
   private String deployment;
   private Vertx vertx;
 
-  private Callbacks(Vertx vertx, CallbackSettings settings) {
+  private Callbacks(Vertx vertx, CallbackSettings settings, Clock clock) {
     this.settings = settings;
     // A few connections per sink host, and a bounded wait: sinks are posted one batch at a time.
     this.client = settings.isEmpty() ? null : vertx.createHttpClient(new HttpClientOptions()
@@ -51,7 +56,7 @@ public final class Callbacks implements SpendListener {
     for (CallbackSettings.Sink sink : settings.sinks()) {
       String name = sink.kind().name().toLowerCase(Locale.ROOT);
       SinkQueue queue = new SinkQueue(name, settings.queueSize(), MAX_QUEUED_BYTES, settings.batchSize(),
-          SinkFormat.of(sink), body -> post(sink, body));
+          delivery(sink, clock));
       targets.add(new Target(sink, queue));
     }
   }
@@ -61,7 +66,17 @@ public final class Callbacks implements SpendListener {
    * request's loop context), their counters in {@code registry}.
    */
   public static Future<Callbacks> start(Vertx vertx, CallbackSettings settings, MeterRegistry registry) {
-    Callbacks callbacks = new Callbacks(vertx, settings);
+    return start(vertx, settings, registry, Clock.systemUTC());
+  }
+
+  /** @param clock dates the bucket sinks' objects and signs S3 uploads; tests fix it */
+  public static Future<Callbacks> start(Vertx vertx, CallbackSettings settings, MeterRegistry registry, Clock clock) {
+    Callbacks callbacks;
+    try {
+      callbacks = new Callbacks(vertx, settings, clock);
+    } catch (IllegalArgumentException unusable) {
+      return Future.failedFuture(new StartupException(unusable.getMessage()));
+    }
     callbacks.targets.forEach(target -> callbacks.meters(target.queue(), registry));
     if (callbacks.targets.isEmpty()) {
       return Future.succeededFuture(callbacks);
@@ -101,6 +116,26 @@ public final class Callbacks implements SpendListener {
         target.queue().offer(call);
       }
     }
+  }
+
+  /** How one sink takes a batch: one post in its wire format, or an object per event in a bucket. */
+  private Function<List<JsonObject>, Future<Void>> delivery(CallbackSettings.Sink sink, Clock clock) {
+    return switch (sink.kind()) {
+      case S3 -> BucketUploads.s3(client, sink, clock);
+      case GCS_BUCKET -> {
+        try {
+          CloudAuth.googleAccount(sink.extra().get("key_json"));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("GCS_PATH_SERVICE_ACCOUNT names a key file that " + e.getMessage()
+              + "; give a service-account key file");
+        }
+        yield BucketUploads.gcs(client, sink, clock);
+      }
+      default -> {
+        SinkFormat format = SinkFormat.of(sink);
+        yield payloads -> post(sink, format.body(payloads));
+      }
+    };
   }
 
   private Future<Void> post(CallbackSettings.Sink sink, Buffer body) {
