@@ -180,8 +180,9 @@ public final class Gateway {
           opened.set(persistence);
           Authenticator authenticator = new Authenticator(config.general().masterKey().value(), persistence.keys(),
               granted -> models.registry().expand(granted));
+          LiveSettings live = new LiveSettings(config, observed);
           ConfigReloader reloader = new ConfigReloader(vertx, bus,
-              new ConfigReloader.Targets(routing, limiter.queues(), metrics, authenticator), config);
+              new ConfigReloader.Targets(routing, limiter.queues(), metrics, authenticator, live), config);
           ModelCatalog catalog = new ModelCatalog(bus, reloader, models, persistence.pool(), config);
           Startup.report(config, authenticator.isOpen());
           Accounting accounting = persistence.accounting(config);
@@ -200,7 +201,7 @@ public final class Gateway {
               config.general().gracefulShutdownSeconds(), routing,
               () -> config.router().redis() == null ? null : limiter.redisAvailable() ? "connected" : "unavailable",
               tracing, config.general().server(), persistence.health(), warming::get, persistence.responses(),
-              Startup.guardrails(config), persistence.files(), cache);
+              live.guardrails(), live.logsPrompts(), persistence.files(), cache);
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RateLimitVerticle(bus, limiter)))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, routing.router())))

@@ -4,6 +4,7 @@ import dev.switchboard.alerting.Alerting;
 import dev.switchboard.alerting.AlertingVerticle;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.callbacks.Callbacks;
+import dev.switchboard.callbacks.LiveCallbacks;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.spend.Accounting;
@@ -18,10 +19,10 @@ import io.vertx.core.Vertx;
  */
 final class Observers {
 
-  private final Callbacks callbacks;
+  private final LiveCallbacks callbacks;
   private final Alerting alerting;
 
-  private Observers(Callbacks callbacks, Alerting alerting) {
+  private Observers(LiveCallbacks callbacks, Alerting alerting) {
     this.callbacks = callbacks;
     this.alerting = alerting;
   }
@@ -39,7 +40,7 @@ final class Observers {
         return writer.quarantinedRows();
       }
     };
-    return Callbacks.start(vertx, config.observability().callbacks(), metrics.registry())
+    return LiveCallbacks.start(vertx, config.observability().callbacks(), metrics.registry())
         .compose(callbacks -> Alerting.start(vertx, bus, config.observability().alerting(), writes)
             .map(alerting -> new Observers(callbacks, alerting)));
   }
@@ -49,6 +50,11 @@ final class Observers {
   }
 
   Callbacks callbacks() {
+    return callbacks.current();
+  }
+
+  /** The callbacks a config reload replaces. */
+  LiveCallbacks liveCallbacks() {
     return callbacks;
   }
 

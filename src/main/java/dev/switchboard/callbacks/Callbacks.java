@@ -6,6 +6,7 @@ import dev.switchboard.spend.SpendListener;
 import dev.switchboard.spend.SpendRow;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Future;
@@ -44,6 +45,8 @@ public final class Callbacks implements SpendListener {
   private final CallbackSettings settings;
   private final List<Target> targets = new ArrayList<>();
   private final HttpClientAgent client;
+  private final List<Meter> meters = new ArrayList<>();
+  private MeterRegistry registry;
   private String deployment;
   private Vertx vertx;
 
@@ -77,7 +80,9 @@ public final class Callbacks implements SpendListener {
     } catch (IllegalArgumentException unusable) {
       return Future.failedFuture(new StartupException(unusable.getMessage()));
     }
-    callbacks.targets.forEach(target -> callbacks.meters(target.queue(), registry));
+    if (registry != null) {
+      callbacks.register(registry);
+    }
     if (callbacks.targets.isEmpty()) {
       return Future.succeededFuture(callbacks);
     }
@@ -94,15 +99,31 @@ public final class Callbacks implements SpendListener {
     });
   }
 
+  /** The sinks' meters in {@code registry}, until {@link #close()} removes them (a reload's next sinks take their names). */
+  synchronized void register(MeterRegistry registry) {
+    this.registry = registry;
+    targets.forEach(target -> meters(target.queue(), registry));
+  }
+
   private void meters(SinkQueue queue, MeterRegistry registry) {
-    FunctionCounter.builder("switchboard_callback_events_dropped", queue, SinkQueue::dropped).tag("callback", queue.name)
-        .description("Logging events dropped: the sink's queue was full or its posts kept failing").register(registry);
-    FunctionCounter.builder("switchboard_callback_events_delivered", queue, SinkQueue::delivered)
-        .tag("callback", queue.name).description("Logging events the sink accepted").register(registry);
-    FunctionCounter.builder("switchboard_callback_post_failures", queue, SinkQueue::failedPosts)
-        .tag("callback", queue.name).description("Posts to the sink that failed (each retry counts)").register(registry);
-    Gauge.builder("switchboard_callback_queue_depth", queue, SinkQueue::queued).tag("callback", queue.name)
-        .description("Logging events waiting for the sink").register(registry);
+    meters.add(FunctionCounter.builder("switchboard_callback_events_dropped", queue, SinkQueue::dropped).tag("callback", queue.name)
+        .description("Logging events dropped: the sink's queue was full or its posts kept failing").register(registry));
+    meters.add(FunctionCounter.builder("switchboard_callback_events_delivered", queue, SinkQueue::delivered)
+        .tag("callback", queue.name).description("Logging events the sink accepted").register(registry));
+    meters.add(FunctionCounter.builder("switchboard_callback_post_failures", queue, SinkQueue::failedPosts)
+        .tag("callback", queue.name).description("Posts to the sink that failed (each retry counts)").register(registry));
+    meters.add(Gauge.builder("switchboard_callback_queue_depth", queue, SinkQueue::queued).tag("callback", queue.name)
+        .description("Logging events waiting for the sink").register(registry));
+  }
+
+  /** The settings these sinks were started from. */
+  public CallbackSettings settings() {
+    return settings;
+  }
+
+  /** Whether some sink may log prompt text: there is one, and message logging is not turned off for all. */
+  public boolean logsPrompts() {
+    return !targets.isEmpty() && !settings.turnOffMessageLogging();
   }
 
   @Override
@@ -158,6 +179,12 @@ public final class Callbacks implements SpendListener {
 
   /** Posts what is still queued (briefly), then closes the client. */
   public Future<Void> close() {
+    synchronized (this) {
+      if (registry != null) {
+        meters.forEach(registry::remove);
+        meters.clear();
+      }
+    }
     List<Future<Void>> closing = new ArrayList<>();
     targets.forEach(t -> closing.add(t.queue().close(CLOSE_WAIT_MS)));
     return Future.join(closing).eventually(() -> client == null ? Future.succeededFuture() : client.close())

@@ -79,7 +79,7 @@ final class FilesHandler {
       ModelCall request = new ModelCall(requestId, Operation.CHAT, calls.snapshot(), raw, ctx.request().headers(),
           ctx.response(), tracing.request(ctx.request(), requestId));
       request.clientIp = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
-      Chain<ModelCall> chain = new Chain<>(new FilesParseStage(files), new AuthStage(bus), new SpendLogStage(bus),
+      Chain<ModelCall> chain = new Chain<>(new FilesParseStage(files), new AuthStage(bus), new SpendLogStage(bus, () -> false),
           new FilesTargetStage(files, store, calls), new LimitsStage(bus), new FilesRelayStage(files, store, upstream));
       chain.run(request).onComplete(done -> answer(request, files));
     });
