@@ -8,6 +8,7 @@ import dev.switchboard.callbacks.LiveCallbacks;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.spend.Accounting;
+import dev.switchboard.spend.InFlight;
 import dev.switchboard.spend.SpendListener;
 import dev.switchboard.spend.SpendWriter;
 import io.vertx.core.Future;
@@ -27,7 +28,8 @@ final class Observers {
     this.alerting = alerting;
   }
 
-  static Future<Observers> start(Vertx vertx, Bus bus, GatewayConfig config, Accounting accounting, Metrics metrics) {
+  static Future<Observers> start(Vertx vertx, Bus bus, GatewayConfig config, Accounting accounting, Metrics metrics,
+      InFlight inFlight) {
     SpendWriter writer = accounting.writer();
     AlertingVerticle.SpendWrites writes = writer == null ? null : new AlertingVerticle.SpendWrites() {
       @Override
@@ -41,7 +43,7 @@ final class Observers {
       }
     };
     return LiveCallbacks.start(vertx, config.observability().callbacks(), metrics.registry())
-        .compose(callbacks -> Alerting.start(vertx, bus, config.observability().alerting(), writes)
+        .compose(callbacks -> Alerting.start(vertx, bus, config.observability().alerting(), writes, inFlight, metrics.registry())
             .map(alerting -> new Observers(callbacks, alerting)));
   }
 

@@ -11,12 +11,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Notices alerts in each request's spend row, on the request's loop, and only publishes: a budget
  * refusal ({@code budget_alerts}), a request slower than {@code alerting_threshold}
  * ({@code llm_too_slow}), and a deployment failing {@code minor_outage_alert_threshold} times within
- * {@code outage_alert_ttl} ({@code outage_alerts}: once, not per failing request). Also keeps the
+ * {@code outage_alert_ttl} ({@code outage_alerts}: once, not per failing request), a provider's
+ * failure ({@code llm_exceptions}: once per deployment and status per {@code outage_alert_ttl}). Also keeps the
  * totals the spend report shows. Thread-safe; one per gateway.
  */
 public final class AlertDetector implements SpendListener {
@@ -38,14 +40,22 @@ public final class AlertDetector implements SpendListener {
   private final Map<String, Window> outages = new ConcurrentHashMap<>();
   private final Map<String, Totals> totals = new ConcurrentHashMap<>();
 
+  private final LongSupplier clock;
+
   public AlertDetector(AlertingSettings settings, Consumer<AlertEvent> publish) {
+    this(settings, publish, System::currentTimeMillis);
+  }
+
+  /** @param clock wall-clock milliseconds; tests move it instead of sleeping */
+  AlertDetector(AlertingSettings settings, Consumer<AlertEvent> publish, LongSupplier clock) {
     this.settings = settings;
     this.publish = publish;
+    this.clock = clock;
   }
 
   @Override
   public void recorded(SpendEvent event, SpendRow row) {
-    long now = System.currentTimeMillis();
+    long now = clock.getAsLong();
     Totals model = totals.computeIfAbsent(event.model() == null ? "" : event.model(), m -> new Totals());
     model.requests.increment();
     model.cost.add(row.spend());
@@ -70,6 +80,13 @@ public final class AlertDetector implements SpendListener {
       fire(AlertEvent.SLOW, "Low", String.format("Responses from %s are slow: %.1f s, above alerting_threshold %.0f s",
           deployment.describe(), seconds, settings.thresholdSeconds()), "slow:" + deployment.id(), now,
           settings.outageAlertTtlMs(), deploymentDetails(event).put("duration_s", seconds));
+    }
+    if ((providerFailure(event) || event.status() == 429) && settings.wants(AlertEvent.LLM_EXCEPTIONS)) {
+      // One per deployment and status within outage_alert_ttl: a failing provider is one alert, not one per request.
+      fire(AlertEvent.LLM_EXCEPTIONS, "High", "LLM API call failed: " + deployment.describe() + " answered HTTP "
+          + event.status() + (event.errorType() == null ? "" : " " + event.errorType()), deployment.id() + ":"
+          + event.status(), now, settings.outageAlertTtlMs(), deploymentDetails(event).put("status", event.status())
+              .put("error_type", event.errorType()));
     }
     if (providerFailure(event) && settings.wants(AlertEvent.OUTAGE) && outageStarts(deployment.id(), now)) {
       fire(AlertEvent.OUTAGE, "High", "Outage: " + deployment.describe() + " failed " + settings.outageThreshold()

@@ -20,6 +20,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import dev.switchboard.spend.InFlight;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -58,7 +59,8 @@ final class ModelCallHandler implements Handler<RoutingContext> {
    */
   ModelCallHandler(Bus bus, Operation operation, CallRouter calls, Metrics metrics,
       Tracing tracing, long maxBodyBytes, ResponseStore responses, boolean useXForwardedFor,
-      Supplier<Guardrails> guardrails, BooleanSupplier logsPrompts, ResponseCache cache, String serverModel) {
+      Supplier<Guardrails> guardrails, BooleanSupplier logsPrompts, InFlight inFlight, ResponseCache cache,
+      String serverModel) {
     this.maxBodyBytes = maxBodyBytes;
     this.useXForwardedFor = useXForwardedFor;
     this.serverModel = serverModel;
@@ -66,7 +68,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     this.calls = calls;
     this.metrics = metrics;
     this.tracing = tracing;
-    SpendLogStage spend = new SpendLogStage(bus, logsPrompts);
+    SpendLogStage spend = new SpendLogStage(bus, logsPrompts, inFlight);
     this.chain = new Chain<>(new ParseStage(), new AuthStage(bus), spend, new AccessStage(calls),
         new StoredResponsesStage(responses), new LimitsStage(bus), new BudgetStage(bus, calls), new GuardrailStage(guardrails),
         new MockResponseStage(), new CacheStage(cache), new RouteStage(bus, calls), new AnswerGuardrailStage());

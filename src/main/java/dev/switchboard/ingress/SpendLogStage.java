@@ -7,6 +7,7 @@ import dev.switchboard.pipeline.Stage;
 import dev.switchboard.model.Deployment;
 import dev.switchboard.model.RelayResult;
 import dev.switchboard.spend.CallContent;
+import dev.switchboard.spend.InFlight;
 import dev.switchboard.spend.SpendEvent;
 import dev.switchboard.tracing.RequestSpans;
 import dev.switchboard.model.Usage;
@@ -31,11 +32,16 @@ final class SpendLogStage implements Stage<ModelCall> {
 
   private final Bus bus;
   private final BooleanSupplier logsPrompts;
+  private final InFlight inFlight;
 
-  /** @param logsPrompts whether some logging callback may log prompt text (asked per request: a reload changes it) */
-  SpendLogStage(Bus bus, BooleanSupplier logsPrompts) {
+  /**
+   * @param logsPrompts whether some logging callback may log prompt text (asked per request: a reload changes it)
+   * @param inFlight    told when each request begins and ends, for the hanging-request alert
+   */
+  SpendLogStage(Bus bus, BooleanSupplier logsPrompts, InFlight inFlight) {
     this.bus = bus;
     this.logsPrompts = logsPrompts;
+    this.inFlight = inFlight;
   }
 
   @Override
@@ -45,6 +51,8 @@ final class SpendLogStage implements Stage<ModelCall> {
 
   @Override
   public Future<Void> before(ModelCall request) {
+    inFlight.begin(request.requestId(), request.model(), request.startMillis(),
+        request.principal == null ? null : request.principal.keyAlias());
     // A stream lets its body go when the answer begins; the callbacks still log its prompt.
     // Logging off for this request: its parameters (and that switch) are kept, never its prompt.
     if (request.call != null && request.call.stream() && !request.call.body().released() && logsPrompts.getAsBoolean()) {
@@ -69,6 +77,7 @@ final class SpendLogStage implements Stage<ModelCall> {
   /** Before the answer's last byte, a stream's [DONE] included. */
   @Override
   public Future<Void> after(ModelCall request) {
+    inFlight.end(request.requestId());
     GatewayError error = request.error();
     String errorType = error != null ? error.type() : request.result != null && request.result.clientGone()
         ? "client_disconnected" : null;

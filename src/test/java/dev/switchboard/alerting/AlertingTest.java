@@ -92,7 +92,7 @@ class AlertingTest {
 
   @Test
   void an_outage_of_many_failing_requests_sends_one_alert_per_channel(Vertx vertx, VertxTestContext ctx) {
-    start(vertx, "alerting_args: {outage_alert_ttl: 600, minor_outage_alert_threshold: 3}")
+    start(vertx, "alerting_args: {outage_alert_ttl: 600, minor_outage_alert_threshold: 3}\n  alert_types: [\"outage_alerts\"]")
         .compose(v -> requests("broken", 20))
         .compose(statuses -> {
           ctx.verify(() -> statuses.forEach(s -> assertTrue(s >= 500, "status " + s)));
@@ -170,7 +170,9 @@ class AlertingTest {
           assertEquals(2, sink.postsTo("/slack").size(), "Slack posts: " + sink.posts);
           assertEquals(2, sink.postsTo("/hook").size());
           sink.postsTo("/hook").forEach(p -> assertEquals("soft_budget_crossed", p.body().toJsonObject().getString("event")));
-          assertEquals(8.0, sink.postsTo("/hook").get(0).body().toJsonObject().getDouble("soft_budget"));
+          // The two causes are posted concurrently: either may arrive first.
+          assertTrue(sink.postsTo("/hook").stream().anyMatch(p -> Double.valueOf(8.0).equals(p.body().toJsonObject()
+              .getDouble("soft_budget"))), sink.posts.toString());
           ctx.completeNow();
         })));
   }
