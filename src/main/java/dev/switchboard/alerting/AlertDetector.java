@@ -26,6 +26,8 @@ public final class AlertDetector implements SpendListener {
   private static final class Window {
     long startMs;
     int failures;
+    final java.util.Set<String> deployments = new java.util.HashSet<>();
+    boolean alerted;
   }
 
   private static final class Totals {
@@ -38,6 +40,7 @@ public final class AlertDetector implements SpendListener {
   private final Consumer<AlertEvent> publish;
   private final Dedup published = new Dedup();
   private final Map<String, Window> outages = new ConcurrentHashMap<>();
+  private final Map<String, Window> regions = new ConcurrentHashMap<>();
   private final Map<String, Totals> totals = new ConcurrentHashMap<>();
 
   private final LongSupplier clock;
@@ -88,12 +91,61 @@ public final class AlertDetector implements SpendListener {
           + event.status(), now, settings.outageAlertTtlMs(), deploymentDetails(event).put("status", event.status())
               .put("error_type", event.errorType()));
     }
+    if (providerFailure(event)) {
+      regionOutage(event, deployment, now);
+    }
     if (providerFailure(event) && settings.wants(AlertEvent.OUTAGE) && outageStarts(deployment.id(), now)) {
       fire(AlertEvent.OUTAGE, "High", "Outage: " + deployment.describe() + " failed " + settings.outageThreshold()
           + " requests within " + settings.outageAlertTtlMs() / 1000 + " s (last: HTTP " + event.status() + " "
           + event.errorType() + ")", "outage:" + deployment.id(), now, settings.outageAlertTtlMs(),
           deploymentDetails(event).put("status", event.status()));
     }
+  }
+
+  /**
+   * A provider region failing across deployments: {@code minor_outage_alert_threshold} provider
+   * failures within {@code outage_alert_ttl} from more than one deployment of the region, once per window.
+   */
+  private void regionOutage(SpendEvent event, Deployment deployment, long now) {
+    String region = region(deployment);
+    if (region == null || !settings.wants(AlertEvent.REGION_OUTAGE)) {
+      return;
+    }
+    Window window = regions.computeIfAbsent(region, r -> new Window());
+    int failures;
+    int deployments;
+    synchronized (window) {
+      if (now - window.startMs >= settings.outageAlertTtlMs()) {
+        window.startMs = now;
+        window.failures = 0;
+        window.deployments.clear();
+        window.alerted = false;
+      }
+      window.failures++;
+      window.deployments.add(deployment.id());
+      if (window.alerted || window.failures < settings.outageThreshold() || window.deployments.size() < 2) {
+        return;
+      }
+      window.alerted = true;
+      failures = window.failures;
+      deployments = window.deployments.size();
+    }
+    fire(AlertEvent.REGION_OUTAGE, "High", "Region outage: " + region + " failed " + failures + " requests on "
+        + deployments + " deployments within " + settings.outageAlertTtlMs() / 1000 + " s (last: HTTP "
+        + event.status() + ")", region, now, settings.outageAlertTtlMs(), new JsonObject().put("provider_region", region)
+        .put("deployments", deployments).put("failures", failures));
+  }
+
+  /** LiteLLM's provider region: Bedrock's AWS region, Vertex AI's location; null where Switchboard reads none. */
+  static String region(Deployment deployment) {
+    String provider = deployment.provider().prefix();
+    if ("bedrock".equals(provider)) {
+      return provider + "/" + deployment.awsAuth().region();
+    }
+    if (provider.startsWith("vertex") && deployment.vertexAuth().location().isSet()) {
+      return provider + "/" + deployment.vertexAuth().location().value();
+    }
+    return null;
   }
 
   /** The provider's own failures: 5xx, timeouts; not the client's errors, refusals or leaving. */

@@ -112,6 +112,37 @@ class AlertSweepsTest {
   }
 
   @Test
+  void a_region_failing_on_several_deployments_alerts_once_per_window() {
+    List<Deployment> bedrock = ModelRegistry.deployments(new ConfigLoader(name -> null).parse("""
+        model_list:
+          - {model_name: claude, litellm_params: {model: bedrock/anthropic.claude-3, aws_region_name: eu-west-1, aws_access_key_id: AKIAX, aws_secret_access_key: s}, model_info: {id: b-1}}
+          - {model_name: claude, litellm_params: {model: bedrock/anthropic.claude-3, aws_region_name: eu-west-1, aws_access_key_id: AKIAY, aws_secret_access_key: s}, model_info: {id: b-2}}
+          - {model_name: other, litellm_params: {model: bedrock/anthropic.claude-3, aws_region_name: us-east-1, aws_access_key_id: AKIAZ, aws_secret_access_key: s}, model_info: {id: b-3}}
+        """, "regions.yaml"));
+    assertEquals("bedrock/eu-west-1", AlertDetector.region(bedrock.get(0)));
+    assertNull(AlertDetector.region(deployment), "an OpenAI deployment names no region");
+    java.util.function.Function<Deployment, SpendEvent> failing = d -> new SpendEvent("req-" + System.nanoTime(),
+        d.modelGroup(), d, null, null, null, Usage.NONE, false, 503, "service_unavailable", now.get(), 1_000_000, 0, 0,
+        List.of(), null, "acompletion", null, null);
+    for (int i = 0; i < 6; i++) {
+      detector.recorded(failing.apply(bedrock.get(2)), row()); // one deployment: its own outage, not its region's
+    }
+    assertEquals(0, of(AlertEvent.REGION_OUTAGE).size());
+    for (int i = 0; i < 10; i++) {
+      detector.recorded(failing.apply(bedrock.get(i % 2)), row());
+    }
+    assertEquals(1, of(AlertEvent.REGION_OUTAGE).size(), published.toString());
+    AlertEvent region = of(AlertEvent.REGION_OUTAGE).get(0);
+    assertEquals("bedrock/eu-west-1", region.details().getString("provider_region"));
+    assertEquals(2, region.details().getInteger("deployments"));
+    now.addAndGet(60_001);
+    for (int i = 0; i < 5; i++) {
+      detector.recorded(failing.apply(bedrock.get(i % 2)), row());
+    }
+    assertEquals(2, of(AlertEvent.REGION_OUTAGE).size(), "a new window, a new alert");
+  }
+
+  @Test
   void types_left_out_of_alert_types_are_not_looked_for() {
     AlertingSettings onlySlow = new AlertingSettings("https://slack.example/x", Map.of(), null, 300,
         Set.of("llm_too_slow"), 3_600_000, 86_400_000, 60_000, 5);
