@@ -32,6 +32,7 @@ import dev.switchboard.model.RelayCall;
 import dev.switchboard.model.RelayResult;
 import dev.switchboard.relay.StreamRelayVerticle;
 import dev.switchboard.reload.ConfigReloader;
+import dev.switchboard.spend.InFlight;
 import dev.switchboard.routing.HealthCheckVerticle;
 import dev.switchboard.routing.LiveModels;
 import dev.switchboard.routing.ModelRegistry;
@@ -183,8 +184,11 @@ public final class Gateway {
           opened.set(persistence);
           Authenticator authenticator = new Authenticator(config.general().masterKey().value(), persistence.keys(),
               granted -> models.registry().expand(granted));
+          LiveSettings live = new LiveSettings(config, observed, vertx);
+          InFlight inFlight = Alerting.watchesInFlight(config.observability().alerting()) ? new InFlight(true)
+              : InFlight.NONE;
           ConfigReloader reloader = new ConfigReloader(vertx, bus,
-              new ConfigReloader.Targets(routing, limiter.queues(), metrics, authenticator), config);
+              new ConfigReloader.Targets(routing, limiter.queues(), metrics, authenticator, live), config);
           ModelCatalog catalog = new ModelCatalog(bus, reloader, models, persistence.pool(), config);
           Startup.report(config, authenticator.isOpen());
           Accounting accounting = persistence.accounting(config);
@@ -205,13 +209,13 @@ public final class Gateway {
               config.general().gracefulShutdownSeconds(), routing,
               () -> config.router().redis() == null ? null : limiter.redisAvailable() ? "connected" : "unavailable",
               tracing, config.general().server(), persistence.health(), warming::get, persistence.responses(),
-              Startup.guardrails(config, vertx), persistence.files(), cache);
+              live.guardrails(), live.logsPrompts(), inFlight, persistence.files(), cache);
           return deploy(vertx, loops, stages, () -> new AuthVerticle(bus, authenticator))
               .compose(v -> deploy(vertx, loops, stages, () -> new RateLimitVerticle(bus, limiter)))
               .compose(v -> deploy(vertx, loops, stages, () -> new RouterVerticle(bus, routing.router())))
               .compose(v -> deploy(vertx, loops, stages, () -> new StreamRelayVerticle(bus, config.litellm(), metrics::providerHeaders)))
               .compose(v -> deployWriter(vertx, accounting, config, stages))
-              .compose(v -> Observers.start(vertx, bus, config, accounting, metrics)).onSuccess(observed::set)
+              .compose(v -> Observers.start(vertx, bus, config, accounting, metrics, inFlight)).onSuccess(observed::set)
               .compose(o -> deploy(vertx, loops, stages, () -> new SpendLogVerticle(bus, ledger, accounting, metrics,
                   SpendListener.both(o.listener(), tail))))
               .compose(v -> !config.router().routing().backgroundHealthChecks() ? Future.succeededFuture()

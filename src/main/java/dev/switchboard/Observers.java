@@ -4,9 +4,11 @@ import dev.switchboard.alerting.Alerting;
 import dev.switchboard.alerting.AlertingVerticle;
 import dev.switchboard.bus.Bus;
 import dev.switchboard.callbacks.Callbacks;
+import dev.switchboard.callbacks.LiveCallbacks;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.spend.Accounting;
+import dev.switchboard.spend.InFlight;
 import dev.switchboard.spend.SpendListener;
 import dev.switchboard.spend.SpendWriter;
 import io.vertx.core.Future;
@@ -18,15 +20,16 @@ import io.vertx.core.Vertx;
  */
 final class Observers {
 
-  private final Callbacks callbacks;
+  private final LiveCallbacks callbacks;
   private final Alerting alerting;
 
-  private Observers(Callbacks callbacks, Alerting alerting) {
+  private Observers(LiveCallbacks callbacks, Alerting alerting) {
     this.callbacks = callbacks;
     this.alerting = alerting;
   }
 
-  static Future<Observers> start(Vertx vertx, Bus bus, GatewayConfig config, Accounting accounting, Metrics metrics) {
+  static Future<Observers> start(Vertx vertx, Bus bus, GatewayConfig config, Accounting accounting, Metrics metrics,
+      InFlight inFlight) {
     SpendWriter writer = accounting.writer();
     AlertingVerticle.SpendWrites writes = writer == null ? null : new AlertingVerticle.SpendWrites() {
       @Override
@@ -39,8 +42,8 @@ final class Observers {
         return writer.quarantinedRows();
       }
     };
-    return Callbacks.start(vertx, config.observability().callbacks(), metrics.registry())
-        .compose(callbacks -> Alerting.start(vertx, bus, config.observability().alerting(), writes)
+    return LiveCallbacks.start(vertx, config.observability().callbacks(), metrics.registry())
+        .compose(callbacks -> Alerting.start(vertx, bus, config.observability().alerting(), writes, inFlight, metrics.registry())
             .map(alerting -> new Observers(callbacks, alerting)));
   }
 
@@ -49,6 +52,11 @@ final class Observers {
   }
 
   Callbacks callbacks() {
+    return callbacks.current();
+  }
+
+  /** The callbacks a config reload replaces. */
+  LiveCallbacks liveCallbacks() {
     return callbacks;
   }
 

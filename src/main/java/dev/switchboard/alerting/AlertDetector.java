@@ -11,12 +11,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Notices alerts in each request's spend row, on the request's loop, and only publishes: a budget
  * refusal ({@code budget_alerts}), a request slower than {@code alerting_threshold}
  * ({@code llm_too_slow}), and a deployment failing {@code minor_outage_alert_threshold} times within
- * {@code outage_alert_ttl} ({@code outage_alerts}: once, not per failing request). Also keeps the
+ * {@code outage_alert_ttl} ({@code outage_alerts}: once, not per failing request), a provider's
+ * failure ({@code llm_exceptions}: once per deployment and status per {@code outage_alert_ttl}). Also keeps the
  * totals the spend report shows. Thread-safe; one per gateway.
  */
 public final class AlertDetector implements SpendListener {
@@ -24,6 +26,8 @@ public final class AlertDetector implements SpendListener {
   private static final class Window {
     long startMs;
     int failures;
+    final java.util.Set<String> deployments = new java.util.HashSet<>();
+    boolean alerted;
   }
 
   private static final class Totals {
@@ -36,16 +40,25 @@ public final class AlertDetector implements SpendListener {
   private final Consumer<AlertEvent> publish;
   private final Dedup published = new Dedup();
   private final Map<String, Window> outages = new ConcurrentHashMap<>();
+  private final Map<String, Window> regions = new ConcurrentHashMap<>();
   private final Map<String, Totals> totals = new ConcurrentHashMap<>();
 
+  private final LongSupplier clock;
+
   public AlertDetector(AlertingSettings settings, Consumer<AlertEvent> publish) {
+    this(settings, publish, System::currentTimeMillis);
+  }
+
+  /** @param clock wall-clock milliseconds; tests move it instead of sleeping */
+  AlertDetector(AlertingSettings settings, Consumer<AlertEvent> publish, LongSupplier clock) {
     this.settings = settings;
     this.publish = publish;
+    this.clock = clock;
   }
 
   @Override
   public void recorded(SpendEvent event, SpendRow row) {
-    long now = System.currentTimeMillis();
+    long now = clock.getAsLong();
     Totals model = totals.computeIfAbsent(event.model() == null ? "" : event.model(), m -> new Totals());
     model.requests.increment();
     model.cost.add(row.spend());
@@ -71,12 +84,68 @@ public final class AlertDetector implements SpendListener {
           deployment.describe(), seconds, settings.thresholdSeconds()), "slow:" + deployment.id(), now,
           settings.outageAlertTtlMs(), deploymentDetails(event).put("duration_s", seconds));
     }
+    if ((providerFailure(event) || event.status() == 429) && settings.wants(AlertEvent.LLM_EXCEPTIONS)) {
+      // One per deployment and status within outage_alert_ttl: a failing provider is one alert, not one per request.
+      fire(AlertEvent.LLM_EXCEPTIONS, "High", "LLM API call failed: " + deployment.describe() + " answered HTTP "
+          + event.status() + (event.errorType() == null ? "" : " " + event.errorType()), deployment.id() + ":"
+          + event.status(), now, settings.outageAlertTtlMs(), deploymentDetails(event).put("status", event.status())
+              .put("error_type", event.errorType()));
+    }
+    if (providerFailure(event)) {
+      regionOutage(event, deployment, now);
+    }
     if (providerFailure(event) && settings.wants(AlertEvent.OUTAGE) && outageStarts(deployment.id(), now)) {
       fire(AlertEvent.OUTAGE, "High", "Outage: " + deployment.describe() + " failed " + settings.outageThreshold()
           + " requests within " + settings.outageAlertTtlMs() / 1000 + " s (last: HTTP " + event.status() + " "
           + event.errorType() + ")", "outage:" + deployment.id(), now, settings.outageAlertTtlMs(),
           deploymentDetails(event).put("status", event.status()));
     }
+  }
+
+  /**
+   * A provider region failing across deployments: {@code minor_outage_alert_threshold} provider
+   * failures within {@code outage_alert_ttl} from more than one deployment of the region, once per window.
+   */
+  private void regionOutage(SpendEvent event, Deployment deployment, long now) {
+    String region = region(deployment);
+    if (region == null || !settings.wants(AlertEvent.REGION_OUTAGE)) {
+      return;
+    }
+    Window window = regions.computeIfAbsent(region, r -> new Window());
+    int failures;
+    int deployments;
+    synchronized (window) {
+      if (now - window.startMs >= settings.outageAlertTtlMs()) {
+        window.startMs = now;
+        window.failures = 0;
+        window.deployments.clear();
+        window.alerted = false;
+      }
+      window.failures++;
+      window.deployments.add(deployment.id());
+      if (window.alerted || window.failures < settings.outageThreshold() || window.deployments.size() < 2) {
+        return;
+      }
+      window.alerted = true;
+      failures = window.failures;
+      deployments = window.deployments.size();
+    }
+    fire(AlertEvent.REGION_OUTAGE, "High", "Region outage: " + region + " failed " + failures + " requests on "
+        + deployments + " deployments within " + settings.outageAlertTtlMs() / 1000 + " s (last: HTTP "
+        + event.status() + ")", region, now, settings.outageAlertTtlMs(), new JsonObject().put("provider_region", region)
+        .put("deployments", deployments).put("failures", failures));
+  }
+
+  /** LiteLLM's provider region: Bedrock's AWS region, Vertex AI's location; null where Switchboard reads none. */
+  static String region(Deployment deployment) {
+    String provider = deployment.provider().prefix();
+    if ("bedrock".equals(provider)) {
+      return provider + "/" + deployment.awsAuth().region();
+    }
+    if (provider.startsWith("vertex") && deployment.vertexAuth().location().isSet()) {
+      return provider + "/" + deployment.vertexAuth().location().value();
+    }
+    return null;
   }
 
   /** The provider's own failures: 5xx, timeouts; not the client's errors, refusals or leaving. */

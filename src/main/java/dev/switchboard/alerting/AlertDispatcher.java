@@ -76,7 +76,7 @@ final class AlertDispatcher {
     return switch (type) {
       case AlertEvent.BUDGET, AlertEvent.SOFT_BUDGET -> settings.budgetAlertTtlMs();
       case AlertEvent.FAILED_SPEND_WRITES -> SPEND_WRITE_TTL_MS;
-      case AlertEvent.DAILY_REPORT -> 1;
+      case AlertEvent.DAILY_REPORT, AlertEvent.FALLBACK_REPORT -> 1;
       default -> settings.outageAlertTtlMs();
     };
   }

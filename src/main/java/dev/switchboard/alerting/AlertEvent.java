@@ -11,7 +11,8 @@ import io.vertx.core.json.JsonObject;
  *
  * @param type         LiteLLM's alert type: {@code budget_alerts}, {@code soft_budget_crossed},
  *                     {@code outage_alerts}, {@code cooldown_deployment}, {@code llm_too_slow},
- *                     {@code failed_tracking_spend}, {@code daily_reports}
+ *                     {@code failed_tracking_spend}, {@code daily_reports}, {@code llm_exceptions},
+ *                     {@code llm_requests_hanging}, {@code fallback_reports}, {@code region_outage_alerts}
  * @param level        {@code Low}, {@code Medium} or {@code High}, as LiteLLM's Slack alerts say
  * @param message      one human-readable line (no secrets: key hashes at most)
  * @param dedupKey     alerts with the same key within the type's TTL are sent once ({@code type:subject})
@@ -31,6 +32,10 @@ public record AlertEvent(String type, String level, String message, String dedup
   public static final String SLOW = "llm_too_slow";
   public static final String FAILED_SPEND_WRITES = "failed_tracking_spend";
   public static final String DAILY_REPORT = "daily_reports";
+  public static final String LLM_EXCEPTIONS = "llm_exceptions";
+  public static final String HANGING = "llm_requests_hanging";
+  public static final String FALLBACK_REPORT = "fallback_reports";
+  public static final String REGION_OUTAGE = "region_outage_alerts";
 
   public AlertEvent {
     details = details == null ? new JsonObject() : details;
@@ -75,7 +80,7 @@ public record AlertEvent(String type, String level, String message, String dedup
   private String group() {
     return switch (type) {
       case BUDGET, SOFT_BUDGET -> "key";
-      case OUTAGE, COOLDOWN, SLOW -> "deployment";
+      case OUTAGE, COOLDOWN, SLOW, LLM_EXCEPTIONS, HANGING, REGION_OUTAGE -> "deployment";
       default -> "proxy";
     };
   }

@@ -2,7 +2,9 @@ package dev.switchboard.alerting;
 
 import dev.switchboard.bus.Bus;
 import dev.switchboard.config.AlertingSettings;
+import dev.switchboard.spend.InFlight;
 import dev.switchboard.spend.SpendListener;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -30,14 +32,24 @@ public final class Alerting {
     bus.registerLocalCodecs(AlertEvent.class);
   }
 
-  /** @param settings null when alerting is off; {@code writes} null without a database */
+  /** Whether {@code settings} want the hanging-request alert, for which the requests in flight are kept. */
+  public static boolean watchesInFlight(AlertingSettings settings) {
+    return settings != null && settings.isOn() && settings.wants(AlertEvent.HANGING);
+  }
+
+  /**
+   * @param settings null when alerting is off; {@code writes} null without a database
+   * @param inFlight the model calls in flight, swept for hanging ones
+   * @param registry where the router counts fallbacks, which the fallback report reads
+   */
   public static Future<Alerting> start(Vertx vertx, Bus bus, AlertingSettings settings,
-      AlertingVerticle.SpendWrites writes) {
+      AlertingVerticle.SpendWrites writes, InFlight inFlight, MeterRegistry registry) {
     if (settings == null || !settings.isOn()) {
       return Future.succeededFuture(new Alerting(vertx, SpendListener.NONE, null, null));
     }
     AlertDetector detector = new AlertDetector(settings, alert -> bus.publish(AlertEvent.ADDRESS, alert));
-    AlertingVerticle stage = new AlertingVerticle(bus, settings, detector, writes);
+    AlertingVerticle stage = new AlertingVerticle(bus, settings, detector, writes,
+        new Sweeps(settings, inFlight, registry));
     return vertx.deployVerticle(stage).map(id -> new Alerting(vertx, detector, stage, id));
   }
 

@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
  * The alerting stage, one instance per node: consumes {@code switchboard.alerts}, turns announced
  * deployment cooldowns into {@code cooldown_deployment} alerts, watches the spend writer
  * ({@code failed_tracking_spend} once spend rows wait over {@link #SPEND_WAIT_ALERT_MS} for
- * Postgres or rows are quarantined), and sends the spend report every {@code daily_report_frequency}.
+ * Postgres or rows are quarantined), sends the spend and fallback reports every
+ * {@code daily_report_frequency}, and sweeps the calls in flight for hanging ones.
  */
 public final class AlertingVerticle extends VerticleBase {
 
@@ -31,10 +32,12 @@ public final class AlertingVerticle extends VerticleBase {
   private final AlertingSettings settings;
   private final AlertDetector detector;
   private final SpendWrites writes;
+  private final Sweeps sweeps;
   private AlertDispatcher dispatcher;
   private long quarantinedSeen;
 
-  AlertingVerticle(Bus bus, AlertingSettings settings, AlertDetector detector, SpendWrites writes) {
+  AlertingVerticle(Bus bus, AlertingSettings settings, AlertDetector detector, SpendWrites writes, Sweeps sweeps) {
+    this.sweeps = sweeps;
     this.bus = bus;
     this.settings = settings;
     this.detector = detector;
@@ -49,7 +52,15 @@ public final class AlertingVerticle extends VerticleBase {
       if (report != null) {
         dispatcher.dispatch(report);
       }
+      AlertEvent fallbacks = sweeps.fallbackReport(System.currentTimeMillis());
+      if (fallbacks != null) {
+        dispatcher.dispatch(fallbacks);
+      }
     });
+    if (settings.wants(AlertEvent.HANGING)) {
+      vertx.setPeriodic(sweeps.hangingSweepMs(), id -> sweeps.hanging(System.currentTimeMillis())
+          .forEach(dispatcher::dispatch));
+    }
     if (writes != null) {
       quarantinedSeen = writes.quarantinedRows();
       vertx.setPeriodic(WATCH_EVERY_MS, id -> watchSpendWrites());

@@ -6,6 +6,7 @@ import dev.switchboard.spend.SpendListener;
 import dev.switchboard.spend.SpendRow;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Future;
@@ -16,7 +17,12 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import dev.switchboard.config.StartupException;
+import dev.switchboard.provider.CloudAuth;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -39,10 +45,12 @@ public final class Callbacks implements SpendListener {
   private final CallbackSettings settings;
   private final List<Target> targets = new ArrayList<>();
   private final HttpClientAgent client;
+  private final List<Meter> meters = new ArrayList<>();
+  private MeterRegistry registry;
   private String deployment;
   private Vertx vertx;
 
-  private Callbacks(Vertx vertx, CallbackSettings settings) {
+  private Callbacks(Vertx vertx, CallbackSettings settings, Clock clock) {
     this.settings = settings;
     // A few connections per sink host, and a bounded wait: sinks are posted one batch at a time.
     this.client = settings.isEmpty() ? null : vertx.createHttpClient(new HttpClientOptions()
@@ -51,7 +59,7 @@ public final class Callbacks implements SpendListener {
     for (CallbackSettings.Sink sink : settings.sinks()) {
       String name = sink.kind().name().toLowerCase(Locale.ROOT);
       SinkQueue queue = new SinkQueue(name, settings.queueSize(), MAX_QUEUED_BYTES, settings.batchSize(),
-          SinkFormat.of(sink), body -> post(sink, body));
+          delivery(sink, clock));
       targets.add(new Target(sink, queue));
     }
   }
@@ -61,8 +69,20 @@ public final class Callbacks implements SpendListener {
    * request's loop context), their counters in {@code registry}.
    */
   public static Future<Callbacks> start(Vertx vertx, CallbackSettings settings, MeterRegistry registry) {
-    Callbacks callbacks = new Callbacks(vertx, settings);
-    callbacks.targets.forEach(target -> callbacks.meters(target.queue(), registry));
+    return start(vertx, settings, registry, Clock.systemUTC());
+  }
+
+  /** @param clock dates the bucket sinks' objects and signs S3 uploads; tests fix it */
+  public static Future<Callbacks> start(Vertx vertx, CallbackSettings settings, MeterRegistry registry, Clock clock) {
+    Callbacks callbacks;
+    try {
+      callbacks = new Callbacks(vertx, settings, clock);
+    } catch (IllegalArgumentException unusable) {
+      return Future.failedFuture(new StartupException(unusable.getMessage()));
+    }
+    if (registry != null) {
+      callbacks.register(registry);
+    }
     if (callbacks.targets.isEmpty()) {
       return Future.succeededFuture(callbacks);
     }
@@ -79,15 +99,31 @@ public final class Callbacks implements SpendListener {
     });
   }
 
+  /** The sinks' meters in {@code registry}, until {@link #close()} removes them (a reload's next sinks take their names). */
+  synchronized void register(MeterRegistry registry) {
+    this.registry = registry;
+    targets.forEach(target -> meters(target.queue(), registry));
+  }
+
   private void meters(SinkQueue queue, MeterRegistry registry) {
-    FunctionCounter.builder("switchboard_callback_events_dropped", queue, SinkQueue::dropped).tag("callback", queue.name)
-        .description("Logging events dropped: the sink's queue was full or its posts kept failing").register(registry);
-    FunctionCounter.builder("switchboard_callback_events_delivered", queue, SinkQueue::delivered)
-        .tag("callback", queue.name).description("Logging events the sink accepted").register(registry);
-    FunctionCounter.builder("switchboard_callback_post_failures", queue, SinkQueue::failedPosts)
-        .tag("callback", queue.name).description("Posts to the sink that failed (each retry counts)").register(registry);
-    Gauge.builder("switchboard_callback_queue_depth", queue, SinkQueue::queued).tag("callback", queue.name)
-        .description("Logging events waiting for the sink").register(registry);
+    meters.add(FunctionCounter.builder("switchboard_callback_events_dropped", queue, SinkQueue::dropped).tag("callback", queue.name)
+        .description("Logging events dropped: the sink's queue was full or its posts kept failing").register(registry));
+    meters.add(FunctionCounter.builder("switchboard_callback_events_delivered", queue, SinkQueue::delivered)
+        .tag("callback", queue.name).description("Logging events the sink accepted").register(registry));
+    meters.add(FunctionCounter.builder("switchboard_callback_post_failures", queue, SinkQueue::failedPosts)
+        .tag("callback", queue.name).description("Posts to the sink that failed (each retry counts)").register(registry));
+    meters.add(Gauge.builder("switchboard_callback_queue_depth", queue, SinkQueue::queued).tag("callback", queue.name)
+        .description("Logging events waiting for the sink").register(registry));
+  }
+
+  /** The settings these sinks were started from. */
+  public CallbackSettings settings() {
+    return settings;
+  }
+
+  /** Whether some sink may log prompt text: there is one, and message logging is not turned off for all. */
+  public boolean logsPrompts() {
+    return !targets.isEmpty() && !settings.turnOffMessageLogging();
   }
 
   @Override
@@ -101,6 +137,26 @@ public final class Callbacks implements SpendListener {
         target.queue().offer(call);
       }
     }
+  }
+
+  /** How one sink takes a batch: one post in its wire format, or an object per event in a bucket. */
+  private Function<List<JsonObject>, Future<Void>> delivery(CallbackSettings.Sink sink, Clock clock) {
+    return switch (sink.kind()) {
+      case S3 -> BucketUploads.s3(client, sink, clock);
+      case GCS_BUCKET -> {
+        try {
+          CloudAuth.googleAccount(sink.extra().get("key_json"));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("GCS_PATH_SERVICE_ACCOUNT names a key file that " + e.getMessage()
+              + "; give a service-account key file");
+        }
+        yield BucketUploads.gcs(client, sink, clock);
+      }
+      default -> {
+        SinkFormat format = SinkFormat.of(sink);
+        yield payloads -> post(sink, format.body(payloads));
+      }
+    };
   }
 
   private Future<Void> post(CallbackSettings.Sink sink, Buffer body) {
@@ -123,6 +179,12 @@ public final class Callbacks implements SpendListener {
 
   /** Posts what is still queued (briefly), then closes the client. */
   public Future<Void> close() {
+    synchronized (this) {
+      if (registry != null) {
+        meters.forEach(registry::remove);
+        meters.clear();
+      }
+    }
     List<Future<Void>> closing = new ArrayList<>();
     targets.forEach(t -> closing.add(t.queue().close(CLOSE_WAIT_MS)));
     return Future.join(closing).eventually(() -> client == null ? Future.succeededFuture() : client.close())

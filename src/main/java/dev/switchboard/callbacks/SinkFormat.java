@@ -20,6 +20,7 @@ interface SinkFormat {
       case LANGFUSE -> SinkFormat::langfuse;
       case DATADOG -> payloads -> datadog(payloads, sink.extra());
       case GENERIC_API -> payloads -> new JsonArray(List.copyOf(payloads)).toBuffer();
+      case S3, GCS_BUCKET -> throw new IllegalArgumentException(sink.kind() + " uploads objects; it has no post body");
     };
   }
 

@@ -3,7 +3,6 @@ package dev.switchboard.callbacks;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +32,7 @@ final class SinkQueue {
   private final ArrayBlockingQueue<LoggedCall> queue;
   private final long maxBytes;
   private final int batchSize;
-  private final SinkFormat format;
-  private final Function<Buffer, Future<Void>> post;
+  private final Function<List<JsonObject>, Future<Void>> deliver;
   private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicBoolean busy = new AtomicBoolean();
   private final LongAdder dropped = new LongAdder();
@@ -45,14 +43,13 @@ final class SinkQueue {
   private long timer = -1;
   private boolean warned;
 
-  SinkQueue(String name, int capacity, long maxBytes, int batchSize, SinkFormat format,
-      Function<Buffer, Future<Void>> post) {
+  /** @param deliver sends one batch of payloads (a post, or an upload per event); fails when the sink did not take it */
+  SinkQueue(String name, int capacity, long maxBytes, int batchSize, Function<List<JsonObject>, Future<Void>> deliver) {
     this.name = name;
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.maxBytes = maxBytes;
     this.batchSize = batchSize;
-    this.format = format;
-    this.post = post;
+    this.deliver = deliver;
   }
 
   /** Drains on {@code context}, at the latest every {@code flushIntervalMs}. */
@@ -114,14 +111,14 @@ final class SinkQueue {
       drain();
       return;
     }
-    Buffer body = format.body(payloads);
-    send(body, payloads.size(), 1);
+    send(payloads, 1);
   }
 
-  private void send(Buffer body, int count, int attempt) {
+  private void send(List<JsonObject> payloads, int attempt) {
+    int count = payloads.size();
     Future<Void> sent;
     try {
-      sent = post.apply(body);
+      sent = deliver.apply(payloads);
     } catch (RuntimeException e) {
       sent = Future.failedFuture(e);
     }
@@ -136,7 +133,7 @@ final class SinkQueue {
       if (attempt < MAX_ATTEMPTS && !closing) {
         long backoff = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << (attempt - 1));
         long jittered = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
-        context.owner().setTimer(jittered, t -> send(body, count, attempt + 1));
+        context.owner().setTimer(jittered, t -> send(payloads, attempt + 1));
         return;
       }
       dropped.add(count);

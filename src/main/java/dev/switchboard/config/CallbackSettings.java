@@ -31,7 +31,7 @@ public record CallbackSettings(List<Sink> sinks, boolean turnOffMessageLogging, 
   private static final List<String> SERVED_ELSEWHERE = List.of("otel", "prometheus");
 
   /** The sink kinds Switchboard implements, by LiteLLM's callback names. */
-  public enum Kind { LANGFUSE, DATADOG, GENERIC_API }
+  public enum Kind { LANGFUSE, DATADOG, GENERIC_API, S3, GCS_BUCKET }
 
   /**
    * One sink: where it posts and with which headers (credentials included: never logged).
@@ -74,6 +74,8 @@ public record CallbackSettings(List<Sink> sinks, boolean turnOffMessageLogging, 
         case "langfuse" -> langfuse(env, onSuccess, onFailure);
         case "datadog" -> datadog(env, onSuccess, onFailure);
         case "generic_api", "generic", "custom_callback_api" -> generic(env, onSuccess, onFailure);
+        case "s3" -> BucketSinks.s3(litellm.section("s3_callback_params"), env, onSuccess, onFailure);
+        case "gcs_bucket" -> BucketSinks.gcs(env, onSuccess, onFailure);
         default -> null;
       };
       if (sink != null) {
@@ -84,7 +86,7 @@ public record CallbackSettings(List<Sink> sinks, boolean turnOffMessageLogging, 
     }
     if (!unknown.isEmpty()) {
       LOG.warning("Logging callbacks Switchboard does not implement are ignored: " + String.join(", ", unknown)
-          + " (implemented: langfuse, datadog, generic_api, otel)");
+          + " (implemented: langfuse, datadog, generic_api, s3, gcs_bucket, otel)");
     }
     if (sinks.isEmpty() && !turnOff) {
       return NONE;
@@ -145,7 +147,7 @@ public record CallbackSettings(List<Sink> sinks, boolean turnOffMessageLogging, 
         onSuccess, onFailure);
   }
 
-  private static String required(Function<String, String> env, String name, String callback) {
+  static String required(Function<String, String> env, String name, String callback) {
     String value = set(env.apply(name));
     if (value == null) {
       throw new StartupException("litellm_settings lists the '" + callback + "' callback, but " + name
@@ -154,18 +156,18 @@ public record CallbackSettings(List<Sink> sinks, boolean turnOffMessageLogging, 
     return value;
   }
 
-  private static String url(String url, String variable) {
+  static String url(String url, String variable) {
     if (!url.startsWith("http://") && !url.startsWith("https://")) {
       throw new StartupException(variable + " must give an http:// or https:// URL, got '" + url + "'");
     }
     return url;
   }
 
-  private static String trimSlash(String base) {
+  static String trimSlash(String base) {
     return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
   }
 
-  private static String orDefault(String value, String fallback) {
+  static String orDefault(String value, String fallback) {
     String set = set(value);
     return set == null ? fallback : set;
   }

@@ -11,6 +11,7 @@ import dev.switchboard.pipeline.Chain;
 import dev.switchboard.routing.CallRouter;
 import dev.switchboard.tracing.RequestSpans;
 import dev.switchboard.tracing.Tracing;
+import dev.switchboard.spend.InFlight;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -79,7 +80,7 @@ final class FilesHandler {
       ModelCall request = new ModelCall(requestId, Operation.CHAT, calls.snapshot(), raw, ctx.request().headers(),
           ctx.response(), tracing.request(ctx.request(), requestId));
       request.clientIp = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
-      Chain<ModelCall> chain = new Chain<>(new FilesParseStage(files), new AuthStage(bus), new SpendLogStage(bus),
+      Chain<ModelCall> chain = new Chain<>(new FilesParseStage(files), new AuthStage(bus), new SpendLogStage(bus, () -> false, InFlight.NONE),
           new FilesTargetStage(files, store, calls), new LimitsStage(bus), new FilesRelayStage(files, store, upstream));
       chain.run(request).onComplete(done -> answer(request, files));
     });

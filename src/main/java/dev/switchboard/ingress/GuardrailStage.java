@@ -5,6 +5,7 @@ import dev.switchboard.guardrail.Selection;
 import dev.switchboard.model.VirtualKey;
 import dev.switchboard.pipeline.Stage;
 import io.vertx.core.Future;
+import java.util.function.Supplier;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -18,10 +19,11 @@ final class GuardrailStage implements Stage<ModelCall> {
   /** LiteLLM's header: the guardrails that ran on the request. */
   static final String APPLIED_HEADER = "x-litellm-applied-guardrails";
 
-  private final Guardrails guardrails;
+  private final Supplier<Guardrails> live;
 
-  GuardrailStage(Guardrails guardrails) {
-    this.guardrails = guardrails;
+  /** @param live the guardrails in force, asked per request: a config reload replaces them */
+  GuardrailStage(Supplier<Guardrails> live) {
+    this.live = live;
   }
 
   @Override
@@ -32,6 +34,7 @@ final class GuardrailStage implements Stage<ModelCall> {
   @Override
   public Future<Void> before(ModelCall request) {
     JsonObject body = request.call.body().json();
+    Guardrails guardrails = live.get();
     if (guardrails.isEmpty()) {
       return Future.succeededFuture();
     }

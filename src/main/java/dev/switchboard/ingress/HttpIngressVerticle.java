@@ -21,6 +21,7 @@ import dev.switchboard.store.DatabaseHealth;
 import dev.switchboard.responses.ResponseStore;
 import dev.switchboard.cache.ResponseCache;
 import dev.switchboard.files.FileStore;
+import dev.switchboard.spend.InFlight;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -61,15 +62,18 @@ public final class HttpIngressVerticle extends VerticleBase {
    * @param database    the database's state for readiness, or null without one
    * @param warming     whether the gateway is still warming up: readiness says 503 until it is not
    * @param responses   where translated Responses API answers are stored (or nowhere, without a database)
-   * @param guardrails  the configured guardrails ({@code guardrails:}), which model calls run
+   * @param guardrails  the guardrails in force ({@code guardrails:}), which model calls run; a reload replaces them
+   * @param logsPrompts whether a logging callback may log prompt text (streams then keep theirs, bounded)
+   * @param inFlight    the model calls in flight, for the hanging-request alert ({@link InFlight#NONE} when it is off)
    * @param files       who owns which file and batch (or nothing, without a database)
    * @param cache       the response cache (litellm_settings.cache), off or on
    */
   public record Settings(String host, int port, AtomicInteger boundPort, long maxBodyBytes, LiveModels models,
       long startedEpochSeconds, Consumer<Router> adminRoutes, Metrics metrics, boolean metricsAuth, Doctor doctor,
       double drainSeconds, Routing routing, Supplier<String> redisStatus, Tracing tracing, ServerSettings server,
-      DatabaseHealth database, BooleanSupplier warming, ResponseStore responses, Guardrails guardrails,
-      FileStore files, ResponseCache cache) {
+      DatabaseHealth database, BooleanSupplier warming, ResponseStore responses,
+      Supplier<Guardrails> guardrails, BooleanSupplier logsPrompts, InFlight inFlight, FileStore files,
+      ResponseCache cache) {
   }
 
   private final Bus bus;
@@ -113,7 +117,7 @@ public final class HttpIngressVerticle extends VerticleBase {
     for (Operation operation : Operation.values()) {
       ModelCallHandler handler = new ModelCallHandler(bus, operation, settings.routing().calls(),
           settings.metrics(), settings.tracing(), settings.maxBodyBytes(), settings.responses(),
-          settings.server().useXForwardedFor(), settings.guardrails(), settings.cache(),
+          settings.server().useXForwardedFor(), settings.guardrails(), settings.logsPrompts(), settings.inFlight(), settings.cache(),
           ModelCallHandler.serverModel(operation, settings.server()));
       router.post("/v1" + operation.path()).handler(handler);
       router.post(operation.path()).handler(handler);

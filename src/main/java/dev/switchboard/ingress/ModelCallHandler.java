@@ -20,6 +20,9 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import dev.switchboard.spend.InFlight;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -55,8 +58,9 @@ final class ModelCallHandler implements Handler<RoutingContext> {
    * @param serverModel      the model the server sends every such call to whatever its body names ({@link #serverModel}), or null
    */
   ModelCallHandler(Bus bus, Operation operation, CallRouter calls, Metrics metrics,
-      Tracing tracing, long maxBodyBytes, ResponseStore responses, boolean useXForwardedFor, Guardrails guardrails,
-      ResponseCache cache, String serverModel) {
+      Tracing tracing, long maxBodyBytes, ResponseStore responses, boolean useXForwardedFor,
+      Supplier<Guardrails> guardrails, BooleanSupplier logsPrompts, InFlight inFlight, ResponseCache cache,
+      String serverModel) {
     this.maxBodyBytes = maxBodyBytes;
     this.useXForwardedFor = useXForwardedFor;
     this.serverModel = serverModel;
@@ -64,7 +68,7 @@ final class ModelCallHandler implements Handler<RoutingContext> {
     this.calls = calls;
     this.metrics = metrics;
     this.tracing = tracing;
-    SpendLogStage spend = new SpendLogStage(bus);
+    SpendLogStage spend = new SpendLogStage(bus, logsPrompts, inFlight);
     this.chain = new Chain<>(new ParseStage(), new AuthStage(bus), spend, new AccessStage(calls),
         new StoredResponsesStage(responses), new LimitsStage(bus), new BudgetStage(bus, calls), new GuardrailStage(guardrails),
         new MockResponseStage(), new CacheStage(cache, new SemanticLookup(bus, calls)), new RouteStage(bus, calls), new AnswerGuardrailStage());

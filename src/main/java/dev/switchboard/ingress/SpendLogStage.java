@@ -7,10 +7,14 @@ import dev.switchboard.pipeline.Stage;
 import dev.switchboard.model.Deployment;
 import dev.switchboard.model.RelayResult;
 import dev.switchboard.spend.CallContent;
+import dev.switchboard.spend.InFlight;
 import dev.switchboard.spend.SpendEvent;
 import dev.switchboard.tracing.RequestSpans;
 import dev.switchboard.model.Usage;
+import dev.switchboard.model.VirtualKey;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,10 +27,21 @@ final class SpendLogStage implements Stage<ModelCall> {
   /** The longest an answer waits for its spend row to be spooled. */
   private static final long SPOOL_WAIT_MS = 5_000;
 
-  private final Bus bus;
+  /** The most prompt bytes a stream keeps for the logging callbacks once its answer begins. */
+  static final long STREAMED_PROMPT_LOG_BYTES = 256 * 1024;
 
-  SpendLogStage(Bus bus) {
+  private final Bus bus;
+  private final BooleanSupplier logsPrompts;
+  private final InFlight inFlight;
+
+  /**
+   * @param logsPrompts whether some logging callback may log prompt text (asked per request: a reload changes it)
+   * @param inFlight    told when each request begins and ends, for the hanging-request alert
+   */
+  SpendLogStage(Bus bus, BooleanSupplier logsPrompts, InFlight inFlight) {
     this.bus = bus;
+    this.logsPrompts = logsPrompts;
+    this.inFlight = inFlight;
   }
 
   @Override
@@ -36,12 +51,33 @@ final class SpendLogStage implements Stage<ModelCall> {
 
   @Override
   public Future<Void> before(ModelCall request) {
+    inFlight.begin(request.requestId(), request.model(), request.startMillis(),
+        request.principal == null ? null : request.principal.keyAlias());
+    // A stream lets its body go when the answer begins; the callbacks still log its prompt.
+    // Logging off for this request: its parameters (and that switch) are kept, never its prompt.
+    if (request.call != null && request.call.stream() && !request.call.body().released() && logsPrompts.getAsBoolean()) {
+      request.call.body().keepForLogging(messageLoggingOff(request) ? 0 : STREAMED_PROMPT_LOG_BYTES);
+    }
     return Future.succeededFuture();
+  }
+
+  /** The request's own or its key's or team's turn_off_message_logging: nothing to keep for it. */
+  private static boolean messageLoggingOff(ModelCall request) {
+    if (Boolean.TRUE.equals(request.call.body().json().getValue("turn_off_message_logging"))) {
+      return true;
+    }
+    VirtualKey key = request.principal == null ? null : request.principal.key();
+    return key != null && (turnedOff(key.metadata()) || turnedOff(key.teamMetadata()));
+  }
+
+  private static boolean turnedOff(JsonObject metadata) {
+    return metadata != null && Boolean.TRUE.equals(metadata.getValue("turn_off_message_logging"));
   }
 
   /** Before the answer's last byte, a stream's [DONE] included. */
   @Override
   public Future<Void> after(ModelCall request) {
+    inFlight.end(request.requestId());
     GatewayError error = request.error();
     String errorType = error != null ? error.type() : request.result != null && request.result.clientGone()
         ? "client_disconnected" : null;
@@ -51,8 +87,9 @@ final class SpendLogStage implements Stage<ModelCall> {
 
   /** References only: the logging callbacks read them later, on their own thread. */
   private static CallContent content(ModelCall request, RelayResult result) {
-    boolean kept = request.call != null && !request.call.body().released();
-    return new CallContent(kept ? request.call.body().json() : null, kept ? request.call.body().prompt().bound() : 0,
+    JsonObject logged = request.call == null ? null : request.call.body().loggedRequest();
+    return new CallContent(logged, logged == null ? 0 : Math.min(request.call.body().prompt().bound(),
+        request.call.body().released() ? STREAMED_PROMPT_LOG_BYTES : Long.MAX_VALUE),
         result == null ? null : result.body(), result == null ? null : result.streamedAnswer());
   }
 

@@ -11,7 +11,15 @@ import io.vertx.core.json.JsonObject;
  */
 public final class CallBody {
 
+  /** The fields a logging event never reads: not kept for it once the body is released. */
+  private static final java.util.Set<String> NOT_LOGGED = java.util.Set.of("metadata", "litellm_metadata", "guardrails",
+      "api_key", "api_base", "tags", "user");
+  private static final java.util.List<String> PROMPT_FIELDS = java.util.List.of("messages", "input", "prompt");
+
   private JsonObject json;
+  /** What a logging callback still reads once the body is released, or null. */
+  private JsonObject logged;
+  private long keepForLoggingUpTo = -1;
   private final PromptSize prompt;
   private final String user;
   private final boolean hasOutput;
@@ -51,9 +59,38 @@ public final class CallBody {
     return json;
   }
 
-  /** The answer has begun: the body is not sent again. */
+  /** The answer has begun: the body is not sent again (what {@link #keepForLogging} asked for stays). */
   public void release() {
+    if (json != null && keepForLoggingUpTo >= 0) {
+      logged = forLogging(json, prompt.bound() <= keepForLoggingUpTo);
+    }
     json = null;
+  }
+
+  /**
+   * A logging callback will want this request's prompt after the body is released: keep, then, the
+   * fields its event reads (shared, not copied), the prompt itself only when it is at most
+   * {@code maxPromptBytes}.
+   */
+  public void keepForLogging(long maxPromptBytes) {
+    keepForLoggingUpTo = maxPromptBytes;
+  }
+
+  /** The body while it is held, else what was kept for logging, else null. */
+  public JsonObject loggedRequest() {
+    return json != null ? json : logged;
+  }
+
+  private static JsonObject forLogging(JsonObject body, boolean withPrompt) {
+    JsonObject kept = new JsonObject();
+    body.forEach(field -> {
+      if (NOT_LOGGED.contains(field.getKey())) {
+        return;
+      }
+      kept.put(field.getKey(), withPrompt || !PROMPT_FIELDS.contains(field.getKey()) ? field.getValue()
+          : "[not kept for logging: the prompt is over the streamed-prompt logging bound]");
+    });
+    return kept;
   }
 
   public boolean released() {

@@ -67,12 +67,16 @@ final class BedrockSigner {
       AwsCredentialsIdentity identity, String service, String region, Clock clock) {
     SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
     headers.forEach(header -> request.appendHeader(header.getKey(), header.getValue()));
+    // S3 signs the path as sent: no second URI encoding, no normalisation (AWS's S3 signing rules).
+    boolean s3 = "s3".equals(service);
     SignedRequest signed = SIGNER.sign(r -> r
         .identity(identity)
         .request(request.build())
         .payload(body == null ? null : ContentStreamProvider.fromByteArrayUnsafe(body))
         .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
         .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+        .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, !s3)
+        .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, !s3)
         .putProperty(HttpSigner.SIGNING_CLOCK, clock));
     return signed.request().headers();
   }

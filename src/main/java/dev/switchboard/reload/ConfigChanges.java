@@ -2,6 +2,7 @@ package dev.switchboard.reload;
 
 import dev.switchboard.config.DeploymentConfig;
 import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.config.ObservabilitySettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -40,9 +41,16 @@ record ConfigChanges(List<String> added, List<String> removed, List<String> chan
         List.of(after.router().queueMaxLength(), after.router().queueTimeoutSeconds()));
     differs(restart, "litellm_settings", before.litellm(), after.litellm());
     differs(restart, "spend settings", before.spend(), after.spend());
-    differs(restart, "observability settings", before.observability(), after.observability());
+    // The logging callbacks are put in force by the reload; the rest of observability needs a restart.
+    differs(restart, "observability settings", withoutCallbacks(before), withoutCallbacks(after));
     return new ConfigChanges(List.copyOf(added), removed, List.copyOf(changed),
         !before.router().routing().equals(after.router().routing()), List.copyOf(restart));
+  }
+
+  private static Object withoutCallbacks(GatewayConfig config) {
+    ObservabilitySettings o = config.observability();
+    return o == null ? null : java.util.Arrays.asList(o.metricsAuth(), o.jsonLogs(), o.tracing(), o.vertxHttpMetrics(),
+        o.alerting());
   }
 
   private static void differs(List<String> out, String section, Object before, Object after) {

@@ -17,6 +17,7 @@ import dev.switchboard.routing.ModelRegistry;
 import dev.switchboard.routing.Routing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.nio.file.Path;
@@ -41,7 +42,25 @@ public final class ConfigReloader {
 
   /** What {@code apply} needs from the running gateway. */
   public record Targets(Routing routing, FairQueues queues, Metrics metrics,
-      Authenticator authenticator) {
+      Authenticator authenticator, RuntimeSettings settings) {
+  }
+
+  /** The settings besides the models that a reload puts in force (guardrails, logging callbacks). */
+  public interface RuntimeSettings {
+
+    RuntimeSettings NONE = next -> () -> Future.succeededFuture(List.of());
+
+    /**
+     * Builds what {@code next} needs, off the event loop, changing nothing; a StartupException
+     * names what cannot work (the reload is then refused whole).
+     */
+    Prepared prepare(GatewayConfig next);
+
+    /** Ready to go in force. */
+    interface Prepared {
+      /** Puts it in force; the names of the settings that changed. */
+      Future<List<String>> apply();
+    }
   }
 
   private final Vertx vertx;
@@ -110,10 +129,17 @@ public final class ConfigReloader {
     return vertx.executeBlocking(() -> {
       GatewayConfig next = new ConfigLoader(source.processEnv()).load(Path.of(source.name()));
       List<DeploymentConfig> storedNow = stored;
-      return new Reading(next, ModelRegistry.from(withStored(next, storedNow)), storedNow);
+      return new Reading(next, ModelRegistry.from(withStored(next, storedNow)), storedNow,
+          targets.settings().prepare(next));
     }, false).recover(failure -> Future.failedFuture(failure instanceof StartupException
         ? invalid("The config was not reloaded, nothing changed: " + failure.getMessage()) : failure))
-        .map(this::apply);
+        .compose(reading -> {
+          JsonObject changes = apply(reading);
+          // Guardrails and sinks after the models: a sink that cannot start leaves the models reloaded, and says so.
+          return reading.settings().apply().map(applied -> changes.put("settings_applied", new JsonArray(applied)))
+              .recover(e -> Future.succeededFuture(changes.put("settings_applied", new JsonArray())
+                  .put("settings_error", e.getMessage())));
+        });
   }
 
   /**
@@ -152,14 +178,15 @@ public final class ConfigReloader {
   }
 
   /** The file as read, and the registry of its deployments with {@code stored}, the stored ones then. */
-  private record Reading(GatewayConfig config, ModelRegistry registry, List<DeploymentConfig> stored) {
+  private record Reading(GatewayConfig config, ModelRegistry registry, List<DeploymentConfig> stored,
+      RuntimeSettings.Prepared settings) {
   }
 
   /** Limits, prices and meters are made ready for the new deployments before the routing swaps its one reference. */
   private synchronized JsonObject apply(Reading read) {
     // A stored model changed while the file was read: the registry is built again with the ones in force.
     Reading reading = read.stored() == stored ? read
-        : new Reading(read.config(), ModelRegistry.from(withStored(read.config(), stored)), stored);
+        : new Reading(read.config(), ModelRegistry.from(withStored(read.config(), stored)), stored, read.settings());
     ConfigChanges changes = ConfigChanges.between(inForce, reading.config());
     targets.queues().adopt(reading.registry().deployments());
     targets.metrics().adopt(reading.registry());

@@ -23,7 +23,7 @@ class CallbackSettingsTest {
         "GENERIC_LOGGER_HEADERS", "Authorization=Bearer t,X-A=b")::get).parse("""
         model_list: []
         litellm_settings:
-          success_callback: ["langfuse", "s3"]
+          success_callback: ["langfuse", "langsmith"]
           failure_callback: ["datadog"]
           callbacks: ["generic_api", "otel"]
           turn_off_message_logging: true
@@ -43,6 +43,26 @@ class CallbackSettingsTest {
     assertFalse(datadog.toString().contains("dd,") || datadog.toString().contains("=dd"), datadog.toString());
     assertTrue(callbacks.turnOffMessageLogging());
     assertFalse(config.ignoredKeys().stream().anyMatch(k -> k.contains("callback")), config.ignoredKeys().toString());
+  }
+
+  @Test
+  void s3_reads_s3_callback_params_with_the_aws_environment_behind_them() {
+    CallbackSettings.Sink s3 = read("""
+        model_list: []
+        litellm_settings:
+          callbacks: ["s3"]
+          s3_callback_params: {s3_bucket_name: logs, s3_region_name: eu-west-3, s3_path: team/a}
+        """, Map.of("AWS_ACCESS_KEY_ID", "AKIAENVKEY", "AWS_SECRET_ACCESS_KEY", "env-secret")).callbacks().sinks().get(0);
+    assertEquals(CallbackSettings.Kind.S3, s3.kind());
+    assertEquals("https://logs.s3.eu-west-3.amazonaws.com", s3.url(), "AWS's bucket address without s3_endpoint_url");
+    assertEquals("team/a", s3.extra().get("path"));
+    assertEquals("AKIAENVKEY", s3.extra().get("access_key_id"));
+    assertFalse(s3.toString().contains("env-secret"), s3.toString());
+    StartupException none = assertThrows(StartupException.class, () -> read("""
+        model_list: []
+        litellm_settings: {callbacks: ["s3"], s3_callback_params: {s3_bucket_name: logs}}
+        """, Map.of()));
+    assertTrue(none.getMessage().contains("s3_aws_access_key_id"), none.getMessage());
   }
 
   @Test
