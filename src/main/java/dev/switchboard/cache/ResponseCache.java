@@ -42,10 +42,17 @@ public final class ResponseCache {
     if (!settings.enabled()) {
       return new ResponseCache(settings, null, System::currentTimeMillis);
     }
-    CacheStore store = CacheSettings.REDIS.equals(settings.type()) ? new RedisCacheStore(vertx, settings.redis())
-        : new LocalCacheStore(settings.maxEntries(), () -> System.nanoTime());
-    LOG.info("Response cache on: " + settings.type() + (settings.redis() == null ? "" : " at " + settings.redis().describe())
-        + ", ttl " + settings.ttlSeconds() + " s" + (settings.defaultOff() ? ", default_off" : ""));
+    CacheStore store = switch (settings.type()) {
+      case CacheSettings.REDIS -> new RedisCacheStore(vertx, settings.redis(), settings.redisNodes());
+      case CacheSettings.DISK -> new DiskCacheStore(vertx, settings.diskCacheDir(), settings.diskMaxBytes(),
+          System::currentTimeMillis);
+      default -> new LocalCacheStore(settings.maxEntries(), () -> System.nanoTime());
+    };
+    String where = settings.redisNodes() != null ? " on " + settings.redisNodes().describe()
+        : settings.redis() != null ? " at " + settings.redis().describe()
+        : CacheSettings.DISK.equals(settings.type()) ? " in " + settings.diskCacheDir() : "";
+    LOG.info("Response cache on: " + settings.type() + where + ", ttl " + settings.ttlSeconds() + " s"
+        + (settings.defaultOff() ? ", default_off" : ""));
     return new ResponseCache(settings, store, System::currentTimeMillis);
   }
 

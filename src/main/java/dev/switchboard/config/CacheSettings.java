@@ -6,8 +6,8 @@ import java.util.Set;
 /**
  * LiteLLM's {@code litellm_settings.cache} and {@code cache_params}, as far as Switchboard implements them.
  *
- * @param enabled            {@code cache: true} with a store this build has ({@code local} or {@code redis})
- * @param type               {@code local} or {@code redis}
+ * @param enabled            {@code cache: true} with a store this build has ({@code local}, {@code redis} or {@code disk})
+ * @param type               {@code local}, {@code redis} or {@code disk}
  * @param redis              where a {@code redis} cache lives: {@code cache_params.host/port/password}, else the
  *                           router's Redis settings; null for {@code local}
  * @param namespace          prefix of every cache key ({@code namespace:hash}), or null
@@ -19,13 +19,29 @@ import java.util.Set;
  * @param maxEntries         {@code max_size_in_memory}: the most answers a local cache holds
  * @param maxEntryBytes      Switchboard's own {@code max_entry_bytes}: a larger answer is not cached
  * @param warnings           what was asked for and is not implemented, said once at start
+ * @param diskCacheDir       {@code disk_cache_dir}: where a {@code disk} cache keeps its files
+ * @param diskMaxBytes       Switchboard's own {@code disk_cache_max_bytes}: the most a {@code disk} cache holds
+ * @param redisNodes         a {@code redis} cache on a cluster or behind Sentinel, or null for one server
  */
 public record CacheSettings(boolean enabled, String type, RedisSettings redis, String namespace, double ttlSeconds,
     Set<String> callTypes, boolean defaultOff, boolean sharedAcrossTeams, int maxEntries, int maxEntryBytes,
-    List<String> warnings) {
+    List<String> warnings, String diskCacheDir, long diskMaxBytes, RedisNodes redisNodes) {
+
+  /** Settings without a disk store or a Redis topology (a local cache, or a Redis server). */
+  public CacheSettings(boolean enabled, String type, RedisSettings redis, String namespace, double ttlSeconds,
+      Set<String> callTypes, boolean defaultOff, boolean sharedAcrossTeams, int maxEntries, int maxEntryBytes,
+      List<String> warnings) {
+    this(enabled, type, redis, namespace, ttlSeconds, callTypes, defaultOff, sharedAcrossTeams, maxEntries,
+        maxEntryBytes, warnings, DEFAULT_DISK_CACHE_DIR, DEFAULT_DISK_MAX_BYTES, null);
+  }
 
   public static final String LOCAL = "local";
   public static final String REDIS = "redis";
+  public static final String DISK = "disk";
+  /** LiteLLM's disk cache directory when {@code disk_cache_dir} is not set (relative to the working directory). */
+  public static final String DEFAULT_DISK_CACHE_DIR = ".litellm_cache";
+  /** 1 GiB, the size limit of the diskcache library LiteLLM's disk cache uses. */
+  public static final long DEFAULT_DISK_MAX_BYTES = 1L << 30;
   /** LiteLLM's in-memory cache keeps an answer 10 minutes unless told otherwise; used for both stores. */
   public static final double DEFAULT_TTL_SECONDS = 600;
   /** LiteLLM's {@code max_size_in_memory} default. */
