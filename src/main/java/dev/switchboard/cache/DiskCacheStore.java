@@ -1,6 +1,8 @@
 package dev.switchboard.cache;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.CopyOptions;
@@ -18,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@code type: disk} ({@code disk_cache_dir}): one file per answer, {@code <sha256(key)>-<expiry ms>.entry},
@@ -35,6 +38,7 @@ final class DiskCacheStore implements CacheStore {
   private record Held(String file, long bytes, long expiresAtMillis) {
   }
 
+  private final Vertx vertx;
   private final FileSystem fs;
   private final String dir;
   private final long maxBytes;
@@ -46,6 +50,7 @@ final class DiskCacheStore implements CacheStore {
   private final Future<Void> ready;
 
   DiskCacheStore(Vertx vertx, String dir, long maxBytes, LongSupplier clockMillis) {
+    this.vertx = vertx;
     this.fs = vertx.fileSystem();
     this.dir = Path.of(dir).toAbsolutePath().toString();
     this.maxBytes = maxBytes;
@@ -80,6 +85,29 @@ final class DiskCacheStore implements CacheStore {
     });
   }
 
+  /**
+   * Runs {@code op} once the directory is read, on the caller's own context: {@link #ready} belongs to
+   * the context that started the gateway, and a request's stages must stay on the request's event loop.
+   */
+  private <T> Future<T> whenReady(Supplier<Future<T>> op) {
+    if (ready.succeeded()) {
+      return op.get();
+    }
+    if (ready.failed()) {
+      return Future.failedFuture(ready.cause());
+    }
+    Context caller = vertx.getOrCreateContext();
+    Promise<T> out = Promise.promise();
+    ready.onComplete(loaded -> caller.runOnContext(v -> {
+      if (loaded.failed()) {
+        out.fail(loaded.cause());
+      } else {
+        op.get().onComplete(out);
+      }
+    }));
+    return out.future();
+  }
+
   private static long parseLong(String text) {
     try {
       return Long.parseLong(text);
@@ -94,15 +122,14 @@ final class DiskCacheStore implements CacheStore {
 
   @Override
   public Future<CacheEntry> get(String key) {
-    return ready.compose(v -> {
+    return whenReady(() -> {
       String hash = hash(key);
       Held held = index.get(hash);
       if (held == null) {
         return Future.succeededFuture(null);
       }
       if (held.expiresAtMillis() <= clockMillis.getAsLong()) {
-        drop(hash, held);
-        return Future.succeededFuture(null);
+        return drop(hash, held).map((CacheEntry) null);
       }
       return fs.readFile(file(held)).map(CacheEntry::decode)
           .recover(gone -> { // evicted or deleted meanwhile: a miss
@@ -122,7 +149,7 @@ final class DiskCacheStore implements CacheStore {
     Held held = new Held(hash + "-" + (clockMillis.getAsLong() + Math.max(1, ttlMillis)) + SUFFIX, bytes.length(),
         clockMillis.getAsLong() + Math.max(1, ttlMillis));
     String tmp = file(held) + ".tmp";
-    Future<Void> write = ready.compose(v -> fs.writeFile(tmp, bytes))
+    Future<Void> write = whenReady(() -> fs.writeFile(tmp, bytes))
         .compose(v -> fs.move(tmp, file(held), new CopyOptions().setReplaceExisting(true).setAtomicMove(true)))
         .compose(v -> {
           Held older = index.put(hash, held);
@@ -162,7 +189,7 @@ final class DiskCacheStore implements CacheStore {
 
   @Override
   public Future<Integer> delete(List<String> keys) {
-    return ready.compose(v -> {
+    return whenReady(() -> {
       List<Future<Void>> deleted = new ArrayList<>();
       for (String key : keys) {
         String hash = hash(key);
@@ -177,7 +204,7 @@ final class DiskCacheStore implements CacheStore {
 
   @Override
   public Future<Void> flush() {
-    return ready.compose(v -> {
+    return whenReady(() -> {
       List<Future<Void>> deleted = new ArrayList<>();
       index.forEach((hash, held) -> deleted.add(drop(hash, held)));
       return Future.join(deleted).mapEmpty();
@@ -187,7 +214,7 @@ final class DiskCacheStore implements CacheStore {
   /** Succeeds when the directory is there and was read. */
   @Override
   public Future<Void> ping() {
-    return ready.compose(v -> fs.exists(dir)).compose(there -> there ? Future.succeededFuture()
+    return whenReady(() -> fs.exists(dir)).compose(there -> there ? Future.succeededFuture()
         : Future.failedFuture("the disk cache directory " + dir + " is gone"));
   }
 
