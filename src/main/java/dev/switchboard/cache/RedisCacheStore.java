@@ -1,5 +1,6 @@
 package dev.switchboard.cache;
 
+import dev.switchboard.config.RedisNodes;
 import dev.switchboard.config.RedisSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -7,9 +8,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisReplicas;
+import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,11 +32,36 @@ final class RedisCacheStore implements CacheStore {
   private static final long CALL_TIMEOUT_MS = 1000;
 
   private final Redis client;
+  private final boolean cluster;
 
-  RedisCacheStore(Vertx vertx, RedisSettings settings) {
-    this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(settings.connectionString())
-        .setMaxPoolSize(8).setMaxPoolWaiting(4096)
-        .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) CALL_TIMEOUT_MS).setTcpNoDelay(true)));
+  RedisCacheStore(Vertx vertx, RedisSettings settings, RedisNodes nodes) {
+    this.client = Redis.createClient(vertx, options(settings, nodes));
+    this.cluster = nodes != null && nodes.mode() == RedisNodes.Mode.CLUSTER;
+  }
+
+  /**
+   * The client's options: one server, or (LiteLLM's {@code redis_startup_nodes}) a cluster client that
+   * learns the slots from any startup node, or (its {@code sentinel_nodes}) a client that asks the
+   * sentinels for {@code service_name}'s master and follows a failover. The data nodes' password is the
+   * cache's {@code password}; the sentinels' is {@code sentinel_password}, in their endpoints.
+   */
+  static RedisOptions options(RedisSettings settings, RedisNodes nodes) {
+    RedisOptions options = new RedisOptions().setMaxPoolSize(8).setMaxPoolWaiting(4096)
+        .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) CALL_TIMEOUT_MS).setTcpNoDelay(true));
+    if (nodes == null) {
+      return options.setConnectionString(settings.connectionString());
+    }
+    String secret = nodes.mode() == RedisNodes.Mode.CLUSTER ? settings.password() : nodes.sentinelPassword();
+    String auth = secret == null ? "" : ":" + URLEncoder.encode(secret, StandardCharsets.UTF_8) + "@";
+    List<String> endpoints = new ArrayList<>();
+    nodes.nodes().forEach(node -> endpoints.add("redis://" + auth + node));
+    options.setEndpoints(endpoints);
+    if (nodes.mode() == RedisNodes.Mode.CLUSTER) {
+      return options.setType(RedisClientType.CLUSTER).setUseReplicas(RedisReplicas.NEVER);
+    }
+    options.setType(RedisClientType.SENTINEL).setMasterName(nodes.serviceName()).setRole(RedisRole.MASTER)
+        .setAutoFailover(true);
+    return settings.password() == null ? options : options.setPassword(settings.password());
   }
 
   private Future<Response> send(Request request) {
@@ -62,7 +93,23 @@ final class RedisCacheStore implements CacheStore {
   /** SCAN over the cache's prefix, deleting each page: never FLUSHALL on a Redis others share. */
   @Override
   public Future<Void> flush() {
-    return flushFrom("0");
+    return cluster ? flushCluster() : flushFrom("0");
+  }
+
+  /**
+   * A cursor is per node, so a cluster is flushed with KEYS, which the Vert.x cluster client sends to
+   * every master and merges, then DEL, which it splits by slot. KEYS walks each node's keyspace at once:
+   * acceptable for an operator's flush, never used on a request's path.
+   */
+  private Future<Void> flushCluster() {
+    return send(Request.cmd(Command.KEYS).arg(PREFIX + "*")).compose(keys -> {
+      if (keys == null || keys.size() == 0) {
+        return Future.succeededFuture();
+      }
+      Request del = Request.cmd(Command.DEL);
+      keys.forEach(key -> del.arg(key.toString()));
+      return send(del).mapEmpty();
+    });
   }
 
   private Future<Void> flushFrom(String cursor) {

@@ -46,11 +46,17 @@ public final class ResponseCache {
       return new ResponseCache(settings, null, System::currentTimeMillis);
     }
     // A semantic type keeps embeddings' exact item entries (nothing to embed there) in memory.
-    CacheStore store = CacheSettings.REDIS.equals(settings.type()) ? new RedisCacheStore(vertx, settings.redis())
-        : new LocalCacheStore(settings.maxEntries(), () -> System.nanoTime());
-    LOG.info("Response cache on: " + settings.type() + (settings.redis() == null ? "" : " at " + settings.redis().describe())
-        + ", ttl " + settings.ttlSeconds() + " s" + (settings.defaultOff() ? ", default_off" : "")
-        + (settings.semantic() == null ? "" : ", " + settings.semantic()));
+    CacheStore store = switch (settings.type()) {
+      case CacheSettings.REDIS -> new RedisCacheStore(vertx, settings.redis(), settings.redisNodes());
+      case CacheSettings.DISK -> new DiskCacheStore(vertx, settings.diskCacheDir(), settings.diskMaxBytes(),
+          System::currentTimeMillis);
+      default -> new LocalCacheStore(settings.maxEntries(), () -> System.nanoTime());
+    };
+    String where = settings.redisNodes() != null ? " on " + settings.redisNodes().describe()
+        : settings.redis() != null ? " at " + settings.redis().describe()
+        : CacheSettings.DISK.equals(settings.type()) ? " in " + settings.diskCacheDir() : "";
+    LOG.info("Response cache on: " + settings.type() + where + ", ttl " + settings.ttlSeconds() + " s"
+        + (settings.defaultOff() ? ", default_off" : "") + (settings.semantic() == null ? "" : ", " + settings.semantic()));
     ResponseCache cache = new ResponseCache(settings, store, System::currentTimeMillis);
     if (settings.semantic() != null) {
       cache.semantic = SemanticCache.open(vertx, settings, cache::failed, cache::succeeded);

@@ -9,13 +9,12 @@ import java.util.Set;
 /**
  * Reads {@code litellm_settings.cache} and {@code cache_params}. LiteLLM's synchronous call type names
  * ({@code completion}, {@code embedding}...) count as their async twins. A store this build does not
- * have ({@code valkey-semantic}, {@code disk}, {@code s3}, {@code gcs}...)
- * turns caching off with a start-up warning rather than stopping the gateway.
+ * have ({@code valkey-semantic}, {@code s3}, {@code gcs}...) turns caching off with a start-up warning
+ * rather than stopping the gateway.
  */
 final class CacheSettingsReader {
 
-  private static final Set<String> KNOWN_ELSEWHERE = Set.of("valkey-semantic",
-      "disk", "s3", "gcs", "azure-blob");
+  private static final Set<String> KNOWN_ELSEWHERE = Set.of("valkey-semantic", "s3", "gcs", "azure-blob");
 
   private CacheSettingsReader() {
   }
@@ -37,6 +36,13 @@ final class CacheSettingsReader {
     Integer maxEntries = params.positive("max_size_in_memory");
     Integer maxEntryBytes = params.positive("max_entry_bytes");
     boolean shared = params.bool("shared_across_teams", false);
+    String diskDir = params.string("disk_cache_dir");
+    Double diskMax = params.number("disk_cache_max_bytes");
+    if (diskMax != null && diskMax < 1024) {
+      params.problem("disk_cache_max_bytes", params.path("disk_cache_max_bytes") + " must be at least 1024, got " + diskMax);
+      diskMax = null;
+    }
+    RedisNodes nodes = redisNodes(params, password);
     Set<String> callTypes = callTypes(params);
     SemanticCacheSettings semantic = SemanticCacheSettingsReader.read(params, type, on);
     boolean redisBacked = CacheSettings.REDIS.equals(type) || SemanticCacheSettings.REDIS.equals(type);
@@ -47,19 +53,27 @@ final class CacheSettingsReader {
       warnings.add(key + " (not implemented; ignored)");
     }
     boolean supported = CacheSettings.LOCAL.equals(type) || CacheSettings.REDIS.equals(type)
-        || SemanticCacheSettings.QDRANT.equals(type) || SemanticCacheSettings.REDIS.equals(type);
+        || CacheSettings.DISK.equals(type) || SemanticCacheSettings.QDRANT.equals(type)
+        || SemanticCacheSettings.REDIS.equals(type);
     if (on && !supported) {
       warnings.add(params.path("type") + ": '" + type + "' " + (KNOWN_ELSEWHERE.contains(type)
           ? "is a LiteLLM cache this build does not implement" : "is not a cache type")
-          + "; caching is OFF (use local, redis, qdrant-semantic or redis-semantic)");
+          + "; caching is OFF (use local, redis, disk, qdrant-semantic or redis-semantic)");
     }
     RedisSettings redis = null;
-    if (on && redisBacked) {
+    if (on && CacheSettings.REDIS.equals(type) && nodes != null) {
+      // A cluster or Sentinel: the first node names it in messages; cache_params.password opens the data nodes.
+      String[] first = nodes.nodes().get(0).split(":");
+      redis = new RedisSettings(null, first[0], Integer.parseInt(first[1]), password == null || password.isEmpty() ? null : password);
+    } else if (on && redisBacked) {
       redis = host != null && !host.isBlank() ? new RedisSettings(null, host.trim(), port(params, portText),
           password == null || password.isEmpty() ? null : password) : routerRedis;
       if (redis == null) {
         params.problem("type", params.path("type") + " is " + type + ", but no Redis is configured: set "
-            + params.path("host") + " (and port, password) or router_settings.redis_host / REDIS_HOST");
+            + params.path("host") + " (and port, password), "
+            + (CacheSettings.REDIS.equals(type) ? params.path("redis_startup_nodes") + ", "
+                + params.path("sentinel_nodes") + " " : "")
+            + "or router_settings.redis_host / REDIS_HOST");
       }
     }
     Double chosenTtl = ttl != null ? ttl : redisBacked ? redisTtl : memoryTtl;
@@ -73,7 +87,36 @@ final class CacheSettingsReader {
         chosenTtl == null ? CacheSettings.DEFAULT_TTL_SECONDS : chosenTtl, callTypes,
         mode != null && "default_off".equals(mode.trim()), shared,
         maxEntries == null ? CacheSettings.DEFAULT_MAX_ENTRIES : maxEntries,
-        maxEntryBytes == null ? CacheSettings.DEFAULT_MAX_ENTRY_BYTES : maxEntryBytes, List.copyOf(warnings), semantic);
+        maxEntryBytes == null ? CacheSettings.DEFAULT_MAX_ENTRY_BYTES : maxEntryBytes, List.copyOf(warnings), semantic,
+        diskDir == null || diskDir.isBlank() ? CacheSettings.DEFAULT_DISK_CACHE_DIR : diskDir.trim(),
+        diskMax == null ? CacheSettings.DEFAULT_DISK_MAX_BYTES : diskMax.longValue(),
+        CacheSettings.REDIS.equals(type) ? nodes : null);
+  }
+
+  /** LiteLLM's cluster ({@code redis_startup_nodes}) or Sentinel ({@code sentinel_nodes} + {@code service_name}); null for neither. */
+  private static RedisNodes redisNodes(YamlSection params, String password) {
+    List<String> cluster = RedisNodes.read(params, "redis_startup_nodes", "REDIS_CLUSTER_NODES");
+    List<String> sentinels = RedisNodes.read(params, "sentinel_nodes", "REDIS_SENTINEL_NODES");
+    EnvValue service = params.envStringOr("service_name", "REDIS_SERVICE_NAME");
+    EnvValue sentinelPassword = params.envStringOr("sentinel_password", "REDIS_SENTINEL_PASSWORD");
+    if (!cluster.isEmpty() && !sentinels.isEmpty()) {
+      params.problem("redis_startup_nodes", params.path("redis_startup_nodes") + " and " + params.path("sentinel_nodes")
+          + " name two topologies; keep one");
+      return null;
+    }
+    if (!cluster.isEmpty()) {
+      return new RedisNodes(RedisNodes.Mode.CLUSTER, cluster, null, null);
+    }
+    if (sentinels.isEmpty()) {
+      return null;
+    }
+    if (!service.isSet() || service.value().isBlank()) {
+      params.problem("service_name", params.path("sentinel_nodes") + " needs " + params.path("service_name")
+          + " (or REDIS_SERVICE_NAME): the name of the master the sentinels watch");
+      return null;
+    }
+    return new RedisNodes(RedisNodes.Mode.SENTINEL, sentinels, service.value().trim(),
+        sentinelPassword.isSet() && !sentinelPassword.value().isEmpty() ? sentinelPassword.value() : null);
   }
 
   private static int port(YamlSection params, String text) {

@@ -20,7 +20,8 @@ import io.vertx.core.json.JsonObject;
  *
  * <p>What is cached (each when {@code supported_call_types} lists it): chat completions, text
  * completions and {@code /v1/messages}, streamed or not (a hit asked as a stream is replayed as
- * one; a streamed answer is not stored); embeddings item by item ({@link EmbeddingItems}); Responses
+ * one; a streamed answer is stored once its provider ended it, as the relay assembled it, within
+ * {@code max_entry_bytes}); embeddings item by item ({@link EmbeddingItems}); Responses
  * API calls only when they are not streamed, set {@code store: false} and continue no stored
  * conversation (a stored answer has an id of its own). Only whole 200 answers are stored.
  */
@@ -52,6 +53,8 @@ final class CacheStage implements Stage<ModelCall> {
     final String key;
     final CacheControls controls;
     boolean hit;
+    /** A stream whose answer is to be stored: the most the relay may hold to assemble it; 0 otherwise. */
+    int collectBytes;
     EmbeddingItems items;
     /** A semantic lookup's partition, prompt and embedding, for storing the fresh answer. */
     SemanticKey semantic;
@@ -104,6 +107,9 @@ final class CacheStage implements Stage<ModelCall> {
     Outcome outcome = new Outcome(cacheKey, controls);
     request.cacheOutcome = outcome;
     request.response.putHeader(KEY_HEADER, cacheKey);
+    if (request.call.stream() && !controls.noStore()) {
+      outcome.collectBytes = cache.settings().maxEntryBytes();
+    }
     if (controls.noCache()) {
       return Future.succeededFuture();
     }
@@ -118,13 +124,28 @@ final class CacheStage implements Stage<ModelCall> {
     });
   }
 
-  /** Stores a fresh, whole answer (not a hit, not refused, not streamed). */
+  /** How much of this request's stream the relay may hold to assemble its answer for the cache (0: none). */
+  static int collectBytes(ModelCall request) {
+    Outcome outcome = request.cacheOutcome;
+    return outcome == null || outcome.hit ? 0 : outcome.collectBytes;
+  }
+
+  /**
+   * Stores a fresh, whole answer (not a hit, not refused): a JSON body, or a stream that ended with its
+   * provider's last event, as the relay assembled it (the same entry a non-streamed answer makes).
+   */
   @Override
   public Future<Void> after(ModelCall request) {
     Outcome outcome = request.cacheOutcome;
     RelayResult result = request.result;
-    if (outcome == null || outcome.hit || request.failed() || result == null || result.body() == null
-        || request.status() != 200) {
+    if (outcome == null || outcome.hit || request.failed() || result == null || request.status() != 200) {
+      return Future.succeededFuture();
+    }
+    if (result.body() == null) {
+      if (outcome.collectBytes > 0 && result.streamedAnswer() != null && result.streamError() == null
+          && !result.clientGone() && !outcome.controls.noStore()) {
+        cache.store(outcome.key, result.streamedAnswer().toBuffer(), outcome.controls.ttlSeconds());
+      }
       return Future.succeededFuture();
     }
     if (outcome.semantic != null) {

@@ -34,7 +34,7 @@ final class RouteStage implements Stage<ModelCall> {
         call.includeUsage(), request.response, request.headers, request.startNanos(), request.principal,
         request.permit.estimatedTokens(), request.tags, request.models,
         (deployment, usage) -> bus.send(Addresses.RATELIMIT_RELEASE, Release.slot(request.permit, deployment, usage)),
-        request.watch),
+        request.watch, CacheStage.collectBytes(request)),
         request.trace).map(result -> {
           request.result = result;
           return null;

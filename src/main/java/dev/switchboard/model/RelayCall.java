@@ -30,6 +30,9 @@ import java.util.function.ToDoubleFunction;
  *                     ({@link RelayResult#ending}), who first makes its spend row durable
  * @param guard        the request's guardrails that watch the call itself (streamed text, checks beside
  *                     the call), or null when it has none
+ * @param collectAnswerBytes a stream of chat, completions or messages is also assembled into its whole JSON
+ *                     answer ({@link RelayResult#streamedAnswer}) for the response cache, holding at most this
+ *                     many characters (past them the copy is dropped; the stream goes on); 0: not assembled
  */
 public record RelayCall(
     String requestId,
@@ -47,7 +50,8 @@ public record RelayCall(
     ToDoubleFunction<Usage> costOf,
     Promise<Integer> responded,
     boolean holdEnding,
-    CallGuard guard) {
+    CallGuard guard,
+    int collectAnswerBytes) {
 
   /** LiteLLM's cost header; a stream's cost is known at its end, so it comes as a trailer there. */
   public static final String COST_HEADER = "x-litellm-response-cost";
@@ -64,6 +68,15 @@ public record RelayCall(
       return "0";
     }
     return new BigDecimal(usd).round(COST_DIGITS).stripTrailingZeros().toPlainString();
+  }
+
+  /** A call whose stream is not assembled for the cache. */
+  public RelayCall(String requestId, Operation operation, Deployment deployment, long timeoutMs, long streamTimeoutMs,
+      CallBody body, boolean stream, boolean includeUsage, HttpServerResponse response, Context home,
+      MultiMap clientHeaders, long startNanos, ToDoubleFunction<Usage> costOf, Promise<Integer> responded,
+      boolean holdEnding, CallGuard guard) {
+    this(requestId, operation, deployment, timeoutMs, streamTimeoutMs, body, stream, includeUsage, response, home,
+        clientHeaders, startNanos, costOf, responded, holdEnding, guard, 0);
   }
 
   /** A call no guardrail watches. */

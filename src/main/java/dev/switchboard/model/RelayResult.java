@@ -15,7 +15,8 @@ import io.vertx.core.json.JsonObject;
  *                              event ({@code [DONE]}, {@code message_stop}), the cost trailer, and ends the
  *                              response (nothing if the client has left); null otherwise
  * @param streamedAnswer        a stream that ended well: its whole answer when its translator built one
- *                              ({@link StreamTranslator#completedAnswer}); null otherwise
+ *                              ({@link StreamTranslator#completedAnswer}) or the relay assembled it for the
+ *                              cache ({@link RelayCall#collectAnswerBytes}); null otherwise
  */
 public record RelayResult(Buffer body, Usage usage, long firstByteNanos, GatewayError streamError, boolean clientGone,
     Runnable ending, JsonObject streamedAnswer) {

@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import java.io.EOFException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -50,6 +51,8 @@ final class SseRelay {
   private boolean upstreamEnded;
   /** The stream's last event ({@code [DONE]}, or Anthropic's {@code message_stop}), held until the end of the stream. */
   private Buffer heldDone;
+  /** Assembles the whole answer for the response cache, or null when nobody will store it. */
+  private final AnswerCollector collector;
 
   private SseRelay(Vertx vertx, RelayCall call, HttpClientRequest upstreamRequest, HttpClientResponse upstream,
       StreamTranslator translator, StreamFormat format, int maxLineBytes, Set<SseRelay> open) {
@@ -63,6 +66,11 @@ final class SseRelay {
     this.framer = new StreamFramer(translator, call.operation());
     this.upstream = upstream;
     this.events = StreamSplitter.of(format, maxLineBytes, this::onEvent);
+    this.collector = call.collectAnswerBytes() > 0 && AnswerCollector.assembles(call.operation())
+        ? new AnswerCollector(call.operation(), call.collectAnswerBytes()) : null;
+    if (collector != null) {
+      framer.observe(collector::add);
+    }
   }
 
   static Future<RelayResult> start(Vertx vertx, RelayCall call, HttpClientRequest upstreamRequest,
@@ -187,11 +195,16 @@ final class SseRelay {
     // Held, the stream's last bytes wait for what must precede them (its spend row on disk), so a
     // client that saw [DONE] (or message_stop) is always charged.
     Runnable ending = () -> writeEnding(usage);
+    JsonObject answer = translator.completedAnswer();
+    if (answer == null && collector != null && framer.done()) {
+      // Only a stream whose provider sent its own last event: one that merely stopped is not cached.
+      answer = collector.answer(usage);
+    }
     if (call.holdEnding()) {
-      result.complete(new RelayResult(null, usage, firstByteNanos, null, false, ending, translator.completedAnswer()));
+      result.complete(new RelayResult(null, usage, firstByteNanos, null, false, ending, answer));
     } else {
       ending.run();
-      result.complete(new RelayResult(null, usage, firstByteNanos, null, false, null, translator.completedAnswer()));
+      result.complete(new RelayResult(null, usage, firstByteNanos, null, false, null, answer));
     }
   }
 

@@ -40,11 +40,18 @@ public final class StreamFramer {
   private boolean sawDone;
   /** An Anthropic-format stream has framed its message_stop. */
   private boolean lastEvent;
+  /** Sees every payload framed for the client (the cache's {@link AnswerCollector}), or null. */
+  private Consumer<String> observer;
 
   public StreamFramer(StreamTranslator translator, Operation operation) {
     this.translator = translator;
     this.responses = operation == Operation.RESPONSES;
     this.namedEvents = operation == Operation.MESSAGES || responses;
+  }
+
+  /** {@code observer} sees each payload framed from now on, as the client receives it. */
+  public void observe(Consumer<String> observer) {
+    this.observer = observer;
   }
 
   /** The bytes to send for one upstream event's data, or null to send nothing. */
@@ -81,6 +88,9 @@ public final class StreamFramer {
   private void emit(String chunk) {
     if (sawDone) {
       return;
+    }
+    if (observer != null) {
+      observer.accept(chunk);
     }
     if (pending == null && chunk == current && currentWire != null) {
       pending = currentWire;

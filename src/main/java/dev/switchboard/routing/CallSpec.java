@@ -18,6 +18,7 @@ import java.util.function.BiConsumer;
  * @param models      the runtime snapshot the request started with: its models, settings and prices throughout
  * @param releaseSlot gives back the deployment slot a failed attempt held (the request's permit stays)
  * @param guard       the request's guardrails that watch each attempt ({@link CallGuard}), or null
+ * @param collectAnswerBytes see {@link dev.switchboard.model.RelayCall#collectAnswerBytes}; 0: a stream is not assembled
  */
 public record CallSpec(
     String requestId,
@@ -34,13 +35,23 @@ public record CallSpec(
     List<String> tags,
     LiveModels.Snapshot models,
     BiConsumer<Deployment, Usage> releaseSlot,
-    CallGuard guard) {
+    CallGuard guard,
+    int collectAnswerBytes) {
+
+  /** A call whose stream is not assembled for the cache. */
+  public CallSpec(String requestId, Operation operation, CallBody body, String model, boolean stream,
+      boolean includeUsage, HttpServerResponse response, MultiMap clientHeaders, long startNanos, Principal principal,
+      long estimatedTokens, List<String> tags, LiveModels.Snapshot models, BiConsumer<Deployment, Usage> releaseSlot,
+      CallGuard guard) {
+    this(requestId, operation, body, model, stream, includeUsage, response, clientHeaders, startNanos, principal,
+        estimatedTokens, tags, models, releaseSlot, guard, 0);
+  }
 
   /** A call no guardrail watches. */
   public CallSpec(String requestId, Operation operation, CallBody body, String model, boolean stream,
       boolean includeUsage, HttpServerResponse response, MultiMap clientHeaders, long startNanos, Principal principal,
       long estimatedTokens, List<String> tags, LiveModels.Snapshot models, BiConsumer<Deployment, Usage> releaseSlot) {
     this(requestId, operation, body, model, stream, includeUsage, response, clientHeaders, startNanos, principal,
-        estimatedTokens, tags, models, releaseSlot, null);
+        estimatedTokens, tags, models, releaseSlot, null, 0);
   }
 }

@@ -131,7 +131,7 @@ final class RoutedCall {
         requestStreamTimeoutMs != null ? requestStreamTimeoutMs : deployment.streamTimeoutMs(), spec.body(), spec.stream(),
         spec.includeUsage(), relayResponse, home, spec.clientHeaders(), spec.startNanos(),
         usage -> spec.models().price(deployment).cost(usage), responded,
-        relayResponse != null, spec.guard());
+        relayResponse != null, spec.guard(), spec.collectAnswerBytes());
     if (spans.on()) {
       responded.future().onSuccess(spans::responded);
     }
