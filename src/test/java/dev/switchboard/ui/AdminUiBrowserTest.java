@@ -96,7 +96,7 @@ class AdminUiBrowserTest {
 
   @Test
   void an_admin_creates_a_key_sees_its_call_in_the_logs_and_blocks_it() throws Exception {
-    browser.get(base() + "/ui");
+    FirstLoad.signInForm(browser, base());
     signIn("sk-not-a-key");
     assertTrue(shown("#signin .error").getText().startsWith("This key was not accepted"), browser.getPageSource());
     assertNull(((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('switchboard.key')"));

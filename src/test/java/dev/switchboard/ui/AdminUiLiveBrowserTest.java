@@ -93,8 +93,7 @@ class AdminUiLiveBrowserTest {
   void charts_live_tail_and_doctor() throws Exception {
     String key = new JsonObject(post("/key/generate", MASTER, "{\"key_alias\":\"live-ui\"}").body()).getString("key");
     chat(key);
-    browser.get(base() + "/ui");
-    shown("#signin-key").sendKeys(MASTER);
+    FirstLoad.signInForm(browser, base()).sendKeys(MASTER);
     browser.findElement(By.id("signin-submit")).click();
     shown("#dashboard .tiles");
 

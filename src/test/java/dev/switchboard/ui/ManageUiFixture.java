@@ -97,13 +97,7 @@ abstract class ManageUiFixture {
   }
 
   void signIn() {
-    browser.get(base() + "/ui");
-    try {
-      shown("#signin-key").sendKeys(MASTER);
-    } catch (org.openqa.selenium.TimeoutException e) {
-      throw new AssertionError("no sign-in form; the page shows: " + browser.findElement(By.id("view")).getText()
-          + " (title " + browser.getTitle() + ", at " + browser.getCurrentUrl() + ")", e);
-    }
+    FirstLoad.signInForm(browser, base()).sendKeys(MASTER);
     browser.findElement(By.id("signin-submit")).click();
     shown("#dashboard");
   }
