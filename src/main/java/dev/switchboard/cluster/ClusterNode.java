@@ -54,7 +54,7 @@ public final class ClusterNode {
         .onSuccess(vertx -> {
           LOG.info("Joined cluster '" + settings.name() + "' as " + address + " ("
               + (settings.multicast() ? "multicast" : "members " + String.join(", ", settings.members())) + ")");
-          ClusterMembers.log(settings.name(), manager.getHazelcastInstance());
+          ClusterMembers.log(settings.name(), manager.getHazelcastInstance(), vertx);
         })
         .recover(failure -> Future.failedFuture(new StartupException("Cannot join cluster '" + settings.name()
             + "' on " + address + ": " + failure.getMessage())));
