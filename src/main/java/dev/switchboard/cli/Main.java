@@ -19,6 +19,8 @@ public final class Main {
   static final int RUNNING = -1;
   static final int STARTUP_FAILED = 1;
   static final int USAGE_ERROR = 2;
+  /** Generous: a start that waits on a database, Redis and a cluster join on a loaded host is slow, not stuck. */
+  static final long DEFAULT_START_TIMEOUT_SECONDS = 300;
 
   private Main() {
   }
@@ -66,8 +68,15 @@ public final class Main {
       if (config.observability().jsonLogs() && !args.jsonLogs()) {
         Logs.configure(level, true, args.detailedDebug());
       }
-      Gateway gateway = Gateway.start(config, new Gateway.Options(args.host(), args.port(), 0, args.warmupSeconds() > 0))
-          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      long startSeconds = startTimeoutSeconds(System.getenv("SWITCHBOARD_START_TIMEOUT_SECONDS"));
+      Gateway gateway;
+      try {
+        gateway = Gateway.start(config, new Gateway.Options(args.host(), args.port(), 0, args.warmupSeconds() > 0))
+            .toCompletionStage().toCompletableFuture().get(startSeconds, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new StartupException("did not start within " + startSeconds + " s (database, Redis and cluster join "
+            + "included); on a slow or loaded machine raise SWITCHBOARD_START_TIMEOUT_SECONDS");
+      }
       Logger.getLogger(Main.class.getName()).info("Switchboard " + Version.VERSION + " serving "
           + gateway.registry().modelNames().size() + " models (" + gateway.registry().deploymentCount()
           + " deployments) from " + args.config() + " on http://" + args.host() + ":" + gateway.port());
@@ -115,6 +124,22 @@ public final class Main {
             + " of its requests failed" : done.cause()) + "); ready anyway, the first requests may be slower");
       }
     });
+  }
+
+  /** How long a start may take before the process gives up and says so. */
+  static long startTimeoutSeconds(String value) {
+    if (value == null || value.isBlank()) {
+      return DEFAULT_START_TIMEOUT_SECONDS;
+    }
+    try {
+      long seconds = Long.parseLong(value.trim());
+      if (seconds > 0) {
+        return seconds;
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what is wanted
+    }
+    throw new StartupException("SWITCHBOARD_START_TIMEOUT_SECONDS must be a positive number of seconds, got '" + value + "'");
   }
 
   /** A tuning, not a requirement: the gateway serves either way, and says which. */

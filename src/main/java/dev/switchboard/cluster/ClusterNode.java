@@ -25,6 +25,7 @@ import java.util.logging.Logger;
 public final class ClusterNode {
 
   private static final Logger LOG = Logger.getLogger(ClusterNode.class.getName());
+  static final int MERGE_DELAY_SECONDS = 10;
 
   private ClusterNode() {
   }
@@ -47,10 +48,14 @@ public final class ClusterNode {
           + "' does not resolve; set it (or SWITCHBOARD_CLUSTER_HOST) to this node's address"));
     }
     options.getEventBusOptions().setHost(address).setPort(0);
-    return builder.apply(options).withClusterManager(new HazelcastClusterManager(hazelcast(settings, address)))
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast(settings, address));
+    return builder.apply(options).withClusterManager(manager)
         .buildClustered()
-        .onSuccess(vertx -> LOG.info("Joined cluster '" + settings.name() + "' as " + address + " ("
-            + (settings.multicast() ? "multicast" : "members " + String.join(", ", settings.members())) + ")"))
+        .onSuccess(vertx -> {
+          LOG.info("Joined cluster '" + settings.name() + "' as " + address + " ("
+              + (settings.multicast() ? "multicast" : "members " + String.join(", ", settings.members())) + ")");
+          ClusterMembers.log(settings.name(), manager.getHazelcastInstance(), vertx);
+        })
         .recover(failure -> Future.failedFuture(new StartupException("Cannot join cluster '" + settings.name()
             + "' on " + address + ": " + failure.getMessage())));
   }
@@ -66,9 +71,16 @@ public final class ClusterNode {
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
     config.setProperty("hazelcast.graceful.shutdown.max.wait", "10");
+    // Gateways started together (a compose file, a rollout) may each finish joining before the
+    // others listen and form clusters of one; merge those within seconds, not Hazelcast's 5 minutes.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", String.valueOf(MERGE_DELAY_SECONDS));
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(MERGE_DELAY_SECONDS));
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(settings.port()).setPortAutoIncrement(true);
-    network.getInterfaces().setEnabled(true).addInterface(address);
+    // Bind and announce this address through the property, not `interfaces`: with interfaces on,
+    // Hazelcast drops every member named by a host name that resolves outside them, so gateways
+    // listed by name (a compose file's services) never see each other.
+    config.setProperty("hazelcast.local.localAddress", address);
     JoinConfig join = network.getJoin();
     join.getAutoDetectionConfig().setEnabled(false);
     join.getMulticastConfig().setEnabled(settings.multicast());

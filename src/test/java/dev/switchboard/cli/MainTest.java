@@ -2,8 +2,10 @@ package dev.switchboard.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.config.StartupException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -79,6 +81,15 @@ class MainTest {
     assertEquals(2.5, CliArgs.parse(new String[] {"--warmup-seconds=2.5"}).warmupSeconds());
     assertEquals(Main.USAGE_ERROR, run("--warmup-seconds", "-1").code());
     assertEquals(Main.USAGE_ERROR, run("--warmup-seconds", "soon").code());
+  }
+
+  @Test
+  void a_start_may_take_five_minutes_unless_told_otherwise() {
+    assertEquals(300, Main.startTimeoutSeconds(null));
+    assertEquals(900, Main.startTimeoutSeconds(" 900 "));
+    StartupException refused = assertThrows(StartupException.class, () -> Main.startTimeoutSeconds("soon"));
+    assertTrue(refused.getMessage().contains("SWITCHBOARD_START_TIMEOUT_SECONDS"), refused.getMessage());
+    assertThrows(StartupException.class, () -> Main.startTimeoutSeconds("0"));
   }
 
   @Test

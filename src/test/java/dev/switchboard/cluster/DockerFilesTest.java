@@ -20,10 +20,11 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * No Docker engine runs on the build machine, so the images and compose files are never started
- * here. What can be checked without one is: the compose files parse, every gateway service gets
- * what the gateway needs, and the config they mount loads, with that environment, into the
- * clustered, database- and Redis-backed gateway they describe.
+ * The test suite runs without a Docker engine; docker/smoke-test.sh starts the images and compose
+ * stacks for real. What is checked here: the compose files parse, every gateway service gets what
+ * the gateway needs and publishes on loopback only, the config they mount loads, with that
+ * environment, into the clustered, database- and Redis-backed gateway they describe, and the two
+ * Dockerfiles build the same runtime image.
  */
 class DockerFilesTest {
 
@@ -65,6 +66,8 @@ class DockerFilesTest {
     Map<String, Object> gateway = service(compose, "switchboard");
     assertEquals("docker/Dockerfile", ((Map<String, Object>) gateway.get("build")).get("dockerfile"));
     assertTrue(((List<String>) gateway.get("volumes")).contains("./config.yaml:/app/docker/config.yaml:ro"));
+    assertEquals(List.of("127.0.0.1:4000:4000"), gateway.get("ports"));
+    assertTrue(!compose.containsKey("name"), "docker-compose 1.29 refuses a top-level name");
     GatewayConfig config = load(environment(gateway));
     assertEquals("postgresql://switchboard:switchboard@postgres:5432/switchboard", config.general().databaseUrl());
     assertEquals("redis", config.router().redis().host());
@@ -81,7 +84,7 @@ class DockerFilesTest {
     for (int n = 1; n <= 3; n++) {
       Map<String, Object> gateway = service(compose, "gateway-" + n);
       assertTrue(String.valueOf(gateway.get("command")).contains("--cluster"));
-      assertEquals(List.of((4000 + n) + ":4000"), gateway.get("ports"));
+      assertEquals(List.of("127.0.0.1:" + (4000 + n) + ":4000"), gateway.get("ports"));
       GatewayConfig config = load(environment(gateway)).withCluster(true);
       assertEquals(List.of("gateway-1", "gateway-2", "gateway-3"), config.cluster().members());
       assertEquals("gateway-" + n, config.cluster().host());
@@ -95,16 +98,32 @@ class DockerFilesTest {
     String dockerfile = Files.readString(DOCKER.resolve("Dockerfile"));
     assertTrue(Files.readString(Path.of("src", "pom.xml")).contains("<finalName>switchboard</finalName>"));
     assertTrue(dockerfile.contains("/src/target/switchboard.jar"));
-    assertTrue(dockerfile.contains("/health/liveliness"));
     assertTrue(dockerfile.contains("USER switchboard"), "runs as a non-root user");
     assertTrue(dockerfile.contains("EXPOSE 4000 5701"));
     assertTrue(dockerfile.contains("COPY bin/switchboard /app/bin/switchboard")
         && dockerfile.contains("ENTRYPOINT [\"/app/bin/switchboard\"]"), "starts through the launcher and its JVM flags");
+    assertTrue(dockerfile.contains("CMD [\"/app/bin/healthcheck\"]"));
+    assertTrue(Files.readString(DOCKER.resolve("healthcheck.sh")).contains("/health/liveliness"));
     // The AOT cache is recorded beside the jar, where the launcher looks, by the runtime image's JVM.
-    int runtime = dockerfile.indexOf("FROM eclipse-temurin:25-jre");
-    int training = dockerfile.indexOf("-XX:AOTCacheOutput=/app/switchboard.aot");
-    assertTrue(runtime > 0 && training > runtime && dockerfile.indexOf("/app/bin/switchboard train") > runtime,
-        "the training run happens in the runtime stage");
+    int runtime = dockerfile.indexOf("FROM ${RUNTIME_IMAGE}");
+    assertTrue(dockerfile.contains("ARG RUNTIME_IMAGE=eclipse-temurin:25-jre"));
+    assertTrue(runtime > 0 && dockerfile.indexOf("image-setup.sh") > runtime, "the training run happens in the runtime stage");
+    assertTrue(Files.readString(DOCKER.resolve("image-setup.sh")).contains("-XX:AOTCacheOutput=/app/switchboard.aot"));
     assertTrue(dockerfile.contains("-Dswitchboard.train.skip=true"), "the build stage's JVM records nothing");
+  }
+
+  @Test
+  void the_runtime_only_dockerfile_is_the_full_builds_runtime_stage_with_the_hosts_jar() throws IOException {
+    List<String> full = runtimeStage(Files.readString(DOCKER.resolve("Dockerfile")));
+    List<String> runtimeOnly = runtimeStage(Files.readString(DOCKER.resolve("Dockerfile.runtime")));
+    assertEquals(full.stream().map(line -> line.replace("--from=build /src/target/", "target/")).toList(), runtimeOnly);
+    assertTrue(Files.readString(Path.of(".dockerignore")).contains("!target/switchboard.jar"),
+        "the host's jar is in the build context");
+  }
+
+  /** The instructions from the runtime FROM on, comments and blank lines left out. */
+  private static List<String> runtimeStage(String dockerfile) {
+    List<String> lines = dockerfile.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    return lines.subList(lines.indexOf("FROM ${RUNTIME_IMAGE}"), lines.size());
   }
 }
