@@ -55,6 +55,9 @@ final class HarnessOptions {
   int spendWriteSeconds = 0;
   /** The gateway starts with --cluster (a one-node Hazelcast cluster): what clustering costs a request. */
   boolean cluster = false;
+  /** {@code hit}: a local response cache, so every repeated body is answered from it; {@code miss}: the
+   *  same cache with nothing small enough to store, so every request pays the lookup and calls the provider. */
+  String cache;
   double maxTotalS = 300;
   Path report;
   boolean help;
@@ -97,6 +100,8 @@ final class HarnessOptions {
       "  --cluster              the gateway runs with --cluster (Hazelcast, one node on loopback)",
       "  --spend-write-seconds S  with --database: spool every row, write Postgres only every S seconds",
       "                         (isolates the gateway's own spend path from Postgres's work on the shared core)",
+      "  --cache hit|miss       a local response cache: hit answers every repeated request from it;",
+      "                         miss stores nothing (max_entry_bytes 1), so each request looks up and misses",
       "  --max-total S          hard limit for the whole run, then exit (default 300)",
       "  --report PATH          JSON report (default: <jar dir>/load-report.json)",
       "  --phases LIST          which runs, of cold,max,open,stream,streams (default: all five; cold first)",
@@ -160,6 +165,12 @@ final class HarnessOptions {
       case "--gateway-launcher" -> gatewayLauncher = value;
       case "--gateway-arg" -> gatewayArgs.add(value);
       case "--gateway-log" -> gatewayLog = value;
+      case "--cache" -> {
+        if (!value.equals("hit") && !value.equals("miss")) {
+          throw new IllegalArgumentException("--cache takes hit or miss");
+        }
+        cache = value;
+      }
       case "--cold-seconds" -> coldSeconds = positive(option, Double.parseDouble(value));
       case "--spend-write-seconds" -> spendWriteSeconds = positive(option, Integer.parseInt(value));
       case "--harness-loops" -> harnessLoops = Integer.parseInt(value);
@@ -201,6 +212,7 @@ final class HarnessOptions {
         .put("gateway_log", gatewayLog == null ? "default (INFO)" : gatewayLog)
         .put("database", database)
         .put("spend_write_seconds", spendWriteSeconds)
-        .put("cluster", cluster);
+        .put("cluster", cluster)
+        .put("cache", cache == null ? "off" : cache);
   }
 }

@@ -89,7 +89,7 @@ public final class LoadHarness {
     Path config = Files.createTempFile("switchboard-bench-", ".yaml");
     config.toFile().deleteOnExit();
     Files.writeString(config, GatewayProcess.config(mockPort, !o.open, o.upstreamH2,
-        o.database ? Files.createTempDirectory("switchboard-harness-data") : null, o.spendWriteSeconds));
+        o.database ? Files.createTempDirectory("switchboard-harness-data") : null, o.spendWriteSeconds, o.cache));
     GatewayProcess gateway = GatewayProcess.start(o, config, gatewayPort, gatewayLog);
     log("gateway: %s (SWITCHBOARD_LOG %s)", gateway.commandLine(), o.gatewayLog == null ? "unset: INFO" : o.gatewayLog);
 
