@@ -5,89 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.testing.GatewayExtension;
-import dev.switchboard.testing.TestDatabase;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The admin UI in a real browser against a real gateway: sign in, create a key and read its secret,
  * call the gateway with it, find the call in the logs, test a model, block the key and see it refused.
  */
 @Tag("slow")
-class AdminUiBrowserTest {
+class AdminUiBrowserTest extends UiBrowserFixture {
 
-  static final String MASTER = "sk-ui-browser-master";
-
-  @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
-      model_list:
-        - model_name: chat
-          litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}
-          model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
-      general_settings: {master_key: %2$s, database_url: "%3$s", proxy_batch_write_at: 0.2}
-      """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
-
-  private final HttpClient http = HttpClient.newHttpClient();
-  private WebDriver browser;
-  private WebDriverWait wait;
   private String secret;
 
-  @BeforeEach
-  void open() {
-    browser = HeadlessChromium.start();
-    // Pages re-render on refresh, so an element found a moment ago may be gone: look again.
-    wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-    wait.ignoring(StaleElementReferenceException.class);
-  }
-
-  @AfterEach
-  void close() {
-    if (browser != null) {
-      browser.quit();
-    }
-  }
-
-  private String base() {
-    return "http://127.0.0.1:" + gw.port();
-  }
-
-  private WebElement shown(String css) {
-    return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
-  }
-
-  private void page(String name) {
-    browser.get(base() + "/ui/#/" + name);
-    wait.until(d -> name.equals(d.findElement(By.id("view")).getDomAttribute("data-page")));
-  }
-
-  private HttpResponse<String> chat(String key) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/v1/chat/completions"))
-        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-        .build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
-  }
-
-  private void signIn(String key) {
+  private void signInAs(String key) {
     WebElement input = shown("#signin-key");
     input.clear();
     input.sendKeys(key);
@@ -97,11 +35,11 @@ class AdminUiBrowserTest {
   @Test
   void an_admin_creates_a_key_sees_its_call_in_the_logs_and_blocks_it() throws Exception {
     FirstLoad.signInForm(browser, base());
-    signIn("sk-not-a-key");
+    signInAs("sk-not-a-key");
     assertTrue(shown("#signin .error").getText().startsWith("This key was not accepted"), browser.getPageSource());
     assertNull(((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('switchboard.key')"));
     HeadlessChromium.screenshot(browser, "signin");
-    signIn(MASTER);
+    signInAs(MASTER);
     shown("#dashboard .tiles");
     assertTrue(browser.getCurrentUrl().endsWith("/ui/#/dashboard"), "the key is never in the URL: " + browser.getCurrentUrl());
 
@@ -128,7 +66,7 @@ class AdminUiBrowserTest {
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#keys-list tr[data-alias='ui-flow']"), "250 rpm"));
     assertTrue(browser.findElements(By.id("key-edit")).isEmpty(), "the editor closes once saved");
 
-    HttpResponse<String> answered = chat(secret);
+    HttpResponse<String> answered = chat(secret, "chat");
     assertEquals(200, answered.statusCode(), answered.body());
 
     page("logs");
@@ -169,13 +107,13 @@ class AdminUiBrowserTest {
 
     // The key itself signs in and sees only its own page, with what it has spent.
     shown("#signout").click();
-    signIn(secret);
+    signInAs(secret);
     WebElement mine = shown("#my-key dl");
     assertTrue(mine.getText().contains("ui-flow") && mine.getText().contains("$25.00"), mine.getText());
     assertTrue(browser.findElements(By.cssSelector("nav a[data-page='keys']")).isEmpty(), "no admin pages for a virtual key");
     HeadlessChromium.screenshot(browser, "my-key");
     shown("#signout").click();
-    signIn(MASTER);
+    signInAs(MASTER);
     shown("#dashboard .tiles");
 
     page("keys");
@@ -188,8 +126,8 @@ class AdminUiBrowserTest {
     String old = secret;
     secret = browser.findElement(By.id("new-key-secret")).getDomProperty("value");
     assertTrue(secret.startsWith("sk-"), secret);
-    assertEquals(200, chat(secret).statusCode());
-    assertEquals(401, chat(old).statusCode());
+    assertEquals(200, chat(secret, "chat").statusCode());
+    assertEquals(401, chat(old, "chat").statusCode());
 
     page("health");
     WebElement deployment = shown("#deployments tbody tr");
@@ -211,7 +149,7 @@ class AdminUiBrowserTest {
     new Select(browser.findElement(By.id("f-key-status"))).selectByValue("blocked");
     browser.findElement(By.cssSelector("#keys-filter button[type='submit']")).click();
     shown("#keys-list tr[data-alias='ui-flow']");
-    HttpResponse<String> refused = chat(secret);
+    HttpResponse<String> refused = chat(secret, "chat");
     assertNotEquals(200, refused.statusCode(), refused.body());
     assertTrue(refused.statusCode() == 401 || refused.statusCode() == 403, refused.statusCode() + " " + refused.body());
     HeadlessChromium.screenshot(browser, "keys-blocked");

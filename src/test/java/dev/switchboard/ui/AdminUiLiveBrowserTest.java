@@ -4,27 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.testing.GatewayExtension;
-import dev.switchboard.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard's charts, the logs' live tail and the doctor page in a real browser against a real
@@ -32,69 +20,21 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * up without a refresh, and the doctor's findings are listed.
  */
 @Tag("slow")
-class AdminUiLiveBrowserTest {
+class AdminUiLiveBrowserTest extends UiBrowserFixture {
 
-  static final String MASTER = "sk-ui-live-master";
-
-  @RegisterExtension
-  final GatewayExtension gw = GatewayExtension.withConfig(m -> """
-      model_list:
-        - model_name: chat
-          litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}
-          model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
-      general_settings: {master_key: %2$s, database_url: "%3$s", proxy_batch_write_at: 0.2}
-      """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
-
-  private final HttpClient http = HttpClient.newHttpClient();
-  private WebDriver browser;
-  private WebDriverWait wait;
-
-  @BeforeEach
-  void open() {
-    browser = HeadlessChromium.start();
-    wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-    wait.ignoring(StaleElementReferenceException.class);
-  }
-
-  @AfterEach
-  void close() {
-    if (browser != null) {
-      browser.quit();
-    }
-  }
-
-  private String base() {
-    return "http://127.0.0.1:" + gw.port();
-  }
-
-  private WebElement shown(String css) {
-    return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
-  }
-
-  private void page(String name) {
-    browser.get(base() + "/ui/#/" + name);
-    wait.until(d -> name.equals(d.findElement(By.id("view")).getDomAttribute("data-page")));
-  }
-
-  private HttpResponse<String> post(String path, String key, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + key)
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private String chat(String key) throws Exception {
-    HttpResponse<String> answer = post("/v1/chat/completions", key,
-        "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+  /** A call through the gateway that must succeed; its request id. */
+  private String call(String key) throws Exception {
+    HttpResponse<String> answer = chat(key, "chat");
     assertEquals(200, answer.statusCode(), answer.body());
     return answer.headers().firstValue("x-litellm-call-id").orElseThrow();
   }
 
   @Test
   void charts_live_tail_and_doctor() throws Exception {
-    String key = new JsonObject(post("/key/generate", MASTER, "{\"key_alias\":\"live-ui\"}").body()).getString("key");
-    chat(key);
-    FirstLoad.signInForm(browser, base()).sendKeys(MASTER);
-    browser.findElement(By.id("signin-submit")).click();
+    String key = new JsonObject(send("POST", "/key/generate", MASTER, "{\"key_alias\":\"live-ui\"}").body())
+        .getString("key");
+    call(key);
+    signIn();
     shown("#dashboard .tiles");
 
     // The last hour, by minute: the call's spend is in it once its row is written (in batches).
@@ -125,7 +65,7 @@ class AdminUiLiveBrowserTest {
     page("logs");
     shown("#logs-live").click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("live-status"), "waiting for requests"));
-    String id = chat(key);
+    String id = call(key);
     WebElement live = shown("#live-list tr[data-request-id='" + id + "']");
     assertTrue(live.getText().contains("live-ui") && live.getText().contains("success"), live.getText());
     assertTrue(browser.getCurrentUrl().endsWith("/ui/#/logs"), "the key is never in the URL");

@@ -21,7 +21,7 @@ import org.openqa.selenium.support.ui.Select;
  * budgets, customers (by keyboard only), each step checked through the admin API or the gateway too.
  */
 @Tag("slow")
-class AdminUiManageBrowserTest extends ManageUiFixture {
+class AdminUiManageBrowserTest extends UiBrowserFixture {
 
   @Test
   void an_admin_manages_teams_users_organizations_and_customers() throws Exception {

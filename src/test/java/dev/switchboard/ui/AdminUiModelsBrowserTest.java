@@ -19,7 +19,7 @@ import org.openqa.selenium.support.ui.Select;
  * test's mock provider with the key typed in (never shown back), edited (the key kept) and deleted.
  */
 @Tag("slow")
-class AdminUiModelsBrowserTest extends ManageUiFixture {
+class AdminUiModelsBrowserTest extends UiBrowserFixture {
 
   @Test
   void an_admin_adds_a_model_at_run_time_calls_it_edits_and_deletes_it() throws Exception {

@@ -21,12 +21,13 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * What the admin UI's management browser tests share: a gateway on its own database with runtime models
- * on, its mock provider, a headless browser, and the master key's calls to check what the pages did.
+ * What the admin UI's browser tests share: a gateway on its own database with a priced model, runtime
+ * models on and spend written every 0.2 s, its mock provider, a headless browser, and the master key's
+ * calls to check what the pages did.
  */
-abstract class ManageUiFixture {
+abstract class UiBrowserFixture {
 
-  static final String MASTER = "sk-ui-manage-master";
+  static final String MASTER = "sk-ui-browser-master";
   static final String UPSTREAM_KEY = "sk-upstream-typed-in-the-ui";
 
   @RegisterExtension
@@ -34,7 +35,8 @@ abstract class ManageUiFixture {
       model_list:
         - model_name: chat
           litellm_params: {model: openai/chat, api_base: "%1$s", api_key: sk-up}
-      general_settings: {master_key: %2$s, database_url: "%3$s", store_model_in_db: true}
+          model_info: {input_cost_per_token: 0.001, output_cost_per_token: 0.002}
+      general_settings: {master_key: %2$s, database_url: "%3$s", store_model_in_db: true, proxy_batch_write_at: 0.2}
       """.formatted(m.apiBase(), MASTER, TestDatabase.newDatabaseUrl()));
 
   private final HttpClient http = HttpClient.newHttpClient();
@@ -45,6 +47,7 @@ abstract class ManageUiFixture {
   void open() {
     browser = HeadlessChromium.start();
     wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    // Pages re-render on refresh, so an element found a moment ago may be gone: look again.
     wait.ignoring(StaleElementReferenceException.class);
   }
 
