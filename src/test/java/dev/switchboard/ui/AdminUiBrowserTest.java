@@ -34,7 +34,7 @@ class AdminUiBrowserTest extends UiBrowserFixture {
 
   @Test
   void an_admin_creates_a_key_sees_its_call_in_the_logs_and_blocks_it() throws Exception {
-    FirstLoad.signInForm(browser, base());
+    signInForm();
     signInAs("sk-not-a-key");
     assertTrue(shown("#signin .error").getText().startsWith("This key was not accepted"), browser.getPageSource());
     assertNull(((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('switchboard.key')"));

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -28,6 +29,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 abstract class UiBrowserFixture {
 
   static final String MASTER = "sk-ui-browser-master";
+  static final Duration FIRST_LOAD = Duration.ofSeconds(60);
   static final String UPSTREAM_KEY = "sk-upstream-typed-in-the-ui";
 
   @RegisterExtension
@@ -99,8 +101,25 @@ abstract class UiBrowserFixture {
         "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
   }
 
+  /**
+   * Opens /ui and returns the sign-in form's key field. A browser's first visit starts Chromium's
+   * renderer, loads every module and asks the gateway whether it has a master key, which on a loaded
+   * two-core machine can outlast the usual 20 s: it gets 60, and a timeout says what the page showed.
+   */
+  WebElement signInForm() {
+    browser.get(base() + "/ui");
+    try {
+      return new WebDriverWait(browser, FIRST_LOAD)
+          .until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#signin-key")));
+    } catch (TimeoutException e) {
+      throw new AssertionError("no sign-in form within " + FIRST_LOAD.toSeconds() + " s; the page shows: '"
+          + browser.findElement(By.id("view")).getText() + "' (title " + browser.getTitle() + ", at "
+          + browser.getCurrentUrl() + ")", e);
+    }
+  }
+
   void signIn() {
-    FirstLoad.signInForm(browser, base()).sendKeys(MASTER);
+    signInForm().sendKeys(MASTER);
     browser.findElement(By.id("signin-submit")).click();
     shown("#dashboard");
   }
