@@ -68,23 +68,22 @@ spend_rows() { # spend_rows KEY_HASH: successful rows of that key in Postgres
   compose exec -T postgres psql -U switchboard -d switchboard -tAc \
     "SELECT count(*) FROM spend_logs WHERE api_key = '$1' AND status = 200" 2>/dev/null | tr -d '[:space:]'
 }
-wait_spend_rows() { # wait_spend_rows KEY_HASH EXPECTED SECONDS (rows are written in batches, after the answer)
-  local deadline=$((SECONDS + $3)) rows=""
-  while [ $SECONDS -lt $deadline ]; do
-    rows=$(spend_rows "$1")
-    [ "$rows" = "$2" ] && break
-    sleep 1
-  done
-  echo "${rows:-none}"
+health() { # health SERVICE: the container's health status
+  docker inspect -f '{{.State.Health.Status}}' "$(compose ps -q "$1")" 2>/dev/null || true
 }
-wait_healthy() { # wait_healthy SERVICE SECONDS: prints the container's last health status
-  local deadline=$((SECONDS + $2)) health=""
+members() { # members N: how many members gateway-N last logged that it sees
+  compose logs --no-color "gateway-$1" 2>/dev/null | grep -o "Cluster 'switchboard': [0-9]* member" | tail -n 1 \
+    | grep -o '[0-9]*' || true
+}
+poll() { # poll SECONDS WANTED COMMAND...: runs COMMAND each second until it prints WANTED; prints its last output
+  local deadline=$((SECONDS + $1)) wanted=$2 out=""
+  shift 2
   while [ $SECONDS -lt $deadline ]; do
-    health=$(docker inspect -f '{{.State.Health.Status}}' "$(compose ps -q "$1")" 2>/dev/null || true)
-    [ "$health" = healthy ] && break
+    out=$("$@" || true)
+    [ "$out" = "$wanted" ] && break
     sleep 1
   done
-  echo "${health:-none}"
+  echo "${out:-none}"
 }
 up() { # brings the stack up, or says why not and stops
   local out
@@ -121,12 +120,12 @@ compose_files=(docker/docker-compose.yml docker/smoke/mock.yml docker/smoke/sing
 up
 ready=$(wait_ready 4100 180) && status=0 || status=1
 check "gateway ready with Postgres and Redis connected" $status "$ready"
-health=$(wait_healthy switchboard 40)
+health=$(poll 40 healthy health switchboard)
 check "the container's healthcheck follows --port 4100" "$(holds [ "$health" = healthy ])" "$health"
 read -r key hash < <(new_key 4100 '{"key_alias":"smoke"}')
 check "/key/generate" "$(holds [ "${key#sk-}" != "$key" ])" "${key:0:6}..."
 status=$(chat 4100 "$key"); check "chat through the mock provider" "$(holds [ "$status" = 200 ])" "HTTP $status"
-rows=$(wait_spend_rows "$hash" 1 20); check "one spend row in Postgres" "$(holds [ "$rows" = 1 ])" "$rows row(s)"
+rows=$(poll 20 1 spend_rows "$hash"); check "one spend row in Postgres" "$(holds [ "$rows" = 1 ])" "$rows row(s)"
 teardown
 
 log "three gateways: docker/cluster-compose.yml"
@@ -138,15 +137,9 @@ for port in 4001 4002 4003; do
   check "gateway on $port ready" $status
 done
 for n in 1 2 3; do
-  members=""
-  for _ in $(seq 60); do
-    members=$(compose logs --no-color "gateway-$n" 2>/dev/null | grep -o "Cluster 'switchboard': [0-9]* member" | tail -n 1 \
-      | grep -o '[0-9]*' || true)
-    [ "$members" = 3 ] && break
-    sleep 1
-  done
-  check "gateway-$n sees one cluster of 3 members" "$(holds [ "$members" = 3 ])" "${members:-no} members"
-  health=$(wait_healthy "gateway-$n" 40); check "gateway-$n container healthy (port 4000)" "$(holds [ "$health" = healthy ])" "$health"
+  members=$(poll 60 3 members "$n")
+  check "gateway-$n sees one cluster of 3 members" "$(holds [ "$members" = 3 ])" "$members members"
+  health=$(poll 40 healthy health "gateway-$n"); check "gateway-$n container healthy (port 4000)" "$(holds [ "$health" = healthy ])" "$health"
 done
 read -r revoked revoked_hash < <(new_key 4001 '{"key_alias":"smoke-revoked"}')
 ok=0
@@ -166,8 +159,8 @@ check "a key blocked on gateway-1 is refused by gateways 2 and 3 within a second
 read -r limited limited_hash < <(new_key 4001 '{"key_alias":"smoke-rpm","rpm_limit":2}')
 statuses="$(chat 4001 "$limited") $(chat 4002 "$limited") $(chat 4003 "$limited")"
 check "rpm_limit 2 shared through Redis across the three gateways" "$(holds [ "$statuses" = "200 200 429" ])" "$statuses"
-rows=$(wait_spend_rows "$revoked_hash" 2 20); check "the blocked key's 2 answers: 2 spend rows" "$(holds [ "$rows" = 2 ])" "$rows"
-rows=$(wait_spend_rows "$limited_hash" 2 20); check "the limited key's 2 answers: 2 spend rows" "$(holds [ "$rows" = 2 ])" "$rows"
+rows=$(poll 20 2 spend_rows "$revoked_hash"); check "the blocked key's 2 answers: 2 spend rows" "$(holds [ "$rows" = 2 ])" "$rows"
+rows=$(poll 20 2 spend_rows "$limited_hash"); check "the limited key's 2 answers: 2 spend rows" "$(holds [ "$rows" = 2 ])" "$rows"
 teardown
 
 if [ "$failures" -gt 0 ]; then log "$failures check(s) failed"; exit 1; fi
